@@ -1,0 +1,85 @@
+# cvisor: one non-recursive Makefile (see README.md).
+B        := build
+CC       ?= gcc
+CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+            -Isrc -Isrc/common -Isrc/sentry -I$(B)/gen -MMD -MP
+LDLIBS   := -lpthread
+
+# The stub is freestanding: no libc, no stack protector, no SSE, no tables
+# that would need relocations, so the blob runs wherever it is mapped.
+STUB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/common \
+            -ffreestanding -fPIC -fno-stack-protector -fno-builtin \
+            -fno-asynchronous-unwind-tables -fno-jump-tables -fcf-protection=none \
+            -mgeneral-regs-only -mfsgsbase -nostdlib
+
+SENTRY_SRC := $(wildcard src/sentry/*/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c)
+CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o
+
+CONF_SRC   := $(wildcard tests/conformance/*.c)
+CONF_BIN   := $(patsubst %.c,$(B)/%,$(CONF_SRC))
+PROGS_SRC  := $(wildcard tests/conformance/progs/*.c)
+PROGS_BIN  := $(patsubst %.c,$(B)/%,$(PROGS_SRC))
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+UNIT_BIN   := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
+
+.PHONY: all deps demo test unit conformance integration bench clean
+all: $(B)/cvisor
+
+$(B)/cvisor: $(CVISOR_OBJ)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c $(B)/gen/stub_syms.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# --- the stub blob ---
+$(B)/stub/stub.o: src/stub/stub.c src/common/stub_abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -c -o $@ $<
+$(B)/stub/entry.o: src/stub/entry.S src/common/stub_abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -c -o $@ $<
+$(B)/stub/stub.elf: $(B)/stub/entry.o $(B)/stub/stub.o src/stub/stub.lds
+	ld -nostdlib -static -T src/stub/stub.lds -o $@ $(B)/stub/entry.o $(B)/stub/stub.o
+	@test -z "$$(objdump -h $@ | awk '$$2 ~ /^\.data/ && $$3 != "00000000"')" || \
+		{ echo "stub: writable data is not allowed" >&2; exit 1; }
+$(B)/stub/stub.bin: $(B)/stub/stub.elf
+	objcopy -O binary $< $@
+	@test $$(stat -c %s $@) -le 65536 || { echo "stub: too big" >&2; exit 1; }
+$(B)/gen/stub_syms.h: $(B)/stub/stub.elf
+	@mkdir -p $(dir $@)
+	nm $< | awk '$$2 ~ /[Tt]/ && $$3 ~ /^stub_/ && $$3 !~ /\./ { printf "#define STUB_SYM_%s 0x%sUL\n", $$3, $$1 }' > $@
+$(B)/stub/blob.o: src/sentry/platform/blob.S $(B)/stub/stub.bin
+	$(CC) -c -DSTUB_BIN='"$(B)/stub/stub.bin"' -o $@ $<
+
+# --- tests ---
+$(B)/tests/conformance/%: tests/conformance/%.c tests/conformance/check.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
+$(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+$(B)/bench/syscall: bench/syscall.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+
+deps:
+	@scripts/deps.sh
+
+demo: deps
+	$(MAKE) -j2 all
+	scripts/demo.sh $(B)
+
+test: deps
+	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(UNIT_BIN) $(B)/bench/syscall
+	tests/run.sh $(B)
+
+bench: deps
+	$(MAKE) -j2 all $(B)/bench/syscall
+	bench/syscall.sh $(B) --md $(B)/bench/syscall.md
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between the sentry and the stub (DESIGN.md §3).
+ *
+ * Included by the freestanding stub and by the sentry, so it uses only
+ * fixed-width types and no libc.  Everything the two sides share lives in
+ * memfds mapped by both, at the addresses defined here on the stub side.
+ */
+#ifndef CVISOR_STUB_ABI_H
+#define CVISOR_STUB_ABI_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#endif
+
+/*
+ * The stub region.  Chosen far below the randomised ranges the host uses for
+ * the sentry's own stack, vDSO and shared libraries (the top ~1 TiB of the
+ * address space) and far above anything an application is allowed to map:
+ * the sentry caps application mappings at STUB_BASE.
+ */
+#define STUB_BASE        0x7e0000000000UL
+#define STUB_SIZE        0x40000000UL             /* 1 GiB reserved */
+#define STUB_END         (STUB_BASE + STUB_SIZE)
+
+#define STUB_CODE        STUB_BASE                /* RX, shared by every stub */
+#define STUB_CODE_SIZE   0x10000UL
+#define STUB_GLOBAL      (STUB_BASE + 0x10000UL)  /* RO in stubs: filters, setup */
+#define STUB_GLOBAL_SIZE 0x10000UL
+#define STUB_CTL         (STUB_BASE + 0x20000UL)  /* per process */
+#define STUB_CTL_REQ     STUB_CTL                 /* RO in the stub */
+#define STUB_CTL_RESP    (STUB_CTL + 0x1000UL)    /* RW in the stub */
+#define STUB_CTL_SIZE    0x2000UL
+#define STUB_INIT_STACK  (STUB_BASE + 0x30000UL)  /* template set-up only */
+#define STUB_INIT_STACK_SIZE 0x10000UL
+
+/* Per-thread slots: sysmsg page, guard page, signal stack. */
+#define STUB_SLOTS       (STUB_BASE + 0x100000UL)
+#define STUB_SLOT_SIZE   0x20000UL
+#define STUB_SLOT_MSG(i)   (STUB_SLOTS + (uint64_t)(i) * STUB_SLOT_SIZE)
+#define STUB_SLOT_STACK(i) (STUB_SLOT_MSG(i) + 0x2000UL)
+#define STUB_SIGSTACK_SIZE (STUB_SLOT_SIZE - 0x2000UL)
+#define STUB_MAX_THREADS ((STUB_SIZE - 0x100000UL) / STUB_SLOT_SIZE)
+
+/* Offset of the request page's fields, used by the assembly syscall loop. */
+#define REQ_SEQ      0
+#define REQ_NR       8
+#define REQ_ARGS     16
+#define REQ_CHILD_FD 64
+#define RESP_SEQ            0
+#define RESP_SENTRY_WAITING 4
+#define RESP_STUB_WAITING   8
+#define RESP_RET            16
+#define GLOBAL_SYS_PROG     0
+#define GLOBAL_APP_PROG     16
+
+#ifndef __ASSEMBLER__
+
+/* A host call the sentry asks the syscall thread to make. */
+struct stub_req {
+	uint32_t seq;           /* futex word: bumped once per request */
+	uint32_t pad;
+	uint64_t nr;
+	uint64_t args[6];
+	uint64_t child_fd;      /* clone of a process: its control memfd */
+};
+
+struct stub_resp {
+	uint32_t seq;           /* futex word: = request seq once served */
+	uint32_t sentry_waiting;
+	uint32_t stub_waiting;
+	uint32_t pad;
+	int64_t ret;
+};
+
+/* General registers, in the layout of struct user_regs_struct. */
+struct stub_regs {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
+	uint64_t fs_base, gs_base, ds, es, fs, gs;
+};
+
+enum sysmsg_state {
+	SYSMSG_NONE = 0,
+	SYSMSG_EVENT = 1,       /* the stub posted an event: the sentry's turn */
+	SYSMSG_DONE = 2,        /* the sentry finished: the stub resumes */
+	SYSMSG_DEAD = 3,        /* set by the sentry when the stub process died */
+};
+
+enum sysmsg_event {
+	EV_READY = 1,           /* a new thread waits for its first registers */
+	EV_SYSCALL = 2,
+	EV_FAULT = 3,           /* SIGSEGV SIGBUS SIGFPE SIGILL SIGTRAP */
+	EV_INTERRUPT = 4,       /* the sentry asked the thread to stop */
+};
+
+/* One page per application thread, shared by the stub and the sentry. */
+struct sysmsg {
+	uint32_t state;         /* futex word, enum sysmsg_state */
+	uint32_t sentry_waiting;
+	uint32_t stub_waiting;
+	uint32_t event;
+	uint32_t interrupt;     /* set by the sentry before the interrupt signal */
+	uint32_t signo;         /* EV_FAULT: the host signal */
+	uint32_t spin;          /* how long the stub may spin for DONE */
+	uint32_t pad;
+	struct stub_regs regs;
+	uint8_t siginfo[128];
+};
+
+/* Read-only global page: set up once by the sentry. */
+struct sock_filter_abi { uint16_t code; uint8_t jt, jf; uint32_t k; };
+struct sock_fprog_abi { uint16_t len; uint16_t pad[3]; uint64_t filter; };
+
+#define STUB_MAX_UNMAP 64
+#define STUB_MAX_FILTER 256
+
+struct stub_global {
+	struct sock_fprog_abi sys_prog;     /* the syscall thread's filter */
+	struct sock_fprog_abi app_prog;     /* stacked on application threads */
+	uint64_t unmap[STUB_MAX_UNMAP][2];  /* [start, end) for the template */
+	uint32_t nr_unmap;
+	uint32_t use_fsgsbase;
+	uint32_t template_ctl_fd;
+	uint32_t interrupt_signo;
+	/* glibc's rseq registration, which the template inherits and must drop
+	 * before it unmaps the sentry's TLS */
+	uint64_t rseq_addr;
+	uint32_t rseq_len[2];
+	uint32_t rseq_sig;
+	uint32_t pad;
+	struct sock_filter_abi sys_filter[STUB_MAX_FILTER];
+	struct sock_filter_abi app_filter[STUB_MAX_FILTER];
+};
+
+_Static_assert(sizeof(struct sysmsg) <= 4096, "sysmsg fits a page");
+_Static_assert(sizeof(struct stub_global) <= STUB_GLOBAL_SIZE, "global fits");
+_Static_assert(__builtin_offsetof(struct stub_global, app_prog) == GLOBAL_APP_PROG,
+	       "asm offset");
+_Static_assert(__builtin_offsetof(struct stub_req, child_fd) == REQ_CHILD_FD,
+	       "asm offset");
+_Static_assert(__builtin_offsetof(struct stub_resp, ret) == RESP_RET, "asm offset");
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface (DESIGN.md §3): what the rest of the sentry may ask
+ * of the systrap platform.  A stub_proc is one application address space (a
+ * stub process), a stub_thread one application thread in it.
+ */
+#ifndef CVISOR_PLATFORM_H
+#define CVISOR_PLATFORM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stub_abi.h"
+
+struct stub_proc {
+	pid_t host_pid;
+	int ctl_fd;                 /* request + response pages */
+	int msg_fd;                 /* one sysmsg page per thread slot */
+	struct stub_req *req;       /* the sentry's mappings of them */
+	struct stub_resp *resp;
+	pthread_mutex_t lock;       /* one host call at a time */
+	uint32_t seq;
+	uint32_t nr_slots;          /* slots used so far */
+	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
+	bool dead;
+	int refs;
+	struct stub_proc *next;     /* in the list of live stub processes */
+};
+
+struct stub_thread {
+	struct stub_proc *proc;
+	uint32_t slot;
+	pid_t host_tid;
+	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
+};
+
+/* Set-up, once per sentry, before it confines itself. */
+int platform_init(void);
+
+int stub_proc_create(struct stub_proc **out);
+void stub_proc_kill(struct stub_proc *p);
+void stub_proc_put(struct stub_proc *p);
+/* Called by the reaper when the host reports that pid has exited. */
+void stub_proc_exited(pid_t pid);
+
+/* Run one host system call in the stub's address space. */
+long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+	      uint64_t a3, uint64_t a4, uint64_t a5);
+
+int stub_thread_create(struct stub_proc *p, struct stub_thread **out);
+void stub_thread_free(struct stub_thread *t);
+
+/* Wait for the thread's next event (enum sysmsg_event), or -1 if it died. */
+int stub_thread_wait(struct stub_thread *t);
+/* Let the thread go on with the registers in t->msg->regs. */
+void stub_thread_resume(struct stub_thread *t);
+/* Make a thread that runs application code report EV_INTERRUPT. */
+void stub_thread_interrupt(struct stub_thread *t);
+/* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
+void platform_set_spin(bool spin);
+
+#endif

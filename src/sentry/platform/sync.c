@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hand-off between a sentry thread and a stub thread (DESIGN.md §3):
+ * spin while it pays, then sleep on a futex in shared memory.  Measured
+ * here: a spin hand-off across CPUs ~0.3 us, a futex wake-up ~20-40 us.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/internal.h"
+
+unsigned sentry_spin_ns = 100000;
+uint32_t stub_spin_iters = 20000;
+
+void platform_set_spin(bool spin)
+{
+	__atomic_store_n(&sentry_spin_ns, spin ? 100000u : 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&stub_spin_iters, spin ? 20000u : 0u, __ATOMIC_RELAXED);
+}
+
+/* Shared (not PRIVATE) futexes: the words live in memfds of two processes. */
+void futex_wake_word(uint32_t *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+void futex_wait_word(uint32_t *w, uint32_t val)
+{
+	syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Wait until *w != val, or *stop becomes true.  *waiting tells the other
+ * side to wake us; the seq_cst store orders it before our re-check.
+ */
+static void wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop)
+{
+	uint64_t deadline = 0;
+	unsigned spin = __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED);
+
+	for (unsigned i = 0;; i++) {
+		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
+		    __atomic_load_n(stop, __ATOMIC_ACQUIRE))
+			return;
+		if ((i & 63) == 0) {
+			uint64_t t = now_ns();
+
+			if (!deadline)
+				deadline = t + spin;
+			if (t >= deadline)
+				break;
+		}
+		__builtin_ia32_pause();
+	}
+	for (;;) {
+		__atomic_store_n(waiting, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(w, __ATOMIC_SEQ_CST) == val &&
+		    !__atomic_load_n(stop, __ATOMIC_SEQ_CST))
+			futex_wait_word(w, val);
+		__atomic_store_n(waiting, 0, __ATOMIC_RELAXED);
+		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
+		    __atomic_load_n(stop, __ATOMIC_ACQUIRE))
+			return;
+	}
+}
+
+int stub_thread_wait(struct stub_thread *t)
+{
+	struct sysmsg *m = t->msg;
+
+	for (;;) {
+		uint32_t s = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
+
+		if (t->proc->dead)
+			return -1;
+		if (s == SYSMSG_EVENT) {
+			uint32_t ev = __atomic_load_n(&m->event, __ATOMIC_ACQUIRE);
+
+			/* The page is writable by the application: check. */
+			if (ev < EV_READY || ev > EV_INTERRUPT) {
+				stub_proc_kill(t->proc);
+				return -1;
+			}
+			return (int)ev;
+		}
+		wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead);
+	}
+}
+
+void stub_thread_resume(struct stub_thread *t)
+{
+	struct sysmsg *m = t->msg;
+
+	m->spin = __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->state, SYSMSG_DONE, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&m->stub_waiting, __ATOMIC_SEQ_CST))
+		futex_wake_word(&m->state);
+}
+
+void stub_thread_interrupt(struct stub_thread *t)
+{
+	__atomic_store_n(&t->msg->interrupt, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_tgkill, t->proc->host_pid, t->host_tid, INTERRUPT_SIGNO);
+}
+
+long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
+		    uint64_t child)
+{
+	struct stub_req *rq = p->req;
+	struct stub_resp *rs = p->resp;
+	uint32_t seq;
+	long ret;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->dead) {
+		pthread_mutex_unlock(&p->lock);
+		return -ESRCH;
+	}
+	seq = ++p->seq;
+	rq->nr = (uint64_t)nr;
+	for (int i = 0; i < 6; i++)
+		rq->args[i] = args[i];
+	rq->child_fd = child;
+	__atomic_store_n(&rq->seq, seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&rs->stub_waiting, __ATOMIC_SEQ_CST))
+		futex_wake_word(&rq->seq);
+	while (__atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE) != seq && !p->dead)
+		wait_change(&rs->seq, __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE),
+			    &rs->sentry_waiting, &p->dead);
+	ret = p->dead ? -ESRCH : rs->ret;
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+	      uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+
+	return hostcall_child(p, nr, args, 0);
+}

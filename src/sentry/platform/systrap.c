@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * systrap: stub processes and their threads (DESIGN.md §3).
+ *
+ * platform_init() maps the stub region in the sentry and clones the stub
+ * template from it.  Every application address space is a clone of the
+ * template made by the template's syscall thread (CLONE_PARENT, so the
+ * sentry stays the parent of all of them; CLONE_FILES, so the stub can map
+ * any file the sentry opened and no fd is ever passed over a socket).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "stub_syms.h"
+#include "platform/internal.h"
+
+extern const char stub_blob_start[], stub_blob_end[];
+
+static struct stub_proc template;
+static struct stub_proc *procs;          /* live stub processes */
+static pthread_mutex_t procs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE (1 << 1)
+#endif
+
+static int ctl_pages(struct stub_proc *p)
+{
+	void *m;
+
+	p->ctl_fd = memfd_create("cvisor-ctl", MFD_CLOEXEC);
+	if (p->ctl_fd < 0 || ftruncate(p->ctl_fd, STUB_CTL_SIZE) < 0)
+		return -errno;
+	m = mmap(NULL, STUB_CTL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->ctl_fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	p->req = m;
+	p->resp = (struct stub_resp *)((char *)m + 0x1000);
+	pthread_mutex_init(&p->lock, NULL);
+	return 0;
+}
+
+static bool keep_mapping(const char *name, uint64_t start)
+{
+	return (start >= STUB_BASE && start < STUB_END) ||
+	       strstr(name, "[vdso]") || strstr(name, "[vvar") ||
+	       strstr(name, "[vsyscall]");
+}
+
+/* The template unmaps everything of the sentry's but what it keeps. */
+static int unmap_list(struct stub_global *g)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	uint64_t prev = 0;
+
+	if (!f)
+		return -errno;
+	g->nr_unmap = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx", &start, &end) != 2 ||
+		    !keep_mapping(line, start))
+			continue;
+		if (start > prev && g->nr_unmap < STUB_MAX_UNMAP) {
+			g->unmap[g->nr_unmap][0] = prev;
+			g->unmap[g->nr_unmap][1] = start;
+			g->nr_unmap++;
+		}
+		if (end > prev)
+			prev = end;
+	}
+	fclose(f);
+	if (prev < 0x7ffffffff000UL && g->nr_unmap < STUB_MAX_UNMAP) {
+		g->unmap[g->nr_unmap][0] = prev;
+		g->unmap[g->nr_unmap][1] = 0x7ffffffff000UL;
+		g->nr_unmap++;
+	}
+	return g->nr_unmap < STUB_MAX_UNMAP ? 0 : -E2BIG;
+}
+
+static int map_stub_region(struct stub_global **gout)
+{
+	size_t blob = (size_t)(stub_blob_end - stub_blob_start);
+	size_t len = STUB_CODE_SIZE + STUB_GLOBAL_SIZE;
+	int fd;
+	char *w;
+
+	if (blob > STUB_CODE_SIZE)
+		return -E2BIG;
+	if (mmap((void *)STUB_BASE, STUB_SIZE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+		 -1, 0) != (void *)STUB_BASE)
+		return -EADDRINUSE;
+	fd = memfd_create("cvisor-stub", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)len) < 0)
+		return -errno;
+	/* The sentry writes through its own mapping; stubs see it read-only. */
+	w = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (w == MAP_FAILED)
+		return -errno;
+	memcpy(w, stub_blob_start, blob);
+	if (mmap((void *)STUB_CODE, STUB_CODE_SIZE, PROT_READ | PROT_EXEC,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+	    mmap((void *)STUB_GLOBAL, STUB_GLOBAL_SIZE, PROT_READ,
+		 MAP_SHARED | MAP_FIXED, fd, STUB_CODE_SIZE) == MAP_FAILED)
+		return -errno;
+	*gout = (struct stub_global *)(w + STUB_CODE_SIZE);
+	return 0;
+}
+
+static int fill_global(struct stub_global *g)
+{
+	int n;
+
+	n = build_sys_filter(g->sys_filter, STUB_MAX_FILTER);
+	if (n < 0)
+		return -E2BIG;
+	g->sys_prog.len = (uint16_t)n;
+	g->sys_prog.filter = STUB_GLOBAL + offsetof(struct stub_global, sys_filter);
+	n = build_app_filter(g->app_filter, STUB_MAX_FILTER);
+	if (n < 0)
+		return -E2BIG;
+	g->app_prog.len = (uint16_t)n;
+	g->app_prog.filter = STUB_GLOBAL + offsetof(struct stub_global, app_filter);
+	g->use_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+	g->interrupt_signo = INTERRUPT_SIGNO;
+	g->template_ctl_fd = (uint32_t)template.ctl_fd;
+	if (__rseq_size) {
+		g->rseq_addr = (uint64_t)__builtin_thread_pointer() + (uint64_t)__rseq_offset;
+		g->rseq_len[0] = 32;
+		g->rseq_len[1] = __rseq_size;
+		g->rseq_sig = 0x53053053;       /* glibc's RSEQ_SIG on x86 */
+	}
+	return 0;
+}
+
+int platform_init(void)
+{
+	struct stub_global *g = NULL;
+	int (*entry)(void *) = (int (*)(void *))(STUB_CODE + STUB_SYM_stub_template_main);
+	int err;
+	pid_t pid;
+
+	err = map_stub_region(&g);
+	if (!err)
+		err = ctl_pages(&template);
+	if (!err)
+		err = fill_global(g);
+	if (err)
+		return err;
+	if (mmap((void *)STUB_INIT_STACK, STUB_INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return -errno;
+	err = unmap_list(g);
+	if (err)
+		return err;
+	pid = clone(entry, (void *)(STUB_INIT_STACK + STUB_INIT_STACK_SIZE),
+		    CLONE_FILES | SIGCHLD, NULL);
+	if (pid < 0)
+		return -errno;
+	template.host_pid = pid;
+	template.refs = 1;
+	/* Give the set-up stack back to the reservation. */
+	mmap((void *)STUB_INIT_STACK, STUB_INIT_STACK_SIZE, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	/* The first host call proves the template is up and serving. */
+	err = (int)hostcall(&template, __NR_sched_yield, 0, 0, 0, 0, 0, 0);
+	return err < 0 ? err : 0;
+}
+
+int stub_proc_create(struct stub_proc **out)
+{
+	const uint64_t args[6] = { STUB_CLONE_PROCESS };
+	struct stub_proc *p = calloc(1, sizeof(*p));
+	long pid;
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	p->msg_fd = memfd_create("cvisor-sysmsg", MFD_CLOEXEC);
+	err = p->msg_fd < 0 ? -errno : ctl_pages(p);
+	if (err)
+		goto fail;
+	pthread_mutex_lock(&procs_lock);
+	pid = hostcall_child(&template, __NR_clone, args, CHILD_PROCESS(p->ctl_fd));
+	if (pid > 0) {
+		p->host_pid = (pid_t)pid;
+		p->refs = 1;
+		p->next = procs;
+		procs = p;
+	}
+	pthread_mutex_unlock(&procs_lock);
+	if (pid <= 0) {
+		err = pid < 0 ? (int)pid : -EIO;
+		goto fail;
+	}
+	*out = p;
+	return 0;
+fail:
+	if (p->req)
+		munmap(p->req, STUB_CTL_SIZE);
+	if (p->ctl_fd > 0)
+		close(p->ctl_fd);
+	if (p->msg_fd > 0)
+		close(p->msg_fd);
+	free(p);
+	return err;
+}
+
+void stub_proc_kill(struct stub_proc *p)
+{
+	if (p->host_pid > 0)
+		kill(p->host_pid, SIGKILL);
+}
+
+/* The reaper saw the host process exit: wake everything waiting on it. */
+void stub_proc_exited(pid_t pid)
+{
+	pthread_mutex_lock(&procs_lock);
+	for (struct stub_proc **pp = &procs; *pp; pp = &(*pp)->next) {
+		struct stub_proc *p = *pp;
+
+		if (p->host_pid != pid)
+			continue;
+		__atomic_store_n(&p->dead, true, __ATOMIC_SEQ_CST);
+		*pp = p->next;
+		futex_wake_word(&p->resp->seq);
+		for (uint32_t i = 0; i < p->nr_slots; i++) {
+			uint32_t *w = (uint32_t *)((char *)p->msgs[i]);
+
+			futex_wake_word(w);
+		}
+		pthread_mutex_unlock(&procs_lock);
+		stub_proc_put(p);
+		return;
+	}
+	pthread_mutex_unlock(&procs_lock);
+}
+
+void stub_proc_put(struct stub_proc *p)
+{
+	if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (uint32_t i = 0; i < p->nr_slots; i++)
+		munmap(p->msgs[i], 0x1000);
+	free(p->msgs);
+	munmap(p->req, STUB_CTL_SIZE);
+	close(p->ctl_fd);
+	close(p->msg_fd);
+	free(p);
+}
+
+int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
+{
+	struct stub_thread *t = calloc(1, sizeof(*t));
+	struct sysmsg **msgs;
+	uint64_t args[6] = { STUB_CLONE_THREAD };
+	long ret;
+	int err = -ENOMEM;
+
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_lock(&procs_lock);
+	if (p->nr_slots >= STUB_MAX_THREADS) {
+		err = -EAGAIN;
+		goto unlock;
+	}
+	msgs = realloc(p->msgs, (p->nr_slots + 1) * sizeof(*msgs));
+	if (!msgs)
+		goto unlock;
+	p->msgs = msgs;
+	t->slot = p->nr_slots;
+	if (ftruncate(p->msg_fd, (off_t)(t->slot + 1) * 0x1000) < 0)
+		goto unlock_errno;
+	t->msg = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, p->msg_fd,
+		      (off_t)t->slot * 0x1000);
+	if (t->msg == MAP_FAILED)
+		goto unlock_errno;
+	p->msgs[p->nr_slots++] = t->msg;
+	pthread_mutex_unlock(&procs_lock);
+
+	t->proc = p;
+	t->msg->spin = stub_spin_iters;
+	ret = hostcall(p, __NR_mmap, STUB_SLOT_MSG(t->slot), 0x1000,
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       (uint64_t)p->msg_fd, (uint64_t)t->slot * 0x1000);
+	if (ret == (long)STUB_SLOT_MSG(t->slot))
+		ret = hostcall(p, __NR_mmap, STUB_SLOT_STACK(t->slot),
+			       STUB_SIGSTACK_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+	if (ret != (long)STUB_SLOT_STACK(t->slot))
+		goto fail;
+	args[1] = STUB_SLOT_STACK(t->slot) + STUB_SIGSTACK_SIZE;
+	ret = hostcall_child(p, __NR_clone, args, CHILD_THREAD(t->slot));
+	if (ret <= 0)
+		goto fail;
+	t->host_tid = (pid_t)ret;
+	if (stub_thread_wait(t) != EV_READY)
+		goto fail;
+	*out = t;
+	return 0;
+unlock_errno:
+	err = -errno;
+unlock:
+	pthread_mutex_unlock(&procs_lock);
+	free(t);
+	return err;
+fail:
+	free(t);
+	return ret < 0 ? (int)ret : -EIO;
+}
+
+void stub_thread_free(struct stub_thread *t)
+{
+	free(t);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The parts of the stub that must not use a stack (DESIGN.md §3).
+ *
+ * The syscall thread runs the sentry's host calls inside the application's
+ * address space under a wider seccomp filter than application threads.  An
+ * application thread can write any writable page of the address space, so
+ * this loop keeps all its state in registers and reads its requests from a
+ * page that is read-only here: nothing the application can touch steers it.
+ */
+#include "stub_abi.h"
+
+#define NR_mmap        9
+#define NR_munmap      11
+#define NR_rt_sigreturn 15
+#define NR_sigaltstack 131
+#define NR_prctl       157
+#define NR_futex       202
+#define NR_seccomp     317
+#define FUTEX_WAIT     0
+#define FUTEX_WAKE     1
+#define SPIN_ITERS     4000
+
+	.text
+
+/* void stub_syscall_loop(void): called once by the template, never returns. */
+	.globl stub_syscall_loop
+	.type stub_syscall_loop, @function
+stub_syscall_loop:
+	/* The set-up stack is no longer needed; nothing below uses one. */
+	mov $NR_munmap, %eax
+	movabs $STUB_INIT_STACK, %rdi
+	mov $STUB_INIT_STACK_SIZE, %esi
+	syscall
+	xor %esp, %esp
+.Lloop_start:
+	movabs $STUB_CTL_REQ, %r12
+	movabs $STUB_CTL_RESP, %r13
+	mov RESP_SEQ(%r13), %r14d        /* last request served */
+.Lwait:
+	mov $SPIN_ITERS, %ecx
+.Lspin:
+	mov REQ_SEQ(%r12), %eax
+	cmp %eax, %r14d
+	jne .Lgot
+	pause
+	dec %ecx
+	jnz .Lspin
+	/* Sleep: announce it, then wait unless a request arrived meanwhile. */
+	mov $1, %eax
+	xchg %eax, RESP_STUB_WAITING(%r13)
+	mov $NR_futex, %eax
+	mov %r12, %rdi
+	mov $FUTEX_WAIT, %esi
+	mov %r14d, %edx
+	xor %r10d, %r10d
+	syscall
+	movl $0, RESP_STUB_WAITING(%r13)
+	jmp .Lwait
+
+.Lgot:
+	mov %eax, %r15d
+	/* Kept in registers: a clone child must not read the request again. */
+	mov REQ_CHILD_FD(%r12), %rbx
+	mov REQ_NR(%r12), %rax
+	mov REQ_ARGS+0(%r12), %rdi
+	mov REQ_ARGS+8(%r12), %rsi
+	mov REQ_ARGS+16(%r12), %rdx
+	mov REQ_ARGS+24(%r12), %r10
+	mov REQ_ARGS+32(%r12), %r8
+	mov REQ_ARGS+40(%r12), %r9
+	syscall
+	test %rax, %rax
+	jnz .Ldone
+	test %rbx, %rbx
+	jnz .Lchild
+.Ldone:
+	mov %rax, RESP_RET(%r13)
+	mov %r15d, %r14d
+	xchg %r15d, RESP_SEQ(%r13)       /* publish, with a full barrier */
+	cmpl $0, RESP_SENTRY_WAITING(%r13)
+	je .Lwait
+	mov $NR_futex, %eax
+	lea RESP_SEQ(%r13), %rdi
+	mov $FUTEX_WAKE, %esi
+	mov $1, %edx
+	syscall
+	jmp .Lwait
+
+.Lchild:
+	/* rbx = kind << 32 | value: 1 = new thread (slot), 2 = new process (fd) */
+	mov %rbx, %rax
+	shr $32, %rax
+	cmp $1, %eax
+	je .Lthread_child
+
+	/* A new process: map our own control pages over the inherited ones. */
+	mov $NR_mmap, %eax
+	movabs $STUB_CTL_REQ, %rdi
+	mov $0x1000, %esi
+	mov $1, %edx                     /* PROT_READ */
+	mov $0x11, %r10d                 /* MAP_SHARED | MAP_FIXED */
+	mov %ebx, %r8d
+	xor %r9d, %r9d
+	syscall
+	cmp $-4096, %rax
+	ja .Ldie
+	mov $NR_mmap, %eax
+	movabs $STUB_CTL_RESP, %rdi
+	mov $0x1000, %esi
+	mov $3, %edx                     /* PROT_READ | PROT_WRITE */
+	mov $0x11, %r10d
+	mov %ebx, %r8d
+	mov $0x1000, %r9d
+	syscall
+	cmp $-4096, %rax
+	ja .Ldie
+	mov $NR_prctl, %eax
+	mov $1, %edi                     /* PR_SET_PDEATHSIG */
+	mov $9, %esi                     /* SIGKILL */
+	syscall
+	jmp .Lloop_start
+
+.Lthread_child:
+	/*
+	 * A new application thread, on the stack clone gave it: the top of its
+	 * slot's signal stack.  Set that as its alternate signal stack, then
+	 * stack the application filter, before running any C code.
+	 */
+	mov %rsp, %rax
+	sub $STUB_SIGSTACK_SIZE, %rax
+	pushq $STUB_SIGSTACK_SIZE        /* ss_size */
+	pushq $0                         /* ss_flags */
+	push %rax                        /* ss_sp */
+	mov $NR_sigaltstack, %eax
+	mov %rsp, %rdi
+	xor %esi, %esi
+	syscall
+	add $24, %rsp
+	test %rax, %rax
+	jnz .Ldie
+	mov $NR_seccomp, %eax
+	mov $1, %edi                     /* SECCOMP_SET_MODE_FILTER */
+	xor %esi, %esi
+	movabs $(STUB_GLOBAL + GLOBAL_APP_PROG), %rdx
+	syscall
+	test %rax, %rax
+	jnz .Ldie
+	mov %ebx, %edi                   /* slot */
+	and $-16, %rsp
+	call stub_thread_main
+.Ldie:
+	/* Every signal is blocked here, so this kills the whole process. */
+	ud2
+
+/* The restorer of every stub signal handler. */
+	.globl stub_restorer
+	.type stub_restorer, @function
+stub_restorer:
+	mov $NR_rt_sigreturn, %eax
+	syscall
+	ud2
+
+/* void stub_sigreturn(void *uc): load a whole register set from a ucontext. */
+	.globl stub_sigreturn
+	.type stub_sigreturn, @function
+stub_sigreturn:
+	mov %rdi, %rsp
+	mov $NR_rt_sigreturn, %eax
+	syscall
+	ud2
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub: freestanding code that runs inside every stub process
+ * (DESIGN.md §3).  No libc, no global state: the code pages are read-only and
+ * shared by every stub, and each thread finds its sysmsg page from its own
+ * signal stack address.
+ */
+#include "stub_abi.h"
+
+/* Every symbol is local to the blob: references must be RIP-relative. */
+#pragma GCC visibility push(hidden)
+
+#define NR_rt_sigaction   13
+#define NR_rt_sigprocmask 14
+#define NR_munmap         11
+#define NR_mprotect       10
+#define NR_mmap           9
+#define NR_sched_yield    24
+#define NR_prctl          157
+#define NR_arch_prctl     158
+#define NR_futex          202
+#define NR_seccomp        317
+#define NR_rseq           334
+
+#define SA_SIGINFO  0x4
+#define SA_ONSTACK  0x08000000
+#define SA_RESTORER 0x04000000
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+#define G ((const volatile struct stub_global *)STUB_GLOBAL)
+
+void stub_syscall_loop(void) __attribute__((noreturn));
+void stub_restorer(void);
+void stub_sigreturn(void *uc) __attribute__((noreturn));
+void stub_thread_main(uint32_t slot) __attribute__((noreturn));
+void stub_template_main(void) __attribute__((noreturn));
+
+static inline long sc6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+#define sc(nr, a, b, c) sc6(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+/* The kernel's x86_64 signal frame types. */
+struct k_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate, reserved1[8];
+};
+
+struct k_ucontext {
+	uint64_t uc_flags, uc_link;
+	uint64_t ss_sp;
+	uint32_t ss_flags, pad;
+	uint64_t ss_size;
+	struct k_sigcontext mc;
+	uint64_t sigmask;
+};
+
+struct k_sigaction {
+	void *handler;
+	uint64_t flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+/* The handlers run on the slot's signal stack: that names the slot. */
+static inline struct sysmsg *self_msg(void)
+{
+	uint64_t sp = (uint64_t)__builtin_frame_address(0);
+
+	return (struct sysmsg *)STUB_SLOT_MSG((sp - STUB_SLOTS) / STUB_SLOT_SIZE);
+}
+
+static inline uint64_t get_fs(void)
+{
+	uint64_t fs = 0;
+
+	if (G->use_fsgsbase)
+		__asm__ volatile("rdfsbase %0" : "=r"(fs));
+	else
+		sc(NR_arch_prctl, ARCH_GET_FS, &fs, 0);
+	return fs;
+}
+
+static inline void set_fs(uint64_t fs)
+{
+	if (G->use_fsgsbase)
+		__asm__ volatile("wrfsbase %0" : : "r"(fs) : "memory");
+	else
+		sc(NR_arch_prctl, ARCH_SET_FS, fs, 0);
+}
+
+/*
+ * Hand an event to the sentry and wait for DONE: spin for as long as the
+ * sentry allows (it stops us spinning when threads outnumber CPUs), then
+ * sleep on the futex.  sentry_waiting/stub_waiting avoid a futex call on
+ * the fast path; the seq_cst accesses order each side's store before its
+ * load of the other side's flag.
+ */
+static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
+{
+	m->event = event;
+	__atomic_store_n(&m->state, SYSMSG_EVENT, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&m->sentry_waiting, __ATOMIC_SEQ_CST))
+		sc(NR_futex, &m->state, 1 /* FUTEX_WAKE */, 1);
+
+	for (;;) {
+		uint32_t spin = m->spin;
+
+		for (uint32_t i = 0; i < spin; i++) {
+			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
+				return;
+			__builtin_ia32_pause();
+		}
+		__atomic_store_n(&m->stub_waiting, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) == SYSMSG_EVENT)
+			sc6(NR_futex, (long)&m->state, 0 /* FUTEX_WAIT */, SYSMSG_EVENT,
+			    0, 0, 0);
+		__atomic_store_n(&m->stub_waiting, 0, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
+			return;
+	}
+}
+
+static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *mc)
+{
+	r->r8 = mc->r8;   r->r9 = mc->r9;   r->r10 = mc->r10; r->r11 = mc->r11;
+	r->r12 = mc->r12; r->r13 = mc->r13; r->r14 = mc->r14; r->r15 = mc->r15;
+	r->rdi = mc->rdi; r->rsi = mc->rsi; r->rbp = mc->rbp; r->rbx = mc->rbx;
+	r->rdx = mc->rdx; r->rax = mc->rax; r->rcx = mc->rcx; r->rsp = mc->rsp;
+	r->rip = mc->rip; r->eflags = mc->eflags;
+	r->cs = mc->cs; r->ss = mc->ss;
+	r->fs_base = get_fs();
+}
+
+static void load_regs(struct k_sigcontext *mc, const volatile struct stub_regs *r,
+		      uint64_t old_fs)
+{
+	mc->r8 = r->r8;   mc->r9 = r->r9;   mc->r10 = r->r10; mc->r11 = r->r11;
+	mc->r12 = r->r12; mc->r13 = r->r13; mc->r14 = r->r14; mc->r15 = r->r15;
+	mc->rdi = r->rdi; mc->rsi = r->rsi; mc->rbp = r->rbp; mc->rbx = r->rbx;
+	mc->rdx = r->rdx; mc->rax = r->rax; mc->rcx = r->rcx; mc->rsp = r->rsp;
+	mc->rip = r->rip; mc->eflags = r->eflags;
+	if (r->fs_base != old_fs)
+		set_fs(r->fs_base);
+}
+
+/* An event from a signal handler: registers out, wait, registers back. */
+static void trap_event(struct k_ucontext *uc, uint32_t event)
+{
+	volatile struct sysmsg *m = self_msg();
+	uint64_t fs;
+
+	save_regs(&m->regs, &uc->mc);
+	fs = m->regs.fs_base;
+	post_and_wait(m, event);
+	load_regs(&uc->mc, &m->regs, fs);
+}
+
+static void stub_sigsys(int sig, void *info, void *ucv)
+{
+	volatile struct sysmsg *m = self_msg();
+
+	(void)sig;
+	/* The number is in siginfo: rax already holds -ENOSYS. */
+	m->regs.orig_rax = (uint64_t)*(int32_t *)((char *)info + 24);
+	trap_event(ucv, EV_SYSCALL);
+}
+
+static void stub_fault(int sig, void *info, void *ucv)
+{
+	volatile struct sysmsg *m = self_msg();
+
+	m->signo = (uint32_t)sig;
+	for (int i = 0; i < 128; i++)
+		m->siginfo[i] = ((const uint8_t *)info)[i];
+	trap_event(ucv, EV_FAULT);
+}
+
+static void stub_interrupt(int sig, void *info, void *ucv)
+{
+	volatile struct sysmsg *m = self_msg();
+
+	(void)sig;
+	(void)info;
+	/* A late signal for an interrupt the sentry already handled. */
+	if (!__atomic_load_n(&m->interrupt, __ATOMIC_ACQUIRE))
+		return;
+	trap_event(ucv, EV_INTERRUPT);
+}
+
+/* A new application thread: report, then jump to the registers given. */
+void stub_thread_main(uint32_t slot)
+{
+	volatile struct sysmsg *m = (struct sysmsg *)STUB_SLOT_MSG(slot);
+	struct k_ucontext uc;
+	uint8_t *p = (uint8_t *)&uc;
+
+	post_and_wait(m, EV_READY);
+	for (unsigned i = 0; i < sizeof(uc); i++)
+		p[i] = 0;
+	load_regs(&uc.mc, &m->regs, ~get_fs());
+	uc.mc.cs = 0x33;                  /* __USER_CS */
+	uc.mc.ss = 0x2b;                  /* __USER_DS */
+	uc.ss_sp = STUB_SLOT_STACK(slot); /* rt_sigreturn restores the altstack */
+	uc.ss_size = STUB_SIGSTACK_SIZE;
+	uc.sigmask = 0;                   /* application code runs unblocked */
+	stub_sigreturn(&uc);              /* fpstate NULL: a fresh FPU state */
+}
+
+static void set_handler(int sig, void (*fn)(int, void *, void *))
+{
+	struct k_sigaction sa = {
+		.handler = (void *)fn,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
+		.restorer = (void *)stub_restorer,
+		.mask = ~0ULL,            /* never nest: one event at a time */
+	};
+
+	sc6(NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+}
+
+static void die(void)
+{
+	__builtin_trap();
+}
+
+/*
+ * The stub template: a clone of the sentry (CLONE_FILES) that drops every
+ * mapping but the stub region and the vDSO, installs the stub's handlers
+ * and the syscall thread's filter, then serves host calls.  Every stub
+ * process is a clone of it.
+ */
+void stub_template_main(void)
+{
+	uint64_t all = ~0ULL;
+	struct k_sigaction dfl = { 0 };
+
+	sc6(NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0);
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != 9 && sig != 19)
+			sc6(NR_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+	set_handler(31 /* SIGSYS */, stub_sigsys);
+	set_handler(11 /* SIGSEGV */, stub_fault);
+	set_handler(7 /* SIGBUS */, stub_fault);
+	set_handler(8 /* SIGFPE */, stub_fault);
+	set_handler(4 /* SIGILL */, stub_fault);
+	set_handler(5 /* SIGTRAP */, stub_fault);
+	set_handler((int)G->interrupt_signo, stub_interrupt);
+
+	if (sc(NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9, 0) != 0 ||
+	    sc6(NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0) != 0)
+		die();
+	/* The kernel would fault us on the next preemption otherwise. */
+	if (G->rseq_addr &&
+	    sc6(NR_rseq, G->rseq_addr, G->rseq_len[0], 1, G->rseq_sig, 0, 0) != 0 &&
+	    sc6(NR_rseq, G->rseq_addr, G->rseq_len[1], 1, G->rseq_sig, 0, 0) != 0)
+		die();
+	for (uint32_t i = 0; i < G->nr_unmap; i++)
+		sc(NR_munmap, G->unmap[i][0], G->unmap[i][1] - G->unmap[i][0], 0);
+	if (sc(NR_mprotect, STUB_CODE, STUB_CODE_SIZE, 5 /* R|X */) != 0 ||
+	    sc(NR_mprotect, STUB_GLOBAL, STUB_GLOBAL_SIZE, 1 /* R */) != 0)
+		die();
+	if (sc6(NR_mmap, STUB_CTL_REQ, 0x1000, 1, 0x11, G->template_ctl_fd, 0) !=
+		    (long)STUB_CTL_REQ ||
+	    sc6(NR_mmap, STUB_CTL_RESP, 0x1000, 3, 0x11, G->template_ctl_fd,
+		0x1000) != (long)STUB_CTL_RESP)
+		die();
+	if (sc(NR_seccomp, 1, 0, STUB_GLOBAL + GLOBAL_SYS_PROG) != 0)
+		die();
+	stub_syscall_loop();
+}

@@ -1,0 +1,50 @@
+/* Minimal assertion helpers for the conformance tests.
+ * Tests print nothing on success and exit 0; on failure they print one
+ * "FAIL file:line: message" line to stderr and exit 1. */
+#ifndef CVISOR_CONFORMANCE_CHECK_H
+#define CVISOR_CONFORMANCE_CHECK_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                      \
+			fputc('\n', stderr);                               \
+			exit(1);                                           \
+		}                                                          \
+	} while (0)
+
+/* expr must return -1 (or MAP_FAILED) and set errno to e. The cast to long
+ * lets this work for int, ssize_t and pointer-returning calls alike. */
+#define CHECK_ERRNO(expr, e)                                               \
+	do {                                                               \
+		errno = 0;                                                 \
+		long r_ = (long)(expr);                                    \
+		int err_ = errno;                                          \
+		CHECK(r_ == -1 && err_ == (e),                             \
+		      "%s: want -1/%s, got %ld errno %d (%s)", #expr, #e, \
+		      r_, err_, strerror(err_));                           \
+	} while (0)
+
+/* expr must succeed (not return -1). */
+#define CHECK_OK(expr)                                                     \
+	do {                                                               \
+		errno = 0;                                                 \
+		long r_ = (long)(expr);                                    \
+		CHECK(r_ != -1, "%s failed: %s", #expr, strerror(errno));  \
+	} while (0)
+
+#define PAGE 4096UL
+
+/* An address no user-space pointer can have (kernel half), so every
+ * syscall must reject it with EFAULT, even when it has nothing to copy. */
+#define KERNEL_PTR ((void *)0xffffffffff000000UL)
+
+#endif

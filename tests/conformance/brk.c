@@ -16,6 +16,7 @@ int main(void)
 	CHECK(sys_brk(end) == end, "grow failed");
 	for (char *p = cur; p < end; p++)
 		*p = (char)((unsigned long)p * 7);
+	BARRIER();
 	for (char *p = cur; p < end; p++)
 		CHECK(*p == (char)((unsigned long)p * 7), "grown heap lost data");
 

@@ -43,6 +43,10 @@
 
 #define PAGE 4096UL
 
+/* Forces later reads to really load from memory, so a readback right
+ * after a write tests the mapping rather than the compiler. */
+#define BARRIER() __asm__ volatile("" ::: "memory")
+
 /* An address no user-space pointer can have (kernel half), so every
  * syscall must reject it with EFAULT, even when it has nothing to copy. */
 #define KERNEL_PTR ((void *)0xffffffffff000000UL)

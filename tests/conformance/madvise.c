@@ -27,6 +27,7 @@ int main(void)
 	CHECK(p[PAGE - 1] == 0x3c && p[3 * PAGE] == 0x3c, "DONTNEED went too far");
 	/* ...and the mapping is still there and writable. */
 	p[PAGE] = 9;
+	BARRIER();
 	CHECK(p[PAGE] == 9, "write after DONTNEED");
 
 	CHECK_ERRNO(madvise(p + 1, PAGE, MADV_NORMAL), EINVAL);

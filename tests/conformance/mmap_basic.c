@@ -16,6 +16,7 @@ int main(void)
 		CHECK(p[i] == 0, "not zero at %zu", i);
 	for (size_t i = 0; i < 2 * PAGE; i++)
 		p[i] = (unsigned char)i;
+	BARRIER();
 	for (size_t i = 0; i < 2 * PAGE; i++)
 		CHECK(p[i] == (unsigned char)i, "readback at %zu", i);
 
@@ -25,6 +26,7 @@ int main(void)
 	CHECK(q != MAP_FAILED, "mmap 2: %s", strerror(errno));
 	CHECK(q + PAGE <= p || q >= p + 2 * PAGE, "mappings overlap");
 	q[0] = 0x5a;
+	BARRIER();
 	CHECK(p[0] == 0, "write through q changed p");
 
 	/* Read-only anonymous memory reads as zero. */

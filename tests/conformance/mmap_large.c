@@ -26,10 +26,12 @@ int main(void)
 		mid[off] = (char)(off >> 12);
 		mid[off + PAGE - 1] = 1;
 	}
+	BARRIER();
 	for (size_t off = 0; off < 16 * MiB; off += PAGE)
 		CHECK(mid[off] == (char)(off >> 12) && mid[off + PAGE - 1] == 1,
 		      "readback at +%zu", off);
 	last[PAGE - 1] = 7;
+	BARRIER();
 	CHECK(last[PAGE - 1] == 7, "last page");
 
 	/* After munmap the whole GiB is free again: NOREPLACE can take it. */

@@ -6,10 +6,10 @@
 #
 # Every executable BUILD_DIR/tests/conformance/NAME (helpers in progs/ are
 # skipped) runs as `NAME a b` with CVISOR_TEST=1, stdin </dev/null and a
-# 20 s timeout. A run passes when it exits with the expected status (0, or
-# the value of an `EXPECT_EXIT: N` line in NAME.c) and, if NAME.c has an
-# `EXPECT_STDOUT: text` line, its stdout is exactly that text (trailing
-# newlines ignored).
+# 20 s timeout (SIGKILL 5 s later). A run passes when it exits with the
+# expected status (0, or the value of an `EXPECT_EXIT: N` line in NAME.c)
+# and, if NAME.c has an `EXPECT_STDOUT: text` line, its stdout is exactly
+# that text (trailing newlines ignored).
 set -u
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -40,7 +40,7 @@ expect() {
 run_one() {
 	local name=$1 mode=$2 why= st want_exit want_out
 	shift 2
-	env CVISOR_TEST=1 timeout 20 "$@" a b </dev/null >"$tmp/out" 2>"$tmp/err"
+	env CVISOR_TEST=1 timeout -k 5 20 "$@" a b </dev/null >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	want_exit=$(expect "$name" EXPECT_EXIT)
 	want_out=$(expect "$name" EXPECT_STDOUT)

@@ -3,9 +3,9 @@
 
 int main(void)
 {
-	/* volatile pointer: the compiler cannot prove it is NULL and turn
-	 * the store into a trap instruction (SIGILL). */
-	int *volatile p = NULL;
+	/* Volatile pointer to volatile: the compiler can neither drop the
+	 * store nor prove the pointer NULL and emit a trap (SIGILL) instead. */
+	volatile int *volatile p = NULL;
 	*p = 1;
 	puts("survived NULL dereference"); /* not reached */
 	return 0;

@@ -142,10 +142,12 @@ static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *m
 	r->rip = mc->rip; r->eflags = mc->eflags;
 	r->cs = mc->cs; r->ss = mc->ss;
 	r->fs_base = get_fs();
+	if (G->use_fsgsbase)
+		__asm__ volatile("rdgsbase %0" : "=r"(r->gs_base));
 }
 
 static void load_regs(struct k_sigcontext *mc, const volatile struct stub_regs *r,
-		      uint64_t old_fs)
+		      uint64_t old_fs, uint64_t old_gs)
 {
 	mc->r8 = r->r8;   mc->r9 = r->r9;   mc->r10 = r->r10; mc->r11 = r->r11;
 	mc->r12 = r->r12; mc->r13 = r->r13; mc->r14 = r->r14; mc->r15 = r->r15;
@@ -154,18 +156,21 @@ static void load_regs(struct k_sigcontext *mc, const volatile struct stub_regs *
 	mc->rip = r->rip; mc->eflags = r->eflags;
 	if (r->fs_base != old_fs)
 		set_fs(r->fs_base);
+	if (G->use_fsgsbase && r->gs_base != old_gs)
+		__asm__ volatile("wrgsbase %0" : : "r"(r->gs_base) : "memory");
 }
 
 /* An event from a signal handler: registers out, wait, registers back. */
 static void trap_event(struct k_ucontext *uc, uint32_t event)
 {
 	volatile struct sysmsg *m = self_msg();
-	uint64_t fs;
+	uint64_t fs, gs;
 
 	save_regs(&m->regs, &uc->mc);
 	fs = m->regs.fs_base;
+	gs = m->regs.gs_base;
 	post_and_wait(m, event);
-	load_regs(&uc->mc, &m->regs, fs);
+	load_regs(&uc->mc, &m->regs, fs, gs);
 }
 
 static void stub_sigsys(int sig, void *info, void *ucv)
@@ -210,7 +215,7 @@ void stub_thread_main(uint32_t slot)
 	post_and_wait(m, EV_READY);
 	for (unsigned i = 0; i < sizeof(uc); i++)
 		p[i] = 0;
-	load_regs(&uc.mc, &m->regs, ~get_fs());
+	load_regs(&uc.mc, &m->regs, ~m->regs.fs_base, ~m->regs.gs_base);
 	uc.mc.cs = 0x33;                  /* __USER_CS */
 	uc.mc.ss = 0x2b;                  /* __USER_DS */
 	uc.ss_sp = STUB_SLOT_STACK(slot); /* rt_sigreturn restores the altstack */

@@ -36,8 +36,13 @@ struct stub_thread {
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
 };
 
+/* Whether the stub saves and restores FS/GS bases itself (FSGSBASE). */
+extern bool platform_fsgsbase;
+
 /* Set-up, once per sentry, before it confines itself. */
 int platform_init(void);
+/* Kill the template; every stub process goes with the sentry. */
+void platform_fini(void);
 
 int stub_proc_create(struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);

@@ -26,6 +26,7 @@
 extern const char stub_blob_start[], stub_blob_end[];
 
 static struct stub_proc template;
+bool platform_fsgsbase;
 static struct stub_proc *procs;          /* live stub processes */
 static pthread_mutex_t procs_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -134,6 +135,7 @@ static int fill_global(struct stub_global *g)
 	g->app_prog.len = (uint16_t)n;
 	g->app_prog.filter = STUB_GLOBAL + offsetof(struct stub_global, app_filter);
 	g->use_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+	platform_fsgsbase = g->use_fsgsbase;
 	g->interrupt_signo = INTERRUPT_SIGNO;
 	g->template_ctl_fd = (uint32_t)template.ctl_fd;
 	if (__rseq_size) {
@@ -177,6 +179,15 @@ int platform_init(void)
 	/* The first host call proves the template is up and serving. */
 	err = (int)hostcall(&template, __NR_sched_yield, 0, 0, 0, 0, 0, 0);
 	return err < 0 ? err : 0;
+}
+
+void platform_fini(void)
+{
+	stub_proc_kill(&template);
+	pthread_mutex_lock(&procs_lock);
+	for (struct stub_proc *p = procs; p; p = p->next)
+		stub_proc_kill(p);
+	pthread_mutex_unlock(&procs_lock);
 }
 
 int stub_proc_create(struct stub_proc **out)

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Files backed by a host fd that the sandbox was handed on purpose: the
+ * standard streams of `cvisor do` (later, the engine's stdio).  The sentry
+ * performs a fixed set of operations on its own fd; the application never
+ * names a host fd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "vfs/file.h"
+
+struct hostfd {
+	int fd;
+};
+
+static int host_fd(struct file *f)
+{
+	return ((struct hostfd *)f->priv)->fd;
+}
+
+static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len)
+{
+	int fd = host_fd(f);
+
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno != EAGAIN || (f->flags & O_NONBLOCK))
+			return -errno;
+		/* The host fd is non-blocking but the file is not: wait for it. */
+		int err = task_block_fd(t, fd, POLLIN, -1);
+		if (err)
+			return err;
+	}
+}
+
+static ssize_t hostfd_write(struct task *t, struct file *f, const void *buf,
+			    size_t len)
+{
+	int fd = host_fd(f);
+
+	for (;;) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno == EPIPE)
+			return -EPIPE;
+		if (errno != EAGAIN || (f->flags & O_NONBLOCK))
+			return -errno;
+		int err = task_block_fd(t, fd, POLLOUT, -1);
+		if (err)
+			return err;
+	}
+}
+
+static int hostfd_fstat(struct file *f, struct stat *st)
+{
+	return fstat(host_fd(f), st) ? -errno : 0;
+}
+
+static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct termios tio;
+	struct winsize ws;
+
+	switch (cmd) {
+	case TCGETS:
+		if (ioctl(host_fd(f), TCGETS, &tio))
+			return -errno;
+		return copy_to_user(t->tg->mm, arg, &tio, sizeof(tio));
+	case TIOCGWINSZ:
+		if (ioctl(host_fd(f), TIOCGWINSZ, &ws))
+			return -errno;
+		return copy_to_user(t->tg->mm, arg, &ws, sizeof(ws));
+	default:
+		/* Anything else on a host terminal waits for the pty (issue 5). */
+		return isatty(host_fd(f)) ? -EINVAL : -ENOTTY;
+	}
+}
+
+static void hostfd_release(struct file *f)
+{
+	close(host_fd(f));
+	free(f->priv);
+}
+
+static const struct file_ops hostfd_ops = {
+	.read = hostfd_read,
+	.write = hostfd_write,
+	.fstat = hostfd_fstat,
+	.ioctl = hostfd_ioctl,
+	.release = hostfd_release,
+};
+
+/* Takes ownership of host_fd. */
+struct file *hostfd_file(int host_fd, int flags)
+{
+	struct hostfd *h = malloc(sizeof(*h));
+	struct file *f;
+
+	if (!h)
+		return NULL;
+	h->fd = host_fd;
+	f = file_new(&hostfd_ops, flags, h);
+	if (!f)
+		free(h);
+	return f;
+}

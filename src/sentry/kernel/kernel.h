@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tasks, thread groups and the sandbox (DESIGN.md §4).
+ *
+ * One sentry thread runs each task (application thread) in blocking style,
+ * as Linux does: a task that waits, waits in its own sentry thread.
+ */
+#ifndef CVISOR_KERNEL_H
+#define CVISOR_KERNEL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "platform/platform.h"
+
+struct mm;
+struct fd_table;
+
+#define NSIG_LINUX 64
+#define SIGBIT(s) (1ULL << ((s) - 1))
+
+/* struct sigaction as the x86_64 kernel ABI has it */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+struct creds {
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
+	uint32_t ngroups;
+	uint32_t groups[32];
+};
+
+struct thread_group {
+	pid_t pid, ppid, pgid, sid;
+	struct mm *mm;
+	struct fd_table *fdt;
+	pthread_mutex_t lock;
+	struct k_sigaction sigaction[NSIG_LINUX];
+	uint64_t shared_pending;        /* process-directed signals */
+	struct rlimit rlim[RLIM_NLIMITS];
+	struct creds cred;
+	char comm[16];
+	char *exe;                      /* the program's path */
+	bool exiting;
+	int exit_status;                /* a wait(2) status */
+	int nr_tasks;
+	struct task *tasks;
+};
+
+struct syscall_args {
+	long nr;
+	uint64_t a[6];
+};
+
+struct task {
+	pid_t tid;
+	struct thread_group *tg;
+	struct task *next;              /* in tg->tasks */
+	struct stub_thread *st;
+	pthread_t thread;
+	struct stub_regs regs;          /* a snapshot while the sentry runs it */
+	uint64_t sigmask;
+	uint64_t pending;               /* thread-directed signals */
+	uint64_t clear_child_tid;
+	uint64_t robust_list, robust_len;
+	volatile bool kicked;           /* a signal arrived: stop blocking */
+	struct syscall_args args;       /* the syscall being serviced */
+};
+
+struct sentry_opts {
+	bool strace;
+	bool stats;
+	int log_fd;                     /* where strace and reports go */
+};
+
+struct sandbox {
+	pthread_mutex_t lock;
+	pid_t next_pid;
+	struct thread_group *init;
+	bool done;
+	int exit_status;                /* init's wait(2) status */
+	int event_fd;                   /* wakes the sentry's main thread */
+	struct sentry_opts opts;
+	char hostname[65];
+};
+
+extern struct sandbox sandbox;
+
+/* kernel/task.c */
+pid_t alloc_pid(void);
+int task_start(struct task *t);
+struct task *task_new(struct thread_group *tg, struct stub_thread *st);
+void task_kick(struct task *t);
+int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
+int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
+void install_kick_handler(void);
+
+/* kernel/exit.c */
+void do_exit_group(struct task *t, int status);
+void sandbox_finish(int status);
+
+/* kernel/signal.c */
+void send_signal_tg(struct thread_group *tg, int sig);
+bool handle_signals(struct task *t);
+bool sig_default_ignored(int sig);
+void signal_fault(struct task *t, int sig);
+
+#ifndef W_EXITCODE
+#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig))
+#endif
+
+#endif

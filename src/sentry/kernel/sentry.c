@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sentry's main thread: starts the platform and the sandbox's first
+ * process, then reaps stub processes and forwards the host signals that
+ * are meant for the application until init exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel/kernel.h"
+#include "loader/loader.h"
+#include "mm/mm.h"
+#include "sentry.h"
+#include "syscalls/syscalls.h"
+#include "vfs/file.h"
+
+static uint64_t rnd(uint64_t bits)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+	return r & ((1ULL << bits) - 1);
+}
+
+static int std_files(struct fd_table *fdt)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int fl = fcntl(fd, F_GETFL);
+		int h;
+		struct file *f;
+
+		if (fl < 0)
+			continue;       /* not open: not open in the sandbox either */
+		h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (h < 0)
+			return -errno;
+		f = hostfd_file(h, fl & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+		if (!f || fdt_install(fdt, fd, f, false) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct thread_group *tg_new(const char *path)
+{
+	struct thread_group *tg = calloc(1, sizeof(*tg));
+	const char *base = strrchr(path, '/');
+
+	if (!tg)
+		return NULL;
+	pthread_mutex_init(&tg->lock, NULL);
+	tg->pid = tg->pgid = tg->sid = alloc_pid();
+	tg->ppid = 0;
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		getrlimit(r, &tg->rlim[r]);
+	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
+	tg->exe = strdup(path);
+	tg->cred.ngroups = 0;
+	return tg;
+}
+
+/* Load the program and give the first thread its registers. */
+static int start_init(const struct sentry_run *r, struct thread_group *tg)
+{
+	struct elf_image img;
+	struct stub_thread *st;
+	struct task *t;
+	const char *why = NULL;
+	uint64_t sp;
+	int err;
+
+	tg->mm = mm_new();
+	tg->fdt = fdt_new();
+	if (!tg->mm || !tg->fdt)
+		return -ENOMEM;
+	err = std_files(tg->fdt);
+	if (err)
+		return err;
+	/* ASLR as Linux does it: stack top, mmap base and brk randomised. */
+	tg->mm->stack_top = TASK_SIZE - PAGE_SIZE * (1 + rnd(22 - 12 + 10));
+	tg->mm->mmap_base = PAGE_DOWN(tg->mm->stack_top - (8UL << 20) - (128UL << 20) -
+				      rnd(28) * PAGE_SIZE);
+	err = load_elf(tg->mm, r->prog_fd, &img, &why);
+	if (err) {
+		fprintf(stderr, "cvisor: %s: %s\n", r->prog_path, why ? why : strerror(-err));
+		return err;
+	}
+	tg->mm->brk_start = tg->mm->brk = img.end + rnd(13) * PAGE_SIZE;
+	err = (int)setup_stack(tg->mm, &img, r->prog_path, r->argv, r->envp, &sp);
+	if (err)
+		return err;
+	err = stub_thread_create(tg->mm->proc, &st);
+	if (err)
+		return err;
+	t = task_new(tg, st);
+	if (!t)
+		return -ENOMEM;
+	memset(&t->regs, 0, sizeof(t->regs));
+	t->regs.rip = img.entry;
+	t->regs.rsp = sp;
+	t->regs.eflags = 0x202;
+	memcpy(&st->msg->regs, &t->regs, sizeof(t->regs));
+	stub_thread_resume(st);
+	return task_start(t);
+}
+
+static void reap(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
+		stub_proc_exited(pid);
+}
+
+/* Wait for init to exit, serving the host's signals meanwhile. */
+static void main_loop(int sfd)
+{
+	struct pollfd p[2] = { { sfd, POLLIN, 0 }, { sandbox.event_fd, POLLIN, 0 } };
+
+	while (!__atomic_load_n(&sandbox.done, __ATOMIC_ACQUIRE)) {
+		struct signalfd_siginfo si;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				reap();
+			else
+				send_signal_tg(sandbox.init, (int)si.ssi_signo);
+		}
+	}
+}
+
+int sentry_main(const struct sentry_run *r)
+{
+	sigset_t set;
+	int sfd, err;
+
+	sandbox.opts.strace = r->strace;
+	sandbox.opts.stats = r->stats;
+	sandbox.opts.log_fd = 2;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR1);       /* the kick, unblocked only in ppoll */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, SIGUSR1);
+	install_kick_handler();
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	sandbox.event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sfd < 0 || sandbox.event_fd < 0)
+		return -errno;
+	err = platform_init();
+	if (err) {
+		fprintf(stderr, "cvisor: cannot start the platform: %s\n", strerror(-err));
+		return err;
+	}
+	sandbox.init = tg_new(r->prog_path);
+	if (!sandbox.init)
+		return -ENOMEM;
+	err = start_init(r, sandbox.init);
+	if (err) {
+		if (sandbox.init->mm)
+			stub_proc_kill(sandbox.init->mm->proc);
+		platform_fini();
+		return err;
+	}
+	main_loop(sfd);
+	if (sandbox.opts.stats)
+		syscall_print_stats(2);
+	platform_fini();
+	return sandbox.exit_status;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The task loop: wait for the stub thread's next event, service it,
+ * deliver signals, let it go on.  One sentry thread per task.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+
+struct sandbox sandbox = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.next_pid = 1,
+	.hostname = "cvisor",
+};
+
+/* The host signal that kicks a sentry thread out of a blocking host call. */
+#define SIG_KICK SIGUSR1
+
+pid_t alloc_pid(void)
+{
+	pid_t pid;
+
+	pthread_mutex_lock(&sandbox.lock);
+	pid = sandbox.next_pid++;
+	pthread_mutex_unlock(&sandbox.lock);
+	return pid;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+void install_kick_handler(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };   /* no SA_RESTART */
+
+	sigaction(SIG_KICK, &sa, NULL);
+}
+
+/*
+ * Make t notice a new signal wherever it is: in application code (the
+ * interrupt), or blocked in the sentry (SIG_KICK makes the host call
+ * return EINTR).  Both are cheap and harmless when not needed.
+ */
+void task_kick(struct task *t)
+{
+	__atomic_store_n(&t->kicked, true, __ATOMIC_SEQ_CST);
+	if (t->st)
+		stub_thread_interrupt(t->st);
+	if (t->thread)
+		pthread_kill(t->thread, SIG_KICK);
+}
+
+/*
+ * Block in ppoll with SIG_KICK unblocked for its duration only, so that a
+ * kick is never lost between the check of t->kicked and the sleep.
+ */
+static int block(struct task *t, struct pollfd *pfd, nfds_t n,
+		 const struct timespec *ts)
+{
+	sigset_t mask;
+	int ret;
+
+	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+		return -EINTR;
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	sigdelset(&mask, SIG_KICK);
+	ret = ppoll(pfd, n, ts, &mask);
+	return ret < 0 ? -errno : ret;
+}
+
+int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = hostfd, .events = events };
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+	int ret = block(t, &pfd, 1, timeout_ms < 0 ? NULL : &ts);
+
+	return ret < 0 ? ret : 0;
+}
+
+static struct timespec ts_sub(struct timespec a, struct timespec b)
+{
+	struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
+
+	if (r.tv_nsec < 0) {
+		r.tv_sec--;
+		r.tv_nsec += 1000000000L;
+	}
+	return r;
+}
+
+/* Sleep for *ts (relative), interruptibly; *rem gets what is left. */
+int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
+{
+	struct timespec start, now, left = *ts;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		ret = block(t, NULL, 0, &left);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ts_sub(*ts, ts_sub(now, start));
+		if (left.tv_sec < 0)
+			left = (struct timespec){ 0, 0 };
+		if (ret != -EINTR || __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+			break;
+	}
+	if (rem)
+		*rem = left;
+	return ret < 0 ? ret : 0;
+}
+
+struct task *task_new(struct thread_group *tg, struct stub_thread *st)
+{
+	struct task *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tg = tg;
+	t->st = st;
+	pthread_mutex_lock(&tg->lock);
+	t->tid = tg->nr_tasks ? alloc_pid() : tg->pid;
+	t->next = tg->tasks;
+	tg->tasks = t;
+	tg->nr_tasks++;
+	pthread_mutex_unlock(&tg->lock);
+	return t;
+}
+
+/* The last task of a thread group is gone: account for the group. */
+static void task_exit(struct task *t)
+{
+	struct thread_group *tg = t->tg;
+	bool last;
+
+	pthread_mutex_lock(&tg->lock);
+	for (struct task **pp = &tg->tasks; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	last = --tg->nr_tasks == 0;
+	if (!tg->exiting) {
+		/* The stub died under us (killed on the host): report SIGKILL. */
+		tg->exiting = true;
+		tg->exit_status = W_EXITCODE(0, SIGKILL);
+	}
+	pthread_mutex_unlock(&tg->lock);
+	stub_thread_free(t->st);
+	if (last && tg == sandbox.init)
+		sandbox_finish(tg->exit_status);
+	free(t);
+}
+
+static void handle_event(struct task *t, int ev)
+{
+	switch (ev) {
+	case EV_SYSCALL:
+		syscall_dispatch(t);
+		break;
+	case EV_FAULT:
+		signal_fault(t, (int)t->st->msg->signo);
+		break;
+	case EV_INTERRUPT:
+	case EV_READY:
+		break;
+	}
+}
+
+static void *task_main(void *arg)
+{
+	struct task *t = arg;
+
+	for (;;) {
+		int ev = stub_thread_wait(t->st);
+
+		if (ev < 0)
+			break;
+		/* A snapshot: the sysmsg page is writable by the application. */
+		memcpy(&t->regs, &t->st->msg->regs, sizeof(t->regs));
+		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
+		handle_event(t, ev);
+		if (t->tg->exiting || !handle_signals(t))
+			break;
+		memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
+		stub_thread_resume(t->st);
+	}
+	task_exit(t);
+	return NULL;
+}
+
+int task_start(struct task *t)
+{
+	pthread_attr_t attr;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	err = pthread_create(&t->thread, &attr, task_main, t);
+	pthread_attr_destroy(&attr);
+	return -err;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ELF loader (DESIGN.md §4): static executables, ET_EXEC and static-pie.
+ * Segments are mapped from the host fd (the stub shares the sentry's fd
+ * table), the part of a page past p_filesz is zeroed and the bss mapped
+ * anonymous, as binfmt_elf does.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "loader/loader.h"
+
+#define MAX_PHDRS 64
+#define ET_DYN_BASE 0x555555554000UL
+
+struct elf_file {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[MAX_PHDRS];
+};
+
+static int read_headers(int fd, struct elf_file *f, const char **why)
+{
+	size_t phsz;
+
+	if (pread(fd, &f->eh, sizeof(f->eh), 0) != sizeof(f->eh) ||
+	    memcmp(f->eh.e_ident, ELFMAG, SELFMAG) != 0) {
+		*why = "not an ELF executable";
+		return -ENOEXEC;
+	}
+	if (f->eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    f->eh.e_ident[EI_DATA] != ELFDATA2LSB || f->eh.e_machine != EM_X86_64) {
+		*why = "not an x86_64 ELF executable";
+		return -ENOEXEC;
+	}
+	if (f->eh.e_type != ET_EXEC && f->eh.e_type != ET_DYN) {
+		*why = "not an executable ELF file";
+		return -ENOEXEC;
+	}
+	if (f->eh.e_phentsize != sizeof(Elf64_Phdr) || f->eh.e_phnum == 0 ||
+	    f->eh.e_phnum > MAX_PHDRS) {
+		*why = "bad ELF program headers";
+		return -ENOEXEC;
+	}
+	phsz = f->eh.e_phnum * sizeof(Elf64_Phdr);
+	if (pread(fd, f->ph, phsz, (off_t)f->eh.e_phoff) != (ssize_t)phsz) {
+		*why = "truncated ELF program headers";
+		return -ENOEXEC;
+	}
+	for (unsigned i = 0; i < f->eh.e_phnum; i++) {
+		if (f->ph[i].p_type == PT_INTERP) {
+			*why = "dynamically linked executables are not supported yet";
+			return -ENOEXEC;
+		}
+		if (f->ph[i].p_type == PT_LOAD &&
+		    (f->ph[i].p_filesz > f->ph[i].p_memsz ||
+		     (f->ph[i].p_vaddr - f->ph[i].p_offset) % PAGE_SIZE)) {
+			*why = "bad ELF segment";
+			return -ENOEXEC;
+		}
+	}
+	return 0;
+}
+
+int check_elf(int fd, const char **why)
+{
+	struct elf_file f;
+
+	return read_headers(fd, &f, why);
+}
+
+static int prot_of(uint32_t pf)
+{
+	return (pf & PF_R ? PROT_READ : 0) | (pf & PF_W ? PROT_WRITE : 0) |
+	       (pf & PF_X ? PROT_EXEC : 0);
+}
+
+static int map_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bias)
+{
+	uint64_t start = PAGE_DOWN(ph->p_vaddr + bias);
+	uint64_t file_end = ph->p_vaddr + bias + ph->p_filesz;
+	uint64_t mem_end = PAGE_ALIGN(ph->p_vaddr + bias + ph->p_memsz);
+	int prot = prot_of(ph->p_flags);
+	long ret;
+
+	if (ph->p_filesz) {
+		ret = mm_mmap(mm, start, PAGE_ALIGN(file_end) - start, prot | PROT_WRITE,
+			      MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(ph->p_offset),
+			      VMA_FILE);
+		if (ret < 0)
+			return (int)ret;
+		/* The rest of the last file page belongs to the bss: zero it. */
+		if (ph->p_memsz > ph->p_filesz && (file_end & (PAGE_SIZE - 1)) &&
+		    clear_user(mm, file_end, PAGE_ALIGN(file_end) - file_end))
+			return -EFAULT;
+		if (!(prot & PROT_WRITE) &&
+		    mm_mprotect(mm, start, PAGE_ALIGN(file_end) - start, prot) < 0)
+			return -ENOMEM;
+		start = PAGE_ALIGN(file_end);
+	}
+	if (mem_end > start) {
+		ret = mm_mmap(mm, start, mem_end - start, prot,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0, VMA_ANON);
+		if (ret < 0)
+			return (int)ret;
+	}
+	return 0;
+}
+
+static uint64_t random_pages(unsigned bits)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+	return (r & ((1ULL << bits) - 1)) * PAGE_SIZE;
+}
+
+int load_elf(struct mm *mm, int fd, struct elf_image *img, const char **why)
+{
+	struct elf_file f;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int err = read_headers(fd, &f, why);
+
+	if (err)
+		return err;
+	for (unsigned i = 0; i < f.eh.e_phnum; i++) {
+		if (f.ph[i].p_type != PT_LOAD)
+			continue;
+		if (f.ph[i].p_vaddr < lo)
+			lo = f.ph[i].p_vaddr;
+		if (f.ph[i].p_vaddr + f.ph[i].p_memsz > hi)
+			hi = f.ph[i].p_vaddr + f.ph[i].p_memsz;
+	}
+	if (hi <= lo) {
+		*why = "no loadable segments";
+		return -ENOEXEC;
+	}
+	memset(img, 0, sizeof(*img));
+	/* static-pie: a randomised base, as Linux's ELF_ET_DYN_BASE + ASLR */
+	if (f.eh.e_type == ET_DYN)
+		img->bias = ET_DYN_BASE + random_pages(28) - PAGE_DOWN(lo);
+	if (lo + img->bias < MMAP_MIN_ADDR || hi + img->bias > TASK_SIZE / 2) {
+		*why = "ELF segments outside the address space";
+		return -ENOEXEC;
+	}
+	for (unsigned i = 0; i < f.eh.e_phnum; i++) {
+		if (f.ph[i].p_type == PT_LOAD &&
+		    (err = map_segment(mm, fd, &f.ph[i], img->bias))) {
+			*why = "cannot map an ELF segment";
+			return err;
+		}
+		if (f.ph[i].p_type == PT_PHDR)
+			img->phdr = f.ph[i].p_vaddr + img->bias;
+	}
+	if (!img->phdr) {
+		/* No PT_PHDR: the headers are inside the first segment's file image. */
+		for (unsigned i = 0; i < f.eh.e_phnum; i++)
+			if (f.ph[i].p_type == PT_LOAD && f.ph[i].p_offset <= f.eh.e_phoff &&
+			    f.eh.e_phoff < f.ph[i].p_offset + f.ph[i].p_filesz) {
+				img->phdr = f.ph[i].p_vaddr + img->bias +
+					    (f.eh.e_phoff - f.ph[i].p_offset);
+				break;
+			}
+	}
+	img->entry = f.eh.e_entry + img->bias;
+	img->phent = sizeof(Elf64_Phdr);
+	img->phnum = f.eh.e_phnum;
+	img->end = PAGE_ALIGN(hi + img->bias);
+	return 0;
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address-space operations with Linux's argument checking.  The sentry
+ * chooses every address; the stub carries it out with MAP_FIXED, so the
+ * VMA list and the host's view never disagree about where things are.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "mm/mm.h"
+
+struct mm *mm_new(void)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	pthread_mutex_init(&mm->lock, NULL);
+	if (stub_proc_create(&mm->proc)) {
+		free(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+void mm_put(struct mm *mm)
+{
+	stub_proc_kill(mm->proc);
+	stub_proc_put(mm->proc);
+	vma_list_free(&mm->vmas);
+	free(mm);
+}
+
+static bool range_ok(uint64_t addr, uint64_t len)
+{
+	return addr >= MMAP_MIN_ADDR && len <= TASK_SIZE && addr <= TASK_SIZE - len;
+}
+
+static uint64_t place(struct mm *mm, uint64_t hint, uint64_t len)
+{
+	hint = PAGE_DOWN(hint);
+	if (hint && range_ok(hint, len) && vma_range_free(&mm->vmas, hint, hint + len))
+		return hint;
+	return vma_find_gap(&mm->vmas, len, mm->mmap_base, MMAP_MIN_ADDR);
+}
+
+/* Protection and flags the host sees; everything else stays in the sentry. */
+#define HOST_PROT (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define HOST_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | \
+		    MAP_POPULATE | MAP_STACK)
+
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     int host_fd, uint64_t off, enum vma_kind kind)
+{
+	int type = flags & MAP_TYPE;
+	uint64_t at;
+	long ret;
+
+	if (!len || (off & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (prot & ~(HOST_PROT | PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -ENOMEM;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (!range_ok(addr, len))
+			return (flags & MAP_FIXED) ? -EPERM : -ENOMEM;
+	}
+
+	pthread_mutex_lock(&mm->lock);
+	if (flags & MAP_FIXED)
+		at = addr;
+	else if (flags & MAP_FIXED_NOREPLACE)
+		at = vma_range_free(&mm->vmas, addr, addr + len) ? addr : 0;
+	else
+		at = place(mm, addr, len);
+	if (!at) {
+		pthread_mutex_unlock(&mm->lock);
+		return (flags & MAP_FIXED_NOREPLACE) ? -EEXIST : -ENOMEM;
+	}
+	ret = hostcall(mm->proc, __NR_mmap, at, len, (uint64_t)(prot & HOST_PROT),
+		       (uint64_t)((flags & HOST_FLAGS & ~MAP_TYPE) |
+				  (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) |
+				  MAP_FIXED),
+		       (uint64_t)(int64_t)host_fd, off);
+	if (ret == (long)at) {
+		struct vma v = {
+			.start = at, .end = at + len, .prot = prot & HOST_PROT,
+			.flags = (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) |
+				 (flags & MAP_ANONYMOUS),
+			.kind = kind, .host_fd = host_fd, .off = off,
+		};
+
+		vma_remove_range(&mm->vmas, at, at + len);
+		if (vma_insert(&mm->vmas, &v))
+			ret = -ENOMEM;
+	} else if (ret >= 0) {
+		ret = -EIO;   /* the stub answered something it was not asked */
+	}
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	long ret;
+
+	if ((addr & (PAGE_SIZE - 1)) || !len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || addr > TASK_SIZE || len > TASK_SIZE - addr)
+		return -EINVAL;
+	pthread_mutex_lock(&mm->lock);
+	ret = hostcall(mm->proc, __NR_munmap, addr, len, 0, 0, 0, 0);
+	if (ret == 0)
+		ret = vma_remove_range(&mm->vmas, addr, addr + len);
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
+{
+	long ret;
+
+	if ((addr & (PAGE_SIZE - 1)) || (prot & ~(HOST_PROT | PROT_GROWSDOWN | PROT_GROWSUP)))
+		return -EINVAL;
+	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return 0;
+	if (addr + len < addr || addr + len > TASK_SIZE)
+		return -ENOMEM;
+	pthread_mutex_lock(&mm->lock);
+	if (!vma_range_mapped(&mm->vmas, addr, addr + len)) {
+		ret = -ENOMEM;
+	} else {
+		ret = hostcall(mm->proc, __NR_mprotect, addr, len,
+			       (uint64_t)(prot & HOST_PROT), 0, 0, 0);
+		if (ret == 0)
+			ret = vma_protect_range(&mm->vmas, addr, addr + len,
+						prot & HOST_PROT);
+	}
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+/* Move or resize [old, old+old_len) of one VMA to [to, to+new_len). */
+static long remap(struct mm *mm, const struct vma *src, uint64_t old,
+		  uint64_t old_len, uint64_t new_len, uint64_t to)
+{
+	struct vma v = *src;
+	long ret;
+
+	if (to == old)
+		ret = hostcall(mm->proc, __NR_mremap, old, old_len, new_len, 0, 0, 0);
+	else
+		ret = hostcall(mm->proc, __NR_mremap, old, old_len, new_len,
+			       MREMAP_MAYMOVE | MREMAP_FIXED, to, 0);
+	if (ret != (long)to)
+		return ret < 0 ? ret : -EIO;
+	if (v.kind == VMA_FILE)
+		v.off += old - v.start;
+	v.start = to;
+	v.end = to + new_len;
+	vma_remove_range(&mm->vmas, old, old + old_len);
+	vma_remove_range(&mm->vmas, to, to + new_len);
+	return vma_insert(&mm->vmas, &v) ? -ENOMEM : (long)to;
+}
+
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       int flags, uint64_t new_addr)
+{
+	struct vma *v, src;
+	uint64_t to;
+	long ret;
+
+	if ((old & (PAGE_SIZE - 1)) ||
+	    (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL;         /* not supported yet: documented */
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!new_len || !old_len)
+		return -EINVAL;
+	if (!range_ok(old, old_len))
+		return -EFAULT;
+	if ((flags & MREMAP_FIXED) &&
+	    ((new_addr & (PAGE_SIZE - 1)) || !range_ok(new_addr, new_len)))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && new_addr < old + old_len && old < new_addr + new_len)
+		return -EINVAL;
+
+	pthread_mutex_lock(&mm->lock);
+	v = vma_lookup(&mm->vmas, old);
+	if (!v || v->end < old + old_len) {
+		ret = -EFAULT;          /* must lie within one mapping */
+		goto out;
+	}
+	src = *v;
+	if (flags & MREMAP_FIXED) {
+		ret = remap(mm, &src, old, old_len, new_len, new_addr);
+	} else if (new_len <= old_len) {
+		ret = hostcall(mm->proc, __NR_munmap, old + new_len, old_len - new_len,
+			       0, 0, 0, 0);
+		if (ret == 0 && new_len < old_len)
+			vma_remove_range(&mm->vmas, old + new_len, old + old_len);
+		ret = ret ? ret : (long)old;
+	} else if (src.end == old + old_len && range_ok(old, new_len) &&
+		   vma_range_free(&mm->vmas, old + old_len, old + new_len)) {
+		ret = remap(mm, &src, old, old_len, new_len, old);
+	} else if (flags & MREMAP_MAYMOVE) {
+		to = vma_find_gap(&mm->vmas, new_len, mm->mmap_base, MMAP_MIN_ADDR);
+		ret = to ? remap(mm, &src, old, old_len, new_len, to) : -ENOMEM;
+	} else {
+		ret = -ENOMEM;
+	}
+out:
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
+{
+	long ret = 0;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
+	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+	case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_COLD: case MADV_PAGEOUT:
+		break;
+	default:
+		return -EINVAL;
+	}
+	len = PAGE_ALIGN(len);
+	if (addr + len < addr)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&mm->lock);
+	if (!vma_range_mapped(&mm->vmas, addr, addr + len))
+		ret = -ENOMEM;
+	else
+		ret = hostcall(mm->proc, __NR_madvise, addr, len, (uint64_t)advice,
+			       0, 0, 0);
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+/* brk(2): grow or shrink the heap; answers the (possibly unchanged) break. */
+uint64_t mm_brk(struct mm *mm, uint64_t addr)
+{
+	uint64_t old, cur_end, new_end;
+
+	if (addr < mm->brk_start)
+		return mm->brk;
+	old = mm->brk;
+	cur_end = PAGE_ALIGN(old);
+	new_end = PAGE_ALIGN(addr);
+	if (new_end > cur_end) {
+		if (!range_ok(cur_end, new_end - cur_end))
+			return old;
+		pthread_mutex_lock(&mm->lock);
+		bool free = vma_range_free(&mm->vmas, cur_end, new_end);
+		pthread_mutex_unlock(&mm->lock);
+		if (!free || mm_mmap(mm, cur_end, new_end - cur_end,
+				     PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
+				     VMA_HEAP) < 0)
+			return old;
+	} else if (new_end < cur_end) {
+		if (mm_munmap(mm, new_end, cur_end - new_end) < 0)
+			return old;
+	}
+	mm->brk = addr;
+	return addr;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces (DESIGN.md §4): the sentry keeps every VMA of every
+ * application address space, decides every placement, and has the stub's
+ * syscall thread carry the result out with MAP_FIXED host calls.
+ */
+#ifndef CVISOR_MM_H
+#define CVISOR_MM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "platform/platform.h"
+
+#define PAGE_SIZE 4096UL
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define PAGE_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
+
+/* Applications may map in [MMAP_MIN_ADDR, TASK_SIZE): above is the stub. */
+#define MMAP_MIN_ADDR 0x10000UL
+#define TASK_SIZE STUB_BASE
+
+enum vma_kind { VMA_ANON, VMA_FILE, VMA_STACK, VMA_HEAP, VMA_VDSO, VMA_VVAR };
+
+struct vma {
+	uint64_t start, end;
+	int prot;
+	int flags;                      /* MAP_SHARED / MAP_PRIVATE | MAP_ANONYMOUS */
+	enum vma_kind kind;
+	int host_fd;                    /* VMA_FILE: the backing host fd, or -1 */
+	uint64_t off;                   /* VMA_FILE: file offset of start */
+};
+
+struct vma_list {
+	struct vma *v;                  /* sorted by start, non-overlapping */
+	size_t n, cap;
+};
+
+struct mm {
+	struct stub_proc *proc;
+	pthread_mutex_t lock;
+	struct vma_list vmas;
+	uint64_t mmap_base;             /* top-down placement starts here */
+	uint64_t brk_start, brk;
+	uint64_t stack_top;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv[64];
+	size_t auxv_len;
+};
+
+/* vma.c: the VMA list, no host calls (unit tested) */
+size_t vma_index(const struct vma_list *l, uint64_t addr);
+struct vma *vma_lookup(const struct vma_list *l, uint64_t addr);
+int vma_insert(struct vma_list *l, const struct vma *v);
+int vma_remove_range(struct vma_list *l, uint64_t start, uint64_t end);
+int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot);
+bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
+bool vma_range_mapped(const struct vma_list *l, uint64_t start, uint64_t end);
+uint64_t vma_find_gap(const struct vma_list *l, uint64_t len, uint64_t top,
+		      uint64_t bottom);
+void vma_list_free(struct vma_list *l);
+
+/* mm.c: address-space operations, carried out by host calls */
+struct mm *mm_new(void);
+void mm_put(struct mm *mm);
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     int host_fd, uint64_t off, enum vma_kind kind);
+long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
+long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       int flags, uint64_t new_addr);
+long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
+uint64_t mm_brk(struct mm *mm, uint64_t addr);
+
+/* usercopy.c: application memory, a bad address is -EFAULT */
+int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len);
+int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
+long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);
+int clear_user(struct mm *mm, uint64_t dst, size_t len);
+
+#endif

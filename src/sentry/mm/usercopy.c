@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Application memory I/O with process_vm_readv/writev: the host checks
+ * every page, so a bad pointer is an error return (-EFAULT for the
+ * application), never a fault in the sentry.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "mm/mm.h"
+
+static bool user_range(uint64_t addr, size_t len)
+{
+	return len <= TASK_SIZE && addr <= TASK_SIZE - len;
+}
+
+int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len)
+{
+	struct iovec l = { dst, len }, r = { (void *)src, len };
+
+	if (!len)
+		return 0;
+	if (!user_range(src, len))
+		return -EFAULT;
+	return process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
+		       ? 0 : -EFAULT;
+}
+
+int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len)
+{
+	struct iovec l = { (void *)src, len }, r = { (void *)dst, len };
+
+	if (!len)
+		return 0;
+	if (!user_range(dst, len))
+		return -EFAULT;
+	return process_vm_writev(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
+		       ? 0 : -EFAULT;
+}
+
+int clear_user(struct mm *mm, uint64_t dst, size_t len)
+{
+	static const char zeros[4096];
+
+	while (len) {
+		size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+
+		if (copy_to_user(mm, dst, zeros, n))
+			return -EFAULT;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Copy a NUL-terminated string of at most max-1 bytes.  Reads page by page
+ * so that a string ending just before an unmapped page still works.
+ * Returns its length, -EFAULT, or -ENAMETOOLONG.
+ */
+long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max)
+{
+	size_t done = 0;
+
+	while (done < max) {
+		size_t chunk = PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1));
+		struct iovec l, r;
+		ssize_t n;
+		char *nul;
+
+		if (chunk > max - done)
+			chunk = max - done;
+		l = (struct iovec){ dst + done, chunk };
+		r = (struct iovec){ (void *)(src + done), chunk };
+		if (!user_range(src + done, chunk))
+			return -EFAULT;
+		n = process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0);
+		if (n <= 0)
+			return -EFAULT;
+		nul = memchr(dst + done, 0, (size_t)n);
+		if (nul)
+			return nul - dst;
+		done += (size_t)n;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/* Identity, limits and the thread's own registers. */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+
+/* What the sandbox says it runs: its own kernel, not the host's. */
+#define UTS_RELEASE "6.1.0-cvisor"
+#define UTS_VERSION "#1 SMP PREEMPT_DYNAMIC cvisor 0.1"
+
+long sys_getpid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->pid;
+}
+
+long sys_gettid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tid;
+}
+
+long sys_getppid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->ppid;
+}
+
+long sys_getuid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->cred.uid;
+}
+
+long sys_geteuid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->cred.euid;
+}
+
+long sys_getgid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->cred.gid;
+}
+
+long sys_getegid(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return t->tg->cred.egid;
+}
+
+static long put_three(struct task *t, const struct syscall_args *a, uint32_t x,
+		      uint32_t y, uint32_t z)
+{
+	struct mm *mm = t->tg->mm;
+
+	if (copy_to_user(mm, a->a[0], &x, 4) || copy_to_user(mm, a->a[1], &y, 4) ||
+	    copy_to_user(mm, a->a[2], &z, 4))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getresuid(struct task *t, const struct syscall_args *a)
+{
+	const struct creds *c = &t->tg->cred;
+
+	return put_three(t, a, c->uid, c->euid, c->suid);
+}
+
+long sys_getresgid(struct task *t, const struct syscall_args *a)
+{
+	const struct creds *c = &t->tg->cred;
+
+	return put_three(t, a, c->gid, c->egid, c->sgid);
+}
+
+long sys_getgroups(struct task *t, const struct syscall_args *a)
+{
+	const struct creds *c = &t->tg->cred;
+	int size = ARG_INT(a, 0);
+
+	if (size < 0)
+		return -EINVAL;
+	if (size == 0)
+		return c->ngroups;
+	if ((unsigned)size < c->ngroups)
+		return -EINVAL;
+	return copy_to_user(t->tg->mm, a->a[1], c->groups, c->ngroups * 4) ?: (long)c->ngroups;
+}
+
+long sys_set_tid_address(struct task *t, const struct syscall_args *a)
+{
+	t->clear_child_tid = a->a[0];
+	return t->tid;
+}
+
+long sys_set_robust_list(struct task *t, const struct syscall_args *a)
+{
+	if (a->a[1] != 24)              /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	t->robust_list = a->a[0];
+	t->robust_len = a->a[1];
+	return 0;
+}
+
+long sys_get_robust_list(struct task *t, const struct syscall_args *a)
+{
+	uint64_t len = 24;
+
+	if (ARG_INT(a, 0) != 0 && ARG_INT(a, 0) != t->tid)
+		return -ESRCH;          /* other threads: with the process model */
+	if (copy_to_user(t->tg->mm, a->a[1], &t->robust_list, 8) ||
+	    copy_to_user(t->tg->mm, a->a[2], &len, 8))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * rseq needs the kernel to restart critical sections when the thread is
+ * preempted or migrated: the sentry cannot see host preemption.  glibc and
+ * others fall back to plain atomics on ENOSYS, as they do on gVisor.
+ */
+long sys_rseq(struct task *t, const struct syscall_args *a)
+{
+	(void)t;
+	(void)a;
+	return -ENOSYS;
+}
+
+long sys_uname(struct task *t, const struct syscall_args *a)
+{
+	struct utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux");
+	pthread_mutex_lock(&sandbox.lock);
+	strcpy(u.nodename, sandbox.hostname);
+	pthread_mutex_unlock(&sandbox.lock);
+	strcpy(u.release, UTS_RELEASE);
+	strcpy(u.version, UTS_VERSION);
+	strcpy(u.machine, "x86_64");
+	strcpy(u.domainname, "(none)");
+	return copy_to_user(t->tg->mm, a->a[0], &u, sizeof(u));
+}
+
+long sys_exit(struct task *t, const struct syscall_args *a)
+{
+	/* One thread per process until the process model lands: the same. */
+	do_exit_group(t, W_EXITCODE(ARG_INT(a, 0) & 0xff, 0));
+	return 0;
+}
+
+long sys_exit_group(struct task *t, const struct syscall_args *a)
+{
+	do_exit_group(t, W_EXITCODE(ARG_INT(a, 0) & 0xff, 0));
+	return 0;
+}
+
+long sys_getrandom(struct task *t, const struct syscall_args *a)
+{
+	char buf[256];
+	size_t len = a->a[1], done = 0;
+	unsigned flags = ARG_UINT(a, 2);
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
+	    (flags & GRND_RANDOM && flags & GRND_INSECURE))
+		return -EINVAL;
+	if (len > 33554431)
+		len = 33554431;
+	while (done < len) {
+		size_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		ssize_t r = getrandom(buf, n, GRND_NONBLOCK);
+
+		if (r <= 0)
+			return done ? (long)done : -EAGAIN;
+		if (copy_to_user(t->tg->mm, a->a[0] + done, buf, (size_t)r))
+			return done ? (long)done : -EFAULT;
+		done += (size_t)r;
+	}
+	return (long)done;
+}
+
+/* prlimit64 on the caller (pid 0 or its own pid); limits are sentry state. */
+long sys_prlimit64(struct task *t, const struct syscall_args *a)
+{
+	struct thread_group *tg = t->tg;
+	unsigned res = ARG_UINT(a, 1);
+	struct rlimit nl, old;
+
+	if (ARG_INT(a, 0) != 0 && ARG_INT(a, 0) != tg->pid)
+		return -ESRCH;
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (a->a[2] && copy_from_user(tg->mm, &nl, a->a[2], sizeof(nl)))
+		return -EFAULT;
+	pthread_mutex_lock(&tg->lock);
+	old = tg->rlim[res];
+	if (a->a[2]) {
+		if (nl.rlim_cur > nl.rlim_max) {
+			pthread_mutex_unlock(&tg->lock);
+			return -EINVAL;
+		}
+		/* Raising a hard limit needs CAP_SYS_RESOURCE: not in the sandbox. */
+		if (nl.rlim_max > old.rlim_max) {
+			pthread_mutex_unlock(&tg->lock);
+			return -EPERM;
+		}
+		if (res == RLIMIT_NOFILE && nl.rlim_max > 1048576) {
+			pthread_mutex_unlock(&tg->lock);
+			return -EPERM;
+		}
+		tg->rlim[res] = nl;
+	}
+	pthread_mutex_unlock(&tg->lock);
+	if (a->a[3] && copy_to_user(tg->mm, a->a[3], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getrlimit(struct task *t, const struct syscall_args *a)
+{
+	struct syscall_args b = { .nr = a->nr, .a = { 0, a->a[0], 0, a->a[1] } };
+
+	return sys_prlimit64(t, &b);
+}
+
+long sys_setrlimit(struct task *t, const struct syscall_args *a)
+{
+	struct syscall_args b = { .nr = a->nr, .a = { 0, a->a[0], a->a[1], 0 } };
+
+	return sys_prlimit64(t, &b);
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(struct task *t, const struct syscall_args *a)
+{
+	uint64_t v;
+
+	switch (ARG_INT(a, 0)) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (a->a[1] >= 0x7ffffffff000UL)  /* TASK_SIZE_MAX */
+			return -EPERM;
+		if (ARG_INT(a, 0) == ARCH_SET_FS)
+			t->regs.fs_base = a->a[1];
+		else if (platform_fsgsbase)     /* the stub restores GS too */
+			t->regs.gs_base = a->a[1];
+		else
+			return -EINVAL;
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		v = ARG_INT(a, 0) == ARCH_GET_FS ? t->regs.fs_base : t->regs.gs_base;
+		return copy_to_user(t->tg->mm, a->a[1], &v, sizeof(v));
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_prctl(struct task *t, const struct syscall_args *a)
+{
+	struct thread_group *tg = t->tg;
+	char name[16];
+	long n;
+
+	switch (ARG_INT(a, 0)) {
+	case PR_SET_NAME:
+		n = strncpy_from_user(tg->mm, name, a->a[1], sizeof(name));
+		if (n == -ENAMETOOLONG) {
+			if (copy_from_user(tg->mm, name, a->a[1], sizeof(name) - 1))
+				return -EFAULT;
+		} else if (n < 0) {
+			return n;
+		}
+		name[sizeof(name) - 1] = 0;
+		pthread_mutex_lock(&tg->lock);
+		memcpy(tg->comm, name, sizeof(name));
+		pthread_mutex_unlock(&tg->lock);
+		return 0;
+	case PR_GET_NAME:
+		pthread_mutex_lock(&tg->lock);
+		memcpy(name, tg->comm, sizeof(name));
+		pthread_mutex_unlock(&tg->lock);
+		return copy_to_user(tg->mm, a->a[1], name, sizeof(name));
+	default:
+		return -EINVAL;         /* the process model issue adds the rest */
+	}
+}
+
+long sys_sched_yield(struct task *t, const struct syscall_args *a)
+{
+	(void)t;
+	(void)a;
+	sched_yield();
+	return 0;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time.  clock_gettime and gettimeofday normally run in the vDSO without a
+ * trap; these handlers serve the fallback path and direct syscalls.  Clocks
+ * are the host's: the sandbox has no clock of its own to offer.
+ */
+#include <errno.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+
+static bool clock_ok(clockid_t id)
+{
+	switch (id) {
+	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME: case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * CPU-time clocks: the sentry thread's own clock is not the application's.
+ * Read the stub thread's through its host CPU clock id (see clock_getcpuclockid).
+ */
+static int read_clock(struct task *t, clockid_t id, struct timespec *ts)
+{
+	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+		pid_t pid = id == CLOCK_PROCESS_CPUTIME_ID ? t->tg->mm->proc->host_pid
+							   : t->st->host_tid;
+		/* CPUCLOCK_SCHED, per-process or per-thread: see MAKE_PROCESS_CPUCLOCK */
+		clockid_t cid = (clockid_t)((~(unsigned)pid << 3) | 2 |
+					    (id == CLOCK_THREAD_CPUTIME_ID ? 4 : 0));
+
+		return clock_gettime(cid, ts) ? -errno : 0;
+	}
+	return clock_gettime(id, ts) ? -errno : 0;
+}
+
+long sys_clock_gettime(struct task *t, const struct syscall_args *a)
+{
+	clockid_t id = ARG_INT(a, 0);
+	struct timespec ts;
+	int err;
+
+	if (!clock_ok(id))
+		return -EINVAL;
+	err = read_clock(t, id, &ts);
+	if (err)
+		return err;
+	return copy_to_user(t->tg->mm, a->a[1], &ts, sizeof(ts));
+}
+
+long sys_clock_getres(struct task *t, const struct syscall_args *a)
+{
+	clockid_t id = ARG_INT(a, 0);
+	struct timespec ts;
+
+	if (!clock_ok(id))
+		return -EINVAL;
+	if (clock_getres(id, &ts))
+		return -errno;
+	return a->a[1] ? copy_to_user(t->tg->mm, a->a[1], &ts, sizeof(ts)) : 0;
+}
+
+long sys_gettimeofday(struct task *t, const struct syscall_args *a)
+{
+	struct timeval tv;
+	struct { int minuteswest, dsttime; } tz = { 0, 0 };
+
+	gettimeofday(&tv, NULL);
+	if (a->a[0] && copy_to_user(t->tg->mm, a->a[0], &tv, sizeof(tv)))
+		return -EFAULT;
+	if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &tz, sizeof(tz)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(struct task *t, const struct syscall_args *a)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (a->a[0] && copy_to_user(t->tg->mm, a->a[0], &now, sizeof(now)))
+		return -EFAULT;
+	return now;
+}
+
+static bool ts_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
+}
+
+static long sleep_rel(struct task *t, const struct timespec *req, uint64_t rem_addr)
+{
+	struct timespec rem;
+	int err = task_sleep(t, req, &rem);
+
+	if (err == -EINTR) {
+		if (rem_addr && copy_to_user(t->tg->mm, rem_addr, &rem, sizeof(rem)))
+			return -EFAULT;
+		return -EINTR;
+	}
+	return err;
+}
+
+long sys_nanosleep(struct task *t, const struct syscall_args *a)
+{
+	struct timespec req;
+
+	if (copy_from_user(t->tg->mm, &req, a->a[0], sizeof(req)))
+		return -EFAULT;
+	if (!ts_valid(&req))
+		return -EINVAL;
+	return sleep_rel(t, &req, a->a[1]);
+}
+
+long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
+{
+	clockid_t id = ARG_INT(a, 0);
+	int flags = ARG_INT(a, 1);
+	struct timespec req, now;
+
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (!clock_ok(id) || id == CLOCK_MONOTONIC_RAW || id == CLOCK_REALTIME_COARSE ||
+	    id == CLOCK_MONOTONIC_COARSE)
+		return id == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	if (id == CLOCK_PROCESS_CPUTIME_ID)
+		return -ENOTSUP;
+	if (copy_from_user(t->tg->mm, &req, a->a[2], sizeof(req)))
+		return -EFAULT;
+	if (!ts_valid(&req))
+		return -EINVAL;
+	if (flags & TIMER_ABSTIME) {
+		clock_gettime(id, &now);
+		req.tv_sec -= now.tv_sec;
+		req.tv_nsec -= now.tv_nsec;
+		if (req.tv_nsec < 0) {
+			req.tv_sec--;
+			req.tv_nsec += 1000000000L;
+		}
+		if (req.tv_sec < 0)
+			return 0;
+		/* an absolute sleep is restarted, never reports a remainder */
+		return sleep_rel(t, &req, 0);
+	}
+	return sleep_rel(t, &req, a->a[3]);
+}

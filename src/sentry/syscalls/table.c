@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one system call table: dispatch, --strace decoding, per-syscall
+ * counters and the unsupported-syscall report all come from syscalls.def.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+
+struct syscall_desc {
+	const char *name;
+	syscall_fn fn;
+	const char *fmt;
+};
+
+static const struct syscall_desc table[NR_SYSCALLS] = {
+#define SYS(nr, name, fmt) [nr] = { #name, sys_##name, fmt },
+#define NOSYS(nr, name, fmt) [nr] = { #name, NULL, fmt },
+#include "syscalls/syscalls.def"
+#undef SYS
+#undef NOSYS
+};
+
+static uint64_t calls[NR_SYSCALLS + 1], nanos[NR_SYSCALLS + 1];
+static uint64_t reported[(NR_SYSCALLS + 64) / 64 + 1];
+
+const char *syscall_name(long nr)
+{
+	return nr >= 0 && nr < NR_SYSCALLS && table[nr].name ? table[nr].name : NULL;
+}
+
+/* Unimplemented: -ENOSYS, and one line on stderr the first time. */
+static long unsupported(long nr)
+{
+	size_t bit = nr >= 0 && nr < NR_SYSCALLS ? (size_t)nr : NR_SYSCALLS;
+	uint64_t m = 1ULL << (bit % 64);
+	const char *name = syscall_name(nr);
+
+	if (!(__atomic_fetch_or(&reported[bit / 64], m, __ATOMIC_RELAXED) & m) ||
+	    bit == NR_SYSCALLS) {
+		if (name)
+			dprintf(sandbox.opts.log_fd, "cvisor: unsupported syscall %s (%ld)\n",
+				name, nr);
+		else
+			dprintf(sandbox.opts.log_fd, "cvisor: unsupported syscall %ld\n", nr);
+	}
+	return -ENOSYS;
+}
+
+/* --- strace --- */
+
+struct sbuf {
+	char s[1024];
+	size_t n;
+};
+
+static void put(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (b->n >= sizeof(b->s))
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		b->n += (size_t)r < sizeof(b->s) - b->n ? (size_t)r : sizeof(b->s) - b->n;
+}
+
+static void put_bytes(struct sbuf *b, struct task *t, uint64_t addr, size_t len,
+		      bool nul_ends)
+{
+	unsigned char buf[40];
+	size_t n = len < 32 ? len : 32;
+
+	if (copy_from_user(t->tg->mm, buf, addr, n)) {
+		/* Maybe a string ending before an unmapped page. */
+		long l = nul_ends ? strncpy_from_user(t->tg->mm, (char *)buf, addr, 33) : -1;
+
+		if (l < 0) {
+			put(b, "0x%lx", addr);
+			return;
+		}
+		n = (size_t)l;
+	}
+	put(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		if (nul_ends && !buf[i]) {
+			put(b, "\"");
+			return;
+		}
+		if (buf[i] == '\n')
+			put(b, "\\n");
+		else if (buf[i] == '"' || buf[i] == '\\')
+			put(b, "\\%c", buf[i]);
+		else if (buf[i] >= 32 && buf[i] < 127)
+			put(b, "%c", buf[i]);
+		else
+			put(b, "\\x%02x", buf[i]);
+	}
+	put(b, "\"%s", len > n ? "..." : "");
+}
+
+static void put_arg(struct sbuf *b, struct task *t, char f, const struct syscall_args *a,
+		    int i, long ret, bool done)
+{
+	uint64_t v = a->a[i];
+
+	switch (f) {
+	case 'd': case 'f': case 'S': put(b, "%d", (int)v); break;
+	case 'u': put(b, "%lu", v); break;
+	case 'm': put(b, "0%lo", v); break;
+	case 'o': case 'x': put(b, "%#lx", v); break;
+	case 'p': if (v) put(b, "0x%lx", v); else put(b, "NULL"); break;
+	case 's': put_bytes(b, t, v, 4096, true); break;
+	case 'b': put_bytes(b, t, v, i < 5 ? a->a[i + 1] : 0, false); break;
+	case 'r':
+		if (done && ret >= 0)
+			put_bytes(b, t, v, (size_t)ret, false);
+		else
+			put(b, "0x%lx", v);
+		break;
+	default: put(b, "%#lx", v); break;
+	}
+}
+
+static void strace_line(struct task *t, const struct syscall_args *a, long ret)
+{
+	const struct syscall_desc *d = a->nr >= 0 && a->nr < NR_SYSCALLS ? &table[a->nr] : NULL;
+	const char *fmt = d && d->fmt[0] ? d->fmt : "xxxxxx";
+	struct sbuf b = { .n = 0 };
+
+	put(&b, "[pid %d] ", t->tid);
+	if (d && d->name)
+		put(&b, "%s(", d->name);
+	else
+		put(&b, "syscall_%ld(", a->nr);
+	for (int i = 0; fmt[i] && i < 6; i++) {
+		if (i)
+			put(&b, ", ");
+		put_arg(&b, t, fmt[i], a, i, ret, true);
+	}
+	if (ret < 0 && ret > -4096)
+		put(&b, ") = -1 %s (%s)\n", strerrorname_np((int)-ret) ?: "?",
+		    strerror((int)-ret));
+	else if (ret >= 0 && ret < 0x10000)
+		put(&b, ") = %ld\n", ret);
+	else
+		put(&b, ") = %#lx\n", ret);
+	if (write(sandbox.opts.log_fd, b.s, b.n) < 0) {
+		/* nowhere to report it */
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void syscall_dispatch(struct task *t)
+{
+	struct syscall_args *a = &t->args;
+	uint64_t start = sandbox.opts.stats ? now_ns() : 0;
+	size_t slot;
+	long ret;
+
+	a->nr = (long)t->regs.orig_rax;
+	a->a[0] = t->regs.rdi;
+	a->a[1] = t->regs.rsi;
+	a->a[2] = t->regs.rdx;
+	a->a[3] = t->regs.r10;
+	a->a[4] = t->regs.r8;
+	a->a[5] = t->regs.r9;
+	slot = a->nr >= 0 && a->nr < NR_SYSCALLS ? (size_t)a->nr : NR_SYSCALLS;
+
+	/* exit and exit_group never return: show them on entry */
+	if (sandbox.opts.strace && (a->nr == 60 || a->nr == 231))
+		strace_line(t, a, 0);
+	if (slot < NR_SYSCALLS && table[slot].fn)
+		ret = table[slot].fn(t, a);
+	else
+		ret = unsupported(a->nr);
+	t->regs.rax = (uint64_t)ret;
+	if (sandbox.opts.strace && a->nr != 60 && a->nr != 231)
+		strace_line(t, a, ret);
+	__atomic_add_fetch(&calls[slot], 1, __ATOMIC_RELAXED);
+	if (sandbox.opts.stats)
+		__atomic_add_fetch(&nanos[slot], now_ns() - start, __ATOMIC_RELAXED);
+}
+
+void syscall_print_stats(int fd)
+{
+	uint64_t total = 0;
+
+	dprintf(fd, "%-20s %10s %12s\n", "syscall", "calls", "mean ns");
+	for (size_t i = 0; i <= NR_SYSCALLS; i++) {
+		if (!calls[i])
+			continue;
+		total += calls[i];
+		if (i < NR_SYSCALLS && table[i].name)
+			dprintf(fd, "%-20s %10lu %12lu\n", table[i].name, calls[i],
+				nanos[i] / calls[i]);
+		else
+			dprintf(fd, "%-20s %10lu %12lu\n", "(out of range)", calls[i],
+				nanos[i] / calls[i]);
+	}
+	dprintf(fd, "%-20s %10lu\n", "total", total);
+}

@@ -211,10 +211,12 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	src = *v;
 	if (flags & MREMAP_FIXED) {
 		ret = remap(mm, &src, old, old_len, new_len, new_addr);
-	} else if (new_len <= old_len) {
+	} else if (new_len == old_len) {
+		ret = (long)old;
+	} else if (new_len < old_len) {
 		ret = hostcall(mm->proc, __NR_munmap, old + new_len, old_len - new_len,
 			       0, 0, 0, 0);
-		if (ret == 0 && new_len < old_len)
+		if (ret == 0)
 			vma_remove_range(&mm->vmas, old + new_len, old + old_len);
 		ret = ret ? ret : (long)old;
 	} else if (src.end == old + old_len && range_ok(old, new_len) &&

@@ -76,6 +76,7 @@ long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
 uint64_t mm_brk(struct mm *mm, uint64_t addr);
 
 /* usercopy.c: application memory, a bad address is -EFAULT */
+bool access_ok(uint64_t addr, size_t len);
 int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len);
 int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
 long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);

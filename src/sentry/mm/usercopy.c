@@ -10,10 +10,18 @@
 
 #include "mm/mm.h"
 
-static bool user_range(uint64_t addr, size_t len)
+/*
+ * Linux's access_ok(): the range lies in the application's part of the
+ * address space.  Checked up front by calls that must fail with EFAULT
+ * before doing anything (read at EOF, writev of a bad vector).  The stub
+ * region is not the application's.
+ */
+bool access_ok(uint64_t addr, size_t len)
 {
 	return len <= TASK_SIZE && addr <= TASK_SIZE - len;
 }
+
+#define user_range access_ok
 
 int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len)
 {

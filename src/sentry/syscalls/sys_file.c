@@ -33,6 +33,10 @@ long sys_read(struct task *t, const struct syscall_args *a)
 		file_put(f);
 		return -EBADF;
 	}
+	if (!access_ok(a->a[1], len)) {
+		file_put(f);
+		return -EFAULT;
+	}
 	if (len > sizeof(buf))
 		len = sizeof(buf);      /* a short read, as pipes and ttys give */
 	n = f->ops->read(t, f, buf, len);
@@ -83,7 +87,9 @@ long sys_write(struct task *t, const struct syscall_args *a)
 
 	if (!f)
 		return -EBADF;
-	n = write_from_user(t, f, a->a[1], a->a[2] < (uint64_t)MAX_RW ? a->a[2] : MAX_RW);
+	n = access_ok(a->a[1], a->a[2])
+		    ? write_from_user(t, f, a->a[1], a->a[2] < (uint64_t)MAX_RW ? a->a[2] : MAX_RW)
+		    : -EFAULT;
 	file_put(f);
 	return n;
 }
@@ -111,9 +117,12 @@ long sys_writev(struct task *t, const struct syscall_args *a)
 		ret = -EFAULT;
 	} else {
 		for (unsigned long i = 0; i < cnt; i++) {
-			if ((ssize_t)iov[i].iov_len < 0 ||
-			    (size_t)total + iov[i].iov_len > (size_t)MAX_RW) {
+			if ((ssize_t)iov[i].iov_len < 0) {
 				ret = -EINVAL;
+				break;
+			}
+			if (!access_ok((uint64_t)iov[i].iov_base, iov[i].iov_len)) {
+				ret = -EFAULT;
 				break;
 			}
 		}

@@ -5,6 +5,7 @@
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/file.h"
 
 long sys_brk(struct task *t, const struct syscall_args *a)
 {
@@ -15,8 +16,14 @@ long sys_mmap(struct task *t, const struct syscall_args *a)
 {
 	int flags = ARG_INT(a, 3);
 
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;         /* file mappings need the VFS (issue 3) */
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 4));
+
+		if (!f)
+			return -EBADF;
+		file_put(f);
+		return -ENODEV;         /* no mappable files before the VFS */
+	}
 	return mm_mmap(t->tg->mm, a->a[0], a->a[1], ARG_INT(a, 2), flags, -1, 0,
 		       VMA_ANON);
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages cvisor needs to build and test, if missing.
+# Run as root on a fresh Debian 12 machine; otherwise it says what to install.
+set -euo pipefail
+
+pkgs=(gcc make libc6-dev binutils busybox-static bats libcmocka-dev strace)
+# runsc (gVisor) is only for `make bench`; it is installed when asked for.
+[ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "cvisor: missing Debian packages: ${missing[*]}" >&2
+	echo "cvisor: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+echo "cvisor: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

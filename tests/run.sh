@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run every test suite and print one closing line: N passed, N failed, N skipped.
+#   unit (cmocka), conformance (native and in the sandbox), integration (bats)
+set -uo pipefail
+B=${1:-build}
+pass=0 fail=0 skip=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== unit tests (cmocka)"
+for t in "$B"/tests/unit/*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log/unit" 2>&1
+	rc=$?
+	p=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/unit" | tail -1)
+	f=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/unit" | tail -1)
+	p=${p:-0} f=${f:-0}
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+	echo "$(basename "$t"): $p passed, $f failed"
+	[ "$f" != 0 ] && cat "$log/unit"
+	pass=$((pass + p)) fail=$((fail + f))
+done
+
+echo "== conformance (native and under cvisor do)"
+tests/conformance/run.sh "$B" "$B/cvisor" >"$log/conf" 2>&1
+grep -v '^ok ' "$log/conf"
+p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log/conf" | tail -1)
+f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log/conf" | tail -1)
+[ -z "$p" ] && { p=0; f=1; }
+pass=$((pass + p)) fail=$((fail + f))
+
+echo "== integration (bats)"
+BUILD=$B bats --tap tests/integration >"$log/bats" 2>&1
+grep -v '^ok ' "$log/bats" | grep -v '^1\.\.' || true
+p=$(grep -c '^ok .*# skip' "$log/bats")
+s=$p
+p=$(($(grep -c '^ok ' "$log/bats") - s))
+f=$(grep -c '^not ok ' "$log/bats")
+[ "$(grep -c '^1\.\.' "$log/bats")" = 0 ] && f=$((f + 1))
+pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

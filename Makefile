@@ -17,7 +17,10 @@ CLI_SRC    := $(wildcard src/cli/*.c)
 CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o
 
 CONF_SRC   := $(wildcard tests/conformance/*.c)
-CONF_BIN   := $(patsubst %.c,$(B)/%,$(CONF_SRC))
+# A few also as static-pie, to load at a randomised base.
+PIE_TESTS  := auxv brk mmap_basic argv_env exit_code write_stdout
+CONF_BIN   := $(patsubst %.c,$(B)/%,$(CONF_SRC)) \
+              $(patsubst %,$(B)/tests/conformance/%-pie,$(PIE_TESTS))
 PROGS_SRC  := $(wildcard tests/conformance/progs/*.c)
 PROGS_BIN  := $(patsubst %.c,$(B)/%,$(PROGS_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
@@ -57,6 +60,9 @@ $(B)/stub/blob.o: src/sentry/platform/blob.S $(B)/stub/stub.bin
 $(B)/tests/conformance/%: tests/conformance/%.c tests/conformance/check.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
+$(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h
+	@mkdir -p $(dir $@)
+	$(CC) -static-pie -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)

@@ -7,6 +7,8 @@
 
 extern char _start[];
 
+extern const ElfW(Ehdr) __ehdr_start;
+
 int main(void)
 {
 	CHECK(getauxval(AT_PAGESZ) == 4096, "AT_PAGESZ %lu", getauxval(AT_PAGESZ));
@@ -28,9 +30,10 @@ int main(void)
 	CHECK(ph != NULL && n > 0 && n < 100, "AT_PHDR %p AT_PHNUM %lu", (void *)ph, n);
 	CHECK(getauxval(AT_PHENT) == sizeof(ElfW(Phdr)), "AT_PHENT");
 	unsigned long bias = 0, entry = (unsigned long)_start; /* bias: static-pie */
+	/* static-pie has no PT_PHDR: the ELF header starts the first segment */
 	for (unsigned long i = 0; i < n; i++)
-		if (ph[i].p_type == PT_PHDR)
-			bias = (unsigned long)ph - ph[i].p_vaddr;
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+			bias = (unsigned long)&__ehdr_start - ph[i].p_vaddr;
 	int covered = 0;
 	for (unsigned long i = 0; i < n; i++)
 		if (ph[i].p_type == PT_LOAD && bias + ph[i].p_vaddr <= entry &&

@@ -32,7 +32,7 @@ failed=0
 
 # expect NAME KEY: the text after "KEY: " in NAME.c, minus a closing "*/".
 expect() {
-	sed -n "s/.*$2: *//p" "$srcdir/$1.c" 2>/dev/null | head -n 1 |
+	sed -n "s/.*$2: *//p" "$srcdir/${1%-pie}.c" 2>/dev/null | head -n 1 |
 		sed 's/ *\*\/ *$//'
 }
 

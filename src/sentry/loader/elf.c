@@ -144,7 +144,7 @@ int load_elf(struct mm *mm, int fd, struct elf_image *img, const char **why)
 	/* static-pie: a randomised base, as Linux's ELF_ET_DYN_BASE + ASLR */
 	if (f.eh.e_type == ET_DYN)
 		img->bias = ET_DYN_BASE + random_pages(28) - PAGE_DOWN(lo);
-	if (lo + img->bias < MMAP_MIN_ADDR || hi + img->bias > TASK_SIZE / 2) {
+	if (lo + img->bias < MMAP_MIN_ADDR || hi + img->bias > TASK_SIZE) {
 		*why = "ELF segments outside the address space";
 		return -ENOEXEC;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
@@ -118,6 +119,22 @@ int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Spinning pays only while every spinner has a CPU: each running task has
+ * two (its stub thread and its sentry thread).  Past that, sleep at once.
+ */
+static int nr_tasks_total;
+
+static void update_spin(int delta)
+{
+	static long ncpus;
+	int n = __atomic_add_fetch(&nr_tasks_total, delta, __ATOMIC_RELAXED);
+
+	if (!ncpus)
+		ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	platform_set_spin(2L * n <= ncpus);
+}
+
 struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 {
 	struct task *t = calloc(1, sizeof(*t));
@@ -132,6 +149,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	tg->tasks = t;
 	tg->nr_tasks++;
 	pthread_mutex_unlock(&tg->lock);
+	update_spin(1);
 	return t;
 }
 
@@ -155,6 +173,7 @@ static void task_exit(struct task *t)
 	}
 	pthread_mutex_unlock(&tg->lock);
 	stub_thread_free(t->st);
+	update_spin(-1);
 	if (last && tg == sandbox.init)
 		sandbox_finish(tg->exit_status);
 	free(t);

@@ -4,6 +4,8 @@
  * counters and the unsupported-syscall report all come from syscalls.def.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,22 +30,49 @@ static const struct syscall_desc table[NR_SYSCALLS] = {
 };
 
 static uint64_t calls[NR_SYSCALLS + 1], nanos[NR_SYSCALLS + 1];
-static uint64_t reported[(NR_SYSCALLS + 64) / 64 + 1];
+static uint64_t reported[(NR_SYSCALLS + 63) / 64];
 
 const char *syscall_name(long nr)
 {
 	return nr >= 0 && nr < NR_SYSCALLS && table[nr].name ? table[nr].name : NULL;
 }
 
+/*
+ * Numbers outside the table (a fuzzer, a newer kernel's calls) are
+ * remembered in a small set; past its size they are no longer reported.
+ */
+#define MAX_ODD_NRS 64
+static long odd_nrs[MAX_ODD_NRS];
+static int nr_odd;
+static pthread_mutex_t odd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool first_report(long nr)
+{
+	bool first = true;
+
+	if (nr >= 0 && nr < NR_SYSCALLS) {
+		uint64_t m = 1ULL << (nr % 64);
+
+		return !(__atomic_fetch_or(&reported[nr / 64], m, __ATOMIC_RELAXED) & m);
+	}
+	pthread_mutex_lock(&odd_lock);
+	for (int i = 0; i < nr_odd; i++)
+		if (odd_nrs[i] == nr)
+			first = false;
+	if (first && nr_odd < MAX_ODD_NRS)
+		odd_nrs[nr_odd++] = nr;
+	else
+		first = false;
+	pthread_mutex_unlock(&odd_lock);
+	return first;
+}
+
 /* Unimplemented: -ENOSYS, and one line on stderr the first time. */
 static long unsupported(long nr)
 {
-	size_t bit = nr >= 0 && nr < NR_SYSCALLS ? (size_t)nr : NR_SYSCALLS;
-	uint64_t m = 1ULL << (bit % 64);
 	const char *name = syscall_name(nr);
 
-	if (!(__atomic_fetch_or(&reported[bit / 64], m, __ATOMIC_RELAXED) & m) ||
-	    bit == NR_SYSCALLS) {
+	if (first_report(nr)) {
 		if (name)
 			dprintf(sandbox.opts.log_fd, "cvisor: unsupported syscall %s (%ld)\n",
 				name, nr);

@@ -105,6 +105,8 @@ int vma_remove_range(struct vma_list *l, uint64_t start, uint64_t end)
 {
 	size_t i, j;
 
+	if (start >= end)
+		return 0;
 	if (split_at(l, start) || split_at(l, end))
 		return -ENOMEM;
 	i = vma_index(l, start);

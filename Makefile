@@ -74,7 +74,7 @@ deps:
 	@scripts/deps.sh
 
 demo: deps
-	$(MAKE) -j2 all
+	$(MAKE) -j2 all $(B)/bench/syscall
 	scripts/demo.sh $(B)
 
 test: deps

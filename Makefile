@@ -66,7 +66,7 @@ $(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
-$(B)/bench/syscall: bench/syscall.c
+$(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
@@ -81,9 +81,11 @@ test: deps
 	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(UNIT_BIN) $(B)/bench/syscall
 	tests/run.sh $(B)
 
+bench: export WITH_BENCH = 1
 bench: deps
-	$(MAKE) -j2 all $(B)/bench/syscall
+	$(MAKE) -j2 all $(B)/bench/syscall $(B)/bench/fs
 	bench/syscall.sh $(B) --md $(B)/bench/syscall.md
+	bench/fs.sh $(B) --md $(B)/bench/fs.md
 
 clean:
 	rm -rf $(B)

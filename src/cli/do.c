@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvisor do [--strace] [--stats] [--] PROG [ARGS...]
+ * cvisor do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]
  *
- * Exit status: PROG's; 128+N if it died of signal N; 125 if the sandbox
- * failed, 126 if PROG cannot be run, 127 if it does not exist (as env(1)).
+ * Runs PROG in a new sandbox whose root is the host's / under an in-memory
+ * overlay.  Exit status: PROG's; 128+N if it died of signal N; 125 if the
+ * sandbox failed, 126 if PROG cannot be run, 127 if it does not exist.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,33 +16,30 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "loader/loader.h"
 #include "sentry.h"
 
 extern char **environ;
 
+#define USAGE "usage: cvisor do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
+
 /* PROG without a slash is looked up in PATH, as execvp(3) does. */
-static int open_prog(const char *prog, char *path, size_t len)
+static int find_prog(const char *prog, char *path, size_t len)
 {
 	const char *p = getenv("PATH");
-	int fd, err = ENOENT;
+	int err = ENOENT;
 
 	if (strchr(prog, '/')) {
 		snprintf(path, len, "%s", prog);
-		fd = open(prog, O_RDONLY | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
+		return 0;
 	}
 	for (p = p ? p : "/usr/local/bin:/usr/bin:/bin"; *p;) {
 		size_t n = strcspn(p, ":");
 		struct stat st;
 
 		snprintf(path, len, "%.*s/%s", (int)n, n ? p : ".", prog);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
-		    !access(path, X_OK))
-			return fd;
-		if (fd >= 0) {
-			close(fd);
+		if (!stat(path, &st) && S_ISREG(st.st_mode)) {
+			if (!access(path, X_OK))
+				return 0;
 			err = EACCES;
 		}
 		p += n + (p[n] == ':');
@@ -49,28 +47,44 @@ static int open_prog(const char *prog, char *path, size_t len)
 	return -err;
 }
 
-static int check_prog(int fd, const char *path)
+static int add_rw(struct sentry_run *r, const char *dir)
 {
-	struct stat st;
-	const char *why = NULL;
+	char real[PATH_MAX];
+	char **v;
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || access(path, X_OK)) {
-		fprintf(stderr, "cvisor: %s: %s\n", path,
-			S_ISDIR(st.st_mode) ? "Is a directory" : "Permission denied");
-		return 126;
+	if (!realpath(dir, real)) {
+		fprintf(stderr, "cvisor do: --rw %s: %s\n", dir, strerror(errno));
+		return -1;
 	}
-	if (check_elf(fd, &why)) {
-		fprintf(stderr, "cvisor: %s: %s\n", path, why);
-		return 126;
-	}
+	v = realloc(r->rw, (size_t)(r->nr_rw + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->rw = v;
+	r->rw[r->nr_rw++] = strdup(real);
 	return 0;
+}
+
+static int exit_code(int status)
+{
+	switch (status) {
+	case -ENOENT:
+		return 127;
+	case -ENOEXEC: case -EACCES: case -ELIBBAD: case -ELOOP: case -ENOTDIR:
+	case -EISDIR:
+		return 126;
+	}
+	if (status < 0)
+		return 125;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 int cmd_do(int argc, char **argv)
 {
 	struct sentry_run r = { .envp = environ };
 	char path[4096];
-	int i, fd, status;
+	int i, err;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -80,33 +94,32 @@ int cmd_do(int argc, char **argv)
 			r.strace = true;
 		} else if (!strcmp(argv[i], "--stats")) {
 			r.stats = true;
+		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
+			r.root = argv[++i];
+		} else if (!strcmp(argv[i], "--rw") && i + 1 < argc) {
+			if (add_rw(&r, argv[++i]))
+				return 2;
+		} else if (!strncmp(argv[i], "--rw=", 5)) {
+			if (add_rw(&r, argv[i] + 5))
+				return 2;
 		} else {
-			fprintf(stderr, "cvisor do: unknown option '%s'\n"
-				"usage: cvisor do [--strace] [--stats] [--] PROG [ARGS...]\n",
-				argv[i]);
+			fprintf(stderr, "cvisor do: unknown option '%s'\n" USAGE, argv[i]);
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fputs("cvisor do: missing program\n"
-		      "usage: cvisor do [--strace] [--stats] [--] PROG [ARGS...]\n", stderr);
+		fputs("cvisor do: missing program\n" USAGE, stderr);
 		return 2;
 	}
-	fd = open_prog(argv[i], path, sizeof(path));
-	if (fd < 0) {
-		fprintf(stderr, "cvisor: %s: %s\n", argv[i], strerror(-fd));
-		return fd == -ENOENT ? 127 : 126;
+	if (r.root)     /* PROG names a file inside the root: the sentry walks it */
+		err = snprintf(path, sizeof(path), "%s", argv[i]) < 0 ? -EINVAL : 0;
+	else
+		err = find_prog(argv[i], path, sizeof(path));
+	if (err) {
+		fprintf(stderr, "cvisor: %s: %s\n", argv[i], strerror(-err));
+		return err == -ENOENT ? 127 : 126;
 	}
-	status = check_prog(fd, path);
-	if (status)
-		return status;
-	r.prog_fd = fd;
 	r.prog_path = path;
 	r.argv = argv + i;
-	status = sentry_main(&r);
-	if (status < 0)
-		return 125;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return exit_code(sentry_main(&r));
 }

@@ -7,8 +7,10 @@
 
 struct sentry_run {
 	bool strace, stats;
-	int prog_fd;                    /* the executable, opened by the CLI */
-	const char *prog_path;          /* its name, as given: AT_EXECFN, comm */
+	const char *prog_path;          /* walked inside the sandbox */
+	const char *root;               /* host directory shown as /, or NULL: "/" */
+	char **rw;                      /* host directories mounted writable */
+	int nr_rw;
 	char *const *argv;
 	char *const *envp;
 };

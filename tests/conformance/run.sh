@@ -69,7 +69,7 @@ for bin in "$bindir"/*; do
 	case $name in *.*) continue ;; esac
 	found=1
 	run_one "$name" native "$bin"
-	[ -n "$cvisor" ] && run_one "$name" cvisor "$cvisor" do -- "$bin"
+	[ -n "$cvisor" ] && run_one "$name" cvisor "$cvisor" do ${CVISOR_DO_FLAGS:-} -- "$bin"
 done
 
 if [ "$found" -eq 0 ]; then

@@ -26,10 +26,12 @@ static int host_fd(struct file *f)
 	return ((struct hostfd *)f->priv)->fd;
 }
 
-static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len)
+static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len,
+			   off_t *pos)
 {
 	int fd = host_fd(f);
 
+	(void)pos;      /* a stream: the host fd keeps its own offset */
 	for (;;) {
 		ssize_t n = read(fd, buf, len);
 
@@ -45,10 +47,11 @@ static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len
 }
 
 static ssize_t hostfd_write(struct task *t, struct file *f, const void *buf,
-			    size_t len)
+			    size_t len, off_t *pos)
 {
 	int fd = host_fd(f);
 
+	(void)pos;
 	for (;;) {
 		ssize_t n = write(fd, buf, len);
 
@@ -89,6 +92,18 @@ static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t 
 	}
 }
 
+static short hostfd_poll(struct file *f, short events)
+{
+	struct pollfd p = { .fd = host_fd(f), .events = events };
+
+	return poll(&p, 1, 0) == 1 ? p.revents : 0;
+}
+
+static int hostfd_wait_fd(struct file *f)
+{
+	return host_fd(f);
+}
+
 static void hostfd_release(struct file *f)
 {
 	close(host_fd(f));
@@ -100,6 +115,8 @@ static const struct file_ops hostfd_ops = {
 	.write = hostfd_write,
 	.fstat = hostfd_fstat,
 	.ioctl = hostfd_ioctl,
+	.poll = hostfd_poll,
+	.wait_fd = hostfd_wait_fd,
 	.release = hostfd_release,
 };
 

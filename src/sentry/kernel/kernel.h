@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -19,6 +20,8 @@
 
 struct mm;
 struct fd_table;
+struct fs_struct;
+struct dentry;
 
 #define NSIG_LINUX 64
 #define SIGBIT(s) (1ULL << ((s) - 1))
@@ -48,7 +51,8 @@ struct thread_group {
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct creds cred;
 	char comm[16];
-	char *exe;                      /* the program's path */
+	struct dentry *exe;             /* the program, for /proc/[pid]/exe */
+	struct thread_group *next_tg;   /* in sandbox.tgs */
 	bool exiting;
 	int exit_status;                /* a wait(2) status */
 	int nr_tasks;
@@ -65,6 +69,7 @@ struct task {
 	struct thread_group *tg;
 	struct task *next;              /* in tg->tasks */
 	struct stub_thread *st;
+	struct fs_struct *fs;           /* root, cwd, umask */
 	pthread_t thread;
 	struct stub_regs regs;          /* a snapshot while the sentry runs it */
 	uint64_t sigmask;
@@ -88,18 +93,29 @@ struct sandbox {
 	bool done;
 	int exit_status;                /* init's wait(2) status */
 	int event_fd;                   /* wakes the sentry's main thread */
+	struct thread_group *tgs;       /* every live thread group */
+	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
 };
 
 extern struct sandbox sandbox;
 
+/* The task the calling sentry thread runs (NULL on the main thread). */
+extern __thread struct task *current_task;
+
 /* kernel/task.c */
 pid_t alloc_pid(void);
+/* The thread group with this pid, locked out of exit while in use: the
+ * caller must call tg_put().  NULL if none. */
+struct thread_group *tg_find(pid_t pid);
+void tg_put(struct thread_group *tg);
 int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
+int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
+		   const struct timespec *ts);
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 void install_kick_handler(void);
 

@@ -14,14 +14,16 @@
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
 #include "loader/loader.h"
+#include "fs/memfs.h"
 #include "mm/mm.h"
 #include "sentry.h"
 #include "syscalls/syscalls.h"
-#include "vfs/file.h"
+#include "vfs/vfs.h"
 
 static uint64_t rnd(uint64_t bits)
 {
@@ -64,19 +66,116 @@ static struct thread_group *tg_new(const char *path)
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		getrlimit(r, &tg->rlim[r]);
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
-	tg->exe = strdup(path);
-	tg->cred.ngroups = 0;
+	pthread_mutex_lock(&sandbox.lock);
+	tg->next_tg = sandbox.tgs;
+	sandbox.tgs = tg;
+	pthread_mutex_unlock(&sandbox.lock);
 	return tg;
+}
+
+/* mkdir -p inside the sandbox: mountpoints the root file system lacks. */
+static int make_path(struct fs_struct *fs, const char *path)
+{
+	struct dentry *d = dentry_get(fs->root), *next;
+	char buf[4096], *save, *name;
+	int err = 0;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (name = strtok_r(buf, "/", &save); name && !err;
+	     name = strtok_r(NULL, "/", &save)) {
+		err = vfs_lookup_one(d, name, &next);
+		if (err == -ENOENT && d->inode->ops->mkdir) {
+			err = d->inode->ops->mkdir(d->inode, name, 0755, 0, 0);
+			if (!err)
+				err = vfs_lookup_one(d, name, &next);
+		}
+		if (!err) {
+			dentry_put(d);
+			d = next;
+		}
+	}
+	dentry_put(d);
+	return err;
+}
+
+static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
+		    const char *fstype, const char *source, bool ro)
+{
+	int err;
+
+	if (!root)
+		return -ENOMEM;
+	err = vfs_mount_path(fs, path, root, fstype, source, ro);
+	if (err == -ENOENT && !make_path(fs, path))
+		err = vfs_mount_path(fs, path, root, fstype, source, ro);
+	if (err)
+		fprintf(stderr, "cvisor: cannot mount %s on %s: %s\n", fstype, path,
+			strerror(-err));
+	return err;
+}
+
+/*
+ * cvisor do's file system: the host's / (or --root) as the read-only lower layer of an
+ * in-memory overlay, the sentry's own /proc, /dev, /sys, tmpfs on /tmp and
+ * /dev/shm, and each --rw directory bind-mounted writable at its own path.
+ */
+static struct fs_struct *build_root(const struct sentry_run *r)
+{
+	int hfd = open(r->root ? r->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct inode *lower = hfd >= 0 ? hostfs_root(hfd, true) : NULL;
+	struct inode *root = lower ? memfs_root(lower, 0755) : NULL;
+	struct mount *m = root ? vfs_mount(NULL, root, "overlay", "/", false) : NULL;
+	struct dentry *rd = m ? vfs_root_dentry(m) : NULL;
+	struct fs_struct *fs = rd ? fs_new(rd) : NULL;
+
+	dentry_put(rd);
+	if (!fs) {
+		fprintf(stderr, "cvisor: cannot open the root %s\n", r->root ? r->root : "/");
+		return NULL;
+	}
+	struct inode *sys = sysfs_root();
+
+	if (sys)
+		memfs_set_magic(sys, 0x62656572);       /* SYSFS_MAGIC */
+	if (mount_at(fs, "/proc", procfs_root(), "proc", "proc", false) ||
+	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
+	    mount_at(fs, "/dev/shm", memfs_root(NULL, 01777), "tmpfs", "shm", false) ||
+	    mount_at(fs, "/sys", sys, "sysfs", "sysfs", true) ||
+	    mount_at(fs, "/tmp", memfs_root(NULL, 01777), "tmpfs", "tmpfs", false))
+		return NULL;
+	for (int i = 0; i < r->nr_rw; i++) {
+		int fd = open(r->rw[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0) {
+			fprintf(stderr, "cvisor: --rw %s: %s\n", r->rw[i], strerror(errno));
+			return NULL;
+		}
+		if (mount_at(fs, r->rw[i], hostfs_root(fd, false), "bind", r->rw[i], false))
+			return NULL;
+	}
+	return fs;
+}
+
+/* The sandbox starts where cvisor was started, if that path exists in it. */
+static void set_cwd(struct task *t)
+{
+	char cwd[4096];
+	struct walk_result w;
+
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    vfs_walk(t, AT_FDCWD, cwd, WALK_FOLLOW | WALK_DIRECTORY, &w))
+		return;
+	dentry_put(t->fs->cwd);
+	t->fs->cwd = w.d;
 }
 
 /* Load the program and give the first thread its registers. */
 static int start_init(const struct sentry_run *r, struct thread_group *tg)
 {
-	struct elf_image img;
 	struct stub_thread *st;
 	struct task *t;
 	const char *why = NULL;
-	uint64_t sp;
+	uint64_t sp, entry;
 	int err;
 
 	tg->mm = mm_new();
@@ -86,27 +185,28 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg)
 	err = std_files(tg->fdt);
 	if (err)
 		return err;
-	/* ASLR as Linux does it: stack top, mmap base and brk randomised. */
+	t = task_new(tg, NULL);
+	if (!t)
+		return -ENOMEM;
+	t->fs = build_root(r);
+	if (!t->fs)
+		return -EIO;
+	set_cwd(t);
+	/* ASLR as Linux does it: stack top and mmap base randomised. */
 	tg->mm->stack_top = TASK_SIZE - PAGE_SIZE * (1 + rnd(22 - 12 + 10));
 	tg->mm->mmap_base = PAGE_DOWN(tg->mm->stack_top - (8UL << 20) - (128UL << 20) -
 				      rnd(28) * PAGE_SIZE);
-	err = load_elf(tg->mm, r->prog_fd, &img, &why);
+	err = exec_load(t, r->prog_path, r->argv, r->envp, &entry, &sp, &why);
 	if (err) {
 		fprintf(stderr, "cvisor: %s: %s\n", r->prog_path, why ? why : strerror(-err));
 		return err;
 	}
-	tg->mm->brk_start = tg->mm->brk = img.end + rnd(13) * PAGE_SIZE;
-	err = (int)setup_stack(tg->mm, &img, r->prog_path, r->argv, r->envp, &sp);
-	if (err)
-		return err;
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err)
 		return err;
-	t = task_new(tg, st);
-	if (!t)
-		return -ENOMEM;
+	t->st = st;
 	memset(&t->regs, 0, sizeof(t->regs));
-	t->regs.rip = img.entry;
+	t->regs.rip = entry;
 	t->regs.rsp = sp;
 	t->regs.eflags = 0x202;
 	memcpy(&st->msg->regs, &t->regs, sizeof(t->regs));
@@ -150,6 +250,7 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
 	sandbox.opts.log_fd = 2;
+	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);

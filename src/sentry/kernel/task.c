@@ -78,6 +78,13 @@ static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 	return ret < 0 ? -errno : ret;
 }
 
+/* Sleep until one of the host fds is ready, the timeout, or a kick. */
+int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
+		   const struct timespec *ts)
+{
+	return block(t, pfd, n, ts);
+}
+
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = hostfd, .events = events };
@@ -194,10 +201,13 @@ static void handle_event(struct task *t, int ev)
 	}
 }
 
+__thread struct task *current_task;
+
 static void *task_main(void *arg)
 {
 	struct task *t = arg;
 
+	current_task = t;
 	for (;;) {
 		int ev = stub_thread_wait(t->st);
 
@@ -228,4 +238,25 @@ int task_start(struct task *t)
 	err = pthread_create(&t->thread, &attr, task_main, t);
 	pthread_attr_destroy(&attr);
 	return -err;
+}
+
+/*
+ * Thread groups stay in sandbox.tgs until the sandbox ends (reaping and
+ * freeing zombies comes with the process model), so a found group stays
+ * valid; tg_put() is where a reference count will go.
+ */
+struct thread_group *tg_find(pid_t pid)
+{
+	struct thread_group *tg;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (tg = sandbox.tgs; tg && tg->pid != pid; tg = tg->next_tg)
+		;
+	pthread_mutex_unlock(&sandbox.lock);
+	return tg;
+}
+
+void tg_put(struct thread_group *tg)
+{
+	(void)tg;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ELF loader (DESIGN.md §4): static executables, ET_EXEC and static-pie.
+ * The ELF loader (DESIGN.md §4): ET_EXEC and ET_DYN images, with PT_INTERP.
  * Segments are mapped from the host fd (the stub shares the sentry's fd
  * table), the part of a page past p_filesz is zeroed and the bss mapped
  * anonymous, as binfmt_elf does.
@@ -52,10 +52,6 @@ static int read_headers(int fd, struct elf_file *f, const char **why)
 		return -ENOEXEC;
 	}
 	for (unsigned i = 0; i < f->eh.e_phnum; i++) {
-		if (f->ph[i].p_type == PT_INTERP) {
-			*why = "dynamically linked executables are not supported yet";
-			return -ENOEXEC;
-		}
 		if (f->ph[i].p_type == PT_LOAD &&
 		    (f->ph[i].p_filesz > f->ph[i].p_memsz ||
 		     (f->ph[i].p_vaddr - f->ph[i].p_offset) % PAGE_SIZE)) {
@@ -120,7 +116,34 @@ static uint64_t random_pages(unsigned bits)
 	return (r & ((1ULL << bits) - 1)) * PAGE_SIZE;
 }
 
-int load_elf(struct mm *mm, int fd, struct elf_image *img, const char **why)
+/* The PT_INTERP path of an executable, if it has one. */
+static int read_interp(int fd, const struct elf_file *f, char *interp, size_t len,
+		       const char **why)
+{
+	interp[0] = 0;
+	for (unsigned i = 0; i < f->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &f->ph[i];
+
+		if (ph->p_type != PT_INTERP)
+			continue;
+		if (ph->p_filesz < 2 || ph->p_filesz > len ||
+		    pread(fd, interp, ph->p_filesz, (off_t)ph->p_offset) != (ssize_t)ph->p_filesz ||
+		    interp[ph->p_filesz - 1]) {
+			*why = "bad PT_INTERP";
+			return -ENOEXEC;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Load an ELF image.  ET_DYN images go at a randomised base: the main
+ * program near ELF_ET_DYN_BASE (as Linux), an interpreter (interp_load)
+ * wherever mmap would put it.
+ */
+int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
+	     const char **why)
 {
 	struct elf_file f;
 	uint64_t lo = UINT64_MAX, hi = 0;
@@ -136,14 +159,26 @@ int load_elf(struct mm *mm, int fd, struct elf_image *img, const char **why)
 		if (f.ph[i].p_vaddr + f.ph[i].p_memsz > hi)
 			hi = f.ph[i].p_vaddr + f.ph[i].p_memsz;
 	}
-	if (hi <= lo) {
+	if (hi <= lo || hi - lo > TASK_SIZE / 4) {
 		*why = "no loadable segments";
 		return -ENOEXEC;
 	}
 	memset(img, 0, sizeof(*img));
-	/* static-pie: a randomised base, as Linux's ELF_ET_DYN_BASE + ASLR */
-	if (f.eh.e_type == ET_DYN)
+	err = read_interp(fd, &f, img->interp, sizeof(img->interp), why);
+	if (err)
+		return err;
+	if (f.eh.e_type == ET_DYN && interp_load) {
+		uint64_t span = PAGE_ALIGN(hi) - PAGE_DOWN(lo);
+		uint64_t at = vma_find_gap(&mm->vmas, span, mm->mmap_base, MMAP_MIN_ADDR);
+
+		if (!at) {
+			*why = "no room for the interpreter";
+			return -ENOMEM;
+		}
+		img->bias = at - PAGE_DOWN(lo);
+	} else if (f.eh.e_type == ET_DYN) {
 		img->bias = ET_DYN_BASE + random_pages(28) - PAGE_DOWN(lo);
+	}
 	if (lo + img->bias < MMAP_MIN_ADDR || hi + img->bias > TASK_SIZE) {
 		*why = "ELF segments outside the address space";
 		return -ENOEXEC;

@@ -2,6 +2,7 @@
 #ifndef CVISOR_LOADER_H
 #define CVISOR_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,14 +13,26 @@ struct elf_image {
 	uint64_t phdr, phent, phnum;    /* for the auxiliary vector */
 	uint64_t bias;
 	uint64_t end;                   /* highest mapped address: brk starts above */
+	uint64_t interp_base;           /* AT_BASE: where the interpreter went */
+	uint64_t interp_entry;
+	char interp[256];               /* PT_INTERP, or "" */
 };
 
 /*
- * Load a static executable from an open host fd into mm.  *why gets a
- * human-readable reason on failure (e.g. "dynamic executables are not
- * supported yet").
+ * Load an ELF image from an open host fd into mm.  *why gets a
+ * human-readable reason on failure.
  */
-int load_elf(struct mm *mm, int fd, struct elf_image *img, const char **why);
+int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
+	     const char **why);
+
+struct task;
+/*
+ * execve's loading half: resolve path in the sandbox, follow #! scripts,
+ * load the program and its interpreter, build the stack.  Fills entry and
+ * sp; on failure returns -errno and sets *why when it has a reason.
+ */
+int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
+	      uint64_t *entry, uint64_t *sp, const char **why);
 /* Check that fd holds something load_elf can run, without loading it. */
 int check_elf(int fd, const char **why);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Memory system calls: argument decoding; the work is in mm/. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #include "mm/mm.h"
@@ -12,18 +13,42 @@ long sys_brk(struct task *t, const struct syscall_args *a)
 	return (long)mm_brk(t->tg->mm, a->a[0]);
 }
 
+bool devfs_is_zero(struct file *f);
+
+/* A file mapping: the file system names the host fd the stub maps. */
+static long mmap_file(struct task *t, const struct syscall_args *a, int flags)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 4));
+	int prot = ARG_INT(a, 2), type = flags & MAP_TYPE, acc;
+	bool shared_write;
+	long ret;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	acc = f->flags & O_ACCMODE;
+	shared_write = type != MAP_PRIVATE && (prot & PROT_WRITE);
+	if (acc == O_WRONLY || (shared_write && acc != O_RDWR))
+		ret = -EACCES;
+	else if (devfs_is_zero(f))      /* /dev/zero maps anonymous memory */
+		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot, flags | MAP_ANONYMOUS, -1,
+			      0, VMA_ANON);
+	else if (!f->ops->mmap_fd)
+		ret = -ENODEV;
+	else if ((ret = f->ops->mmap_fd(f, shared_write)) >= 0)
+		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot, flags, (int)ret, a->a[5],
+			      VMA_FILE);
+	file_put(f);
+	return ret;
+}
+
 long sys_mmap(struct task *t, const struct syscall_args *a)
 {
 	int flags = ARG_INT(a, 3);
 
-	if (!(flags & MAP_ANONYMOUS)) {
-		struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 4));
-
-		if (!f)
-			return -EBADF;
-		file_put(f);
-		return -ENODEV;         /* no mappable files before the VFS */
-	}
+	if (!(flags & MAP_ANONYMOUS))
+		return mmap_file(t, a, flags);
 	return mm_mmap(t->tg->mm, a->a[0], a->a[1], ARG_INT(a, 2), flags, -1, 0,
 		       VMA_ANON);
 }

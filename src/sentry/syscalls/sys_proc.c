@@ -5,6 +5,8 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include <sys/utsname.h>
 
 #include "mm/mm.h"
@@ -304,4 +306,31 @@ long sys_sched_yield(struct task *t, const struct syscall_args *a)
 	(void)a;
 	sched_yield();
 	return 0;
+}
+
+/* sysinfo: the sandbox's uptime and process count, the host's memory. */
+long sys_sysinfo(struct task *t, const struct syscall_args *a)
+{
+	struct sysinfo si, host;
+	struct timespec now;
+	int procs = 0;
+
+	memset(&si, 0, sizeof(si));
+	if (sysinfo(&host) == 0) {
+		si.totalram = host.totalram;
+		si.freeram = host.freeram;
+		si.sharedram = host.sharedram;
+		si.bufferram = host.bufferram;
+		si.totalswap = host.totalswap;
+		si.freeswap = host.freeswap;
+		si.mem_unit = host.mem_unit;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	si.uptime = now.tv_sec - sandbox.boot_time.tv_sec;
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg)
+		procs += tg->nr_tasks;
+	pthread_mutex_unlock(&sandbox.lock);
+	si.procs = (unsigned short)procs;
+	return copy_to_user(t->tg->mm, a->a[0], &si, sizeof(si));
 }

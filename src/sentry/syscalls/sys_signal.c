@@ -63,3 +63,40 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	return 0;
 }
+
+/* kill, tkill, tgkill: inside the sandbox only, by virtual pid. */
+static long signal_pid(struct task *t, pid_t pid, int sig)
+{
+	struct thread_group *tg;
+
+	if (sig < 0 || sig > NSIG_LINUX)
+		return -EINVAL;
+	if (pid == 0 || pid == -1)
+		pid = t->tg->pid;       /* one process group until the process model */
+	tg = tg_find(pid < 0 ? -pid : pid);
+	if (!tg)
+		return -ESRCH;
+	if (sig)
+		send_signal_tg(tg, sig);
+	tg_put(tg);
+	return 0;
+}
+
+long sys_kill(struct task *t, const struct syscall_args *a)
+{
+	return signal_pid(t, ARG_INT(a, 0), ARG_INT(a, 1));
+}
+
+long sys_tgkill(struct task *t, const struct syscall_args *a)
+{
+	if (ARG_INT(a, 0) <= 0 || ARG_INT(a, 1) <= 0)
+		return -EINVAL;
+	return signal_pid(t, ARG_INT(a, 0), ARG_INT(a, 2));
+}
+
+long sys_tkill(struct task *t, const struct syscall_args *a)
+{
+	if (ARG_INT(a, 0) <= 0)
+		return -EINVAL;
+	return signal_pid(t, ARG_INT(a, 0), ARG_INT(a, 1));
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+/* Open files, fd tables and per-task file system context. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "vfs/file.h"
+#include "vfs/vfs.h"
 
 struct file *file_new(const struct file_ops *ops, int flags, void *priv)
 {
@@ -14,6 +15,19 @@ struct file *file_new(const struct file_ops *ops, int flags, void *priv)
 	f->refs = 1;
 	f->flags = flags;
 	f->priv = priv;
+	pthread_mutex_init(&f->pos_lock, NULL);
+	return f;
+}
+
+/* A file for an inode reached through d: the file system's open fills ops. */
+struct file *file_alloc(struct dentry *d, struct inode *ino, int flags)
+{
+	struct file *f = file_new(NULL, flags, NULL);
+
+	if (!f)
+		return NULL;
+	f->dentry = dentry_get(d);
+	f->inode = inode_get(ino);
 	return f;
 }
 
@@ -27,8 +41,12 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	if (f->ops->release)
+	if (f->inode)
+		locks_release_file(f);
+	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	dentry_put(f->dentry);
+	inode_put(f->inode);
 	free(f);
 }
 
@@ -41,6 +59,22 @@ struct fd_table *fdt_new(void)
 	pthread_mutex_init(&t->lock, NULL);
 	t->refs = 1;
 	return t;
+}
+
+struct fd_table *fdt_dup(struct fd_table *t)
+{
+	struct fd_table *n = fdt_new();
+
+	if (!n)
+		return NULL;
+	pthread_mutex_lock(&t->lock);
+	for (int i = 0; i < FD_MAX; i++) {
+		if (t->fd[i])
+			n->fd[i] = file_get(t->fd[i]);
+		n->cloexec[i] = t->cloexec[i];
+	}
+	pthread_mutex_unlock(&t->lock);
+	return n;
 }
 
 void fdt_put(struct fd_table *t)
@@ -65,23 +99,36 @@ struct file *fdt_get(struct fd_table *t, int fd)
 	return f;
 }
 
-/* Install f at fd (replacing what is there), or at the lowest free fd if fd < 0. */
+/* Install f at the lowest free fd >= min (takes the caller's reference). */
+int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec)
+{
+	int fd;
+
+	if (min < 0 || min >= FD_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	for (fd = min; fd < FD_MAX && t->fd[fd]; fd++)
+		;
+	if (fd == FD_MAX) {
+		pthread_mutex_unlock(&t->lock);
+		return -EMFILE;
+	}
+	t->fd[fd] = f;
+	t->cloexec[fd] = cloexec;
+	pthread_mutex_unlock(&t->lock);
+	return fd;
+}
+
+/* Install f at fd, replacing what is there; fd < 0: the lowest free one. */
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec)
 {
-	struct file *old = NULL;
+	struct file *old;
 
-	pthread_mutex_lock(&t->lock);
-	if (fd < 0) {
-		for (fd = 0; fd < FD_MAX && t->fd[fd]; fd++)
-			;
-		if (fd == FD_MAX) {
-			pthread_mutex_unlock(&t->lock);
-			return -EMFILE;
-		}
-	} else if (fd >= FD_MAX) {
-		pthread_mutex_unlock(&t->lock);
+	if (fd < 0)
+		return fdt_install_min(t, 0, f, cloexec);
+	if (fd >= FD_MAX)
 		return -EBADF;
-	}
+	pthread_mutex_lock(&t->lock);
 	old = t->fd[fd];
 	t->fd[fd] = f;
 	t->cloexec[fd] = cloexec;
@@ -99,9 +146,33 @@ int fdt_close(struct fd_table *t, int fd)
 	pthread_mutex_lock(&t->lock);
 	f = t->fd[fd];
 	t->fd[fd] = NULL;
+	t->cloexec[fd] = false;
 	pthread_mutex_unlock(&t->lock);
 	if (!f)
 		return -EBADF;
 	file_put(f);
 	return 0;
+}
+
+struct fs_struct *fs_new(struct dentry *root)
+{
+	struct fs_struct *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	pthread_mutex_init(&fs->lock, NULL);
+	fs->root = dentry_get(root);
+	fs->cwd = dentry_get(root);
+	fs->umask = 022;
+	fs->refs = 1;
+	return fs;
+}
+
+void fs_put(struct fs_struct *fs)
+{
+	if (!fs || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	dentry_put(fs->root);
+	dentry_put(fs->cwd);
+	free(fs);
 }

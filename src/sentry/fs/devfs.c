@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * devfs: /dev, a memfs holding the devices the sandbox may use, each
+ * served by the sentry (none is a host device node).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/sysmacros.h>
+
+#include "fs/memfs.h"
+#include "kernel/kernel.h"
+
+static ssize_t null_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	(void)t; (void)f; (void)buf; (void)len; (void)pos;
+	return 0;
+}
+
+static ssize_t sink_write(struct task *t, struct file *f, const void *buf, size_t len,
+			  off_t *pos)
+{
+	(void)t; (void)f; (void)buf; (void)pos;
+	return (ssize_t)len;
+}
+
+static ssize_t zero_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	(void)t; (void)f; (void)pos;
+	memset(buf, 0, len);
+	return (ssize_t)len;
+}
+
+static ssize_t full_write(struct task *t, struct file *f, const void *buf, size_t len,
+			  off_t *pos)
+{
+	(void)t; (void)f; (void)buf; (void)len; (void)pos;
+	return -ENOSPC;
+}
+
+static ssize_t random_read(struct task *t, struct file *f, void *buf, size_t len,
+			   off_t *pos)
+{
+	ssize_t n = getrandom(buf, len, 0);
+
+	(void)t; (void)f; (void)pos;
+	return n < 0 ? -errno : n;
+}
+
+static off_t dev_llseek(struct file *f, off_t off, int whence)
+{
+	(void)whence;
+	f->pos = 0;
+	(void)off;
+	return 0;
+}
+
+/* mmap of /dev/zero is an anonymous mapping: the caller handles -ENODEV. */
+static const struct file_ops null_ops = { .read = null_read, .write = sink_write,
+					  .llseek = dev_llseek };
+static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write,
+					  .llseek = dev_llseek };
+static const struct file_ops full_ops = { .read = zero_read, .write = full_write,
+					  .llseek = dev_llseek };
+static const struct file_ops random_ops = { .read = random_read, .write = sink_write,
+					    .llseek = dev_llseek };
+
+bool devfs_is_zero(struct file *f)
+{
+	return f->ops == &zero_ops;
+}
+
+struct inode *devfs_root(void)
+{
+	struct inode *root = memfs_root(NULL, 0755), *d;
+	static const struct { const char *name; int minor; const struct file_ops *ops; } devs[] = {
+		{ "null", 3, &null_ops }, { "zero", 5, &zero_ops }, { "full", 7, &full_ops },
+		{ "random", 8, &random_ops }, { "urandom", 9, &random_ops },
+	};
+
+	if (!root)
+		return NULL;
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+		if (memfs_add_special(root, devs[i].name, S_IFCHR | 0666,
+				      makedev(1, devs[i].minor), devs[i].ops, NULL))
+			return NULL;
+	memfs_add_symlink(root, "fd", "/proc/self/fd");
+	memfs_add_symlink(root, "stdin", "/proc/self/fd/0");
+	memfs_add_symlink(root, "stdout", "/proc/self/fd/1");
+	memfs_add_symlink(root, "stderr", "/proc/self/fd/2");
+	memfs_add_dir(root, "shm", 01777, NULL);
+	memfs_add_dir(root, "pts", 0755, NULL);
+	if (!memfs_add_dir(root, "mqueue", 01777, &d))
+		inode_put(d);
+	return root;
+}

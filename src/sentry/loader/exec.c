@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading a program by path, inside the sandbox: the path is walked by the
+ * VFS, "#!" scripts follow the Linux rules (interpreter and one optional
+ * argument, up to 4 levels), ELF programs get their PT_INTERP loaded too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/kernel.h"
+#include "loader/loader.h"
+#include "vfs/vfs.h"
+
+#define BINPRM_BUF 256
+#define MAX_SCRIPT_DEPTH 4
+
+/* Open path for execution: a regular file with an execute bit. */
+static int open_exec(struct task *t, const char *path, struct file **out, int *hfd)
+{
+	struct walk_result w;
+	int err = vfs_walk(t, AT_FDCWD, path, WALK_FOLLOW, &w);
+
+	if (err)
+		return err;
+	if (!S_ISREG(w.d->inode->mode))
+		err = S_ISDIR(w.d->inode->mode) ? -EACCES : -EACCES;
+	if (!err)
+		err = vfs_may(t, w.d->inode, X_OK);
+	if (!err)
+		err = vfs_open(t, w.d, O_RDONLY, out);
+	dentry_put(w.d);
+	if (err)
+		return err;
+	*hfd = (*out)->ops->mmap_fd ? (*out)->ops->mmap_fd(*out, false) : -ENOEXEC;
+	if (*hfd < 0) {
+		file_put(*out);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* Parse "#!interp [arg]"; returns 1 if buf is a script. */
+static int parse_shebang(char *buf, size_t n, char **interp, char **arg)
+{
+	char *p, *end;
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n < BINPRM_BUF ? n : BINPRM_BUF - 1] = 0;
+	end = strchr(buf, '\n');
+	if (end)
+		*end = 0;
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	*interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	*arg = NULL;
+	if (*p) {
+		*p++ = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		/* Linux passes the rest of the line as one argument, trailing blanks cut */
+		if (*p) {
+			char *e = p + strlen(p);
+
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = 0;
+			*arg = p;
+		}
+	}
+	return 1;
+}
+
+/* argv for a script: interp [arg] path argv[1..] */
+static char **script_argv(const char *interp, const char *arg, const char *path,
+			  char *const argv[])
+{
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = calloc(n + 4, sizeof(*v));
+	if (!v)
+		return NULL;
+	v[k++] = strdup(interp);
+	if (arg)
+		v[k++] = strdup(arg);
+	v[k++] = strdup(path);
+	for (size_t i = 1; i < n; i++)
+		v[k++] = strdup(argv[i]);
+	return v;
+}
+
+static void free_argv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int load_interp(struct task *t, struct elf_image *img, const char **why)
+{
+	struct elf_image ii;
+	struct file *f;
+	int hfd, err = open_exec(t, img->interp, &f, &hfd);
+
+	if (err) {
+		*why = "cannot open the ELF interpreter";
+		return err == -ENOENT ? -ENOENT : -ELIBBAD;
+	}
+	err = load_elf(t->tg->mm, hfd, true, &ii, why);
+	file_put(f);
+	if (err)
+		return err;
+	if (ii.interp[0]) {
+		*why = "the ELF interpreter has an interpreter";
+		return -ELIBBAD;
+	}
+	img->interp_base = ii.bias;
+	img->interp_entry = ii.entry;
+	return 0;
+}
+
+static int exec_depth(struct task *t, const char *path, char *const argv[],
+		      char *const envp[], uint64_t *entry, uint64_t *sp, const char **why,
+		      int depth)
+{
+	char buf[BINPRM_BUF + 1], *interp, *arg;
+	struct elf_image img;
+	struct file *f;
+	ssize_t n;
+	int hfd, err = open_exec(t, path, &f, &hfd);
+
+	if (err)
+		return err;
+	n = pread(hfd, buf, BINPRM_BUF, 0);
+	err = n < 0 ? -EIO : parse_shebang(buf, (size_t)n, &interp, &arg);
+	if (err == 1) {
+		char **v = depth < MAX_SCRIPT_DEPTH ? script_argv(interp, arg, path, argv) : NULL;
+
+		file_put(f);
+		if (!v)
+			return depth < MAX_SCRIPT_DEPTH ? -ENOMEM : -ELOOP;
+		err = exec_depth(t, v[0], v, envp, entry, sp, why, depth + 1);
+		free_argv(v);
+		return err;
+	}
+	if (!err)
+		err = load_elf(t->tg->mm, hfd, false, &img, why);
+	if (!err) {
+		dentry_put(t->tg->exe);
+		t->tg->exe = dentry_get(f->dentry);
+	}
+	file_put(f);
+	if (!err && img.interp[0])
+		err = load_interp(t, &img, why);
+	if (err)
+		return err;
+	t->tg->mm->brk_start = t->tg->mm->brk = img.end;
+	*entry = img.interp[0] ? img.interp_entry : img.entry;
+	return (int)setup_stack(t->tg->mm, &img, path, argv, envp, sp);
+}
+
+int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
+	      uint64_t *entry, uint64_t *sp, const char **why)
+{
+	*why = NULL;
+	return exec_depth(t, path, argv, envp, entry, sp, why, 0);
+}

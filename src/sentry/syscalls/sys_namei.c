@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: MIT */
+/* Calls that change names and attributes, and the working directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+/* Walk to the parent of path's last name and check we may change it. */
+static int walk_parent(struct task *t, int dirfd, uint64_t upath, struct walk_result *w)
+{
+	int err = user_walk(t, dirfd, upath, WALK_PARENT | WALK_FOLLOW, w);
+
+	if (err)
+		return err;
+	if (!S_ISDIR(w->d->inode->mode))
+		err = -ENOTDIR;
+	else if (w->d->mnt->readonly)
+		err = -EROFS;
+	else
+		err = vfs_may(t, w->d->inode, W_OK | X_OK);
+	if (err)
+		dentry_put(w->d);
+	return err;
+}
+
+/* ".", ".." or "/" (the root itself): names that cannot be made or removed */
+static bool dots(const char *name)
+{
+	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "/");
+}
+
+/* Fail with EEXIST if name exists in dir. */
+static int must_not_exist(struct dentry *dir, const char *name)
+{
+	struct dentry *d;
+	int err = vfs_lookup_one(dir, name, &d);
+
+	if (!err) {
+		dentry_put(d);
+		return -EEXIST;
+	}
+	return err == -ENOENT ? 0 : err;
+}
+
+static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
+{
+	struct walk_result w;
+	int err = user_walk(t, dirfd, upath, WALK_PARENT | WALK_FOLLOW, &w);
+
+	if (err)
+		return err;
+	if (dots(w.last))
+		err = -EEXIST;
+	else if (!(err = must_not_exist(w.d, w.last))) {
+		if (w.d->mnt->readonly)
+			err = -EROFS;
+		else if (!(err = vfs_may(t, w.d->inode, W_OK | X_OK)))
+			err = w.d->inode->ops->mkdir
+				      ? w.d->inode->ops->mkdir(w.d->inode, w.last,
+							      mode & ~t->fs->umask & 07777,
+							      t->tg->cred.fsuid, t->tg->cred.fsgid)
+				      : -EPERM;
+	}
+	dentry_put(w.d);
+	return err;
+}
+
+long sys_mkdir(struct task *t, const struct syscall_args *a)
+{
+	return do_mkdir(t, AT_FDCWD, a->a[0], (mode_t)a->a[1]);
+}
+
+long sys_mkdirat(struct task *t, const struct syscall_args *a)
+{
+	return do_mkdir(t, ARG_INT(a, 0), a->a[1], (mode_t)a->a[2]);
+}
+
+static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev_t dev)
+{
+	struct walk_result w;
+	int err;
+
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	if (S_ISDIR(mode))
+		return -EINVAL;
+	err = walk_parent(t, dirfd, upath, &w);
+	if (err)
+		return err;
+	if (dots(w.last))
+		err = -EEXIST;
+	else if (!(err = must_not_exist(w.d, w.last)))
+		err = w.d->inode->ops->mknod
+			      ? w.d->inode->ops->mknod(w.d->inode, w.last,
+						       (mode & S_IFMT) | (mode & ~t->fs->umask & 07777),
+						       dev, t->tg->cred.fsuid, t->tg->cred.fsgid)
+			      : -EPERM;
+	dentry_put(w.d);
+	return err;
+}
+
+long sys_mknod(struct task *t, const struct syscall_args *a)
+{
+	return do_mknod(t, AT_FDCWD, a->a[0], (mode_t)a->a[1], (dev_t)a->a[2]);
+}
+
+long sys_mknodat(struct task *t, const struct syscall_args *a)
+{
+	return do_mknod(t, ARG_INT(a, 0), a->a[1], (mode_t)a->a[2], (dev_t)a->a[3]);
+}
+
+/* unlink (dir false) or rmdir (dir true) */
+static long do_remove(struct task *t, int dirfd, uint64_t upath, bool dir)
+{
+	struct walk_result w;
+	int err = walk_parent(t, dirfd, upath, &w);
+
+	if (err)
+		return err;
+	if (!strcmp(w.last, "/"))
+		err = dir ? -EBUSY : -EISDIR;
+	else if (!strcmp(w.last, "."))
+		err = dir ? -EINVAL : -EISDIR;
+	else if (!strcmp(w.last, ".."))
+		err = dir ? -ENOTEMPTY : -EISDIR;
+	else if (!dir && w.trailing_slash) {
+		struct dentry *d;
+
+		err = vfs_lookup_one(w.d, w.last, &d);
+		if (!err) {
+			err = S_ISDIR(d->inode->mode) ? -EISDIR : -ENOTDIR;
+			dentry_put(d);
+		}
+	} else {
+		int (*op)(struct inode *, const char *) =
+			dir ? w.d->inode->ops->rmdir : w.d->inode->ops->unlink;
+
+		err = op ? op(w.d->inode, w.last) : -EPERM;
+	}
+	dentry_put(w.d);
+	return err;
+}
+
+long sys_unlink(struct task *t, const struct syscall_args *a)
+{
+	return do_remove(t, AT_FDCWD, a->a[0], false);
+}
+
+long sys_rmdir(struct task *t, const struct syscall_args *a)
+{
+	return do_remove(t, AT_FDCWD, a->a[0], true);
+}
+
+long sys_unlinkat(struct task *t, const struct syscall_args *a)
+{
+	if (ARG_INT(a, 2) & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return do_remove(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2) & AT_REMOVEDIR);
+}
+
+/* Whether a is d or one of its ancestors. */
+static bool is_ancestor(struct dentry *a, struct dentry *d)
+{
+	for (; d; d = d->parent)
+		if (d->mnt == a->mnt && d->inode->ino == a->inode->ino &&
+		    d->inode->dev == a->inode->dev)
+			return true;
+	return false;
+}
+
+static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath,
+		      unsigned flags)
+{
+	struct walk_result ow, nw;
+	struct dentry *src = NULL;
+	int err;
+
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	err = walk_parent(t, ofd, opath, &ow);
+	if (err)
+		return err;
+	err = walk_parent(t, nfd, npath, &nw);
+	if (err) {
+		dentry_put(ow.d);
+		return err;
+	}
+	if (dots(ow.last) || dots(nw.last))
+		err = -EBUSY;
+	else if (ow.d->mnt != nw.d->mnt)
+		err = -EXDEV;
+	else if (!(err = vfs_lookup_one(ow.d, ow.last, &src))) {
+		if (S_ISDIR(src->inode->mode) && is_ancestor(src, nw.d))
+			err = -EINVAL;  /* into its own subtree */
+		else if (!S_ISDIR(src->inode->mode) && (ow.trailing_slash || nw.trailing_slash))
+			err = -ENOTDIR;
+		else
+			err = ow.d->inode->ops->rename
+				      ? ow.d->inode->ops->rename(ow.d->inode, ow.last,
+								 nw.d->inode, nw.last, flags)
+				      : -EPERM;
+		dentry_put(src);
+	}
+	dentry_put(ow.d);
+	dentry_put(nw.d);
+	return err;
+}
+
+long sys_rename(struct task *t, const struct syscall_args *a)
+{
+	return do_rename(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+long sys_renameat(struct task *t, const struct syscall_args *a)
+{
+	return do_rename(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), a->a[3], 0);
+}
+
+long sys_renameat2(struct task *t, const struct syscall_args *a)
+{
+	return do_rename(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), a->a[3], ARG_UINT(a, 4));
+}
+
+static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath,
+		    int flags)
+{
+	struct walk_result ow, nw;
+	int err;
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = user_walk(t, ofd, opath, ((flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0) |
+					((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &ow);
+	if (err)
+		return err;
+	err = walk_parent(t, nfd, npath, &nw);
+	if (err) {
+		dentry_put(ow.d);
+		return err;
+	}
+	if (dots(nw.last))
+		err = -EEXIST;
+	else if (S_ISDIR(ow.d->inode->mode))
+		err = -EPERM;
+	else if (ow.d->mnt != nw.d->mnt)
+		err = -EXDEV;
+	else if (!(err = must_not_exist(nw.d, nw.last)))
+		err = nw.d->inode->ops->link ? nw.d->inode->ops->link(nw.d->inode, nw.last,
+								      ow.d->inode)
+					     : -EPERM;
+	dentry_put(ow.d);
+	dentry_put(nw.d);
+	return err;
+}
+
+long sys_link(struct task *t, const struct syscall_args *a)
+{
+	return do_link(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+long sys_linkat(struct task *t, const struct syscall_args *a)
+{
+	return do_link(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), a->a[3], ARG_INT(a, 4));
+}
+
+static long do_symlink(struct task *t, uint64_t utarget, int dirfd, uint64_t upath)
+{
+	char target[PATH_MAX];
+	struct walk_result w;
+	long n = strncpy_from_user(t->tg->mm, target, utarget, sizeof(target));
+	int err;
+
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENOENT;
+	err = walk_parent(t, dirfd, upath, &w);
+	if (err)
+		return err;
+	if (dots(w.last))
+		err = -EEXIST;
+	else if (!(err = must_not_exist(w.d, w.last)))
+		err = w.d->inode->ops->symlink
+			      ? w.d->inode->ops->symlink(w.d->inode, w.last, target,
+							 t->tg->cred.fsuid, t->tg->cred.fsgid)
+			      : -EPERM;
+	dentry_put(w.d);
+	return err;
+}
+
+long sys_symlink(struct task *t, const struct syscall_args *a)
+{
+	return do_symlink(t, a->a[0], AT_FDCWD, a->a[1]);
+}
+
+long sys_symlinkat(struct task *t, const struct syscall_args *a)
+{
+	return do_symlink(t, a->a[0], ARG_INT(a, 1), a->a[2]);
+}
+
+/* --- attributes --- */
+
+static long setattr_dentry(struct task *t, struct dentry *d, const struct iattr *iap)
+{
+	struct iattr ia2 = *iap, *ia = &ia2;
+	struct stat st;
+	int err;
+
+	/* a change of owner drops set-user-ID (and set-group-ID with group exec) */
+	if ((ia->valid & (ATTR_UID | ATTR_GID)) && !(ia->valid & ATTR_MODE) &&
+	    !S_ISDIR(d->inode->mode) && !vfs_getattr(d->inode, &st) &&
+	    (st.st_mode & (S_ISUID | S_ISGID))) {
+		ia->mode = st.st_mode & ~(mode_t)S_ISUID;
+		if (st.st_mode & S_IXGRP)
+			ia->mode &= ~(mode_t)S_ISGID;
+		ia->valid |= ATTR_MODE;
+	}
+
+	if (d->mnt && d->mnt->readonly)
+		return -EROFS;
+	if (!d->inode->ops->setattr)
+		return -EPERM;
+	if (t->tg->cred.fsuid != 0 && (ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID))) {
+		err = vfs_getattr(d->inode, &st);
+		if (err)
+			return err;
+		if (st.st_uid != t->tg->cred.fsuid)
+			return -EPERM;
+		if ((ia->valid & ATTR_UID) && ia->uid != st.st_uid)
+			return -EPERM;
+	}
+	return d->inode->ops->setattr(d->inode, ia);
+}
+
+static long setattr_path(struct task *t, int dirfd, uint64_t upath, int follow,
+			 const struct iattr *ia)
+{
+	struct walk_result w;
+	long err = user_walk(t, dirfd, upath, follow, &w);
+
+	if (err)
+		return err;
+	err = setattr_dentry(t, w.d, ia);
+	dentry_put(w.d);
+	return err;
+}
+
+static long setattr_fd(struct task *t, int fd, const struct iattr *ia)
+{
+	struct file *f = fdt_get(t->tg->fdt, fd);
+	long err;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	err = f->dentry ? setattr_dentry(t, f->dentry, ia) : -EINVAL;
+	file_put(f);
+	return err;
+}
+
+long sys_chmod(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia = { .valid = ATTR_MODE, .mode = (mode_t)a->a[1] };
+
+	return setattr_path(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &ia);
+}
+
+long sys_fchmod(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia = { .valid = ATTR_MODE, .mode = (mode_t)a->a[1] };
+
+	return setattr_fd(t, ARG_INT(a, 0), &ia);
+}
+
+long sys_fchmodat(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia = { .valid = ATTR_MODE, .mode = (mode_t)a->a[2] };
+
+	return setattr_path(t, ARG_INT(a, 0), a->a[1], WALK_FOLLOW, &ia);
+}
+
+static long chown_ia(uint64_t uid, uint64_t gid, struct iattr *ia)
+{
+	ia->valid = 0;
+	if ((uint32_t)uid != (uint32_t)-1) {
+		ia->valid |= ATTR_UID;
+		ia->uid = (uid_t)uid;
+	}
+	if ((uint32_t)gid != (uint32_t)-1) {
+		ia->valid |= ATTR_GID;
+		ia->gid = (gid_t)gid;
+	}
+	return 0;
+}
+
+long sys_chown(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia;
+
+	chown_ia(a->a[1], a->a[2], &ia);
+	return setattr_path(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &ia);
+}
+
+long sys_lchown(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia;
+
+	chown_ia(a->a[1], a->a[2], &ia);
+	return setattr_path(t, AT_FDCWD, a->a[0], 0, &ia);
+}
+
+long sys_fchown(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia;
+
+	chown_ia(a->a[1], a->a[2], &ia);
+	return setattr_fd(t, ARG_INT(a, 0), &ia);
+}
+
+long sys_fchownat(struct task *t, const struct syscall_args *a)
+{
+	int flags = ARG_INT(a, 4);
+	struct iattr ia;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	chown_ia(a->a[2], a->a[3], &ia);
+	return setattr_path(t, ARG_INT(a, 0), a->a[1],
+			    ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+			    ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &ia);
+}
+
+long sys_utimensat(struct task *t, const struct syscall_args *a)
+{
+	struct timespec ts[2], now;
+	struct iattr ia = { .valid = ATTR_ATIME | ATTR_MTIME };
+	int flags = ARG_INT(a, 3);
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (a->a[2]) {
+		if (copy_from_user(t->tg->mm, ts, a->a[2], sizeof(ts)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (ts[i].tv_nsec == UTIME_NOW)
+				ts[i] = now;
+			else if (ts[i].tv_nsec == UTIME_OMIT)
+				ia.valid &= ~(unsigned)(i ? ATTR_MTIME : ATTR_ATIME);
+			else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L)
+				return -EINVAL;
+		}
+	} else {
+		ts[0] = ts[1] = now;
+	}
+	ia.atime = ts[0];
+	ia.mtime = ts[1];
+	if (!a->a[1])                   /* futimens: the fd itself */
+		return setattr_fd(t, ARG_INT(a, 0), &ia);
+	if (!(ia.valid & (ATTR_ATIME | ATTR_MTIME)))
+		return 0;
+	return setattr_path(t, ARG_INT(a, 0), a->a[1],
+			    ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+			    ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &ia);
+}
+
+static int check_truncate(struct dentry *d, off_t len)
+{
+	if (len < 0)
+		return -EINVAL;
+	if (S_ISDIR(d->inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(d->inode->mode))
+		return -EINVAL;
+	return 0;
+}
+
+long sys_truncate(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia = { .valid = ATTR_SIZE | ATTR_MTIME, .size = (off_t)a->a[1] };
+	struct walk_result w;
+	long err = user_walk(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &w);
+
+	if (err)
+		return err;
+	clock_gettime(CLOCK_REALTIME, &ia.mtime);
+	err = check_truncate(w.d, ia.size);
+	if (!err)
+		err = vfs_may(t, w.d->inode, W_OK);
+	if (!err)
+		err = setattr_dentry(t, w.d, &ia);
+	dentry_put(w.d);
+	return err;
+}
+
+long sys_ftruncate(struct task *t, const struct syscall_args *a)
+{
+	struct iattr ia = { .valid = ATTR_SIZE | ATTR_MTIME, .size = (off_t)a->a[1] };
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	long err;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	clock_gettime(CLOCK_REALTIME, &ia.mtime);
+	if (!f->dentry || (f->flags & O_ACCMODE) == O_RDONLY)
+		err = -EINVAL;
+	else
+		err = check_truncate(f->dentry, ia.size);
+	if (!err)
+		err = f->inode->ops->setattr ? f->inode->ops->setattr(f->inode, &ia) : -EINVAL;
+	file_put(f);
+	return err;
+}
+
+long sys_fallocate(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	off_t off = (off_t)a->a[2], len = (off_t)a->a[3];
+	long err = 0;
+	int hfd;
+
+	if (!f || (f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
+		err = -EBADF;
+	else if (ARG_INT(a, 1) & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |
+				   FALLOC_FL_ZERO_RANGE))
+		err = -EOPNOTSUPP;
+	else if (off < 0 || len <= 0)
+		err = -EINVAL;
+	else if (!f->inode || !f->ops->llseek)
+		err = -ESPIPE;
+	else if (S_ISDIR(f->inode->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(f->inode->mode))
+		err = -ENODEV;
+	else if (!f->ops->mmap_fd || (hfd = f->ops->mmap_fd(f, false)) < 0)
+		err = -EOPNOTSUPP;
+	/* on the sentry's own memfd, or a file of a writable host mount */
+	else if (fallocate(hfd, ARG_INT(a, 1), off, len))
+		err = -errno;
+	file_put(f);
+	return err;
+}
+
+/* --- working directory --- */
+
+static long set_cwd(struct task *t, struct dentry *d)
+{
+	int err = S_ISDIR(d->inode->mode) ? vfs_may(t, d->inode, X_OK) : -ENOTDIR;
+
+	if (err) {
+		dentry_put(d);
+		return err;
+	}
+	pthread_mutex_lock(&t->fs->lock);
+	dentry_put(t->fs->cwd);
+	t->fs->cwd = d;
+	pthread_mutex_unlock(&t->fs->lock);
+	return 0;
+}
+
+long sys_chdir(struct task *t, const struct syscall_args *a)
+{
+	struct walk_result w;
+	long err = user_walk(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &w);
+
+	return err ? err : set_cwd(t, w.d);
+}
+
+long sys_fchdir(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct dentry *d;
+
+	if (!f)
+		return -EBADF;
+	d = dentry_get(f->dentry);
+	file_put(f);
+	return d ? set_cwd(t, d) : -ENOTDIR;
+}
+
+long sys_getcwd(struct task *t, const struct syscall_args *a)
+{
+	char buf[PATH_MAX];
+	long n;
+
+	struct stat st;
+
+	pthread_mutex_lock(&t->fs->lock);
+	n = vfs_path(t->fs->root, t->fs->cwd, buf, sizeof(buf));
+	if (!vfs_getattr(t->fs->cwd->inode, &st) && st.st_nlink == 0)
+		n = -ENOENT;    /* the cwd was removed */
+	pthread_mutex_unlock(&t->fs->lock);
+	if (n < 0)
+		return n;
+	if ((uint64_t)n + 1 > a->a[1])
+		return -ERANGE;
+	return copy_to_user(t->tg->mm, a->a[0], buf, (size_t)n + 1) ?: n + 1;
+}
+
+long sys_syncfs(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+
+	file_put(f);
+	return f ? 0 : -EBADF;  /* nothing is cached: all is already "on disk" */
+}
+
+long sys_umask(struct task *t, const struct syscall_args *a)
+{
+	mode_t old;
+
+	pthread_mutex_lock(&t->fs->lock);
+	old = t->fs->umask;
+	t->fs->umask = (mode_t)a->a[0] & 0777;
+	pthread_mutex_unlock(&t->fs->lock);
+	return old;
+}
+
+/* Extended attributes: none are stored; reads find nothing. */
+static long no_xattr(struct task *t, uint64_t upath, bool follow, bool list)
+{
+	struct walk_result w;
+	long err = user_walk(t, AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &w);
+
+	if (err)
+		return err;
+	dentry_put(w.d);
+	return list ? 0 : -ENODATA;
+}
+
+long sys_getxattr(struct task *t, const struct syscall_args *a)
+{
+	return no_xattr(t, a->a[0], true, false);
+}
+
+long sys_lgetxattr(struct task *t, const struct syscall_args *a)
+{
+	return no_xattr(t, a->a[0], false, false);
+}
+
+long sys_listxattr(struct task *t, const struct syscall_args *a)
+{
+	return no_xattr(t, a->a[0], true, true);
+}
+
+long sys_llistxattr(struct task *t, const struct syscall_args *a)
+{
+	return no_xattr(t, a->a[0], false, true);
+}
+
+long sys_fgetxattr(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+
+	file_put(f);
+	return f ? -ENODATA : -EBADF;
+}
+
+long sys_flistxattr(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+
+	file_put(f);
+	return f ? 0 : -EBADF;
+}

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* open, close, dup and fcntl: the fd table side of files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <linux/openat2.h>
+#include <string.h>
+
+#include "fs/memfs.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+#define OPEN_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
+		    O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+		    O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE)
+
+/* Create name in the walked parent, or find what is there. */
+static int open_create(struct task *t, struct walk_result *w, int flags, mode_t mode,
+		       struct dentry **out)
+{
+	struct dentry *dir = w->d, *d;
+	struct inode *ino;
+	int err;
+
+	if (!strcmp(w->last, ".") || !strcmp(w->last, "..") || w->trailing_slash)
+		return -EISDIR;
+	err = vfs_lookup_one(dir, w->last, &d);
+	if (!err) {
+		if (flags & O_EXCL) {
+			dentry_put(d);
+			return -EEXIST;
+		}
+		*out = d;
+		return 0;
+	}
+	if (err != -ENOENT)
+		return err;
+	if ((err = vfs_may(t, dir->inode, W_OK | X_OK)))
+		return err;
+	if (dir->mnt->readonly)
+		return -EROFS;
+	if (!dir->inode->ops->create)
+		return -EACCES;
+	err = dir->inode->ops->create(dir->inode, w->last, mode & ~t->fs->umask & 07777,
+				      t->tg->cred.fsuid, t->tg->cred.fsgid, &ino);
+	if (err)
+		return err;
+	*out = dentry_new(dir, dir->mnt, w->last, ino);
+	return *out ? 0 : -ENOMEM;
+}
+
+long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode,
+	     unsigned walk_extra)
+{
+	struct walk_result w;
+	struct dentry *d;
+	struct file *f;
+	char path[PATH_MAX];
+	long n = strncpy_from_user(t->tg->mm, path, upath, sizeof(path));
+	int err;
+
+	if (n < 0)
+		return n;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if (flags & O_CREAT) {
+		err = vfs_walk(t, dirfd, path, WALK_PARENT | walk_extra, &w);
+		if (err)
+			return err;
+		err = open_create(t, &w, flags, mode, &d);
+		/* through symlinks: a dangling one creates its target, as Linux */
+		for (int links = 0; !err && S_ISLNK(d->inode->mode) && !(flags & O_NOFOLLOW);
+		     links++) {
+			char target[PATH_MAX];
+			long n = links < 40 && d->inode->ops->readlink
+					 ? d->inode->ops->readlink(d->inode, target,
+								   sizeof(target) - 1)
+					 : -ELOOP;
+			struct walk_result tw;
+
+			dentry_put(d);
+			if (n < 0) {
+				err = (int)n;
+				break;
+			}
+			target[n] = 0;
+			err = vfs_walk_at(t, w.d, target, WALK_PARENT | WALK_FOLLOW | walk_extra,
+					  &tw);
+			if (err)
+				break;
+			dentry_put(w.d);
+			w.d = tw.d;
+			memcpy(w.last, tw.last, sizeof(w.last));
+			w.trailing_slash = tw.trailing_slash;
+			err = open_create(t, &w, flags & ~O_EXCL, mode, &d);
+		}
+		dentry_put(w.d);
+		if (err)
+			return err;
+	} else {
+		err = vfs_walk(t, dirfd, path,
+			       ((flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW) | walk_extra |
+			       ((flags & O_DIRECTORY) ? WALK_DIRECTORY : 0), &w);
+		if (err)
+			return err;
+		d = w.d;
+	}
+	err = vfs_open(t, d, flags, &f);
+	dentry_put(d);
+	if (err)
+		return err;
+	err = fdt_install(t->tg->fdt, -1, f, flags & O_CLOEXEC);
+	if (err < 0)
+		file_put(f);
+	return err;
+}
+
+long sys_open(struct task *t, const struct syscall_args *a)
+{
+	return do_open(t, AT_FDCWD, a->a[0], ARG_INT(a, 1) & OPEN_FLAGS, (mode_t)a->a[2], 0);
+}
+
+long sys_openat(struct task *t, const struct syscall_args *a)
+{
+	return do_open(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2) & OPEN_FLAGS,
+		       (mode_t)a->a[3], 0);
+}
+
+long sys_creat(struct task *t, const struct syscall_args *a)
+{
+	return do_open(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (mode_t)a->a[1], 0);
+}
+
+long sys_openat2(struct task *t, const struct syscall_args *a)
+{
+	struct open_how how;
+	unsigned extra = 0;
+
+	if (a->a[3] < sizeof(how))
+		return -EINVAL;
+	if (a->a[3] > 4096)
+		return -E2BIG;
+	if (copy_from_user(t->tg->mm, &how, a->a[2], sizeof(how)))
+		return -EFAULT;
+	/* a larger struct from a newer ABI: its extra fields must be zero */
+	for (uint64_t off = sizeof(how); off < a->a[3]; off++) {
+		char c;
+
+		if (copy_from_user(t->tg->mm, &c, a->a[2] + off, 1))
+			return -EFAULT;
+		if (c)
+			return -E2BIG;
+	}
+	if (how.flags & ~(uint64_t)OPEN_FLAGS || how.mode & ~07777ULL ||
+	    (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE))))
+		return -EINVAL;
+	if (how.resolve & ~(uint64_t)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+				      RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+				      RESOLVE_IN_ROOT | RESOLVE_CACHED))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (how.resolve & RESOLVE_NO_XDEV)
+		extra |= WALK_NO_XDEV;
+	if (how.resolve & RESOLVE_NO_MAGICLINKS)
+		extra |= WALK_NO_MAGIC;
+	if (how.resolve & RESOLVE_NO_SYMLINKS)
+		extra |= WALK_NO_SYMLINKS;
+	if (how.resolve & RESOLVE_BENEATH)
+		extra |= WALK_BENEATH;
+	if (how.resolve & RESOLVE_IN_ROOT)
+		extra |= WALK_IN_ROOT;
+	return do_open(t, ARG_INT(a, 0), a->a[1], (int)how.flags, (mode_t)how.mode, extra);
+}
+
+long sys_close(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+
+	if (!f)
+		return -EBADF;
+	locks_close_posix(t->tg, f);
+	file_put(f);
+	return fdt_close(t->tg->fdt, ARG_INT(a, 0));
+}
+
+long sys_close_range(struct task *t, const struct syscall_args *a)
+{
+	unsigned first = ARG_UINT(a, 0), last = ARG_UINT(a, 1), flags = ARG_UINT(a, 2);
+	struct fd_table *fdt = t->tg->fdt;
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+		return -EINVAL;
+	if (last >= FD_MAX)
+		last = FD_MAX - 1;
+	for (unsigned fd = first; fd <= last && fd < FD_MAX; fd++) {
+		if (flags & CLOSE_RANGE_CLOEXEC) {
+			pthread_mutex_lock(&fdt->lock);
+			if (fdt->fd[fd])
+				fdt->cloexec[fd] = true;
+			pthread_mutex_unlock(&fdt->lock);
+		} else {
+			fdt_close(fdt, (int)fd);
+		}
+	}
+	return 0;
+}
+
+static long dup_to(struct task *t, int oldfd, int newfd, bool cloexec)
+{
+	struct file *f = fdt_get(t->tg->fdt, oldfd);
+
+	if (!f)
+		return -EBADF;
+	if (newfd < 0 || newfd >= FD_MAX || newfd >= (int)t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
+		file_put(f);
+		return -EBADF;
+	}
+	return fdt_install(t->tg->fdt, newfd, f, cloexec);
+}
+
+static long dup_min(struct task *t, int oldfd, int min, bool cloexec)
+{
+	struct file *f = fdt_get(t->tg->fdt, oldfd);
+	long fd;
+
+	if (!f)
+		return -EBADF;
+	if (min < 0 || min >= (int)t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
+		file_put(f);
+		return -EINVAL;
+	}
+	fd = fdt_install_min(t->tg->fdt, min, f, cloexec);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_dup(struct task *t, const struct syscall_args *a)
+{
+	return dup_min(t, ARG_INT(a, 0), 0, false);
+}
+
+long sys_dup2(struct task *t, const struct syscall_args *a)
+{
+	if (ARG_INT(a, 0) == ARG_INT(a, 1)) {
+		struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+
+		if (!f)
+			return -EBADF;
+		file_put(f);
+		return ARG_INT(a, 1);
+	}
+	return dup_to(t, ARG_INT(a, 0), ARG_INT(a, 1), false);
+}
+
+long sys_dup3(struct task *t, const struct syscall_args *a)
+{
+	if (ARG_INT(a, 2) & ~O_CLOEXEC || ARG_INT(a, 0) == ARG_INT(a, 1))
+		return -EINVAL;
+	return dup_to(t, ARG_INT(a, 0), ARG_INT(a, 1), ARG_INT(a, 2) & O_CLOEXEC);
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
+
+long sys_fcntl(struct task *t, const struct syscall_args *a)
+{
+	struct fd_table *fdt = t->tg->fdt;
+	int fd = ARG_INT(a, 0), cmd = ARG_INT(a, 1);
+	struct file *f = fdt_get(fdt, fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC &&
+	    cmd != F_GETFD && cmd != F_SETFD && cmd != F_GETFL) {
+		file_put(f);
+		return -EBADF;
+	}
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		ret = dup_min(t, fd, ARG_INT(a, 2), cmd == F_DUPFD_CLOEXEC);
+		break;
+	case F_GETFD:
+		pthread_mutex_lock(&fdt->lock);
+		ret = fdt->cloexec[fd] ? FD_CLOEXEC : 0;
+		pthread_mutex_unlock(&fdt->lock);
+		break;
+	case F_SETFD:
+		pthread_mutex_lock(&fdt->lock);
+		fdt->cloexec[fd] = a->a[2] & FD_CLOEXEC;
+		pthread_mutex_unlock(&fdt->lock);
+		ret = 0;
+		break;
+	case F_GETFL:
+		ret = f->flags | O_LARGEFILE;
+		break;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_MASK) | (ARG_INT(a, 2) & SETFL_MASK);
+		ret = 0;
+		break;
+	case F_GETLK: case F_SETLK: case F_SETLKW:
+	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+		ret = do_lock(t, f, cmd, a->a[2]);
+		break;
+	case F_GETOWN:
+		ret = 0;
+		break;
+	case F_SETOWN:
+		ret = 0;
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		ret = -EINVAL;          /* memfd seals: not yet */
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	file_put(f);
+	return ret;
+}
+
+long sys_memfd_create(struct task *t, const struct syscall_args *a)
+{
+	char name[250];
+	unsigned flags = ARG_UINT(a, 1);
+	struct file *f;
+	long n = strncpy_from_user(t->tg->mm, name, a->a[0], sizeof(name));
+	int err;
+
+	if (n == -ENAMETOOLONG)
+		return -EINVAL;
+	if (n < 0)
+		return n;
+	if (flags & ~(MFD_CLOEXEC_FLAG | MFD_ALLOW_SEALING_FLAG | MFD_HUGETLB_FLAG))
+		return -EINVAL;
+	if (flags & MFD_HUGETLB_FLAG)
+		return -EINVAL;
+	err = memfs_anon_file(name, &f);
+	if (err)
+		return err;
+	err = fdt_install(t->tg->fdt, -1, f, flags & MFD_CLOEXEC_FLAG);
+	if (err < 0)
+		file_put(f);
+	return err;
+}

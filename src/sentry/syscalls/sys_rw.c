@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading and writing.  Data moves through a sentry buffer in chunks:
+ * copy_to_user/copy_from_user make a bad pointer an EFAULT, after whatever
+ * was transferred before it (as Linux reports partial transfers).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+#define IO_CHUNK (64 << 10)
+#define MAX_RW 0x7ffff000L              /* MAX_RW_COUNT */
+
+static bool stream(struct file *f)
+{
+	return !f->ops->llseek;
+}
+
+/* The checks read(2) makes before reading. */
+static long readable(struct file *f)
+{
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+		return -EBADF;
+	if (!f->ops->read)
+		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
+	return 0;
+}
+
+static long writable(struct file *f)
+{
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		return -EBADF;
+	return f->ops->write ? 0 : -EINVAL;
+}
+
+/* Read up to len bytes at *pos into application memory at addr. */
+static ssize_t read_to_user(struct task *t, struct file *f, uint64_t addr, size_t len,
+			    off_t *pos)
+{
+	char *buf = malloc(len < IO_CHUNK ? (len ? len : 1) : IO_CHUNK);
+	size_t done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
+		ssize_t r = f->ops->read(t, f, buf, n, pos);
+
+		if (r < 0) {
+			free(buf);
+			return done ? (ssize_t)done : r;
+		}
+		if (r && copy_to_user(t->tg->mm, addr + done, buf, (size_t)r)) {
+			free(buf);
+			return done ? (ssize_t)done : -EFAULT;
+		}
+		done += (size_t)r;
+		/* streams return what is there; files stop at a short read */
+		if ((size_t)r < n || stream(f))
+			break;
+	}
+	free(buf);
+	return (ssize_t)done;
+}
+
+static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, size_t len,
+			       off_t *pos)
+{
+	char *buf = malloc(len < IO_CHUNK ? (len ? len : 1) : IO_CHUNK);
+	size_t done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
+		ssize_t w;
+
+		if (copy_from_user(t->tg->mm, buf, addr + done, n)) {
+			free(buf);
+			return done ? (ssize_t)done : -EFAULT;
+		}
+		w = f->ops->write(t, f, buf, n, pos);
+		if (w < 0) {
+			free(buf);
+			return done ? (ssize_t)done : w;
+		}
+		done += (size_t)w;
+		if ((size_t)w < n)
+			break;
+	}
+	free(buf);
+	if (done == 0 && len == 0)
+		return 0;
+	return (ssize_t)done;
+}
+
+/* read/write at the file position, which is locked for the duration */
+static long rw_pos(struct task *t, struct file *f, uint64_t addr, size_t len, bool write)
+{
+	ssize_t n;
+
+	if (!access_ok(addr, len))
+		return -EFAULT;
+	if (len > (size_t)MAX_RW)
+		len = MAX_RW;
+	pthread_mutex_lock(&f->pos_lock);
+	n = write ? write_from_user(t, f, addr, len, &f->pos)
+		  : read_to_user(t, f, addr, len, &f->pos);
+	pthread_mutex_unlock(&f->pos_lock);
+	return n;
+}
+
+long sys_read(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	long err = readable(f);
+
+	if (!err)
+		err = rw_pos(t, f, a->a[1], a->a[2], false);
+	file_put(f);
+	return err;
+}
+
+long sys_write(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	long err = writable(f);
+
+	if (!err)
+		err = rw_pos(t, f, a->a[1], a->a[2], true);
+	file_put(f);
+	return err;
+}
+
+static long prw(struct task *t, const struct syscall_args *a, bool write)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	off_t pos = (off_t)a->a[3];
+	long err = write ? writable(f) : readable(f);
+
+	if (!err && stream(f))
+		err = -ESPIPE;
+	if (!err && pos < 0)
+		err = -EINVAL;
+	if (!err && !access_ok(a->a[1], a->a[2]))
+		err = -EFAULT;
+	if (!err)
+		err = write ? write_from_user(t, f, a->a[1], a->a[2], &pos)
+			    : read_to_user(t, f, a->a[1], a->a[2], &pos);
+	file_put(f);
+	return err;
+}
+
+long sys_pread64(struct task *t, const struct syscall_args *a)
+{
+	return prw(t, a, false);
+}
+
+long sys_pwrite64(struct task *t, const struct syscall_args *a)
+{
+	return prw(t, a, true);
+}
+
+/* readv/writev/preadv/pwritev: pos NULL means the file position. */
+static long rw_vec(struct task *t, int fd, uint64_t uiov, unsigned long cnt, off_t *pos,
+		   bool write)
+{
+	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct iovec *iov = NULL;
+	long err = write ? writable(f) : readable(f), total = 0;
+
+	if (!err && cnt > IOV_MAX)
+		err = -EINVAL;
+	if (!err && pos && stream(f))
+		err = -ESPIPE;
+	if (!err && !(iov = calloc(cnt ? cnt : 1, sizeof(*iov))))
+		err = -ENOMEM;
+	if (!err && copy_from_user(t->tg->mm, iov, uiov, cnt * sizeof(*iov)))
+		err = -EFAULT;
+	for (unsigned long i = 0; !err && i < cnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0)
+			err = -EINVAL;
+		else if (!access_ok((uint64_t)iov[i].iov_base, iov[i].iov_len))
+			err = -EFAULT;
+	}
+	bool locked = !pos && !err;
+
+	if (locked)
+		pthread_mutex_lock(&f->pos_lock);
+	for (unsigned long i = 0; !err && i < cnt; i++) {
+		off_t *p = pos ? pos : &f->pos;
+		ssize_t n = write ? write_from_user(t, f, (uint64_t)iov[i].iov_base,
+						    iov[i].iov_len, p)
+				  : read_to_user(t, f, (uint64_t)iov[i].iov_base,
+						 iov[i].iov_len, p);
+
+		if (n < 0) {
+			if (!total)
+				err = n;
+			break;
+		}
+		total += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+	if (locked)
+		pthread_mutex_unlock(&f->pos_lock);
+	free(iov);
+	file_put(f);
+	return err ? err : total;
+}
+
+long sys_readv(struct task *t, const struct syscall_args *a)
+{
+	return rw_vec(t, ARG_INT(a, 0), a->a[1], a->a[2], NULL, false);
+}
+
+long sys_writev(struct task *t, const struct syscall_args *a)
+{
+	return rw_vec(t, ARG_INT(a, 0), a->a[1], a->a[2], NULL, true);
+}
+
+long sys_preadv(struct task *t, const struct syscall_args *a)
+{
+	off_t pos = (off_t)a->a[3];
+
+	return pos < 0 ? -EINVAL : rw_vec(t, ARG_INT(a, 0), a->a[1], a->a[2], &pos, false);
+}
+
+long sys_pwritev(struct task *t, const struct syscall_args *a)
+{
+	off_t pos = (off_t)a->a[3];
+
+	return pos < 0 ? -EINVAL : rw_vec(t, ARG_INT(a, 0), a->a[1], a->a[2], &pos, true);
+}
+
+long sys_lseek(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	long ret;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	if (!f->ops->llseek) {
+		file_put(f);
+		return -ESPIPE;
+	}
+	pthread_mutex_lock(&f->pos_lock);
+	ret = f->ops->llseek(f, (off_t)a->a[1], ARG_INT(a, 2));
+	pthread_mutex_unlock(&f->pos_lock);
+	file_put(f);
+	return ret;
+}
+
+/* sendfile and copy_file_range: through a sentry buffer. */
+static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file *out,
+		       off_t *opos, size_t len)
+{
+	char *buf = malloc(IO_CHUNK);
+	size_t done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
+		ssize_t r = in->ops->read(t, in, buf, n, ipos), w = 0;
+
+		if (r <= 0) {
+			if (r < 0 && !done)
+				done = (size_t)r;
+			break;
+		}
+		while (w < r) {
+			ssize_t k = out->ops->write(t, out, buf + w, (size_t)(r - w), opos);
+
+			if (k <= 0) {
+				free(buf);
+				return done ? (long)done : (k < 0 ? k : -EIO);
+			}
+			w += k;
+		}
+		done += (size_t)r;
+	}
+	free(buf);
+	return (long)done;
+}
+
+long sys_sendfile(struct task *t, const struct syscall_args *a)
+{
+	struct file *out = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *in = fdt_get(t->tg->fdt, ARG_INT(a, 1));
+	long err = writable(out);
+	off_t off;
+
+	if (!err)
+		err = readable(in);
+	if (!err && (out->flags & O_APPEND))
+		err = -EINVAL;
+	if (!err && a->a[2] && copy_from_user(t->tg->mm, &off, a->a[2], sizeof(off)))
+		err = -EFAULT;
+	if (!err && a->a[2] && off < 0)
+		err = -EINVAL;
+	if (!err) {
+		pthread_mutex_lock(&out->pos_lock);
+		err = copy_range(t, in, a->a[2] ? &off : &in->pos, out, &out->pos, a->a[3]);
+		pthread_mutex_unlock(&out->pos_lock);
+		if (a->a[2] && err >= 0 && copy_to_user(t->tg->mm, a->a[2], &off, sizeof(off)))
+			err = -EFAULT;
+	}
+	file_put(out);
+	file_put(in);
+	return err;
+}
+
+long sys_copy_file_range(struct task *t, const struct syscall_args *a)
+{
+	struct file *in = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *out = fdt_get(t->tg->fdt, ARG_INT(a, 2));
+	long err = readable(in);
+	off_t ioff = 0, ooff = 0;
+
+	if (!err)
+		err = writable(out);
+	if (!err && ARG_UINT(a, 5))
+		err = -EINVAL;
+	if (!err && (out->flags & O_APPEND))
+		err = -EBADF;
+	if (!err && ((in->inode && S_ISDIR(in->inode->mode)) ||
+		     (out->inode && S_ISDIR(out->inode->mode))))
+		err = -EISDIR;
+	if (!err && (!in->inode || !S_ISREG(in->inode->mode) || !out->inode ||
+		     !S_ISREG(out->inode->mode)))
+		err = -EINVAL;
+	if (!err && a->a[1] && copy_from_user(t->tg->mm, &ioff, a->a[1], 8))
+		err = -EFAULT;
+	if (!err && a->a[3] && copy_from_user(t->tg->mm, &ooff, a->a[3], 8))
+		err = -EFAULT;
+	if (!err && (ioff < 0 || ooff < 0))
+		err = -EINVAL;
+	if (!err && in->inode->dev == out->inode->dev && in->inode->ino == out->inode->ino) {
+		off_t is = a->a[1] ? ioff : in->pos, os = a->a[3] ? ooff : out->pos;
+		off_t n = (off_t)a->a[4];
+
+		if (is < os + n && os < is + n)
+			err = -EINVAL;  /* overlapping ranges of one file */
+	}
+	if (!err) {
+		err = copy_range(t, in, a->a[1] ? &ioff : &in->pos, out,
+				 a->a[3] ? &ooff : &out->pos, a->a[4]);
+		if (err >= 0 && a->a[1] && copy_to_user(t->tg->mm, a->a[1], &ioff, 8))
+			err = -EFAULT;
+		if (err >= 0 && a->a[3] && copy_to_user(t->tg->mm, a->a[3], &ooff, 8))
+			err = -EFAULT;
+	}
+	file_put(in);
+	file_put(out);
+	return err;
+}
+
+long sys_fadvise64(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	long err = 0;
+
+	if (!f || (f->flags & O_PATH))
+		err = -EBADF;
+	else if (stream(f))
+		err = -ESPIPE;
+	else if (ARG_INT(a, 3) < 0 || ARG_INT(a, 3) > 5 || (long)a->a[2] < 0)
+		err = -EINVAL;
+	file_put(f);
+	return err;             /* advice only: nothing to do in memory */
+}
+
+static long do_fsync(struct task *t, int fd)
+{
+	struct file *f = fdt_get(t->tg->fdt, fd);
+	long err;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	if (f->ops->fsync)
+		err = f->ops->fsync(f);
+	else    /* memory is always in sync; special files cannot sync */
+		err = f->inode && (S_ISDIR(f->inode->mode) || S_ISREG(f->inode->mode)) ? 0 : -EINVAL;
+	file_put(f);
+	return err;
+}
+
+long sys_fsync(struct task *t, const struct syscall_args *a)
+{
+	return do_fsync(t, ARG_INT(a, 0));
+}
+
+long sys_fdatasync(struct task *t, const struct syscall_args *a)
+{
+	return do_fsync(t, ARG_INT(a, 0));
+}
+
+long sys_sync(struct task *t, const struct syscall_args *a)
+{
+	(void)t;
+	(void)a;
+	return 0;
+}
+
+long sys_ioctl(struct task *t, const struct syscall_args *a)
+{
+	struct fd_table *fdt = t->tg->fdt;
+	struct file *f = fdt_get(fdt, ARG_INT(a, 0));
+	unsigned cmd = ARG_UINT(a, 1);
+	long ret;
+
+	if (!f || (f->flags & O_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	switch (cmd) {
+	case FIOCLEX: case FIONCLEX:
+		pthread_mutex_lock(&fdt->lock);
+		fdt->cloexec[ARG_INT(a, 0)] = cmd == FIOCLEX;
+		pthread_mutex_unlock(&fdt->lock);
+		ret = 0;
+		break;
+	case FIONBIO: {
+		int on;
+
+		ret = copy_from_user(t->tg->mm, &on, a->a[2], sizeof(on));
+		if (!ret)
+			f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+		break;
+	}
+	case FIONREAD:
+		if (f->inode && S_ISREG(f->inode->mode)) {
+			struct stat st;
+			int n;
+
+			ret = vfs_getattr(f->inode, &st);
+			n = (int)(st.st_size - f->pos);  /* negative past EOF, as Linux */
+			if (!ret)
+				ret = copy_to_user(t->tg->mm, a->a[2], &n, sizeof(n));
+			break;
+		}
+		/* fall through */
+	default:
+		ret = f->ops->ioctl ? f->ops->ioctl(t, f, cmd, a->a[2]) : -ENOTTY;
+	}
+	file_put(f);
+	return ret;
+}

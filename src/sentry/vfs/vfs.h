@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VFS (DESIGN.md §4): inodes, dentries, mounts, open files and fd
+ * tables, as in Linux.  Every path the application names is walked here,
+ * one component at a time; file systems only ever see single names.
+ *
+ *  - An inode is a file system object; file systems embed it and fill ops.
+ *  - A dentry is a name in a walk: parent, name, inode and the mount it is
+ *    in.  The root dentry of a mount stands in for the mountpoint's, with
+ *    the mountpoint's parent and name, so ".." and getcwd need no special
+ *    case at mount boundaries.
+ *  - A mount is a file system root attached at (parent mount, inode key).
+ */
+#ifndef CVISOR_VFS_H
+#define CVISOR_VFS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+struct task;
+struct file;
+struct inode;
+struct dentry;
+struct mount;
+struct statfs;
+
+/* setattr: which fields of struct iattr to apply */
+#define ATTR_MODE  1
+#define ATTR_UID   2
+#define ATTR_GID   4
+#define ATTR_SIZE  8
+#define ATTR_ATIME 16
+#define ATTR_MTIME 32
+#define ATTR_CTIME 64
+
+struct iattr {
+	unsigned valid;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	off_t size;
+	struct timespec atime, mtime;
+};
+
+struct inode_ops {
+	/* Find name in dir: 0 and a new reference in *out, or -ENOENT. */
+	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+	int (*create)(struct inode *dir, const char *name, mode_t mode, uid_t uid,
+		      gid_t gid, struct inode **out);
+	int (*mkdir)(struct inode *dir, const char *name, mode_t mode, uid_t uid, gid_t gid);
+	int (*mknod)(struct inode *dir, const char *name, mode_t mode, dev_t dev,
+		     uid_t uid, gid_t gid);
+	int (*symlink)(struct inode *dir, const char *name, const char *target,
+		       uid_t uid, gid_t gid);
+	int (*link)(struct inode *dir, const char *name, struct inode *target);
+	int (*unlink)(struct inode *dir, const char *name);
+	int (*rmdir)(struct inode *dir, const char *name);
+	int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
+		      const char *nname, unsigned flags);
+	/* Symlink target into buf (not NUL-terminated); returns its length. */
+	long (*readlink)(struct inode *ino, char *buf, size_t len);
+	int (*getattr)(struct inode *ino, struct stat *st);
+	int (*setattr)(struct inode *ino, const struct iattr *ia);
+	/* Open: fill f->ops and f->priv (f->inode, f->dentry are set). */
+	int (*open)(struct inode *ino, struct file *f);
+	int (*statfs)(struct inode *ino, struct statfs *sf);
+	/* A dynamic link (procfs: /proc/self/exe, fd/N) resolves to a dentry. */
+	int (*get_link)(struct task *t, struct inode *ino, struct dentry **out);
+};
+
+struct inode {
+	int refs;
+	const struct inode_ops *ops;
+	mode_t mode;                    /* type bits, always valid */
+	uint64_t dev, ino;              /* identity, as stat reports it */
+	void (*release)(struct inode *ino);
+};
+
+struct dentry {
+	int refs;
+	struct dentry *parent;          /* NULL only for the sandbox root */
+	struct mount *mnt;
+	struct inode *inode;
+	char name[];
+};
+
+struct mount {
+	struct mount *parent;           /* NULL for the root mount */
+	uint64_t mp_dev, mp_ino;        /* mountpoint's inode in the parent */
+	struct inode *root;
+	const char *fstype, *source;
+	const char *path;               /* where it is attached, for /proc/mounts */
+	bool readonly;
+	int id;
+	struct mount *next;
+};
+
+struct file_ops {
+	/* buf is a sentry buffer: the caller copies to and from the application */
+	ssize_t (*read)(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);
+	ssize_t (*write)(struct task *t, struct file *f, const void *buf, size_t len,
+			 off_t *pos);
+	int (*fstat)(struct file *f, struct stat *st);
+	long (*ioctl)(struct task *t, struct file *f, unsigned cmd, uint64_t arg);
+	off_t (*llseek)(struct file *f, off_t off, int whence);
+	/* Fill buf with linux_dirent64 records from *pos; returns bytes. */
+	long (*getdents)(struct file *f, void *buf, size_t len, off_t *pos);
+	/* The host fd and offset that mmap of this file maps, or -ENODEV. */
+	int (*mmap_fd)(struct file *f, bool shared_write);
+	int (*fsync)(struct file *f);
+	/* Readiness now (POLLIN...); files without it are always ready. */
+	short (*poll)(struct file *f, short events);
+	/* A host fd whose readiness is this file's, to sleep on in ppoll. */
+	int (*wait_fd)(struct file *f);
+	void (*release)(struct file *f);
+};
+
+struct file {
+	const struct file_ops *ops;
+	int refs;
+	int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+	off_t pos;
+	pthread_mutex_t pos_lock;
+	struct dentry *dentry;          /* NULL for anonymous files */
+	struct inode *inode;
+	void *priv;
+};
+
+#define FD_MAX 1024
+
+struct fd_table {
+	pthread_mutex_t lock;
+	struct file *fd[FD_MAX];
+	bool cloexec[FD_MAX];
+	int refs;
+};
+
+/* Per-task file system context: root, cwd, umask (CLONE_FS shares it). */
+struct fs_struct {
+	pthread_mutex_t lock;
+	struct dentry *root, *cwd;
+	mode_t umask;
+	int refs;
+};
+
+/* inodes and dentries */
+void inode_init(struct inode *ino, const struct inode_ops *ops, mode_t mode,
+		uint64_t dev, uint64_t ino_nr, void (*release)(struct inode *));
+struct inode *inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+struct dentry *dentry_new(struct dentry *parent, struct mount *mnt, const char *name,
+			  struct inode *ino);
+struct dentry *dentry_get(struct dentry *d);
+void dentry_put(struct dentry *d);
+int vfs_getattr(struct inode *ino, struct stat *st);
+uint64_t vfs_new_dev(void);
+
+/* mounts */
+struct mount *vfs_mount(struct dentry *at, struct inode *root, const char *fstype,
+			const char *source, bool readonly);
+struct dentry *vfs_root_dentry(struct mount *m);
+int vfs_mount_path(struct fs_struct *fs, const char *path, struct inode *root,
+		   const char *fstype, const char *source, bool readonly);
+struct mount *vfs_mounts(void);
+/* "/a/b" of a dentry, as seen from root; returns length or -ENAMETOOLONG. */
+long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len);
+
+/* path walk */
+#define WALK_FOLLOW     1               /* follow a final symlink */
+#define WALK_PARENT     2               /* stop at the parent of the last name */
+#define WALK_DIRECTORY  4               /* the result must be a directory */
+#define WALK_NO_SYMLINKS 8              /* RESOLVE_NO_SYMLINKS */
+#define WALK_BENEATH    16              /* RESOLVE_BENEATH */
+#define WALK_IN_ROOT    32              /* RESOLVE_IN_ROOT */
+#define WALK_NO_XDEV    64              /* RESOLVE_NO_XDEV */
+#define WALK_NO_MAGIC   128             /* RESOLVE_NO_MAGICLINKS */
+#define WALK_EMPTY      256             /* AT_EMPTY_PATH: "" names dirfd */
+
+struct walk_result {
+	struct dentry *d;               /* the result (or the parent) */
+	char last[256];                 /* WALK_PARENT: the final name */
+	bool trailing_slash;
+};
+
+/* Walk path from dirfd (AT_FDCWD or an fd) for task t. */
+int vfs_walk(struct task *t, int dirfd, const char *path, unsigned flags,
+	     struct walk_result *res);
+int vfs_walk_at(struct task *t, struct dentry *base, const char *path, unsigned flags,
+		struct walk_result *res);
+/* Copy a path from the application and walk it. */
+int user_walk(struct task *t, int dirfd, uint64_t upath, unsigned flags,
+	      struct walk_result *res);
+/* Look one name up in a directory dentry (mounts crossed). */
+int vfs_lookup_one(struct dentry *dir, const char *name, struct dentry **out);
+int vfs_may(struct task *t, struct inode *ino, int mask);
+
+/* open */
+int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out);
+struct file *file_alloc(struct dentry *d, struct inode *ino, int flags);
+
+/* files and fd tables */
+struct file *file_new(const struct file_ops *ops, int flags, void *priv);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+
+struct fd_table *fdt_new(void);
+struct fd_table *fdt_dup(struct fd_table *t);
+void fdt_put(struct fd_table *t);
+struct file *fdt_get(struct fd_table *t, int fd);
+int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
+int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
+int fdt_close(struct fd_table *t, int fd);
+
+/* lock.c */
+void locks_close_posix(const void *tg, struct file *f);
+void locks_release_file(struct file *f);
+
+struct fs_struct *fs_new(struct dentry *root);
+void fs_put(struct fs_struct *fs);
+
+/* generic helpers for file systems */
+long dirent_emit(void *buf, size_t len, size_t *used, uint64_t ino, off_t next,
+		 unsigned char type, const char *name);
+unsigned char dt_type(mode_t mode);
+off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
+
+/* fs/: the file systems */
+struct file *hostfd_file(int host_fd, int flags);
+struct inode *hostfs_root(int dirfd, bool readonly);
+struct inode *memfs_root(struct inode *lower, mode_t mode);
+struct inode *devfs_root(void);
+struct inode *procfs_root(void);
+struct inode *sysfs_root(void);
+int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
+int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
+int memfs_add_inode(struct inode *dir, const char *name, struct inode *ino);
+
+#endif

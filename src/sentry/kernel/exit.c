@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdint.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "vfs/vfs.h"
 
 /*
  * exit_group(2) or a fatal signal: the whole stub process goes at once
@@ -35,4 +37,50 @@ void sandbox_finish(int status)
 	if (write(sandbox.event_fd, &one, sizeof(one)) < 0) {
 		/* the main thread also polls sandbox.done */
 	}
+}
+
+void child_wait_slice(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 50000000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&sandbox.child_cv, &sandbox.lock, &ts);
+}
+
+/*
+ * A thread group's last task is gone: it becomes a zombie for its parent
+ * to wait for, its files are closed, its children go to init, and the
+ * parent hears of it.  Init's exit ends the sandbox.
+ */
+void tg_exited(struct thread_group *tg)
+{
+	struct thread_group *parent = NULL;
+	struct fd_table *fdt;
+
+	stub_proc_kill(tg->mm->proc);
+	pthread_mutex_lock(&tg->lock);
+	fdt = tg->fdt;
+	tg->fdt = NULL;
+	pthread_mutex_unlock(&tg->lock);
+	fdt_put(fdt);
+	pthread_mutex_lock(&sandbox.lock);
+	tg->zombie = true;
+	tg->vfork_done = true;
+	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
+		if (c->ppid == tg->pid && c != tg)
+			c->ppid = 1;
+		if (c->pid == tg->ppid)
+			parent = c;
+	}
+	pthread_cond_broadcast(&sandbox.child_cv);
+	pthread_mutex_unlock(&sandbox.lock);
+	if (parent && tg->exit_signal)
+		send_signal_tg(parent, tg->exit_signal);
+	if (tg == sandbox.init)
+		sandbox_finish(tg->exit_status);
 }

@@ -55,6 +55,10 @@ struct thread_group {
 	struct thread_group *next_tg;   /* in sandbox.tgs */
 	bool exiting;
 	int exit_status;                /* a wait(2) status */
+	bool zombie;                    /* exited, not yet waited for */
+	bool reaped;
+	int exit_signal;                /* sent to the parent at exit (SIGCHLD) */
+	bool vfork_done;                /* a vfork child exec'ed or exited */
 	int nr_tasks;
 	struct task *tasks;
 };
@@ -94,6 +98,7 @@ struct sandbox {
 	int exit_status;                /* init's wait(2) status */
 	int event_fd;                   /* wakes the sentry's main thread */
 	struct thread_group *tgs;       /* every live thread group */
+	pthread_cond_t child_cv;        /* a thread group exited or exec'ed */
 	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
@@ -121,6 +126,13 @@ void install_kick_handler(void);
 
 /* kernel/exit.c */
 void do_exit_group(struct task *t, int status);
+void tg_exited(struct thread_group *tg);
+/* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
+void child_wait_slice(void);
+
+/* kernel/fork.c */
+struct thread_group *tg_alloc(void);
+void tg_link(struct thread_group *tg);
 void sandbox_finish(int status);
 
 /* kernel/signal.c */

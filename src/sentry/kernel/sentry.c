@@ -25,15 +25,6 @@
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
-static uint64_t rnd(uint64_t bits)
-{
-	uint64_t r = 0;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = 0;
-	return r & ((1ULL << bits) - 1);
-}
-
 static int std_files(struct fd_table *fdt)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -63,6 +54,7 @@ static struct thread_group *tg_new(const char *path)
 	pthread_mutex_init(&tg->lock, NULL);
 	tg->pid = tg->pgid = tg->sid = alloc_pid();
 	tg->ppid = 0;
+	tg->exit_signal = SIGCHLD;
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		getrlimit(r, &tg->rlim[r]);
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
@@ -192,10 +184,6 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg)
 	if (!t->fs)
 		return -EIO;
 	set_cwd(t);
-	/* ASLR as Linux does it: stack top and mmap base randomised. */
-	tg->mm->stack_top = TASK_SIZE - PAGE_SIZE * (1 + rnd(22 - 12 + 10));
-	tg->mm->mmap_base = PAGE_DOWN(tg->mm->stack_top - (8UL << 20) - (128UL << 20) -
-				      rnd(28) * PAGE_SIZE);
 	err = exec_load(t, r->prog_path, r->argv, r->envp, &entry, &sp, &why);
 	if (err) {
 		fprintf(stderr, "cvisor: %s: %s\n", r->prog_path, why ? why : strerror(-err));

@@ -98,6 +98,9 @@ bool handle_signals(struct task *t)
 		pthread_mutex_unlock(&tg->lock);
 		if (sig_ignored(tg, sig) && sig != SIGKILL)
 			continue;
+		/* a caught signal gets its default action until handlers run */
+		if (sig_default_ignored(sig))
+			continue;
 		if (h != SIG_DFL_H && sig != SIGKILL)
 			warn_no_handlers(sig);
 		/* stop signals wait for job control (the process model issue) */

@@ -14,10 +14,12 @@
 #include "kernel/kernel.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
 
 struct sandbox sandbox = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.next_pid = 1,
+	.child_cv = PTHREAD_COND_INITIALIZER,
 	.hostname = "cvisor",
 };
 
@@ -160,7 +162,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	return t;
 }
 
-/* The last task of a thread group is gone: account for the group. */
+/* A task is gone; the last one takes its thread group with it. */
 static void task_exit(struct task *t)
 {
 	struct thread_group *tg = t->tg;
@@ -180,9 +182,10 @@ static void task_exit(struct task *t)
 	}
 	pthread_mutex_unlock(&tg->lock);
 	stub_thread_free(t->st);
+	fs_put(t->fs);
 	update_spin(-1);
-	if (last && tg == sandbox.init)
-		sandbox_finish(tg->exit_status);
+	if (last)
+		tg_exited(tg);
 	free(t);
 }
 

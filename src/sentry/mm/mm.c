@@ -8,9 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 
 #include "mm/mm.h"
+
+static uint64_t random_bits(unsigned bits)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+	return r & ((1ULL << bits) - 1);
+}
 
 struct mm *mm_new(void)
 {
@@ -19,7 +29,48 @@ struct mm *mm_new(void)
 	if (!mm)
 		return NULL;
 	pthread_mutex_init(&mm->lock, NULL);
-	if (stub_proc_create(&mm->proc)) {
+	if (stub_proc_create(NULL, &mm->proc)) {
+		free(mm);
+		return NULL;
+	}
+	/* ASLR as Linux does it: stack top and mmap base randomised */
+	mm->stack_top = TASK_SIZE - PAGE_SIZE * (1 + random_bits(20));
+	mm->mmap_base = PAGE_DOWN(mm->stack_top - (8UL << 20) - (128UL << 20) -
+				  random_bits(28) * PAGE_SIZE);
+	return mm;
+}
+
+/* fork: the host copies the memory; the sentry copies its bookkeeping. */
+struct mm *mm_fork(struct mm *from)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	pthread_mutex_init(&mm->lock, NULL);
+	pthread_mutex_lock(&from->lock);
+	mm->vmas.v = malloc((from->vmas.n ? from->vmas.n : 1) * sizeof(struct vma));
+	if (mm->vmas.v) {
+		memcpy(mm->vmas.v, from->vmas.v, from->vmas.n * sizeof(struct vma));
+		mm->vmas.n = mm->vmas.cap = from->vmas.n;
+	}
+	mm->mmap_base = from->mmap_base;
+	mm->brk_start = from->brk_start;
+	mm->brk = from->brk;
+	mm->stack_top = from->stack_top;
+	mm->arg_start = from->arg_start;
+	mm->arg_end = from->arg_end;
+	mm->env_start = from->env_start;
+	mm->env_end = from->env_end;
+	memcpy(mm->auxv, from->auxv, sizeof(mm->auxv));
+	mm->auxv_len = from->auxv_len;
+	/* the host clone happens with the VMA lock held: no mapping moves meanwhile */
+	int err = mm->vmas.v ? stub_proc_create(from->proc, &mm->proc) : -ENOMEM;
+	pthread_mutex_unlock(&from->lock);
+	if (err) {
+		if (mm->proc)
+			stub_proc_put(mm->proc);
+		free(mm->vmas.v);
 		free(mm);
 		return NULL;
 	}
@@ -97,6 +148,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 			.flags = (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) |
 				 (flags & MAP_ANONYMOUS),
 			.kind = kind, .host_fd = host_fd, .off = off,
+			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);
@@ -126,6 +178,14 @@ long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
 	return ret;
 }
 
+static bool range_nowrite(const struct vma_list *l, uint64_t start, uint64_t end)
+{
+	for (size_t i = vma_index(l, start); i < l->n && l->v[i].start < end; i++)
+		if (l->v[i].nowrite)
+			return true;
+	return false;
+}
+
 long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 {
 	long ret;
@@ -142,6 +202,8 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	pthread_mutex_lock(&mm->lock);
 	if (!vma_range_mapped(&mm->vmas, addr, addr + len)) {
 		ret = -ENOMEM;
+	} else if ((prot & PROT_WRITE) && range_nowrite(&mm->vmas, addr, addr + len)) {
+		ret = -EACCES;
 	} else {
 		ret = hostcall(mm->proc, __NR_mprotect, addr, len,
 			       (uint64_t)(prot & HOST_PROT), 0, 0, 0);

@@ -32,7 +32,11 @@ struct vma {
 	enum vma_kind kind;
 	int host_fd;                    /* VMA_FILE: the backing host fd, or -1 */
 	uint64_t off;                   /* VMA_FILE: file offset of start */
+	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
 };
+
+/* mm_mmap flag (above the MAP_* bits): the file was not opened for writing */
+#define MM_NOWRITE (1 << 30)
 
 struct vma_list {
 	struct vma *v;                  /* sorted by start, non-overlapping */
@@ -65,6 +69,7 @@ void vma_list_free(struct vma_list *l);
 
 /* mm.c: address-space operations, carried out by host calls */
 struct mm *mm_new(void);
+struct mm *mm_fork(struct mm *from);
 void mm_put(struct mm *mm);
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     int host_fd, uint64_t off, enum vma_kind kind);

@@ -50,6 +50,7 @@ static int reserve(struct vma_list *l, size_t extra)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
+	       a->nowrite == b->nowrite &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
 	       (a->kind != VMA_FILE || a->off + (a->end - a->start) == b->off);
 }

@@ -44,7 +44,7 @@ int platform_init(void);
 /* Kill the template; every stub process goes with the sentry. */
 void platform_fini(void);
 
-int stub_proc_create(struct stub_proc **out);
+int stub_proc_create(struct stub_proc *from, struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);
 void stub_proc_put(struct stub_proc *p);
 /* Called by the reaper when the host reports that pid has exited. */

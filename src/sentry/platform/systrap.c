@@ -190,7 +190,11 @@ void platform_fini(void)
 	pthread_mutex_unlock(&procs_lock);
 }
 
-int stub_proc_create(struct stub_proc **out)
+/*
+ * A new stub process: a clone of the template (an empty address space), or
+ * of from (fork: the host copies the address space copy-on-write).
+ */
+int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 {
 	const uint64_t args[6] = { STUB_CLONE_PROCESS };
 	struct stub_proc *p = calloc(1, sizeof(*p));
@@ -204,10 +208,11 @@ int stub_proc_create(struct stub_proc **out)
 	if (err)
 		goto fail;
 	pthread_mutex_lock(&procs_lock);
-	pid = hostcall_child(&template, __NR_clone, args, CHILD_PROCESS(p->ctl_fd));
+	pid = hostcall_child(from ? from : &template, __NR_clone, args,
+			     CHILD_PROCESS(p->ctl_fd));
 	if (pid > 0) {
 		p->host_pid = (pid_t)pid;
-		p->refs = 1;
+		p->refs = 2;    /* the caller's, and the live list's (the reaper's) */
 		p->next = procs;
 		procs = p;
 	}
@@ -216,6 +221,12 @@ int stub_proc_create(struct stub_proc **out)
 		err = pid < 0 ? (int)pid : -EIO;
 		goto fail;
 	}
+	/* A fork copied the parent's thread slots: give them back to the
+	 * reservation, so the child cannot reach the parent's sysmsg pages. */
+	if (from && hostcall(p, __NR_mmap, STUB_SLOTS, STUB_END - STUB_SLOTS, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+			     (uint64_t)-1, 0) != (long)STUB_SLOTS)
+		stub_proc_kill(p);      /* its first thread will fail to start */
 	*out = p;
 	return 0;
 fail:

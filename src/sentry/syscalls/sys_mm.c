@@ -37,15 +37,28 @@ static long mmap_file(struct task *t, const struct syscall_args *a, int flags)
 	else if (!f->ops->mmap_fd)
 		ret = -ENODEV;
 	else if ((ret = f->ops->mmap_fd(f, shared_write)) >= 0)
-		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot, flags, (int)ret, a->a[5],
+		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot,
+			      flags | (acc == O_RDWR ? 0 : MM_NOWRITE), (int)ret, a->a[5],
 			      VMA_FILE);
 	file_put(f);
 	return ret;
 }
 
+/* The flags Linux knows (LEGACY_MAP_MASK, MAP_SYNC, MAP_FIXED_NOREPLACE). */
+#define KNOWN_MAP_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_GROWSDOWN | MAP_LOCKED | \
+			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | \
+			 MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE | 0x4000000)
+
 long sys_mmap(struct task *t, const struct syscall_args *a)
 {
 	int flags = ARG_INT(a, 3);
+
+	if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~(KNOWN_MAP_FLAGS | MAP_TYPE)))
+		return -EOPNOTSUPP;
+	if (flags & MAP_HUGETLB)
+		return -EINVAL;         /* no huge pages in the sandbox */
+	flags &= ~MM_NOWRITE;
 
 	if (!(flags & MAP_ANONYMOUS))
 		return mmap_file(t, a, flags);

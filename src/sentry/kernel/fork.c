@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fork, vfork and clone of a process (DESIGN.md §3, §4): the parent's
+ * syscall thread runs a host clone, so the host makes the copy-on-write
+ * copy of the address space; the sentry copies its own state (VMAs, fds,
+ * signal dispositions, credentials) and starts the child's first thread
+ * with the parent's registers and rax = 0.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+struct thread_group *tg_alloc(void)
+{
+	struct thread_group *tg = calloc(1, sizeof(*tg));
+
+	if (!tg)
+		return NULL;
+	pthread_mutex_init(&tg->lock, NULL);
+	tg->pid = alloc_pid();
+	tg->exit_signal = SIGCHLD;
+	return tg;
+}
+
+void tg_link(struct thread_group *tg)
+{
+	pthread_mutex_lock(&sandbox.lock);
+	tg->next_tg = sandbox.tgs;
+	sandbox.tgs = tg;
+	pthread_mutex_unlock(&sandbox.lock);
+}
+
+static struct thread_group *tg_copy(struct thread_group *p, uint64_t flags)
+{
+	struct thread_group *tg = tg_alloc();
+
+	if (!tg)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	tg->ppid = (flags & CLONE_PARENT) ? p->ppid : p->pid;
+	tg->pgid = p->pgid;
+	tg->sid = p->sid;
+	memcpy(tg->sigaction, p->sigaction, sizeof(tg->sigaction));
+	memcpy(tg->rlim, p->rlim, sizeof(tg->rlim));
+	tg->cred = p->cred;
+	memcpy(tg->comm, p->comm, sizeof(tg->comm));
+	tg->exe = dentry_get(p->exe);
+	pthread_mutex_unlock(&p->lock);
+	tg->exit_signal = (int)(flags & 0xff);
+	return tg;
+}
+
+static struct fs_struct *fs_copy(struct fs_struct *fs)
+{
+	struct fs_struct *n;
+
+	pthread_mutex_lock(&fs->lock);
+	n = fs_new(fs->root);
+	if (n) {
+		dentry_put(n->cwd);
+		n->cwd = dentry_get(fs->cwd);
+		n->umask = fs->umask;
+	}
+	pthread_mutex_unlock(&fs->lock);
+	return n;
+}
+
+/* A vfork parent sleeps until the child execs or exits. */
+static void wait_vfork(struct task *t, struct thread_group *child)
+{
+	pthread_mutex_lock(&sandbox.lock);
+	while (!child->vfork_done && !__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+		child_wait_slice();
+	pthread_mutex_unlock(&sandbox.lock);
+}
+
+static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+			 uint64_t ctid, uint64_t tls)
+{
+	struct thread_group *tg = tg_copy(t->tg, flags);
+	struct stub_thread *st;
+	struct task *c;
+	pid_t pid;
+	int err;
+
+	if (!tg)
+		return -ENOMEM;
+	tg->mm = mm_fork(t->tg->mm);
+	if (!tg->mm)
+		return -ENOMEM;         /* the half-made group leaks: rare, small */
+	if (flags & CLONE_FILES) {
+		tg->fdt = t->tg->fdt;
+		__atomic_add_fetch(&tg->fdt->refs, 1, __ATOMIC_RELAXED);
+	} else {
+		tg->fdt = fdt_dup(t->tg->fdt);
+	}
+	c = tg->fdt ? task_new(tg, NULL) : NULL;
+	if (!c)
+		return -ENOMEM;
+	if (flags & CLONE_FS) {
+		c->fs = t->fs;
+		__atomic_add_fetch(&c->fs->refs, 1, __ATOMIC_RELAXED);
+	} else {
+		c->fs = fs_copy(t->fs);
+	}
+	err = stub_thread_create(tg->mm->proc, &st);
+	if (err || !c->fs) {
+		stub_proc_kill(tg->mm->proc);
+		return err ? err : -ENOMEM;
+	}
+	c->st = st;
+	c->sigmask = t->sigmask;
+	c->regs = t->regs;
+	c->regs.rax = 0;
+	if (stack)
+		c->regs.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		c->regs.fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = ctid;
+	pid = tg->pid;
+	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &pid, sizeof(pid)))
+		c->regs.rax = (uint64_t)-EFAULT;        /* Linux faults the child too */
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid)))
+		return -EFAULT;
+	tg_link(tg);
+	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
+	stub_thread_resume(st);
+	err = task_start(c);
+	if (err)
+		return err;
+	if (flags & CLONE_VFORK)
+		wait_vfork(t, tg);
+	return pid;
+}
+
+/*
+ * The flag sets a process clone accepts.  CLONE_VM without CLONE_THREAD
+ * (vfork, posix_spawn) runs as a copy: the parent waits for exec/exit, so
+ * only a child that writes to memory before exec could tell.
+ */
+#define PROCESS_OK (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_PARENT | \
+		    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
+		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | 0xff)
+
+long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+	      uint64_t ctid, uint64_t tls)
+{
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if (flags & CLONE_THREAD)
+		return -ENOSYS;         /* threads: the process model issue */
+	if (flags & ~(uint64_t)PROCESS_OK)
+		return -EINVAL;         /* namespaces and the rest: not in the sandbox */
+	if (flags & CLONE_PIDFD)
+		return -EINVAL;
+	return fork_process(t, flags, stack, ptid, ctid, tls);
+}
+
+long sys_clone(struct task *t, const struct syscall_args *a)
+{
+	/* x86_64 order: flags, stack, parent_tid, child_tid, tls */
+	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+}
+
+long sys_fork(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return do_clone(t, SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_clone3(struct task *t, const struct syscall_args *a)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+			stack_size, tls, set_tid, set_tid_size, cgroup;
+	} ca;
+	size_t size = a->a[1];
+
+	memset(&ca, 0, sizeof(ca));
+	if (size < 64 || size > 4096)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &ca, a->a[0], size < sizeof(ca) ? size : sizeof(ca)))
+		return -EFAULT;
+	if (ca.exit_signal > 64 || (ca.flags & 0xff) || ca.set_tid || ca.cgroup)
+		return -EINVAL;
+	return do_clone(t, ca.flags | ca.exit_signal,
+			ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+			ca.child_tid, ca.tls);
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* wait4 and waitid: reaping zombies of the caller's children. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+
+enum { BY_ANY, BY_PID, BY_PGID };
+
+/*
+ * Find a child of t matching (by, id), with sandbox.lock held: a zombie
+ * if there is one (*found), else whether any child matches at all.
+ */
+static bool scan_children(struct task *t, int by, pid_t id, struct thread_group **found)
+{
+	bool any = false;
+
+	*found = NULL;
+	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
+		if (c->ppid != t->tg->pid || c->reaped || c == t->tg)
+			continue;
+		if ((by == BY_PID && c->pid != id) || (by == BY_PGID && c->pgid != id))
+			continue;
+		any = true;
+		if (c->zombie) {
+			*found = c;
+			return true;
+		}
+	}
+	return any;
+}
+
+/* Wait for a zombie child; returns it (reaped unless nowait), 0, or -errno. */
+static long wait_child(struct task *t, int by, pid_t id, bool nohang, bool nowait,
+		       struct thread_group **out)
+{
+	long ret;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (;;) {
+		if (!scan_children(t, by, id, out)) {
+			ret = -ECHILD;
+			break;
+		}
+		if (*out) {
+			if (!nowait)
+				(*out)->reaped = true;
+			ret = (*out)->pid;
+			break;
+		}
+		if (nohang) {
+			ret = 0;
+			break;
+		}
+		if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST)) {
+			ret = -EINTR;
+			break;
+		}
+		child_wait_slice();
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	return ret;
+}
+
+long sys_wait4(struct task *t, const struct syscall_args *a)
+{
+	pid_t pid = ARG_INT(a, 0);
+	int options = ARG_INT(a, 2), by = BY_PID;
+	struct thread_group *c;
+	long ret;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (pid == -1)
+		by = BY_ANY;
+	else if (pid == 0) {
+		by = BY_PGID;
+		pid = t->tg->pgid;
+	} else if (pid < -1) {
+		by = BY_PGID;
+		pid = -pid;
+	}
+	ret = wait_child(t, by, pid, options & WNOHANG, false, &c);
+	if (ret > 0) {
+		struct rusage ru;
+
+		memset(&ru, 0, sizeof(ru));
+		if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &c->exit_status, sizeof(int)))
+			return -EFAULT;
+		if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &ru, sizeof(ru)))
+			return -EFAULT;
+	}
+	return ret;
+}
+
+long sys_waitid(struct task *t, const struct syscall_args *a)
+{
+	int idtype = ARG_INT(a, 0), options = ARG_INT(a, 3), by;
+	pid_t id = ARG_INT(a, 1);
+	struct thread_group *c;
+	siginfo_t si;
+	long ret;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
+			__WCLONE | __WALL) || !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (idtype) {
+	case P_ALL: by = BY_ANY; break;
+	case P_PID: by = BY_PID; if (id <= 0) return -EINVAL; break;
+	case P_PGID: by = BY_PGID; if (id < 0) return -EINVAL; if (!id) id = t->tg->pgid; break;
+	default: return -EINVAL;
+	}
+	if (!(options & WEXITED))
+		return -ECHILD; /* stops and continues come with job control */
+	ret = wait_child(t, by, id, options & WNOHANG, options & WNOWAIT, &c);
+	memset(&si, 0, sizeof(si));
+	if (ret > 0) {
+		int st = c->exit_status;
+
+		si.si_signo = SIGCHLD;
+		si.si_pid = c->pid;
+		si.si_uid = c->cred.uid;
+		si.si_code = WIFEXITED(st) ? CLD_EXITED : (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED);
+		si.si_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+	}
+	if (ret >= 0 && a->a[2] && copy_to_user(t->tg->mm, a->a[2], &si, sizeof(si)))
+		return -EFAULT;
+	return ret > 0 ? 0 : ret;
+}

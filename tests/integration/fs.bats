@@ -41,6 +41,14 @@ teardown() {
 	[ ! -e /tmp/t.db ]
 }
 
+@test "sh writes /etc and cat reads it back; the host's /etc is untouched" {
+	name=cvisor-test-$$
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/sh -c \
+		"echo hi > /etc/$name; cat /etc/$name"
+	[ "$output" = hi ]
+	[ ! -e /etc/$name ]
+}
+
 @test "a write to /etc lands in the overlay and never on the host" {
 	name=cvisor-test-$$
 	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/busybox sh -c \

@@ -270,6 +270,8 @@ long sys_dup3(struct task *t, const struct syscall_args *a)
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
+bool is_pipe(struct file *f);
+long pipe_size(struct file *f, long set);
 
 long sys_fcntl(struct task *t, const struct syscall_args *a)
 {
@@ -311,6 +313,11 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 	case F_GETLK: case F_SETLK: case F_SETLKW:
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
 		ret = do_lock(t, f, cmd, a->a[2]);
+		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		ret = is_pipe(f) ? pipe_size(f, cmd == F_SETPIPE_SZ ? ARG_INT(a, 2) : -1)
+				 : -EBADF;
 		break;
 	case F_GETOWN:
 		ret = 0;

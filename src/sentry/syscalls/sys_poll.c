@@ -26,11 +26,12 @@ static short readiness(struct file *f, short events)
 
 /* One pass: fill revents; returns the number of ready entries. */
 static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *host,
-		unsigned *nhost)
+		unsigned *nhost, bool *sentry_side)
 {
 	int ready = 0;
 
 	*nhost = 0;
+	*sentry_side = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct file *f;
 
@@ -45,6 +46,8 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 			if (!p[i].revents && f->ops->wait_fd)
 				host[(*nhost)++] = (struct pollfd){ f->ops->wait_fd(f),
 								   p[i].events, 0 };
+			else if (!p[i].revents)
+				*sentry_side = true;
 			file_put(f);
 		}
 		if (p[i].revents)
@@ -58,6 +61,7 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 	struct pollfd *p, *host;
 	struct timespec deadline, now, left;
 	unsigned nhost;
+	bool sentry_side;
 	long ret;
 
 	if (n > POLL_MAX)
@@ -80,7 +84,7 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 		}
 	}
 	while (!ret) {
-		int ready = scan(t, p, n, host, &nhost);
+		int ready = scan(t, p, n, host, &nhost, &sentry_side);
 
 		if (ready) {
 			ret = ready;
@@ -95,7 +99,16 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 		}
 		if (to && left.tv_sec < 0)
 			break;          /* timed out: 0 */
-		ret = task_block_fds(t, host, nhost, to ? &left : NULL);
+		/*
+		 * Sentry-side files (pipes) have no host fd to sleep on: look
+		 * again every millisecond.  Wait queues replace this later.
+		 */
+		struct timespec slice = { 0, 1000000 };
+
+		if (sentry_side && (!to || left.tv_sec > 0 || left.tv_nsec > slice.tv_nsec))
+			ret = task_block_fds(t, host, nhost, &slice);
+		else
+			ret = task_block_fds(t, host, nhost, to ? &left : NULL);
 		if (ret == -EINTR)
 			break;
 		ret = 0;

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pipes, inside the sentry: a ring buffer, blocking readers and writers
+ * (interruptible by signals), EOF when the last writer goes, EPIPE and
+ * SIGPIPE when the last reader does, PIPE_BUF-sized writes atomic.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+#define PIPE_DEF_SIZE (64 << 10)
+#define PIPE_MAX_SIZE (1 << 20)         /* /proc/sys/fs/pipe-max-size */
+
+struct pipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	char *buf;
+	size_t cap, head, len;
+	int readers, writers;
+	uint64_t ino;
+	int refs;
+};
+
+static uint64_t next_ino = 1000;
+
+static bool reader(struct file *f)
+{
+	return (f->flags & O_ACCMODE) == O_RDONLY;
+}
+
+/* Sleep on the pipe (locked) for a slice; -EINTR if a signal came. */
+static int pipe_sleep(struct task *t, struct pipe *p)
+{
+	struct timespec ts;
+
+	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+		return -EINTR;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20000000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->cv, &p->lock, &ts);
+	return 0;
+}
+
+static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	struct pipe *p = f->priv;
+	size_t n = 0;
+	int err = 0;
+
+	(void)pos;
+	pthread_mutex_lock(&p->lock);
+	while (!p->len && p->writers && !err) {
+		if (f->flags & O_NONBLOCK)
+			err = -EAGAIN;
+		else
+			err = pipe_sleep(t, p);
+	}
+	while (!err && n < len && p->len) {
+		size_t chunk = p->cap - p->head < p->len ? p->cap - p->head : p->len;
+
+		if (chunk > len - n)
+			chunk = len - n;
+		memcpy((char *)buf + n, p->buf + p->head, chunk);
+		p->head = (p->head + chunk) % p->cap;
+		p->len -= chunk;
+		n += chunk;
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->lock);
+	return n ? (ssize_t)n : err;
+}
+
+static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_t len,
+			  off_t *pos)
+{
+	struct pipe *p = f->priv;
+	size_t n = 0;
+	int err = 0;
+
+	(void)pos;
+	pthread_mutex_lock(&p->lock);
+	while (n < len && !err) {
+		size_t space = p->cap - p->len, chunk;
+
+		if (!p->readers) {
+			err = -EPIPE;
+			break;
+		}
+		/* up to PIPE_BUF bytes go in whole or not at all */
+		if (!space || (len - n <= PIPE_BUF && space < len - n)) {
+			if (f->flags & O_NONBLOCK)
+				err = -EAGAIN;
+			else
+				err = pipe_sleep(t, p);
+			continue;
+		}
+		chunk = len - n < space ? len - n : space;
+		for (size_t done = 0; done < chunk;) {
+			size_t tail = (p->head + p->len) % p->cap;
+			size_t k = p->cap - tail < chunk - done ? p->cap - tail : chunk - done;
+
+			memcpy(p->buf + tail, (const char *)buf + n + done, k);
+			p->len += k;
+			done += k;
+		}
+		n += chunk;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (err == -EPIPE && !n)
+		send_signal_tg(t->tg, SIGPIPE);
+	return n ? (ssize_t)n : err;
+}
+
+static short pipe_poll(struct file *f, short events)
+{
+	struct pipe *p = f->priv;
+	short r = 0;
+
+	pthread_mutex_lock(&p->lock);
+	if (reader(f)) {
+		if (p->len)
+			r |= POLLIN | POLLRDNORM;
+		if (!p->writers)
+			r |= POLLHUP;
+	} else {
+		if (p->cap - p->len >= PIPE_BUF)
+			r |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			r |= POLLERR;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return r & (events | POLLHUP | POLLERR);
+}
+
+static int pipe_fstat(struct file *f, struct stat *st)
+{
+	struct pipe *p = f->priv;
+
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFIFO | 0600;
+	st->st_ino = p->ino;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+	st->st_dev = 0xc;               /* pipefs */
+	return 0;
+}
+
+static long pipe_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct pipe *p = f->priv;
+	int n;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	pthread_mutex_lock(&p->lock);
+	n = (int)p->len;
+	pthread_mutex_unlock(&p->lock);
+	return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->priv;
+	bool last;
+
+	pthread_mutex_lock(&p->lock);
+	if (reader(f))
+		p->readers--;
+	else
+		p->writers--;
+	pthread_cond_broadcast(&p->cv);
+	last = --p->refs == 0;
+	pthread_mutex_unlock(&p->lock);
+	if (last) {
+		free(p->buf);
+		free(p);
+	}
+}
+
+static const struct file_ops pipe_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.fstat = pipe_fstat,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
+	.release = pipe_release,
+};
+
+bool is_pipe(struct file *f)
+{
+	return f->ops == &pipe_ops;
+}
+
+/* F_GETPIPE_SZ / F_SETPIPE_SZ */
+long pipe_size(struct file *f, long set)
+{
+	struct pipe *p = f->priv;
+	size_t cap;
+	char *nb;
+	long ret;
+
+	pthread_mutex_lock(&p->lock);
+	if (set < 0) {
+		ret = (long)p->cap;
+	} else if ((size_t)set > PIPE_MAX_SIZE) {
+		ret = -EPERM;
+	} else {
+		for (cap = 4096; cap < (size_t)set; cap <<= 1)
+			;
+		if (cap < p->len) {
+			ret = -EBUSY;
+		} else if (!(nb = malloc(cap))) {
+			ret = -ENOMEM;
+		} else {
+			for (size_t i = 0; i < p->len; i++)
+				nb[i] = p->buf[(p->head + i) % p->cap];
+			free(p->buf);
+			p->buf = nb;
+			p->head = 0;
+			p->cap = cap;
+			ret = (long)cap;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+static long do_pipe(struct task *t, uint64_t ufds, int flags)
+{
+	struct pipe *p;
+	struct file *r, *w;
+	int fds[2];
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->buf = malloc(PIPE_DEF_SIZE))) {
+		free(p);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->cap = PIPE_DEF_SIZE;
+	p->readers = p->writers = 1;
+	p->refs = 2;
+	p->ino = __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED);
+	r = file_new(&pipe_ops, O_RDONLY | (flags & O_NONBLOCK), p);
+	w = file_new(&pipe_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)), p);
+	if (!r || !w)
+		return -ENOMEM;         /* leaks one small pipe on OOM: rare */
+	fds[0] = fdt_install(t->tg->fdt, -1, r, flags & O_CLOEXEC);
+	if (fds[0] < 0) {
+		file_put(r);
+		file_put(w);
+		return fds[0];
+	}
+	fds[1] = fdt_install(t->tg->fdt, -1, w, flags & O_CLOEXEC);
+	if (fds[1] < 0) {
+		fdt_close(t->tg->fdt, fds[0]);
+		file_put(w);
+		return fds[1];
+	}
+	if (copy_to_user(t->tg->mm, ufds, fds, sizeof(fds))) {
+		fdt_close(t->tg->fdt, fds[0]);
+		fdt_close(t->tg->fdt, fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(struct task *t, const struct syscall_args *a)
+{
+	return do_pipe(t, a->a[0], 0);
+}
+
+long sys_pipe2(struct task *t, const struct syscall_args *a)
+{
+	return do_pipe(t, a->a[0], ARG_INT(a, 1));
+}

@@ -85,10 +85,16 @@ fi
 cat "$data" >/dev/null # into the page cache: every mode reads a cached file
 
 # cvisor's hand-offs spin across CPUs: other busy processes skew it most.
-read -r load _ </proc/loadavg
-if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l > c / 2) }'; then
-	echo "note: load average $load on $(nproc) CPUs: results will be noisy" >&2
-fi
+busy() { # busy -> % of CPU time not idle over the next second
+	local a b
+	a=$(head -n1 /proc/stat) && sleep 1 && b=$(head -n1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y); t = 0
+		for (i = 2; i <= 9; i++) t += y[i] - x[i]
+		idle = y[5] - x[5] + y[6] - x[6]; printf "%d", (t > 0 ? 100 * (t - idle) / t : 0) }'
+}
+cpu_busy=$(busy)
+[ "$cpu_busy" -lt 20 ] ||
+	echo "note: CPUs ${cpu_busy}% busy before starting: results will be noisy" >&2
 
 errf=$(mktemp)
 bundle=""

@@ -153,6 +153,19 @@ stub_syscall_loop:
 	/* Every signal is blocked here, so this kills the whole process. */
 	ud2
 
+/*
+ * Where the sentry sends a thread whose application thread has exited
+ * while others go on: the host thread ends itself (exit, from stub code,
+ * is in the application filter: a thread can end only itself).
+ */
+	.globl stub_thread_exit
+	.type stub_thread_exit, @function
+stub_thread_exit:
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	ud2
+
 /* The restorer of every stub signal handler. */
 	.globl stub_restorer
 	.type stub_restorer, @function

@@ -21,6 +21,10 @@ void do_exit_group(struct task *t, int status)
 		tg->exiting = true;
 		tg->exit_status = status;
 	}
+	/* threads asleep in the sentry (futex, read) must notice too */
+	for (struct task *o = tg->tasks; o; o = o->next)
+		if (o != t)
+			task_kick(o);
 	pthread_mutex_unlock(&tg->lock);
 	stub_proc_kill(tg->mm->proc);
 }

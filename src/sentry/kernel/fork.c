@@ -150,6 +150,48 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 		    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
 		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | 0xff)
 
+/* A new thread: a new host thread in the same stub process. */
+static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+			 uint64_t ctid, uint64_t tls)
+{
+	struct thread_group *tg = t->tg;
+	struct stub_thread *st;
+	struct task *c;
+	pid_t tid;
+	int err;
+
+	err = stub_thread_create(tg->mm->proc, &st);
+	if (err)
+		return err;
+	c = task_new(tg, st);
+	if (!c)
+		return -ENOMEM;
+	if (flags & CLONE_FS) {
+		c->fs = t->fs;
+		__atomic_add_fetch(&c->fs->refs, 1, __ATOMIC_RELAXED);
+	} else {
+		c->fs = fs_copy(t->fs);
+	}
+	c->sigmask = t->sigmask;
+	c->regs = t->regs;
+	c->regs.rax = 0;
+	if (stack)
+		c->regs.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		c->regs.fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = ctid;
+	tid = c->tid;
+	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &tid, sizeof(tid)))
+		return -EFAULT;
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(tg->mm, ptid, &tid, sizeof(tid)))
+		return -EFAULT;
+	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
+	stub_thread_resume(st);
+	err = task_start(c);
+	return err ? err : tid;
+}
+
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	      uint64_t ctid, uint64_t tls)
 {
@@ -157,8 +199,11 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
-	if (flags & CLONE_THREAD)
-		return -ENOSYS;         /* threads: the process model issue */
+	if (flags & CLONE_THREAD) {
+		if (!(flags & CLONE_VM) || (flags & (CLONE_VFORK | CLONE_PIDFD)))
+			return -EINVAL;
+		return clone_thread(t, flags, stack, ptid, ctid, tls);
+	}
 	if (flags & ~(uint64_t)PROCESS_OK)
 		return -EINVAL;         /* namespaces and the rest: not in the sandbox */
 	if (flags & CLONE_PIDFD)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "kernel/kernel.h"
@@ -46,6 +47,31 @@ static void init_buckets(void)
 	}
 }
 
+/*
+ * The key of a futex word: (address space, address) for private futexes;
+ * for shared ones in a shared file mapping, (backing host fd, file offset),
+ * which every process mapping that file agrees on (memfs files have one
+ * memfd each).
+ */
+static void futex_key(struct task *t, uint64_t addr, bool shared, const void **k1,
+		      uint64_t *k2)
+{
+	struct mm *mm = t->tg->mm;
+	struct vma *v;
+
+	*k1 = mm;
+	*k2 = addr;
+	if (!shared)
+		return;
+	pthread_mutex_lock(&mm->lock);
+	v = vma_lookup(&mm->vmas, addr);
+	if (v && v->kind == VMA_FILE && (v->flags & MAP_SHARED) && v->host_fd >= 0) {
+		*k1 = (const void *)(uintptr_t)(0x100000000ULL + (uint64_t)v->host_fd);
+		*k2 = v->off + (addr - v->start);
+	}
+	pthread_mutex_unlock(&mm->lock);
+}
+
 static struct bucket *bucket_of(const void *mm, uint64_t addr)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)mm ^ addr) * 0x9e3779b97f4a7c15ULL;
@@ -67,14 +93,16 @@ static void unqueue(struct bucket *b, struct waiter *w)
  * Sleep until woken, the deadline (CLOCK_MONOTONIC, NULL: none) or a kick.
  * Kicks cannot signal the condition variable, so sleeps are sliced.
  */
-static int futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bitset,
-		      const struct timespec *deadline)
+static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
+		      uint32_t bitset, const struct timespec *deadline)
 {
-	struct waiter w = { .mm = t->tg->mm, .addr = addr, .bitset = bitset, .t = t };
-	struct bucket *b = bucket_of(w.mm, addr);
+	struct waiter w = { .bitset = bitset, .t = t };
+	struct bucket *b;
 	uint32_t cur;
 	int err = 0;
 
+	futex_key(t, addr, shared, &w.mm, &w.addr);
+	b = bucket_of(w.mm, w.addr);
 	pthread_mutex_lock(&b->lock);
 	if (copy_from_user(t->tg->mm, &cur, addr, sizeof(cur))) {
 		pthread_mutex_unlock(&b->lock);
@@ -118,18 +146,22 @@ static int futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bits
 	return err;
 }
 
-static long futex_wake(struct task *t, uint64_t addr, int nr, uint32_t bitset)
+static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint32_t bitset)
 {
-	struct bucket *b = bucket_of(t->tg->mm, addr);
+	const void *mm;
+	uint64_t addr;
+	struct bucket *b;
 	long woken = 0;
 
 	if (!bitset)
 		return -EINVAL;
+	futex_key(t, uaddr, shared, &mm, &addr);
+	b = bucket_of(mm, addr);
 	pthread_mutex_lock(&b->lock);
 	for (struct waiter **pp = &b->head; *pp && woken < nr;) {
 		struct waiter *w = *pp;
 
-		if (w->mm == t->tg->mm && w->addr == addr && (w->bitset & bitset)) {
+		if (w->mm == mm && w->addr == addr && (w->bitset & bitset)) {
 			*pp = w->next;
 			w->woken = true;
 			woken++;
@@ -179,6 +211,7 @@ static int deadline_of(struct task *t, uint64_t uts, int cmd, int op,
 long sys_futex(struct task *t, const struct syscall_args *a)
 {
 	int op = ARG_INT(a, 1), cmd = op & FUTEX_CMD_MASK;
+	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	uint64_t addr = a->a[0];
 	struct timespec dl;
 	int err;
@@ -194,12 +227,12 @@ long sys_futex(struct task *t, const struct syscall_args *a)
 			return -EINVAL;
 		if (a->a[3] && (err = deadline_of(t, a->a[3], cmd, op, &dl)))
 			return err;
-		return futex_wait(t, addr, ARG_UINT(a, 2), bitset, a->a[3] ? &dl : NULL);
+		return futex_wait(t, addr, shared, ARG_UINT(a, 2), bitset, a->a[3] ? &dl : NULL);
 	}
 	case FUTEX_WAKE:
-		return futex_wake(t, addr, ARG_INT(a, 2), FUTEX_BITSET_MATCH_ANY);
+		return futex_wake(t, addr, shared, ARG_INT(a, 2), FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
-		return futex_wake(t, addr, ARG_INT(a, 2), ARG_UINT(a, 5));
+		return futex_wake(t, addr, shared, ARG_INT(a, 2), ARG_UINT(a, 5));
 	default:
 		return -ENOSYS;         /* REQUEUE, WAKE_OP, PI: the process model issue */
 	}

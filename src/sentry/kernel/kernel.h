@@ -81,6 +81,7 @@ struct task {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
+	bool exit_thread;               /* exit(2) with other threads left */
 	struct syscall_args args;       /* the syscall being serviced */
 };
 

@@ -175,7 +175,7 @@ static void task_exit(struct task *t)
 			break;
 		}
 	last = --tg->nr_tasks == 0;
-	if (!tg->exiting) {
+	if (last && !tg->exiting) {
 		/* The stub died under us (killed on the host): report SIGKILL. */
 		tg->exiting = true;
 		tg->exit_status = W_EXITCODE(0, SIGKILL);
@@ -221,6 +221,13 @@ static void *task_main(void *arg)
 		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		handle_event(t, ev);
+		if (t->exit_thread) {
+			/* only this thread ends: its host thread exits in stub code */
+			stub_thread_set_exit(&t->regs);
+			memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
+			stub_thread_resume(t->st);
+			break;
+		}
 		if (t->tg->exiting || !handle_signals(t))
 			break;
 		memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));

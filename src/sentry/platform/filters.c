@@ -122,6 +122,7 @@ int build_app_filter(struct sock_filter_abi *f, unsigned max)
 	prologue(&b);
 	jeq(&b, __NR_rt_sigreturn, LBL(L_ALLOW), 0);
 	jeq(&b, __NR_sched_yield, LBL(L_ALLOW), 0);
+	jeq(&b, __NR_exit, LBL(L_ALLOW), 0);     /* stub_thread_exit: this thread only */
 	jeq(&b, __NR_arch_prctl, LBL(L_ARCH), 0);
 	jeq(&b, __NR_futex, LBL(L_FUTEX), LBL(L_TRAP));
 

@@ -61,6 +61,8 @@ void stub_thread_free(struct stub_thread *t);
 int stub_thread_wait(struct stub_thread *t);
 /* Let the thread go on with the registers in t->msg->regs. */
 void stub_thread_resume(struct stub_thread *t);
+/* Set regs so that resuming the thread ends its host thread. */
+void stub_thread_set_exit(struct stub_regs *regs);
 /* Make a thread that runs application code report EV_INTERRUPT. */
 void stub_thread_interrupt(struct stub_thread *t);
 /* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */

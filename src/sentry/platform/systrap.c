@@ -343,6 +343,11 @@ fail:
 	return ret < 0 ? (int)ret : -EIO;
 }
 
+void stub_thread_set_exit(struct stub_regs *regs)
+{
+	regs->rip = STUB_CODE + STUB_SYM_stub_thread_exit;
+}
+
 void stub_thread_free(struct stub_thread *t)
 {
 	free(t);

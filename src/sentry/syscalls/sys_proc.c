@@ -152,10 +152,34 @@ long sys_uname(struct task *t, const struct syscall_args *a)
 	return copy_to_user(t->tg->mm, a->a[0], &u, sizeof(u));
 }
 
+/* The thread's clear_child_tid: zeroed and woken, as pthread_join waits on it. */
+static void clear_tid(struct task *t)
+{
+	struct syscall_args wake = { .nr = 202, .a = { t->clear_child_tid, 1 /* WAKE */, 1 } };
+	uint32_t zero = 0;
+
+	if (t->clear_child_tid && !copy_to_user(t->tg->mm, t->clear_child_tid, &zero, 4))
+		sys_futex(t, &wake);
+}
+
 long sys_exit(struct task *t, const struct syscall_args *a)
 {
-	/* One thread per process until the process model lands: the same. */
-	do_exit_group(t, W_EXITCODE(ARG_INT(a, 0) & 0xff, 0));
+	struct thread_group *tg = t->tg;
+	bool last;
+
+	pthread_mutex_lock(&tg->lock);
+	last = tg->nr_tasks == 1;
+	if (last && !tg->exiting) {
+		tg->exiting = true;
+		tg->exit_status = W_EXITCODE(ARG_INT(a, 0) & 0xff, 0);
+	}
+	pthread_mutex_unlock(&tg->lock);
+	if (last) {
+		stub_proc_kill(tg->mm->proc);
+		return 0;
+	}
+	clear_tid(t);
+	t->exit_thread = true;
 	return 0;
 }
 

@@ -299,7 +299,15 @@ static int mem_getattr(struct inode *ino, struct stat *st)
 
 	pthread_mutex_lock(&n->sb->lock);
 	if (n->lower && !n->attrs_set) {
-		err = vfs_getattr(n->lower, st);
+		/*
+		 * The lower layer is read-only to the sandbox: its attributes are
+		 * read once (a host call saved on every stat of a host file).
+		 */
+		if (!n->lower_st_valid) {
+			err = vfs_getattr(n->lower, &n->lower_st);
+			n->lower_st_valid = !err;
+		}
+		*st = n->lower_st;
 		if (n->removed)
 			st->st_nlink = 0;
 		pthread_mutex_unlock(&n->sb->lock);

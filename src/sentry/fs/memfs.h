@@ -27,6 +27,8 @@ struct mnode {
 	bool removed;                   /* an rmdir'ed directory, still open */
 	struct inode *lower;            /* overlay: what this node shadows */
 	bool attrs_set;                 /* attributes live here, not below */
+	bool lower_st_valid;            /* lower_st caches the lower's stat */
+	struct stat lower_st;
 	int memfd;                      /* regular file data, or -1 */
 	char *target;                   /* symlink */
 	const struct file_ops *fops;    /* special files */

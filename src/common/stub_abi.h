@@ -104,6 +104,7 @@ struct sysmsg {
 	uint32_t signo;         /* EV_FAULT: the host signal */
 	uint32_t spin;          /* how long the stub may spin for DONE */
 	uint32_t pad;
+	uint64_t fpstate;       /* the FPU state the kernel saved for this event */
 	struct stub_regs regs;
 	uint8_t siginfo[128];
 };

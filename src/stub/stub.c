@@ -167,6 +167,7 @@ static void trap_event(struct k_ucontext *uc, uint32_t event)
 	uint64_t fs, gs;
 
 	save_regs(&m->regs, &uc->mc);
+	m->fpstate = uc->mc.fpstate;
 	fs = m->regs.fs_base;
 	gs = m->regs.gs_base;
 	post_and_wait(m, event);

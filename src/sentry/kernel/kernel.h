@@ -48,6 +48,7 @@ struct thread_group {
 	pthread_mutex_t lock;
 	struct k_sigaction sigaction[NSIG_LINUX];
 	uint64_t shared_pending;        /* process-directed signals */
+	siginfo_t shared_info[NSIG_LINUX];
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct creds cred;
 	char comm[16];
@@ -82,6 +83,12 @@ struct task {
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
 	bool exit_thread;               /* exit(2) with other threads left */
+	uint64_t ss_sp, ss_size;        /* sigaltstack */
+	int ss_flags;
+	uint64_t saved_mask;            /* sigsuspend: the mask to restore */
+	bool restore_mask;
+	int last_event;                 /* EV_SYSCALL...: what the task stopped for */
+	siginfo_t pending_info[NSIG_LINUX]; /* the siginfo of each pending signal */
 	struct syscall_args args;       /* the syscall being serviced */
 };
 
@@ -138,6 +145,9 @@ void sandbox_finish(int status);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);
+void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
+int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
+		   const siginfo_t *info);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
 void signal_fault(struct task *t, int sig);

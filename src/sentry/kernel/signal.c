@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Signals.  This is the core the rest builds on: dispositions are kept as
- * state (rt_sigaction), signals are queued per task or per thread group and
- * acted on before the task returns to application code.  Handlers and
- * signal frames come with the process model; until then a caught signal
- * gets its default action, and says so once.
+ * Signals, all in the sentry (DESIGN.md §4): dispositions, masks, pending
+ * sets per task and per thread group, and delivery before a task goes back
+ * to application code: default actions, or a frame for the handler
+ * (sigframe.c).  A syscall interrupted by a signal whose handler has
+ * SA_RESTART is restarted; otherwise it returns EINTR.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "syscalls/syscalls.h"
 
 #define SIG_DFL_H 0
 #define SIG_IGN_H 1
+#define SA_RESTART_F 0x10000000
+#define SA_RESETHAND_F 0x80000000
 
 bool sig_default_ignored(int sig)
 {
@@ -27,27 +31,43 @@ static bool sig_ignored(struct thread_group *tg, int sig)
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
 }
 
-/* A process-directed signal: queue it and make some task notice. */
-void send_signal_tg(struct thread_group *tg, int sig)
+/* Queue a signal on the group (to == NULL) or one task, and kick a taker. */
+void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
 {
-	struct task *target = NULL;
+	int sig = info->si_signo;
+	struct task *target = to;
 
 	if (sig < 1 || sig > NSIG_LINUX)
 		return;
 	pthread_mutex_lock(&tg->lock);
-	if (sig_ignored(tg, sig) || tg->exiting) {
+	if ((sig_ignored(tg, sig) && sig != SIGKILL) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
 		return;
 	}
-	tg->shared_pending |= SIGBIT(sig);
-	for (struct task *t = tg->tasks; t; t = t->next)
-		if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL) {
-			target = t;
-			break;
-		}
-	if (target)
+	if (to) {
+		to->pending |= SIGBIT(sig);
+		to->pending_info[sig - 1] = *info;
+	} else {
+		tg->shared_pending |= SIGBIT(sig);
+		tg->shared_info[sig - 1] = *info;
+		for (struct task *t = tg->tasks; t && !target; t = t->next)
+			if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL)
+				target = t;
+	}
+	if (target && (!(target->sigmask & SIGBIT(sig)) || sig == SIGKILL))
 		task_kick(target);
 	pthread_mutex_unlock(&tg->lock);
+}
+
+/* A signal from the sandbox's outside or the kernel itself: SI_KERNEL. */
+void send_signal_tg(struct thread_group *tg, int sig)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_KERNEL;
+	send_signal_info(tg, NULL, &si);
 }
 
 static int core_signal(int sig)
@@ -60,20 +80,59 @@ static int core_signal(int sig)
 	return 0;
 }
 
-static void warn_no_handlers(int sig)
-{
-	static uint64_t warned;
-
-	if (!(__atomic_fetch_or(&warned, SIGBIT(sig), __ATOMIC_RELAXED) & SIGBIT(sig)))
-		dprintf(sandbox.opts.log_fd,
-			"cvisor: signal %d has a handler; handlers are not delivered "
-			"yet, applying the default action\n", sig);
-}
-
 /* The default action of a fatal signal: the thread group dies of it. */
 static void die_of(struct task *t, int sig)
 {
 	do_exit_group(t, W_EXITCODE(0, sig) | (core_signal(sig) ? 0x80 : 0));
+}
+
+/* Calls that SA_RESTART restarts (the rest always report EINTR). */
+static bool restartable(long nr)
+{
+	switch (nr) {
+	case 0: case 1: case 16: case 17: case 18: case 19: case 20: /* read ... pwritev */
+	case 2: case 257: case 61: case 247: case 202: case 72: case 73: /* open wait fcntl futex flock */
+		return true;
+	}
+	return false;
+}
+
+/* The syscall just serviced returned EINTR because of this signal. */
+static void fix_interrupted(struct task *t, const struct k_sigaction *act)
+{
+	if (t->last_event != EV_SYSCALL || (long)t->regs.rax != -EINTR ||
+	    !t->kicked)
+		return;
+	if (act && !(act->flags & SA_RESTART_F))
+		return;                 /* the handler sees EINTR */
+	if (!restartable(t->args.nr))
+		return;
+	/* restart: run the syscall instruction again with the same arguments */
+	t->regs.rax = t->regs.orig_rax;
+	t->regs.rip -= 2;
+}
+
+/* Take the lowest pending, unblocked signal; 0 if none. */
+static int dequeue(struct task *t, siginfo_t *info)
+{
+	struct thread_group *tg = t->tg;
+	uint64_t ready;
+	int sig = 0;
+
+	pthread_mutex_lock(&tg->lock);
+	ready = (t->pending | tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
+	if (ready) {
+		sig = __builtin_ctzll(ready) + 1;
+		if (t->pending & SIGBIT(sig)) {
+			*info = t->pending_info[sig - 1];
+			t->pending &= ~SIGBIT(sig);
+		} else {
+			*info = tg->shared_info[sig - 1];
+			tg->shared_pending &= ~SIGBIT(sig);
+		}
+	}
+	pthread_mutex_unlock(&tg->lock);
+	return sig;
 }
 
 /*
@@ -83,49 +142,69 @@ static void die_of(struct task *t, int sig)
 bool handle_signals(struct task *t)
 {
 	struct thread_group *tg = t->tg;
-	uint64_t pending;
+	siginfo_t info;
+	int sig;
 
-	pthread_mutex_lock(&tg->lock);
-	pending = (t->pending | tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
-	pthread_mutex_unlock(&tg->lock);
-	for (int sig = 1; sig <= NSIG_LINUX && pending; sig++) {
-		if (!(pending & SIGBIT(sig)))
-			continue;
+	while ((sig = dequeue(t, &info))) {
+		struct k_sigaction act;
+
 		pthread_mutex_lock(&tg->lock);
-		t->pending &= ~SIGBIT(sig);
-		tg->shared_pending &= ~SIGBIT(sig);
-		uint64_t h = tg->sigaction[sig - 1].handler;
+		act = tg->sigaction[sig - 1];
+		if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) && sig != SIGKILL)
+			memset(&tg->sigaction[sig - 1], 0, sizeof(act));
 		pthread_mutex_unlock(&tg->lock);
-		if (sig_ignored(tg, sig) && sig != SIGKILL)
+		if (sig == SIGKILL) {
+			die_of(t, sig);
+			return false;
+		}
+		if (act.handler == SIG_IGN_H)
 			continue;
-		/* a caught signal gets its default action until handlers run */
+		if (act.handler != SIG_DFL_H) {
+			fix_interrupted(t, &act);
+			if (setup_sigframe(t, sig, &act, &info)) {
+				die_of(t, SIGSEGV);     /* no room for the frame */
+				return false;
+			}
+			return !tg->exiting;    /* one frame at a time */
+		}
 		if (sig_default_ignored(sig))
 			continue;
-		if (h != SIG_DFL_H && sig != SIGKILL)
-			warn_no_handlers(sig);
-		/* stop signals wait for job control (the process model issue) */
+		/* stop signals wait for job control */
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 			continue;
 		die_of(t, sig);
 		return false;
 	}
+	fix_interrupted(t, NULL);       /* a kick with nothing to deliver: restart */
 	return !tg->exiting;
 }
 
 /*
- * A synchronous fault in application code.  A fault in the stub's own code
- * means the application broke the stub's memory: it dies of it too.
+ * A synchronous fault in application code: delivered like any signal if
+ * caught and not blocked; otherwise the process dies of it, as in Linux.
  */
 void signal_fault(struct task *t, int sig)
 {
+	struct thread_group *tg = t->tg;
+	siginfo_t info;
+
 	switch (sig) {
 	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
 		break;
 	default:
 		sig = SIGSEGV;
 	}
-	if (t->tg->sigaction[sig - 1].handler > SIG_IGN_H)
-		warn_no_handlers(sig);
-	/* A blocked or ignored synchronous fault kills, as in Linux. */
+	memcpy(&info, t->st->msg->siginfo, sizeof(info));
+	info.si_signo = sig;
+	pthread_mutex_lock(&tg->lock);
+	bool caught = tg->sigaction[sig - 1].handler > SIG_IGN_H && !(t->sigmask & SIGBIT(sig));
+	pthread_mutex_unlock(&tg->lock);
+	if (caught && t->regs.rip < STUB_BASE) {
+		pthread_mutex_lock(&tg->lock);
+		t->pending |= SIGBIT(sig);
+		t->pending_info[sig - 1] = info;
+		pthread_mutex_unlock(&tg->lock);
+		return;                 /* handle_signals() builds the frame */
+	}
 	die_of(t, sig);
 }

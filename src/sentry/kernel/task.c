@@ -220,6 +220,7 @@ static void *task_main(void *arg)
 		memcpy(&t->regs, &t->st->msg->regs, sizeof(t->regs));
 		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
+		t->last_event = ev;
 		handle_event(t, ev);
 		if (t->exit_thread) {
 			/* only this thread ends: its host thread exits in stub code */
@@ -230,6 +231,7 @@ static void *task_main(void *arg)
 		}
 		if (t->tg->exiting || !handle_signals(t))
 			break;
+		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
 		stub_thread_resume(t->st);
 	}

@@ -86,5 +86,7 @@ int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len);
 int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
 long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);
 int clear_user(struct mm *mm, uint64_t dst, size_t len);
+int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len);
+int copy_to_user_raw(struct mm *mm, uint64_t dst, const void *src, size_t len);
 
 #endif

@@ -93,3 +93,23 @@ long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max)
 	}
 	return -ENAMETOOLONG;
 }
+
+/*
+ * The same, without the application-range check: the sentry reading or
+ * writing stub memory it owns (the FPU state in a stub signal frame).
+ */
+int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len)
+{
+	struct iovec l = { dst, len }, r = { (void *)src, len };
+
+	return process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
+		       ? 0 : -EFAULT;
+}
+
+int copy_to_user_raw(struct mm *mm, uint64_t dst, const void *src, size_t len)
+{
+	struct iovec l = { (void *)src, len }, r = { (void *)dst, len };
+
+	return process_vm_writev(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
+		       ? 0 : -EFAULT;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Signal dispositions and masks: sentry state (see kernel/signal.c). */
 #include <errno.h>
+#include <string.h>
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
@@ -64,21 +65,68 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 	return 0;
 }
 
-/* kill, tkill, tgkill: inside the sandbox only, by virtual pid. */
+static void user_info(struct task *t, int sig, int code, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = code;
+	si->si_pid = t->tg->pid;
+	si->si_uid = t->tg->cred.uid;
+}
+
+/* kill: a pid, a process group (0, -pgid) or everyone (-1), in the sandbox. */
 static long signal_pid(struct task *t, pid_t pid, int sig)
 {
-	struct thread_group *tg;
+	siginfo_t si;
+	struct thread_group *found[256];
+	int n = 0;
 
 	if (sig < 0 || sig > NSIG_LINUX)
 		return -EINVAL;
-	if (pid == 0 || pid == -1)
-		pid = t->tg->pid;       /* one process group until the process model */
-	tg = tg_find(pid < 0 ? -pid : pid);
-	if (!tg)
+	user_info(t, sig, SI_USER, &si);
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg && n < 256; tg = tg->next_tg) {
+		if (tg->zombie || tg->reaped)
+			continue;
+		if ((pid > 0 && tg->pid == pid) || (pid == 0 && tg->pgid == t->tg->pgid) ||
+		    (pid < -1 && tg->pgid == -pid) || (pid == -1 && tg->pid != 1 && tg != t->tg))
+			found[n++] = tg;
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	if (!n)
 		return -ESRCH;
+	for (int i = 0; sig && i < n; i++)
+		send_signal_info(found[i], NULL, &si);
+	return 0;
+}
+
+/* tgkill/tkill: one thread. */
+static long signal_tid(struct task *t, pid_t tgid, pid_t tid, int sig)
+{
+	struct task *to = NULL;
+	struct thread_group *owner = NULL;
+	siginfo_t si;
+
+	if (sig < 0 || sig > NSIG_LINUX)
+		return -EINVAL;
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg && !to; tg = tg->next_tg) {
+		if (tg->zombie || (tgid > 0 && tg->pid != tgid))
+			continue;
+		pthread_mutex_lock(&tg->lock);
+		for (struct task *x = tg->tasks; x && !to; x = x->next)
+			if (x->tid == tid) {
+				to = x;
+				owner = tg;
+			}
+		pthread_mutex_unlock(&tg->lock);
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	if (!to)
+		return -ESRCH;
+	user_info(t, sig, SI_TKILL, &si);
 	if (sig)
-		send_signal_tg(tg, sig);
-	tg_put(tg);
+		send_signal_info(owner, to, &si);
 	return 0;
 }
 
@@ -91,12 +139,53 @@ long sys_tgkill(struct task *t, const struct syscall_args *a)
 {
 	if (ARG_INT(a, 0) <= 0 || ARG_INT(a, 1) <= 0)
 		return -EINVAL;
-	return signal_pid(t, ARG_INT(a, 0), ARG_INT(a, 2));
+	return signal_tid(t, ARG_INT(a, 0), ARG_INT(a, 1), ARG_INT(a, 2));
 }
 
 long sys_tkill(struct task *t, const struct syscall_args *a)
 {
 	if (ARG_INT(a, 0) <= 0)
 		return -EINVAL;
-	return signal_pid(t, ARG_INT(a, 0), ARG_INT(a, 1));
+	return signal_tid(t, 0, ARG_INT(a, 0), ARG_INT(a, 1));
+}
+
+/* pause and rt_sigsuspend: sleep until a signal is delivered. */
+static long sleep_for_signal(struct task *t)
+{
+	struct timespec forever = { 1 << 30, 0 };
+
+	task_sleep(t, &forever, NULL);
+	return -EINTR;          /* never restarted: a handler has run */
+}
+
+long sys_pause(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	return sleep_for_signal(t);
+}
+
+long sys_rt_sigsuspend(struct task *t, const struct syscall_args *a)
+{
+	uint64_t mask;
+
+	if (a->a[1] != 8)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &mask, a->a[0], sizeof(mask)))
+		return -EFAULT;
+	t->saved_mask = t->sigmask;
+	t->restore_mask = true;
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	return sleep_for_signal(t);
+}
+
+long sys_rt_sigpending(struct task *t, const struct syscall_args *a)
+{
+	uint64_t set;
+
+	if (a->a[1] > 8)
+		return -EINVAL;
+	pthread_mutex_lock(&t->tg->lock);
+	set = (t->pending | t->tg->shared_pending) & t->sigmask;
+	pthread_mutex_unlock(&t->tg->lock);
+	return copy_to_user(t->tg->mm, a->a[0], &set, a->a[1]);
 }

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "mm/mm.h"
@@ -56,24 +58,17 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 	return ready;
 }
 
-static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct timespec *to)
+/* poll on a set held by the sentry: fills revents, returns the ready count */
+long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct timespec *to)
 {
-	struct pollfd *p, *host;
+	struct pollfd *host = calloc(n ? n : 1, sizeof(*host));
 	struct timespec deadline, now, left;
 	unsigned nhost;
 	bool sentry_side;
-	long ret;
+	long ret = 0;
 
-	if (n > POLL_MAX)
-		return -EINVAL;
-	p = calloc(n ? n : 1, sizeof(*p));
-	host = calloc(n ? n : 1, sizeof(*host));
-	if (!p || !host) {
-		free(p);
-		free(host);
+	if (!host)
 		return -ENOMEM;
-	}
-	ret = copy_from_user(t->tg->mm, p, ufds, n * sizeof(*p));
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	if (to) {
 		deadline.tv_sec += to->tv_sec;
@@ -113,12 +108,31 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 			break;
 		ret = 0;
 	}
-	if (ret >= 0 && copy_to_user(t->tg->mm, ufds, p, n * sizeof(*p)))
-		ret = -EFAULT;
-	free(p);
 	free(host);
 	return ret;
 }
+
+static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct timespec *to)
+{
+	struct pollfd *p;
+	long ret;
+
+	if (n > POLL_MAX)
+		return -EINVAL;
+	p = calloc(n ? n : 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	ret = copy_from_user(t->tg->mm, p, ufds, n * sizeof(*p));
+	if (!ret)
+		ret = poll_kernel(t, p, n, to);
+	if (ret >= 0 && copy_to_user(t->tg->mm, ufds, p, n * sizeof(*p)))
+		ret = -EFAULT;
+	free(p);
+	return ret;
+}
+
+static int mask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
+static void mask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 
 long sys_poll(struct task *t, const struct syscall_args *a)
 {
@@ -138,6 +152,147 @@ long sys_ppoll(struct task *t, const struct syscall_args *a)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -EINVAL;
 	}
-	/* the signal mask argument waits for signal delivery (process model) */
-	return do_poll(t, a->a[0], ARG_UINT(a, 1), a->a[2] ? &ts : NULL);
+	uint64_t saved;
+	long ret = mask_enter(t, a->a[3], a->a[4], &saved);
+
+	if (ret)
+		return ret;
+	ret = do_poll(t, a->a[0], ARG_UINT(a, 1), a->a[2] ? &ts : NULL);
+	mask_leave(t, a->a[3], ret, saved);
+	return ret;
+}
+
+/* The mask argument of ppoll/pselect6: in force while waiting only. */
+static int mask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved)
+{
+	uint64_t mask;
+
+	*saved = t->sigmask;
+	if (!umask)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	return 0;
+}
+
+static void mask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
+{
+	if (!umask)
+		return;
+	if (ret == -EINTR) {
+		t->saved_mask = saved;  /* the handler's frame restores it */
+		t->restore_mask = true;
+	} else {
+		t->sigmask = saved;
+	}
+}
+
+/* select: fd_sets in, converted to a poll set and back. */
+struct sel_args {
+	uint64_t in, out, ex;
+	int nfds;
+};
+
+static long do_select(struct task *t, const struct sel_args *s, const struct timespec *to)
+{
+	uint64_t in[16] = { 0 }, out[16] = { 0 }, ex[16] = { 0 };
+	size_t bytes = (size_t)((s->nfds + 63) / 64) * 8;
+	struct pollfd *p;
+	unsigned np = 0;
+	long ret, count = 0;
+
+	if ((s->in && copy_from_user(t->tg->mm, in, s->in, bytes)) ||
+	    (s->out && copy_from_user(t->tg->mm, out, s->out, bytes)) ||
+	    (s->ex && copy_from_user(t->tg->mm, ex, s->ex, bytes)))
+		return -EFAULT;
+	p = calloc((size_t)s->nfds + 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (int fd = 0; fd < s->nfds; fd++) {
+		uint64_t bit = 1ULL << (fd % 64);
+		short ev = (in[fd / 64] & bit ? POLLIN : 0) | (out[fd / 64] & bit ? POLLOUT : 0) |
+			   (ex[fd / 64] & bit ? POLLPRI : 0);
+
+		if (ev)
+			p[np++] = (struct pollfd){ fd, ev, 0 };
+	}
+	/* poll on a sentry copy: reuse do_poll through a user-free path */
+	ret = poll_kernel(t, p, np, to);
+	memset(in, 0, sizeof(in));
+	memset(out, 0, sizeof(out));
+	memset(ex, 0, sizeof(ex));
+	for (unsigned i = 0; ret > 0 && i < np; i++) {
+		int fd = p[i].fd;
+		uint64_t bit = 1ULL << (fd % 64);
+
+		if (p[i].revents & POLLNVAL) {
+			ret = -EBADF;
+			break;
+		}
+		if ((p[i].events & POLLIN) && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			in[fd / 64] |= bit, count++;
+		if ((p[i].events & POLLOUT) && (p[i].revents & (POLLOUT | POLLERR)))
+			out[fd / 64] |= bit, count++;
+		if ((p[i].events & POLLPRI) && (p[i].revents & POLLPRI))
+			ex[fd / 64] |= bit, count++;
+	}
+	free(p);
+	if (ret < 0)
+		return ret;
+	if ((s->in && copy_to_user(t->tg->mm, s->in, in, bytes)) ||
+	    (s->out && copy_to_user(t->tg->mm, s->out, out, bytes)) ||
+	    (s->ex && copy_to_user(t->tg->mm, s->ex, ex, bytes)))
+		return -EFAULT;
+	return count;
+}
+
+static long select_common(struct task *t, const struct syscall_args *a,
+			  const struct timespec *to, uint64_t umask, size_t msize)
+{
+	struct sel_args s = { a->a[1], a->a[2], a->a[3], ARG_INT(a, 0) };
+	uint64_t saved;
+	long ret;
+
+	if (s.nfds < 0 || s.nfds > 1024)
+		return -EINVAL;
+	ret = mask_enter(t, umask, msize, &saved);
+	if (ret)
+		return ret;
+	ret = do_select(t, &s, to);
+	mask_leave(t, umask, ret, saved);
+	return ret;
+}
+
+long sys_select(struct task *t, const struct syscall_args *a)
+{
+	struct timeval tv;
+	struct timespec ts;
+
+	if (a->a[4]) {
+		if (copy_from_user(t->tg->mm, &tv, a->a[4], sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -EINVAL;
+		ts = (struct timespec){ tv.tv_sec, tv.tv_usec * 1000 };
+	}
+	return select_common(t, a, a->a[4] ? &ts : NULL, 0, 0);
+}
+
+long sys_pselect6(struct task *t, const struct syscall_args *a)
+{
+	struct timespec ts;
+	struct { uint64_t ss; uint64_t len; } sm = { 0, 0 };
+
+	if (a->a[4]) {
+		if (copy_from_user(t->tg->mm, &ts, a->a[4], sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+	}
+	if (a->a[5] && copy_from_user(t->tg->mm, &sm, a->a[5], sizeof(sm)))
+		return -EFAULT;
+	return select_common(t, a, a->a[4] ? &ts : NULL, sm.ss, sm.len);
 }

@@ -67,6 +67,7 @@ void tg_exited(struct thread_group *tg)
 	struct fd_table *fdt;
 
 	stub_proc_kill(tg->mm->proc);
+	timers_exit(tg, false);
 	pthread_mutex_lock(&tg->lock);
 	fdt = tg->fdt;
 	tg->fdt = NULL;

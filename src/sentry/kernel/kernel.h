@@ -138,6 +138,9 @@ void tg_exited(struct thread_group *tg);
 /* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
 void child_wait_slice(void);
 
+/* kernel/timer.c */
+void timers_exit(struct thread_group *tg, bool keep_alarm);
+
 /* kernel/fork.c */
 struct thread_group *tg_alloc(void);
 void tg_link(struct thread_group *tg);

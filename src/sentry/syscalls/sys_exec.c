@@ -91,6 +91,7 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 	mm_put(old);                    /* kills the old stub process */
 	stub_thread_free(old_st);
 	close_on_exec(tg->fdt);
+	timers_exit(tg, true);
 	pthread_mutex_lock(&tg->lock);
 	for (int i = 0; i < NSIG_LINUX; i++)
 		if (tg->sigaction[i].handler > 1)       /* caught: back to default */

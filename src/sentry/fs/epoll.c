@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * epoll, over the same readiness the sentry's poll uses.  Interest is
+ * keyed by (fd, file) as in Linux; a closed fd drops out when its file is
+ * found gone.  Readiness is level-triggered; EPOLLET reports each ready
+ * state once until it changes, EPOLLONESHOT disarms after one report.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+
+struct epitem {
+	int fd;
+	struct file *file;              /* not a reference: compared only */
+	uint32_t events;
+	uint64_t data;
+	uint32_t last;                  /* EPOLLET: what was last reported */
+	bool disarmed;                  /* EPOLLONESHOT fired */
+};
+
+struct epoll {
+	pthread_mutex_t lock;
+	struct epitem *items;
+	size_t n;
+};
+
+static void ep_release(struct file *f)
+{
+	struct epoll *ep = f->priv;
+
+	free(ep->items);
+	free(ep);
+}
+
+static short ep_poll(struct file *f, short events);
+
+static const struct file_ops epoll_ops = {
+	.poll = ep_poll,
+	.release = ep_release,
+};
+
+long sys_epoll_create1(struct task *t, const struct syscall_args *a)
+{
+	int flags = ARG_INT(a, 0);
+	struct epoll *ep;
+	struct file *f;
+	long fd;
+
+	if (flags & ~EPOLL_CLOEXEC)
+		return -EINVAL;
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	pthread_mutex_init(&ep->lock, NULL);
+	f = file_new(&epoll_ops, O_RDWR, ep);
+	if (!f) {
+		free(ep);
+		return -ENOMEM;
+	}
+	fd = fdt_install(t->tg->fdt, -1, f, flags & EPOLL_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_epoll_create(struct task *t, const struct syscall_args *a)
+{
+	struct syscall_args b = { .nr = a->nr };
+
+	if (ARG_INT(a, 0) <= 0)
+		return -EINVAL;
+	return sys_epoll_create1(t, &b);
+}
+
+static struct epitem *find(struct epoll *ep, int fd, struct file *f)
+{
+	for (size_t i = 0; i < ep->n; i++)
+		if (ep->items[i].fd == fd && ep->items[i].file == f)
+			return &ep->items[i];
+	return NULL;
+}
+
+long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
+{
+	struct file *epf = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 2));
+	int op = ARG_INT(a, 1), fd = ARG_INT(a, 2);
+	struct epoll_event ev = { 0, { 0 } };
+	struct epoll *ep;
+	struct epitem *it;
+	long err = 0;
+
+	if (!epf || !f) {
+		err = -EBADF;
+		goto out;
+	}
+	if (epf->ops != &epoll_ops || epf == f) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode))) {
+		err = -EPERM;           /* regular files are always ready: Linux refuses */
+		goto out;
+	}
+	if (op != EPOLL_CTL_DEL && copy_from_user(t->tg->mm, &ev, a->a[3], sizeof(ev))) {
+		err = -EFAULT;
+		goto out;
+	}
+	ep = epf->priv;
+	pthread_mutex_lock(&ep->lock);
+	it = find(ep, fd, f);
+	if (op == EPOLL_CTL_ADD) {
+		struct epitem *n;
+
+		if (it) {
+			err = -EEXIST;
+		} else if (!(n = realloc(ep->items, (ep->n + 1) * sizeof(*n)))) {
+			err = -ENOMEM;
+		} else {
+			ep->items = n;
+			ep->items[ep->n++] = (struct epitem){ fd, f, ev.events, ev.data.u64, 0, false };
+		}
+	} else if (op == EPOLL_CTL_MOD) {
+		if (!it)
+			err = -ENOENT;
+		else
+			*it = (struct epitem){ fd, f, ev.events, ev.data.u64, 0, false };
+	} else if (op == EPOLL_CTL_DEL) {
+		if (!it)
+			err = -ENOENT;
+		else
+			*it = ep->items[--ep->n];
+	} else {
+		err = -EINVAL;
+	}
+	pthread_mutex_unlock(&ep->lock);
+out:
+	file_put(epf);
+	file_put(f);
+	return err;
+}
+
+/* Gather ready items into evs (up to max); drops items whose fd is gone. */
+static int collect(struct task *t, struct epoll *ep, struct epoll_event *evs, int max)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&ep->lock);
+	for (size_t i = 0; i < ep->n && n < max; i++) {
+		struct epitem *it = &ep->items[i];
+		struct file *f = fdt_get(t->tg->fdt, it->fd);
+		uint32_t r;
+
+		if (f != it->file) {            /* closed (or reused): forget it */
+			file_put(f);
+			ep->items[i--] = ep->items[--ep->n];
+			continue;
+		}
+		if (f->ops->poll)
+			r = (uint16_t)f->ops->poll(f, (short)(it->events | POLLHUP | POLLERR));
+		else
+			r = (POLLIN | POLLOUT) & it->events;
+		file_put(f);
+		r &= it->events | EPOLLHUP | EPOLLERR;
+		if (!r || it->disarmed || ((it->events & EPOLLET) && r == it->last)) {
+			if (!r)
+				it->last = 0;
+			continue;
+		}
+		it->last = r;
+		if (it->events & EPOLLONESHOT)
+			it->disarmed = true;
+		evs[n].events = r;
+		evs[n].data.u64 = it->data;
+		n++;
+	}
+	pthread_mutex_unlock(&ep->lock);
+	return n;
+}
+
+static short ep_poll(struct file *f, short events)
+{
+	struct task *t = current_task;
+	struct epoll_event ev;
+
+	if (!t)
+		return 0;
+	return collect(t, f->priv, &ev, 1) ? (POLLIN & events) : 0;
+}
+
+static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
+{
+	struct file *f = fdt_get(t->tg->fdt, epfd);
+	struct epoll_event *evs;
+	struct timespec deadline, now;
+	long n = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops != &epoll_ops || max <= 0 || max > (1 << 20)) {
+		file_put(f);
+		return -EINVAL;
+	}
+	evs = calloc((size_t)max, sizeof(*evs));
+	if (!evs) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		struct timespec slice = { 0, 1000000 };
+
+		n = collect(t, f->priv, evs, max);
+		if (n || ms == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ms > 0 && (now.tv_sec > deadline.tv_sec ||
+			       (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
+			break;
+		/* sleep a slice, waking early for host streams (stdin...) */
+		if (task_block_fds(t, NULL, 0, &slice) == -EINTR) {
+			n = -EINTR;
+			break;
+		}
+	}
+	file_put(f);
+	if (n > 0 && copy_to_user(t->tg->mm, uevs, evs, (size_t)n * sizeof(*evs)))
+		n = -EFAULT;
+	free(evs);
+	return n;
+}
+
+long sys_epoll_wait(struct task *t, const struct syscall_args *a)
+{
+	return ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
+}
+
+long sys_epoll_pwait(struct task *t, const struct syscall_args *a)
+{
+	uint64_t mask, saved = t->sigmask;
+	long ret;
+
+	if (!a->a[4])
+		return sys_epoll_wait(t, a);
+	if (a->a[5] != 8)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &mask, a->a[4], 8))
+		return -EFAULT;
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	ret = ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
+	if (ret == -EINTR) {
+		t->saved_mask = saved;
+		t->restore_mask = true;
+	} else {
+		t->sigmask = saved;
+	}
+	return ret;
+}
+
+long sys_epoll_pwait2(struct task *t, const struct syscall_args *a)
+{
+	struct timespec ts;
+	struct syscall_args b = *a;
+
+	if (a->a[3]) {
+		if (copy_from_user(t->tg->mm, &ts, a->a[3], sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+		b.a[3] = (uint64_t)(ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
+	} else {
+		b.a[3] = (uint64_t)-1;
+	}
+	return sys_epoll_pwait(t, &b);
+}

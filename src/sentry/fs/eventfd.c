@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Anonymous event files served by the sentry: eventfd, timerfd and
+ * signalfd.  Their readiness is computed on demand (->poll); a blocked
+ * reader sleeps in short slices and notices signals between them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+
+#include "kernel/kernel.h"
+#include "mm/mm.h"
+#include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+#define EFD_SEMAPHORE_F 1
+
+struct evobj {
+	pthread_mutex_t lock;
+	/* eventfd */
+	uint64_t count;
+	bool semaphore;
+	/* timerfd */
+	clockid_t clock;
+	int64_t next, interval;         /* ns on clock; next 0: disarmed */
+	/* signalfd */
+	uint64_t mask;
+	struct task *owner;
+};
+
+static int64_t now_on(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Wait a slice for the object to change; -EINTR on a signal. */
+static int ev_sleep(struct task *t)
+{
+	struct timespec slice = { 0, 2000000 };
+
+	return task_block_fds(t, NULL, 0, &slice) == -EINTR ? -EINTR : 0;
+}
+
+static void ev_release(struct file *f)
+{
+	free(f->priv);
+}
+
+static struct file *ev_file(const struct file_ops *ops, int flags)
+{
+	struct evobj *e = calloc(1, sizeof(*e));
+	struct file *f;
+
+	if (!e)
+		return NULL;
+	pthread_mutex_init(&e->lock, NULL);
+	f = file_new(ops, O_RDWR | (flags & O_NONBLOCK), e);
+	if (!f)
+		free(e);
+	return f;
+}
+
+static long install(struct task *t, struct file *f, int flags)
+{
+	long fd;
+
+	if (!f)
+		return -ENOMEM;
+	fd = fdt_install(t->tg->fdt, -1, f, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+/* --- eventfd --- */
+
+static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	struct evobj *e = f->priv;
+	uint64_t v;
+
+	(void)pos;
+	if (len < 8)
+		return -EINVAL;
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		if (e->count) {
+			v = e->semaphore ? 1 : e->count;
+			e->count -= v;
+			pthread_mutex_unlock(&e->lock);
+			memcpy(buf, &v, 8);
+			return 8;
+		}
+		pthread_mutex_unlock(&e->lock);
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (ev_sleep(t))
+			return -EINTR;
+	}
+}
+
+static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t len,
+			 off_t *pos)
+{
+	struct evobj *e = f->priv;
+	uint64_t v;
+
+	(void)pos;
+	if (len < 8)
+		return -EINVAL;
+	memcpy(&v, buf, 8);
+	if (v == UINT64_MAX)
+		return -EINVAL;
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		if (UINT64_MAX - 1 - e->count >= v) {
+			e->count += v;
+			pthread_mutex_unlock(&e->lock);
+			return 8;
+		}
+		pthread_mutex_unlock(&e->lock);
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (ev_sleep(t))
+			return -EINTR;
+	}
+}
+
+static short efd_poll(struct file *f, short events)
+{
+	struct evobj *e = f->priv;
+	short r = 0;
+
+	pthread_mutex_lock(&e->lock);
+	if (e->count)
+		r |= POLLIN | POLLRDNORM;
+	if (e->count < UINT64_MAX - 1)
+		r |= POLLOUT | POLLWRNORM;
+	pthread_mutex_unlock(&e->lock);
+	return r & events;
+}
+
+static const struct file_ops efd_ops = {
+	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = ev_release,
+};
+
+long sys_eventfd2(struct task *t, const struct syscall_args *a)
+{
+	int flags = ARG_INT(a, 1);
+	struct file *f;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE_F))
+		return -EINVAL;
+	f = ev_file(&efd_ops, flags);
+	if (f) {
+		((struct evobj *)f->priv)->count = ARG_UINT(a, 0);
+		((struct evobj *)f->priv)->semaphore = flags & EFD_SEMAPHORE_F;
+	}
+	return install(t, f, flags);
+}
+
+long sys_eventfd(struct task *t, const struct syscall_args *a)
+{
+	struct syscall_args b = { .nr = a->nr, .a = { a->a[0], 0 } };
+
+	return sys_eventfd2(t, &b);
+}
+
+/* --- timerfd: expirations counted from the clock when asked --- */
+
+static uint64_t tfd_expired(struct evobj *e)
+{
+	int64_t now = now_on(e->clock);
+	uint64_t n;
+
+	if (!e->next || now < e->next)
+		return 0;
+	if (!e->interval) {
+		e->next = 0;
+		return 1;
+	}
+	n = (uint64_t)((now - e->next) / e->interval) + 1;
+	e->next += (int64_t)n * e->interval;
+	return n;
+}
+
+static ssize_t tfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	struct evobj *e = f->priv;
+
+	(void)pos;
+	if (len < 8)
+		return -EINVAL;
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		uint64_t n = tfd_expired(e) + e->count;
+
+		e->count = 0;
+		pthread_mutex_unlock(&e->lock);
+		if (n) {
+			memcpy(buf, &n, 8);
+			return 8;
+		}
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (ev_sleep(t))
+			return -EINTR;
+	}
+}
+
+static short tfd_poll(struct file *f, short events)
+{
+	struct evobj *e = f->priv;
+	short r;
+
+	pthread_mutex_lock(&e->lock);
+	e->count += tfd_expired(e);
+	r = e->count ? POLLIN | POLLRDNORM : 0;
+	pthread_mutex_unlock(&e->lock);
+	return r & events;
+}
+
+static const struct file_ops tfd_ops = {
+	.read = tfd_read, .poll = tfd_poll, .release = ev_release,
+};
+
+static struct evobj *tfd_of(struct task *t, int fd, struct file **out)
+{
+	struct file *f = fdt_get(t->tg->fdt, fd);
+
+	if (f && f->ops != &tfd_ops) {
+		file_put(f);
+		*out = NULL;
+		return NULL;
+	}
+	*out = f;
+	return f ? f->priv : NULL;
+}
+
+long sys_timerfd_create(struct task *t, const struct syscall_args *a)
+{
+	clockid_t c = ARG_INT(a, 0);
+	int flags = ARG_INT(a, 1);
+	struct file *f;
+
+	if (c != CLOCK_REALTIME && c != CLOCK_MONOTONIC && c != CLOCK_BOOTTIME &&
+	    c != CLOCK_REALTIME_ALARM && c != CLOCK_BOOTTIME_ALARM)
+		return -EINVAL;
+	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
+		return -EINVAL;
+	f = ev_file(&tfd_ops, flags);
+	if (f)
+		((struct evobj *)f->priv)->clock = c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
+						   c == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : c;
+	return install(t, f, flags);
+}
+
+static void tfd_current(struct evobj *e, struct itimerspec *cur)
+{
+	int64_t left = e->next ? e->next - now_on(e->clock) : 0;
+
+	if (e->next && left <= 0)
+		left = 1;
+	cur->it_value = (struct timespec){ left / 1000000000LL, left % 1000000000LL };
+	cur->it_interval = (struct timespec){ e->interval / 1000000000LL,
+					      e->interval % 1000000000LL };
+}
+
+long sys_timerfd_settime(struct task *t, const struct syscall_args *a)
+{
+	struct itimerspec v, o;
+	struct file *f;
+	struct evobj *e;
+	int flags = ARG_INT(a, 1);
+
+	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &v, a->a[2], sizeof(v)))
+		return -EFAULT;
+	if (v.it_value.tv_nsec < 0 || v.it_value.tv_nsec >= 1000000000L ||
+	    v.it_interval.tv_nsec < 0 || v.it_interval.tv_nsec >= 1000000000L ||
+	    v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
+		return -EINVAL;
+	e = tfd_of(t, ARG_INT(a, 0), &f);
+	if (!e)
+		return f ? -EINVAL : -EBADF;
+	pthread_mutex_lock(&e->lock);
+	tfd_current(e, &o);
+	int64_t val = v.it_value.tv_sec * 1000000000LL + v.it_value.tv_nsec;
+	e->interval = v.it_interval.tv_sec * 1000000000LL + v.it_interval.tv_nsec;
+	e->count = 0;
+	e->next = !val ? 0 : (flags & TFD_TIMER_ABSTIME) ? (val ? val : 1)
+							 : now_on(e->clock) + val;
+	pthread_mutex_unlock(&e->lock);
+	file_put(f);
+	if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &o, sizeof(o)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
+{
+	struct itimerspec o;
+	struct file *f;
+	struct evobj *e = tfd_of(t, ARG_INT(a, 0), &f);
+
+	if (!e)
+		return f ? -EINVAL : -EBADF;
+	pthread_mutex_lock(&e->lock);
+	e->count += tfd_expired(e);
+	tfd_current(e, &o);
+	pthread_mutex_unlock(&e->lock);
+	file_put(f);
+	return copy_to_user(t->tg->mm, a->a[1], &o, sizeof(o));
+}
+
+/* --- signalfd: pending signals of the reader, as records --- */
+
+static int take_signal(struct task *t, uint64_t mask, struct signalfd_siginfo *out)
+{
+	struct thread_group *tg = t->tg;
+	uint64_t ready;
+	siginfo_t si;
+	int sig = 0;
+
+	pthread_mutex_lock(&tg->lock);
+	ready = (t->pending | tg->shared_pending) & mask;
+	if (ready) {
+		sig = __builtin_ctzll(ready) + 1;
+		if (t->pending & SIGBIT(sig)) {
+			si = t->pending_info[sig - 1];
+			t->pending &= ~SIGBIT(sig);
+		} else {
+			si = tg->shared_info[sig - 1];
+			tg->shared_pending &= ~SIGBIT(sig);
+		}
+	}
+	pthread_mutex_unlock(&tg->lock);
+	if (!sig)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->ssi_signo = (uint32_t)sig;
+	out->ssi_code = si.si_code;
+	out->ssi_pid = (uint32_t)si.si_pid;
+	out->ssi_uid = si.si_uid;
+	return sig;
+}
+
+static ssize_t sfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	struct evobj *e = f->priv;
+	size_t done = 0;
+
+	(void)pos;
+	if (len < sizeof(struct signalfd_siginfo))
+		return -EINVAL;
+	for (;;) {
+		while (done + sizeof(struct signalfd_siginfo) <= len &&
+		       take_signal(t, e->mask, (struct signalfd_siginfo *)((char *)buf + done)))
+			done += sizeof(struct signalfd_siginfo);
+		if (done)
+			return (ssize_t)done;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (ev_sleep(t))
+			return -EINTR;
+	}
+}
+
+static short sfd_poll(struct file *f, short events)
+{
+	struct evobj *e = f->priv;
+	struct task *t = current_task;
+	short r = 0;
+
+	if (t) {
+		pthread_mutex_lock(&t->tg->lock);
+		if ((t->pending | t->tg->shared_pending) & e->mask)
+			r = POLLIN | POLLRDNORM;
+		pthread_mutex_unlock(&t->tg->lock);
+	}
+	return r & events;
+}
+
+static const struct file_ops sfd_ops = {
+	.read = sfd_read, .poll = sfd_poll, .release = ev_release,
+};
+
+long sys_signalfd4(struct task *t, const struct syscall_args *a)
+{
+	int fd = ARG_INT(a, 0), flags = ARG_INT(a, 3);
+	uint64_t mask;
+	struct file *f;
+
+	if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK) || a->a[2] != 8)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &mask, a->a[1], sizeof(mask)))
+		return -EFAULT;
+	mask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (fd != -1) {
+		f = fdt_get(t->tg->fdt, fd);
+		if (!f)
+			return -EBADF;
+		if (f->ops != &sfd_ops) {
+			file_put(f);
+			return -EINVAL;
+		}
+		((struct evobj *)f->priv)->mask = mask;
+		file_put(f);
+		return fd;
+	}
+	f = ev_file(&sfd_ops, flags);
+	if (f)
+		((struct evobj *)f->priv)->mask = mask;
+	return install(t, f, flags);
+}
+
+long sys_signalfd(struct task *t, const struct syscall_args *a)
+{
+	struct syscall_args b = { .nr = a->nr, .a = { a->a[0], a->a[1], a->a[2], 0 } };
+
+	return sys_signalfd4(t, &b);
+}

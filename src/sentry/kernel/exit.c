@@ -63,8 +63,9 @@ void child_wait_slice(void)
  */
 void tg_exited(struct thread_group *tg)
 {
-	struct thread_group *parent = NULL;
+	struct thread_group *parent = NULL, *orphans[64];
 	struct fd_table *fdt;
+	int norphans = 0;
 
 	stub_proc_kill(tg->mm->proc);
 	timers_exit(tg, false);
@@ -77,8 +78,11 @@ void tg_exited(struct thread_group *tg)
 	tg->zombie = true;
 	tg->vfork_done = true;
 	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
-		if (c->ppid == tg->pid && c != tg)
+		if (c->ppid == tg->pid && c != tg) {
 			c->ppid = 1;
+			if (c->pdeathsig && !c->zombie && norphans < 64)
+				orphans[norphans++] = c;
+		}
 		if (c->pid == tg->ppid)
 			parent = c;
 	}
@@ -86,6 +90,8 @@ void tg_exited(struct thread_group *tg)
 	pthread_mutex_unlock(&sandbox.lock);
 	if (parent && tg->exit_signal)
 		send_signal_tg(parent, tg->exit_signal);
+	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
+		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
 	if (tg == sandbox.init)
 		sandbox_finish(tg->exit_status);
 }

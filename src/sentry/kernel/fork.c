@@ -52,6 +52,8 @@ static struct thread_group *tg_copy(struct thread_group *p, uint64_t flags)
 	tg->cred = p->cred;
 	memcpy(tg->comm, p->comm, sizeof(tg->comm));
 	tg->exe = dentry_get(p->exe);
+	tg->no_new_privs = p->no_new_privs;
+	tg->undumpable = p->undumpable;
 	pthread_mutex_unlock(&p->lock);
 	tg->exit_signal = (int)(flags & 0xff);
 	return tg;

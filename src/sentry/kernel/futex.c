@@ -175,6 +175,114 @@ static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint
 	return woken;
 }
 
+/*
+ * Move up to nr2 waiters of uaddr to uaddr2 after waking nr (REQUEUE), if
+ * *uaddr still holds val (CMP_REQUEUE).  A waiter sleeps on its bucket, so
+ * it is only moved within one; across buckets it is woken instead (a
+ * spurious wake-up, which every futex user must accept).
+ */
+static long futex_requeue(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool shared,
+			  int nr, int nr2, bool cmp, uint32_t val)
+{
+	const void *m1, *m2;
+	uint64_t a1, a2;
+	struct bucket *b1, *b2;
+	long done = 0;
+	int moved = 0;
+
+	if (nr < 0 || nr2 < 0)
+		return -EINVAL;
+	futex_key(t, uaddr, shared, &m1, &a1);
+	futex_key(t, uaddr2, shared, &m2, &a2);
+	b1 = bucket_of(m1, a1);
+	b2 = bucket_of(m2, a2);
+	pthread_mutex_lock(&b1->lock);
+	if (cmp) {
+		uint32_t cur;
+
+		if (copy_from_user(t->tg->mm, &cur, uaddr, sizeof(cur)))
+			done = -EFAULT;
+		else if (cur != val)
+			done = -EAGAIN;
+	}
+	for (struct waiter **pp = &b1->head; done >= 0 && *pp;) {
+		struct waiter *w = *pp;
+
+		if (w->mm != m1 || w->addr != a1) {
+			pp = &w->next;
+			continue;
+		}
+		if (done < nr) {
+			*pp = w->next;
+			w->woken = true;
+			done++;
+		} else if (moved < nr2) {
+			if (b1 == b2) {
+				w->mm = m2;
+				w->addr = a2;
+				pp = &w->next;
+			} else {
+				*pp = w->next;
+				w->woken = true;
+			}
+			moved++;
+		} else {
+			break;
+		}
+	}
+	pthread_cond_broadcast(&b1->cv);
+	pthread_mutex_unlock(&b1->lock);
+	return done < 0 ? done : done + (cmp ? moved : 0);
+}
+
+/* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, arg); wake uaddr; maybe wake uaddr2. */
+static long futex_wake_op(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool shared,
+			  int nr, int nr2, uint32_t encoded)
+{
+	int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
+	int oparg = (int)((encoded << 8) >> 20), cmparg = (int)((encoded << 20) >> 20);
+	struct bucket *b = bucket_of(t->tg->mm, uaddr2);
+	uint32_t old, nv;
+	bool hit;
+	long n;
+
+	if (encoded & (8U << 28))
+		oparg = 1 << (oparg & 31);
+	pthread_mutex_lock(&b->lock);   /* serialises against waiters of uaddr2 */
+	if (copy_from_user(t->tg->mm, &old, uaddr2, 4)) {
+		pthread_mutex_unlock(&b->lock);
+		return -EFAULT;
+	}
+	switch (op) {
+	case 0: nv = (uint32_t)oparg; break;
+	case 1: nv = old + (uint32_t)oparg; break;
+	case 2: nv = old | (uint32_t)oparg; break;
+	case 3: nv = old & ~(uint32_t)oparg; break;
+	case 4: nv = old ^ (uint32_t)oparg; break;
+	default:
+		pthread_mutex_unlock(&b->lock);
+		return -ENOSYS;
+	}
+	if (copy_to_user(t->tg->mm, uaddr2, &nv, 4)) {
+		pthread_mutex_unlock(&b->lock);
+		return -EFAULT;
+	}
+	pthread_mutex_unlock(&b->lock);
+	switch (cmp) {
+	case 0: hit = (int)old == cmparg; break;
+	case 1: hit = (int)old != cmparg; break;
+	case 2: hit = (int)old < cmparg; break;
+	case 3: hit = (int)old <= cmparg; break;
+	case 4: hit = (int)old > cmparg; break;
+	case 5: hit = (int)old >= cmparg; break;
+	default: return -ENOSYS;
+	}
+	n = futex_wake(t, uaddr, shared, nr, FUTEX_BITSET_MATCH_ANY);
+	if (n >= 0 && hit)
+		n += futex_wake(t, uaddr2, shared, nr2, FUTEX_BITSET_MATCH_ANY);
+	return n;
+}
+
 /* The timeout argument as an absolute CLOCK_MONOTONIC deadline. */
 static int deadline_of(struct task *t, uint64_t uts, int cmd, int op,
 		       struct timespec *dl)
@@ -233,7 +341,16 @@ long sys_futex(struct task *t, const struct syscall_args *a)
 		return futex_wake(t, addr, shared, ARG_INT(a, 2), FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
 		return futex_wake(t, addr, shared, ARG_INT(a, 2), ARG_UINT(a, 5));
+	case FUTEX_REQUEUE:
+		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
+				     false, 0);
+	case FUTEX_CMP_REQUEUE:
+		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
+				     true, ARG_UINT(a, 5));
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
+				     ARG_UINT(a, 5));
 	default:
-		return -ENOSYS;         /* REQUEUE, WAKE_OP, PI: the process model issue */
+		return -ENOSYS;         /* PI futexes: not yet */
 	}
 }

@@ -60,6 +60,8 @@ struct thread_group {
 	bool reaped;
 	int exit_signal;                /* sent to the parent at exit (SIGCHLD) */
 	bool vfork_done;                /* a vfork child exec'ed or exited */
+	int pdeathsig;                  /* prctl state */
+	bool subreaper, no_new_privs, undumpable;
 	int nr_tasks;
 	struct task *tasks;
 };

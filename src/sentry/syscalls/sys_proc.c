@@ -319,8 +319,47 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 		memcpy(name, tg->comm, sizeof(name));
 		pthread_mutex_unlock(&tg->lock);
 		return copy_to_user(tg->mm, a->a[1], name, sizeof(name));
+	case PR_SET_PDEATHSIG:
+		if (a->a[1] > NSIG_LINUX)
+			return -EINVAL;
+		tg->pdeathsig = (int)a->a[1];
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return copy_to_user(tg->mm, a->a[1], &tg->pdeathsig, sizeof(int));
+	case PR_SET_CHILD_SUBREAPER:
+		tg->subreaper = a->a[1] != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER: {
+		int v = tg->subreaper;
+
+		return copy_to_user(tg->mm, a->a[1], &v, sizeof(v));
+	}
+	case PR_SET_NO_NEW_PRIVS:
+		if (a->a[1] != 1 || a->a[2] || a->a[3] || a->a[4])
+			return -EINVAL;
+		tg->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		return tg->no_new_privs;
+	case PR_SET_DUMPABLE:
+		if (a->a[1] > 1)
+			return -EINVAL;
+		tg->undumpable = !a->a[1];
+		return 0;
+	case PR_GET_DUMPABLE:
+		return !tg->undumpable;
+	case PR_GET_SECCOMP:
+		return 0;       /* the application has no seccomp filter of its own */
+	case PR_CAPBSET_READ:
+		return a->a[1] <= 40 ? 1 : -EINVAL;
+	case PR_GET_KEEPCAPS:
+	case PR_GET_TIMERSLACK:
+		return 0;
+	case PR_SET_KEEPCAPS:
+	case PR_SET_TIMERSLACK:
+		return 0;
 	default:
-		return -EINVAL;         /* the process model issue adds the rest */
+		return -EINVAL;
 	}
 }
 

@@ -2,6 +2,7 @@
 /* Signal dispositions and masks: sentry state (see kernel/signal.c). */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
@@ -188,4 +189,91 @@ long sys_rt_sigpending(struct task *t, const struct syscall_args *a)
 	set = (t->pending | t->tg->shared_pending) & t->sigmask;
 	pthread_mutex_unlock(&t->tg->lock);
 	return copy_to_user(t->tg->mm, a->a[0], &set, a->a[1]);
+}
+
+/* rt_sigtimedwait: take a signal of set without running its handler. */
+long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
+{
+	struct thread_group *tg = t->tg;
+	struct timespec ts, start, now;
+	uint64_t set;
+	siginfo_t si;
+
+	if (a->a[3] != 8)
+		return -EINVAL;
+	if (copy_from_user(tg->mm, &set, a->a[0], sizeof(set)))
+		return -EFAULT;
+	set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (a->a[2]) {
+		if (copy_from_user(tg->mm, &ts, a->a[2], sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		uint64_t ready;
+		int sig = 0;
+
+		pthread_mutex_lock(&tg->lock);
+		ready = (t->pending | tg->shared_pending) & set;
+		if (ready) {
+			sig = __builtin_ctzll(ready) + 1;
+			if (t->pending & SIGBIT(sig)) {
+				si = t->pending_info[sig - 1];
+				t->pending &= ~SIGBIT(sig);
+			} else {
+				si = tg->shared_info[sig - 1];
+				tg->shared_pending &= ~SIGBIT(sig);
+			}
+		}
+		pthread_mutex_unlock(&tg->lock);
+		if (sig) {
+			si.si_signo = sig;
+			if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))
+				return -EFAULT;
+			return sig;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t spent = (now.tv_sec - start.tv_sec) * 1000000000LL + now.tv_nsec - start.tv_nsec;
+		if (a->a[2] && spent >= ts.tv_sec * 1000000000LL + ts.tv_nsec)
+			return -EAGAIN;
+		/* waited-for signals are blocked: no kick comes, so look in slices */
+		struct timespec slice = { 0, 2000000 };
+		if (task_block_fds(t, NULL, 0, &slice) == -EINTR)
+			return -EINTR;
+	}
+}
+
+static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t uinfo)
+{
+	siginfo_t si;
+	struct thread_group *tg;
+
+	if (sig < 1 || sig > NSIG_LINUX)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &si, uinfo, sizeof(si)))
+		return -EFAULT;
+	/* only negative codes may be sent by a process to another (SI_QUEUE...) */
+	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && tgid != t->tg->pid)
+		return -EPERM;
+	si.si_signo = sig;
+	if (tid)
+		return signal_tid(t, tgid, tid, sig);   /* info simplified: SI_TKILL */
+	tg = tg_find(tgid);
+	if (!tg)
+		return -ESRCH;
+	send_signal_info(tg, NULL, &si);
+	tg_put(tg);
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)
+{
+	return queue_info(t, ARG_INT(a, 0), 0, ARG_INT(a, 1), a->a[2]);
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, const struct syscall_args *a)
+{
+	return queue_info(t, ARG_INT(a, 0), ARG_INT(a, 1), ARG_INT(a, 2), a->a[3]);
 }

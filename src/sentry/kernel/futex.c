@@ -354,3 +354,33 @@ long sys_futex(struct task *t, const struct syscall_args *a)
 		return -ENOSYS;         /* PI futexes: not yet */
 	}
 }
+
+/*
+ * Robust futexes at thread exit: every lock the thread still holds on its
+ * robust list gets FUTEX_OWNER_DIED and one waiter woken, as Linux's
+ * exit_robust_list() does, so that pthread robust mutexes recover.
+ */
+void exit_robust_list(struct task *t)
+{
+	struct { uint64_t next; int64_t offset; uint64_t pending; } head;
+	struct mm *mm = t->tg->mm;
+	uint64_t entry;
+
+	if (!t->robust_list || copy_from_user(mm, &head, t->robust_list, sizeof(head)))
+		return;
+	entry = head.next;
+	for (int n = 0; entry && entry != t->robust_list && n < 2048; n++) {
+		uint64_t word = entry + (uint64_t)head.offset, next;
+		uint32_t v;
+
+		if (copy_from_user(mm, &next, entry, sizeof(next)))
+			break;
+		if (!copy_from_user(mm, &v, word, sizeof(v)) &&
+		    (v & FUTEX_TID_MASK) == (uint32_t)t->tid) {
+			v = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+			if (!copy_to_user(mm, word, &v, sizeof(v)))
+				futex_wake(t, word, true, 1, FUTEX_BITSET_MATCH_ANY);
+		}
+		entry = next;
+	}
+}

@@ -140,6 +140,9 @@ void tg_exited(struct thread_group *tg);
 /* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
 void child_wait_slice(void);
 
+/* kernel/futex.c */
+void exit_robust_list(struct task *t);
+
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
 

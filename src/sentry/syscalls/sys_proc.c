@@ -178,6 +178,7 @@ long sys_exit(struct task *t, const struct syscall_args *a)
 		stub_proc_kill(tg->mm->proc);
 		return 0;
 	}
+	exit_robust_list(t);
 	clear_tid(t);
 	t->exit_thread = true;
 	return 0;

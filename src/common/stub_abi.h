@@ -109,6 +109,23 @@ struct sysmsg {
 	uint8_t siginfo[128];
 };
 
+/* The kernel's x86_64 signal frame types (stub handlers, sentry frames). */
+struct k_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate, reserved1[8];
+};
+
+struct k_ucontext {
+	uint64_t uc_flags, uc_link;
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+	struct k_sigcontext mc;
+	uint64_t sigmask;
+};
+
 /* Read-only global page: set up once by the sentry. */
 struct sock_filter_abi { uint16_t code; uint8_t jt, jf; uint32_t k; };
 struct sock_fprog_abi { uint16_t len; uint16_t pad[3]; uint64_t filter; };

@@ -326,24 +326,9 @@ long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
 
 static int take_signal(struct task *t, uint64_t mask, struct signalfd_siginfo *out)
 {
-	struct thread_group *tg = t->tg;
-	uint64_t ready;
 	siginfo_t si;
-	int sig = 0;
+	int sig = dequeue_signal(t, mask, &si);
 
-	pthread_mutex_lock(&tg->lock);
-	ready = (t->pending | tg->shared_pending) & mask;
-	if (ready) {
-		sig = __builtin_ctzll(ready) + 1;
-		if (t->pending & SIGBIT(sig)) {
-			si = t->pending_info[sig - 1];
-			t->pending &= ~SIGBIT(sig);
-		} else {
-			si = tg->shared_info[sig - 1];
-			tg->shared_pending &= ~SIGBIT(sig);
-		}
-	}
-	pthread_mutex_unlock(&tg->lock);
 	if (!sig)
 		return 0;
 	memset(out, 0, sizeof(*out));

@@ -74,6 +74,21 @@ static struct fs_struct *fs_copy(struct fs_struct *fs)
 	return n;
 }
 
+/* A new task's first registers: the parent's, rax = 0, per the flags. */
+static void child_regs(struct task *c, struct task *t, uint64_t flags, uint64_t stack,
+		       uint64_t ctid, uint64_t tls)
+{
+	c->sigmask = t->sigmask;
+	c->regs = t->regs;
+	c->regs.rax = 0;
+	if (stack)
+		c->regs.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		c->regs.fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = ctid;
+}
+
 /* A vfork parent sleeps until the child execs or exits. */
 static void wait_vfork(struct task *t, struct thread_group *child)
 {
@@ -118,15 +133,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 		return err ? err : -ENOMEM;
 	}
 	c->st = st;
-	c->sigmask = t->sigmask;
-	c->regs = t->regs;
-	c->regs.rax = 0;
-	if (stack)
-		c->regs.rsp = stack;
-	if (flags & CLONE_SETTLS)
-		c->regs.fs_base = tls;
-	if (flags & CLONE_CHILD_CLEARTID)
-		c->clear_child_tid = ctid;
+	child_regs(c, t, flags, stack, ctid, tls);
 	pid = tg->pid;
 	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &pid, sizeof(pid)))
 		c->regs.rax = (uint64_t)-EFAULT;        /* Linux faults the child too */
@@ -174,15 +181,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	} else {
 		c->fs = fs_copy(t->fs);
 	}
-	c->sigmask = t->sigmask;
-	c->regs = t->regs;
-	c->regs.rax = 0;
-	if (stack)
-		c->regs.rsp = stack;
-	if (flags & CLONE_SETTLS)
-		c->regs.fs_base = tls;
-	if (flags & CLONE_CHILD_CLEARTID)
-		c->clear_child_tid = ctid;
+	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
 	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &tid, sizeof(tid)))
 		return -EFAULT;

@@ -153,6 +153,7 @@ void sandbox_finish(int status);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);
+int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info);
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);

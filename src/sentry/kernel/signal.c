@@ -112,15 +112,15 @@ static void fix_interrupted(struct task *t, const struct k_sigaction *act)
 	t->regs.rip -= 2;
 }
 
-/* Take the lowest pending, unblocked signal; 0 if none. */
-static int dequeue(struct task *t, siginfo_t *info)
+/* Take the lowest pending signal in mask (thread's first); 0 if none. */
+int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 {
 	struct thread_group *tg = t->tg;
 	uint64_t ready;
 	int sig = 0;
 
 	pthread_mutex_lock(&tg->lock);
-	ready = (t->pending | tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
+	ready = (t->pending | tg->shared_pending) & mask;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		if (t->pending & SIGBIT(sig)) {
@@ -145,7 +145,7 @@ bool handle_signals(struct task *t)
 	siginfo_t info;
 	int sig;
 
-	while ((sig = dequeue(t, &info))) {
+	while ((sig = dequeue_signal(t, ~t->sigmask | SIGBIT(SIGKILL), &info))) {
 		struct k_sigaction act;
 
 		pthread_mutex_lock(&tg->lock);

@@ -212,22 +212,8 @@ long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		uint64_t ready;
-		int sig = 0;
+		int sig = dequeue_signal(t, set, &si);
 
-		pthread_mutex_lock(&tg->lock);
-		ready = (t->pending | tg->shared_pending) & set;
-		if (ready) {
-			sig = __builtin_ctzll(ready) + 1;
-			if (t->pending & SIGBIT(sig)) {
-				si = t->pending_info[sig - 1];
-				t->pending &= ~SIGBIT(sig);
-			} else {
-				si = tg->shared_info[sig - 1];
-				tg->shared_pending &= ~SIGBIT(sig);
-			}
-		}
-		pthread_mutex_unlock(&tg->lock);
 		if (sig) {
 			si.si_signo = sig;
 			if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))

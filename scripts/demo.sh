@@ -10,7 +10,13 @@ run "$B/cvisor" do -- /bin/busybox echo "hello from the cvisor sandbox"
 echo "host kernel:    $(uname -r)"
 echo "sandbox kernel: $("$B/cvisor" do -- /bin/busybox uname -r)"
 echo
-run "$B/cvisor" do -- /bin/busybox uname -a
+run "$B/cvisor" do -- /bin/ls -la /etc/os-release /proc/self/exe
+run "$B/cvisor" do -- /bin/sh -c 'echo written-in-the-sandbox > /etc/cvisor-demo; cat /etc/cvisor-demo; for i in $(seq 1 100); do echo $i; done | sort -n | tail -1'
+echo "on the host, /etc/cvisor-demo: $(cat /etc/cvisor-demo 2>&1 || true)"
+echo
+if [ -x /usr/bin/python3 ]; then
+	run "$B/cvisor" do -- /usr/bin/python3 -c 'import hashlib, threading, os; print("python", os.getpid(), hashlib.sha256(b"x").hexdigest()[:16])'
+fi
 echo "\$ $B/cvisor do --strace -- /bin/busybox echo traced"
 "$B/cvisor" do --strace -- /bin/busybox echo traced
 echo

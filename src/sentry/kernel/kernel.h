@@ -60,6 +60,9 @@ struct thread_group {
 	bool reaped;
 	int exit_signal;                /* sent to the parent at exit (SIGCHLD) */
 	bool vfork_done;                /* a vfork child exec'ed or exited */
+	bool stopped;                   /* job control: stopped by a signal */
+	int stop_sig;
+	int wait_report;                /* for WUNTRACED/WCONTINUED: 1 stop, 2 cont */
 	int pdeathsig;                  /* prctl state */
 	bool subreaper, no_new_privs, undumpable;
 	int nr_tasks;
@@ -154,6 +157,9 @@ void sandbox_finish(int status);
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);
 int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info);
+void job_stop(struct task *t, int sig);
+void job_continue(struct thread_group *tg);
+void stop_wait(struct task *t);
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);

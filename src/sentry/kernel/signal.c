@@ -39,7 +39,13 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 
 	if (sig < 1 || sig > NSIG_LINUX)
 		return;
+	if (sig == SIGCONT)
+		job_continue(tg);       /* even when SIGCONT is ignored or blocked */
 	pthread_mutex_lock(&tg->lock);
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		/* a stop discards a pending continue, and the reverse */
+		tg->shared_pending &= ~SIGBIT(SIGCONT);
+	}
 	if ((sig_ignored(tg, sig) && sig != SIGKILL) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
 		return;
@@ -57,6 +63,80 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 	if (target && (!(target->sigmask & SIGBIT(sig)) || sig == SIGKILL))
 		task_kick(target);
 	pthread_mutex_unlock(&tg->lock);
+}
+
+/* Tell the parent about a stop or a continue (SIGCHLD, and its waiters). */
+static void notify_parent(struct thread_group *tg, int code, int sig)
+{
+	struct thread_group *parent = tg_find(tg->ppid);
+	siginfo_t si;
+
+	pthread_mutex_lock(&sandbox.lock);
+	pthread_cond_broadcast(&sandbox.child_cv);
+	pthread_mutex_unlock(&sandbox.lock);
+	if (!parent)
+		return;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = code;
+	si.si_pid = tg->pid;
+	si.si_status = sig;
+	send_signal_info(parent, NULL, &si);
+	tg_put(parent);
+}
+
+/* Job control: the whole group stops; every task parks in stop_wait(). */
+void job_stop(struct task *t, int sig)
+{
+	struct thread_group *tg = t->tg;
+
+	pthread_mutex_lock(&tg->lock);
+	if (tg->stopped) {
+		pthread_mutex_unlock(&tg->lock);
+		return;
+	}
+	tg->stopped = true;
+	tg->stop_sig = sig;
+	tg->wait_report = 1;
+	tg->shared_pending &= ~SIGBIT(SIGCONT);
+	for (struct task *o = tg->tasks; o; o = o->next)
+		if (o != t)
+			task_kick(o);
+	pthread_mutex_unlock(&tg->lock);
+	notify_parent(tg, CLD_STOPPED, sig);
+}
+
+void job_continue(struct thread_group *tg)
+{
+	bool was;
+
+	pthread_mutex_lock(&tg->lock);
+	was = tg->stopped;
+	tg->stopped = false;
+	for (int s = SIGTSTP; s <= SIGTTOU; s++)
+		tg->shared_pending &= ~SIGBIT(s);
+	tg->shared_pending &= ~SIGBIT(SIGSTOP);
+	if (was)
+		tg->wait_report = 2;
+	pthread_mutex_unlock(&tg->lock);
+	if (was)
+		notify_parent(tg, CLD_CONTINUED, SIGCONT);
+}
+
+/* A stopped task waits here, in the sentry, until SIGCONT or SIGKILL. */
+void stop_wait(struct task *t)
+{
+	struct timespec slice = { 0, 20000000 };
+
+	while (__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) && !t->tg->exiting) {
+		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
+		pthread_mutex_lock(&t->tg->lock);
+		bool killed = (t->pending | t->tg->shared_pending) & SIGBIT(SIGKILL);
+		pthread_mutex_unlock(&t->tg->lock);
+		if (killed)
+			return;
+		task_block_fds(t, NULL, 0, &slice);
+	}
 }
 
 /* A signal from the sandbox's outside or the kernel itself: SI_KERNEL. */
@@ -169,12 +249,15 @@ bool handle_signals(struct task *t)
 		}
 		if (sig_default_ignored(sig))
 			continue;
-		/* stop signals wait for job control */
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			job_stop(t, sig);
 			continue;
+		}
 		die_of(t, sig);
 		return false;
 	}
+	if (tg->stopped)
+		stop_wait(t);
 	fix_interrupted(t, NULL);       /* a kick with nothing to deliver: restart */
 	return !tg->exiting;
 }

@@ -16,7 +16,8 @@ enum { BY_ANY, BY_PID, BY_PGID };
  * Find a child of t matching (by, id), with sandbox.lock held: a zombie
  * if there is one (*found), else whether any child matches at all.
  */
-static bool scan_children(struct task *t, int by, pid_t id, struct thread_group **found)
+static bool scan_children(struct task *t, int by, pid_t id, int options,
+			  struct thread_group **found)
 {
 	bool any = false;
 
@@ -27,7 +28,8 @@ static bool scan_children(struct task *t, int by, pid_t id, struct thread_group 
 		if ((by == BY_PID && c->pid != id) || (by == BY_PGID && c->pgid != id))
 			continue;
 		any = true;
-		if (c->zombie) {
+		if (c->zombie || (c->wait_report == 1 && (options & WUNTRACED)) ||
+		    (c->wait_report == 2 && (options & WCONTINUED))) {
 			*found = c;
 			return true;
 		}
@@ -36,21 +38,31 @@ static bool scan_children(struct task *t, int by, pid_t id, struct thread_group 
 }
 
 /* Wait for a zombie child; returns it (reaped unless nowait), 0, or -errno. */
-static long wait_child(struct task *t, int by, pid_t id, bool nohang, bool nowait,
-		       struct thread_group **out)
+static long wait_child(struct task *t, int by, pid_t id, int options, bool nohang,
+		       bool nowait, struct thread_group **out, int *status)
 {
 	long ret;
 
 	pthread_mutex_lock(&sandbox.lock);
 	for (;;) {
-		if (!scan_children(t, by, id, out)) {
+		if (!scan_children(t, by, id, options, out)) {
 			ret = -ECHILD;
 			break;
 		}
 		if (*out) {
-			if (!nowait)
-				(*out)->reaped = true;
-			ret = (*out)->pid;
+			struct thread_group *c = *out;
+
+			if (c->zombie) {
+				*status = c->exit_status;
+				if (!nowait)
+					c->reaped = true;
+			} else {
+				/* a stop or a continue, reported once */
+				*status = c->wait_report == 1 ? W_STOPCODE(c->stop_sig) : 0xffff;
+				if (!nowait)
+					c->wait_report = 0;
+			}
+			ret = c->pid;
 			break;
 		}
 		if (nohang) {
@@ -85,12 +97,14 @@ long sys_wait4(struct task *t, const struct syscall_args *a)
 		by = BY_PGID;
 		pid = -pid;
 	}
-	ret = wait_child(t, by, pid, options & WNOHANG, false, &c);
+	int status = 0;
+
+	ret = wait_child(t, by, pid, options, options & WNOHANG, false, &c, &status);
 	if (ret > 0) {
 		struct rusage ru;
 
 		memset(&ru, 0, sizeof(ru));
-		if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &c->exit_status, sizeof(int)))
+		if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &status, sizeof(int)))
 			return -EFAULT;
 		if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &ru, sizeof(ru)))
 			return -EFAULT;
@@ -115,18 +129,28 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	case P_PGID: by = BY_PGID; if (id < 0) return -EINVAL; if (!id) id = t->tg->pgid; break;
 	default: return -EINVAL;
 	}
-	if (!(options & WEXITED))
-		return -ECHILD; /* stops and continues come with job control */
-	ret = wait_child(t, by, id, options & WNOHANG, options & WNOWAIT, &c);
+	int st = 0;
+
+	ret = wait_child(t, by, id, ((options & WSTOPPED) ? WUNTRACED : 0) |
+			 (options & WCONTINUED), options & WNOHANG, options & WNOWAIT, &c, &st);
+	if (ret > 0 && c->zombie && !(options & WEXITED))
+		ret = 0;        /* (a zombie when only stops were asked for: rare) */
 	memset(&si, 0, sizeof(si));
 	if (ret > 0) {
-		int st = c->exit_status;
-
 		si.si_signo = SIGCHLD;
 		si.si_pid = c->pid;
 		si.si_uid = c->cred.uid;
-		si.si_code = WIFEXITED(st) ? CLD_EXITED : (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED);
-		si.si_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+		if (WIFSTOPPED(st)) {
+			si.si_code = CLD_STOPPED;
+			si.si_status = WSTOPSIG(st);
+		} else if (WIFCONTINUED(st)) {
+			si.si_code = CLD_CONTINUED;
+			si.si_status = SIGCONT;
+		} else {
+			si.si_code = WIFEXITED(st) ? CLD_EXITED
+						   : (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED);
+			si.si_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+		}
 	}
 	if (ret >= 0 && a->a[2] && copy_to_user(t->tg->mm, a->a[2], &si, sizeof(si)))
 		return -EFAULT;

@@ -88,6 +88,7 @@ struct task {
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
 	bool exit_thread;               /* exit(2) with other threads left */
+	volatile bool zap;              /* another thread execs: leave at once */
 	uint64_t ss_sp, ss_size;        /* sigaltstack */
 	int ss_flags;
 	uint64_t saved_mask;            /* sigsuspend: the mask to restore */

@@ -221,7 +221,11 @@ static void *task_main(void *arg)
 		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		t->last_event = ev;
+		if (t->zap)
+			break;
 		handle_event(t, ev);
+		if (t->zap)
+			break;
 		if (t->exit_thread) {
 			/* only this thread ends: its host thread exits in stub code */
 			stub_thread_set_exit(&t->regs);

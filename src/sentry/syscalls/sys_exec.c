@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "loader/loader.h"
 #include "mm/mm.h"
@@ -79,6 +80,36 @@ static void close_on_exec(struct fd_table *fdt)
 	}
 }
 
+/*
+ * The other threads of the group leave before the address space changes
+ * under them (a late read must not land in the new program's memory); the
+ * exec'ing thread takes the group leader's id, as in Linux.
+ */
+static void zap_other_threads(struct task *t)
+{
+	struct thread_group *tg = t->tg;
+
+	pthread_mutex_lock(&tg->lock);
+	for (struct task *o = tg->tasks; o; o = o->next)
+		if (o != t) {
+			o->zap = true;
+			task_kick(o);
+		}
+	t->tid = tg->pid;
+	pthread_mutex_unlock(&tg->lock);
+	for (;;) {
+		struct timespec slice = { 0, 1000000 };
+		int n;
+
+		pthread_mutex_lock(&tg->lock);
+		n = tg->nr_tasks;
+		pthread_mutex_unlock(&tg->lock);
+		if (n <= 1)
+			break;
+		nanosleep(&slice, NULL);
+	}
+}
+
 /* Past the point of no return: the thread group becomes the new program. */
 static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 			const char *path, uint64_t entry, uint64_t sp)
@@ -119,8 +150,6 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 	struct mm *old = tg->mm, *mm;
 	long err;
 
-	if (tg->nr_tasks > 1)
-		return -ENOSYS;         /* exec from a threaded process: with threads */
 	err = copy_strv(t, uargv, &argv, &total);
 	if (!err)
 		err = copy_strv(t, uenvp, &envp, &total);
@@ -137,6 +166,8 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 	err = exec_load(t, path, argv, envp, &entry, &sp, &why);
 	if (!err)
 		err = stub_thread_create(mm->proc, &st);
+	if (!err)
+		zap_other_threads(t);
 	if (err) {
 		pthread_mutex_lock(&tg->lock);
 		tg->mm = old;

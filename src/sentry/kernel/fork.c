@@ -98,10 +98,31 @@ static void wait_vfork(struct task *t, struct thread_group *child)
 	pthread_mutex_unlock(&sandbox.lock);
 }
 
+/*
+ * The sandbox's process limit, as a pids cgroup would set it: a fork bomb
+ * fails with EAGAIN long before it could hurt the host.
+ */
+#define MAX_PROCS 1024
+
+static bool too_many_procs(void)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg)
+		n += !tg->reaped;
+	pthread_mutex_unlock(&sandbox.lock);
+	return n >= MAX_PROCS;
+}
+
 static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 			 uint64_t ctid, uint64_t tls)
 {
-	struct thread_group *tg = tg_copy(t->tg, flags);
+	struct thread_group *tg;
+
+	if (too_many_procs())
+		return -EAGAIN;
+	tg = tg_copy(t->tg, flags);
 	struct stub_thread *st;
 	struct task *c;
 	pid_t pid;

@@ -211,6 +211,13 @@ static void reap(void)
 		stub_proc_exited(pid);
 }
 
+/* Every stub process was killed: wait for each, so none outlives cvisor. */
+static void reap_all(void)
+{
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+}
+
 /* Wait for init to exit, serving the host's signals meanwhile. */
 static void main_loop(int sfd)
 {
@@ -272,5 +279,6 @@ int sentry_main(const struct sentry_run *r)
 	if (sandbox.opts.stats)
 		syscall_print_stats(2);
 	platform_fini();
+	reap_all();
 	return sandbox.exit_status;
 }

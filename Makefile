@@ -59,7 +59,7 @@ $(B)/stub/blob.o: src/sentry/platform/blob.S $(B)/stub/stub.bin
 # --- tests ---
 $(B)/tests/conformance/%: tests/conformance/%.c tests/conformance/check.h
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance -o $@ $<
 $(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h
 	@mkdir -p $(dir $@)
 	$(CC) -static-pie -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<

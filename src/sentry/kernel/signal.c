@@ -150,20 +150,11 @@ void send_signal_tg(struct thread_group *tg, int sig)
 	send_signal_info(tg, NULL, &si);
 }
 
-static int core_signal(int sig)
-{
-	switch (sig) {
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-	case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-		return 1;
-	}
-	return 0;
-}
-
 /* The default action of a fatal signal: the thread group dies of it. */
 static void die_of(struct task *t, int sig)
 {
-	do_exit_group(t, W_EXITCODE(0, sig) | (core_signal(sig) ? 0x80 : 0));
+	/* no core file is written, so no core flag (as Linux with RLIMIT_CORE 0) */
+	do_exit_group(t, W_EXITCODE(0, sig));
 }
 
 /* Calls that SA_RESTART restarts (the rest always report EINTR). */

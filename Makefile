@@ -83,9 +83,10 @@ test: deps
 
 bench: export WITH_BENCH = 1
 bench: deps
-	$(MAKE) -j2 all $(B)/bench/syscall $(B)/bench/fs
+	$(MAKE) -j2 all $(B)/bench/syscall $(B)/bench/fs $(B)/bench/process
 	bench/syscall.sh $(B) --md $(B)/bench/syscall.md
 	bench/fs.sh $(B) --md $(B)/bench/fs.md
+	bench/process.sh $(B) --md $(B)/bench/process.md
 
 clean:
 	rm -rf $(B)

@@ -62,6 +62,7 @@ struct thread_group {
 	bool vfork_done;                /* a vfork child exec'ed or exited */
 	bool stopped;                   /* job control: stopped by a signal */
 	int stop_sig;
+	unsigned cont_count, stop_cont;   /* a SIGCONT sent after a stop cancels it */
 	int wait_report;                /* for WUNTRACED/WCONTINUED: 1 stop, 2 cont */
 	int pdeathsig;                  /* prctl state */
 	bool subreaper, no_new_privs, undumpable;

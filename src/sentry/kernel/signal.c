@@ -45,6 +45,7 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 		/* a stop discards a pending continue, and the reverse */
 		tg->shared_pending &= ~SIGBIT(SIGCONT);
+		tg->stop_cont = tg->cont_count;
 	}
 	if ((sig_ignored(tg, sig) && sig != SIGKILL) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
@@ -91,9 +92,9 @@ void job_stop(struct task *t, int sig)
 	struct thread_group *tg = t->tg;
 
 	pthread_mutex_lock(&tg->lock);
-	if (tg->stopped) {
+	if (tg->stopped || tg->stop_cont != tg->cont_count) {
 		pthread_mutex_unlock(&tg->lock);
-		return;
+		return;         /* already stopped, or continued since */
 	}
 	tg->stopped = true;
 	tg->stop_sig = sig;
@@ -113,6 +114,7 @@ void job_continue(struct thread_group *tg)
 	pthread_mutex_lock(&tg->lock);
 	was = tg->stopped;
 	tg->stopped = false;
+	tg->cont_count++;
 	for (int s = SIGTSTP; s <= SIGTTOU; s++)
 		tg->shared_pending &= ~SIGBIT(s);
 	tg->shared_pending &= ~SIGBIT(SIGSTOP);

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Processes, threads and signals (issue 4): the issue's own commands.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	export BUILD=${BUILD:-build}
+	export CVISOR=$BUILD/cvisor
+	[ -x "$CVISOR" ] || { echo "no $CVISOR" >&2; return 1; }
+}
+
+setup() {
+	TMP=$(mktemp -d)
+}
+
+teardown() {
+	rm -rf "$TMP"
+}
+
+@test "a pipeline: seq | sort -n | tail -1 prints 200" {
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/sh -c \
+		'for i in $(seq 1 200); do echo $i; done | sort -n | tail -1'
+	[ "$output" = 200 ]
+}
+
+@test "gcc compiles and the program runs: 42" {
+	command -v gcc >/dev/null || skip "no gcc"
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS --rw "$TMP" -- /bin/sh -c \
+		"cd $TMP && printf 'int main(){return 42;}\n' > a.c && gcc -O2 -o a a.c && ./a; echo \$?"
+	[ "$output" = 42 ]
+}
+
+@test "make -j2 of a several-file project, and its binary runs" {
+	command -v make >/dev/null && command -v gcc >/dev/null || skip "no make/gcc"
+	for i in 1 2 3 4; do printf 'int f%d(void){return %d;}\n' $i $i > "$TMP/f$i.c"; done
+	printf 'int f1(void);int f2(void);int f3(void);int f4(void);\n#include <stdio.h>\nint main(){printf("%%d\\n",f1()+f2()+f3()+f4());return 0;}\n' > "$TMP/main.c"
+	printf 'OBJS=main.o f1.o f2.o f3.o f4.o\nprog: $(OBJS)\n\t$(CC) -o $@ $(OBJS)\n%%.o: %%.c\n\t$(CC) -O2 -c -o $@ $<\n' > "$TMP/Makefile"
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS --rw "$TMP" -- /bin/sh -c \
+		"cd $TMP && make -j2 >/dev/null && ./prog"
+	[ "$output" = 10 ]
+}
+
+@test "python: 8 threads and a multiprocessing Pool(4)" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c '
+import threading, multiprocessing as mp
+def sq(x): return x * x
+if __name__ == "__main__":
+    out = []
+    ts = [threading.Thread(target=lambda i=i: out.append(sq(i))) for i in range(8)]
+    [t.start() for t in ts]; [t.join() for t in ts]
+    with mp.Pool(4) as p:
+        print(sum(out), sum(p.map(sq, range(100))))'
+	[ "$output" = "140 328350" ]
+}
+
+@test "python subprocess captures echo's output" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c \
+		'import subprocess; print(subprocess.run(["echo","ok"],capture_output=True).stdout)'
+	[ "$output" = "b'ok\\n'" ]
+}
+
+@test "sleep 30 & kill -TERM; wait reports 143" {
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/sh -c \
+		'sleep 30 & kill -TERM $!; wait $!; echo $?'
+	[ "$output" = 143 ]
+}
+
+@test "timeout 1 sleep 5 exits 124 after about a second" {
+	start=$(date +%s%N)
+	run -124 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/timeout 1 /bin/sleep 5
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$ms" -lt 4000 ]
+}
+
+@test "stop and continue a job; then TERM ends it" {
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/sh -c \
+		'sleep 30 & p=$!; kill -STOP $p; kill -CONT $p; kill -TERM $p; wait $p; echo $?'
+	[ "$output" = 143 ]
+}
+
+@test "Ctrl-C (SIGINT to cvisor) ends a sleeping python and cvisor exits 130" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	env --default-signal=INT "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c \
+		'import time; print("ready", flush=True); time.sleep(30)' > "$TMP/out" 2>/dev/null &
+	pid=$!
+	for _ in $(seq 50); do grep -q ready "$TMP/out" && break; sleep 0.1; done
+	kill -INT $pid
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 130 ]
+}

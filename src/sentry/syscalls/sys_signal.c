@@ -151,11 +151,27 @@ long sys_tkill(struct task *t, const struct syscall_args *a)
 }
 
 /* pause and rt_sigsuspend: sleep until a signal is delivered. */
+static bool deliverable(struct task *t)
+{
+	bool r;
+
+	pthread_mutex_lock(&t->tg->lock);
+	r = (t->pending | t->tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
+	pthread_mutex_unlock(&t->tg->lock);
+	return r;
+}
+
+/*
+ * Sleep until a signal can be delivered, including one that was already
+ * pending but blocked before the caller's new mask (sigsuspend's race).
+ */
 static long sleep_for_signal(struct task *t)
 {
-	struct timespec forever = { 1 << 30, 0 };
+	struct timespec slice = { 0, 20000000 };
 
-	task_sleep(t, &forever, NULL);
+	while (!deliverable(t) && !t->tg->exiting)
+		if (task_sleep(t, &slice, NULL) == -EINTR)
+			break;
 	return -EINTR;          /* never restarted: a handler has run */
 }
 

@@ -161,6 +161,10 @@ static long rw_pos(struct task *t, struct file *f, uint64_t addr, size_t len, bo
 		return -EFAULT;
 	if (len > (size_t)MAX_RW)
 		len = MAX_RW;
+	/* streams have no position: a blocked reader must not stall a writer */
+	if (stream(f))
+		return write ? write_from_user(t, f, addr, len, &f->pos)
+			     : read_to_user(t, f, addr, len, &f->pos);
 	pthread_mutex_lock(&f->pos_lock);
 	n = write ? write_from_user(t, f, addr, len, &f->pos)
 		  : read_to_user(t, f, addr, len, &f->pos);
@@ -241,7 +245,7 @@ static long rw_vec(struct task *t, int fd, uint64_t uiov, unsigned long cnt, off
 		else if (!access_ok((uint64_t)iov[i].iov_base, iov[i].iov_len))
 			err = -EFAULT;
 	}
-	bool locked = !pos && !err;
+	bool locked = !pos && !err && !stream(f);
 
 	if (locked)
 		pthread_mutex_lock(&f->pos_lock);

@@ -42,7 +42,6 @@ teardown() {
 
 @test "python: 8 threads and a multiprocessing Pool(4)" {
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
-	skip "hangs 1 run in 4: a worker misses a shared futex wake-up (issue 4, open)"
 	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c '
 import threading, multiprocessing as mp
 def sq(x): return x * x

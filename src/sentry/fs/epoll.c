@@ -2,8 +2,11 @@
 /*
  * epoll, over the same readiness the sentry's poll uses.  Interest is
  * keyed by (fd, file) as in Linux; a closed fd drops out when its file is
- * found gone.  Readiness is level-triggered; EPOLLET reports each ready
- * state once until it changes, EPOLLONESHOT disarms after one report.
+ * found gone.  Readiness is level-triggered.  EPOLLET reports a ready file
+ * once per wake-up, as Linux does: pipes and eventfds count their
+ * wake-ups (each write...) and a new one re-arms the edge even if the file
+ * never stopped being ready; files that keep no count fall back to an edge
+ * per change of ready state.  EPOLLONESHOT disarms after one report.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,10 @@ struct epitem {
 	struct file *file;              /* not a reference: compared only */
 	uint32_t events;
 	uint64_t data;
-	uint32_t last;                  /* EPOLLET: what was last reported */
+	/* EPOLLET: the file's wake-ups seen so far (< 0: it keeps no count) */
+	int64_t seen;
+	bool pending;                   /* EPOLLET: armed by ADD or MOD */
+	uint32_t last;                  /* EPOLLET, no count: state last seen */
 	bool disarmed;                  /* EPOLLONESHOT fired */
 };
 
@@ -82,6 +88,28 @@ long sys_epoll_create(struct task *t, const struct syscall_args *a)
 	return sys_epoll_create1(t, &b);
 }
 
+/* Wake-up counters of the sentry's own files (pipe.c, eventfd.c). */
+int64_t pipe_wakeups(struct file *f, uint32_t events);
+int64_t eventfd_wakeups(struct file *f, uint32_t events);
+
+/* Wake-ups so far on f for events, or -ENOTTY for a file that keeps none. */
+static int64_t wakeups(struct file *f, uint32_t events)
+{
+	int64_t n = pipe_wakeups(f, events);
+
+	return n == -ENOTTY ? eventfd_wakeups(f, events) : n;
+}
+
+/* (Re)arm an item for ADD or MOD: its first ready state is reported. */
+static void item_set(struct epitem *it, int fd, struct file *f, const struct epoll_event *ev)
+{
+	uint32_t want = ev->events | EPOLLHUP | EPOLLERR;
+
+	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events,
+			       .data = ev->data.u64, .seen = wakeups(f, want),
+			       .pending = true };
+}
+
 static struct epitem *find(struct epoll *ep, int fd, struct file *f)
 {
 	for (size_t i = 0; i < ep->n; i++)
@@ -128,13 +156,13 @@ long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 			err = -ENOMEM;
 		} else {
 			ep->items = n;
-			ep->items[ep->n++] = (struct epitem){ fd, f, ev.events, ev.data.u64, 0, false };
+			item_set(&ep->items[ep->n++], fd, f, &ev);
 		}
 	} else if (op == EPOLL_CTL_MOD) {
 		if (!it)
 			err = -ENOENT;
 		else
-			*it = (struct epitem){ fd, f, ev.events, ev.data.u64, 0, false };
+			item_set(it, fd, f, &ev);
 	} else if (op == EPOLL_CTL_DEL) {
 		if (!it)
 			err = -ENOENT;
@@ -150,7 +178,54 @@ out:
 	return err;
 }
 
-/* Gather ready items into evs (up to max); drops items whose fd is gone. */
+/* Readiness of f for the events of an item. */
+static uint32_t item_poll(struct file *f, uint32_t events)
+{
+	uint32_t want = events | EPOLLHUP | EPOLLERR;
+
+	if (!f->ops->poll)
+		return (EPOLLIN | EPOLLOUT) & events;
+	return (uint16_t)f->ops->poll(f, (short)want) & want;
+}
+
+/*
+ * What to report for an item whose file is f, 0 for nothing.  consume
+ * (epoll_wait) spends the edge and the one shot; a peek (poll on the epoll
+ * fd) leaves them for the epoll_wait that follows.
+ */
+static uint32_t item_events(struct epitem *it, struct file *f, bool consume)
+{
+	uint32_t ready, r;
+	int64_t gen;
+	bool edge;
+
+	if (it->disarmed)
+		return 0;
+	/* count before polling: a wake-up in between is then not lost */
+	gen = wakeups(f, it->events | EPOLLHUP | EPOLLERR);
+	ready = item_poll(f, it->events);
+	if (!(it->events & EPOLLET))
+		edge = true;
+	else if (gen < 0)
+		edge = ready != it->last;
+	else
+		edge = it->pending || gen != it->seen;
+	r = edge ? ready : 0;
+	if (!consume)
+		return r;
+	/* as from Linux's ready list, a wake-up found not ready is dropped */
+	it->seen = gen;
+	it->pending = false;
+	it->last = ready;
+	if (r && (it->events & EPOLLONESHOT))
+		it->disarmed = true;
+	return r;
+}
+
+/*
+ * Gather ready items into evs (up to max), or only count them when evs is
+ * NULL; drops items whose fd is gone.
+ */
 static int collect(struct task *t, struct epoll *ep, struct epoll_event *evs, int max)
 {
 	int n = 0;
@@ -166,22 +241,14 @@ static int collect(struct task *t, struct epoll *ep, struct epoll_event *evs, in
 			ep->items[i--] = ep->items[--ep->n];
 			continue;
 		}
-		if (f->ops->poll)
-			r = (uint16_t)f->ops->poll(f, (short)(it->events | POLLHUP | POLLERR));
-		else
-			r = (POLLIN | POLLOUT) & it->events;
+		r = item_events(it, f, evs != NULL);
 		file_put(f);
-		r &= it->events | EPOLLHUP | EPOLLERR;
-		if (!r || it->disarmed || ((it->events & EPOLLET) && r == it->last)) {
-			if (!r)
-				it->last = 0;
+		if (!r)
 			continue;
+		if (evs) {
+			evs[n].events = r;
+			evs[n].data.u64 = it->data;
 		}
-		it->last = r;
-		if (it->events & EPOLLONESHOT)
-			it->disarmed = true;
-		evs[n].events = r;
-		evs[n].data.u64 = it->data;
 		n++;
 	}
 	pthread_mutex_unlock(&ep->lock);
@@ -191,11 +258,10 @@ static int collect(struct task *t, struct epoll *ep, struct epoll_event *evs, in
 static short ep_poll(struct file *f, short events)
 {
 	struct task *t = current_task;
-	struct epoll_event ev;
 
 	if (!t)
 		return 0;
-	return collect(t, f->priv, &ev, 1) ? (POLLIN & events) : 0;
+	return collect(t, f->priv, NULL, 1) ? (POLLIN & events) : 0;
 }
 
 static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
@@ -253,23 +319,13 @@ long sys_epoll_wait(struct task *t, const struct syscall_args *a)
 
 long sys_epoll_pwait(struct task *t, const struct syscall_args *a)
 {
-	uint64_t mask, saved = t->sigmask;
-	long ret;
+	uint64_t saved;
+	long ret = sigmask_enter(t, a->a[4], a->a[5], &saved);
 
-	if (!a->a[4])
-		return sys_epoll_wait(t, a);
-	if (a->a[5] != 8)
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &mask, a->a[4], 8))
-		return -EFAULT;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (ret)
+		return ret;
 	ret = ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
-	if (ret == -EINTR) {
-		t->saved_mask = saved;
-		t->restore_mask = true;
-	} else {
-		t->sigmask = saved;
-	}
+	sigmask_leave(t, a->a[4], ret, saved);
 	return ret;
 }
 

@@ -25,6 +25,8 @@ struct evobj {
 	/* eventfd */
 	uint64_t count;
 	bool semaphore;
+	/* Linux wakes EPOLLIN on each write, EPOLLOUT on each read: EPOLLET re-arms */
+	uint64_t in_wakes, out_wakes;
 	/* timerfd */
 	clockid_t clock;
 	int64_t next, interval;         /* ns on clock; next 0: disarmed */
@@ -95,6 +97,7 @@ static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (e->count) {
 			v = e->semaphore ? 1 : e->count;
 			e->count -= v;
+			e->out_wakes++;
 			pthread_mutex_unlock(&e->lock);
 			memcpy(buf, &v, 8);
 			return 8;
@@ -123,6 +126,7 @@ static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t
 		pthread_mutex_lock(&e->lock);
 		if (UINT64_MAX - 1 - e->count >= v) {
 			e->count += v;
+			e->in_wakes++;
 			pthread_mutex_unlock(&e->lock);
 			return 8;
 		}
@@ -151,6 +155,24 @@ static short efd_poll(struct file *f, short events)
 static const struct file_ops efd_ops = {
 	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = ev_release,
 };
+
+/* Wake-ups so far for events (for EPOLLET), or -ENOTTY if not an eventfd. */
+int64_t eventfd_wakeups(struct file *f, uint32_t events)
+{
+	struct evobj *e;
+	uint64_t n = 0;
+
+	if (f->ops != &efd_ops)
+		return -ENOTTY;
+	e = f->priv;
+	pthread_mutex_lock(&e->lock);
+	if (events & POLLIN)
+		n += e->in_wakes;
+	if (events & POLLOUT)
+		n += e->out_wakes;
+	pthread_mutex_unlock(&e->lock);
+	return (int64_t)(n & INT64_MAX);
+}
 
 long sys_eventfd2(struct task *t, const struct syscall_args *a)
 {

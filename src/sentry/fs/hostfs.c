@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -397,4 +398,37 @@ struct inode *hostfs_root(int dirfd, bool readonly)
 		return NULL;
 	h = hnode_new(NULL, ".", &st, dirfd, readonly);
 	return h ? &h->vfs : NULL;
+}
+
+/*
+ * The host file or directory at an absolute host path (a bind mount's
+ * source, named by the engine, not by the application): a directory is a
+ * root of its own; a file is looked up in its parent directory, since an
+ * O_PATH fd of a file cannot be reopened without /proc.
+ */
+struct inode *hostfs_bind(const char *path, bool readonly)
+{
+	char dir[4096];
+	const char *base = strrchr(path, '/');
+	struct inode *parent, *ino = NULL;
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st))
+		return NULL;
+	if (S_ISDIR(st.st_mode)) {
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? NULL : hostfs_root(fd, readonly);
+	}
+	if (!base || !base[1])
+		return NULL;
+	snprintf(dir, sizeof(dir), "%.*s", base == path ? 1 : (int)(base - path), path);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	parent = fd < 0 ? NULL : hostfs_root(fd, readonly);
+	if (!parent)
+		return NULL;
+	if (host_lookup(parent, base + 1, &ino))
+		ino = NULL;
+	inode_put(parent);
+	return ino;
 }

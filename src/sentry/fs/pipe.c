@@ -27,6 +27,12 @@ struct pipe {
 	char *buf;
 	size_t cap, head, len;
 	int readers, writers;
+	/*
+	 * Wake-ups of each end, as Linux's rd_wait and wr_wait get them:
+	 * every write wakes readers, a read that unfills the pipe wakes
+	 * writers.  EPOLLET re-arms on each (epoll.c).
+	 */
+	uint64_t rd_wakes, wr_wakes;
 	uint64_t ino;
 	int refs;
 };
@@ -43,7 +49,7 @@ static int pipe_sleep(struct task *t, struct pipe *p)
 {
 	struct timespec ts;
 
-	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+	if (task_interrupted(t))
 		return -EINTR;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 20000000;
@@ -58,6 +64,7 @@ static int pipe_sleep(struct task *t, struct pipe *p)
 static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
 {
 	struct pipe *p = f->priv;
+	bool was_full = false;
 	size_t n = 0;
 	int err = 0;
 
@@ -74,11 +81,14 @@ static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, 
 
 		if (chunk > len - n)
 			chunk = len - n;
+		was_full |= p->cap - p->len < PIPE_BUF;
 		memcpy((char *)buf + n, p->buf + p->head, chunk);
 		p->head = (p->head + chunk) % p->cap;
 		p->len -= chunk;
 		n += chunk;
 	}
+	if (n && was_full)
+		p->wr_wakes++;          /* room for writers again */
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->lock);
 	return n ? (ssize_t)n : err;
@@ -118,6 +128,7 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 			done += k;
 		}
 		n += chunk;
+		p->rd_wakes++;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -183,6 +194,8 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	else
 		p->writers--;
+	p->rd_wakes++;                  /* HUP or ERR for the other end */
+	p->wr_wakes++;
 	pthread_cond_broadcast(&p->cv);
 	last = --p->refs == 0;
 	pthread_mutex_unlock(&p->lock);
@@ -204,6 +217,22 @@ static const struct file_ops pipe_ops = {
 bool is_pipe(struct file *f)
 {
 	return f->ops == &pipe_ops;
+}
+
+/* Wake-ups so far on f's end (for EPOLLET), or -ENOTTY if not a pipe. */
+int64_t pipe_wakeups(struct file *f, uint32_t events)
+{
+	struct pipe *p;
+	uint64_t n;
+
+	(void)events;                   /* each end has its own wait queue */
+	if (!is_pipe(f))
+		return -ENOTTY;
+	p = f->priv;
+	pthread_mutex_lock(&p->lock);
+	n = reader(f) ? p->rd_wakes : p->wr_wakes;
+	pthread_mutex_unlock(&p->lock);
+	return (int64_t)(n & INT64_MAX);
 }
 
 /* F_GETPIPE_SZ / F_SETPIPE_SZ */

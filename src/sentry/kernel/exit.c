@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -8,9 +11,29 @@
 #include "vfs/vfs.h"
 
 /*
+ * The group is done with its address space.  Its stub process dies with
+ * it, unless another group shares it (CLONE_VM, vfork): then only this
+ * group's host threads leave it, each as its task ends (task.c).
+ */
+void tg_release_mm(struct thread_group *tg)
+{
+	struct mm *mm = tg->mm;
+
+	if (!mm || __atomic_exchange_n(&tg->mm_released, true, __ATOMIC_ACQ_REL))
+		return;
+	if (mm_shared(mm)) {
+		__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL);
+		return;
+	}
+	tg_account_exit(tg);            /* before the host forgets its usage */
+	stub_proc_kill(mm->proc);
+}
+
+/*
  * exit_group(2) or a fatal signal: the whole stub process goes at once
  * (SIGKILL from the sentry); each task's sentry thread then sees its stub
- * thread die and cleans up after itself.
+ * thread die and cleans up after itself.  (With a shared address space,
+ * the tasks see tg->exiting and make their own threads exit.)
  */
 void do_exit_group(struct task *t, int status)
 {
@@ -26,7 +49,7 @@ void do_exit_group(struct task *t, int status)
 		if (o != t)
 			task_kick(o);
 	pthread_mutex_unlock(&tg->lock);
-	stub_proc_kill(tg->mm->proc);
+	tg_release_mm(tg);
 }
 
 /* The sandbox's init is gone: tell the sentry's main thread. */
@@ -56,6 +79,38 @@ void child_wait_slice(void)
 	pthread_cond_timedwait(&sandbox.child_cv, &sandbox.lock, &ts);
 }
 
+#define SA_NOCLDWAIT_F 2
+
+/* The parent ignores SIGCHLD or set SA_NOCLDWAIT: children reap themselves. */
+static bool parent_autoreaps(struct thread_group *parent)
+{
+	struct k_sigaction *act = &parent->sigaction[SIGCHLD - 1];
+	bool r;
+
+	pthread_mutex_lock(&parent->lock);
+	r = act->handler == 1 || (act->flags & SA_NOCLDWAIT_F);
+	pthread_mutex_unlock(&parent->lock);
+	return r;
+}
+
+/* The siginfo of the exit signal: CLD_EXITED or CLD_KILLED, pid, status. */
+static void exit_siginfo(struct thread_group *tg, siginfo_t *si)
+{
+	int st = tg->exit_status;
+
+	memset(si, 0, sizeof(*si));
+	si->si_signo = tg->exit_signal;
+	si->si_pid = tg->pid;
+	si->si_uid = tg->cred.uid;
+	if (WIFEXITED(st)) {
+		si->si_code = CLD_EXITED;
+		si->si_status = WEXITSTATUS(st);
+	} else {
+		si->si_code = WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = WTERMSIG(st);
+	}
+}
+
 /*
  * A thread group's last task is gone: it becomes a zombie for its parent
  * to wait for, its files are closed, its children go to init, and the
@@ -67,7 +122,7 @@ void tg_exited(struct thread_group *tg)
 	struct fd_table *fdt;
 	int norphans = 0;
 
-	stub_proc_kill(tg->mm->proc);
+	tg_release_mm(tg);
 	timers_exit(tg, false);
 	pthread_mutex_lock(&tg->lock);
 	fdt = tg->fdt;
@@ -86,10 +141,23 @@ void tg_exited(struct thread_group *tg)
 		if (c->pid == tg->ppid)
 			parent = c;
 	}
+	if (parent && tg->exit_signal == SIGCHLD && parent_autoreaps(parent))
+		tg->reaped = true;      /* no zombie: wait(2) will say ECHILD */
+	if (tg->exit_notify_fd >= 0) {
+		/* cvisor exec's process: its CLI waits for the status */
+		dprintf(tg->exit_notify_fd, "exit %d", tg->exit_status);
+		close(tg->exit_notify_fd);
+		tg->exit_notify_fd = -1;
+		tg->reaped = true;
+	}
 	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
-	if (parent && tg->exit_signal)
-		send_signal_tg(parent, tg->exit_signal);
+	if (parent && tg->exit_signal) {
+		siginfo_t si;
+
+		exit_siginfo(tg, &si);
+		send_signal_info(parent, NULL, &si);
+	}
 	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
 	if (tg == sandbox.init)

@@ -26,6 +26,7 @@ struct thread_group *tg_alloc(void)
 	pthread_mutex_init(&tg->lock, NULL);
 	tg->pid = alloc_pid();
 	tg->exit_signal = SIGCHLD;
+	tg->exit_notify_fd = -1;
 	return tg;
 }
 
@@ -54,6 +55,7 @@ static struct thread_group *tg_copy(struct thread_group *p, uint64_t flags)
 	tg->exe = dentry_get(p->exe);
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
+	tg->nice = p->nice;
 	pthread_mutex_unlock(&p->lock);
 	tg->exit_signal = (int)(flags & 0xff);
 	return tg;
@@ -93,7 +95,7 @@ static void child_regs(struct task *c, struct task *t, uint64_t flags, uint64_t 
 static void wait_vfork(struct task *t, struct thread_group *child)
 {
 	pthread_mutex_lock(&sandbox.lock);
-	while (!child->vfork_done && !__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+	while (!child->vfork_done && !task_interrupted(t))
 		child_wait_slice();
 	pthread_mutex_unlock(&sandbox.lock);
 }
@@ -130,7 +132,14 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 
 	if (!tg)
 		return -ENOMEM;
-	tg->mm = mm_fork(t->tg->mm);
+	if (flags & CLONE_VM) {
+		/* vfork, posix_spawn: the child runs on a new host thread
+		 * of the parent's stub process, in the same memory */
+		tg->mm = t->tg->mm;
+		__atomic_add_fetch(&tg->mm->users, 1, __ATOMIC_ACQ_REL);
+	} else {
+		tg->mm = mm_fork(t->tg->mm);
+	}
 	if (!tg->mm)
 		return -ENOMEM;         /* the half-made group leaks: rare, small */
 	if (flags & CLONE_FILES) {
@@ -150,7 +159,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err || !c->fs) {
-		stub_proc_kill(tg->mm->proc);
+		tg_release_mm(tg);
 		return err ? err : -ENOMEM;
 	}
 	c->st = st;
@@ -171,11 +180,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	return pid;
 }
 
-/*
- * The flag sets a process clone accepts.  CLONE_VM without CLONE_THREAD
- * (vfork, posix_spawn) runs as a copy: the parent waits for exec/exit, so
- * only a child that writes to memory before exec could tell.
- */
+/* The flag sets a process clone accepts. */
 #define PROCESS_OK (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_PARENT | \
 		    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
 		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | 0xff)

@@ -2,9 +2,8 @@
 /*
  * Futexes, in the sentry (DESIGN.md §4).  A waiter checks the word and
  * queues under the bucket lock, and a waker takes the same lock, so a wake
- * between the check and the sleep is never lost.  Keys are (address space,
- * address) for private futexes and shared ones alike until processes can
- * share memory (the process model adds shared keys).
+ * between the check and the sleep is never lost.  Keys name the memory, not
+ * the address, where memory is shared between processes (futex_key()).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -18,63 +17,80 @@
 
 #define NR_BUCKETS 64
 
+enum key_type { KEY_MM, KEY_FILE, KEY_SHM };
+
+/* (type, obj, off): (mm, address), (host fd, offset) or (shm id, offset). */
+struct futex_key {
+	enum key_type type;
+	uint64_t obj, off;
+};
+
+/*
+ * A waiter has its own condition variable, so that requeue can move it to
+ * another bucket: it always sleeps on the lock of the bucket it is in, and
+ * b changes only under the locks of both buckets.
+ */
 struct waiter {
-	const void *mm;
-	uint64_t addr;
+	struct futex_key key;
 	uint32_t bitset;
 	bool woken;
-	struct task *t;
+	struct bucket *b;
+	pthread_cond_t cv;
 	struct waiter *next;
 };
 
 static struct bucket {
 	pthread_mutex_t lock;
-	pthread_cond_t cv;
 	struct waiter *head;
 } buckets[NR_BUCKETS];
 
+static pthread_condattr_t cv_attr;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_buckets(void)
 {
-	pthread_condattr_t ca;
-
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	for (int i = 0; i < NR_BUCKETS; i++) {
+	pthread_condattr_init(&cv_attr);
+	pthread_condattr_setclock(&cv_attr, CLOCK_MONOTONIC);
+	for (int i = 0; i < NR_BUCKETS; i++)
 		pthread_mutex_init(&buckets[i].lock, NULL);
-		pthread_cond_init(&buckets[i].cv, &ca);
-	}
 }
 
 /*
- * The key of a futex word: (address space, address) for private futexes;
- * for shared ones in a shared file mapping, (backing host fd, file offset),
- * which every process mapping that file agrees on (memfs files have one
- * memfd each).
+ * The key of a futex word: (address space, address) for private futexes
+ * and shared ones in private memory.  In shared memory, the backing object
+ * and offset, which every process mapping it agrees on, as Linux keys by
+ * inode and page: for a file, its host fd (memfs files have one memfd
+ * each); for shared anonymous memory, the id fork copies with the VMA.
  */
-static void futex_key(struct task *t, uint64_t addr, bool shared, const void **k1,
-		      uint64_t *k2)
+static void futex_key(struct task *t, uint64_t addr, bool shared, struct futex_key *k)
 {
 	struct mm *mm = t->tg->mm;
 	struct vma *v;
 
-	*k1 = mm;
-	*k2 = addr;
+	*k = (struct futex_key){ KEY_MM, (uint64_t)(uintptr_t)mm, addr };
 	if (!shared)
 		return;
 	pthread_mutex_lock(&mm->lock);
 	v = vma_lookup(&mm->vmas, addr);
-	if (v && v->kind == VMA_FILE && (v->flags & MAP_SHARED) && v->host_fd >= 0) {
-		*k1 = (const void *)(uintptr_t)(0x100000000ULL + (uint64_t)v->host_fd);
-		*k2 = v->off + (addr - v->start);
+	if (v && (v->flags & MAP_SHARED)) {
+		if (v->shm_id)
+			*k = (struct futex_key){ KEY_SHM, v->shm_id, 0 };
+		else if (v->kind == VMA_FILE && v->host_fd >= 0)
+			*k = (struct futex_key){ KEY_FILE, (uint64_t)v->host_fd, 0 };
+		if (k->type != KEY_MM)
+			k->off = v->off + (addr - v->start);
 	}
 	pthread_mutex_unlock(&mm->lock);
 }
 
-static struct bucket *bucket_of(const void *mm, uint64_t addr)
+static bool key_eq(const struct futex_key *a, const struct futex_key *b)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)mm ^ addr) * 0x9e3779b97f4a7c15ULL;
+	return a->type == b->type && a->obj == b->obj && a->off == b->off;
+}
+
+static struct bucket *bucket_of(const struct futex_key *k)
+{
+	uint64_t h = (k->obj ^ k->off ^ ((uint64_t)k->type << 32)) * 0x9e3779b97f4a7c15ULL;
 
 	pthread_once(&once, init_buckets);
 	return &buckets[h >> 58];
@@ -89,41 +105,51 @@ static void unqueue(struct bucket *b, struct waiter *w)
 		}
 }
 
+/* Wake a waiter its caller has unqueued; w may be gone once b is unlocked. */
+static void wake_waiter(struct waiter *w)
+{
+	w->woken = true;
+	pthread_cond_signal(&w->cv);
+}
+
 /*
- * Sleep until woken, the deadline (CLOCK_MONOTONIC, NULL: none) or a kick.
+ * Lock the bucket w is queued in, having held (and still holding) b, the
+ * one it was in: a requeue may have moved it meanwhile.
+ */
+static struct bucket *relock(struct waiter *w, struct bucket *b)
+{
+	while (b != __atomic_load_n(&w->b, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&b->lock);
+		b = __atomic_load_n(&w->b, __ATOMIC_ACQUIRE);
+		pthread_mutex_lock(&b->lock);
+	}
+	return b;
+}
+
+static bool past(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+/*
+ * Sleep on w, queued in b (locked), until woken, the deadline
+ * (CLOCK_MONOTONIC, NULL: none) or a kick; unqueues w unless woken.
  * Kicks cannot signal the condition variable, so sleeps are sliced.
  */
-static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
-		      uint32_t bitset, const struct timespec *deadline)
+static int sleep_queued(struct task *t, struct waiter *w, struct bucket *b,
+			const struct timespec *deadline)
 {
-	struct waiter w = { .bitset = bitset, .t = t };
-	struct bucket *b;
-	uint32_t cur;
 	int err = 0;
 
-	futex_key(t, addr, shared, &w.mm, &w.addr);
-	b = bucket_of(w.mm, w.addr);
-	pthread_mutex_lock(&b->lock);
-	if (copy_from_user(t->tg->mm, &cur, addr, sizeof(cur))) {
-		pthread_mutex_unlock(&b->lock);
-		return -EFAULT;
-	}
-	if (cur != val) {
-		pthread_mutex_unlock(&b->lock);
-		return -EAGAIN;
-	}
-	w.next = b->head;
-	b->head = &w;
-	while (!w.woken) {
+	while (!w->woken) {
 		struct timespec now, until;
 
-		if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST)) {
+		if (task_interrupted(t)) {
 			err = -EINTR;
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (deadline && (now.tv_sec > deadline->tv_sec ||
-				 (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))) {
+		if (deadline && past(&now, deadline)) {
 			err = -ETIMEDOUT;
 			break;
 		}
@@ -133,106 +159,150 @@ static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		if (deadline && (deadline->tv_sec < until.tv_sec ||
-				 (deadline->tv_sec == until.tv_sec && deadline->tv_nsec < until.tv_nsec)))
+		if (deadline && past(&until, deadline))
 			until = *deadline;
-		pthread_cond_timedwait(&b->cv, &b->lock, &until);
+		pthread_cond_timedwait(&w->cv, &b->lock, &until);
+		b = relock(w, b);
 	}
-	if (!w.woken)
-		unqueue(b, &w);
+	if (!w->woken)
+		unqueue(b, w);
 	else
 		err = 0;
 	pthread_mutex_unlock(&b->lock);
 	return err;
 }
 
+static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
+		      uint32_t bitset, const struct timespec *deadline)
+{
+	struct waiter w = { .bitset = bitset };
+	struct bucket *b;
+	uint32_t cur;
+	int err;
+
+	futex_key(t, addr, shared, &w.key);
+	b = bucket_of(&w.key);
+	pthread_mutex_lock(&b->lock);
+	if (copy_from_user(t->tg->mm, &cur, addr, sizeof(cur))) {
+		pthread_mutex_unlock(&b->lock);
+		return -EFAULT;
+	}
+	if (cur != val) {
+		pthread_mutex_unlock(&b->lock);
+		return -EAGAIN;
+	}
+	pthread_cond_init(&w.cv, &cv_attr);
+	w.b = b;
+	w.next = b->head;
+	b->head = &w;
+	err = sleep_queued(t, &w, b, deadline);
+	pthread_cond_destroy(&w.cv);
+	return err;
+}
+
 static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint32_t bitset)
 {
-	const void *mm;
-	uint64_t addr;
+	struct futex_key k;
 	struct bucket *b;
 	long woken = 0;
 
 	if (!bitset)
 		return -EINVAL;
-	futex_key(t, uaddr, shared, &mm, &addr);
-	b = bucket_of(mm, addr);
+	futex_key(t, uaddr, shared, &k);
+	b = bucket_of(&k);
 	pthread_mutex_lock(&b->lock);
 	for (struct waiter **pp = &b->head; *pp && woken < nr;) {
 		struct waiter *w = *pp;
 
-		if (w->mm == mm && w->addr == addr && (w->bitset & bitset)) {
+		if (key_eq(&w->key, &k) && (w->bitset & bitset)) {
 			*pp = w->next;
-			w->woken = true;
+			wake_waiter(w);
 			woken++;
 		} else {
 			pp = &w->next;
 		}
 	}
-	if (woken)
-		pthread_cond_broadcast(&b->cv);
 	pthread_mutex_unlock(&b->lock);
 	return woken;
 }
 
+/* Lock two buckets in address order (they are one array), once if the same. */
+static void lock_two(struct bucket *b1, struct bucket *b2)
+{
+	pthread_mutex_lock(&(b1 < b2 ? b1 : b2)->lock);
+	if (b1 != b2)
+		pthread_mutex_lock(&(b1 < b2 ? b2 : b1)->lock);
+}
+
+static void unlock_two(struct bucket *b1, struct bucket *b2)
+{
+	pthread_mutex_unlock(&b1->lock);
+	if (b1 != b2)
+		pthread_mutex_unlock(&b2->lock);
+}
+
 /*
- * Move up to nr2 waiters of uaddr to uaddr2 after waking nr (REQUEUE), if
- * *uaddr still holds val (CMP_REQUEUE).  A waiter sleeps on its bucket, so
- * it is only moved within one; across buckets it is woken instead (a
- * spurious wake-up, which every futex user must accept).
+ * Wake up to nr waiters of k1 in b1 and move up to nr2 more to k2 in b2,
+ * both locked; the moved ones are spliced in after the walk, so that a
+ * requeue within one bucket never meets them again.  Returns woken + moved.
+ */
+static long requeue_locked(struct bucket *b1, const struct futex_key *k1,
+			   struct bucket *b2, const struct futex_key *k2, int nr, int nr2)
+{
+	struct waiter *moved = NULL, **tail = &moved;
+	long woken = 0, n = 0;
+
+	for (struct waiter **pp = &b1->head; *pp && (woken < nr || n < nr2);) {
+		struct waiter *w = *pp;
+
+		if (!key_eq(&w->key, k1)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		if (woken < nr) {
+			wake_waiter(w);
+			woken++;
+			continue;
+		}
+		w->key = *k2;
+		__atomic_store_n(&w->b, b2, __ATOMIC_RELEASE);
+		*tail = w;
+		tail = &w->next;
+		n++;
+	}
+	*tail = b2->head;
+	b2->head = moved;
+	return woken + n;
+}
+
+/*
+ * FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (if *uaddr still holds val): like
+ * Linux, both answer the number woken plus the number moved.
  */
 static long futex_requeue(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool shared,
 			  int nr, int nr2, bool cmp, uint32_t val)
 {
-	const void *m1, *m2;
-	uint64_t a1, a2;
+	struct futex_key k1, k2;
 	struct bucket *b1, *b2;
-	long done = 0;
-	int moved = 0;
+	uint32_t cur;
+	long ret;
 
 	if (nr < 0 || nr2 < 0)
 		return -EINVAL;
-	futex_key(t, uaddr, shared, &m1, &a1);
-	futex_key(t, uaddr2, shared, &m2, &a2);
-	b1 = bucket_of(m1, a1);
-	b2 = bucket_of(m2, a2);
-	pthread_mutex_lock(&b1->lock);
-	if (cmp) {
-		uint32_t cur;
-
-		if (copy_from_user(t->tg->mm, &cur, uaddr, sizeof(cur)))
-			done = -EFAULT;
-		else if (cur != val)
-			done = -EAGAIN;
-	}
-	for (struct waiter **pp = &b1->head; done >= 0 && *pp;) {
-		struct waiter *w = *pp;
-
-		if (w->mm != m1 || w->addr != a1) {
-			pp = &w->next;
-			continue;
-		}
-		if (done < nr) {
-			*pp = w->next;
-			w->woken = true;
-			done++;
-		} else if (moved < nr2) {
-			if (b1 == b2) {
-				w->mm = m2;
-				w->addr = a2;
-				pp = &w->next;
-			} else {
-				*pp = w->next;
-				w->woken = true;
-			}
-			moved++;
-		} else {
-			break;
-		}
-	}
-	pthread_cond_broadcast(&b1->cv);
-	pthread_mutex_unlock(&b1->lock);
-	return done < 0 ? done : done + (cmp ? moved : 0);
+	futex_key(t, uaddr, shared, &k1);
+	futex_key(t, uaddr2, shared, &k2);
+	b1 = bucket_of(&k1);
+	b2 = bucket_of(&k2);
+	lock_two(b1, b2);
+	if (cmp && copy_from_user(t->tg->mm, &cur, uaddr, sizeof(cur)))
+		ret = -EFAULT;
+	else if (cmp && cur != val)
+		ret = -EAGAIN;
+	else
+		ret = requeue_locked(b1, &k1, b2, &k2, nr, nr2);
+	unlock_two(b1, b2);
+	return ret;
 }
 
 /* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, arg); wake uaddr; maybe wake uaddr2. */
@@ -241,13 +311,16 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool 
 {
 	int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
 	int oparg = (int)((encoded << 8) >> 20), cmparg = (int)((encoded << 20) >> 20);
-	struct bucket *b = bucket_of(t->tg->mm, uaddr2);
+	struct futex_key k2;
+	struct bucket *b;
 	uint32_t old, nv;
 	bool hit;
 	long n;
 
 	if (encoded & (8U << 28))
 		oparg = 1 << (oparg & 31);
+	futex_key(t, uaddr2, shared, &k2);
+	b = bucket_of(&k2);
 	pthread_mutex_lock(&b->lock);   /* serialises against waiters of uaddr2 */
 	if (copy_from_user(t->tg->mm, &old, uaddr2, 4)) {
 		pthread_mutex_unlock(&b->lock);

@@ -25,6 +25,13 @@ struct dentry;
 
 #define NSIG_LINUX 64
 #define SIGBIT(s) (1ULL << ((s) - 1))
+#define SIGRT_FIRST 32          /* the kernel's SIGRTMIN: these queue */
+
+/* Queued instances of a real-time signal beyond the first (kernel/signal.c) */
+struct sigq {
+	siginfo_t info;
+	struct sigq *next;
+};
 
 /* struct sigaction as the x86_64 kernel ABI has it */
 struct k_sigaction {
@@ -49,6 +56,7 @@ struct thread_group {
 	struct k_sigaction sigaction[NSIG_LINUX];
 	uint64_t shared_pending;        /* process-directed signals */
 	siginfo_t shared_info[NSIG_LINUX];
+	struct sigq *shared_rtq;
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct creds cred;
 	char comm[16];
@@ -59,6 +67,8 @@ struct thread_group {
 	bool zombie;                    /* exited, not yet waited for */
 	bool reaped;
 	int exit_signal;                /* sent to the parent at exit (SIGCHLD) */
+	int exit_notify_fd;             /* cvisor exec: the status goes here, or -1 */
+	bool mm_released;               /* tg_release_mm() ran */
 	bool vfork_done;                /* a vfork child exec'ed or exited */
 	bool stopped;                   /* job control: stopped by a signal */
 	int stop_sig;
@@ -68,6 +78,9 @@ struct thread_group {
 	bool subreaper, no_new_privs, undumpable;
 	int nr_tasks;
 	struct task *tasks;
+	int nice;                       /* setpriority: sandbox state, not the host's */
+	struct rusage ru_self;          /* the stub's usage, sampled before it is killed */
+	struct rusage ru_children;      /* of reaped children and their reaped ones */
 };
 
 struct syscall_args {
@@ -96,6 +109,7 @@ struct task {
 	bool restore_mask;
 	int last_event;                 /* EV_SYSCALL...: what the task stopped for */
 	siginfo_t pending_info[NSIG_LINUX]; /* the siginfo of each pending signal */
+	struct sigq *rtq;
 	struct syscall_args args;       /* the syscall being serviced */
 };
 
@@ -117,6 +131,7 @@ struct sandbox {
 	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
+	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 };
 
 extern struct sandbox sandbox;
@@ -133,17 +148,44 @@ void tg_put(struct thread_group *tg);
 int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
+bool task_interrupted(struct task *t);
+int task_block_stopped(struct task *t, const struct timespec *ts);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 		   const struct timespec *ts);
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 void install_kick_handler(void);
 
+/* kernel/rootfs.c */
+struct sentry_run;
+struct fs_struct *build_root(const struct sentry_run *r);
+void mask_paths(struct task *t, const struct sentry_run *r);
+
+/* kernel/sentry.c */
+struct spawn {
+	const char *prog;               /* PATH is searched if it has no '/' */
+	char *const *argv, *const *envp;
+	const char *cwd;                /* NULL: stay where fs says */
+	uint32_t uid, gid;
+	const uint32_t *gids;
+	int ngids;
+};
+struct thread_group *tg_new(const char *path);
+int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
+		  const int stdio[3], struct task **out);
+int task_release(struct task *t);
+
+/* kernel/control.c: requests from the cvisor CLI (start, kill, exec, ps) */
+int control_serve(int listen_fd, bool *started);
+
 /* kernel/exit.c */
 void do_exit_group(struct task *t, int status);
 void tg_exited(struct thread_group *tg);
+void tg_release_mm(struct thread_group *tg);
 /* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
 void child_wait_slice(void);
+/* Record the usage of tg's stub process before it is killed (sys_cred.c). */
+void tg_account_exit(struct thread_group *tg);
 
 /* kernel/futex.c */
 void exit_robust_list(struct task *t);
@@ -163,10 +205,14 @@ void job_stop(struct task *t, int sig);
 void job_continue(struct thread_group *tg);
 void stop_wait(struct task *t);
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
+void sigpend_discard(uint64_t *set, struct sigq **q, int sig);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
+bool signal_pending(struct task *t);
+int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
+void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 void signal_fault(struct task *t, int sig);
 
 #ifndef W_EXITCODE

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/kernel.h"
@@ -31,6 +32,69 @@ static bool sig_ignored(struct thread_group *tg, int sig)
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
 }
 
+/*
+ * Add a signal to a pending set.  A standard signal already pending is
+ * merged (its first siginfo kept); a real-time one queues behind it, as
+ * POSIX wants, up to a bound like RLIMIT_SIGPENDING's.
+ */
+#define MAX_QUEUED 1024
+
+static void sigpend_add(uint64_t *set, siginfo_t *slots, struct sigq **q,
+			const siginfo_t *info)
+{
+	int sig = info->si_signo, n = 0;
+	struct sigq **pp, *e;
+
+	if (!(*set & SIGBIT(sig))) {
+		*set |= SIGBIT(sig);
+		slots[sig - 1] = *info;
+		return;
+	}
+	if (sig < SIGRT_FIRST)
+		return;
+	for (pp = q; *pp; pp = &(*pp)->next)
+		n++;
+	if (n >= MAX_QUEUED || !(e = malloc(sizeof(*e))))
+		return;         /* Linux drops it too when over the limit */
+	e->info = *info;
+	e->next = NULL;
+	*pp = e;
+}
+
+/* Take sig (pending in *set) with its siginfo; a queued one moves up. */
+static void sigpend_take(uint64_t *set, siginfo_t *slots, struct sigq **q,
+			 int sig, siginfo_t *info)
+{
+	*info = slots[sig - 1];
+	for (struct sigq **pp = q; *pp; pp = &(*pp)->next) {
+		struct sigq *e = *pp;
+
+		if (e->info.si_signo != sig)
+			continue;
+		slots[sig - 1] = e->info;
+		*pp = e->next;
+		free(e);
+		return;
+	}
+	*set &= ~SIGBIT(sig);
+}
+
+/* Forget every pending instance of sig (SIG_IGN, a stop/continue pair). */
+void sigpend_discard(uint64_t *set, struct sigq **q, int sig)
+{
+	*set &= ~SIGBIT(sig);
+	for (struct sigq **pp = q; *pp;) {
+		struct sigq *e = *pp;
+
+		if (e->info.si_signo == sig) {
+			*pp = e->next;
+			free(e);
+		} else {
+			pp = &e->next;
+		}
+	}
+}
+
 /* Queue a signal on the group (to == NULL) or one task, and kick a taker. */
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
 {
@@ -52,11 +116,9 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		return;
 	}
 	if (to) {
-		to->pending |= SIGBIT(sig);
-		to->pending_info[sig - 1] = *info;
+		sigpend_add(&to->pending, to->pending_info, &to->rtq, info);
 	} else {
-		tg->shared_pending |= SIGBIT(sig);
-		tg->shared_info[sig - 1] = *info;
+		sigpend_add(&tg->shared_pending, tg->shared_info, &tg->shared_rtq, info);
 		for (struct task *t = tg->tasks; t && !target; t = t->next)
 			if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL)
 				target = t;
@@ -129,6 +191,8 @@ void job_continue(struct thread_group *tg)
 void stop_wait(struct task *t)
 {
 	struct timespec slice = { 0, 20000000 };
+	/* the sleep below uses the kick flag; the restart logic needs it after */
+	bool interrupted = __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST);
 
 	while (__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) && !t->tg->exiting) {
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
@@ -137,7 +201,56 @@ void stop_wait(struct task *t)
 		pthread_mutex_unlock(&t->tg->lock);
 		if (killed)
 			return;
-		task_block_fds(t, NULL, 0, &slice);
+		task_block_stopped(t, &slice);
+	}
+	__atomic_store_n(&t->kicked, interrupted, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Is there something the task must leave a blocking call for: a signal it
+ * can take, SIGKILL, a group exit or stop, or another thread's exec?
+ * Read without the lock: a sender kicks after queueing, so a change made
+ * after this check still ends the sleep.
+ */
+bool signal_pending(struct task *t)
+{
+	struct thread_group *tg = t->tg;
+	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) |
+		     __atomic_load_n(&tg->shared_pending, __ATOMIC_ACQUIRE);
+
+	return (p & (~t->sigmask | SIGBIT(SIGKILL))) || tg->exiting ||
+	       __atomic_load_n(&tg->stopped, __ATOMIC_ACQUIRE) || t->zap;
+}
+
+/*
+ * The mask argument of ppoll, pselect6 and epoll_pwait: in force while
+ * waiting only, or until the handler of the signal that ended the wait
+ * returns (its frame holds the old mask).
+ */
+int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved)
+{
+	uint64_t mask;
+
+	*saved = t->sigmask;
+	if (!umask)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	return 0;
+}
+
+void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
+{
+	if (!umask)
+		return;
+	if (ret == -EINTR) {
+		t->saved_mask = saved;  /* the handler's frame restores it */
+		t->restore_mask = true;
+	} else {
+		t->sigmask = saved;
 	}
 }
 
@@ -196,13 +309,11 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 	ready = (t->pending | tg->shared_pending) & mask;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
-		if (t->pending & SIGBIT(sig)) {
-			*info = t->pending_info[sig - 1];
-			t->pending &= ~SIGBIT(sig);
-		} else {
-			*info = tg->shared_info[sig - 1];
-			tg->shared_pending &= ~SIGBIT(sig);
-		}
+		if (t->pending & SIGBIT(sig))
+			sigpend_take(&t->pending, t->pending_info, &t->rtq, sig, info);
+		else
+			sigpend_take(&tg->shared_pending, tg->shared_info,
+				     &tg->shared_rtq, sig, info);
 	}
 	pthread_mutex_unlock(&tg->lock);
 	return sig;

@@ -66,8 +66,8 @@ void task_kick(struct task *t)
  * Block in ppoll with SIG_KICK unblocked for its duration only, so that a
  * kick is never lost between the check of t->kicked and the sleep.
  */
-static int block(struct task *t, struct pollfd *pfd, nfds_t n,
-		 const struct timespec *ts)
+static int block_raw(struct task *t, struct pollfd *pfd, nfds_t n,
+		     const struct timespec *ts)
 {
 	sigset_t mask;
 	int ret;
@@ -78,6 +78,36 @@ static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 	sigdelset(&mask, SIG_KICK);
 	ret = ppoll(pfd, n, ts, &mask);
 	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * Must a blocking call end with EINTR?  A kick says so, but the kick may
+ * have come (and been cleared) just before the call began, so pending
+ * state is checked too: a signal is never lost in that window.  A true
+ * answer is latched in t->kicked for the restart logic of signal.c.
+ */
+bool task_interrupted(struct task *t)
+{
+	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+		return true;
+	if (!signal_pending(t))
+		return false;
+	__atomic_store_n(&t->kicked, true, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static int block(struct task *t, struct pollfd *pfd, nfds_t n,
+		 const struct timespec *ts)
+{
+	if (task_interrupted(t))
+		return -EINTR;
+	return block_raw(t, pfd, n, ts);
+}
+
+/* A stopped task's sleep: only a kick (SIGCONT, SIGKILL) ends it early. */
+int task_block_stopped(struct task *t, const struct timespec *ts)
+{
+	return block_raw(t, NULL, 0, ts);
 }
 
 /* Sleep until one of the host fds is ready, the timeout, or a kick. */
@@ -186,6 +216,12 @@ static void task_exit(struct task *t)
 	update_spin(-1);
 	if (last)
 		tg_exited(tg);
+	while (t->rtq) {
+		struct sigq *e = t->rtq;
+
+		t->rtq = e->next;
+		free(e);
+	}
 	free(t);
 }
 
@@ -206,6 +242,19 @@ static void handle_event(struct task *t, int ev)
 
 __thread struct task *current_task;
 
+/*
+ * The task ends while its stub thread waits for the sentry: the thread
+ * exits in stub code.  When the stub process dies anyway this is moot;
+ * when its address space lives on (a CLONE_VM sibling group, or the
+ * exit(2) of one thread) it is the only way the host thread goes.
+ */
+static void leave_stub(struct task *t)
+{
+	stub_thread_set_exit(&t->regs);
+	memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
+	stub_thread_resume(t->st);
+}
+
 static void *task_main(void *arg)
 {
 	struct task *t = arg;
@@ -221,20 +270,12 @@ static void *task_main(void *arg)
 		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		t->last_event = ev;
-		if (t->zap)
-			break;
-		handle_event(t, ev);
-		if (t->zap)
-			break;
-		if (t->exit_thread) {
-			/* only this thread ends: its host thread exits in stub code */
-			stub_thread_set_exit(&t->regs);
-			memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
-			stub_thread_resume(t->st);
+		if (!t->zap)
+			handle_event(t, ev);
+		if (t->zap || t->exit_thread || t->tg->exiting || !handle_signals(t)) {
+			leave_stub(t);
 			break;
 		}
-		if (t->tg->exiting || !handle_signals(t))
-			break;
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
 		stub_thread_resume(t->st);
@@ -266,7 +307,8 @@ struct thread_group *tg_find(pid_t pid)
 	struct thread_group *tg;
 
 	pthread_mutex_lock(&sandbox.lock);
-	for (tg = sandbox.tgs; tg && tg->pid != pid; tg = tg->next_tg)
+	/* a reaped process is gone for good; a zombie is still there */
+	for (tg = sandbox.tgs; tg && (tg->pid != pid || tg->reaped); tg = tg->next_tg)
 		;
 	pthread_mutex_unlock(&sandbox.lock);
 	return tg;

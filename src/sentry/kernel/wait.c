@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include "kernel/kernel.h"
@@ -37,12 +38,47 @@ static bool scan_children(struct task *t, int by, pid_t id, int options,
 	return any;
 }
 
-/* Wait for a zombie child; returns it (reaped unless nowait), 0, or -errno. */
+static void ru_add(struct rusage *to, const struct rusage *ru)
+{
+	timeradd(&to->ru_utime, &ru->ru_utime, &to->ru_utime);
+	timeradd(&to->ru_stime, &ru->ru_stime, &to->ru_stime);
+	if (ru->ru_maxrss > to->ru_maxrss)
+		to->ru_maxrss = ru->ru_maxrss;
+	to->ru_minflt += ru->ru_minflt;
+	to->ru_majflt += ru->ru_majflt;
+	to->ru_inblock += ru->ru_inblock;
+	to->ru_oublock += ru->ru_oublock;
+	to->ru_nvcsw += ru->ru_nvcsw;
+	to->ru_nivcsw += ru->ru_nivcsw;
+}
+
+/*
+ * A zombie's usage for wait4, its own and its reaped descendants' (Linux's
+ * RUSAGE_BOTH); reaping it adds that to the parent's RUSAGE_CHILDREN.
+ * sandbox.lock is held, which orders this after the child's exit.
+ */
+static void zombie_usage(struct task *t, struct thread_group *c, bool reap,
+			 struct rusage *ru)
+{
+	pthread_mutex_lock(&c->lock);
+	*ru = c->ru_self;
+	pthread_mutex_unlock(&c->lock);
+	ru_add(ru, &c->ru_children);
+	if (reap)
+		ru_add(&t->tg->ru_children, ru);
+}
+
+/*
+ * Wait for a zombie child; returns it (reaped unless nowait), 0, or -errno.
+ * *ru is the zombie's usage; a stop or continue reports none (zeros).
+ */
 static long wait_child(struct task *t, int by, pid_t id, int options, bool nohang,
-		       bool nowait, struct thread_group **out, int *status)
+		       bool nowait, struct thread_group **out, int *status,
+		       struct rusage *ru)
 {
 	long ret;
 
+	memset(ru, 0, sizeof(*ru));
 	pthread_mutex_lock(&sandbox.lock);
 	for (;;) {
 		if (!scan_children(t, by, id, options, out)) {
@@ -54,6 +90,7 @@ static long wait_child(struct task *t, int by, pid_t id, int options, bool nohan
 
 			if (c->zombie) {
 				*status = c->exit_status;
+				zombie_usage(t, c, !nowait, ru);
 				if (!nowait)
 					c->reaped = true;
 			} else {
@@ -69,7 +106,7 @@ static long wait_child(struct task *t, int by, pid_t id, int options, bool nohan
 			ret = 0;
 			break;
 		}
-		if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST)) {
+		if (task_interrupted(t)) {
 			ret = -EINTR;
 			break;
 		}
@@ -98,12 +135,10 @@ long sys_wait4(struct task *t, const struct syscall_args *a)
 		pid = -pid;
 	}
 	int status = 0;
+	struct rusage ru;
 
-	ret = wait_child(t, by, pid, options, options & WNOHANG, false, &c, &status);
+	ret = wait_child(t, by, pid, options, options & WNOHANG, false, &c, &status, &ru);
 	if (ret > 0) {
-		struct rusage ru;
-
-		memset(&ru, 0, sizeof(ru));
 		if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &status, sizeof(int)))
 			return -EFAULT;
 		if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &ru, sizeof(ru)))
@@ -118,6 +153,7 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	pid_t id = ARG_INT(a, 1);
 	struct thread_group *c;
 	siginfo_t si;
+	struct rusage ru;
 	long ret;
 
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
@@ -132,7 +168,7 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	int st = 0;
 
 	ret = wait_child(t, by, id, ((options & WSTOPPED) ? WUNTRACED : 0) |
-			 (options & WCONTINUED), options & WNOHANG, options & WNOWAIT, &c, &st);
+			 (options & WCONTINUED), options & WNOHANG, options & WNOWAIT, &c, &st, &ru);
 	if (ret > 0 && c->zombie && !(options & WEXITED))
 		ret = 0;        /* (a zombie when only stops were asked for: rare) */
 	memset(&si, 0, sizeof(si));
@@ -153,6 +189,9 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 		}
 	}
 	if (ret >= 0 && a->a[2] && copy_to_user(t->tg->mm, a->a[2], &si, sizeof(si)))
+		return -EFAULT;
+	/* the raw call's fifth argument, which libc's waitid leaves NULL */
+	if (ret > 0 && a->a[4] && copy_to_user(t->tg->mm, a->a[4], &ru, sizeof(ru)))
 		return -EFAULT;
 	return ret > 0 ? 0 : ret;
 }

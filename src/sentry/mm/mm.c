@@ -29,6 +29,7 @@ struct mm *mm_new(void)
 	if (!mm)
 		return NULL;
 	pthread_mutex_init(&mm->lock, NULL);
+	mm->users = 1;
 	if (stub_proc_create(NULL, &mm->proc)) {
 		free(mm);
 		return NULL;
@@ -48,6 +49,7 @@ struct mm *mm_fork(struct mm *from)
 	if (!mm)
 		return NULL;
 	pthread_mutex_init(&mm->lock, NULL);
+	mm->users = 1;
 	pthread_mutex_lock(&from->lock);
 	mm->vmas.v = malloc((from->vmas.n ? from->vmas.n : 1) * sizeof(struct vma));
 	if (mm->vmas.v) {
@@ -79,6 +81,8 @@ struct mm *mm_fork(struct mm *from)
 
 void mm_put(struct mm *mm)
 {
+	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
 	stub_proc_kill(mm->proc);
 	stub_proc_put(mm->proc);
 	vma_list_free(&mm->vmas);
@@ -96,6 +100,19 @@ static uint64_t place(struct mm *mm, uint64_t hint, uint64_t len)
 	if (hint && range_ok(hint, len) && vma_range_free(&mm->vmas, hint, hint + len))
 		return hint;
 	return vma_find_gap(&mm->vmas, len, mm->mmap_base, MMAP_MIN_ADDR);
+}
+
+/*
+ * Shared anonymous memory has no backing object in the sentry (the host
+ * shares it across fork), yet shared futexes must name it the same way in
+ * every process that maps it: each such mapping gets an id of its own,
+ * which fork copies with the VMA.  Never reused, so never confused.
+ */
+static uint64_t new_shm_id(void)
+{
+	static uint64_t last;
+
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
 }
 
 /* Protection and flags the host sees; everything else stays in the sentry. */
@@ -149,6 +166,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 				 (flags & MAP_ANONYMOUS),
 			.kind = kind, .host_fd = host_fd, .off = off,
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
+			.shm_id = type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);
@@ -229,7 +247,7 @@ static long remap(struct mm *mm, const struct vma *src, uint64_t old,
 			       MREMAP_MAYMOVE | MREMAP_FIXED, to, 0);
 	if (ret != (long)to)
 		return ret < 0 ? ret : -EIO;
-	if (v.kind == VMA_FILE)
+	if (vma_has_off(&v))
 		v.off += old - v.start;
 	v.start = to;
 	v.end = to + new_len;

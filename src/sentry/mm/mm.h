@@ -31,9 +31,16 @@ struct vma {
 	int flags;                      /* MAP_SHARED / MAP_PRIVATE | MAP_ANONYMOUS */
 	enum vma_kind kind;
 	int host_fd;                    /* VMA_FILE: the backing host fd, or -1 */
-	uint64_t off;                   /* VMA_FILE: file offset of start */
+	uint64_t off;                   /* VMA_FILE, shm_id: offset of start in the object */
+	uint64_t shm_id;                /* shared anonymous memory: its object, else 0 */
 	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
 };
+
+/* Whether off means something: file mappings and shared anonymous memory. */
+static inline bool vma_has_off(const struct vma *v)
+{
+	return v->kind == VMA_FILE || v->shm_id;
+}
 
 /* mm_mmap flag (above the MAP_* bits): the file was not opened for writing */
 #define MM_NOWRITE (1 << 30)
@@ -45,6 +52,7 @@ struct vma_list {
 
 struct mm {
 	struct stub_proc *proc;
+	int users;                      /* thread groups in it (CLONE_VM shares) */
 	pthread_mutex_t lock;
 	struct vma_list vmas;
 	uint64_t mmap_base;             /* top-down placement starts here */
@@ -70,7 +78,12 @@ void vma_list_free(struct vma_list *l);
 /* mm.c: address-space operations, carried out by host calls */
 struct mm *mm_new(void);
 struct mm *mm_fork(struct mm *from);
+/* Drop a user; the last one kills the stub process and frees the mm. */
 void mm_put(struct mm *mm);
+static inline bool mm_shared(struct mm *mm)
+{
+	return __atomic_load_n(&mm->users, __ATOMIC_ACQUIRE) > 1;
+}
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     int host_fd, uint64_t off, enum vma_kind kind);
 long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);

@@ -52,7 +52,8 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
 	       a->nowrite == b->nowrite &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
-	       (a->kind != VMA_FILE || a->off + (a->end - a->start) == b->off);
+	       a->shm_id == b->shm_id &&
+	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off);
 }
 
 /* Insert a VMA into a range the caller made free; merges with neighbours. */
@@ -97,7 +98,7 @@ static int split_at(struct vma_list *l, uint64_t addr)
 	l->n++;
 	l->v[i].end = addr;
 	l->v[i + 1].start = addr;
-	if (l->v[i + 1].kind == VMA_FILE)
+	if (vma_has_off(&l->v[i + 1]))
 		l->v[i + 1].off += addr - l->v[i].start;
 	return 0;
 }

@@ -119,7 +119,16 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 	const char *base = strrchr(path, '/');
 
 	t->st = st;
-	mm_put(old);                    /* kills the old stub process */
+	if (mm_shared(old)) {
+		/* a vfork child: the parent's address space lives on, and
+		 * only our thread leaves it */
+		struct stub_regs r = t->regs;
+
+		stub_thread_set_exit(&r);
+		memcpy(&old_st->msg->regs, &r, sizeof(r));
+		stub_thread_resume(old_st);
+	}
+	mm_put(old);                    /* kills the old stub process if unshared */
 	stub_thread_free(old_st);
 	close_on_exec(tg->fdt);
 	timers_exit(tg, true);

@@ -58,26 +58,62 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 	return ready;
 }
 
+/* The monotonic time a relative timeout runs out at. */
+static struct timespec deadline_of(const struct timespec *to)
+{
+	struct timespec d;
+
+	clock_gettime(CLOCK_MONOTONIC, &d);
+	d.tv_sec += to->tv_sec;
+	d.tv_nsec += to->tv_nsec;
+	if (d.tv_nsec >= 1000000000L) {
+		d.tv_sec++;
+		d.tv_nsec -= 1000000000L;
+	}
+	return d;
+}
+
+/* Time left until deadline; tv_sec < 0 once it has passed. */
+static struct timespec time_left(const struct timespec *deadline)
+{
+	struct timespec now, left;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left.tv_sec = deadline->tv_sec - now.tv_sec;
+	left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+	if (left.tv_nsec < 0) {
+		left.tv_sec--;
+		left.tv_nsec += 1000000000L;
+	}
+	return left;
+}
+
+/*
+ * Set *to to what is left of it (never below 0), which Linux writes back
+ * for select, pselect6 and ppoll.  A zero timeout stays zero.
+ */
+static void timeout_left(struct timespec *to, const struct timespec *deadline)
+{
+	if (!to->tv_sec && !to->tv_nsec)
+		return;
+	*to = time_left(deadline);
+	if (to->tv_sec < 0)
+		*to = (struct timespec){ 0, 0 };
+}
+
 /* poll on a set held by the sentry: fills revents, returns the ready count */
 long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct timespec *to)
 {
 	struct pollfd *host = calloc(n ? n : 1, sizeof(*host));
-	struct timespec deadline, now, left;
+	struct timespec deadline = { 0, 0 }, left;
 	unsigned nhost;
 	bool sentry_side;
 	long ret = 0;
 
 	if (!host)
 		return -ENOMEM;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	if (to) {
-		deadline.tv_sec += to->tv_sec;
-		deadline.tv_nsec += to->tv_nsec;
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
-	}
+	if (to)
+		deadline = deadline_of(to);
 	while (!ret) {
 		int ready = scan(t, p, n, host, &nhost, &sentry_side);
 
@@ -85,13 +121,7 @@ long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct time
 			ret = ready;
 			break;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left.tv_sec = deadline.tv_sec - now.tv_sec;
-		left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
-		if (left.tv_nsec < 0) {
-			left.tv_sec--;
-			left.tv_nsec += 1000000000L;
-		}
+		left = time_left(&deadline);
 		if (to && left.tv_sec < 0)
 			break;          /* timed out: 0 */
 		/*
@@ -131,8 +161,6 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 	return ret;
 }
 
-static int mask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
-static void mask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 
 long sys_poll(struct task *t, const struct syscall_args *a)
 {
@@ -144,50 +172,28 @@ long sys_poll(struct task *t, const struct syscall_args *a)
 
 long sys_ppoll(struct task *t, const struct syscall_args *a)
 {
-	struct timespec ts;
+	struct timespec ts, end = { 0, 0 };
 
 	if (a->a[2]) {
 		if (copy_from_user(t->tg->mm, &ts, a->a[2], sizeof(ts)))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -EINVAL;
+		end = deadline_of(&ts);
 	}
 	uint64_t saved;
-	long ret = mask_enter(t, a->a[3], a->a[4], &saved);
+	long ret = sigmask_enter(t, a->a[3], a->a[4], &saved);
 
 	if (ret)
 		return ret;
 	ret = do_poll(t, a->a[0], ARG_UINT(a, 1), a->a[2] ? &ts : NULL);
-	mask_leave(t, a->a[3], ret, saved);
-	return ret;
-}
-
-/* The mask argument of ppoll/pselect6: in force while waiting only. */
-static int mask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved)
-{
-	uint64_t mask;
-
-	*saved = t->sigmask;
-	if (!umask)
-		return 0;
-	if (size != 8)
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &mask, umask, sizeof(mask)))
-		return -EFAULT;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	return 0;
-}
-
-static void mask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
-{
-	if (!umask)
-		return;
-	if (ret == -EINTR) {
-		t->saved_mask = saved;  /* the handler's frame restores it */
-		t->restore_mask = true;
-	} else {
-		t->sigmask = saved;
+	sigmask_leave(t, a->a[3], ret, saved);
+	if (a->a[2]) {
+		timeout_left(&ts, &end);
+		/* as Linux: a timespec that cannot be written back is no error */
+		(void)copy_to_user(t->tg->mm, a->a[2], &ts, sizeof(ts));
 	}
+	return ret;
 }
 
 /* select: fd_sets in, converted to a poll set and back. */
@@ -249,20 +255,29 @@ static long do_select(struct task *t, const struct sel_args *s, const struct tim
 	return count;
 }
 
+/*
+ * select and pselect6; *to (NULL: no timeout) is left with what remains
+ * of it, for the caller to write back.
+ */
 static long select_common(struct task *t, const struct syscall_args *a,
-			  const struct timespec *to, uint64_t umask, size_t msize)
+			  struct timespec *to, uint64_t umask, size_t msize)
 {
 	struct sel_args s = { a->a[1], a->a[2], a->a[3], ARG_INT(a, 0) };
+	struct timespec end = { 0, 0 };
 	uint64_t saved;
 	long ret;
 
 	if (s.nfds < 0 || s.nfds > 1024)
 		return -EINVAL;
-	ret = mask_enter(t, umask, msize, &saved);
+	ret = sigmask_enter(t, umask, msize, &saved);
 	if (ret)
 		return ret;
+	if (to)
+		end = deadline_of(to);
 	ret = do_select(t, &s, to);
-	mask_leave(t, umask, ret, saved);
+	sigmask_leave(t, umask, ret, saved);
+	if (to)
+		timeout_left(to, &end);
 	return ret;
 }
 
@@ -270,6 +285,7 @@ long sys_select(struct task *t, const struct syscall_args *a)
 {
 	struct timeval tv;
 	struct timespec ts;
+	long ret;
 
 	if (a->a[4]) {
 		if (copy_from_user(t->tg->mm, &tv, a->a[4], sizeof(tv)))
@@ -278,13 +294,20 @@ long sys_select(struct task *t, const struct syscall_args *a)
 			return -EINVAL;
 		ts = (struct timespec){ tv.tv_sec, tv.tv_usec * 1000 };
 	}
-	return select_common(t, a, a->a[4] ? &ts : NULL, 0, 0);
+	ret = select_common(t, a, a->a[4] ? &ts : NULL, 0, 0);
+	if (a->a[4]) {
+		tv = (struct timeval){ ts.tv_sec, ts.tv_nsec / 1000 };
+		/* as Linux: a timeval that cannot be written back is no error */
+		(void)copy_to_user(t->tg->mm, a->a[4], &tv, sizeof(tv));
+	}
+	return ret;
 }
 
 long sys_pselect6(struct task *t, const struct syscall_args *a)
 {
 	struct timespec ts;
 	struct { uint64_t ss; uint64_t len; } sm = { 0, 0 };
+	long ret;
 
 	if (a->a[4]) {
 		if (copy_from_user(t->tg->mm, &ts, a->a[4], sizeof(ts)))
@@ -294,5 +317,9 @@ long sys_pselect6(struct task *t, const struct syscall_args *a)
 	}
 	if (a->a[5] && copy_from_user(t->tg->mm, &sm, a->a[5], sizeof(sm)))
 		return -EFAULT;
-	return select_common(t, a, a->a[4] ? &ts : NULL, sm.ss, sm.len);
+	ret = select_common(t, a, a->a[4] ? &ts : NULL, sm.ss, sm.len);
+	/* the raw syscall updates the timespec too; glibc hides it */
+	if (a->a[4])
+		(void)copy_to_user(t->tg->mm, a->a[4], &ts, sizeof(ts));
+	return ret;
 }

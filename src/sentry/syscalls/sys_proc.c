@@ -175,7 +175,7 @@ long sys_exit(struct task *t, const struct syscall_args *a)
 	}
 	pthread_mutex_unlock(&tg->lock);
 	if (last) {
-		stub_proc_kill(tg->mm->proc);
+		tg_release_mm(tg);
 		return 0;
 	}
 	exit_robust_list(t);

@@ -31,9 +31,9 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 		tg->sigaction[sig - 1] = act;
 		/* Setting SIG_IGN discards what is pending (POSIX). */
 		if (act.handler == 1) {
-			tg->shared_pending &= ~SIGBIT(sig);
+			sigpend_discard(&tg->shared_pending, &tg->shared_rtq, sig);
 			for (struct task *u = tg->tasks; u; u = u->next)
-				u->pending &= ~SIGBIT(sig);
+				sigpend_discard(&u->pending, &u->rtq, sig);
 		}
 	}
 	pthread_mutex_unlock(&tg->lock);
@@ -87,8 +87,8 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 	user_info(t, sig, SI_USER, &si);
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *tg = sandbox.tgs; tg && n < 256; tg = tg->next_tg) {
-		if (tg->zombie || tg->reaped)
-			continue;
+		if (tg->reaped)
+			continue;       /* a zombie takes (and drops) signals */
 		if ((pid > 0 && tg->pid == pid) || (pid == 0 && tg->pgid == t->tg->pgid) ||
 		    (pid < -1 && tg->pgid == -pid) || (pid == -1 && tg->pid != 1 && tg != t->tg))
 			found[n++] = tg;
@@ -101,14 +101,13 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 	return 0;
 }
 
-/* tgkill/tkill: one thread. */
-static long signal_tid(struct task *t, pid_t tgid, pid_t tid, int sig)
+/* tgkill/tkill/rt_tgsigqueueinfo: one thread; si->si_signo 0 only checks. */
+static long signal_tid(pid_t tgid, pid_t tid, const siginfo_t *si)
 {
 	struct task *to = NULL;
 	struct thread_group *owner = NULL;
-	siginfo_t si;
 
-	if (sig < 0 || sig > NSIG_LINUX)
+	if (si->si_signo < 0 || si->si_signo > NSIG_LINUX)
 		return -EINVAL;
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *tg = sandbox.tgs; tg && !to; tg = tg->next_tg) {
@@ -125,10 +124,17 @@ static long signal_tid(struct task *t, pid_t tgid, pid_t tid, int sig)
 	pthread_mutex_unlock(&sandbox.lock);
 	if (!to)
 		return -ESRCH;
-	user_info(t, sig, SI_TKILL, &si);
-	if (sig)
-		send_signal_info(owner, to, &si);
+	if (si->si_signo)
+		send_signal_info(owner, to, si);
 	return 0;
+}
+
+static long tkill(struct task *t, pid_t tgid, pid_t tid, int sig)
+{
+	siginfo_t si;
+
+	user_info(t, sig, SI_TKILL, &si);
+	return signal_tid(tgid, tid, &si);
 }
 
 long sys_kill(struct task *t, const struct syscall_args *a)
@@ -140,14 +146,14 @@ long sys_tgkill(struct task *t, const struct syscall_args *a)
 {
 	if (ARG_INT(a, 0) <= 0 || ARG_INT(a, 1) <= 0)
 		return -EINVAL;
-	return signal_tid(t, ARG_INT(a, 0), ARG_INT(a, 1), ARG_INT(a, 2));
+	return tkill(t, ARG_INT(a, 0), ARG_INT(a, 1), ARG_INT(a, 2));
 }
 
 long sys_tkill(struct task *t, const struct syscall_args *a)
 {
 	if (ARG_INT(a, 0) <= 0)
 		return -EINVAL;
-	return signal_tid(t, 0, ARG_INT(a, 0), ARG_INT(a, 1));
+	return tkill(t, 0, ARG_INT(a, 0), ARG_INT(a, 1));
 }
 
 /* pause and rt_sigsuspend: sleep until a signal is delivered. */
@@ -261,7 +267,7 @@ static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t 
 		return -EPERM;
 	si.si_signo = sig;
 	if (tid)
-		return signal_tid(t, tgid, tid, sig);   /* info simplified: SI_TKILL */
+		return signal_tid(tgid, tid, &si);
 	tg = tg_find(tgid);
 	if (!tg)
 		return -ESRCH;

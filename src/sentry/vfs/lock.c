@@ -107,7 +107,7 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 				err = -EAGAIN;
 				goto out;
 			}
-			if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST)) {
+			if (task_interrupted(t)) {
 				err = -EINTR;
 				goto out;
 			}

@@ -326,7 +326,7 @@ int vfs_mount_path(struct fs_struct *fs, const char *path, struct inode *root,
 		   const char *fstype, const char *source, bool readonly)
 {
 	struct walk w = { .t = NULL, .root = fs->root, .start = fs->root,
-			  .flags = WALK_FOLLOW | WALK_DIRECTORY };
+			  .flags = WALK_FOLLOW | (S_ISDIR(root->mode) ? WALK_DIRECTORY : 0) };
 	struct walk_result res;
 	char buf[PATH_MAX * 2];
 	int err;

@@ -231,6 +231,7 @@ off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
 /* fs/: the file systems */
 struct file *hostfd_file(int host_fd, int flags);
 struct inode *hostfs_root(int dirfd, bool readonly);
+struct inode *hostfs_bind(const char *path, bool readonly);
 struct inode *memfs_root(struct inode *lower, mode_t mode);
 struct inode *devfs_root(void);
 struct inode *procfs_root(void);

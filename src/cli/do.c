@@ -64,7 +64,7 @@ static int add_rw(struct sentry_run *r, const char *dir)
 	return 0;
 }
 
-static int exit_code(int status)
+int exit_code(int status)
 {
 	switch (status) {
 	case -ENOENT:
@@ -82,7 +82,7 @@ static int exit_code(int status)
 
 int cmd_do(int argc, char **argv)
 {
-	struct sentry_run r = { .envp = environ };
+	struct sentry_run r = { .envp = environ, .ctl_fd = -1, .ready_fd = -1 };
 	char path[4096];
 	int i, err;
 

@@ -1,22 +1,54 @@
 /* SPDX-License-Identifier: MIT */
-/* The sentry's entry point, called by the CLI. */
+/* The sentry's entry points, called by the CLI. */
 #ifndef CVISOR_SENTRY_H
 #define CVISOR_SENTRY_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+/* A mount of the container's config, in the sandbox's terms. */
+struct sentry_mount {
+	const char *dest, *type, *source;
+	bool ro;
+	unsigned mode;
+};
+
+struct sentry_rlimit {
+	int resource;
+	struct rlimit rlim;
+};
 
 struct sentry_run {
 	bool strace, stats;
-	const char *prog_path;          /* walked inside the sandbox */
+	const char *prog_path;          /* walked inside the sandbox (PATH if no '/') */
 	const char *root;               /* host directory shown as /, or NULL: "/" */
 	char **rw;                      /* host directories mounted writable */
 	int nr_rw;
 	char *const *argv;
 	char *const *envp;
+
+	/* A container (cvisor create/run): the root is the bundle's rootfs
+	 * itself, not an overlay, and the mounts are the config's. */
+	bool container;
+	bool root_ro;
+	const struct sentry_mount *mounts;
+	int nmounts;
+	const char *const *masked;      /* NULL-terminated, or NULL */
+	const char *cwd;                /* NULL: cvisor's own cwd, if it exists */
+	uint32_t uid, gid;
+	const uint32_t *gids;
+	int ngids;
+	const char *hostname;
+	const struct sentry_rlimit *rlimits;
+	int nrlimits;
+	int ctl_fd;                     /* a listening control socket, or -1 */
+	int ready_fd;                   /* create: the status is written here */
 };
 
 /* Run a sandbox to completion; returns the init process's wait status,
- * or a negative errno if the sandbox could not start. */
+ * or a negative errno if the sandbox could not start.  With a ctl_fd,
+ * init waits for a "start" request first (cvisor create). */
 int sentry_main(const struct sentry_run *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,16 +26,19 @@
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
-static int std_files(struct fd_table *fdt)
+/* Host fds 0-2 (the CLI's, or those an exec request passed) as the
+ * process's stdin, stdout and stderr. */
+static int std_files(struct fd_table *fdt, const int stdio[3])
 {
 	for (int fd = 0; fd < 3; fd++) {
-		int fl = fcntl(fd, F_GETFL);
+		int src = stdio ? stdio[fd] : fd;
+		int fl = src >= 0 ? fcntl(src, F_GETFL) : -1;
 		int h;
 		struct file *f;
 
 		if (fl < 0)
 			continue;       /* not open: not open in the sandbox either */
-		h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		h = fcntl(src, F_DUPFD_CLOEXEC, 3);
 		if (h < 0)
 			return -errno;
 		f = hostfd_file(h, fl & (O_ACCMODE | O_APPEND | O_NONBLOCK));
@@ -44,149 +48,123 @@ static int std_files(struct fd_table *fdt)
 	return 0;
 }
 
-static struct thread_group *tg_new(const char *path)
+/* A new session leader with no parent in the sandbox (init, exec'd ones). */
+struct thread_group *tg_new(const char *path)
 {
-	struct thread_group *tg = calloc(1, sizeof(*tg));
+	struct thread_group *tg = tg_alloc();
 	const char *base = strrchr(path, '/');
 
 	if (!tg)
 		return NULL;
-	pthread_mutex_init(&tg->lock, NULL);
-	tg->pid = tg->pgid = tg->sid = alloc_pid();
-	tg->ppid = 0;
-	tg->exit_signal = SIGCHLD;
+	tg->pgid = tg->sid = tg->pid;
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		getrlimit(r, &tg->rlim[r]);
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
-	pthread_mutex_lock(&sandbox.lock);
-	tg->next_tg = sandbox.tgs;
-	sandbox.tgs = tg;
-	pthread_mutex_unlock(&sandbox.lock);
+	tg_link(tg);
 	return tg;
 }
 
-/* mkdir -p inside the sandbox: mountpoints the root file system lacks. */
-static int make_path(struct fs_struct *fs, const char *path)
-{
-	struct dentry *d = dentry_get(fs->root), *next;
-	char buf[4096], *save, *name;
-	int err = 0;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (name = strtok_r(buf, "/", &save); name && !err;
-	     name = strtok_r(NULL, "/", &save)) {
-		err = vfs_lookup_one(d, name, &next);
-		if (err == -ENOENT && d->inode->ops->mkdir) {
-			err = d->inode->ops->mkdir(d->inode, name, 0755, 0, 0);
-			if (!err)
-				err = vfs_lookup_one(d, name, &next);
-		}
-		if (!err) {
-			dentry_put(d);
-			d = next;
-		}
-	}
-	dentry_put(d);
-	return err;
-}
-
-static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
-		    const char *fstype, const char *source, bool ro)
-{
-	int err;
-
-	if (!root)
-		return -ENOMEM;
-	err = vfs_mount_path(fs, path, root, fstype, source, ro);
-	if (err == -ENOENT && !make_path(fs, path))
-		err = vfs_mount_path(fs, path, root, fstype, source, ro);
-	if (err)
-		fprintf(stderr, "cvisor: cannot mount %s on %s: %s\n", fstype, path,
-			strerror(-err));
-	return err;
-}
-
-/*
- * cvisor do's file system: the host's / (or --root) as the read-only lower layer of an
- * in-memory overlay, the sentry's own /proc, /dev, /sys, tmpfs on /tmp and
- * /dev/shm, and each --rw directory bind-mounted writable at its own path.
- */
-static struct fs_struct *build_root(const struct sentry_run *r)
-{
-	int hfd = open(r->root ? r->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct inode *lower = hfd >= 0 ? hostfs_root(hfd, true) : NULL;
-	struct inode *root = lower ? memfs_root(lower, 0755) : NULL;
-	struct mount *m = root ? vfs_mount(NULL, root, "overlay", "/", false) : NULL;
-	struct dentry *rd = m ? vfs_root_dentry(m) : NULL;
-	struct fs_struct *fs = rd ? fs_new(rd) : NULL;
-
-	dentry_put(rd);
-	if (!fs) {
-		fprintf(stderr, "cvisor: cannot open the root %s\n", r->root ? r->root : "/");
-		return NULL;
-	}
-	struct inode *sys = sysfs_root();
-
-	if (sys)
-		memfs_set_magic(sys, 0x62656572);       /* SYSFS_MAGIC */
-	if (mount_at(fs, "/proc", procfs_root(), "proc", "proc", false) ||
-	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
-	    mount_at(fs, "/dev/shm", memfs_root(NULL, 01777), "tmpfs", "shm", false) ||
-	    mount_at(fs, "/sys", sys, "sysfs", "sysfs", true) ||
-	    mount_at(fs, "/tmp", memfs_root(NULL, 01777), "tmpfs", "tmpfs", false))
-		return NULL;
-	for (int i = 0; i < r->nr_rw; i++) {
-		int fd = open(r->rw[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0) {
-			fprintf(stderr, "cvisor: --rw %s: %s\n", r->rw[i], strerror(errno));
-			return NULL;
-		}
-		if (mount_at(fs, r->rw[i], hostfs_root(fd, false), "bind", r->rw[i], false))
-			return NULL;
-	}
-	return fs;
-}
-
-/* The sandbox starts where cvisor was started, if that path exists in it. */
-static void set_cwd(struct task *t)
+/* Start in dir (made if missing, as runc does), or where cvisor was
+ * started if that path exists in the sandbox. */
+static int set_cwd(struct task *t, const char *dir)
 {
 	char cwd[4096];
 	struct walk_result w;
+	int err;
 
-	if (!getcwd(cwd, sizeof(cwd)) ||
-	    vfs_walk(t, AT_FDCWD, cwd, WALK_FOLLOW | WALK_DIRECTORY, &w))
-		return;
+	if (!dir && !getcwd(cwd, sizeof(cwd)))
+		return 0;
+	err = vfs_walk(t, AT_FDCWD, dir ? dir : cwd, WALK_FOLLOW | WALK_DIRECTORY, &w);
+	if (err == -ENOENT && dir) {
+		struct walk_result p;
+
+		if (!vfs_walk(t, AT_FDCWD, dir, WALK_PARENT | WALK_FOLLOW, &p)) {
+			if (p.d->inode->ops->mkdir)
+				p.d->inode->ops->mkdir(p.d->inode, p.last, 0755, 0, 0);
+			dentry_put(p.d);
+		}
+		err = vfs_walk(t, AT_FDCWD, dir, WALK_FOLLOW | WALK_DIRECTORY, &w);
+	}
+	if (err)
+		return dir ? err : 0;
 	dentry_put(t->fs->cwd);
 	t->fs->cwd = w.d;
+	return 0;
 }
 
-/* Load the program and give the first thread its registers. */
-static int start_init(const struct sentry_run *r, struct thread_group *tg)
+/* execvp's search, inside the sandbox: PATH from the new environment. */
+static const char *find_prog(struct task *t, const struct spawn *sp, char *buf, size_t len)
+{
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+	if (strchr(sp->prog, '/'))
+		return sp->prog;
+	for (char *const *e = sp->envp; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		struct walk_result w;
+
+		snprintf(buf, len, "%.*s/%s", (int)n, n ? p : ".", sp->prog);
+		if (!vfs_walk(t, AT_FDCWD, buf, WALK_FOLLOW, &w)) {
+			bool reg = S_ISREG(w.d->inode->mode);
+
+			dentry_put(w.d);
+			if (reg)
+				return buf;
+		}
+		p += n + (p[n] == ':');
+	}
+	return sp->prog;        /* exec_load reports ENOENT */
+}
+
+static void set_creds(struct thread_group *tg, const struct spawn *sp)
+{
+	struct creds *c = &tg->cred;
+
+	c->uid = c->euid = c->suid = c->fsuid = sp->uid;
+	c->gid = c->egid = c->sgid = c->fsgid = sp->gid;
+	c->ngroups = 0;
+	for (int i = 0; i < sp->ngids && i < 32; i++)
+		c->groups[c->ngroups++] = sp->gids[i];
+}
+
+/*
+ * A new process in the sandbox running sp->prog, its first thread ready
+ * but not yet let go: the caller resumes it with task_release().
+ */
+int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
+		  const int stdio[3], struct task **out)
 {
 	struct stub_thread *st;
 	struct task *t;
-	const char *why = NULL;
-	uint64_t sp, entry;
+	const char *why = NULL, *prog;
+	char buf[4096];
+	uint64_t sp_, entry;
 	int err;
 
+	set_creds(tg, sp);
 	tg->mm = mm_new();
 	tg->fdt = fdt_new();
 	if (!tg->mm || !tg->fdt)
 		return -ENOMEM;
-	err = std_files(tg->fdt);
+	err = std_files(tg->fdt, stdio);
 	if (err)
 		return err;
 	t = task_new(tg, NULL);
 	if (!t)
 		return -ENOMEM;
-	t->fs = build_root(r);
-	if (!t->fs)
-		return -EIO;
-	set_cwd(t);
-	err = exec_load(t, r->prog_path, r->argv, r->envp, &entry, &sp, &why);
+	t->fs = fs;
+	err = set_cwd(t, sp->cwd);
 	if (err) {
-		fprintf(stderr, "cvisor: %s: %s\n", r->prog_path, why ? why : strerror(-err));
+		fprintf(stderr, "cvisor: cwd %s: %s\n", sp->cwd, strerror(-err));
+		return err;
+	}
+	prog = find_prog(t, sp, buf, sizeof(buf));
+	err = exec_load(t, prog, sp->argv, sp->envp, &entry, &sp_, &why);
+	if (err) {
+		fprintf(stderr, "cvisor: %s: %s\n", prog, why ? why : strerror(-err));
 		return err;
 	}
 	err = stub_thread_create(tg->mm->proc, &st);
@@ -195,11 +173,47 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg)
 	t->st = st;
 	memset(&t->regs, 0, sizeof(t->regs));
 	t->regs.rip = entry;
-	t->regs.rsp = sp;
+	t->regs.rsp = sp_;
 	t->regs.eflags = 0x202;
 	memcpy(&st->msg->regs, &t->regs, sizeof(t->regs));
-	stub_thread_resume(st);
+	*out = t;
+	return 0;
+}
+
+/* Let a spawned process run its first instruction. */
+int task_release(struct task *t)
+{
+	stub_thread_resume(t->st);
 	return task_start(t);
+}
+
+static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
+{
+	for (int i = 0; i < r->nrlimits; i++)
+		if (r->rlimits[i].resource >= 0 && r->rlimits[i].resource < RLIM_NLIMITS)
+			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;
+	if (r->hostname)
+		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
+}
+
+/* The sandbox's first process, stopped before its first instruction. */
+static int start_init(const struct sentry_run *r, struct thread_group *tg, struct task **out)
+{
+	struct spawn sp = {
+		.prog = r->prog_path, .argv = r->argv, .envp = r->envp, .cwd = r->cwd,
+		.uid = r->uid, .gid = r->gid, .gids = r->gids, .ngids = r->ngids,
+	};
+	struct fs_struct *fs = build_root(r);
+	int err;
+
+	if (!fs)
+		return -EIO;
+	sandbox.root_fs = fs;
+	apply_limits(tg, r);
+	err = spawn_process(tg, fs, &sp, NULL, out);
+	if (!err)
+		mask_paths(*out, r);
+	return err;
 }
 
 static void reap(void)
@@ -218,15 +232,17 @@ static void reap_all(void)
 		;
 }
 
-/* Wait for init to exit, serving the host's signals meanwhile. */
-static void main_loop(int sfd)
+/* Wait for init to exit, serving the host's signals and the CLI meanwhile. */
+static void main_loop(int sfd, int ctl_fd)
 {
-	struct pollfd p[2] = { { sfd, POLLIN, 0 }, { sandbox.event_fd, POLLIN, 0 } };
+	struct pollfd p[3] = { { sfd, POLLIN, 0 }, { sandbox.event_fd, POLLIN, 0 },
+			       { ctl_fd, POLLIN, 0 } };
+	bool started = true;
 
 	while (!__atomic_load_n(&sandbox.done, __ATOMIC_ACQUIRE)) {
 		struct signalfd_siginfo si;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, ctl_fd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
@@ -234,11 +250,49 @@ static void main_loop(int sfd)
 			else
 				send_signal_tg(sandbox.init, (int)si.ssi_signo);
 		}
+		if (ctl_fd >= 0 && (p[2].revents & POLLIN))
+			control_serve(ctl_fd, &started);
 	}
+}
+
+/*
+ * cvisor create: tell the CLI the sandbox is ready (or why not), then
+ * serve requests until "start" lets init go.  A signal or a kill before
+ * that ends the sandbox with init never having run.
+ */
+static int wait_for_start(const struct sentry_run *r, int sfd, int err)
+{
+	struct pollfd p[2] = { { sfd, POLLIN, 0 }, { r->ctl_fd, POLLIN, 0 } };
+	bool started = false;
+
+	if (r->ready_fd >= 0) {
+		char msg[32];
+		int n = snprintf(msg, sizeof(msg), "%d\n", err);
+
+		if (write(r->ready_fd, msg, (size_t)n) != n) {
+			/* the CLI is gone: nobody will start us */
+			return -EPIPE;
+		}
+		close(r->ready_fd);
+	}
+	if (err)
+		return err;
+	while (!started) {
+		struct signalfd_siginfo si;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+			return W_EXITCODE(0, (int)si.ssi_signo);
+		if ((p[1].revents & POLLIN) && control_serve(r->ctl_fd, &started) > 0)
+			return sandbox.exit_status;     /* killed before start */
+	}
+	return 0;
 }
 
 int sentry_main(const struct sentry_run *r)
 {
+	struct task *init = NULL;
 	sigset_t set;
 	int sfd, err;
 
@@ -266,16 +320,19 @@ int sentry_main(const struct sentry_run *r)
 		return err;
 	}
 	sandbox.init = tg_new(r->prog_path);
-	if (!sandbox.init)
-		return -ENOMEM;
-	err = start_init(r, sandbox.init);
+	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
+	if (r->ctl_fd >= 0)
+		err = wait_for_start(r, sfd, err);
+	if (!err)
+		err = task_release(init);
 	if (err) {
-		if (sandbox.init->mm)
+		if (sandbox.init && sandbox.init->mm)
 			stub_proc_kill(sandbox.init->mm->proc);
 		platform_fini();
+		reap_all();
 		return err;
 	}
-	main_loop(sfd);
+	main_loop(sfd, r->ctl_fd);
 	if (sandbox.opts.stats)
 		syscall_print_stats(2);
 	platform_fini();

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cvisor create / start / run: a container is one sentry process on the
+ * host (DESIGN.md §2), forked by `create`, which waits on its control
+ * socket with init loaded but stopped before its first instruction;
+ * `start` lets init go.  The sentry's pid is the container's pid for the
+ * engine (--pid-file) and its exit status is the container's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/oci.h"
+#include "cli/tty.h"
+#include "oci/config.h"
+#include "oci/hooks.h"
+#include "sentry.h"
+
+struct create_opts {
+	const char *bundle, *pid_file, *console_socket, *preserve_fds;
+	bool no_pivot, no_new_keyring, detach, keep;
+};
+
+static const struct opt *create_optv(struct create_opts *o)
+{
+	static struct opt v[9];
+	struct opt list[] = {
+		{ "bundle", 'b', &o->bundle, NULL, NULL },
+		{ "pid-file", 0, &o->pid_file, NULL, NULL },
+		{ "console-socket", 0, &o->console_socket, NULL, NULL },
+		{ "preserve-fds", 0, &o->preserve_fds, NULL, NULL },
+		{ "no-pivot", 0, NULL, &o->no_pivot, NULL },
+		{ "no-new-keyring", 0, NULL, &o->no_new_keyring, NULL },
+		{ "detach", 'd', NULL, &o->detach, NULL },
+		{ "keep", 0, NULL, &o->keep, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+
+	memcpy(v, list, sizeof(list));
+	return v;
+}
+
+/* The config's terms in the sentry's (pointers into c). */
+static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int ready_fd)
+{
+	struct sentry_run *r = calloc(1, sizeof(*r));
+	struct sentry_mount *m = calloc((size_t)c->nmounts + 1, sizeof(*m));
+	struct sentry_rlimit *l = calloc((size_t)c->proc.nrlimits + 1, sizeof(*l));
+
+	if (!r || !m || !l)
+		return NULL;
+	for (int i = 0; i < c->nmounts; i++)
+		m[i] = (struct sentry_mount){ c->mounts[i].destination,
+					      c->mounts[i].bind ? "bind" : c->mounts[i].type,
+					      c->mounts[i].source, c->mounts[i].ro,
+					      c->mounts[i].mode };
+	for (int i = 0; i < c->proc.nrlimits; i++)
+		l[i] = (struct sentry_rlimit){ c->proc.rlimits[i].resource,
+					       c->proc.rlimits[i].rlim };
+	*r = (struct sentry_run){
+		.prog_path = c->proc.args[0], .root = c->root_path, .argv = c->proc.args,
+		.envp = c->proc.env, .container = true, .root_ro = c->root_ro,
+		.mounts = m, .nmounts = c->nmounts, .masked = (const char *const *)c->masked,
+		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
+		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
+		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
+		.ready_fd = ready_fd,
+	};
+	return r;
+}
+
+/* Only what the sandbox needs survives into the sentry. */
+static void close_other_fds(int keep1, int keep2)
+{
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != keep1 && fd != keep2)
+			close(fd);
+}
+
+/* The sentry process: never returns. */
+static void sentry_child(const struct oci_config *c, int ctl_fd, int ready_fd, int tty)
+{
+	struct sentry_run *r;
+
+	setsid();               /* the engine's terminal signals go through kill */
+	if (tty >= 0) {
+		tty_make_controlling(tty);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(tty, fd);
+		if (tty > 2)
+			close(tty);
+	}
+	close_other_fds(ctl_fd, ready_fd);
+	r = run_of(c, ctl_fd, ready_fd);
+	if (!r)
+		_exit(125);
+	_exit(exit_code(sentry_main(r)));
+}
+
+/* Read the sentry's "errno\n" report: 0 once it is ready. */
+static int read_ready(int fd)
+{
+	char buf[32];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -EPIPE;
+	buf[n] = 0;
+	return atoi(buf);
+}
+
+static void fail_cleanup(struct oci_state *st, pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	state_remove(st);
+}
+
+static int run_state_hooks(const struct oci_config *c, int kind, const struct oci_state *st,
+			   const char *what)
+{
+	char err[512], *js;
+	int r;
+
+	if (!c->nhooks[kind])
+		return 0;
+	js = state_json(st, false);
+	r = js ? run_hooks(c->hooks[kind], c->nhooks[kind], js, err, sizeof(err)) : -1;
+	free(js);
+	if (r)
+		log_error("%s: %s", what, js ? err : "out of memory");
+	return r;
+}
+
+/* Fork the sentry and wait until it is ready; its pid, or -1. */
+static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *o,
+			  struct oci_state *st)
+{
+	int ready[2], ctl, tty = -1, err;
+	pid_t pid;
+
+	ctl = ctl_bind(st->dir);
+	if (ctl < 0) {
+		log_error("create %s: control socket: %s", st->id, strerror(-ctl));
+		return -1;
+	}
+	if (c->proc.terminal) {
+		tty = tty_for_console(o->console_socket, c->proc.rows, c->proc.cols);
+		if (tty < 0) {
+			log_error("create %s: terminal: %s", st->id, strerror(-tty));
+			close(ctl);
+			return -1;
+		}
+	}
+	if (pipe2(ready, O_CLOEXEC)) {
+		log_error("create %s: %s", st->id, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		sentry_child(c, ctl, ready[1], tty);
+	}
+	close(ready[1]);
+	close(ctl);
+	if (tty >= 0)
+		close(tty);
+	if (pid < 0) {
+		log_error("create %s: fork: %s", st->id, strerror(errno));
+		return -1;
+	}
+	err = read_ready(ready[0]);
+	close(ready[0]);
+	if (err) {
+		log_error("create %s: the sandbox did not start: %s", st->id, strerror(-err));
+		fail_cleanup(st, pid);
+		return -1;
+	}
+	return pid;
+}
+
+static int do_create(const struct gopts *g, const char *id, const struct create_opts *o,
+		     pid_t *out)
+{
+	struct oci_config c;
+	struct oci_state st;
+	struct stat sb;
+	char err[1024];
+	int e;
+
+	if (!oci_id_valid(id)) {
+		log_error("create: '%s' is not a valid container id", id);
+		return -1;
+	}
+	if (oci_config_load(o->bundle ? o->bundle : ".", &c, err, sizeof(err))) {
+		log_error("create %s: %s", id, err);
+		oci_config_free(&c);
+		return -1;
+	}
+	if (stat(c.root_path, &sb) || !S_ISDIR(sb.st_mode)) {
+		log_error("create %s: root.path %s: %s", id, c.root_path,
+			  errno ? strerror(errno) : "not a directory");
+		oci_config_free(&c);
+		return -1;
+	}
+	e = state_create(g->root, id, &st);
+	if (e) {
+		if (e == -EEXIST)
+			log_error("create: container %s already exists", id);
+		else
+			log_error("create %s: state directory in %s: %s", id, g->root, strerror(-e));
+		oci_config_free(&c);
+		return -1;
+	}
+	snprintf(st.bundle, sizeof(st.bundle), "%s", c.bundle);
+	st.annotations_json = c.annotations_json ? strdup(c.annotations_json) : NULL;
+	st.pid = spawn_sentry(&c, o, &st);
+	if (st.pid > 0) {
+		st.start_time = proc_start_time(st.pid);
+		snprintf(st.status, sizeof(st.status), "created");
+		e = state_write(&st);
+		if (e)
+			log_error("create %s: state.json: %s", id, strerror(-e));
+		else if ((e = write_pid_file(o->pid_file, st.pid)))
+			log_error("create %s: --pid-file %s: %s", id, o->pid_file, strerror(-e));
+		else if (run_state_hooks(&c, HOOK_CREATE_RUNTIME, &st, "createRuntime hook") ||
+			 run_state_hooks(&c, HOOK_PRESTART, &st, "prestart hook"))
+			e = -1;
+		if (e)
+			fail_cleanup(&st, st.pid);
+	}
+	*out = st.pid;
+	e = st.pid > 0 && !e ? 0 : -1;
+	state_free(&st);
+	oci_config_free(&c);
+	return e;
+}
+
+int cmd_create(const struct gopts *g, int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	int i = parse_opts("create", argc, argv, create_optv(&o));
+	pid_t pid;
+
+	if (i < 0)
+		return 1;
+	if (i + 1 != argc) {
+		log_error("create: want exactly one container id");
+		return 1;
+	}
+	return do_create(g, argv[i], &o, &pid) ? 1 : 0;
+}
+
+/* Let a created container's init run. */
+static int do_start(const struct gopts *g, const char *id)
+{
+	struct oci_state st;
+	struct oci_config c;
+	char reply[256], err[512];
+	int e;
+
+	if (state_read(g->root, id, &st)) {
+		log_error("start: container %s does not exist", id);
+		return -1;
+	}
+	if (strcmp(state_status(&st), "created")) {
+		log_error("start: container %s is %s, not created", id, state_status(&st));
+		state_free(&st);
+		return -1;
+	}
+	e = ctl_request(&st, "start", NULL, reply, sizeof(reply), NULL);
+	if (e || strncmp(reply, "ok", 2)) {
+		log_error("start %s: %s", id, e ? strerror(-e) : reply + 4);
+		state_free(&st);
+		return -1;
+	}
+	snprintf(st.status, sizeof(st.status), "running");
+	e = state_write(&st);
+	if (!oci_config_load(st.bundle, &c, err, sizeof(err))) {
+		run_state_hooks(&c, HOOK_POSTSTART, &st, "poststart hook");
+		oci_config_free(&c);
+	}
+	state_free(&st);
+	return e ? -1 : 0;
+}
+
+int cmd_start(const struct gopts *g, int argc, char **argv)
+{
+	static const struct opt none[] = { { NULL, 0, NULL, NULL, NULL } };
+	int i = parse_opts("start", argc, argv, none);
+
+	if (i < 0)
+		return 1;
+	if (i + 1 != argc) {
+		log_error("start: want exactly one container id");
+		return 1;
+	}
+	return do_start(g, argv[i]) ? 1 : 0;
+}
+
+static pid_t run_child;
+
+static void forward(int sig)
+{
+	if (run_child > 0)
+		kill(run_child, sig);
+}
+
+/* run: create + start, then (unless --detach) wait for the end and delete. */
+int cmd_run(const struct gopts *g, int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	int i = parse_opts("run", argc, argv, create_optv(&o)), status;
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	struct oci_state st;
+	pid_t pid;
+
+	if (i < 0)
+		return 1;
+	if (i + 1 != argc) {
+		log_error("run: want exactly one container id");
+		return 1;
+	}
+	if (do_create(g, argv[i], &o, &pid))
+		return 1;
+	run_child = pid;
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
+			sigaction(s, &sa, NULL);
+	if (do_start(g, argv[i])) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (!state_read(g->root, argv[i], &st)) {
+			state_remove(&st);
+			state_free(&st);
+		}
+		return 1;
+	}
+	if (o.detach)
+		return 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!o.keep && !state_read(g->root, argv[i], &st)) {
+		state_remove(&st);
+		state_free(&st);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.json with jansson.  Every accessor takes the field's dotted path
+ * for its error message, so a bad config is reported as one line naming
+ * the field (runc's messages name the Go struct; ours name the JSON).
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "oci/config.h"
+
+struct ctx {
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static int fail(struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!x->failed) {
+		va_start(ap, fmt);
+		vsnprintf(x->err, x->errlen, fmt, ap);
+		va_end(ap);
+		x->failed = true;
+	}
+	return -1;
+}
+
+/* A string member: *out is a copy, NULL if absent and not required. */
+static int get_str(struct ctx *x, json_t *o, const char *key, const char *path,
+		   bool required, char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return required ? fail(x, "%s: missing", path) : 0;
+	if (!json_is_string(v))
+		return fail(x, "%s: must be a string", path);
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : fail(x, "%s: out of memory", path);
+}
+
+static int get_bool(struct ctx *x, json_t *o, const char *key, const char *path, bool *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return fail(x, "%s: must be true or false", path);
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int get_int(struct ctx *x, json_t *o, const char *key, const char *path,
+		   int64_t min, int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return fail(x, "%s: must be an integer", path);
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return fail(x, "%s: %lld is out of range", path, (long long)json_integer_value(v));
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int get_u32(struct ctx *x, json_t *o, const char *key, const char *path, uint32_t *out)
+{
+	int64_t v = *out;
+	int r = get_int(x, o, key, path, 0, UINT32_MAX, &v);
+
+	*out = (uint32_t)v;
+	return r;
+}
+
+/* An object member (absent: NULL, fine unless required). */
+static int get_obj(struct ctx *x, json_t *o, const char *key, const char *path,
+		   bool required, json_t **out)
+{
+	*out = json_object_get(o, key);
+	if (!*out)
+		return required ? fail(x, "%s: missing", path) : 0;
+	if (!json_is_object(*out))
+		return fail(x, "%s: must be an object", path);
+	return 0;
+}
+
+static int get_arr(struct ctx *x, json_t *o, const char *key, const char *path, json_t **out)
+{
+	*out = json_object_get(o, key);
+	if (*out && !json_is_array(*out))
+		return fail(x, "%s: must be an array", path);
+	return 0;
+}
+
+/* A NULL-terminated copy of an array of strings (absent: NULL). */
+static int get_strv(struct ctx *x, json_t *o, const char *key, const char *path, char ***out)
+{
+	json_t *a, *v;
+	size_t i;
+
+	*out = NULL;
+	if (get_arr(x, o, key, path, &a) || !a)
+		return x->failed ? -1 : 0;
+	*out = calloc(json_array_size(a) + 1, sizeof(char *));
+	if (!*out)
+		return fail(x, "%s: out of memory", path);
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return fail(x, "%s[%zu]: must be a string", path, i);
+		(*out)[i] = strdup(json_string_value(v));
+	}
+	return 0;
+}
+
+static void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* ---- process ---- */
+
+static const struct { const char *name; int res; } rlimit_names[] = {
+	{ "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_STACK", RLIMIT_STACK },
+	{ "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+static int parse_rlimits(struct ctx *x, json_t *proc, struct oci_process *p)
+{
+	json_t *a, *r;
+	size_t i;
+
+	if (get_arr(x, proc, "rlimits", "process.rlimits", &a) || !a)
+		return x->failed ? -1 : 0;
+	p->rlimits = calloc(json_array_size(a) + 1, sizeof(*p->rlimits));
+	if (!p->rlimits)
+		return fail(x, "process.rlimits: out of memory");
+	json_array_foreach(a, i, r) {
+		struct oci_rlimit *l = &p->rlimits[p->nrlimits];
+		char *type = NULL, path[64];
+		int64_t soft = 0, hard = 0;
+		size_t k;
+
+		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
+		if (!json_is_object(r))
+			return fail(x, "%s: must be an object", path);
+		if (get_str(x, r, "type", "process.rlimits[].type", true, &type))
+			return -1;
+		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+			if (!strcmp(type, rlimit_names[k].name))
+				break;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0])) {
+			fail(x, "process.rlimits[%zu].type: unknown limit '%s'", i, type);
+			free(type);
+			return -1;
+		}
+		free(type);
+		if (get_int(x, r, "soft", "process.rlimits[].soft", 0, INT64_MAX, &soft) ||
+		    get_int(x, r, "hard", "process.rlimits[].hard", 0, INT64_MAX, &hard))
+			return -1;
+		l->resource = rlimit_names[k].res;
+		l->rlim.rlim_cur = (rlim_t)soft;
+		l->rlim.rlim_max = (rlim_t)hard;
+		p->nrlimits++;
+	}
+	return 0;
+}
+
+/* A capability set: names to a bit mask (libcap knows the names). */
+static int parse_capset(struct ctx *x, json_t *caps, const char *key, uint64_t *out)
+{
+	char path[64];
+	json_t *a, *v;
+	size_t i;
+
+	snprintf(path, sizeof(path), "process.capabilities.%s", key);
+	if (get_arr(x, caps, key, path, &a) || !a)
+		return x->failed ? -1 : 0;
+	*out = 0;
+	json_array_foreach(a, i, v) {
+		cap_value_t cv;
+
+		if (!json_is_string(v))
+			return fail(x, "%s[%zu]: must be a string", path, i);
+		if (cap_from_name(json_string_value(v), &cv) < 0 || cv > 63)
+			return fail(x, "%s[%zu]: unknown capability '%s'", path, i,
+				    json_string_value(v));
+		*out |= 1ULL << cv;
+	}
+	return 0;
+}
+
+static int parse_user(struct ctx *x, json_t *proc, struct oci_process *p)
+{
+	json_t *u, *a, *v;
+	size_t i;
+
+	if (get_obj(x, proc, "user", "process.user", false, &u) || !u)
+		return x->failed ? -1 : 0;
+	if (get_u32(x, u, "uid", "process.user.uid", &p->uid) ||
+	    get_u32(x, u, "gid", "process.user.gid", &p->gid) ||
+	    get_arr(x, u, "additionalGids", "process.user.additionalGids", &a))
+		return -1;
+	if (!a)
+		return 0;
+	p->gids = calloc(json_array_size(a) + 1, sizeof(*p->gids));
+	if (!p->gids)
+		return fail(x, "process.user.additionalGids: out of memory");
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return fail(x, "process.user.additionalGids[%zu]: must be a gid", i);
+		p->gids[p->ngids++] = (uint32_t)json_integer_value(v);
+	}
+	return 0;
+}
+
+static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
+{
+	json_t *caps, *size;
+	int64_t v;
+
+	memset(p, 0, sizeof(*p));
+	p->cap_effective = p->cap_permitted = p->cap_bounding = ~0ULL;
+	if (get_strv(x, proc, "args", "process.args", &p->args) ||
+	    get_strv(x, proc, "env", "process.env", &p->env) ||
+	    get_str(x, proc, "cwd", "process.cwd", true, &p->cwd) ||
+	    get_bool(x, proc, "terminal", "process.terminal", &p->terminal) ||
+	    get_bool(x, proc, "noNewPrivileges", "process.noNewPrivileges", &p->no_new_privs) ||
+	    parse_user(x, proc, p) || parse_rlimits(x, proc, p))
+		return -1;
+	if (!p->args || !p->args[0])
+		return fail(x, "process.args: must name the program to run");
+	if (p->cwd[0] != '/')
+		return fail(x, "process.cwd: '%s' is not an absolute path", p->cwd);
+	if (!p->env && !(p->env = calloc(1, sizeof(char *))))
+		return fail(x, "process.env: out of memory");
+	if (get_obj(x, proc, "consoleSize", "process.consoleSize", false, &size))
+		return -1;
+	if (size) {
+		v = 0;
+		if (get_int(x, size, "height", "process.consoleSize.height", 0, 65535, &v))
+			return -1;
+		p->rows = (unsigned)v;
+		v = 0;
+		if (get_int(x, size, "width", "process.consoleSize.width", 0, 65535, &v))
+			return -1;
+		p->cols = (unsigned)v;
+	}
+	if (get_obj(x, proc, "capabilities", "process.capabilities", false, &caps))
+		return -1;
+	if (caps && (parse_capset(x, caps, "effective", &p->cap_effective) ||
+		     parse_capset(x, caps, "permitted", &p->cap_permitted) ||
+		     parse_capset(x, caps, "bounding", &p->cap_bounding)))
+		return -1;
+	return 0;
+}
+
+/* ---- mounts ---- */
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end || end == s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int mount_option(struct ctx *x, struct oci_mount *m, const char *o, size_t i)
+{
+	char *end;
+
+	if (!strcmp(o, "ro"))
+		m->ro = true;
+	else if (!strcmp(o, "rw"))
+		m->ro = false;
+	else if (!strcmp(o, "bind") || !strcmp(o, "rbind"))
+		m->bind = true;
+	else if (!strncmp(o, "mode=", 5)) {
+		m->mode = (unsigned)strtoul(o + 5, &end, 8);
+		if (*end || end == o + 5 || m->mode > 07777)
+			return fail(x, "mounts[%zu].options: bad '%s'", i, o);
+	} else if (!strncmp(o, "size=", 5)) {
+		if (parse_size(o + 5, &m->size))
+			return fail(x, "mounts[%zu].options: bad '%s'", i, o);
+	}
+	/* nosuid, nodev, noexec, relatime, private, ...: the sentry's own
+	 * file systems have no set-id programs or device files to honour */
+	return 0;
+}
+
+static int parse_mount(struct ctx *x, json_t *j, size_t i, struct oci_mount *m)
+{
+	json_t *opts, *o;
+	size_t k;
+
+	if (!json_is_object(j))
+		return fail(x, "mounts[%zu]: must be an object", i);
+	if (get_str(x, j, "destination", "mounts[].destination", true, &m->destination) ||
+	    get_str(x, j, "type", "mounts[].type", false, &m->type) ||
+	    get_str(x, j, "source", "mounts[].source", false, &m->source) ||
+	    get_arr(x, j, "options", "mounts[].options", &opts))
+		return -1;
+	if (m->destination[0] != '/')
+		return fail(x, "mounts[%zu].destination: '%s' is not an absolute path", i,
+			    m->destination);
+	json_array_foreach(opts, k, o) {
+		if (!json_is_string(o))
+			return fail(x, "mounts[%zu].options[%zu]: must be a string", i, k);
+		if (mount_option(x, m, json_string_value(o), i))
+			return -1;
+	}
+	if (!m->type)
+		m->type = strdup(m->bind ? "bind" : "none");
+	if (!strcmp(m->type, "bind"))
+		m->bind = true;
+	if (m->bind && !m->source)
+		return fail(x, "mounts[%zu].source: a bind mount needs a source", i);
+	return 0;
+}
+
+static int parse_mounts(struct ctx *x, json_t *root, struct oci_config *c)
+{
+	json_t *a, *j;
+	size_t i;
+
+	if (get_arr(x, root, "mounts", "mounts", &a) || !a)
+		return x->failed ? -1 : 0;
+	c->mounts = calloc(json_array_size(a) + 1, sizeof(*c->mounts));
+	if (!c->mounts)
+		return fail(x, "mounts: out of memory");
+	json_array_foreach(a, i, j) {
+		if (parse_mount(x, j, i, &c->mounts[i]))
+			return -1;
+		c->nmounts++;
+	}
+	return 0;
+}
+
+/* ---- hooks ---- */
+
+static int parse_hooks(struct ctx *x, json_t *root, struct oci_config *c)
+{
+	static const char *names[HOOK_KINDS] = {
+		"prestart", "createRuntime", "poststart", "poststop",
+	};
+	json_t *hooks, *a, *h;
+	size_t i;
+
+	if (get_obj(x, root, "hooks", "hooks", false, &hooks) || !hooks)
+		return x->failed ? -1 : 0;
+	for (int k = 0; k < HOOK_KINDS; k++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "hooks.%s", names[k]);
+		if (get_arr(x, hooks, names[k], path, &a))
+			return -1;
+		if (!a)
+			continue;
+		c->hooks[k] = calloc(json_array_size(a) + 1, sizeof(struct oci_hook));
+		if (!c->hooks[k])
+			return fail(x, "%s: out of memory", path);
+		json_array_foreach(a, i, h) {
+			struct oci_hook *o = &c->hooks[k][i];
+			int64_t t = 0;
+
+			if (!json_is_object(h))
+				return fail(x, "%s[%zu]: must be an object", path, i);
+			if (get_str(x, h, "path", "hooks[].path", true, &o->path) ||
+			    get_strv(x, h, "args", "hooks[].args", &o->args) ||
+			    get_strv(x, h, "env", "hooks[].env", &o->env) ||
+			    get_int(x, h, "timeout", "hooks[].timeout", 1, INT_MAX, &t))
+				return -1;
+			o->timeout = (int)t;
+			c->nhooks[k]++;
+		}
+	}
+	return 0;
+}
+
+/* ---- linux ---- */
+
+static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
+{
+	static const char *known[] = {
+		"pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time", NULL,
+	};
+	json_t *a, *n;
+	size_t i;
+
+	if (get_arr(x, linux_, "namespaces", "linux.namespaces", &a) || !a)
+		return x->failed ? -1 : 0;
+	json_array_foreach(a, i, n) {
+		char *type = NULL, *path = NULL;
+		int k;
+
+		if (!json_is_object(n))
+			return fail(x, "linux.namespaces[%zu]: must be an object", i);
+		if (get_str(x, n, "type", "linux.namespaces[].type", true, &type) ||
+		    get_str(x, n, "path", "linux.namespaces[].path", false, &path)) {
+			free(type);
+			return -1;
+		}
+		for (k = 0; known[k] && strcmp(known[k], type); k++)
+			;
+		if (!known[k]) {
+			fail(x, "linux.namespaces[%zu].type: unknown namespace '%s'", i, type);
+			free(type);
+			free(path);
+			return -1;
+		}
+		/* the sentry isolates everything itself; only the engine's
+		 * network namespace is joined, so its networking works */
+		if (!strcmp(type, "network")) {
+			c->new_netns = !path;
+			c->netns_path = path;
+			path = NULL;
+		}
+		free(type);
+		free(path);
+	}
+	return 0;
+}
+
+static int parse_resources(struct ctx *x, json_t *linux_, struct oci_config *c)
+{
+	json_t *res, *o;
+	int64_t v;
+
+	if (get_obj(x, linux_, "resources", "linux.resources", false, &res) || !res)
+		return x->failed ? -1 : 0;
+	if (get_obj(x, res, "memory", "linux.resources.memory", false, &o))
+		return -1;
+	if (o && get_int(x, o, "limit", "linux.resources.memory.limit", -1, INT64_MAX,
+			 &c->mem_limit))
+		return -1;
+	if (get_obj(x, res, "pids", "linux.resources.pids", false, &o))
+		return -1;
+	if (o && get_int(x, o, "limit", "linux.resources.pids.limit", -1, INT64_MAX,
+			 &c->pids_limit))
+		return -1;
+	if (get_obj(x, res, "cpu", "linux.resources.cpu", false, &o))
+		return -1;
+	if (o) {
+		v = 0;
+		if (get_int(x, o, "quota", "linux.resources.cpu.quota", -1, INT64_MAX, &v))
+			return -1;
+		c->cpu_quota = v > 0 ? (uint64_t)v : 0;
+		v = 0;
+		if (get_int(x, o, "period", "linux.resources.cpu.period", 0, INT64_MAX, &v))
+			return -1;
+		c->cpu_period = (uint64_t)v;
+	}
+	return 0;
+}
+
+static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
+{
+	json_t *linux_, *sc;
+
+	if (get_obj(x, root, "linux", "linux", false, &linux_) || !linux_)
+		return x->failed ? -1 : 0;
+	if (parse_namespaces(x, linux_, c) || parse_resources(x, linux_, c) ||
+	    get_strv(x, linux_, "maskedPaths", "linux.maskedPaths", &c->masked) ||
+	    get_strv(x, linux_, "readonlyPaths", "linux.readonlyPaths", &c->readonly) ||
+	    get_obj(x, linux_, "seccomp", "linux.seccomp", false, &sc))
+		return -1;
+	if (sc)
+		c->seccomp_json = json_dumps(sc, JSON_COMPACT);
+	return 0;
+}
+
+/* ---- the whole file ---- */
+
+static int parse_root(struct ctx *x, json_t *root, struct oci_config *c)
+{
+	json_t *r, *proc, *ann;
+	char *path = NULL, *ver = NULL;
+
+	if (!json_is_object(root))
+		return fail(x, "config.json: must be a JSON object");
+	if (get_str(x, root, "ociVersion", "ociVersion", true, &ver))
+		return -1;
+	free(ver);
+	if (get_obj(x, root, "root", "root", true, &r) ||
+	    get_str(x, r, "path", "root.path", true, &path) ||
+	    get_bool(x, r, "readonly", "root.readonly", &c->root_ro))
+		goto err;
+	if (path[0] == '/')
+		c->root_path = path;
+	else if (asprintf(&c->root_path, "%s/%s", c->bundle, path) < 0)
+		c->root_path = NULL;
+	if (path[0] != '/')
+		free(path);
+	path = NULL;
+	if (get_obj(x, root, "process", "process", true, &proc) ||
+	    parse_process(x, proc, &c->proc) ||
+	    get_str(x, root, "hostname", "hostname", false, &c->hostname) ||
+	    parse_mounts(x, root, c) || parse_hooks(x, root, c) || parse_linux(x, root, c) ||
+	    get_obj(x, root, "annotations", "annotations", false, &ann))
+		goto err;
+	if (ann)
+		c->annotations_json = json_dumps(ann, JSON_COMPACT);
+	return 0;
+err:
+	free(path);
+	return -1;
+}
+
+static char *absolute(const char *dir)
+{
+	char buf[PATH_MAX];
+
+	return realpath(dir, buf) ? strdup(buf) : NULL;
+}
+
+int oci_config_load(const char *bundle, struct oci_config *c, char *err, size_t errlen)
+{
+	struct ctx x = { err, errlen, false };
+	json_error_t je;
+	char file[PATH_MAX];
+	json_t *root;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->bundle = absolute(bundle);
+	if (!c->bundle) {
+		snprintf(err, errlen, "bundle %s: %s", bundle, strerror(errno));
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%s/config.json", c->bundle);
+	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		if (je.line < 0)
+			snprintf(err, errlen, "%s: %s", file, je.text);
+		else
+			snprintf(err, errlen, "%s: line %d: %s", file, je.line, je.text);
+		return -1;
+	}
+	r = parse_root(&x, root, c);
+	json_decref(root);
+	return r;
+}
+
+int oci_process_load(const char *file, struct oci_process *p, char *err, size_t errlen)
+{
+	struct ctx x = { err, errlen, false };
+	json_error_t je;
+	json_t *root = json_load_file(file, 0, &je);
+	int r;
+
+	if (!root) {
+		snprintf(err, errlen, "%s: %s", file, je.text);
+		return -1;
+	}
+	r = json_is_object(root) ? parse_process(&x, root, p) :
+				   fail(&x, "%s: must be a JSON object", file);
+	json_decref(root);
+	return r;
+}
+
+void oci_process_free(struct oci_process *p)
+{
+	strv_free(p->args);
+	strv_free(p->env);
+	free(p->cwd);
+	free(p->gids);
+	free(p->rlimits);
+	memset(p, 0, sizeof(*p));
+}
+
+void oci_config_free(struct oci_config *c)
+{
+	free(c->bundle);
+	free(c->root_path);
+	oci_process_free(&c->proc);
+	free(c->hostname);
+	for (int i = 0; i < c->nmounts; i++) {
+		free(c->mounts[i].destination);
+		free(c->mounts[i].type);
+		free(c->mounts[i].source);
+	}
+	free(c->mounts);
+	strv_free(c->masked);
+	strv_free(c->readonly);
+	free(c->netns_path);
+	for (int k = 0; k < HOOK_KINDS; k++) {
+		for (int i = 0; i < c->nhooks[k]; i++) {
+			free(c->hooks[k][i].path);
+			strv_free(c->hooks[k][i].args);
+			strv_free(c->hooks[k][i].env);
+		}
+		free(c->hooks[k]);
+	}
+	free(c->seccomp_json);
+	free(c->annotations_json);
+	memset(c, 0, sizeof(*c));
+}

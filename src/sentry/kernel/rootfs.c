@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox's file system tree at start: for `cvisor do`, the host's /
+ * under an in-memory overlay; for a container, the bundle's rootfs and the
+ * mounts of its config.json, each made by the sentry's own file systems.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs/memfs.h"
+#include "kernel/kernel.h"
+#include "sentry.h"
+#include "vfs/vfs.h"
+
+/* mkdir -p inside the sandbox: mountpoints the root file system lacks.
+ * With file set, the last component is made an empty file (a file bind
+ * mount's mountpoint). */
+static int make_path(struct fs_struct *fs, const char *path, bool file)
+{
+	struct dentry *d = dentry_get(fs->root), *next;
+	char buf[4096], *save, *name, *last;
+	int err = 0;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	last = strrchr(buf, '/');
+	for (name = strtok_r(buf, "/", &save); name && !err;
+	     name = strtok_r(NULL, "/", &save)) {
+		bool leaf = file && name == last + 1;
+		struct inode *ino;
+
+		err = vfs_lookup_one(d, name, &next);
+		if (err == -ENOENT && leaf && d->inode->ops->create) {
+			err = d->inode->ops->create(d->inode, name, 0644, 0, 0, &ino);
+			if (!err) {
+				inode_put(ino);
+				err = vfs_lookup_one(d, name, &next);
+			}
+		} else if (err == -ENOENT && d->inode->ops->mkdir) {
+			err = d->inode->ops->mkdir(d->inode, name, 0755, 0, 0);
+			if (!err)
+				err = vfs_lookup_one(d, name, &next);
+		}
+		if (!err) {
+			dentry_put(d);
+			d = next;
+		}
+	}
+	dentry_put(d);
+	return err;
+}
+
+static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
+		    const char *fstype, const char *source, bool ro)
+{
+	int err;
+
+	if (!root) {
+		fprintf(stderr, "cvisor: cannot mount %s on %s: %s\n", fstype, path,
+			source && source[0] == '/' ? "no such file or directory" : "out of memory");
+		return -ENOENT;
+	}
+	err = vfs_mount_path(fs, path, root, fstype, source, ro);
+	if (err == -ENOENT && !make_path(fs, path, !S_ISDIR(root->mode)))
+		err = vfs_mount_path(fs, path, root, fstype, source, ro);
+	if (err)
+		fprintf(stderr, "cvisor: cannot mount %s on %s: %s\n", fstype, path,
+			strerror(-err));
+	return err;
+}
+
+static struct inode *sysfs_inode(void)
+{
+	struct inode *sys = sysfs_root();
+
+	if (sys)
+		memfs_set_magic(sys, 0x62656572);       /* SYSFS_MAGIC */
+	return sys;
+}
+
+static struct fs_struct *fs_of_root(struct inode *root, const char *fstype, const char *src)
+{
+	struct mount *m = root ? vfs_mount(NULL, root, fstype, src, false) : NULL;
+	struct dentry *rd = m ? vfs_root_dentry(m) : NULL;
+	struct fs_struct *fs = rd ? fs_new(rd) : NULL;
+
+	dentry_put(rd);
+	if (!fs)
+		fprintf(stderr, "cvisor: cannot open the root %s\n", src);
+	return fs;
+}
+
+/*
+ * cvisor do's file system: the host's / (or --root) as the read-only lower layer of an
+ * in-memory overlay, the sentry's own /proc, /dev, /sys, tmpfs on /tmp and
+ * /dev/shm, and each --rw directory bind-mounted writable at its own path.
+ */
+static struct fs_struct *build_do_root(const struct sentry_run *r)
+{
+	const char *src = r->root ? r->root : "/";
+	int hfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct inode *lower = hfd >= 0 ? hostfs_root(hfd, true) : NULL;
+	struct fs_struct *fs = fs_of_root(lower ? memfs_root(lower, 0755) : NULL, "overlay", src);
+
+	if (!fs)
+		return NULL;
+	if (mount_at(fs, "/proc", procfs_root(), "proc", "proc", false) ||
+	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
+	    mount_at(fs, "/dev/shm", memfs_root(NULL, 01777), "tmpfs", "shm", false) ||
+	    mount_at(fs, "/sys", sysfs_inode(), "sysfs", "sysfs", true) ||
+	    mount_at(fs, "/tmp", memfs_root(NULL, 01777), "tmpfs", "tmpfs", false))
+		return NULL;
+	for (int i = 0; i < r->nr_rw; i++)
+		if (mount_at(fs, r->rw[i], hostfs_bind(r->rw[i], false), "bind", r->rw[i], false))
+			return NULL;
+	return fs;
+}
+
+/* One mount of a container's config, made of the sentry's file systems. */
+static int container_mount(struct fs_struct *fs, const struct sentry_mount *m)
+{
+	const char *t = m->type;
+	unsigned mode = m->mode ? m->mode : 01777;
+
+	if (!strcmp(t, "bind") || !strcmp(t, "rbind"))
+		return mount_at(fs, m->dest, hostfs_bind(m->source, m->ro), "bind", m->source, m->ro);
+	if (!strcmp(t, "proc"))
+		return mount_at(fs, m->dest, procfs_root(), "proc", "proc", m->ro);
+	if (!strcmp(t, "sysfs"))
+		return mount_at(fs, m->dest, sysfs_inode(), "sysfs", "sysfs", true);
+	if (!strcmp(t, "tmpfs") && !strcmp(m->dest, "/dev"))
+		/* the engine's empty /dev: the sentry's devfs has the devices
+		 * runc would create in it (null, zero, tty, ptmx, pts/, ...) */
+		return mount_at(fs, m->dest, devfs_root(), "tmpfs", "tmpfs", false);
+	if (!strcmp(t, "tmpfs") || !strcmp(t, "mqueue"))
+		return mount_at(fs, m->dest, memfs_root(NULL, mode), t, m->source, m->ro);
+	if (!strcmp(t, "devpts") && !strcmp(m->dest, "/dev/pts"))
+		return 0;       /* devfs has its own pts/ */
+	if (!strcmp(t, "cgroup") || !strcmp(t, "cgroup2"))
+		return mount_at(fs, m->dest, memfs_root(NULL, 0555), t, t, true);
+	fprintf(stderr, "cvisor: mount on %s: type '%s' is not supported\n", m->dest, t);
+	return -EINVAL;
+}
+
+/*
+ * linux.maskedPaths: a directory that exists shows nothing (an empty
+ * read-only tmpfs over it).  Files need no mask: the sentry's procfs and
+ * sysfs have none of the host's sensitive files (kcore, keys, ...).
+ */
+void mask_paths(struct task *t, const struct sentry_run *r)
+{
+	for (int i = 0; r->masked && r->masked[i]; i++) {
+		struct walk_result w;
+
+		if (vfs_walk_at(t, t->fs->root, r->masked[i], WALK_FOLLOW, &w))
+			continue;       /* not there: nothing to hide */
+		if (S_ISDIR(w.d->inode->mode))
+			vfs_mount_path(t->fs, r->masked[i], memfs_root(NULL, 0555), "tmpfs",
+				       "masked", true);
+		dentry_put(w.d);
+	}
+}
+
+static bool has_mount(const struct sentry_run *r, const char *dest)
+{
+	for (int i = 0; i < r->nmounts; i++)
+		if (!strcmp(r->mounts[i].dest, dest))
+			return true;
+	return false;
+}
+
+static struct fs_struct *build_container_root(const struct sentry_run *r)
+{
+	int hfd = open(r->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct fs_struct *fs = fs_of_root(hfd >= 0 ? hostfs_root(hfd, r->root_ro) : NULL,
+					  "rootfs", r->root);
+
+	if (!fs)
+		return NULL;
+	/* runc always makes the default devices: so does the sentry */
+	if (!has_mount(r, "/dev") &&
+	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false))
+		return NULL;
+	for (int i = 0; i < r->nmounts; i++)
+		if (container_mount(fs, &r->mounts[i]))
+			return NULL;
+	return fs;
+}
+
+struct fs_struct *build_root(const struct sentry_run *r)
+{
+	return r->container ? build_container_root(r) : build_do_root(r);
+}

@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# The OCI runtime commands (issue 5): create/start/state/kill/delete/run/
+# exec/ps/list/spec/features on a busybox bundle, bad input that must leave
+# nothing behind, hooks, and podman driving cvisor as its runtime.
+#
+#   make -j2 all && BUILD=build bats tests/integration/oci.bats
+#
+# Runs as root.  The podman tests skip when podman is not installed.
+
+bats_require_minimum_version 1.5.0
+
+BUILD=${BUILD:-build}
+CVISOR=$(realpath "$BUILD/cvisor")
+BUSYBOX=/bin/busybox
+
+setup_file() {
+	[ -x "$CVISOR" ] || { echo "$CVISOR is missing: run 'make all'" >&3; return 1; }
+	export ROOTFS=$BATS_FILE_TMPDIR/rootfs
+	mkdir -p "$ROOTFS/bin" "$ROOTFS/etc" "$ROOTFS/proc" "$ROOTFS/dev" "$ROOTFS/sys" "$ROOTFS/tmp"
+	if [ -x "$BUSYBOX" ]; then
+		cp "$BUSYBOX" "$ROOTFS/bin/busybox"
+		for a in sh echo cat ls sleep uname id hostname true false ps env wc; do
+			ln -sf busybox "$ROOTFS/bin/$a"
+		done
+	fi
+}
+
+setup() {
+	[ -x "$BUSYBOX" ] || skip "no $BUSYBOX (busybox-static)"
+	STATE=$BATS_TEST_TMPDIR/state
+	B=$BATS_TEST_TMPDIR/bundle
+	mkdir -p "$B"
+	C="$CVISOR --root $STATE"
+}
+
+teardown() {
+	# whatever a failed test left: kill and delete every container
+	for id in $($C list -q 2>/dev/null); do
+		$C delete --force "$id" >/dev/null 2>&1
+	done
+}
+
+# bundle ARGS...: $B/config.json (from `cvisor spec`) running ARGS in the
+# busybox root, no terminal.  EDIT (python, on the dict c) changes more.
+bundle() {
+	rm -f "$B/config.json"
+	(cd "$B" && $CVISOR spec) || return 1
+	python3 - "$B/config.json" "$ROOTFS" "$@" <<-'EOF'
+		import json, os, sys
+		path, rootfs, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+		c = json.load(open(path))
+		c["root"]["path"] = rootfs
+		c["root"]["readonly"] = False
+		c["process"]["terminal"] = False
+		c["process"]["args"] = args
+		exec(os.environ.get("EDIT", ""))
+		json.dump(c, open(path, "w"))
+	EOF
+}
+
+status_of() {
+	$C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'
+}
+
+pid_of() {
+	$C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'
+}
+
+# Note: a created container's sentry keeps the stdio it was given, so tests
+# redirect create and run -d to a file (under bats' `run` the pipe would
+# stay open).
+
+# Nothing of container $1 is left: no state directory.
+no_state_left() {
+	[ ! -e "$STATE/$1" ]
+}
+
+@test "run: output and exit status of the container's program" {
+	bundle sh -c 'echo hi; uname -r; hostname; exit 7'
+	run -7 --separate-stderr $C run -b "$B" c1
+	[ "${lines[0]}" = hi ]
+	[ "${lines[1]}" = "$($CVISOR do -- /bin/busybox uname -r)" ]
+	[ "${lines[2]}" = cvisor ]
+	no_state_left c1
+}
+
+@test "create leaves init stopped before its first instruction; start lets it run" {
+	EDIT='c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/tmp"] + [{"destination": "/tmp", "type": "bind", "source": os.environ["OUT"], "options": ["rbind"]}]' \
+		OUT=$BATS_TEST_TMPDIR bundle sh -c "echo ran > /tmp/ran; sleep 30"
+	$C create -b "$B" --pid-file "$BATS_TEST_TMPDIR/pid" c2 >"$BATS_TEST_TMPDIR/log" 2>&1
+	[ "$(status_of c2)" = created ]
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(pid_of c2)" ]
+	sleep 0.3
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	run -0 $C start c2
+	[ "$(status_of c2)" = running ]
+	for i in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/ran" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
+	run -0 $C kill c2 KILL
+	for i in $(seq 50); do [ "$(status_of c2)" = stopped ] && break; sleep 0.1; done
+	[ "$(status_of c2)" = stopped ]
+	run -0 $C delete c2
+	no_state_left c2
+}
+
+@test "kill TERM reaches the application's handler" {
+	bundle sh -c 'trap "echo got-term; exit 3" TERM; echo up; while true; do sleep 0.1; done'
+	$C run -d -b "$B" c3 >"$BATS_TEST_TMPDIR/out" 2>&1
+	for i in $(seq 50); do grep -q up "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	run -0 $C kill c3 SIGTERM
+	for i in $(seq 50); do [ "$(status_of c3)" = stopped ] && break; sleep 0.1; done
+	[ "$(status_of c3)" = stopped ]
+	grep -q got-term "$BATS_TEST_TMPDIR/out"
+	run -0 $C delete c3
+}
+
+@test "exec runs a second process in the running container, with its status" {
+	bundle sh -c 'echo shared > /tmp/f; sleep 30'
+	$C run -d -b "$B" c4 >"$BATS_TEST_TMPDIR/log" 2>&1
+	sleep 0.3
+	run -0 --separate-stderr $C exec c4 /bin/sh -c 'cat /tmp/f; echo $$'
+	[ "${lines[0]}" = shared ]
+	[ "${lines[1]}" -gt 1 ]
+	run -5 $C exec c4 sh -c 'exit 5'
+	run -0 --separate-stderr $C ps --format json c4
+	[[ "$output" =~ ^\[[0-9]+(,\ ?[0-9]+)+\]$ ]]
+	run -0 $C delete --force c4
+	no_state_left c4
+}
+
+@test "list and state show the OCI state" {
+	bundle sleep 30
+	$C create -b "$B" c5 >"$BATS_TEST_TMPDIR/log" 2>&1
+	run -0 --separate-stderr $C list --format json
+	[[ "$output" == *'"id": "c5"'* || "$output" == *'"id":"c5"'* ]]
+	run -0 --separate-stderr $C state c5
+	[[ "$output" == *'"ociVersion"'* && "$output" == *'"bundle"'* ]]
+	run -0 $C delete c5   # a created container may be deleted, as with runc
+	no_state_left c5
+}
+
+@test "bad input: missing bundle, bad config, missing rootfs: one error line, nothing left" {
+	run -1 --separate-stderr $C create -b /nonexistent x1
+	[ "${#stderr_lines[@]}" = 1 ] && [[ "$stderr" == *"/nonexistent"* ]]
+	no_state_left x1
+	bundle true
+	EDIT='c["process"]["args"] = "sh"' bundle true
+	run -1 --separate-stderr $C create -b "$B" x2
+	[ "${#stderr_lines[@]}" = 1 ] && [[ "$stderr" == *"process.args"* ]]
+	no_state_left x2
+	echo '{"ociVersion": "1.0.2", ' >"$B/config.json"
+	run -1 --separate-stderr $C create -b "$B" x3
+	[[ "$stderr" == *config.json* ]]
+	EDIT='c["root"]["path"] = "/nonexistent-rootfs"' bundle true
+	run -1 --separate-stderr $C create -b "$B" x4
+	[ "${#stderr_lines[@]}" = 1 ] && [[ "$stderr" == *"root.path"* ]]
+	no_state_left x4
+	[ -z "$(ls -A "$STATE" 2>/dev/null)" ]
+}
+
+@test "bad input: id in use, start of a running one, delete of a running one" {
+	bundle sleep 30
+	$C run -d -b "$B" c6 >"$BATS_TEST_TMPDIR/log" 2>&1
+	run -1 --separate-stderr $C create -b "$B" c6
+	[[ "$stderr" == *"already exists"* ]]
+	run -1 --separate-stderr $C start c6
+	[[ "$stderr" == *running* ]]
+	run -1 --separate-stderr $C delete c6
+	[[ "$stderr" == *running* ]]
+	[ "$(status_of c6)" = running ]
+	run -1 --separate-stderr $C kill c6 NOSUCHSIG
+	run -1 --separate-stderr $C state nosuch
+	[[ "$stderr" == *"does not exist"* ]]
+	run -1 --separate-stderr $C create -b "$B" 'bad/id'
+	run -0 $C delete --force c6
+	no_state_left c6
+}
+
+@test "kill -9 of the sentry leaves no application process; delete then succeeds" {
+	bundle sh -c 'sleep 30 & sleep 30'
+	$C run -d -b "$B" c7 >"$BATS_TEST_TMPDIR/log" 2>&1
+	sleep 0.5
+	pids=$($C ps --format json c7 | tr -d '[],')
+	[ -n "$pids" ]
+	kill -9 "$(pid_of c7)"
+	sleep 0.5
+	for p in $pids; do
+		if [ -d /proc/$p ] && ! grep -q '^State:.*Z' /proc/$p/status; then
+			echo "process $p survived" >&2
+			return 1
+		fi
+	done
+	[ "$(status_of c7)" = stopped ]
+	run -0 $C delete c7
+	no_state_left c7
+}
+
+@test "hooks: createRuntime, poststart and poststop run with the state on stdin" {
+	out=$BATS_TEST_TMPDIR/hooks
+	EDIT='h = lambda n: {"path": "/bin/sh", "args": ["sh", "-c", "cat >> %s/%s" % (os.environ["OUT"], n)]}
+c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "poststop": [h("poststop")]}' \
+		OUT=$BATS_TEST_TMPDIR bundle sleep 30
+	$C create -b "$B" c8 >"$BATS_TEST_TMPDIR/log" 2>&1
+	grep -q '"id":"c8"' "$BATS_TEST_TMPDIR/create"
+	run -0 $C start c8
+	grep -q '"status":"running"' "$BATS_TEST_TMPDIR/poststart"
+	run -0 $C delete --force c8
+	grep -q '"id":"c8"' "$BATS_TEST_TMPDIR/poststop"
+}
+
+@test "a failing createRuntime hook fails create and leaves nothing" {
+	EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/false"}]}' bundle sleep 30
+	run -1 --separate-stderr $C create -b "$B" c9
+	[[ "$stderr" == *hook* ]]
+	no_state_left c9
+}
+
+@test "global options engines pass are accepted; spec and features" {
+	bundle true
+	run -0 $CVISOR --root "$STATE" --log "$BATS_TEST_TMPDIR/log" --log-format json \
+		--systemd-cgroup run -b "$B" g1
+	run -1 $CVISOR --root "$STATE" --log "$BATS_TEST_TMPDIR/log" --log-format json state nosuch
+	grep -q '"level": *"error"' "$BATS_TEST_TMPDIR/log"
+	run -0 --separate-stderr $CVISOR features
+	[[ "$output" == *ociVersionMax* ]]
+	run -1 $CVISOR spec -b "$B"     # config.json exists already
+}
+
+@test "podman: run --rm prints hi and the sentry's release" {
+	command -v podman >/dev/null || skip "podman is not installed"
+	run -0 --separate-stderr podman --runtime "$CVISOR" run --rm --rootfs "$ROOTFS" \
+		/bin/sh -c 'echo hi; uname -r'
+	[ "${lines[0]}" = hi ]
+	[ "${lines[1]}" = "$($CVISOR do -- /bin/busybox uname -r)" ]
+}
+
+@test "podman: run -d, exec, stop (SIGTERM reaches the application: 143), rm" {
+	command -v podman >/dev/null || skip "podman is not installed"
+	P="podman --runtime $CVISOR"
+	id=$($P run -d --rootfs "$ROOTFS" /bin/sh -c 'trap "exit 143" TERM; while true; do sleep 0.1; done')
+	run -0 --separate-stderr $P exec "$id" /bin/sh -c 'echo in-exec'
+	[ "$output" = in-exec ]
+	run -0 $P stop -t 10 "$id"
+	run -0 --separate-stderr $P inspect "$id" --format '{{.State.ExitCode}}'
+	[ "$output" = 143 ]
+	run -0 $P rm "$id"
+}

@@ -3,7 +3,7 @@ B        := build
 CC       ?= gcc
 CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
             -Isrc -Isrc/common -Isrc/sentry -I$(B)/gen -MMD -MP
-LDLIBS   := -lpthread -ljansson -lcap
+LDLIBS   := -lpthread -ljansson -lcap -lseccomp
 
 # The stub is freestanding: no libc, no stack protector, no SSE, no tables
 # that would need relocations, so the blob runs wherever it is mapped.
@@ -13,7 +13,7 @@ STUB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/common \
             -mgeneral-regs-only -mfsgsbase -nostdlib
 
 SENTRY_SRC := $(wildcard src/sentry/*/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c src/sandbox/*.c)
 CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o
 
 CONF_SRC   := $(wildcard tests/conformance/*.c)

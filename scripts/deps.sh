@@ -3,7 +3,7 @@
 # Run as root on a fresh Debian 12 machine; otherwise it says what to install.
 set -euo pipefail
 
-pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev busybox-static bats libcmocka-dev strace python3 sqlite3)
+pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busybox-static bats libcmocka-dev strace python3 sqlite3)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc)
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sandbox/confine.h"
 #include "sentry.h"
 
 extern char **environ;
@@ -80,6 +82,43 @@ int exit_code(int status)
 	return WEXITSTATUS(status);
 }
 
+static pid_t supervisor;
+
+static void forward(int sig)
+{
+	if (supervisor > 0)
+		kill(supervisor, sig);
+}
+
+/*
+ * The sentry runs confined (src/sandbox/confine.h) in its own process
+ * tree; this process passes signals on (Ctrl-C reaches only us: the
+ * sandbox has its own session) and exits with the sandbox's status.
+ */
+static int run_confined(struct sentry_run *r)
+{
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	pid_t pid;
+	int status;
+
+	r->lockdown = confine_lockdown;
+	pid = confine_spawn(&(struct confine){ .new_net = true, .die_with_parent = true });
+	if (pid == 0)
+		_exit(exit_code(sentry_main(r)));
+	if (pid < 0) {
+		fprintf(stderr, "cvisor: cannot start the sandbox: %s\n", strerror(-pid));
+		return 125;
+	}
+	supervisor = pid;
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
+			sigaction(s, &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 125;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int cmd_do(int argc, char **argv)
 {
 	struct sentry_run r = { .envp = environ, .ctl_fd = -1, .ready_fd = -1 };
@@ -121,5 +160,5 @@ int cmd_do(int argc, char **argv)
 	}
 	r.prog_path = path;
 	r.argv = argv + i;
-	return exit_code(sentry_main(&r));
+	return run_confined(&r);
 }

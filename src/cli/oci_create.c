@@ -20,6 +20,7 @@
 #include "cli/tty.h"
 #include "oci/config.h"
 #include "oci/hooks.h"
+#include "sandbox/confine.h"
 #include "sentry.h"
 
 struct create_opts {
@@ -70,7 +71,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
-		.ready_fd = ready_fd,
+		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 	};
 	return r;
 }
@@ -167,8 +168,8 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 		log_error("create %s: %s", st->id, strerror(errno));
 		return -1;
 	}
-	fflush(NULL);
-	pid = fork();
+	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
+					       .netns_path = c->netns_path });
 	if (pid == 0) {
 		close(ready[0]);
 		sentry_child(c, ctl, ready[1], tty);
@@ -178,7 +179,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	if (tty >= 0)
 		close(tty);
 	if (pid < 0) {
-		log_error("create %s: fork: %s", st->id, strerror(errno));
+		log_error("create %s: cannot start the sandbox: %s", st->id, strerror(-pid));
 		return -1;
 	}
 	err = read_ready(ready[0]);

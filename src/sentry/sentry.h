@@ -43,6 +43,8 @@ struct sentry_run {
 	const struct sentry_rlimit *rlimits;
 	int nrlimits;
 	int ctl_fd;                     /* a listening control socket, or -1 */
+	/* Confinement, once the sandbox is built and before init runs. */
+	int (*lockdown)(void);
 	int ready_fd;                   /* create: the status is written here */
 };
 

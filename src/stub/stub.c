@@ -15,6 +15,7 @@
 #define NR_munmap         11
 #define NR_mprotect       10
 #define NR_mmap           9
+#define NR_capset         126
 #define NR_sched_yield    24
 #define NR_prctl          157
 #define NR_arch_prctl     158
@@ -248,6 +249,14 @@ void stub_template_main(void)
 	set_handler(5 /* SIGTRAP */, stub_fault);
 	set_handler((int)G->interrupt_signo, stub_interrupt);
 
+	/* No capabilities in application processes, not even those of the
+	 * sentry's user namespace (and the sentry, holding more, may then
+	 * read and write their memory). */
+	uint32_t caps_hdr[2] = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	uint32_t caps_none[6] = { 0 };
+
+	if (sc(NR_capset, (long)caps_hdr, (long)caps_none, 0) != 0)
+		die();
 	if (sc(NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9, 0) != 0 ||
 	    sc6(NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0) != 0)
 		die();

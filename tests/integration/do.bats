@@ -107,12 +107,32 @@ children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
 }
 
-# record_stubs: remember the children of $pid (with their start times) for
-# teardown and for checking later that they are gone.
+# descendants PID: every host process below PID (the supervisor, the
+# sentry and the stub processes: src/sandbox/confine.h).
+descendants() {
+	local c
+	for c in $(children "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# stubs PID: the stub processes of cvisor $1: in the sandbox's pid
+# namespace (two NSpid levels) but not its init, the sentry.
+stubs() {
+	local c ns
+	for c in $(descendants "$1"); do
+		ns=$(awk '$1 == "NSpid:" { print NF - 1, $NF }' /proc/"$c"/status 2>/dev/null)
+		[ "${ns% *}" = 2 ] && [ "${ns#* }" != 1 ] && echo "$c"
+	done
+}
+
+# record_stubs: remember every process below $pid (with their start times)
+# for teardown and for checking later that they are gone.
 record_stubs() {
 	local c
 	STUBS=()
-	for c in $(children "$pid"); do
+	for c in $(descendants "$pid"); do
 		STUBS+=("$c:$(starttime "$c")")
 		STUB_PIDS+=("$c")
 	done
@@ -346,7 +366,7 @@ wait_exit() {
 	wait_ready
 	record_stubs
 	local c t st threads most=0
-	for c in $(children "$pid"); do
+	for c in $(stubs "$pid"); do
 		threads=0
 		for t in /proc/"$c"/task/*; do
 			st=$(awk '$1 == "Seccomp:" { print $2 }' "$t/status")

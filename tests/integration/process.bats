@@ -42,7 +42,7 @@ teardown() {
 
 @test "python: 8 threads and a multiprocessing Pool(4)" {
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
-	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c '
+	run -0 --separate-stderr timeout 120 "$CVISOR" do $CVISOR_DO_FLAGS -- /usr/bin/python3 -c '
 import threading, multiprocessing as mp
 def sq(x): return x * x
 if __name__ == "__main__":

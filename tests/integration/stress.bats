@@ -10,19 +10,32 @@ setup_file() {
 	[ -x "$CVISOR" ] || { echo "no $CVISOR" >&2; return 1; }
 }
 
+# descendants PID: PID:STARTTIME of every host process below PID (the
+# supervisor, the sentry, the stub processes).
+descendants() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		echo "$c:$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"$c"/stat 2>/dev/null)"
+		descendants "$c"
+	done
+}
+
 # Run a program in the background, wait for cvisor, then check that no
-# process whose parent was cvisor survives it.
+# process it started (seen 0.3 s in) survives it.
 run_clean() {
 	"$CVISOR" do $CVISOR_DO_FLAGS -- "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	local pid=$!
 	sleep 0.3
-	local kids
-	kids=$(cat /proc/$pid/task/*/children 2>/dev/null | tr ' ' '\n' | sort -u)
+	local kids k
+	kids=$(descendants $pid)
+	[ -n "$kids" ] || { echo "cvisor $pid started no process" >&2; return 1; }
 	wait $pid
 	status=$?
+	sleep 0.2
 	for k in $kids; do
-		if [ -e /proc/$k ] && [ "$(awk '/^PPid/ {print $2}' /proc/$k/status 2>/dev/null)" = "$pid" ]; then
-			echo "stub $k outlived cvisor" >&2
+		[ -n "${k#*:}" ] || continue    # gone before its start time was read
+		if [ "$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"${k%%:*}"/stat 2>/dev/null)" = "${k#*:}" ]; then
+			echo "process ${k%%:*} outlived cvisor: $(cat /proc/"${k%%:*}"/stat)" >&2
 			return 1
 		fi
 	done

@@ -139,9 +139,10 @@ static void sb_free(struct sbuf *b)
 }
 
 /* A host file's whole content (host-wide facts only). */
-static int sb_host_file(struct sbuf *b, const char *path)
+/* A file of the host's /proc (the sentry has no other way there). */
+static int sb_host_file(struct sbuf *b, const char *name)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(host_proc_fd, name, O_RDONLY | O_CLOEXEC);
 	char buf[4096];
 	ssize_t n;
 
@@ -1023,13 +1024,13 @@ static long readlink_thread_self(const struct pnode *n, char *buf, size_t len)
 static int show_cpuinfo(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
-	return sb_host_file(b, "/proc/cpuinfo");
+	return sb_host_file(b, "cpuinfo");
 }
 
 static int show_meminfo(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
-	return sb_host_file(b, "/proc/meminfo");
+	return sb_host_file(b, "meminfo");
 }
 
 /* Idle as if every CPU were idle all along: Linux's sum over CPUs. */

@@ -59,8 +59,8 @@ static void init_buckets(void)
  * The key of a futex word: (address space, address) for private futexes
  * and shared ones in private memory.  In shared memory, the backing object
  * and offset, which every process mapping it agrees on, as Linux keys by
- * inode and page: for a file, its host fd (memfs files have one memfd
- * each); for shared anonymous memory, the id fork copies with the VMA.
+ * inode and page: for a file, its host inode; for shared anonymous
+ * memory, the id fork copies with the VMA.
  */
 static void futex_key(struct task *t, uint64_t addr, bool shared, struct futex_key *k)
 {
@@ -75,8 +75,8 @@ static void futex_key(struct task *t, uint64_t addr, bool shared, struct futex_k
 	if (v && (v->flags & MAP_SHARED)) {
 		if (v->shm_id)
 			*k = (struct futex_key){ KEY_SHM, v->shm_id, 0 };
-		else if (v->kind == VMA_FILE && v->host_fd >= 0)
-			*k = (struct futex_key){ KEY_FILE, (uint64_t)v->host_fd, 0 };
+		else if (v->kind == VMA_FILE && v->file_id)
+			*k = (struct futex_key){ KEY_FILE, v->file_id, 0 };
 		if (k->type != KEY_MM)
 			k->off = v->off + (addr - v->start);
 	}

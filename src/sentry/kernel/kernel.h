@@ -136,6 +136,9 @@ struct sandbox {
 
 extern struct sandbox sandbox;
 
+/* The sentry's /proc, opened before it pivots into an empty root. */
+extern int host_proc_fd;
+
 /* The task the calling sentry thread runs (NULL on the main thread). */
 extern __thread struct task *current_task;
 

@@ -290,6 +290,8 @@ static int wait_for_start(const struct sentry_run *r, int sfd, int err)
 	return 0;
 }
 
+int host_proc_fd = -1;
+
 int sentry_main(const struct sentry_run *r)
 {
 	struct task *init = NULL;
@@ -300,6 +302,7 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.opts.stats = r->stats;
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
+	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);
@@ -321,6 +324,8 @@ int sentry_main(const struct sentry_run *r)
 	}
 	sandbox.init = tg_new(r->prog_path);
 	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
+	if (!err && r->lockdown)
+		err = r->lockdown();
 	if (r->ctl_fd >= 0)
 		err = wait_for_start(r, sfd, err);
 	if (!err)

@@ -96,12 +96,51 @@ bool task_interrupted(struct task *t)
 	return true;
 }
 
+static struct timespec ts_sub(struct timespec a, struct timespec b)
+{
+	struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
+
+	if (r.tv_nsec < 0) {
+		r.tv_sec--;
+		r.tv_nsec += 1000000000L;
+	}
+	return r;
+}
+
+/*
+ * A kick whose signal was already handled can still be pending on the
+ * host thread (it is blocked outside ppoll): the next sleep would end at
+ * once.  Such an EINTR with nothing to deliver is not one: sleep on for
+ * what is left of the timeout.
+ */
 static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 		 const struct timespec *ts)
 {
-	if (task_interrupted(t))
-		return -EINTR;
-	return block_raw(t, pfd, n, ts);
+	struct timespec end, now, left;
+	int ret;
+
+	if (ts) {
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += ts->tv_sec;
+		end.tv_nsec += ts->tv_nsec;
+		if (end.tv_nsec >= 1000000000L) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000L;
+		}
+	}
+	for (left = ts ? *ts : (struct timespec){ 0, 0 };;) {
+		if (task_interrupted(t))
+			return -EINTR;
+		ret = block_raw(t, pfd, n, ts ? &left : NULL);
+		if (ret != -EINTR)
+			return ret;
+		if (!ts)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ts_sub(end, now);
+		if (left.tv_sec < 0)
+			return 0;       /* timed out */
+	}
 }
 
 /* A stopped task's sleep: only a kick (SIGCONT, SIGKILL) ends it early. */
@@ -124,17 +163,6 @@ int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 	int ret = block(t, &pfd, 1, timeout_ms < 0 ? NULL : &ts);
 
 	return ret < 0 ? ret : 0;
-}
-
-static struct timespec ts_sub(struct timespec a, struct timespec b)
-{
-	struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
-
-	if (r.tv_nsec < 0) {
-		r.tv_sec--;
-		r.tv_nsec += 1000000000L;
-	}
-	return r;
 }
 
 /* Sleep for *ts (relative), interruptibly; *rem gets what is left. */

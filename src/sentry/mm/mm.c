@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 
@@ -89,6 +90,16 @@ void mm_put(struct mm *mm)
 	free(mm);
 }
 
+/* What names a mapped file for good: its host inode (the fd may be reused). */
+static uint64_t file_id(int host_fd)
+{
+	struct stat st;
+
+	if (host_fd < 0 || fstat(host_fd, &st))
+		return 0;
+	return ((uint64_t)st.st_dev << 40) ^ (uint64_t)st.st_ino;
+}
+
 static bool range_ok(uint64_t addr, uint64_t len)
 {
 	return addr >= MMAP_MIN_ADDR && len <= TASK_SIZE && addr <= TASK_SIZE - len;
@@ -167,6 +178,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 			.kind = kind, .host_fd = host_fd, .off = off,
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
 			.shm_id = type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
+			.file_id = file_id(host_fd),
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);

@@ -52,7 +52,7 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
 	       a->nowrite == b->nowrite &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
-	       a->shm_id == b->shm_id &&
+	       a->shm_id == b->shm_id && a->file_id == b->file_id &&
 	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off);
 }
 

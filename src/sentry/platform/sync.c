@@ -156,9 +156,11 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	__atomic_store_n(&rq->seq, seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&rs->stub_waiting, __ATOMIC_SEQ_CST))
 		futex_wake_word(&rq->seq);
-	while (__atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE) != seq && !p->dead)
-		wait_change(&rs->seq, __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE),
-			    &rs->sentry_waiting, &p->dead);
+	/* wait for a change from the very value that was not the answer: a
+	 * second load could already see the answer and sleep on it forever */
+	for (uint32_t cur; (cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq &&
+			   !p->dead;)
+		wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead);
 	ret = p->dead ? -ESRCH : rs->ret;
 	pthread_mutex_unlock(&p->lock);
 	return ret;

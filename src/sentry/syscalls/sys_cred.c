@@ -373,10 +373,10 @@ static int read_proc(pid_t pid, pid_t tid, const char *name, char *buf, size_t s
 	int fd;
 
 	if (tid)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", pid, tid, name);
+		snprintf(path, sizeof(path), "%d/task/%d/%s", pid, tid, name);
 	else
-		snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "%d/%s", pid, name);
+	fd = openat(host_proc_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, size - 1);

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* Namespaces, the empty root, capabilities and seccomp for the sentry (see confine.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/confine.h"
+#include "sandbox/seccomp.h"
+
+#include <sys/capability.h>
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -(errno ? errno : EIO);
+}
+
+/* Every uid and gid maps to itself: files keep their owners on the host. */
+static int write_maps(pid_t pid)
+{
+	char path[64];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	err = write_file(path, "0 0 4294967295\n");
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	return write_file(path, "0 0 4294967295\n");
+}
+
+static pid_t sentry_pid;
+
+static void forward(int sig)
+{
+	if (sentry_pid > 0)
+		kill(sentry_pid, sig);
+}
+
+/* The supervisor: forward signals, then exit as the sentry did. */
+static void supervise(pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	int status;
+
+	sentry_pid = pid;
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
+			sigaction(s, &sa, NULL);
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(125);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* In the new namespaces: a private mount tree and a proc of our pid namespace. */
+static int sentry_setup(void)
+{
+	/* (getppid() is 0 here: the supervisor is outside our pid namespace) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -errno;
+	return 0;
+}
+
+static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID;
+	char b = 0;
+
+	if (c->new_net && !c->netns_path)
+		flags |= CLONE_NEWNET;
+	if (c->netns_path) {
+		/* joined as the host's root, before our own user namespace */
+		int fd = open(c->netns_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			return -errno;
+		close(fd);
+	}
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	if (write(ready_fd, &b, 1) != 1 || read(go_fd, &b, 1) != 1 || b)
+		return -EPERM;  /* the CLI could not write our id maps */
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		return -errno;
+	return unshare(flags) ? -errno : 0;
+}
+
+pid_t confine_spawn(const struct confine *c)
+{
+	int ready[2], go[2], err;
+	char b;
+	pid_t sup, pid;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return -errno;
+	pid_t cli = getpid();
+
+	fflush(NULL);
+	sup = fork();
+	if (sup < 0)
+		return -errno;
+	if (sup == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if (c->die_with_parent &&
+		    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != cli))
+			_exit(125);     /* the CLI is already gone */
+		if (!c->keep_session)
+			setsid();
+		err = enter_namespaces(c, ready[1], go[0]);
+		if (err) {
+			fprintf(stderr, "cvisor: cannot make the sandbox's namespaces: %s\n",
+				strerror(-err));
+			_exit(125);
+		}
+		close(ready[1]);
+		close(go[0]);
+		pid = fork();
+		if (pid < 0)
+			_exit(125);
+		if (pid > 0)
+			supervise(pid);
+		err = sentry_setup();
+		if (err) {
+			fprintf(stderr, "cvisor: cannot set up the sandbox: %s\n", strerror(-err));
+			_exit(125);
+		}
+		return 0;
+	}
+	close(ready[1]);
+	close(go[0]);
+	err = read(ready[0], &b, 1) == 1 ? write_maps(sup) : -ECHILD;
+	b = err ? 1 : 0;
+	if (write(go[1], &b, 1) != 1 && !err)
+		err = -EPIPE;
+	close(ready[0]);
+	close(go[1]);
+	if (err) {
+		kill(sup, SIGKILL);
+		waitpid(sup, NULL, 0);
+		return err;
+	}
+	return sup;
+}
+
+/* An empty, read-only root: only the fds opened before it reach the host. */
+static int pivot_to_empty(void)
+{
+	const char *new = "/tmp";
+
+	if (access(new, F_OK))
+		new = "/mnt";
+	if (mount("cvisor-root", new, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0755"))
+		return -errno;
+	if (chdir(new) || mkdir(".old", 0700))
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".old"))
+		return -errno;
+	if (chdir("/") || umount2("/.old", MNT_DETACH) || rmdir("/.old"))
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Capabilities: none in the host's user namespace (we are in our own), and
+ * in ours only those that let the sentry serve the sandbox's file
+ * operations on files it does not own (as gVisor gives them to its gofer).
+ */
+static int drop_caps(void)
+{
+	static const cap_value_t keep[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_FSETID,
+	};
+	cap_t caps;
+	int err = 0;
+
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			kept |= keep[i] == c;
+		if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
+			return -errno;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -errno;
+	caps = cap_init();
+	if (!caps)
+		return -ENOMEM;
+	if (cap_set_flag(caps, CAP_EFFECTIVE, sizeof(keep) / sizeof(keep[0]), keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_PERMITTED, sizeof(keep) / sizeof(keep[0]), keep, CAP_SET) ||
+	    cap_set_proc(caps))
+		err = -errno;
+	cap_free(caps);
+	return err;
+}
+
+int confine_lockdown(void)
+{
+	int err = pivot_to_empty();
+
+	if (err) {
+		fprintf(stderr, "cvisor: cannot pivot into an empty root: %s\n", strerror(-err));
+		return err;
+	}
+	err = drop_caps();
+	if (err) {
+		fprintf(stderr, "cvisor: cannot drop capabilities: %s\n", strerror(-err));
+		return err;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	err = sentry_seccomp_install();
+	if (err)
+		fprintf(stderr, "cvisor: cannot install the sentry's seccomp filter: %s\n",
+			strerror(-err));
+	return err;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Confinement of the sentry (DESIGN.md §5), host side.
+ *
+ *   CLI ── supervisor ── sentry (pid 1 of a new pid namespace)
+ *                          ├─ stub template
+ *                          └─ stub processes
+ *
+ * The supervisor enters a new user namespace (the CLI writes an identity
+ * map of every id, so file ownership on the host is unchanged) and new
+ * mount, ipc, uts, pid and (unless joined or host) network namespaces; its
+ * child, the sentry, is the init of that pid namespace, so when it dies
+ * the kernel kills every stub.  The supervisor is the container's pid for
+ * the engine: it forwards signals and exits with the sentry's status, and
+ * the sentry dies with it (PDEATHSIG).
+ */
+#ifndef CVISOR_SANDBOX_CONFINE_H
+#define CVISOR_SANDBOX_CONFINE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct confine {
+	bool new_net;                   /* a network namespace of its own */
+	const char *netns_path;         /* or join this one (the engine's) */
+	bool keep_session;              /* do not setsid() */
+	bool die_with_parent;           /* cvisor do: the sandbox ends with the CLI */
+};
+
+/*
+ * Start the supervisor and the sentry.  Returns the supervisor's pid in
+ * the caller, 0 in the sentry, or -errno.
+ */
+pid_t confine_spawn(const struct confine *c);
+
+/*
+ * In the sentry, once every host file it needs is open and before the
+ * application runs: pivot into an empty root, drop capabilities (keeping
+ * only the file ones, in its own user namespace), no_new_privs, and the
+ * seccomp filter of the host syscalls the sentry makes.
+ */
+int confine_lockdown(void);
+
+#endif

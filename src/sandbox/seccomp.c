@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* The sentry's seccomp filter (see seccomp.h and docs/security.md). */
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox/seccomp.h"
+
+/*
+ * Allowed without argument checks.  Grouped by why the sentry needs them;
+ * docs/security.md has the same table.
+ */
+static const int allowed[] = {
+	/* files: hostfs (O_PATH fds, *at calls), memfs data, host fds */
+	SCMP_SYS(openat), SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(write),
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(preadv), SCMP_SYS(pwritev), SCMP_SYS(lseek), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fstatfs), SCMP_SYS(getdents64),
+	SCMP_SYS(readlinkat), SCMP_SYS(mkdirat), SCMP_SYS(mknodat), SCMP_SYS(unlinkat),
+	SCMP_SYS(renameat2), SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(fchmod),
+	SCMP_SYS(fchmodat), SCMP_SYS(fchown), SCMP_SYS(fchownat), SCMP_SYS(utimensat),
+	SCMP_SYS(ftruncate), SCMP_SYS(fallocate), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
+	SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fadvise64),
+	SCMP_SYS(copy_file_range), SCMP_SYS(sendfile), SCMP_SYS(memfd_create),
+	SCMP_SYS(ioctl),
+	/* its own memory (and mapping memfds for the stubs' sysmsg pages) */
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap),
+	SCMP_SYS(madvise), SCMP_SYS(brk),
+	/* its threads (one per task), their signals and futexes */
+	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(gettid),
+	SCMP_SYS(getpid), SCMP_SYS(getppid), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(madvise), SCMP_SYS(prctl), SCMP_SYS(set_tid_address),
+	/* the stub processes: application memory, reaping, SIGKILL */
+	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(wait4),
+	SCMP_SYS(waitid), SCMP_SYS(kill),
+	/* waiting: the kick (ppoll with a mask), the main loop, timers */
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(eventfd2), SCMP_SYS(signalfd4),
+	SCMP_SYS(pipe2), SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
+	SCMP_SYS(timerfd_gettime), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
+	/* answers the sentry passes on (uname, sysinfo, getrandom, limits) */
+	SCMP_SYS(uname), SCMP_SYS(sysinfo), SCMP_SYS(getrandom), SCMP_SYS(prlimit64),
+	SCMP_SYS(getrusage), SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
+	SCMP_SYS(getegid),
+	/* the control socket (cvisor start/kill/exec/ps) */
+	SCMP_SYS(accept4), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(sendto),
+	SCMP_SYS(recvfrom), SCMP_SYS(setsockopt),
+};
+
+/*
+ * Newer calls glibc tries first (falling back on ENOSYS), by number: the
+ * libseccomp of Debian 12 does not know their names.
+ */
+static const int allowed_nr[] = {
+	436,    /* close_range */
+	439,    /* faccessat2 */
+	452,    /* fchmodat2: glibc's fchmodat(..., AT_SYMLINK_NOFOLLOW) */
+};
+
+int sentry_seccomp_install(void)
+{
+	const char *mode = getenv("CVISOR_SECCOMP");
+	uint32_t dflt = mode && !strcmp(mode, "log") ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
+	scmp_filter_ctx ctx = seccomp_init(dflt);
+	int err = 0;
+
+	if (!ctx)
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !err; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (size_t i = 0; i < sizeof(allowed_nr) / sizeof(allowed_nr[0]) && !err; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_nr[i], 0);
+	/* threads only: a clone without CLONE_THREAD would be a new host
+	 * process, which the sentry never makes after start */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	/* clone3's flags are in memory, out of a filter's reach: ENOSYS makes
+	 * glibc fall back to clone */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	/* every thread of the sentry, now and later */
+	if (!err)
+		err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (!err)
+		err = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return err;
+}

@@ -27,6 +27,7 @@ int cmd_events(const struct gopts *g, int argc, char **argv);
 int cmd_exec(const struct gopts *g, int argc, char **argv);
 int cmd_spec(const struct gopts *g, int argc, char **argv);
 int cmd_features(const struct gopts *g, int argc, char **argv);
+int cmd_install(const struct gopts *g, int argc, char **argv);
 
 /* src/cli/log.c: errors go to stderr and to --log (text or json) */
 void log_open(const char *path, bool json, bool debug);

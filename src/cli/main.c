@@ -16,6 +16,8 @@ static void usage(FILE *out)
 	      "                 run PROG in a new sandbox over the host's / and exit with its status\n"
 	      "  create, start, run, state, kill, delete, exec, ps, list, events, spec, features\n"
 	      "                 the OCI runtime commands, with runc's flags\n"
+	      "  install [--runtime NAME] [--config FILE]\n"
+	      "                 add cvisor to dockerd's daemon.json (/etc/docker/daemon.json)\n"
 	      "  version        print the version\n"
 	      "  help           print this help\n"
 	      "\n"
@@ -33,6 +35,7 @@ static const struct {
 	{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
 	{ "list", cmd_list }, { "ps", cmd_ps }, { "events", cmd_events },
 	{ "exec", cmd_exec }, { "spec", cmd_spec }, { "features", cmd_features },
+	{ "install", cmd_install },
 };
 
 /* runc's global flags that take a value; others are booleans */

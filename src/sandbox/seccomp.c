@@ -33,7 +33,7 @@ static const int allowed[] = {
 	SCMP_SYS(getpid), SCMP_SYS(getppid), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(exit), SCMP_SYS(exit_group),
-	SCMP_SYS(madvise), SCMP_SYS(prctl), SCMP_SYS(set_tid_address),
+	SCMP_SYS(prctl), SCMP_SYS(set_tid_address),
 	/* the stub processes: application memory, reaping, SIGKILL */
 	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(wait4),
 	SCMP_SYS(waitid), SCMP_SYS(kill),

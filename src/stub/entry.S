@@ -115,6 +115,22 @@ stub_syscall_loop:
 	syscall
 	cmp $-4096, %rax
 	ja .Ldie
+	/*
+	 * A fork copied the parent's thread slots: give them back to the
+	 * reservation before serving a request, so that the child cannot
+	 * reach the parent's sysmsg pages (one round trip fewer than the
+	 * sentry asking for it).
+	 */
+	mov $NR_mmap, %eax
+	movabs $STUB_SLOTS, %rdi
+	movabs $(STUB_END - STUB_SLOTS), %rsi
+	xor %edx, %edx                   /* PROT_NONE */
+	mov $0x4032, %r10d               /* PRIVATE|ANONYMOUS|FIXED|NORESERVE */
+	mov $-1, %r8
+	xor %r9d, %r9d
+	syscall
+	cmp $-4096, %rax
+	ja .Ldie
 	mov $NR_prctl, %eax
 	mov $1, %edi                     /* PR_SET_PDEATHSIG */
 	mov $9, %esi                     /* SIGKILL */

@@ -221,12 +221,8 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 		err = pid < 0 ? (int)pid : -EIO;
 		goto fail;
 	}
-	/* A fork copied the parent's thread slots: give them back to the
-	 * reservation, so the child cannot reach the parent's sysmsg pages. */
-	if (from && hostcall(p, __NR_mmap, STUB_SLOTS, STUB_END - STUB_SLOTS, PROT_NONE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-			     (uint64_t)-1, 0) != (long)STUB_SLOTS)
-		stub_proc_kill(p);      /* its first thread will fail to start */
+	/* (a fork's copy of the parent's thread slots is unmapped by the
+	 * child itself, before it serves a request: stub/entry.S) */
 	*out = p;
 	return 0;
 fail:

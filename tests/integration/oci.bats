@@ -228,6 +228,7 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 
 @test "podman: run --rm prints hi and the sentry's release" {
 	command -v podman >/dev/null || skip "podman is not installed"
+	podman info >/dev/null 2>&1 || skip "podman does not work on this machine"
 	run -0 --separate-stderr podman --runtime "$CVISOR" run --rm --rootfs "$ROOTFS" \
 		/bin/sh -c 'echo hi; uname -r'
 	[ "${lines[0]}" = hi ]
@@ -236,6 +237,7 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 
 @test "podman: run -d, exec, stop (SIGTERM reaches the application: 143), rm" {
 	command -v podman >/dev/null || skip "podman is not installed"
+	podman info >/dev/null 2>&1 || skip "podman does not work on this machine"
 	P="podman --runtime $CVISOR"
 	id=$($P run -d --rootfs "$ROOTFS" /bin/sh -c 'trap "exit 143" TERM; while true; do sleep 0.1; done')
 	run -0 --separate-stderr $P exec "$id" /bin/sh -c 'echo in-exec'

@@ -72,24 +72,60 @@ static int hostfd_fstat(struct file *f, struct stat *st)
 	return fstat(host_fd(f), st) ? -errno : 0;
 }
 
-static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+/* struct termios as the kernel has it (glibc's is larger: 60 bytes) */
+struct k_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+
+/*
+ * A host terminal (the container's pty, cvisor do's terminal): the
+ * sentry makes the few calls a shell needs on it, with buffers of its
+ * own; nothing the application passes reaches the host as a pointer.
+ */
+static long tty_ioctl(struct task *t, int fd, unsigned cmd, uint64_t arg)
 {
-	struct termios tio;
+	struct k_termios tio;
 	struct winsize ws;
+	int n;
 
 	switch (cmd) {
 	case TCGETS:
-		if (ioctl(host_fd(f), TCGETS, &tio))
+		if (ioctl(fd, TCGETS, &tio))
 			return -errno;
 		return copy_to_user(t->tg->mm, arg, &tio, sizeof(tio));
+	case TCSETS: case TCSETSW: case TCSETSF:
+		if (copy_from_user(t->tg->mm, &tio, arg, sizeof(tio)))
+			return -EFAULT;
+		return ioctl(fd, cmd, &tio) ? -errno : 0;
 	case TIOCGWINSZ:
-		if (ioctl(host_fd(f), TIOCGWINSZ, &ws))
+		if (ioctl(fd, TIOCGWINSZ, &ws))
 			return -errno;
 		return copy_to_user(t->tg->mm, arg, &ws, sizeof(ws));
-	default:
-		/* Anything else on a host terminal waits for the pty (issue 5). */
-		return isatty(host_fd(f)) ? -EINVAL : -ENOTTY;
+	case TIOCSWINSZ:
+		if (copy_from_user(t->tg->mm, &ws, arg, sizeof(ws)))
+			return -EFAULT;
+		return ioctl(fd, TIOCSWINSZ, &ws) ? -errno : 0;
+	case FIONREAD:
+		if (ioctl(fd, FIONREAD, &n))
+			return -errno;
+		return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
+	case TIOCGPGRP:
+		/* job control is the sentry's: the caller's group is in front */
+		n = t->tg->pgid;
+		return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
+	case TIOCSPGRP: case TIOCSCTTY: case TIOCNOTTY:
+		return 0;
 	}
+	return -EINVAL;
+}
+
+static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+{
+	if (!isatty(host_fd(f)))
+		return -ENOTTY;
+	return tty_ioctl(t, host_fd(f), cmd, arg);
 }
 
 static short hostfd_poll(struct file *f, short events)

@@ -309,6 +309,7 @@ int sentry_main(const struct sentry_run *r)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGWINCH);      /* the container's terminal was resized */
 	sigaddset(&set, SIGUSR1);       /* the kick, unblocked only in ppoll */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGUSR1);

@@ -20,6 +20,7 @@
 #include "cli/tty.h"
 #include "oci/config.h"
 #include "oci/hooks.h"
+#include "oci/seccomp_profile.h"
 #include "sandbox/confine.h"
 #include "sentry.h"
 
@@ -50,6 +51,13 @@ static const struct opt *create_optv(struct create_opts *o)
 /* The config's terms in the sentry's (pointers into c). */
 static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int ready_fd)
 {
+	struct sock_filter *prog = NULL;
+	size_t nprog = 0;
+	char err[256];
+
+	/* (checked by create already: it cannot fail here) */
+	if (c->seccomp_json && oci_seccomp_compile(c->seccomp_json, &prog, &nprog, err, sizeof(err)))
+		return NULL;
 	struct sentry_run *r = calloc(1, sizeof(*r));
 	struct sentry_mount *m = calloc((size_t)c->nmounts + 1, sizeof(*m));
 	struct sentry_rlimit *l = calloc((size_t)c->proc.nrlimits + 1, sizeof(*l));
@@ -72,6 +80,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
+		.seccomp = prog, .seccomp_len = nprog,
 	};
 	return r;
 }
@@ -209,6 +218,17 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 		log_error("create %s: %s", id, err);
 		oci_config_free(&c);
 		return -1;
+	}
+	if (c.seccomp_json) {
+		struct sock_filter *prog;
+		size_t n;
+
+		if (oci_seccomp_compile(c.seccomp_json, &prog, &n, err, sizeof(err))) {
+			log_error("create %s: %s", id, err);
+			oci_config_free(&c);
+			return -1;
+		}
+		free(prog);
 	}
 	if (stat(c.root_path, &sb) || !S_ISDIR(sb.st_mode)) {
 		log_error("create %s: root.path %s: %s", id, c.root_path,

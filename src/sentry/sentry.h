@@ -5,7 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <sys/resource.h>
+
+struct sock_filter;
 
 /* A mount of the container's config, in the sandbox's terms. */
 struct sentry_mount {
@@ -43,6 +46,9 @@ struct sentry_run {
 	const struct sentry_rlimit *rlimits;
 	int nrlimits;
 	int ctl_fd;                     /* a listening control socket, or -1 */
+	/* linux.seccomp, compiled: run by the sentry on every application call */
+	const struct sock_filter *seccomp;
+	size_t seccomp_len;
 	/* Confinement, once the sandbox is built and before init runs. */
 	int (*lockdown)(void);
 	int ready_fd;                   /* create: the status is written here */

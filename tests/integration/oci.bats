@@ -247,3 +247,20 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	[ "$output" = 143 ]
 	run -0 $P rm "$id"
 }
+
+@test "linux.seccomp is enforced by the sentry: ERRNO and KILL_PROCESS verdicts" {
+	EDIT='c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}' \
+		bundle sh -c 'mkdir /tmp/denied; echo mkdir=$?; [ ! -e /tmp/denied ] && echo absent'
+	run -0 --separate-stderr $C run -b "$B" sc1
+	[ "${lines[0]}" = mkdir=1 ] && [ "${lines[1]}" = absent ]
+	[[ "$stderr" == *"Permission denied"* ]]
+	EDIT='c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS"}]}' \
+		bundle sh -c 'echo $PPID'
+	run -159 $C run -b "$B" sc2     # 128 + SIGSYS, as runc's container would
+	EDIT='c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_NOPE"}' bundle true
+	run -1 --separate-stderr $C create -b "$B" sc3
+	[[ "$stderr" == *"linux.seccomp.defaultAction"* ]]
+	no_state_left sc3
+}

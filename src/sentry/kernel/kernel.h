@@ -178,6 +178,11 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 		  const int stdio[3], struct task **out);
 int task_release(struct task *t);
 
+/* kernel/seccomp.c: the container's profile, run by the sentry */
+struct sock_filter;
+void app_seccomp_set(const struct sock_filter *prog, size_t n);
+long app_seccomp_check(struct task *t, const struct syscall_args *a, bool *killed);
+
 /* kernel/control.c: requests from the cvisor CLI (start, kill, exec, ps) */
 int control_serve(int listen_fd, bool *started);
 

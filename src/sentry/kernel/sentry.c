@@ -303,6 +303,7 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	app_seccomp_set(r->seccomp, r->seccomp_len);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);

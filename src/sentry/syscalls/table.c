@@ -218,7 +218,14 @@ void syscall_dispatch(struct task *t)
 	/* exit and exit_group never return: show them on entry */
 	if (sandbox.opts.strace && (a->nr == 60 || a->nr == 231))
 		strace_line(t, a, 0);
-	if (slot < NR_SYSCALLS && table[slot].fn)
+	bool killed;
+
+	ret = app_seccomp_check(t, a, &killed);
+	if (killed)
+		do_exit_group(t, W_EXITCODE(0, SIGSYS));
+	else if (ret)
+		;       /* the profile's answer (ERRNO, or TRAP's SIGSYS) */
+	else if (slot < NR_SYSCALLS && table[slot].fn)
 		ret = table[slot].fn(t, a);
 	else
 		ret = unsupported(a->nr);

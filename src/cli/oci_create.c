@@ -78,6 +78,8 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.mounts = m, .nmounts = c->nmounts, .masked = (const char *const *)c->masked,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
+		.caps_set = true, .cap_eff = c->proc.cap_effective,
+		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 		.seccomp = prog, .seccomp_len = nprog,

@@ -42,6 +42,8 @@ struct sentry_run {
 	uint32_t uid, gid;
 	const uint32_t *gids;
 	int ngids;
+	bool caps_set;                  /* process.capabilities (else all) */
+	uint64_t cap_eff, cap_perm, cap_bnd;
 	const char *hostname;
 	const struct sentry_rlimit *rlimits;
 	int nrlimits;

@@ -264,3 +264,18 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	[[ "$stderr" == *"linux.seccomp.defaultAction"* ]]
 	no_state_left sc3
 }
+
+@test "process.capabilities are the sandbox's: /proc status and what root may do" {
+	EDIT='c["process"]["capabilities"] = {k: ["CAP_KILL"] for k in ("bounding", "effective", "permitted")}' \
+		bundle sh -c 'grep CapEff /proc/self/status; touch /tmp/capf; chown 5 /tmp/capf; echo chown=$?'
+	run -0 --separate-stderr $C run -b "$B" cap1
+	[ "${lines[0]}" = "$(printf 'CapEff:\t0000000000000020')" ]
+	[ "${lines[1]}" = chown=1 ]
+	EDIT='c["process"]["capabilities"] = {k: ["CAP_KILL", "CAP_CHOWN"] for k in ("bounding", "effective", "permitted")}' \
+		bundle sh -c 'touch /tmp/capf; chown 5 /tmp/capf; echo chown=$?'
+	run -0 --separate-stderr $C run -b "$B" cap2
+	[ "$output" = chown=0 ]
+	EDIT='c["process"]["capabilities"] = {"effective": ["CAP_NOPE"]}' bundle true
+	run -1 --separate-stderr $C create -b "$B" cap3
+	[[ "$stderr" == *"process.capabilities.effective"* ]]
+}

@@ -600,16 +600,15 @@ static void status_vm(struct sbuf *b, const struct vmstat *vs)
 
 static void status_sig(struct sbuf *b, const struct pinfo *pi)
 {
-	bool root = pi->cred.euid == 0;
-
 	sb_printf(b, "Threads:\t%d\nSigQ:\t0/%lu\n", pi->threads,
 		  (uint64_t)pi->rlim[RLIMIT_SIGPENDING].rlim_cur);
 	sb_printf(b, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
 		  "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", pi->pending, pi->shpending,
 		  pi->blocked, pi->ignored, pi->caught);
 	sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
-		  "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", 0ULL, root ? CAP_FULL : 0,
-		  root ? CAP_FULL : 0, CAP_FULL, 0ULL);
+		  "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+		  (unsigned long long)pi->cred.cap_inh, (unsigned long long)pi->cred.cap_perm,
+		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd, 0ULL);
 	/* the application's own view: the sandbox's filter is not its own */
 	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
 		  "Speculation_Store_Bypass:\tthread vulnerable\n"

@@ -140,6 +140,10 @@ static void do_exec(int fd, const char *args, const int stdio[3])
 		.cwd = json_string_value(json_object_get(j, "cwd")),
 		.uid = (uint32_t)json_integer_value(json_object_get(j, "uid")),
 		.gid = (uint32_t)json_integer_value(json_object_get(j, "gid")),
+		/* an exec'd process gets init's capabilities (runc: the
+		 * process.json's; the CLI does not pass them yet) */
+		.cap_eff = sandbox.init->cred.cap_eff, .cap_perm = sandbox.init->cred.cap_perm,
+		.cap_bnd = sandbox.init->cred.cap_bnd,
 	};
 	struct thread_group *tg = NULL;
 	struct task *t = NULL;

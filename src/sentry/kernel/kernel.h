@@ -46,7 +46,17 @@ struct creds {
 	uint32_t gid, egid, sgid, fsgid;
 	uint32_t ngroups;
 	uint32_t groups[32];
+	/* capabilities: sandbox state only (the stubs hold none on the host) */
+	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd;
 };
+
+#define CAP_ALL_MASK ((1ULL << 41) - 1)         /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
+
+/* Does the group hold capability cap in its effective set? */
+static inline bool capable(const struct creds *c, int cap)
+{
+	return (c->cap_eff >> cap) & 1;
+}
 
 struct thread_group {
 	pid_t pid, ppid, pgid, sid;
@@ -167,6 +177,7 @@ void mask_paths(struct task *t, const struct sentry_run *r);
 /* kernel/sentry.c */
 struct spawn {
 	const char *prog;               /* PATH is searched if it has no '/' */
+	uint64_t cap_eff, cap_perm, cap_bnd;
 	char *const *argv, *const *envp;
 	const char *cwd;                /* NULL: stay where fs says */
 	uint32_t uid, gid;

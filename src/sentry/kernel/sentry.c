@@ -128,6 +128,10 @@ static void set_creds(struct thread_group *tg, const struct spawn *sp)
 	c->ngroups = 0;
 	for (int i = 0; i < sp->ngids && i < 32; i++)
 		c->groups[c->ngroups++] = sp->gids[i];
+	c->cap_bnd = sp->cap_bnd & CAP_ALL_MASK;
+	c->cap_perm = sp->cap_perm & c->cap_bnd;
+	c->cap_eff = sp->cap_eff & c->cap_perm;
+	c->cap_inh = 0;
 }
 
 /*
@@ -202,6 +206,10 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg, struc
 	struct spawn sp = {
 		.prog = r->prog_path, .argv = r->argv, .envp = r->envp, .cwd = r->cwd,
 		.uid = r->uid, .gid = r->gid, .gids = r->gids, .ngids = r->ngids,
+		/* cvisor do: root with every capability, as on the host */
+		.cap_eff = r->caps_set ? r->cap_eff : ~0ULL,
+		.cap_perm = r->caps_set ? r->cap_perm : ~0ULL,
+		.cap_bnd = r->caps_set ? r->cap_bnd : ~0ULL,
 	};
 	struct fs_struct *fs = build_root(r);
 	int err;

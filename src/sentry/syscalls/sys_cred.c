@@ -18,9 +18,31 @@
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 
-static bool privileged(const struct creds *c)
+/* The capability each privileged operation of this file needs. */
+#define CAP_CHOWN_ 0
+#define CAP_KILL_ 5
+#define CAP_SETGID_ 6
+#define CAP_SETUID_ 7
+#define CAP_SETPCAP_ 8
+#define CAP_SYS_NICE_ 23
+
+/*
+ * Linux's rule when uids change: leaving uid 0 (all of real, effective and
+ * saved) drops the permitted and effective sets; an effective uid going
+ * from 0 to non-0 drops the effective set, and back to 0 restores it.
+ */
+static void fix_caps(struct creds *c, uint32_t old_r, uint32_t old_e, uint32_t old_s)
 {
-	return c->euid == 0;
+	bool was_root = !old_r || !old_e || !old_s;
+
+	if (was_root && c->uid && c->euid && c->suid) {
+		c->cap_perm = 0;
+		c->cap_eff = 0;
+	} else if (!old_e && c->euid) {
+		c->cap_eff = 0;
+	} else if (old_e && !c->euid) {
+		c->cap_eff = c->cap_perm;
+	}
 }
 
 static bool one_of(uint32_t id, uint32_t a, uint32_t b, uint32_t c)
@@ -37,8 +59,10 @@ static long set_res(struct task *t, uint32_t r, uint32_t e, uint32_t s, bool gid
 	uint32_t *cs = gid ? &c->sgid : &c->suid, *cf = gid ? &c->fsgid : &c->fsuid;
 	long err = 0;
 
+	uint32_t ou = c->uid, oe = c->euid, os = c->suid;
+
 	pthread_mutex_lock(&tg->lock);
-	if (!privileged(c) &&
+	if (!capable(c, gid ? CAP_SETGID_ : CAP_SETUID_) &&
 	    ((r != (uint32_t)-1 && !one_of(r, *cr, *ce, *cs)) ||
 	     (e != (uint32_t)-1 && !one_of(e, *cr, *ce, *cs)) ||
 	     (s != (uint32_t)-1 && !one_of(s, *cr, *ce, *cs)))) {
@@ -51,6 +75,8 @@ static long set_res(struct task *t, uint32_t r, uint32_t e, uint32_t s, bool gid
 		if (s != (uint32_t)-1)
 			*cs = s;
 		*cf = *ce;
+		if (!gid)
+			fix_caps(c, ou, oe, os);
 	}
 	pthread_mutex_unlock(&tg->lock);
 	return err;
@@ -70,7 +96,7 @@ long sys_setuid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t id = ARG_UINT(a, 0);
 
-	if (privileged(&t->tg->cred))
+	if (capable(&t->tg->cred, CAP_SETUID_))
 		return set_res(t, id, id, id, false);
 	return set_res(t, (uint32_t)-1, id, (uint32_t)-1, false);
 }
@@ -79,7 +105,7 @@ long sys_setgid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t id = ARG_UINT(a, 0);
 
-	if (privileged(&t->tg->cred))
+	if (capable(&t->tg->cred, CAP_SETGID_))
 		return set_res(t, id, id, id, true);
 	return set_res(t, (uint32_t)-1, id, (uint32_t)-1, true);
 }
@@ -102,7 +128,7 @@ long sys_setgroups(struct task *t, const struct syscall_args *a)
 
 	if (n < 0 || n > 32)
 		return -EINVAL;
-	if (!privileged(c))
+	if (!capable(c, CAP_SETGID_))
 		return -EPERM;
 	if (copy_from_user(t->tg->mm, groups, a->a[1], (size_t)n * 4))
 		return -EFAULT;
@@ -117,7 +143,7 @@ long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t old = t->tg->cred.fsuid;
 
-	if (privileged(&t->tg->cred) || ARG_UINT(a, 0) == t->tg->cred.euid)
+	if (capable(&t->tg->cred, CAP_SETUID_) || ARG_UINT(a, 0) == t->tg->cred.euid)
 		t->tg->cred.fsuid = ARG_UINT(a, 0);
 	return old;
 }
@@ -126,37 +152,99 @@ long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t old = t->tg->cred.fsgid;
 
-	if (privileged(&t->tg->cred) || ARG_UINT(a, 0) == t->tg->cred.egid)
+	if (capable(&t->tg->cred, CAP_SETGID_) || ARG_UINT(a, 0) == t->tg->cred.egid)
 		t->tg->cred.fsgid = ARG_UINT(a, 0);
 	return old;
 }
 
-/* capget: root in the sandbox holds every capability, others none. */
+struct cap_hdr {
+	uint32_t version;
+	int pid;
+};
+
+struct cap_data {
+	uint32_t eff, perm, inh;
+};
+
+/* The header's version: how many data words follow; 0 after fixing it up. */
+static int cap_words(struct task *t, uint64_t uhdr, struct cap_hdr *hdr)
+{
+	if (copy_from_user(t->tg->mm, hdr, uhdr, sizeof(*hdr)))
+		return -EFAULT;
+	switch (hdr->version) {
+	case 0x19980330:
+		return 1;
+	case 0x20071026: case 0x20080522:
+		return 2;
+	}
+	hdr->version = 0x20080522;      /* tell the caller the preferred one */
+	return copy_to_user(t->tg->mm, uhdr, hdr, sizeof(*hdr)) ? -EFAULT : 0;
+}
+
+/* capget: the group's sets, sandbox state (the config's, then capset's). */
 long sys_capget(struct task *t, const struct syscall_args *a)
 {
-	struct { uint32_t version; int pid; } hdr;
-	struct { uint32_t eff, perm, inh; } data[2];
-	uint32_t all = privileged(&t->tg->cred) ? 0xffffffffu : 0;
+	struct thread_group *tg = t->tg;
+	struct cap_hdr hdr;
+	struct cap_data d[2];
+	int n = cap_words(t, a->a[0], &hdr);
+	struct creds c;
 
-	if (copy_from_user(t->tg->mm, &hdr, a->a[0], sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.version != 0x20080522 && hdr.version != 0x20071026 && hdr.version != 0x19980330) {
-		hdr.version = 0x20080522;
-		copy_to_user(t->tg->mm, a->a[0], &hdr, sizeof(hdr));
-		return a->a[1] ? -EINVAL : 0;
+	if (n <= 0)
+		return n ? n : (a->a[1] ? -EINVAL : 0);
+	if (hdr.pid && hdr.pid != tg->pid) {
+		struct thread_group *o = tg_find(hdr.pid);
+
+		if (!o)
+			return -ESRCH;
+		c = o->cred;
+		tg_put(o);
+	} else {
+		c = tg->cred;
 	}
 	if (!a->a[1])
 		return 0;
-	data[0] = (typeof(data[0])){ all, all, 0 };
-	data[1] = (typeof(data[1])){ all & 0x1ff, all & 0x1ff, 0 };     /* caps 32..40 */
-	return copy_to_user(t->tg->mm, a->a[1], data,
-			    hdr.version == 0x19980330 ? sizeof(data[0]) : sizeof(data));
+	for (int i = 0; i < 2; i++)
+		d[i] = (struct cap_data){ (uint32_t)(c.cap_eff >> (32 * i)),
+					  (uint32_t)(c.cap_perm >> (32 * i)),
+					  (uint32_t)(c.cap_inh >> (32 * i)) };
+	return copy_to_user(tg->mm, a->a[1], d, (size_t)n * sizeof(d[0]));
 }
 
+/*
+ * capset, with the kernel's rules: only the caller's own sets; permitted
+ * may only shrink; effective within permitted; inheritable within
+ * permitted and the bounding set unless CAP_SETPCAP.
+ */
 long sys_capset(struct task *t, const struct syscall_args *a)
 {
-	(void)a;
-	return privileged(&t->tg->cred) ? 0 : -EPERM;
+	struct creds *c = &t->tg->cred;
+	struct cap_hdr hdr;
+	struct cap_data d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	int n = cap_words(t, a->a[0], &hdr);
+	uint64_t eff, perm, inh;
+
+	if (n <= 0)
+		return n ? n : -EINVAL;
+	if (hdr.pid && hdr.pid != t->tg->pid && hdr.pid != t->tid)
+		return -EPERM;
+	if (copy_from_user(t->tg->mm, d, a->a[1], (size_t)n * sizeof(d[0])))
+		return -EFAULT;
+	eff = d[0].eff | (uint64_t)d[1].eff << 32;
+	perm = d[0].perm | (uint64_t)d[1].perm << 32;
+	inh = d[0].inh | (uint64_t)d[1].inh << 32;
+	if ((perm & ~c->cap_perm) || (eff & ~perm))
+		return -EPERM;
+	if ((inh & ~(c->cap_inh | c->cap_perm)) && !capable(c, CAP_SETPCAP_))
+		return -EPERM;
+	if (inh & ~(c->cap_inh | c->cap_bnd))
+		return -EPERM;
+	pthread_mutex_lock(&t->tg->lock);
+	c->cap_eff = eff;
+	c->cap_perm = perm;
+	c->cap_inh = inh;
+	pthread_mutex_unlock(&t->tg->lock);
+	return 0;
 }
 
 /* --- process groups and sessions --- */
@@ -335,10 +423,10 @@ static long set_one_nice(const struct thread_group *me, struct thread_group *tg,
 {
 	const struct creds *c = &me->cred;
 
-	if (!privileged(c) && tg->cred.uid != c->euid && tg->cred.euid != c->euid)
+	if (!capable(c, CAP_SYS_NICE_) && tg->cred.uid != c->euid && tg->cred.euid != c->euid)
 		return -EPERM;
 	/* raising priority takes CAP_SYS_NICE or an RLIMIT_NICE allowing it */
-	if (nice < tg->nice && !privileged(c) &&
+	if (nice < tg->nice && !capable(c, CAP_SYS_NICE_) &&
 	    (rlim_t)(20 - nice) > me->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;
 	tg->nice = nice;

@@ -330,13 +330,16 @@ static long setattr_dentry(struct task *t, struct dentry *d, const struct iattr 
 		return -EROFS;
 	if (!d->inode->ops->setattr)
 		return -EPERM;
-	if (t->tg->cred.fsuid != 0 && (ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID))) {
+	if (ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID)) {
+		const struct creds *c = &t->tg->cred;
+
 		err = vfs_getattr(d->inode, &st);
 		if (err)
 			return err;
-		if (st.st_uid != t->tg->cred.fsuid)
+		/* chmod: the owner, or CAP_FOWNER; chown: CAP_CHOWN */
+		if (st.st_uid != c->fsuid && !capable(c, 3 /* CAP_FOWNER */))
 			return -EPERM;
-		if ((ia->valid & ATTR_UID) && ia->uid != st.st_uid)
+		if (((ia->valid & ATTR_UID) && ia->uid != st.st_uid) && !capable(c, 0 /* CAP_CHOWN */))
 			return -EPERM;
 	}
 	return d->inode->ops->setattr(d->inode, ia);

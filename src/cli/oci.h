@@ -32,5 +32,7 @@ int write_pid_file(const char *path, int pid);
 int parse_signal(const char *s);
 /* Wait (up to ms) until the sentry is gone; true if it is. */
 bool wait_gone(const struct oci_state *st, int ms);
+/* poststop hooks, the cgroup and the state directory of a stopped container */
+void container_remove(struct oci_state *st);
 
 #endif

@@ -21,6 +21,7 @@
 #include "oci/config.h"
 #include "oci/hooks.h"
 #include "oci/seccomp_profile.h"
+#include "sandbox/cgroup.h"
 #include "sandbox/confine.h"
 #include "sentry.h"
 
@@ -78,6 +79,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.mounts = m, .nmounts = c->nmounts, .masked = (const char *const *)c->masked,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
+		.pids_max = c->pids_limit,
 		.caps_set = true, .cap_eff = c->proc.cap_effective,
 		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
@@ -132,10 +134,14 @@ static int read_ready(int fd)
 
 static void fail_cleanup(struct oci_state *st, pid_t pid)
 {
+	char cg[300];
+
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
+	snprintf(cg, sizeof(cg), "cvisor/%s", st->id);
+	cgroup_remove(cg);
 	state_remove(st);
 }
 
@@ -155,6 +161,28 @@ static int run_state_hooks(const struct oci_config *c, int kind, const struct oc
 	return r;
 }
 
+/*
+ * linux.resources: the sandbox's cgroup, cvisor/<id> in each hierarchy.
+ * The pids limit counts the application's tasks in the sentry; the host
+ * cgroup's is a backstop (each task is a stub thread and a sentry thread).
+ */
+static const char *cg_id;
+
+static int place_cgroup(pid_t sup, void *arg)
+{
+	const struct oci_config *c = arg;
+	struct cgroup_limits l = {
+		.memory = c->mem_limit, .cpu_quota = c->cpu_quota, .cpu_period = c->cpu_period,
+		.pids = c->pids_limit > 0 ? 3 * c->pids_limit + 64 : 0,
+	};
+	char path[300];
+
+	if (l.memory <= 0 && l.pids <= 0 && !l.cpu_quota)
+		return 0;
+	snprintf(path, sizeof(path), "cvisor/%s", cg_id);
+	return cgroup_enter(path, &l, sup);
+}
+
 /* Fork the sentry and wait until it is ready; its pid, or -1. */
 static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *o,
 			  struct oci_state *st)
@@ -162,6 +190,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	int ready[2], ctl, tty = -1, err;
 	pid_t pid;
 
+	cg_id = st->id;
 	ctl = ctl_bind(st->dir);
 	if (ctl < 0) {
 		log_error("create %s: control socket: %s", st->id, strerror(-ctl));
@@ -180,7 +209,8 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 		return -1;
 	}
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
-					       .netns_path = c->netns_path });
+					       .netns_path = c->netns_path,
+					       .place = place_cgroup, .place_arg = (void *)c });
 	if (pid == 0) {
 		close(ready[0]);
 		sentry_child(c, ctl, ready[1], tty);
@@ -376,7 +406,7 @@ int cmd_run(const struct gopts *g, int argc, char **argv)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!o.keep && !state_read(g->root, argv[i], &st)) {
-		state_remove(&st);
+		container_remove(&st);
 		state_free(&st);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

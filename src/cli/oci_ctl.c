@@ -14,6 +14,7 @@
 #include "cli/oci.h"
 #include "oci/config.h"
 #include "oci/hooks.h"
+#include "sandbox/cgroup.h"
 
 static const struct opt no_opts[] = { { NULL, 0, NULL, NULL, NULL } };
 
@@ -81,6 +82,17 @@ static void poststop(const struct oci_state *st)
 	oci_config_free(&c);
 }
 
+/* A stopped container's last traces: poststop hooks, cgroup, state. */
+void container_remove(struct oci_state *st)
+{
+	char cg[300];
+
+	poststop(st);
+	snprintf(cg, sizeof(cg), "cvisor/%s", st->id);
+	cgroup_remove(cg);
+	state_remove(st);
+}
+
 int cmd_delete(const struct gopts *g, int argc, char **argv)
 {
 	bool force = false;
@@ -109,8 +121,7 @@ int cmd_delete(const struct gopts *g, int argc, char **argv)
 			return 1;
 		}
 	}
-	poststop(&st);
-	state_remove(&st);
+	container_remove(&st);
 	state_free(&st);
 	return 0;
 }

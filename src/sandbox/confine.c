@@ -153,6 +153,8 @@ pid_t confine_spawn(const struct confine *c)
 	close(ready[1]);
 	close(go[0]);
 	err = read(ready[0], &b, 1) == 1 ? write_maps(sup) : -ECHILD;
+	if (!err && c->place)
+		err = c->place(sup, c->place_arg);
 	b = err ? 1 : 0;
 	if (write(go[1], &b, 1) != 1 && !err)
 		err = -EPIPE;

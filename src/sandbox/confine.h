@@ -25,6 +25,10 @@ struct confine {
 	const char *netns_path;         /* or join this one (the engine's) */
 	bool keep_session;              /* do not setsid() */
 	bool die_with_parent;           /* cvisor do: the sandbox ends with the CLI */
+	/* Called with the supervisor's pid before it makes the sentry (its
+	 * cgroup): a failure stops the sandbox. */
+	int (*place)(pid_t supervisor, void *arg);
+	void *place_arg;
 };
 
 /*

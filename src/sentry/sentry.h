@@ -45,6 +45,7 @@ struct sentry_run {
 	bool caps_set;                  /* process.capabilities (else all) */
 	uint64_t cap_eff, cap_perm, cap_bnd;
 	const char *hostname;
+	int64_t pids_max;               /* linux.resources.pids.limit, <= 0: none */
 	const struct sentry_rlimit *rlimits;
 	int nrlimits;
 	int ctl_fd;                     /* a listening control socket, or -1 */

@@ -279,3 +279,22 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	run -1 --separate-stderr $C create -b "$B" cap3
 	[[ "$stderr" == *"process.capabilities.effective"* ]]
 }
+
+@test "linux.resources: a pids limit stops forks in the sandbox; limits land in a cgroup that delete removes" {
+	EDIT='c["linux"]["resources"] = {"pids": {"limit": 8}, "memory": {"limit": 536870912}}' \
+		bundle sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 30 & done; echo forked all'
+	$C run -d -b "$B" rs1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 50); do grep -q "can't fork" "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	grep -q "can't fork: Resource temporarily unavailable" "$BATS_TEST_TMPDIR/log"
+	! grep -q "forked all" "$BATS_TEST_TMPDIR/log"
+	mem=/sys/fs/cgroup/memory/cvisor/rs1
+	[ -d /sys/fs/cgroup/unified/cvisor/rs1 ] && mem=/sys/fs/cgroup/unified/cvisor/rs1
+	if [ -e $mem/memory.limit_in_bytes ]; then
+		[ "$(cat $mem/memory.limit_in_bytes)" = 536870912 ]
+	elif [ -e $mem/memory.max ]; then
+		[ "$(cat $mem/memory.max)" = 536870912 ]
+	fi
+	run -0 $C delete --force rs1
+	[ ! -e /sys/fs/cgroup/memory/cvisor/rs1 ] && [ ! -e /sys/fs/cgroup/pids/cvisor/rs1 ]
+	no_state_left rs1
+}

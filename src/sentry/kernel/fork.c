@@ -122,7 +122,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 {
 	struct thread_group *tg;
 
-	if (too_many_procs())
+	if (too_many_procs() || task_limit_reached())
 		return -EAGAIN;
 	tg = tg_copy(t->tg, flags);
 	struct stub_thread *st;
@@ -195,6 +195,8 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	pid_t tid;
 	int err;
 
+	if (task_limit_reached())
+		return -EAGAIN;
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err)
 		return err;

@@ -142,6 +142,7 @@ struct sandbox {
 	struct sentry_opts opts;
 	char hostname[65];
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
+	int pids_max;                   /* the config's pids limit (tasks), 0: none */
 };
 
 extern struct sandbox sandbox;
@@ -162,6 +163,7 @@ int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
 bool task_interrupted(struct task *t);
+bool task_limit_reached(void);
 int task_block_stopped(struct task *t, const struct timespec *ts);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,

@@ -198,6 +198,7 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;
 	if (r->hostname)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
+	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
 }
 
 /* The sandbox's first process, stopped before its first instruction. */

@@ -192,6 +192,13 @@ int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
  */
 static int nr_tasks_total;
 
+/* Would one more task break the config's pids limit (as a pids cgroup)? */
+bool task_limit_reached(void)
+{
+	return sandbox.pids_max &&
+	       __atomic_load_n(&nr_tasks_total, __ATOMIC_RELAXED) >= sandbox.pids_max;
+}
+
 static void update_spin(int delta)
 {
 	static long ncpus;

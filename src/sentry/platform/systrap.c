@@ -190,6 +190,20 @@ void platform_fini(void)
 	pthread_mutex_unlock(&procs_lock);
 }
 
+/* Pids the reaper saw exit before they were in the list (procs_lock held). */
+static pid_t unknown[64];
+static unsigned nr_unknown;
+
+static bool take_unknown(pid_t pid)
+{
+	for (unsigned i = 0; i < 64; i++)
+		if (unknown[i] == pid) {
+			unknown[i] = 0;
+			return true;
+		}
+	return false;
+}
+
 /*
  * A new stub process: a clone of the template (an empty address space), or
  * of from (fork: the host copies the address space copy-on-write).
@@ -207,14 +221,25 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 	err = p->msg_fd < 0 ? -errno : ctl_pages(p);
 	if (err)
 		goto fail;
-	pthread_mutex_lock(&procs_lock);
+	/*
+	 * No lock is held across the host call: the process cloning may die
+	 * meanwhile, and the reaper must be able to take procs_lock to say so
+	 * (else this call would wait for ever).  A child reaped before it is
+	 * in the list is found in the reaper's note of unknown pids.
+	 */
 	pid = hostcall_child(from ? from : &template, __NR_clone, args,
 			     CHILD_PROCESS(p->ctl_fd));
+	pthread_mutex_lock(&procs_lock);
 	if (pid > 0) {
 		p->host_pid = (pid_t)pid;
 		p->refs = 2;    /* the caller's, and the live list's (the reaper's) */
 		p->next = procs;
 		procs = p;
+		if (take_unknown((pid_t)pid)) {
+			procs = p->next;
+			p->refs = 1;
+			p->dead = true;         /* it is gone already */
+		}
 	}
 	pthread_mutex_unlock(&procs_lock);
 	if (pid <= 0) {
@@ -263,6 +288,7 @@ void stub_proc_exited(pid_t pid)
 		stub_proc_put(p);
 		return;
 	}
+	unknown[nr_unknown++ % 64] = pid;       /* a clone not yet listed */
 	pthread_mutex_unlock(&procs_lock);
 }
 

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CVISOR_SANDBOX_CGROUP_H
+#define CVISOR_SANDBOX_CGROUP_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * linux.resources on the host: the sandbox's processes (supervisor,
+ * sentry, stubs) go into a cgroup of their own, on cgroup v2 when its
+ * hierarchy has the controllers, else on the v1 hierarchies.
+ */
+struct cgroup_limits {
+	int64_t memory;                 /* bytes, <= 0: none */
+	int64_t pids;                   /* host tasks, <= 0: none */
+	uint64_t cpu_quota, cpu_period; /* us, 0: none */
+};
+
+/* Make the cgroup (path relative to each hierarchy's root), set the limits
+ * and move pid into it.  -errno on failure (nothing is left behind). */
+int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid);
+/* Remove it again (after the sandbox is gone). */
+void cgroup_remove(const char *path);
+
+#endif

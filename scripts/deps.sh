@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busybox-static bats libcmocka-dev strace python3 sqlite3)
 # The engines the OCI tests drive (tests/integration/oci.bats, docker.bats);
 # a test skips if its engine does not work here.
-pkgs+=(podman docker.io)
+pkgs+=(podman docker.io curl)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc)
 

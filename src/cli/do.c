@@ -22,7 +22,7 @@
 
 extern char **environ;
 
-#define USAGE "usage: cvisor do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
+#define USAGE "usage: cvisor do [--strace] [--stats] [--network=none|host] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
 
 /* PROG without a slash is looked up in PATH, as execvp(3) does. */
 static int find_prog(const char *prog, char *path, size_t len)
@@ -95,14 +95,14 @@ static void forward(int sig)
  * tree; this process passes signals on (Ctrl-C reaches only us: the
  * sandbox has its own session) and exits with the sandbox's status.
  */
-static int run_confined(struct sentry_run *r)
+static int run_confined(struct sentry_run *r, bool host_net)
 {
 	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
 	pid_t pid;
 	int status;
 
 	r->lockdown = confine_lockdown;
-	pid = confine_spawn(&(struct confine){ .new_net = true, .die_with_parent = true });
+	pid = confine_spawn(&(struct confine){ .new_net = !host_net, .die_with_parent = true });
 	if (pid == 0)
 		_exit(exit_code(sentry_main(r)));
 	if (pid < 0) {
@@ -122,6 +122,7 @@ static int run_confined(struct sentry_run *r)
 int cmd_do(int argc, char **argv)
 {
 	struct sentry_run r = { .envp = environ, .ctl_fd = -1, .ready_fd = -1 };
+	bool host_net = false;
 	char path[4096];
 	int i, err;
 
@@ -133,6 +134,10 @@ int cmd_do(int argc, char **argv)
 			r.strace = true;
 		} else if (!strcmp(argv[i], "--stats")) {
 			r.stats = true;
+		} else if (!strcmp(argv[i], "--network=host")) {
+			host_net = true;
+		} else if (!strcmp(argv[i], "--network=none")) {
+			host_net = false;
 		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
 			r.root = argv[++i];
 		} else if (!strcmp(argv[i], "--rw") && i + 1 < argc) {
@@ -160,5 +165,5 @@ int cmd_do(int argc, char **argv)
 	}
 	r.prog_path = path;
 	r.argv = argv + i;
-	return run_confined(&r);
+	return run_confined(&r, host_net);
 }

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -71,6 +74,40 @@ static void supervise(pid_t pid)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
+/* A new network namespace has its loopback down: bring it up, as runc's
+ * engines do, so that 127.0.0.1 works in the sandbox. */
+static void loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return;
+	if (!ioctl(s, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+}
+
+/*
+ * The sentry binds the application's sockets without CAP_NET_BIND_SERVICE
+ * on the host: low ports are opened to it in the sandbox's network
+ * namespace (and to nothing else), and the sentry itself checks the
+ * sandbox's own CAP_NET_BIND_SERVICE (net/hostinet.c).
+ */
+static void low_ports_open(void)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "0", 1) != 1) {
+			/* binding below 1024 will fail with EACCES */
+		}
+		close(fd);
+	}
+}
+
 /* In the new namespaces: a private mount tree and a proc of our pid namespace. */
 static int sentry_setup(void)
 {
@@ -81,6 +118,8 @@ static int sentry_setup(void)
 		return -errno;
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return -errno;
+	loopback_up();
+	low_ports_open();
 	return 0;
 }
 
@@ -98,6 +137,7 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 		if (fd < 0 || setns(fd, CLONE_NEWNET))
 			return -errno;
 		close(fd);
+		low_ports_open();       /* still the host's root: allowed here */
 	}
 	if (unshare(CLONE_NEWUSER))
 		return -errno;

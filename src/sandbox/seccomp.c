@@ -5,6 +5,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sandbox/seccomp.h"
 
@@ -49,6 +50,10 @@ static const int allowed[] = {
 	/* the control socket (cvisor start/kill/exec/ps) */
 	SCMP_SYS(accept4), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(sendto),
 	SCMP_SYS(recvfrom), SCMP_SYS(setsockopt),
+	/* host-mode inet sockets for the application (net/hostinet.c); the
+	 * sandbox's network namespace is the only one the sentry is in */
+	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(connect), SCMP_SYS(getsockname),
+	SCMP_SYS(getpeername), SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
 };
 
 /*
@@ -74,6 +79,13 @@ int sentry_seccomp_install(void)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	for (size_t i = 0; i < sizeof(allowed_nr) / sizeof(allowed_nr[0]) && !err; i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_nr[i], 0);
+	/* inet sockets only: no netlink, no packet sockets, no unix */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				       SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				       SCMP_A0(SCMP_CMP_EQ, AF_INET6));
 	/* threads only: a clone without CLONE_THREAD would be a new host
 	 * process, which the sentry never makes after start */
 	if (!err)

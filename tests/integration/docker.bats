@@ -1,10 +1,12 @@
 #!/usr/bin/env bats
 # docker drives cvisor (issue 5): a dockerd of our own (throw-away
-# --data-root/--exec-root, a daemon.json written by `cvisor install`, no
-# bridge and no iptables rules), an image from `docker import` of a busybox
-# root (no registry here), then run --rm, run -d / exec / logs / stop / rm.
-# Skips when dockerd (Debian's docker.io) is not installed.  Leaves no
-# daemon, mount or container behind.
+# --data-root/--exec-root, a daemon.json written by `cvisor install`), an
+# image from `docker import` of a busybox root (no registry here), then
+# run --rm, run -d / exec / logs / stop / rm, and a published port answered
+# by busybox httpd in the sandbox (the sentry's host-mode sockets in the
+# container's network namespace).  Skips when dockerd (Debian's docker.io)
+# is not installed.  Leaves no daemon, mount, container, bridge or iptables
+# rule behind (dockerd leaves its bridge, chains and FORWARD policy).
 
 bats_require_minimum_version 1.5.0
 
@@ -17,8 +19,9 @@ setup_file() {
 	export DK=$BATS_FILE_TMPDIR/dk
 	mkdir -p "$DK/rootfs/bin"
 	cp /bin/busybox "$DK/rootfs/bin/"
-	for a in sh echo sleep uname cat; do ln -s busybox "$DK/rootfs/bin/$a"; done
-	echo '{"bridge": "none", "iptables": false, "ip-forward": false, "ip-masq": false}' >"$DK/daemon.json"
+	for a in sh echo sleep uname cat httpd; do ln -s busybox "$DK/rootfs/bin/$a"; done
+	iptables -S FORWARD 2>/dev/null | head -1 >"$DK/forward-policy"
+	echo '{}' >"$DK/daemon.json"
 	"$CVISOR" install --config "$DK/daemon.json" >/dev/null
 	dockerd --config-file "$DK/daemon.json" --data-root "$DK/data" --exec-root "$DK/exec" \
 		--pidfile "$DK/pid" -H "unix://$DK/sock" >"$DK/log" 2>&1 &
@@ -34,6 +37,31 @@ teardown_file() {
 	for i in $(seq 100); do [ -e "$DK/pid" ] || break; sleep 0.2; done
 	pkill -9 -f "containerd.*$DK" 2>/dev/null || true
 	mount | awk -v d="$DK" 'index($3, d) == 1 { print $3 }' | sort -r | xargs -r umount -l
+	clean_network
+}
+
+# What dockerd leaves: docker0, its iptables chains and jumps, FORWARD's policy.
+clean_network() {
+	local t c
+	ip link del docker0 2>/dev/null || true
+	iptables -D FORWARD -j DOCKER-USER 2>/dev/null || true
+	iptables -D FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null || true
+	iptables -D FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null || true
+	iptables -D FORWARD -o docker0 -j DOCKER 2>/dev/null || true
+	iptables -D FORWARD -i docker0 ! -o docker0 -j ACCEPT 2>/dev/null || true
+	iptables -D FORWARD -i docker0 -o docker0 -j ACCEPT 2>/dev/null || true
+	iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j DOCKER 2>/dev/null || true
+	iptables -t nat -D OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER 2>/dev/null || true
+	iptables -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE 2>/dev/null || true
+	for t in filter nat; do
+		for c in DOCKER DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2 DOCKER-USER; do
+			iptables -t $t -F $c 2>/dev/null || true
+			iptables -t $t -X $c 2>/dev/null || true
+		done
+	done
+	case $(cat "$DK/forward-policy" 2>/dev/null) in
+	*ACCEPT*) iptables -P FORWARD ACCEPT 2>/dev/null || true ;;
+	esac
 }
 
 setup() {
@@ -58,4 +86,18 @@ setup() {
 	run -0 --separate-stderr docker logs "$id"
 	[ "${lines[0]}" = started ] && [ "${lines[1]}" = bye ]
 	run -0 docker rm "$id"
+}
+
+@test "docker run -p 127.0.0.1:PORT:80 busybox httpd: answered from the host" {
+	command -v curl >/dev/null || skip "no curl"
+	id=$(timeout 60 docker run -d --runtime=cvisor -p 127.0.0.1:18480:80 cvisor-bb \
+		/bin/busybox httpd -f -p 80 -h /bin)
+	for i in $(seq 50); do
+		curl -s -m 2 -o /dev/null http://127.0.0.1:18480/busybox && break
+		sleep 0.1
+	done
+	run -0 curl -s -m 5 -o "$BATS_TEST_TMPDIR/got" -w '%{http_code}' http://127.0.0.1:18480/busybox
+	[ "$output" = 200 ]
+	cmp "$BATS_TEST_TMPDIR/got" /bin/busybox
+	run -0 timeout 30 docker rm -f "$id"
 }

@@ -169,6 +169,8 @@ int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 		   const struct timespec *ts);
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
+struct timespec ts_deadline(const struct timespec *rel);
+struct timespec ts_left(const struct timespec *deadline);
 void install_kick_handler(void);
 
 /* kernel/rootfs.c */

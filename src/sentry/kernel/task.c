@@ -107,6 +107,30 @@ static struct timespec ts_sub(struct timespec a, struct timespec b)
 	return r;
 }
 
+/* The CLOCK_MONOTONIC time a relative timeout runs out at. */
+struct timespec ts_deadline(const struct timespec *rel)
+{
+	struct timespec d;
+
+	clock_gettime(CLOCK_MONOTONIC, &d);
+	d.tv_sec += rel->tv_sec;
+	d.tv_nsec += rel->tv_nsec;
+	if (d.tv_nsec >= 1000000000L) {
+		d.tv_sec++;
+		d.tv_nsec -= 1000000000L;
+	}
+	return d;
+}
+
+/* Time left until deadline (CLOCK_MONOTONIC); tv_sec < 0 once passed. */
+struct timespec ts_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ts_sub(*deadline, now);
+}
+
 /*
  * A kick whose signal was already handled can still be pending on the
  * host thread (it is blocked outside ppoll): the next sleep would end at
@@ -116,18 +140,9 @@ static struct timespec ts_sub(struct timespec a, struct timespec b)
 static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 		 const struct timespec *ts)
 {
-	struct timespec end, now, left;
+	struct timespec end = ts ? ts_deadline(ts) : (struct timespec){ 0, 0 }, left;
 	int ret;
 
-	if (ts) {
-		clock_gettime(CLOCK_MONOTONIC, &end);
-		end.tv_sec += ts->tv_sec;
-		end.tv_nsec += ts->tv_nsec;
-		if (end.tv_nsec >= 1000000000L) {
-			end.tv_sec++;
-			end.tv_nsec -= 1000000000L;
-		}
-	}
 	for (left = ts ? *ts : (struct timespec){ 0, 0 };;) {
 		if (task_interrupted(t))
 			return -EINTR;
@@ -136,8 +151,7 @@ static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 			return ret;
 		if (!ts)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = ts_sub(end, now);
+		left = ts_left(&end);
 		if (left.tv_sec < 0)
 			return 0;       /* timed out */
 	}

@@ -58,35 +58,6 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 	return ready;
 }
 
-/* The monotonic time a relative timeout runs out at. */
-static struct timespec deadline_of(const struct timespec *to)
-{
-	struct timespec d;
-
-	clock_gettime(CLOCK_MONOTONIC, &d);
-	d.tv_sec += to->tv_sec;
-	d.tv_nsec += to->tv_nsec;
-	if (d.tv_nsec >= 1000000000L) {
-		d.tv_sec++;
-		d.tv_nsec -= 1000000000L;
-	}
-	return d;
-}
-
-/* Time left until deadline; tv_sec < 0 once it has passed. */
-static struct timespec time_left(const struct timespec *deadline)
-{
-	struct timespec now, left;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	left.tv_sec = deadline->tv_sec - now.tv_sec;
-	left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
-	if (left.tv_nsec < 0) {
-		left.tv_sec--;
-		left.tv_nsec += 1000000000L;
-	}
-	return left;
-}
 
 /*
  * Set *to to what is left of it (never below 0), which Linux writes back
@@ -96,7 +67,7 @@ static void timeout_left(struct timespec *to, const struct timespec *deadline)
 {
 	if (!to->tv_sec && !to->tv_nsec)
 		return;
-	*to = time_left(deadline);
+	*to = ts_left(deadline);
 	if (to->tv_sec < 0)
 		*to = (struct timespec){ 0, 0 };
 }
@@ -113,7 +84,7 @@ long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct time
 	if (!host)
 		return -ENOMEM;
 	if (to)
-		deadline = deadline_of(to);
+		deadline = ts_deadline(to);
 	while (!ret) {
 		int ready = scan(t, p, n, host, &nhost, &sentry_side);
 
@@ -121,7 +92,7 @@ long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct time
 			ret = ready;
 			break;
 		}
-		left = time_left(&deadline);
+		left = ts_left(&deadline);
 		if (to && left.tv_sec < 0)
 			break;          /* timed out: 0 */
 		/*
@@ -179,7 +150,7 @@ long sys_ppoll(struct task *t, const struct syscall_args *a)
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -EINVAL;
-		end = deadline_of(&ts);
+		end = ts_deadline(&ts);
 	}
 	uint64_t saved;
 	long ret = sigmask_enter(t, a->a[3], a->a[4], &saved);
@@ -273,7 +244,7 @@ static long select_common(struct task *t, const struct syscall_args *a,
 	if (ret)
 		return ret;
 	if (to)
-		end = deadline_of(to);
+		end = ts_deadline(to);
 	ret = do_select(t, &s, to);
 	sigmask_leave(t, umask, ret, saved);
 	if (to)

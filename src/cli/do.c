@@ -102,7 +102,8 @@ static int run_confined(struct sentry_run *r, bool host_net)
 	int status;
 
 	r->lockdown = confine_lockdown;
-	pid = confine_spawn(&(struct confine){ .new_net = !host_net, .die_with_parent = true });
+	pid = confine_spawn(&(struct confine){ .new_net = !host_net, .die_with_parent = true,
+					       .stdio_fd = -1 });
 	if (pid == 0)
 		_exit(exit_code(sentry_main(r)));
 	if (pid < 0) {

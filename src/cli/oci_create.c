@@ -209,7 +209,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 		return -1;
 	}
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
-					       .netns_path = c->netns_path,
+					       .netns_path = c->netns_path, .stdio_fd = tty,
 					       .place = place_cgroup, .place_arg = (void *)c });
 	if (pid == 0) {
 		close(ready[0]);

@@ -165,6 +165,9 @@ pid_t confine_spawn(const struct confine *c)
 	if (sup == 0) {
 		close(ready[0]);
 		close(go[1]);
+		if (c->stdio_fd >= 0)
+			for (int fd = 0; fd < 3; fd++)
+				dup2(c->stdio_fd, fd);
 		if (c->die_with_parent &&
 		    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != cli))
 			_exit(125);     /* the CLI is already gone */

@@ -25,6 +25,10 @@ struct confine {
 	const char *netns_path;         /* or join this one (the engine's) */
 	bool keep_session;              /* do not setsid() */
 	bool die_with_parent;           /* cvisor do: the sandbox ends with the CLI */
+	/* If >= 0, the sandbox's stdin, stdout and stderr (a terminal): the
+	 * CLI's own are not kept, so an engine reading them sees them close
+	 * when the CLI exits (containerd captures create's output). */
+	int stdio_fd;
 	/* Called with the supervisor's pid before it makes the sentry (its
 	 * cgroup): a failure stops the sandbox. */
 	int (*place)(pid_t supervisor, void *arg);

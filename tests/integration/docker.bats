@@ -101,3 +101,11 @@ setup() {
 	cmp "$BATS_TEST_TMPDIR/got" /bin/busybox
 	run -0 timeout 30 docker rm -f "$id"
 }
+
+@test "docker run -it through a pty (script): the container's terminal" {
+	command -v script >/dev/null || skip "no script (bsdutils)"
+	run -0 timeout 60 script -qec "docker run --rm -it --runtime=cvisor --network=none cvisor-bb \
+		/bin/sh -c 'echo tty-ok; [ -t 0 ] && [ -t 1 ] && echo both-ttys'" /dev/null </dev/null
+	[[ "$output" == *tty-ok* ]]
+	[[ "$output" == *both-ttys* ]]
+}

@@ -82,6 +82,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.pids_max = c->pids_limit,
 		.caps_set = true, .cap_eff = c->proc.cap_effective,
 		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
+		.cap_inh = c->proc.cap_inheritable, .cap_amb = c->proc.cap_ambient,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 		.seccomp = prog, .seccomp_len = nprog,

@@ -271,7 +271,9 @@ static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
 		return -1;
 	if (caps && (parse_capset(x, caps, "effective", &p->cap_effective) ||
 		     parse_capset(x, caps, "permitted", &p->cap_permitted) ||
-		     parse_capset(x, caps, "bounding", &p->cap_bounding)))
+		     parse_capset(x, caps, "bounding", &p->cap_bounding) ||
+		     parse_capset(x, caps, "inheritable", &p->cap_inheritable) ||
+		     parse_capset(x, caps, "ambient", &p->cap_ambient)))
 		return -1;
 	return 0;
 }

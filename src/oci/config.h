@@ -46,7 +46,7 @@ struct oci_process {
 	bool terminal;
 	unsigned rows, cols;
 	bool no_new_privs;
-	uint64_t cap_effective, cap_permitted, cap_bounding;
+	uint64_t cap_effective, cap_permitted, cap_bounding, cap_inheritable, cap_ambient;
 	struct oci_rlimit *rlimits;
 	int nrlimits;
 };

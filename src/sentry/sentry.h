@@ -43,7 +43,7 @@ struct sentry_run {
 	const uint32_t *gids;
 	int ngids;
 	bool caps_set;                  /* process.capabilities (else all) */
-	uint64_t cap_eff, cap_perm, cap_bnd;
+	uint64_t cap_eff, cap_perm, cap_bnd, cap_inh, cap_amb;
 	const char *hostname;
 	int64_t pids_max;               /* linux.resources.pids.limit, <= 0: none */
 	const struct sentry_rlimit *rlimits;

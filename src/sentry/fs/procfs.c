@@ -608,7 +608,8 @@ static void status_sig(struct sbuf *b, const struct pinfo *pi)
 	sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
 		  "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
 		  (unsigned long long)pi->cred.cap_inh, (unsigned long long)pi->cred.cap_perm,
-		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd, 0ULL);
+		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd,
+		  (unsigned long long)pi->cred.cap_amb);
 	/* the application's own view: the sandbox's filter is not its own */
 	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
 		  "Speculation_Store_Bypass:\tthread vulnerable\n"

@@ -143,7 +143,8 @@ static void do_exec(int fd, const char *args, const int stdio[3])
 		/* an exec'd process gets init's capabilities (runc: the
 		 * process.json's; the CLI does not pass them yet) */
 		.cap_eff = sandbox.init->cred.cap_eff, .cap_perm = sandbox.init->cred.cap_perm,
-		.cap_bnd = sandbox.init->cred.cap_bnd,
+		.cap_bnd = sandbox.init->cred.cap_bnd, .cap_inh = sandbox.init->cred.cap_inh,
+		.cap_amb = sandbox.init->cred.cap_amb,
 	};
 	struct thread_group *tg = NULL;
 	struct task *t = NULL;

@@ -47,7 +47,7 @@ struct creds {
 	uint32_t ngroups;
 	uint32_t groups[32];
 	/* capabilities: sandbox state only (the stubs hold none on the host) */
-	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd;
+	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd, cap_amb;
 };
 
 #define CAP_ALL_MASK ((1ULL << 41) - 1)         /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
@@ -181,7 +181,7 @@ void mask_paths(struct task *t, const struct sentry_run *r);
 /* kernel/sentry.c */
 struct spawn {
 	const char *prog;               /* PATH is searched if it has no '/' */
-	uint64_t cap_eff, cap_perm, cap_bnd;
+	uint64_t cap_eff, cap_perm, cap_bnd, cap_inh, cap_amb;
 	char *const *argv, *const *envp;
 	const char *cwd;                /* NULL: stay where fs says */
 	uint32_t uid, gid;

@@ -131,7 +131,8 @@ static void set_creds(struct thread_group *tg, const struct spawn *sp)
 	c->cap_bnd = sp->cap_bnd & CAP_ALL_MASK;
 	c->cap_perm = sp->cap_perm & c->cap_bnd;
 	c->cap_eff = sp->cap_eff & c->cap_perm;
-	c->cap_inh = 0;
+	c->cap_inh = sp->cap_inh & CAP_ALL_MASK;
+	c->cap_amb = sp->cap_amb & c->cap_perm & c->cap_inh;   /* the kernel's invariant */
 }
 
 /*
@@ -211,6 +212,7 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg, struc
 		.cap_eff = r->caps_set ? r->cap_eff : ~0ULL,
 		.cap_perm = r->caps_set ? r->cap_perm : ~0ULL,
 		.cap_bnd = r->caps_set ? r->cap_bnd : ~0ULL,
+		.cap_inh = r->caps_set ? r->cap_inh : 0, .cap_amb = r->caps_set ? r->cap_amb : 0,
 	};
 	struct fs_struct *fs = build_root(r);
 	int err;

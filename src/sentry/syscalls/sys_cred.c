@@ -243,6 +243,7 @@ long sys_capset(struct task *t, const struct syscall_args *a)
 	c->cap_eff = eff;
 	c->cap_perm = perm;
 	c->cap_inh = inh;
+	c->cap_amb &= perm & inh;       /* ambient stays within both */
 	pthread_mutex_unlock(&t->tg->lock);
 	return 0;
 }

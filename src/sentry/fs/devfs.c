@@ -66,6 +66,39 @@ static const struct file_ops full_ops = { .read = zero_read, .write = full_write
 static const struct file_ops random_ops = { .read = random_read, .write = sink_write,
 					    .llseek = dev_llseek };
 
+/*
+ * /dev/tty, /dev/console and the pty multiplexer exist, as the runtime
+ * spec wants, but there is no pty layer in the sentry yet: using them
+ * fails with ENXIO (Linux's answer for a tty one has no access to).
+ */
+static ssize_t nxio_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	(void)t, (void)f, (void)buf, (void)len, (void)pos;
+	return -ENXIO;
+}
+
+static ssize_t nxio_write(struct task *t, struct file *f, const void *buf, size_t len,
+			  off_t *pos)
+{
+	(void)t, (void)f, (void)buf, (void)len, (void)pos;
+	return -ENXIO;
+}
+
+static const struct file_ops tty_ops = { .read = nxio_read, .write = nxio_write };
+
+/* A devpts instance: its ptmx only (no ptys yet). */
+struct inode *devpts_root(void)
+{
+	struct inode *root = memfs_root(NULL, 0755);
+
+	if (root && memfs_add_special(root, "ptmx", S_IFCHR | 0666, makedev(5, 2), &tty_ops,
+				      NULL)) {
+		inode_put(root);
+		return NULL;
+	}
+	return root;
+}
+
 bool devfs_is_zero(struct file *f)
 {
 	return f->ops == &zero_ops;
@@ -85,6 +118,10 @@ struct inode *devfs_root(void)
 		if (memfs_add_special(root, devs[i].name, S_IFCHR | 0666,
 				      makedev(1, devs[i].minor), devs[i].ops, NULL))
 			return NULL;
+	if (memfs_add_special(root, "tty", S_IFCHR | 0666, makedev(5, 0), &tty_ops, NULL) ||
+	    memfs_add_special(root, "console", S_IFCHR | 0620, makedev(5, 1), &tty_ops, NULL))
+		return NULL;
+	memfs_add_symlink(root, "ptmx", "pts/ptmx");
 	memfs_add_symlink(root, "fd", "/proc/self/fd");
 	memfs_add_symlink(root, "stdin", "/proc/self/fd/0");
 	memfs_add_symlink(root, "stdout", "/proc/self/fd/1");

@@ -110,6 +110,7 @@ static struct fs_struct *build_do_root(const struct sentry_run *r)
 		return NULL;
 	if (mount_at(fs, "/proc", procfs_root(), "proc", "proc", false) ||
 	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
+	    mount_at(fs, "/dev/pts", devpts_root(), "devpts", "devpts", false) ||
 	    mount_at(fs, "/dev/shm", memfs_root(NULL, 01777), "tmpfs", "shm", false) ||
 	    mount_at(fs, "/sys", sysfs_inode(), "sysfs", "sysfs", true) ||
 	    mount_at(fs, "/tmp", memfs_root(NULL, 01777), "tmpfs", "tmpfs", false))
@@ -138,8 +139,8 @@ static int container_mount(struct fs_struct *fs, const struct sentry_mount *m)
 		return mount_at(fs, m->dest, devfs_root(), "tmpfs", "tmpfs", false);
 	if (!strcmp(t, "tmpfs") || !strcmp(t, "mqueue"))
 		return mount_at(fs, m->dest, memfs_root(NULL, mode), t, m->source, m->ro);
-	if (!strcmp(t, "devpts") && !strcmp(m->dest, "/dev/pts"))
-		return 0;       /* devfs has its own pts/ */
+	if (!strcmp(t, "devpts"))
+		return mount_at(fs, m->dest, devpts_root(), "devpts", "devpts", false);
 	if (!strcmp(t, "cgroup") || !strcmp(t, "cgroup2"))
 		return mount_at(fs, m->dest, memfs_root(NULL, 0555), t, t, true);
 	fprintf(stderr, "cvisor: mount on %s: type '%s' is not supported\n", m->dest, t);
@@ -183,7 +184,8 @@ static struct fs_struct *build_container_root(const struct sentry_run *r)
 		return NULL;
 	/* runc always makes the default devices: so does the sentry */
 	if (!has_mount(r, "/dev") &&
-	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false))
+	    (mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
+	     mount_at(fs, "/dev/pts", devpts_root(), "devpts", "devpts", false)))
 		return NULL;
 	for (int i = 0; i < r->nmounts; i++)
 		if (container_mount(fs, &r->mounts[i]))

@@ -234,6 +234,7 @@ struct inode *hostfs_root(int dirfd, bool readonly);
 struct inode *hostfs_bind(const char *path, bool readonly);
 struct inode *memfs_root(struct inode *lower, mode_t mode);
 struct inode *devfs_root(void);
+struct inode *devpts_root(void);
 struct inode *procfs_root(void);
 struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);

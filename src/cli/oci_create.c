@@ -25,6 +25,10 @@
 #include "sandbox/confine.h"
 #include "sentry.h"
 
+/* The sandbox's cgroup: its container id, and the path chosen for it. */
+static const char *cg_id;
+static char cg_path[4096];
+
 struct create_opts {
 	const char *bundle, *pid_file, *console_socket, *preserve_fds;
 	bool no_pivot, no_new_keyring, detach, keep;
@@ -135,14 +139,12 @@ static int read_ready(int fd)
 
 static void fail_cleanup(struct oci_state *st, pid_t pid)
 {
-	char cg[300];
-
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	snprintf(cg, sizeof(cg), "cvisor/%s", st->id);
-	cgroup_remove(cg);
+	if (cg_path[0])
+		cgroup_remove(cg_path);
 	state_remove(st);
 }
 
@@ -167,7 +169,15 @@ static int run_state_hooks(const struct oci_config *c, int kind, const struct oc
  * The pids limit counts the application's tasks in the sentry; the host
  * cgroup's is a backstop (each task is a stub thread and a sentry thread).
  */
-static const char *cg_id;
+
+/* The engine's cgroupsPath when it is a path (not systemd's "slice:prefix:name"). */
+static void choose_cgroup(const struct oci_config *c)
+{
+	if (c->cgroups_path && c->cgroups_path[0] && !strchr(c->cgroups_path, ':'))
+		snprintf(cg_path, sizeof(cg_path), "%s", c->cgroups_path);
+	else
+		snprintf(cg_path, sizeof(cg_path), "cvisor/%s", cg_id);
+}
 
 static int place_cgroup(pid_t sup, void *arg)
 {
@@ -176,12 +186,29 @@ static int place_cgroup(pid_t sup, void *arg)
 		.memory = c->mem_limit, .cpu_quota = c->cpu_quota, .cpu_period = c->cpu_period,
 		.pids = c->pids_limit > 0 ? 3 * c->pids_limit + 64 : 0,
 	};
-	char path[300];
 
-	if (l.memory <= 0 && l.pids <= 0 && !l.cpu_quota)
+	cg_path[0] = 0;
+	if (!c->resources_json && !c->cgroups_path)
 		return 0;
-	snprintf(path, sizeof(path), "cvisor/%s", cg_id);
-	return cgroup_enter(path, &l, sup);
+	choose_cgroup(c);
+	if (access("/sys/fs/cgroup/memory", F_OK) == 0)        /* v1 (or hybrid) */
+		return cgroup_enter_oci(cg_path, c->resources_json, sup);
+	return cgroup_enter(cg_path, &l, sup);
+}
+
+/* Remember the cgroup for delete (a file in the state directory). */
+static void save_cgroup(const struct oci_state *st)
+{
+	char file[4200];
+	FILE *f;
+
+	if (!cg_path[0])
+		return;
+	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	if ((f = fopen(file, "we"))) {
+		fputs(cg_path, f);
+		fclose(f);
+	}
 }
 
 /* Fork the sentry and wait until it is ready; its pid, or -1. */
@@ -282,6 +309,7 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 	st.annotations_json = c.annotations_json ? strdup(c.annotations_json) : NULL;
 	st.pid = spawn_sentry(&c, o, &st);
 	if (st.pid > 0) {
+		save_cgroup(&st);
 		st.start_time = proc_start_time(st.pid);
 		snprintf(st.status, sizeof(st.status), "created");
 		e = state_write(&st);
@@ -294,6 +322,8 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 			e = -1;
 		if (e)
 			fail_cleanup(&st, st.pid);
+	} else {
+		fail_cleanup(&st, 0);   /* the sandbox did not start: no state left */
 	}
 	*out = st.pid;
 	e = st.pid > 0 && !e ? 0 : -1;

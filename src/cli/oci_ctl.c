@@ -85,11 +85,16 @@ static void poststop(const struct oci_state *st)
 /* A stopped container's last traces: poststop hooks, cgroup, state. */
 void container_remove(struct oci_state *st)
 {
-	char cg[300];
+	char file[4200], cg[4096] = "";
+	FILE *f;
 
 	poststop(st);
-	snprintf(cg, sizeof(cg), "cvisor/%s", st->id);
-	cgroup_remove(cg);
+	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	if ((f = fopen(file, "re"))) {
+		if (fgets(cg, sizeof(cg), f) && cg[0])
+			cgroup_remove(cg);
+		fclose(f);
+	}
 	state_remove(st);
 }
 

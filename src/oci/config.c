@@ -497,7 +497,9 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 		return -1;
 	if (sc)
 		c->seccomp_json = json_dumps(sc, JSON_COMPACT);
-	return 0;
+	if (json_object_get(linux_, "resources"))
+		c->resources_json = json_dumps(json_object_get(linux_, "resources"), JSON_COMPACT);
+	return get_str(x, linux_, "cgroupsPath", "linux.cgroupsPath", false, &c->cgroups_path);
 }
 
 /* ---- the whole file ---- */
@@ -623,6 +625,8 @@ void oci_config_free(struct oci_config *c)
 		free(c->hooks[k]);
 	}
 	free(c->seccomp_json);
+	free(c->resources_json);
+	free(c->cgroups_path);
 	free(c->annotations_json);
 	memset(c, 0, sizeof(*c));
 }

@@ -68,6 +68,8 @@ struct oci_config {
 	struct oci_hook *hooks[HOOK_KINDS];
 	int nhooks[HOOK_KINDS];
 	char *seccomp_json;             /* linux.seccomp, re-serialised, or NULL */
+	char *resources_json;           /* linux.resources, re-serialised, or NULL */
+	char *cgroups_path;             /* linux.cgroupsPath, or NULL */
 	char *annotations_json;
 };
 

@@ -19,6 +19,12 @@ struct cgroup_limits {
 /* Make the cgroup (path relative to each hierarchy's root), set the limits
  * and move pid into it.  -errno on failure (nothing is left behind). */
 int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid);
+/*
+ * The engine's cgroupsPath on the v1 hierarchies: every mounted controller
+ * gets the directory, the whole of linux.resources (JSON) is written to
+ * the files it names (one this kernel lacks is skipped) and pid joins.
+ */
+int cgroup_enter_oci(const char *path, const char *resources, pid_t pid);
 /* Remove it again (after the sandbox is gone). */
 void cgroup_remove(const char *path);
 

@@ -5,6 +5,11 @@
  * the field (runc's messages name the Go struct; ours name the JSON).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -410,6 +415,23 @@ static int parse_hooks(struct ctx *x, json_t *root, struct oci_config *c)
 
 /* ---- linux ---- */
 
+/* The kind of namespace a path names (NS_GET_NSTYPE), or -1. */
+static int ns_type_of(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), t;
+
+	if (fd < 0)
+		return -1;
+	t = ioctl(fd, NS_GET_NSTYPE);
+	close(fd);
+	return t;
+}
+
+static const int ns_flags[] = {
+	CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWUSER,
+	CLONE_NEWCGROUP, 0x80 /* CLONE_NEWTIME */,
+};
+
 static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
 {
 	static const char *known[] = {
@@ -433,6 +455,12 @@ static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
 		}
 		for (k = 0; known[k] && strcmp(known[k], type); k++)
 			;
+		if (known[k] && path && ns_type_of(path) != ns_flags[k]) {
+			fail(x, "linux.namespaces[%zu].path: %s is not a %s namespace", i, path, type);
+			free(type);
+			free(path);
+			return -1;
+		}
 		if (!known[k]) {
 			fail(x, "linux.namespaces[%zu].type: unknown namespace '%s'", i, type);
 			free(type);

@@ -151,6 +151,10 @@ no_state_left() {
 	echo '{"ociVersion": "1.0.2", ' >"$B/config.json"
 	run -1 --separate-stderr $C create -b "$B" x3
 	[[ "$stderr" == *config.json* ]]
+	EDIT='c["linux"]["namespaces"] = [{"type": "uts", "path": "/proc/self/ns/ipc"}]' bundle true
+	run -1 --separate-stderr $C create -b "$B" x5
+	[ "${#stderr_lines[@]}" = 1 ] && [[ "$stderr" == *"linux.namespaces[0].path"* ]]
+	no_state_left x5
 	EDIT='c["root"]["path"] = "/nonexistent-rootfs"' bundle true
 	run -1 --separate-stderr $C create -b "$B" x4
 	[ "${#stderr_lines[@]}" = 1 ] && [[ "$stderr" == *"root.path"* ]]

@@ -53,16 +53,13 @@ static const struct opt *create_optv(struct create_opts *o)
 	return v;
 }
 
+/* linux.seccomp, compiled once by create (NULL: none) */
+static struct sock_filter *seccomp_prog;
+static size_t seccomp_len;
+
 /* The config's terms in the sentry's (pointers into c). */
 static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int ready_fd)
 {
-	struct sock_filter *prog = NULL;
-	size_t nprog = 0;
-	char err[256];
-
-	/* (checked by create already: it cannot fail here) */
-	if (c->seccomp_json && oci_seccomp_compile(c->seccomp_json, &prog, &nprog, err, sizeof(err)))
-		return NULL;
 	struct sentry_run *r = calloc(1, sizeof(*r));
 	struct sentry_mount *m = calloc((size_t)c->nmounts + 1, sizeof(*m));
 	struct sentry_rlimit *l = calloc((size_t)c->proc.nrlimits + 1, sizeof(*l));
@@ -89,7 +86,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.cap_inh = c->proc.cap_inheritable, .cap_amb = c->proc.cap_ambient,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
-		.seccomp = prog, .seccomp_len = nprog,
+		.seccomp = seccomp_prog, .seccomp_len = seccomp_len,
 	};
 	return r;
 }
@@ -279,16 +276,11 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 		oci_config_free(&c);
 		return -1;
 	}
-	if (c.seccomp_json) {
-		struct sock_filter *prog;
-		size_t n;
-
-		if (oci_seccomp_compile(c.seccomp_json, &prog, &n, err, sizeof(err))) {
-			log_error("create %s: %s", id, err);
-			oci_config_free(&c);
-			return -1;
-		}
-		free(prog);
+	if (c.seccomp_json &&
+	    oci_seccomp_compile(c.seccomp_json, &seccomp_prog, &seccomp_len, err, sizeof(err))) {
+		log_error("create %s: %s", id, err);
+		oci_config_free(&c);
+		return -1;
 	}
 	if (stat(c.root_path, &sb) || !S_ISDIR(sb.st_mode)) {
 		log_error("create %s: root.path %s: %s", id, c.root_path,

@@ -91,49 +91,11 @@ static int enter_v2(const char *root, const char *path, const struct cgroup_limi
 	return err ? err : write_at(dir, "cgroup.procs", v);
 }
 
-/* One v1 controller: its directory, one limit file, the pid. */
-static int enter_v1(const char *ctl, const char *path, const char *file, const char *val,
-		    pid_t pid)
-{
-	char root[64], dir[4200], v[32];
-	int err;
-
-	snprintf(root, sizeof(root), CG_ROOT "/%s", ctl);
-	if (access(root, F_OK))
-		return -ENOENT;
-	err = make_dir(root, path, dir, sizeof(dir));
-	if (!err && file)
-		err = write_at(dir, file, val);
-	snprintf(v, sizeof(v), "%d", pid);
-	return err ? err : write_at(dir, "cgroup.procs", v);
-}
-
 int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid)
 {
 	const char *v2 = v2_root();
-	char v[64];
-	int err = 0;
+	int err = v2 ? enter_v2(v2, path, l, pid) : -EOPNOTSUPP;
 
-	if (v2)
-		err = enter_v2(v2, path, l, pid);
-	else {
-		if (l->memory > 0) {
-			snprintf(v, sizeof(v), "%lld", (long long)l->memory);
-			err = enter_v1("memory", path, "memory.limit_in_bytes", v, pid);
-		}
-		if (!err && l->pids > 0) {
-			snprintf(v, sizeof(v), "%lld", (long long)l->pids);
-			err = enter_v1("pids", path, "pids.max", v, pid);
-		}
-		if (!err && l->cpu_quota) {
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)
-				 (l->cpu_period ? l->cpu_period : 100000));
-			err = enter_v1("cpu", path, "cpu.cfs_period_us", v, pid);
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)l->cpu_quota);
-			if (!err)
-				err = enter_v1("cpu", path, "cpu.cfs_quota_us", v, pid);
-		}
-	}
 	if (err)
 		cgroup_remove(path);
 	return err;

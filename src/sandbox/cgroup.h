@@ -16,8 +16,9 @@ struct cgroup_limits {
 	uint64_t cpu_quota, cpu_period; /* us, 0: none */
 };
 
-/* Make the cgroup (path relative to each hierarchy's root), set the limits
- * and move pid into it.  -errno on failure (nothing is left behind). */
+/* cgroup v2 (its hierarchy has the memory, pids and cpu controllers): make
+ * the cgroup, set the limits and move pid into it.  -errno on failure
+ * (nothing is left behind); -EOPNOTSUPP without such a hierarchy. */
 int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid);
 /*
  * The engine's cgroupsPath on the v1 hierarchies: every mounted controller

@@ -171,11 +171,33 @@ static struct ktimer *itimer_real(struct thread_group *tg)
 	return k;
 }
 
+/* ITIMER_REAL (setitimer, alarm): arm it, the old value in *o. */
+static int arm_itimer_real(struct thread_group *tg, const struct itimerspec *v,
+			   struct itimerspec *o)
+{
+	struct ktimer *k;
+
+	pthread_once(&tonce, timers_init);
+	pthread_mutex_lock(&tlock);
+	k = itimer_real(tg);
+	if (k)
+		arm(k, v, false, CLOCK_MONOTONIC, o);
+	pthread_mutex_unlock(&tlock);
+	return k ? 0 : -ENOMEM;
+}
+
+static struct itimerval to_itimerval(const struct itimerspec *o)
+{
+	return (struct itimerval){
+		{ o->it_interval.tv_sec, o->it_interval.tv_nsec / 1000 },
+		{ o->it_value.tv_sec, o->it_value.tv_nsec / 1000 },
+	};
+}
+
 long sys_setitimer(struct task *t, const struct syscall_args *a)
 {
 	struct itimerval nv = { { 0, 0 }, { 0, 0 } }, ov;
 	struct itimerspec v, o;
-	struct ktimer *k;
 
 	if (ARG_INT(a, 0) != ITIMER_REAL)
 		return ARG_INT(a, 0) == ITIMER_VIRTUAL || ARG_INT(a, 0) == ITIMER_PROF
@@ -187,16 +209,9 @@ long sys_setitimer(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	v.it_value = (struct timespec){ nv.it_value.tv_sec, nv.it_value.tv_usec * 1000 };
 	v.it_interval = (struct timespec){ nv.it_interval.tv_sec, nv.it_interval.tv_usec * 1000 };
-	pthread_once(&tonce, timers_init);
-	pthread_mutex_lock(&tlock);
-	k = itimer_real(t->tg);
-	if (k)
-		arm(k, &v, false, CLOCK_MONOTONIC, &o);
-	pthread_mutex_unlock(&tlock);
-	if (!k)
+	if (arm_itimer_real(t->tg, &v, &o))
 		return -ENOMEM;
-	ov.it_value = (struct timeval){ o.it_value.tv_sec, o.it_value.tv_nsec / 1000 };
-	ov.it_interval = (struct timeval){ o.it_interval.tv_sec, o.it_interval.tv_nsec / 1000 };
+	ov = to_itimerval(&o);
 	if (a->a[2] && copy_to_user(t->tg->mm, a->a[2], &ov, sizeof(ov)))
 		return -EFAULT;
 	return 0;
@@ -214,23 +229,15 @@ long sys_getitimer(struct task *t, const struct syscall_args *a)
 	if (ARG_INT(a, 0) == ITIMER_REAL && (k = find(t->tg, -1)))
 		current(k, &o);
 	pthread_mutex_unlock(&tlock);
-	ov.it_value = (struct timeval){ o.it_value.tv_sec, o.it_value.tv_nsec / 1000 };
-	ov.it_interval = (struct timeval){ o.it_interval.tv_sec, o.it_interval.tv_nsec / 1000 };
+	ov = to_itimerval(&o);
 	return copy_to_user(t->tg->mm, a->a[1], &ov, sizeof(ov));
 }
 
 long sys_alarm(struct task *t, const struct syscall_args *a)
 {
 	struct itimerspec v = { { 0, 0 }, { (time_t)ARG_UINT(a, 0), 0 } }, o;
-	struct ktimer *k;
 
-	pthread_once(&tonce, timers_init);
-	pthread_mutex_lock(&tlock);
-	k = itimer_real(t->tg);
-	if (k)
-		arm(k, &v, false, CLOCK_MONOTONIC, &o);
-	pthread_mutex_unlock(&tlock);
-	if (!k)
+	if (arm_itimer_real(t->tg, &v, &o))
 		return -ENOMEM;
 	/* seconds left, rounded up as alarm(2) reports them */
 	return o.it_value.tv_sec + (o.it_value.tv_nsec ? 1 : 0);

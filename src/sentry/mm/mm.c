@@ -178,7 +178,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 			.kind = kind, .host_fd = host_fd, .off = off,
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
 			.shm_id = type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
-			.file_id = file_id(host_fd),
+			.file_id = type != MAP_PRIVATE ? file_id(host_fd) : 0,
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);

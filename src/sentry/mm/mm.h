@@ -33,8 +33,8 @@ struct vma {
 	int host_fd;                    /* VMA_FILE: the backing host fd, or -1 */
 	uint64_t off;                   /* VMA_FILE, shm_id: offset of start in the object */
 	uint64_t shm_id;                /* shared anonymous memory: its object, else 0 */
-	uint64_t file_id;               /* VMA_FILE: the host file's (dev, ino), hashed:
-					 * fd numbers are reused once the file is closed */
+	uint64_t file_id;               /* shared VMA_FILE: the host file's (dev, ino),
+					 * hashed (futex keys; fd numbers are reused) */
 	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
 };
 

@@ -9,7 +9,9 @@ int main(void)
 {
 	pid_t me = getpid();
 	CHECK(getpgrp() == getpgid(0) && getpgid(me) == getpgrp(), "getpgrp/getpgid disagree");
-	CHECK(getsid(0) == getsid(me) && getsid(0) > 0, "getsid");
+	/* 0 when our session's leader lives in an ancestor pid namespace
+	 * (CI runs us in a container), so only >= 0 is portable. */
+	CHECK(getsid(0) == getsid(me) && getsid(0) >= 0, "getsid");
 	CHECK_ERRNO(getpgid(999999), ESRCH);
 	CHECK_ERRNO(getsid(999999), ESRCH);
 	CHECK_ERRNO(setpgid(0, -1), EINVAL);

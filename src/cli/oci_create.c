@@ -53,6 +53,9 @@ static const struct opt *create_optv(struct create_opts *o)
 	return v;
 }
 
+/* the sentry's oom_score_adj (see oom_score_adj()) */
+static int sentry_oom_score_adj;
+
 /* linux.seccomp, compiled once by create (NULL: none) */
 static struct sock_filter *seccomp_prog;
 static size_t seccomp_len;
@@ -63,9 +66,14 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 	struct sentry_run *r = calloc(1, sizeof(*r));
 	struct sentry_mount *m = calloc((size_t)c->nmounts + 1, sizeof(*m));
 	struct sentry_rlimit *l = calloc((size_t)c->proc.nrlimits + 1, sizeof(*l));
+	struct sentry_device *d = calloc((size_t)c->ndevices + 1, sizeof(*d));
 
-	if (!r || !m || !l)
+	if (!r || !m || !l || !d)
 		return NULL;
+	for (int i = 0; i < c->ndevices; i++)
+		d[i] = (struct sentry_device){ c->devices[i].path, c->devices[i].mode,
+					       c->devices[i].rdev, c->devices[i].uid,
+					       c->devices[i].gid };
 	for (int i = 0; i < c->nmounts; i++)
 		m[i] = (struct sentry_mount){ c->mounts[i].destination,
 					      c->mounts[i].bind ? "bind" : c->mounts[i].type,
@@ -78,6 +86,8 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.prog_path = c->proc.args[0], .root = c->root_path, .argv = c->proc.args,
 		.envp = c->proc.env, .container = true, .root_ro = c->root_ro,
 		.mounts = m, .nmounts = c->nmounts, .masked = (const char *const *)c->masked,
+		.readonly = (const char *const *)c->readonly, .devices = d,
+		.ndevices = c->ndevices, .oom_score_adj = sentry_oom_score_adj,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
 		.pids_max = c->pids_limit,
@@ -208,6 +218,29 @@ static void save_cgroup(const struct oci_state *st)
 	}
 }
 
+/*
+ * process.oomScoreAdj applies to the sandbox's host processes (the sentry
+ * and its stubs inherit it from here): what the host's OOM killer weighs.
+ * The read-back is what the sandbox's /proc shows.
+ */
+static int oom_score_adj(const struct oci_config *c, int *out)
+{
+	int fd = open("/proc/self/oom_score_adj", O_RDWR | O_CLOEXEC), n, err = 0;
+	char buf[16];
+
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", c->proc.oom_score_adj);
+	if (c->proc.has_oom_score_adj && write(fd, buf, (size_t)n) != n)
+		err = -errno;
+	if (!err && (n = (int)pread(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = 0;
+		*out = atoi(buf);
+	}
+	close(fd);
+	return err;
+}
+
 /* Fork the sentry and wait until it is ready; its pid, or -1. */
 static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *o,
 			  struct oci_state *st)
@@ -228,6 +261,13 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 			close(ctl);
 			return -1;
 		}
+	}
+	if ((err = oom_score_adj(c, &sentry_oom_score_adj))) {
+		log_error("create %s: process.oomScoreAdj: %s", st->id, strerror(-err));
+		close(ctl);
+		if (tty >= 0)
+			close(tty);
+		return -1;
 	}
 	if (pipe2(ready, O_CLOEXEC)) {
 		log_error("create %s: %s", st->id, strerror(errno));

@@ -9,6 +9,8 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <jansson.h>
 #include <limits.h>
@@ -272,6 +274,11 @@ static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
 			return -1;
 		p->cols = (unsigned)v;
 	}
+	v = 0;
+	if (get_int(x, proc, "oomScoreAdj", "process.oomScoreAdj", -1000, 1000, &v))
+		return -1;
+	p->oom_score_adj = (int)v;
+	p->has_oom_score_adj = json_object_get(proc, "oomScoreAdj") != NULL;
 	if (get_obj(x, proc, "capabilities", "process.capabilities", false, &caps))
 		return -1;
 	if (caps && (parse_capset(x, caps, "effective", &p->cap_effective) ||
@@ -512,6 +519,60 @@ static int parse_resources(struct ctx *x, json_t *linux_, struct oci_config *c)
 	return 0;
 }
 
+static int parse_device(struct ctx *x, json_t *j, size_t i, struct oci_device *d)
+{
+	char *type = NULL;
+	int64_t maj = -1, min = -1, mode = 0666;
+	uint32_t uid = 0, gid = 0;
+	int err;
+
+	if (!json_is_object(j))
+		return fail(x, "linux.devices[%zu]: must be an object", i);
+	if (get_str(x, j, "path", "linux.devices[].path", true, &d->path) ||
+	    get_str(x, j, "type", "linux.devices[].type", true, &type))
+		return -1;
+	err = get_int(x, j, "major", "linux.devices[].major", 0, 4095, &maj) ||
+	      get_int(x, j, "minor", "linux.devices[].minor", 0, 1048575, &min) ||
+	      get_int(x, j, "fileMode", "linux.devices[].fileMode", 0, 07777, &mode) ||
+	      get_u32(x, j, "uid", "linux.devices[].uid", &uid) ||
+	      get_u32(x, j, "gid", "linux.devices[].gid", &gid);
+	d->mode = !strcmp(type, "c") || !strcmp(type, "u") ? S_IFCHR
+		: !strcmp(type, "b") ? S_IFBLK : !strcmp(type, "p") ? S_IFIFO : 0;
+	free(type);
+	if (err)
+		return -1;
+	if (d->path[0] != '/' || !strcmp(d->path, "/"))
+		return fail(x, "linux.devices[%zu].path: '%s' is not an absolute file path", i,
+			    d->path);
+	if (!d->mode)
+		return fail(x, "linux.devices[%zu].type: must be c, u, b or p", i);
+	if (d->mode != S_IFIFO && (maj < 0 || min < 0))
+		return fail(x, "linux.devices[%zu]: a device node needs major and minor", i);
+	d->mode |= (mode_t)mode;
+	d->rdev = S_ISFIFO(d->mode) ? 0 : makedev(maj, min);
+	d->uid = uid;
+	d->gid = gid;
+	return 0;
+}
+
+static int parse_devices(struct ctx *x, json_t *linux_, struct oci_config *c)
+{
+	json_t *a, *j;
+	size_t i;
+
+	if (get_arr(x, linux_, "devices", "linux.devices", &a) || !a)
+		return x->failed ? -1 : 0;
+	c->devices = calloc(json_array_size(a) + 1, sizeof(*c->devices));
+	if (!c->devices)
+		return fail(x, "linux.devices: out of memory");
+	json_array_foreach(a, i, j) {
+		c->ndevices++;
+		if (parse_device(x, j, i, &c->devices[i]))
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 {
 	json_t *linux_, *sc;
@@ -519,6 +580,7 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 	if (get_obj(x, root, "linux", "linux", false, &linux_) || !linux_)
 		return x->failed ? -1 : 0;
 	if (parse_namespaces(x, linux_, c) || parse_resources(x, linux_, c) ||
+	    parse_devices(x, linux_, c) ||
 	    get_strv(x, linux_, "maskedPaths", "linux.maskedPaths", &c->masked) ||
 	    get_strv(x, linux_, "readonlyPaths", "linux.readonlyPaths", &c->readonly) ||
 	    get_obj(x, linux_, "seccomp", "linux.seccomp", false, &sc))
@@ -643,6 +705,9 @@ void oci_config_free(struct oci_config *c)
 	free(c->mounts);
 	strv_free(c->masked);
 	strv_free(c->readonly);
+	for (int i = 0; i < c->ndevices; i++)
+		free(c->devices[i].path);
+	free(c->devices);
 	free(c->netns_path);
 	for (int k = 0; k < HOOK_KINDS; k++) {
 		for (int i = 0; i < c->nhooks[k]; i++) {

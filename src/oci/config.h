@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 struct oci_mount {
 	char *destination;
@@ -19,6 +20,14 @@ struct oci_mount {
 	bool bind, ro;
 	unsigned mode;                  /* tmpfs mode=, or 0 */
 	uint64_t size;                  /* tmpfs size=, or 0 */
+};
+
+struct oci_device {                     /* linux.devices[] */
+	char *path;
+	mode_t mode;                    /* S_IFCHR/S_IFBLK/S_IFIFO | fileMode */
+	dev_t rdev;
+	uid_t uid;
+	gid_t gid;
 };
 
 struct oci_rlimit {
@@ -49,6 +58,8 @@ struct oci_process {
 	uint64_t cap_effective, cap_permitted, cap_bounding, cap_inheritable, cap_ambient;
 	struct oci_rlimit *rlimits;
 	int nrlimits;
+	bool has_oom_score_adj;
+	int oom_score_adj;
 };
 
 struct oci_config {
@@ -60,6 +71,8 @@ struct oci_config {
 	struct oci_mount *mounts;
 	int nmounts;
 	char **masked, **readonly;      /* NULL-terminated */
+	struct oci_device *devices;
+	int ndevices;
 	char *netns_path;               /* a network namespace to join, or NULL */
 	bool new_netns;                 /* a network namespace without a path */
 	int64_t mem_limit;              /* bytes, 0: none */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 struct sock_filter;
 
@@ -15,6 +16,14 @@ struct sentry_mount {
 	const char *dest, *type, *source;
 	bool ro;
 	unsigned mode;
+};
+
+struct sentry_device {
+	const char *path;               /* absolute */
+	mode_t mode;                    /* S_IFCHR, S_IFBLK or S_IFIFO, and permissions */
+	dev_t rdev;
+	uid_t uid;
+	gid_t gid;
 };
 
 struct sentry_rlimit {
@@ -38,6 +47,10 @@ struct sentry_run {
 	const struct sentry_mount *mounts;
 	int nmounts;
 	const char *const *masked;      /* NULL-terminated, or NULL */
+	const char *const *readonly;    /* NULL-terminated, or NULL */
+	const struct sentry_device *devices;
+	int ndevices;
+	int oom_score_adj;
 	const char *cwd;                /* NULL: cvisor's own cwd, if it exists */
 	uint32_t uid, gid;
 	const uint32_t *gids;

@@ -302,3 +302,47 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	[ ! -e /sys/fs/cgroup/memory/cvisor/rs1 ] && [ ! -e /sys/fs/cgroup/pids/cvisor/rs1 ]
 	no_state_left rs1
 }
+
+@test "linux.devices, maskedPaths (directory and file), readonlyPaths; a bind mount's root in mountinfo" {
+	mkdir -p "$ROOTFS/secret-dir" "$ROOTFS/ro-dir"
+	echo s3cret > "$ROOTFS/secret-dir/key"
+	echo s3cret > "$ROOTFS/etc/secret-file"
+	EDIT='c["linux"]["devices"] = [
+		{"path": "/dev/test1", "type": "c", "major": 10, "minor": 666, "fileMode": 432, "uid": 7, "gid": 8},
+		{"path": "/dev/sub/test2", "type": "b", "major": 8, "minor": 666},
+		{"path": "/dev/test3", "type": "p"},
+		{"path": "/dev/null2", "type": "c", "major": 1, "minor": 3},
+		{"path": "/dev/nodrv", "type": "c", "major": 10, "minor": 667}]
+c["linux"]["maskedPaths"] = ["/secret-dir", "/etc/secret-file"]
+c["linux"]["readonlyPaths"] = ["/ro-dir"]
+c["process"]["oomScoreAdj"] = 123
+c["mounts"].append({"destination": "/mnt/etc", "source": "/etc", "options": ["bind", "ro"]})' \
+		bundle sh -c 'busybox stat -c "%n %F %t:%T %a %u:%g" /dev/test1 /dev/sub/test2 /dev/test3
+echo x > /dev/null2 && echo null2=ok
+cat /dev/nodrv; echo nodrv=$?
+ls /secret-dir | wc -l; cat /etc/secret-file | wc -c
+touch /ro-dir/f; echo ro=$?
+grep " /mnt/etc " /proc/self/mountinfo | cut -d" " -f4,5
+cat /proc/self/oom_score_adj; sleep 0.5'
+	$C run -d -b "$B" dev1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	# the host's OOM killer weighs the sandbox's processes as configured
+	[ "$(cat /proc/$(pid_of dev1)/oom_score_adj)" = 123 ]
+	for i in $(seq 50); do [ "$(status_of dev1)" = stopped ] && break; sleep 0.1; done
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+	[ "${lines[0]}" = "/dev/test1 character special file a:29a 660 7:8" ]
+	[ "${lines[1]}" = "/dev/sub/test2 block special file 8:29a 666 0:0" ]
+	[ "${lines[2]}" = "/dev/test3 fifo 0:0 666 0:0" ]
+	[ "${lines[3]}" = null2=ok ]
+	[ "${lines[4]}" = nodrv=1 ]        # no driver for 10:667: ENXIO
+	[[ "$stderr" == *"No such device or address"* ]]
+	[ "${lines[5]}" = 0 ] && [ "${lines[6]}" = 0 ]
+	[ "${lines[7]}" = ro=1 ]
+	[ "${lines[8]}" = "/etc /mnt/etc" ]
+	[ "${lines[9]}" = 123 ]
+	$C delete dev1
+	EDIT='c["linux"]["devices"] = [{"path": "/dev/x", "type": "q"}]' bundle true
+	run -1 --separate-stderr $C create -b "$B" dev2
+	[[ "$stderr" == *"linux.devices[0].type"* ]]
+	no_state_left dev2
+}

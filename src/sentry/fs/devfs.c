@@ -99,6 +99,64 @@ struct inode *devpts_root(void)
 	return root;
 }
 
+/* The sentry's driver for a character device, by number: the memory
+ * devices and the ttys it serves, else none (open fails with ENXIO, what
+ * Linux says for a node whose driver is absent). */
+static const struct file_ops *char_ops(dev_t rdev)
+{
+	static const struct { int major, minor; const struct file_ops *ops; } known[] = {
+		{ 1, 3, &null_ops }, { 1, 5, &zero_ops }, { 1, 7, &full_ops },
+		{ 1, 8, &random_ops }, { 1, 9, &random_ops },
+		{ 5, 0, &tty_ops }, { 5, 1, &tty_ops }, { 5, 2, &tty_ops },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (major(rdev) == (unsigned)known[i].major &&
+		    minor(rdev) == (unsigned)known[i].minor)
+			return known[i].ops;
+	return NULL;
+}
+
+/*
+ * A node of linux.devices in dir (a memfs): FIFOs are real FIFOs; char and
+ * block nodes carry the engine's numbers and owner, but what they do is the
+ * sentry's (no host device is reachable from the sandbox).
+ */
+int devfs_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+		uid_t uid, gid_t gid)
+{
+	struct iattr ia = { .valid = ATTR_UID | ATTR_GID, .uid = uid, .gid = gid };
+	struct inode *n;
+	int err;
+
+	if (!is_memfs(dir))
+		return -EROFS;
+	if (S_ISFIFO(mode))
+		return dir->ops->mknod(dir, name, mode, 0, uid, gid);
+	if (!S_ISCHR(mode) && !S_ISBLK(mode))
+		return -EINVAL;
+	err = memfs_add_special(dir, name, mode, rdev, S_ISCHR(mode) ? char_ops(rdev) : NULL,
+				NULL);
+	if (err || (err = dir->ops->lookup(dir, name, &n)))
+		return err;
+	err = n->ops->setattr(n, &ia);
+	inode_put(n);
+	return err;
+}
+
+/* A /dev/null of its own, mounted over a masked file (as runc does). */
+struct inode *devfs_null(void)
+{
+	struct inode *dir = memfs_root(NULL, 0555), *n = NULL;
+
+	if (dir && !memfs_add_special(dir, "null", S_IFCHR | 0666, makedev(1, 3), &null_ops,
+				      NULL))
+		dir->ops->lookup(dir, "null", &n);
+	if (dir)
+		inode_put(dir);
+	return n;
+}
+
 bool devfs_is_zero(struct file *f)
 {
 	return f->ops == &zero_ops;

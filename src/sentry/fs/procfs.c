@@ -846,6 +846,15 @@ static int show_mounts(struct sbuf *b, const struct pnode *n)
 	return 0;
 }
 
+/* The sandbox's processes are the sentry's and its stubs on the host: one
+ * oom_score_adj for all, the config's (set on the sentry at create). */
+static int show_oom_score_adj(struct sbuf *b, const struct pnode *n)
+{
+	(void)n;
+	sb_printf(b, "%d\n", sandbox.oom_score_adj);
+	return 0;
+}
+
 static int show_mountinfo(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
@@ -853,8 +862,12 @@ static int show_mountinfo(struct sbuf *b, const struct pnode *n)
 		if (!mount_path(m))
 			continue;
 		/* the root mount's parent is outside the sandbox: itself */
-		sb_printf(b, "%d %d %u:%u / ", m->id, m->parent ? m->parent->id : m->id,
+		sb_printf(b, "%d %d %u:%u ", m->id, m->parent ? m->parent->id : m->id,
 			  major(m->root->dev), minor(m->root->dev));
+		/* a bind mount's root is the host directory it shows, not
+		 * its file system's root (engines check it, as Linux has it) */
+		sb_escape(b, strcmp(m->fstype, "bind") || !m->source ? "/" : m->source);
+		sb_add(b, " ", 1);
 		sb_escape(b, mount_path(m));
 		sb_printf(b, " %s - %s ", mount_opts(m), m->fstype);
 		sb_escape(b, m->source ? m->source : "none");
@@ -1169,7 +1182,7 @@ static int show_boot_id(struct sbuf *b, const struct pnode *n)
 	P_REG("mountinfo", show_mountinfo), \
 	P_TXT("cgroup", "0::/\n"), \
 	P_TXT("oom_score", "0\n"), \
-	P_TXT("oom_score_adj", "0\n"), \
+	P_REG("oom_score_adj", show_oom_score_adj), \
 	P_TXT("uid_map", "         0          0 4294967295\n"), \
 	P_TXT("gid_map", "         0          0 4294967295\n"), \
 	{ .name = "fd", .mode = S_IFDIR | 0500, .dyn = DYN_FDS, .priv = true }, \

@@ -143,6 +143,7 @@ struct sandbox {
 	char hostname[65];
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 	int pids_max;                   /* the config's pids limit (tasks), 0: none */
+	int oom_score_adj;              /* the sentry's own, as the host's OOM killer sees it */
 };
 
 extern struct sandbox sandbox;
@@ -176,7 +177,7 @@ void install_kick_handler(void);
 /* kernel/rootfs.c */
 struct sentry_run;
 struct fs_struct *build_root(const struct sentry_run *r);
-void mask_paths(struct task *t, const struct sentry_run *r);
+void apply_path_rules(struct task *t, const struct sentry_run *r);
 
 /* kernel/sentry.c */
 struct spawn {

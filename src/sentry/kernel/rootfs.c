@@ -19,8 +19,9 @@
 
 /* mkdir -p inside the sandbox: mountpoints the root file system lacks.
  * With file set, the last component is made an empty file (a file bind
- * mount's mountpoint). */
-static int make_path(struct fs_struct *fs, const char *path, bool file)
+ * mount's mountpoint).  With out, the last dentry is returned there. */
+static int make_path_at(struct fs_struct *fs, const char *path, bool file,
+			struct dentry **out)
 {
 	struct dentry *d = dentry_get(fs->root), *next;
 	char buf[4096], *save, *name, *last;
@@ -50,8 +51,16 @@ static int make_path(struct fs_struct *fs, const char *path, bool file)
 			d = next;
 		}
 	}
-	dentry_put(d);
+	if (!err && out)
+		*out = d;
+	else
+		dentry_put(d);
 	return err;
+}
+
+static int make_path(struct fs_struct *fs, const char *path, bool file)
+{
+	return make_path_at(fs, path, file, NULL);
 }
 
 static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
@@ -149,10 +158,10 @@ static int container_mount(struct fs_struct *fs, const struct sentry_mount *m)
 
 /*
  * linux.maskedPaths: a directory that exists shows nothing (an empty
- * read-only tmpfs over it).  Files need no mask: the sentry's procfs and
- * sysfs have none of the host's sensitive files (kcore, keys, ...).
+ * read-only tmpfs over it), a file reads as empty (a null device over it,
+ * as runc has it).
  */
-void mask_paths(struct task *t, const struct sentry_run *r)
+static void mask_paths(struct task *t, const struct sentry_run *r)
 {
 	for (int i = 0; r->masked && r->masked[i]; i++) {
 		struct walk_result w;
@@ -162,8 +171,58 @@ void mask_paths(struct task *t, const struct sentry_run *r)
 		if (S_ISDIR(w.d->inode->mode))
 			vfs_mount_path(t->fs, r->masked[i], memfs_root(NULL, 0555), "tmpfs",
 				       "masked", true);
+		else
+			vfs_mount_path(t->fs, r->masked[i], devfs_null(), "devtmpfs", "masked",
+				       true);
 		dentry_put(w.d);
 	}
+}
+
+/* linux.readonlyPaths: each one mounted again on itself, read-only. */
+static void readonly_paths(struct task *t, const struct sentry_run *r)
+{
+	for (int i = 0; r->readonly && r->readonly[i]; i++) {
+		struct walk_result w;
+
+		if (vfs_walk_at(t, t->fs->root, r->readonly[i], WALK_FOLLOW, &w))
+			continue;       /* not there: nothing to protect */
+		vfs_mount_path(t->fs, r->readonly[i], inode_get(w.d->inode), "bind",
+			       r->readonly[i], true);
+		dentry_put(w.d);
+	}
+}
+
+/* The path rules of a container's config, once its root exists. */
+void apply_path_rules(struct task *t, const struct sentry_run *r)
+{
+	readonly_paths(t, r);
+	mask_paths(t, r);
+}
+
+/* linux.devices: nodes in the sandbox's /dev (see devfs_mknod). */
+static int make_devices(struct fs_struct *fs, const struct sentry_run *r)
+{
+	for (int i = 0; i < r->ndevices; i++) {
+		const struct sentry_device *dv = &r->devices[i];
+		char dir[4096];
+		const char *name = strrchr(dv->path, '/') + 1;
+		struct dentry *d;
+		int err;
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(name - dv->path), dv->path);
+		err = make_path_at(fs, dir, false, &d);
+		if (!err) {
+			err = devfs_mknod(d->inode, name, dv->mode, dv->rdev, dv->uid, dv->gid);
+			dentry_put(d);
+		}
+		if (err && err != -EEXIST) {
+			fprintf(stderr, "cvisor: linux.devices: cannot make %s: %s%s\n", dv->path,
+				strerror(-err), err == -EROFS ? " (only under a tmpfs such as /dev)"
+							      : "");
+			return err;
+		}
+	}
+	return 0;
 }
 
 static bool has_mount(const struct sentry_run *r, const char *dest)
@@ -190,7 +249,7 @@ static struct fs_struct *build_container_root(const struct sentry_run *r)
 	for (int i = 0; i < r->nmounts; i++)
 		if (container_mount(fs, &r->mounts[i]))
 			return NULL;
-	return fs;
+	return make_devices(fs, r) ? NULL : fs;
 }
 
 struct fs_struct *build_root(const struct sentry_run *r)

@@ -200,6 +200,7 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 	if (r->hostname)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
 	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
+	sandbox.oom_score_adj = r->oom_score_adj;
 }
 
 /* The sandbox's first process, stopped before its first instruction. */
@@ -223,7 +224,7 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg, struc
 	apply_limits(tg, r);
 	err = spawn_process(tg, fs, &sp, NULL, out);
 	if (!err)
-		mask_paths(*out, r);
+		apply_path_rules(*out, r);
 	return err;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Calls that change names and attributes, and the working directory. */
 #include <errno.h>
+#include <utime.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <limits.h>
@@ -444,38 +445,93 @@ long sys_fchownat(struct task *t, const struct syscall_args *a)
 			    ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &ia);
 }
 
-long sys_utimensat(struct task *t, const struct syscall_args *a)
+/*
+ * The times of a file: ts NULL means now; UTIME_NOW/UTIME_OMIT as in
+ * utimensat.  A NULL path (futimens) names dirfd itself.
+ */
+static long do_utimes(struct task *t, int dirfd, uint64_t upath, struct timespec *ts,
+		      int flags)
 {
-	struct timespec ts[2], now;
+	struct timespec now[2];
 	struct iattr ia = { .valid = ATTR_ATIME | ATTR_MTIME };
-	int flags = ARG_INT(a, 3);
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (a->a[2]) {
-		if (copy_from_user(t->tg->mm, ts, a->a[2], sizeof(ts)))
-			return -EFAULT;
-		for (int i = 0; i < 2; i++) {
-			if (ts[i].tv_nsec == UTIME_NOW)
-				ts[i] = now;
-			else if (ts[i].tv_nsec == UTIME_OMIT)
-				ia.valid &= ~(unsigned)(i ? ATTR_MTIME : ATTR_ATIME);
-			else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L)
-				return -EINVAL;
-		}
-	} else {
-		ts[0] = ts[1] = now;
+	clock_gettime(CLOCK_REALTIME, &now[0]);
+	now[1] = now[0];
+	for (int i = 0; ts && i < 2; i++) {
+		if (ts[i].tv_nsec == UTIME_NOW)
+			ts[i] = now[0];
+		else if (ts[i].tv_nsec == UTIME_OMIT)
+			ia.valid &= ~(unsigned)(i ? ATTR_MTIME : ATTR_ATIME);
+		else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L)
+			return -EINVAL;
 	}
+	if (!ts)
+		ts = now;
 	ia.atime = ts[0];
 	ia.mtime = ts[1];
-	if (!a->a[1])                   /* futimens: the fd itself */
-		return setattr_fd(t, ARG_INT(a, 0), &ia);
+	if (!upath)
+		return setattr_fd(t, dirfd, &ia);
 	if (!(ia.valid & (ATTR_ATIME | ATTR_MTIME)))
 		return 0;
-	return setattr_path(t, ARG_INT(a, 0), a->a[1],
+	return setattr_path(t, dirfd, upath,
 			    ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
 			    ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &ia);
+}
+
+long sys_utimensat(struct task *t, const struct syscall_args *a)
+{
+	struct timespec ts[2];
+
+	if (a->a[2] && copy_from_user(t->tg->mm, ts, a->a[2], sizeof(ts)))
+		return -EFAULT;
+	return do_utimes(t, ARG_INT(a, 0), a->a[1], a->a[2] ? ts : NULL, ARG_INT(a, 3));
+}
+
+/* futimesat and utimes: microseconds, no UTIME_* specials. */
+static long utimes_tv(struct task *t, int dirfd, uint64_t upath, uint64_t utv)
+{
+	struct timeval tv[2];
+	struct timespec ts[2];
+
+	if (!utv)
+		return do_utimes(t, dirfd, upath, NULL, 0);
+	if (copy_from_user(t->tg->mm, tv, utv, sizeof(tv)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i] = (struct timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
+	}
+	return do_utimes(t, dirfd, upath, ts, 0);
+}
+
+long sys_utimes(struct task *t, const struct syscall_args *a)
+{
+	/* a NULL path is a bad pointer here, not futimens' "the fd itself" */
+	return a->a[0] ? utimes_tv(t, AT_FDCWD, a->a[0], a->a[1]) : -EFAULT;
+}
+
+long sys_futimesat(struct task *t, const struct syscall_args *a)
+{
+	return a->a[1] ? utimes_tv(t, ARG_INT(a, 0), a->a[1], a->a[2]) : -EFAULT;
+}
+
+long sys_utime(struct task *t, const struct syscall_args *a)
+{
+	struct utimbuf ub;
+	struct timespec ts[2];
+
+	if (!a->a[0])
+		return -EFAULT;
+	if (!a->a[1])
+		return do_utimes(t, AT_FDCWD, a->a[0], NULL, 0);
+	if (copy_from_user(t->tg->mm, &ub, a->a[1], sizeof(ub)))
+		return -EFAULT;
+	ts[0] = (struct timespec){ ub.actime, 0 };
+	ts[1] = (struct timespec){ ub.modtime, 0 };
+	return do_utimes(t, AT_FDCWD, a->a[0], ts, 0);
 }
 
 static int check_truncate(struct dentry *d, off_t len)

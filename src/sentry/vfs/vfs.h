@@ -235,6 +235,9 @@ struct inode *hostfs_bind(const char *path, bool readonly);
 struct inode *memfs_root(struct inode *lower, mode_t mode);
 struct inode *devfs_root(void);
 struct inode *devpts_root(void);
+int devfs_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
+		uid_t uid, gid_t gid);
+struct inode *devfs_null(void);
 struct inode *procfs_root(void);
 struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);

@@ -3,7 +3,7 @@ B        := build
 CC       ?= gcc
 CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
             -Isrc -Isrc/common -Isrc/sentry -I$(B)/gen -MMD -MP
-LDLIBS   := -lpthread -ljansson -lcap -lseccomp
+LDLIBS   := -lpthread -ljansson -lcap -lseccomp -lm
 
 # The stub is freestanding: no libc, no stack protector, no SSE, no tables
 # that would need relocations, so the blob runs wherever it is mapped.
@@ -13,7 +13,8 @@ STUB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/common \
             -mgeneral-regs-only -mfsgsbase -nostdlib
 
 SENTRY_SRC := $(wildcard src/sentry/*/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c src/sandbox/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c src/sandbox/*.c) \
+              $(filter-out src/profile/loadgen.c,$(wildcard src/profile/*.c))
 CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o
 
 CONF_SRC   := $(wildcard tests/conformance/*.c)
@@ -27,7 +28,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_BIN   := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
 
 .PHONY: all deps demo test unit conformance integration bench clean
-all: $(B)/cvisor
+all: $(B)/cvisor $(B)/cvisor-loadgen
 
 $(B)/cvisor: $(CVISOR_OBJ)
 	$(CC) -o $@ $^ $(LDLIBS)
@@ -35,6 +36,11 @@ $(B)/cvisor: $(CVISOR_OBJ)
 $(B)/%.o: %.c $(B)/gen/stub_syms.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The calibration's load generator: static, so that it runs unchanged
+# natively, under cvisor do and under runsc do.
+$(B)/cvisor-loadgen: src/profile/loadgen.c
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
 # --- the stub blob ---
 $(B)/stub/stub.o: src/stub/stub.c src/common/stub_abi.h

@@ -29,6 +29,10 @@ int cmd_spec(const struct gopts *g, int argc, char **argv);
 int cmd_features(const struct gopts *g, int argc, char **argv);
 int cmd_install(const struct gopts *g, int argc, char **argv);
 
+/* What a workload will cost (src/cli/profile.c) */
+int cmd_profile(const struct gopts *g, int argc, char **argv);
+int cmd_bench(const struct gopts *g, int argc, char **argv);
+
 /* src/cli/log.c: errors go to stderr and to --log (text or json) */
 void log_open(const char *path, bool json, bool debug);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,12 @@ static void usage(FILE *out)
 	      "                 the OCI runtime commands, with runc's flags\n"
 	      "  install [--runtime NAME] [--config FILE]\n"
 	      "                 add cvisor to dockerd's daemon.json (/etc/docker/daemon.json)\n"
+	      "  profile [--duration S] [--interval S] [--json] [-o FILE] (-p PID | -a | -- CMD...)\n"
+	      "                 measure a workload natively and predict its slowdown in cvisor\n"
+	      "  bench calibrate [--quick] [--no-runsc] [--out FILE]\n"
+	      "                 measure this machine's costs (~/.cache/cvisor/calibration.json)\n"
+	      "  bench curve [--quick] [--wss MB,...] [--out DIR]\n"
+	      "                 overhead against system-call rate and working set (CSV, PNG)\n"
 	      "  version        print the version\n"
 	      "  help           print this help\n"
 	      "\n"
@@ -35,7 +41,7 @@ static const struct {
 	{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
 	{ "list", cmd_list }, { "ps", cmd_ps }, { "events", cmd_events },
 	{ "exec", cmd_exec }, { "spec", cmd_spec }, { "features", cmd_features },
-	{ "install", cmd_install },
+	{ "install", cmd_install }, { "profile", cmd_profile }, { "bench", cmd_bench },
 };
 
 /* runc's global flags that take a value; others are booleans */

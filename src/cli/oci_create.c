@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,15 @@ static int sentry_oom_score_adj;
 static struct sock_filter *seccomp_prog;
 static size_t seccomp_len;
 
+/* Without config.hostname a container has the host's name, as runc's does
+ * (a new UTS namespace starts with its creator's). */
+static const char *default_hostname(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "localhost" : u.nodename;
+}
+
 /* The config's terms in the sentry's (pointers into c). */
 static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int ready_fd)
 {
@@ -89,7 +99,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.readonly = (const char *const *)c->readonly, .devices = d,
 		.ndevices = c->ndevices, .oom_score_adj = sentry_oom_score_adj,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
-		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname,
+		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname ? c->hostname : default_hostname(),
 		.pids_max = c->pids_limit,
 		.caps_set = true, .cap_eff = c->proc.cap_effective,
 		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
@@ -275,6 +285,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	}
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
 					       .netns_path = c->netns_path, .stdio_fd = tty,
+					       .host_uts = !c->new_uts,
 					       .place = place_cgroup, .place_arg = (void *)c });
 	if (pid == 0) {
 		close(ready[0]);

@@ -182,22 +182,35 @@ int cmd_list(const struct gopts *g, int argc, char **argv)
 	return 0;
 }
 
-/* The host pids of the container: the sentry and its stub processes. */
+/*
+ * The host pids of the container: the sentry and its stub processes, i.e.
+ * every process in the pid namespace the supervisor made for its child.
+ * (The sentry itself only knows their pids inside that namespace.)
+ */
 static json_t *host_pids(const struct oci_state *st)
 {
-	char reply[4096], *p, *end;
+	char path[64], ns[64], other[64];
 	json_t *arr = json_array();
+	struct dirent *e;
+	ssize_t n;
+	DIR *d;
 
-	if (!strcmp(state_status(st), "stopped") ||
-	    ctl_request(st, "ps", NULL, reply, sizeof(reply), NULL) || strncmp(reply, "ok", 2))
+	if (!strcmp(state_status(st), "stopped"))
 		return arr;
-	for (p = reply + 2; *p; p = end) {
-		long pid = strtol(p, &end, 10);
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", st->pid);
+	if ((n = readlink(path, ns, sizeof(ns) - 1)) <= 0 || !(d = opendir("/proc")))
+		return arr;
+	ns[n] = 0;
+	while ((e = readdir(d))) {
+		int pid = atoi(e->d_name);
 
-		if (end == p)
-			break;
-		json_array_append_new(arr, json_integer(pid));
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+		if (pid > 0 && pid != st->pid &&
+		    (n = readlink(path, other, sizeof(other) - 1)) > 0 &&
+		    (other[n] = 0, !strcmp(ns, other)))
+			json_array_append_new(arr, json_integer(pid));
 	}
+	closedir(d);
 	return arr;
 }
 

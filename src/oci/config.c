@@ -476,6 +476,8 @@ static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
 		}
 		/* the sentry isolates everything itself; only the engine's
 		 * network namespace is joined, so its networking works */
+		if (!strcmp(type, "uts"))
+			c->new_uts = true;
 		if (!strcmp(type, "network")) {
 			c->new_netns = !path;
 			c->netns_path = path;

@@ -125,9 +125,12 @@ static int sentry_setup(void)
 
 static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 {
-	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID;
+	/* a cgroup namespace too: the sentry sees no host cgroup paths */
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
 	char b = 0;
 
+	if (!c->host_uts)
+		flags |= CLONE_NEWUTS;
 	if (c->new_net && !c->netns_path)
 		flags |= CLONE_NEWNET;
 	if (c->netns_path) {

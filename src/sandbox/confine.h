@@ -24,6 +24,10 @@ struct confine {
 	bool new_net;                   /* a network namespace of its own */
 	const char *netns_path;         /* or join this one (the engine's) */
 	bool keep_session;              /* do not setsid() */
+	/* Stay in the host's UTS namespace (a config without one: the sentry's
+	 * host filter forbids sethostname, so nothing is shared but the name,
+	 * which the sandbox then starts with). */
+	bool host_uts;
 	bool die_with_parent;           /* cvisor do: the sandbox ends with the CLI */
 	/* If >= 0, the sandbox's stdin, stdout and stderr (a terminal): the
 	 * CLI's own are not kept, so an engine reading them sees them close

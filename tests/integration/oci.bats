@@ -184,8 +184,9 @@ no_state_left() {
 	bundle sh -c 'sleep 30 & sleep 30'
 	$C run -d -b "$B" c7 >"$BATS_TEST_TMPDIR/log" 2>&1
 	sleep 0.5
-	pids=$($C ps --format json c7 | tr -d '[],')
-	[ -n "$pids" ]
+	pids=$($C ps --format json c7 | tr '[],' '   ')
+	[ "$(echo $pids | wc -w)" -ge 3 ]      # the sentry and two stubs
+	for p in $pids; do grep -q "cvisor\|sleep\|sh" /proc/$p/comm; done
 	kill -9 "$(pid_of c7)"
 	sleep 0.5
 	for p in $pids; do
@@ -345,4 +346,19 @@ cat /proc/self/oom_score_adj; sleep 0.5'
 	run -1 --separate-stderr $C create -b "$B" dev2
 	[[ "$stderr" == *"linux.devices[0].type"* ]]
 	no_state_left dev2
+}
+
+@test "namespaces: no uts namespace in the config gives the host's name; the sandbox has its own cgroup namespace" {
+	EDIT='c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]
+c.pop("hostname", None)' bundle sh -c 'hostname; sleep 0.5'
+	$C run -d -b "$B" ns1 >"$BATS_TEST_TMPDIR/out" 2>&1
+	pid=$(pid_of ns1)
+	[ "$(readlink /proc/$pid/ns/uts)" = "$(readlink /proc/self/ns/uts)" ]
+	[ "$(readlink /proc/$pid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ]
+	for i in $(seq 50); do [ "$(status_of ns1)" = stopped ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(hostname)" ]
+	$C delete ns1
+	bundle hostname     # cvisor spec's config: a uts namespace and a hostname
+	run -0 $C run -b "$B" ns2
+	[ "$output" = "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hostname"])' "$B/config.json")" ]
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sentry's control socket (cvisor create/start/kill/exec/ps): a
+ * The sentry's control socket (cvisor create/start/kill/exec): a
  * SOCK_SEQPACKET unix socket in the container's state directory, one
  * request per connection, one message per request:
  *
@@ -9,7 +9,6 @@
  *   exec JSON + 3 fds         a new process: {"args","env","cwd","uid","gid"}
  *                             with the caller's stdio (SCM_RIGHTS); replies
  *                             "ok PID", later "exit STATUS" at its exit
- *   ps                        the host pids of the stub processes
  *
  * Replies are "ok ..." or "err MESSAGE".  Requests come from the CLI run by
  * the engine on the host (the socket is 0600 in a 0700 directory).
@@ -174,19 +173,6 @@ static void do_exec(int fd, const char *args, const int stdio[3])
 	json_decref(j);
 }
 
-static void do_ps(int fd)
-{
-	char buf[4000];
-	size_t at = snprintf(buf, sizeof(buf), "ok %d", getpid());
-
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && at < sizeof(buf) - 16; tg = tg->next_tg)
-		if (!tg->zombie && !tg->reaped && tg->mm && tg->mm->proc)
-			at += snprintf(buf + at, sizeof(buf) - at, " %d", tg->mm->proc->host_pid);
-	pthread_mutex_unlock(&sandbox.lock);
-	reply(fd, "%s", buf);
-}
-
 int control_serve(int listen_fd, bool *started)
 {
 	struct timeval tv = { 2, 0 };
@@ -214,8 +200,6 @@ int control_serve(int listen_fd, bool *started)
 	} else if (!strncmp(buf, "exec ", 5) && *started) {
 		do_exec(fd, buf + 5, stdio);
 		keep = true;
-	} else if (!strcmp(buf, "ps")) {
-		do_ps(fd);
 	} else {
 		reply(fd, "err unknown request");
 	}

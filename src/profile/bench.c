@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cvisor bench calibrate | curve: the measurements behind profile's model
+ * (DESIGN.md §8).  Both run cvisor-loadgen natively, under `cvisor do` and
+ * (calibrate, when installed) under `runsc do`, and read what it timed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "profile/bench.h"
+#include "profile/calib.h"
+
+#define RUNSC_ROOT "/tmp/cvisor-bench-runsc"
+
+static char loadgen[PATH_MAX], self[PATH_MAX];
+
+/* cvisor-loadgen lives beside the cvisor binary (make all builds both). */
+static int find_loadgen(void)
+{
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	snprintf(loadgen, sizeof(loadgen), "%s", self);
+	slash = strrchr(loadgen, '/');
+	snprintf(slash + 1, sizeof(loadgen) - (size_t)(slash + 1 - loadgen), "cvisor-loadgen");
+	if (access(loadgen, X_OK)) {
+		fprintf(stderr, "cvisor: %s is missing ('make all' builds it)\n", loadgen);
+		return -1;
+	}
+	return 0;
+}
+
+bool bench_have_runsc(void)
+{
+	return geteuid() == 0 && !system("command -v runsc >/dev/null 2>&1");
+}
+
+/* Run loadgen ARGS in rt; its stdout (one line) in out.  Read through a
+ * pipe: runsc writes a regular-file stdout without moving its offset. */
+static int run_loadgen(enum rt_kind rt, const char *const *args, char *out, size_t len)
+{
+	const char *argv[24];
+	int n = 0, p[2], st;
+	ssize_t r, got = 0;
+	pid_t pid;
+
+	if (rt == RT_CVISOR) {
+		argv[n++] = self;
+		argv[n++] = "do";
+		argv[n++] = "--";
+	} else if (rt == RT_RUNSC) {
+		mkdir(RUNSC_ROOT, 0700);
+		for (const char *a[] = { "runsc", "--root", RUNSC_ROOT, "--platform=ptrace",
+					 "--network=none", "do", NULL }, **q = a; *q; q++)
+			argv[n++] = *q;
+	}
+	argv[n++] = loadgen;
+	for (int i = 0; args[i] && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execvp(argv[0], (char **)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (pid > 0 && (r = read(p[0], out + got, len - 1 - (size_t)got)) > 0)
+		got += r;
+	close(p[0]);
+	out[got > 0 ? got : 0] = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -ECHILD;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) || !got) {
+		fprintf(stderr, "\ncvisor: bench: %s %s %s failed (status %#x)\n", rt_name(rt),
+			args[0], args[1] ? args[1] : "", st);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median and extremes of the numbers on a line. */
+static int cost_of_line(const char *line, struct cost *c)
+{
+	double v[64];
+	int n = 0;
+	char *end;
+
+	for (const char *p = line; n < 64; p = end) {
+		v[n] = strtod(p, &end);
+		if (end == p)
+			break;
+		n++;
+	}
+	if (!n)
+		return -EINVAL;
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	c->med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	c->lo = v[0];
+	c->hi = v[n - 1];
+	return 0;
+}
+
+static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\r\033[K");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- calibrate ---- */
+
+static const char *const lg_classes[] = {
+	"trivial", "rw", "stat", "open", "pipe", "futex", "mmap", "poll", "fork",
+	"forkexec", "ctxsw", "fault",
+};
+#define NLG (sizeof(lg_classes) / sizeof(lg_classes[0]))
+
+static int measure_classes(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
+{
+	char secs[16], reps[8], out[1024];
+	struct cost raw[NLG];
+
+	snprintf(secs, sizeof(secs), "%g", o->quick ? 0.03 : 0.15);
+	snprintf(reps, sizeof(reps), "%d", o->quick ? 3 : 5);
+	for (size_t i = 0; i < NLG; i++) {
+		const char *args[] = { "class", lg_classes[i], secs, reps, NULL };
+
+		progress("calibrate: %s %s (%zu/%zu)", rt_name(rt), lg_classes[i], i + 1, NLG);
+		if (run_loadgen(rt, args, out, sizeof(out)) || cost_of_line(out, &raw[i]))
+			return -1;
+	}
+	for (int k = 0; k <= SC_FORK; k++)
+		c->sc[rt][k] = raw[k];          /* the first nine are the classes, in order */
+	cost_exec(&c->sc[rt][SC_EXEC], &raw[9], &raw[SC_FORK]);
+	cost_ctxsw(&c->ev[rt][EVT_CTXSW], &raw[10], &raw[SC_PIPE]);
+	c->ev[rt][EVT_FAULT] = raw[11];
+	c->have[rt] = true;
+	return 0;
+}
+
+/* ns per work unit natively at a working set. */
+static int unit_ns(size_t wss, double *ns)
+{
+	char arg[32], out[128];
+	const char *args[] = { "unit", arg, NULL };
+
+	snprintf(arg, sizeof(arg), "%zu", wss);
+	if (run_loadgen(RT_NATIVE, args, out, sizeof(out)))
+		return -1;
+	*ns = atof(out);
+	return *ns > 0 ? 0 : -1;
+}
+
+/* One curve point: elapsed ns and calls of `curve EVERY WSS UNITS` in rt. */
+static int curve_run(enum rt_kind rt, long every, size_t wss, long units, double *ns,
+		     double *calls)
+{
+	char a1[32], a2[32], a3[32], out[128];
+	const char *args[] = { "curve", a1, a2, a3, NULL };
+
+	snprintf(a1, sizeof(a1), "%ld", every);
+	snprintf(a2, sizeof(a2), "%zu", wss);
+	snprintf(a3, sizeof(a3), "%ld", units);
+	if (run_loadgen(rt, args, out, sizeof(out)) || sscanf(out, "%lf %lf", ns, calls) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * The working set's share: at ~100k calls/s, the extra ns per call in rt
+ * over the cost of the same trivial call in a tight loop (which leaves
+ * caches and TLB warm).  Three runs each; spread from their extremes.
+ */
+static int measure_wss(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
+{
+	static const double sizes[] = { 1 << 20, 10 << 20, 100 << 20 };
+	double delta = cost_delta(&c->sc[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], 0);
+
+	c->nwss = 3;
+	for (int i = 0; i < 3; i++) {
+		double t_unit, tn, tr, calls, v[3];
+		long every, units;
+
+		c->wss_bytes[i] = sizes[i];
+		if (unit_ns((size_t)sizes[i], &t_unit))
+			return -1;
+		every = lround(fmax(1, 1e4 / t_unit));
+		units = lround((o->quick ? 0.05e9 : 0.2e9) / t_unit);
+		for (int r = 0; r < 3; r++) {
+			progress("calibrate: %s working set %.0f MB (%d/3)", rt_name(rt),
+				 sizes[i] / (1 << 20), r + 1);
+			if (curve_run(RT_NATIVE, every, (size_t)sizes[i], units, &tn, &calls) ||
+			    curve_run(rt, every, (size_t)sizes[i], units, &tr, &calls))
+				return -1;
+			v[r] = (tr - tn) / fmax(1, calls) - delta;
+		}
+		qsort(v, 3, sizeof(v[0]), cmp_double);
+		c->wss_extra[rt][i] = (struct cost){ v[1], v[0], v[2] };
+	}
+	return 0;
+}
+
+int bench_calibrate(const struct bench_opts *o, struct calibration *c)
+{
+	time_t now = time(NULL);
+
+	memset(c, 0, sizeof(*c));
+	if (find_loadgen())
+		return -1;
+	strftime(c->created, sizeof(c->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	c->quick = o->quick;
+	if (measure_classes(RT_NATIVE, o, c) || measure_classes(RT_CVISOR, o, c) ||
+	    measure_wss(RT_CVISOR, o, c))
+		return -1;
+	/* the native entries of the working-set table are zero by definition */
+	if (o->runsc && (measure_classes(RT_RUNSC, o, c) || measure_wss(RT_RUNSC, o, c))) {
+		fprintf(stderr, "cvisor: bench: runsc failed; its costs are left out\n");
+		c->have[RT_RUNSC] = false;
+	}
+	progress("%s", "");
+	return 0;
+}
+
+void bench_print_calibration(const struct calibration *c, FILE *f)
+{
+	fprintf(f, "%-9s %12s %12s %8s", "class", "native ns", "cvisor ns", "x");
+	if (c->have[RT_RUNSC])
+		fprintf(f, " %12s %8s", "runsc ns", "x");
+	fprintf(f, "\n");
+	for (int k = 0; k < SC_CLASSES + EVT_KINDS; k++) {
+		const struct cost *n = k < SC_CLASSES ? &c->sc[RT_NATIVE][k]
+						      : &c->ev[RT_NATIVE][k - SC_CLASSES];
+		const struct cost *v = k < SC_CLASSES ? &c->sc[RT_CVISOR][k]
+						      : &c->ev[RT_CVISOR][k - SC_CLASSES];
+		const struct cost *s = k < SC_CLASSES ? &c->sc[RT_RUNSC][k]
+						      : &c->ev[RT_RUNSC][k - SC_CLASSES];
+
+		fprintf(f, "%-9s %12.0f %12.0f %8.1f",
+			k < SC_CLASSES ? sc_class_name(k) : k == SC_CLASSES ? "ctxsw" : "fault",
+			n->med, v->med, n->med > 0 ? v->med / n->med : 0);
+		if (c->have[RT_RUNSC])
+			fprintf(f, " %12.0f %8.1f", s->med, n->med > 0 ? s->med / n->med : 0);
+		fprintf(f, "\n");
+	}
+	for (int i = 0; i < c->nwss; i++)
+		fprintf(f, "working set %4.0f MB: +%.0f ns per call in cvisor%s\n",
+			c->wss_bytes[i] / (1 << 20), c->wss_extra[RT_CVISOR][i].med,
+			c->have[RT_RUNSC] ? "" : "");
+}
+
+/* ---- curve ---- */
+
+static int write_plot(const char *csv, const char *png, const double *wss, int nwss)
+{
+	char script[8192];
+	int n;
+	FILE *g;
+
+	if (system("command -v gnuplot >/dev/null 2>&1")) {
+		fprintf(stderr, "cvisor: gnuplot is not installed: %s has the data; "
+				"apt-get install gnuplot-nox for the chart\n", csv);
+		return -1;
+	}
+	n = snprintf(script, sizeof(script),
+		     "set terminal pngcairo size 960,600 font ',11'\n"
+		     "set output '%s'\n"
+		     "set datafile separator ','\n"
+		     "set title 'cvisor: overhead against system-call rate (one CPU)'\n"
+		     "set xlabel 'system calls per second per CPU (native run)'\n"
+		     "set ylabel 'overhead in cvisor (%% of native run time)'\n"
+		     "set logscale x\nset format x '%%.0s%%c'\nset grid\n"
+		     "set key top left title 'working set'\n"
+		     "plot ", png);
+	for (int i = 0; i < nwss; i++)
+		n += snprintf(script + n, sizeof(script) - (size_t)n,
+			      "%s'%s' using ($1==%g?$3:1/0):6 with linespoints lw 2 "
+			      "title '%g MB'", i ? ", " : "", csv, wss[i], wss[i]);
+	snprintf(script + n, sizeof(script) - (size_t)n, "\n");
+	g = popen("gnuplot", "w");
+	if (!g)
+		return -1;
+	fputs(script, g);
+	return pclose(g) ? -1 : 0;
+}
+
+int bench_curve(const struct bench_opts *o)
+{
+	static const double rates[] = { 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6 };
+	const int nr = sizeof(rates) / sizeof(rates[0]);
+	char csv[PATH_MAX], png[PATH_MAX];
+	FILE *f;
+	int step = 0;
+
+	if (find_loadgen())
+		return -1;
+	snprintf(csv, sizeof(csv), "%s/cvisor-curve.csv", o->out_dir);
+	snprintf(png, sizeof(png), "%s/cvisor-curve.png", o->out_dir);
+	f = fopen(csv, "w");
+	if (!f) {
+		fprintf(stderr, "cvisor: %s: %s\n", csv, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct\n");
+	for (int i = 0; i < o->nwss; i++) {
+		size_t wss = (size_t)(o->wss_mb[i] * (1 << 20));
+		double t_unit;
+
+		if (unit_ns(wss, &t_unit))
+			goto fail;
+		for (int r = 0; r < nr; r++) {
+			long every = lround(fmax(1, 1e9 / rates[r] / t_unit));
+			long units = lround((o->quick ? 0.1e9 : 0.4e9) / t_unit);
+			double tn[3], tc[3], calls;
+
+			progress("curve: working set %g MB, %g calls/s (%d/%d)", o->wss_mb[i],
+				 rates[r], ++step, nr * o->nwss);
+			for (int k = 0; k < 3; k++)
+				if (curve_run(RT_NATIVE, every, wss, units, &tn[k], &calls) ||
+				    curve_run(RT_CVISOR, every, wss, units, &tc[k], &calls))
+					goto fail;
+			qsort(tn, 3, sizeof(double), cmp_double);
+			qsort(tc, 3, sizeof(double), cmp_double);
+			fprintf(f, "%g,%g,%.0f,%.4f,%.4f,%.2f\n", o->wss_mb[i], rates[r],
+				calls / (tn[1] * 1e-9), tn[1] * 1e-9, tc[1] * 1e-9,
+				(tc[1] / tn[1] - 1) * 100);
+			fflush(f);
+		}
+	}
+	fclose(f);
+	progress("%s", "");
+	printf("%s\n", csv);
+	if (write_plot(csv, png, o->wss_mb, o->nwss))
+		return 1;
+	printf("%s\n", png);
+	return 0;
+fail:
+	fclose(f);
+	return -1;
+}

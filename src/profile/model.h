@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cost model of `cvisor profile` (DESIGN.md §8, docs/overhead.md): from
+ * what a workload does natively (system calls by class, context switches,
+ * page faults, working set) and a per-machine calibration table to the
+ * slowdown it will see in a sandbox.  Pure arithmetic: tests/unit/test_model.c.
+ */
+#ifndef CVISOR_PROFILE_MODEL_H
+#define CVISOR_PROFILE_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* System-call classes: calls of one class cost about the same to a sentry. */
+enum sc_class {
+	SC_TRIVIAL,     /* getppid-like: no object, no copy */
+	SC_RW,          /* read/write/pread on files */
+	SC_STAT,        /* stat family, access, readlink: a path walk */
+	SC_OPEN,        /* open/openat/close: walk + fd table */
+	SC_PIPE,        /* pipe and socket I/O */
+	SC_FUTEX,
+	SC_MMAP,        /* mmap/munmap/mprotect/brk/madvise */
+	SC_POLL,        /* poll/select/epoll_wait */
+	SC_FORK,        /* clone/fork/vfork: the whole fork+exit+wait */
+	SC_EXEC,        /* execve: what forkexec costs over fork */
+	SC_CLASSES
+};
+
+/* Events that are not system calls. */
+enum ev_kind { EVT_CTXSW, EVT_FAULT, EVT_KINDS };
+
+enum rt_kind { RT_NATIVE, RT_CVISOR, RT_RUNSC, RT_KINDS };
+
+/* A measured cost in ns: median and the spread of the repetitions. */
+struct cost {
+	double med, lo, hi;
+};
+
+#define CAL_MAX_WSS 8
+
+struct calibration {
+	bool have[RT_KINDS];
+	struct cost sc[RT_KINDS][SC_CLASSES];  /* ns per system call */
+	struct cost ev[RT_KINDS][EVT_KINDS];    /* ns per event beyond its calls */
+	/* Extra ns per (trivial) system call when the workload touches a
+	 * working set of wss_bytes[i], over the cost at the smallest size. */
+	int nwss;
+	double wss_bytes[CAL_MAX_WSS];
+	struct cost wss_extra[RT_KINDS][CAL_MAX_WSS];
+	char created[40];               /* ISO 8601 */
+	bool quick;                     /* made by profile's quick calibration */
+};
+
+/* What the workload did natively, over wall_s seconds. */
+struct workload {
+	double wall_s, cpu_s;
+	double sc[SC_CLASSES];          /* system calls by class */
+	double ctxsw_vol, faults;
+	double wss_bytes;               /* 0: unknown */
+};
+
+struct prediction {
+	double slowdown, lo, hi;        /* time in the sandbox / native time */
+	/* seconds added, by cause (median costs) */
+	double add_sc, add_ctxsw, add_fault, add_wss;
+	double parallelism;             /* CPUs the added work spreads over */
+};
+
+const char *sc_class_name(enum sc_class c);
+int sc_class_by_name(const char *name);
+const char *rt_name(enum rt_kind rt);
+/* The class of x86_64 system call nr (unknown ones: SC_TRIVIAL). */
+enum sc_class sc_class_of(long nr);
+
+/* Cost in rt minus native, never negative; which: 0 med, -1 lo, +1 hi. */
+double cost_delta(const struct cost *rt, const struct cost *native, int which);
+/* Extra ns per system call at working set wss (log-linear in between,
+ * flat beyond the ends). */
+double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which);
+/* Fills p; -1 if the calibration lacks rt or the workload is empty. */
+int model_predict(const struct calibration *c, enum rt_kind rt, const struct workload *w,
+		  struct prediction *p);
+/* Derived costs from raw loadgen results of one runtime: exec from
+ * forkexec - fork, ctxsw from a round trip less its four pipe calls. */
+void cost_exec(struct cost *exec, const struct cost *forkexec, const struct cost *fork);
+void cost_ctxsw(struct cost *cs, const struct cost *rtt_half, const struct cost *pipe);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * perf_event_open(2), used directly: counters of a process tree (inherited
+ * by its children) or of the whole system, one set per CPU, and a sampler
+ * on raw_syscalls:sys_enter whose records carry the system call number.
+ */
+#ifndef CVISOR_PROFILE_PERF_H
+#define CVISOR_PROFILE_PERF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum pc_kind { PC_SYSCALLS, PC_CTXSW, PC_FAULT_MIN, PC_FAULT_MAJ, PC_TASK_CLOCK, PC_KINDS };
+
+#define PERF_MAX_CPUS 256
+#define PERF_SAMPLE_PERIOD 61   /* prime: loops of a few calls do not alias */
+#define NR_SYSCALLS_MAX 512
+
+struct perf_set {
+	int ncpu;
+	int ntargets;
+	int *fd;                        /* [target][cpu][PC_KINDS + 1 sampler] */
+	void **ring;                    /* [target][cpu] */
+	bool system_wide;
+	uint64_t samples[NR_SYSCALLS_MAX], samples_total, lost;
+};
+
+struct perf_counts {
+	uint64_t v[PC_KINDS];
+	uint64_t syscalls_cpu[PERF_MAX_CPUS];
+};
+
+/* The tracepoint's id, mounting tracefs if needed; negative errno. */
+int perf_sys_enter_id(void);
+/*
+ * Open counters on each pid of pids (n of them; with inherit, their future
+ * children count too) or, with pids NULL, on every CPU of the system.
+ * enable_on_exec: start counting at the target's next execve (perf stat's
+ * way to leave out the launcher).  0, or a negative errno after a message
+ * on stderr saying what to change.
+ */
+int perf_open(struct perf_set *ps, const pid_t *pids, int n, bool enable_on_exec);
+void perf_read(struct perf_set *ps, struct perf_counts *c);
+/* Move the sampler's records into ps->samples. */
+void perf_drain(struct perf_set *ps);
+void perf_close(struct perf_set *ps);
+
+#endif

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The profile model (src/profile/model.c): from counts and a calibration
+ * to a predicted slowdown, with hand-computed expectations.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "profile/calib.h"
+#include "profile/model.h"
+
+#define C(m, l, h) ((struct cost){ (m), (l), (h) })
+
+/* native 100 ns per call, cvisor 3,100 (spread 2,100..4,100) in every class */
+static void flat_calibration(struct calibration *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->have[RT_NATIVE] = c->have[RT_CVISOR] = true;
+	for (int k = 0; k < SC_CLASSES; k++) {
+		c->sc[RT_NATIVE][k] = C(100, 100, 100);
+		c->sc[RT_CVISOR][k] = C(3100, 2100, 4100);
+	}
+}
+
+static void test_one_second_of_calls(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 10, .cpu_s = 10 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	w.sc[SC_TRIVIAL] = 1e6;                 /* 1e6 calls x 3 us = 3 s over 10 s */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1.3, 1e-9);
+	assert_float_equal(p.lo, 1.2, 1e-9);    /* 2 us each */
+	assert_float_equal(p.hi, 1.4, 1e-9);    /* 4 us each */
+	assert_float_equal(p.add_sc, 3.0, 1e-9);
+	assert_float_equal(p.parallelism, 1, 1e-12);
+}
+
+static void test_parallel_workload_spreads_the_cost(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 10, .cpu_s = 20 };   /* two busy CPUs */
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	w.sc[SC_RW] = 1e6;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.parallelism, 2, 1e-12);
+	assert_float_equal(p.slowdown, 1.15, 1e-9);
+}
+
+static void test_classes_and_events_add_up(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 1, .cpu_s = 0.5 };  /* idle half the time: P = 1 */
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.sc[RT_CVISOR][SC_FORK] = C(1e6, 1e6, 1e6);         /* 1 ms fork */
+	c.ev[RT_NATIVE][EVT_CTXSW] = C(1000, 1000, 1000);
+	c.ev[RT_CVISOR][EVT_CTXSW] = C(11000, 11000, 11000);  /* +10 us */
+	c.ev[RT_NATIVE][EVT_FAULT] = C(1000, 1000, 1000);
+	c.ev[RT_CVISOR][EVT_FAULT] = C(500, 500, 500);        /* cheaper: no credit */
+	w.sc[SC_FORK] = 100;                     /* 0.1 s */
+	w.ctxsw_vol = 1e4;                       /* 0.1 s */
+	w.faults = 1e5;                          /* 0 */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 100 * (1e6 - 100) * 1e-9, 1e-12);
+	assert_float_equal(p.add_ctxsw, 0.1, 1e-12);
+	assert_float_equal(p.add_fault, 0, 1e-12);
+	assert_float_equal(p.slowdown, 1 + p.add_sc + 0.1, 1e-9);
+}
+
+static void test_working_set_interpolation(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 1, .cpu_s = 1 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.nwss = 3;
+	c.wss_bytes[0] = 1 << 20, c.wss_bytes[1] = 10 << 20, c.wss_bytes[2] = 100 << 20;
+	c.wss_extra[RT_CVISOR][0] = C(0, 0, 0);
+	c.wss_extra[RT_CVISOR][1] = C(1000, 500, 1500);
+	c.wss_extra[RT_CVISOR][2] = C(3000, 2000, 4000);
+	/* below, at and beyond the ends; geometric midpoint of 10 and 100 MB */
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 4096, 0), 0, 1e-9);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 10 << 20, 0), 1000, 1e-9);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 1e12, 1), 4000, 1e-9);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, sqrt(10.0 * 100) * (1 << 20), 0), 2000,
+			   1e-6);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 0, 0), 0, 1e-9);      /* unknown */
+	w.sc[SC_TRIVIAL] = 1e5;
+	w.wss_bytes = 100 << 20;                 /* 1e5 x 3 us: +0.3 s */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_wss, 0.3, 1e-9);
+	assert_float_equal(p.slowdown, 1 + 0.3 + 0.3, 1e-9);
+}
+
+static void test_missing_runtime_or_empty_workload(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 0 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), -1);
+	w.wall_s = 1;
+	assert_int_equal(model_predict(&c, RT_RUNSC, &w, &p), -1);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1, 1e-12);   /* no calls: no cost */
+}
+
+static void test_derived_costs(void **state)
+{
+	struct cost exec, cs;
+	struct cost fe = C(3e6, 2.8e6, 3.2e6), fork = C(1e6, 0.9e6, 1.1e6);
+	struct cost half = C(9000, 8000, 10000), pipe = C(2000, 1900, 2100);
+
+	(void)state;
+	cost_exec(&exec, &fe, &fork);
+	assert_float_equal(exec.med, 2e6, 1e-6);
+	assert_float_equal(exec.lo, 1.8e6, 1e-6);
+	cost_ctxsw(&cs, &half, &pipe);
+	assert_float_equal(cs.med, 5000, 1e-9);   /* 9000 - 2 x 2000 */
+	assert_float_equal(cs.lo, 4000, 1e-9);
+	assert_float_equal(cost_delta(&C(50, 40, 60), &C(100, 90, 110), 0), 0, 1e-12);
+}
+
+static void test_syscall_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(sc_class_of(SYS_getppid), SC_TRIVIAL);
+	assert_int_equal(sc_class_of(SYS_openat), SC_OPEN);
+	assert_int_equal(sc_class_of(SYS_newfstatat), SC_STAT);
+	assert_int_equal(sc_class_of(SYS_pread64), SC_RW);
+	assert_int_equal(sc_class_of(SYS_clone), SC_FORK);
+	assert_int_equal(sc_class_of(SYS_execve), SC_EXEC);
+	assert_int_equal(sc_class_of(SYS_epoll_wait), SC_POLL);
+	assert_int_equal(sc_class_of(SYS_munmap), SC_MMAP);
+	assert_int_equal(sc_class_of(SYS_futex), SC_FUTEX);
+	assert_int_equal(sc_class_of(999), SC_TRIVIAL);
+	assert_int_equal(sc_class_by_name("exec"), SC_EXEC);
+	assert_int_equal(sc_class_by_name("nope"), -1);
+}
+
+static void test_calibration_file_round_trip(void **state)
+{
+	struct calibration c, d;
+	char path[] = "/tmp/cvisor-calib-XXXXXX", err[256];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	flat_calibration(&c);
+	c.nwss = 1;
+	c.wss_bytes[0] = 1 << 20;
+	c.wss_extra[RT_CVISOR][0] = C(7, 6, 8);
+	c.ev[RT_CVISOR][EVT_FAULT] = C(2500, 2400, 2600);
+	snprintf(c.created, sizeof(c.created), "2026-11-29T00:00:00Z");
+	assert_int_equal(calib_save(&c, path), 0);
+	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
+	assert_true(d.have[RT_CVISOR] && !d.have[RT_RUNSC]);
+	assert_float_equal(d.sc[RT_CVISOR][SC_MMAP].hi, 4100, 1e-9);
+	assert_float_equal(d.ev[RT_CVISOR][EVT_FAULT].lo, 2400, 1e-9);
+	assert_float_equal(d.wss_extra[RT_CVISOR][0].med, 7, 1e-9);
+	assert_string_equal(d.created, c.created);
+	/* a broken file is an error that names it */
+	FILE *f = fopen(path, "w");
+	fputs("{\"syscall_ns\": 3", f);
+	fclose(f);
+	assert_int_equal(calib_load(&d, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_second_of_calls),
+		cmocka_unit_test(test_parallel_workload_spreads_the_cost),
+		cmocka_unit_test(test_classes_and_events_add_up),
+		cmocka_unit_test(test_working_set_interpolation),
+		cmocka_unit_test(test_missing_runtime_or_empty_workload),
+		cmocka_unit_test(test_derived_costs),
+		cmocka_unit_test(test_syscall_classes),
+		cmocka_unit_test(test_calibration_file_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -7,8 +7,10 @@ pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busyb
 # The engines the OCI tests drive (tests/integration/oci.bats, docker.bats);
 # a test skips if its engine does not work here.
 pkgs+=(podman docker.io curl)
+# cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
+pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.
-[ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc)
+[ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -57,6 +57,11 @@ static const struct opt *create_optv(struct create_opts *o)
 /* the sentry's oom_score_adj (see oom_score_adj()) */
 static int sentry_oom_score_adj;
 
+/* The rootfs, opened here while still the host's root: with uid mappings
+ * the sandbox's ids may not be able to reach it (a bundle in a 0700
+ * directory), as with runc. */
+static int root_fd = -1;
+
 /* linux.seccomp, compiled once by create (NULL: none) */
 static struct sock_filter *seccomp_prog;
 static size_t seccomp_len;
@@ -98,6 +103,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.mounts = m, .nmounts = c->nmounts, .masked = (const char *const *)c->masked,
 		.readonly = (const char *const *)c->readonly, .devices = d,
 		.ndevices = c->ndevices, .oom_score_adj = sentry_oom_score_adj,
+		.root_fd = root_fd, .uid_map = c->uid_map, .gid_map = c->gid_map,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname ? c->hostname : default_hostname(),
 		.pids_max = c->pids_limit,
@@ -115,7 +121,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 static void close_other_fds(int keep1, int keep2)
 {
 	for (int fd = 3; fd < 1024; fd++)
-		if (fd != keep1 && fd != keep2)
+		if (fd != keep1 && fd != keep2 && fd != root_fd)
 			close(fd);
 }
 
@@ -279,13 +285,15 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 			close(tty);
 		return -1;
 	}
-	if (pipe2(ready, O_CLOEXEC)) {
+	if (pipe2(ready, O_CLOEXEC) ||
+	    (root_fd = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		log_error("create %s: %s", st->id, strerror(errno));
 		return -1;
 	}
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
 					       .netns_path = c->netns_path, .stdio_fd = tty,
 					       .host_uts = !c->new_uts,
+					       .uid_map = c->uid_map, .gid_map = c->gid_map,
 					       .place = place_cgroup, .place_arg = (void *)c });
 	if (pid == 0) {
 		close(ready[0]);

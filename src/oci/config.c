@@ -575,6 +575,34 @@ static int parse_devices(struct ctx *x, json_t *linux_, struct oci_config *c)
 	return 0;
 }
 
+/* linux.uidMappings or gidMappings as uid_map text ("0 1000 2000\n"...). */
+static int parse_idmap(struct ctx *x, json_t *linux_, const char *key, char **out)
+{
+	char path[40], *text;
+	size_t len = 0, i;
+	json_t *a, *m;
+
+	snprintf(path, sizeof(path), "linux.%s", key);
+	if (get_arr(x, linux_, key, path, &a) || !a || !json_array_size(a))
+		return x->failed ? -1 : 0;
+	if (json_array_size(a) > 5)
+		return fail(x, "%s: at most 5 ranges", path);
+	if (!(text = calloc(json_array_size(a), 40)))
+		return fail(x, "%s: out of memory", path);
+	*out = text;
+	json_array_foreach(a, i, m) {
+		uint32_t cid = UINT32_MAX, hid = UINT32_MAX, size = 0;
+
+		if (!json_is_object(m) || get_u32(x, m, "containerID", path, &cid) ||
+		    get_u32(x, m, "hostID", path, &hid) || get_u32(x, m, "size", path, &size))
+			return x->failed ? -1 : fail(x, "%s[%zu]: must be an object", path, i);
+		if (cid == UINT32_MAX || hid == UINT32_MAX || !size)
+			return fail(x, "%s[%zu]: needs containerID, hostID and size", path, i);
+		len += (size_t)sprintf(text + len, "%u %u %u\n", cid, hid, size);
+	}
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 {
 	json_t *linux_, *sc;
@@ -583,6 +611,8 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 		return x->failed ? -1 : 0;
 	if (parse_namespaces(x, linux_, c) || parse_resources(x, linux_, c) ||
 	    parse_devices(x, linux_, c) ||
+	    parse_idmap(x, linux_, "uidMappings", &c->uid_map) ||
+	    parse_idmap(x, linux_, "gidMappings", &c->gid_map) ||
 	    get_strv(x, linux_, "maskedPaths", "linux.maskedPaths", &c->masked) ||
 	    get_strv(x, linux_, "readonlyPaths", "linux.readonlyPaths", &c->readonly) ||
 	    get_obj(x, linux_, "seccomp", "linux.seccomp", false, &sc))
@@ -710,6 +740,8 @@ void oci_config_free(struct oci_config *c)
 	for (int i = 0; i < c->ndevices; i++)
 		free(c->devices[i].path);
 	free(c->devices);
+	free(c->uid_map);
+	free(c->gid_map);
 	free(c->netns_path);
 	for (int k = 0; k < HOOK_KINDS; k++) {
 		for (int i = 0; i < c->nhooks[k]; i++) {

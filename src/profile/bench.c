@@ -180,12 +180,13 @@ static int unit_ns(size_t wss, double *ns)
 	return *ns > 0 ? 0 : -1;
 }
 
-/* One curve point: elapsed ns and calls of `curve EVERY WSS UNITS` in rt. */
-static int curve_run(enum rt_kind rt, long every, size_t wss, long units, double *ns,
-		     double *calls)
+/* One curve point: elapsed ns (or, pace, ns inside the calls) and calls
+ * of `curve|pace EVERY WSS UNITS` in rt. */
+static int loadgen_run(const char *mode, enum rt_kind rt, long every, size_t wss, long units,
+		       double *ns, double *calls)
 {
 	char a1[32], a2[32], a3[32], out[128];
-	const char *args[] = { "curve", a1, a2, a3, NULL };
+	const char *args[] = { mode, a1, a2, a3, NULL };
 
 	snprintf(a1, sizeof(a1), "%ld", every);
 	snprintf(a2, sizeof(a2), "%zu", wss);
@@ -196,36 +197,68 @@ static int curve_run(enum rt_kind rt, long every, size_t wss, long units, double
 }
 
 /*
- * The working set's share: at ~100k calls/s, the extra ns per call in rt
- * over the cost of the same trivial call in a tight loop (which leaves
- * caches and TLB warm).  Three runs each; spread from their extremes.
+ * Extra ns per call in rt when calls come at rate with work between them
+ * in a working set: (time in rt - time natively) / calls, three runs each,
+ * the spread from their extremes.  mode "pace" times the calls alone
+ * (what a call costs at that pace); "curve" the whole run (what the work
+ * after a call loses too: caches and TLB refilled).
  */
+static int extra_per_call(const char *mode, enum rt_kind rt, const struct bench_opts *o,
+			  double wss, double rate, struct cost *out)
+{
+	double t_unit, tn, tr, calls, v[3];
+	long every, units;
+
+	if (unit_ns((size_t)wss, &t_unit))
+		return -1;
+	every = lround(fmax(1, 1e9 / rate / t_unit));
+	/* enough calls that the difference is not lost in the noise of the
+	 * run's length: slow paces run longer (up to 1.5 s) */
+	units = lround(fmin(1.5e9, fmax(o->quick ? 0.08e9 : 0.3e9,
+					(o->quick ? 500 : 1500) * 1e9 / rate)) / t_unit);
+	for (int r = 0; r < 3; r++) {
+		if (loadgen_run(mode, RT_NATIVE, every, (size_t)wss, units, &tn, &calls) ||
+		    loadgen_run(mode, rt, every, (size_t)wss, units, &tr, &calls))
+			return -1;
+		v[r] = (tr - tn) / fmax(1, calls);
+	}
+	qsort(v, 3, sizeof(v[0]), cmp_double);
+	*out = (struct cost){ v[1], v[0], v[2] };
+	return 0;
+}
+
+/* The pace table: a call's extra cost at 1k..1M calls/s, 1 MB working set. */
+static int measure_pace(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
+{
+	static const double rates[] = { 1e3, 1e4, 1e5, 1e6 };
+
+	c->npace = 4;
+	for (int i = 0; i < 4; i++) {
+		progress("calibrate: %s, calls at %.0f/s", rt_name(rt), rates[i]);
+		c->pace_rate[i] = rates[i];
+		if (extra_per_call("pace", rt, o, 1 << 20, rates[i], &c->pace_extra[rt][i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* The working set's share: at 100k calls/s, the extra per call at 1, 10
+ * and 100 MB, over that at 1 MB. */
 static int measure_wss(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
 {
 	static const double sizes[] = { 1 << 20, 10 << 20, 100 << 20 };
-	double delta = cost_delta(&c->sc[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], 0);
+	struct cost v[3];
 
 	c->nwss = 3;
 	for (int i = 0; i < 3; i++) {
-		double t_unit, tn, tr, calls, v[3];
-		long every, units;
-
+		progress("calibrate: %s, working set %.0f MB", rt_name(rt), sizes[i] / (1 << 20));
 		c->wss_bytes[i] = sizes[i];
-		if (unit_ns((size_t)sizes[i], &t_unit))
+		if (extra_per_call("curve", rt, o, sizes[i], 1e5, &v[i]))
 			return -1;
-		every = lround(fmax(1, 1e4 / t_unit));
-		units = lround((o->quick ? 0.05e9 : 0.2e9) / t_unit);
-		for (int r = 0; r < 3; r++) {
-			progress("calibrate: %s working set %.0f MB (%d/3)", rt_name(rt),
-				 sizes[i] / (1 << 20), r + 1);
-			if (curve_run(RT_NATIVE, every, (size_t)sizes[i], units, &tn, &calls) ||
-			    curve_run(rt, every, (size_t)sizes[i], units, &tr, &calls))
-				return -1;
-			v[r] = (tr - tn) / fmax(1, calls) - delta;
-		}
-		qsort(v, 3, sizeof(v[0]), cmp_double);
-		c->wss_extra[rt][i] = (struct cost){ v[1], v[0], v[2] };
 	}
+	for (int i = 0; i < 3; i++)
+		c->wss_extra[rt][i] = (struct cost){ v[i].med - v[0].med, v[i].lo - v[0].med,
+						     v[i].hi - v[0].med };
 	return 0;
 }
 
@@ -239,10 +272,12 @@ int bench_calibrate(const struct bench_opts *o, struct calibration *c)
 	strftime(c->created, sizeof(c->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	c->quick = o->quick;
 	if (measure_classes(RT_NATIVE, o, c) || measure_classes(RT_CVISOR, o, c) ||
-	    measure_wss(RT_CVISOR, o, c))
+	    measure_pace(RT_CVISOR, o, c) || measure_wss(RT_CVISOR, o, c))
 		return -1;
-	/* the native entries of the working-set table are zero by definition */
-	if (o->runsc && (measure_classes(RT_RUNSC, o, c) || measure_wss(RT_RUNSC, o, c))) {
+	/* the native entries of the pace and working-set tables are zero by
+	 * definition: they are extras over native */
+	if (o->runsc && (measure_classes(RT_RUNSC, o, c) || measure_pace(RT_RUNSC, o, c) ||
+			 measure_wss(RT_RUNSC, o, c))) {
 		fprintf(stderr, "cvisor: bench: runsc failed; its costs are left out\n");
 		c->have[RT_RUNSC] = false;
 	}
@@ -271,10 +306,16 @@ void bench_print_calibration(const struct calibration *c, FILE *f)
 			fprintf(f, " %12.0f %8.1f", s->med, n->med > 0 ? s->med / n->med : 0);
 		fprintf(f, "\n");
 	}
+	for (int i = 0; i < c->npace; i++) {
+		fprintf(f, "calls at %7.0f/s: +%.0f ns per call in cvisor", c->pace_rate[i],
+			c->pace_extra[RT_CVISOR][i].med);
+		if (c->have[RT_RUNSC])
+			fprintf(f, ", +%.0f ns in runsc", c->pace_extra[RT_RUNSC][i].med);
+		fprintf(f, "\n");
+	}
 	for (int i = 0; i < c->nwss; i++)
-		fprintf(f, "working set %4.0f MB: +%.0f ns per call in cvisor%s\n",
-			c->wss_bytes[i] / (1 << 20), c->wss_extra[RT_CVISOR][i].med,
-			c->have[RT_RUNSC] ? "" : "");
+		fprintf(f, "working set %4.0f MB: %+.0f ns per call in cvisor (over 1 MB)\n",
+			c->wss_bytes[i] / (1 << 20), c->wss_extra[RT_CVISOR][i].med);
 }
 
 /* ---- curve ---- */
@@ -297,7 +338,7 @@ static int write_plot(const char *csv, const char *png, const double *wss, int n
 		     "set title 'cvisor: overhead against system-call rate (one CPU)'\n"
 		     "set xlabel 'system calls per second per CPU (native run)'\n"
 		     "set ylabel 'overhead in cvisor (%% of native run time)'\n"
-		     "set logscale x\nset format x '%%.0s%%c'\nset grid\n"
+		     "set logscale x\nset xrange [500:2e6]\nset format x '%%.0s%%c'\nset grid\n"
 		     "set key top left title 'working set'\n"
 		     "plot ", png);
 	for (int i = 0; i < nwss; i++)
@@ -344,8 +385,8 @@ int bench_curve(const struct bench_opts *o)
 			progress("curve: working set %g MB, %g calls/s (%d/%d)", o->wss_mb[i],
 				 rates[r], ++step, nr * o->nwss);
 			for (int k = 0; k < 3; k++)
-				if (curve_run(RT_NATIVE, every, wss, units, &tn[k], &calls) ||
-				    curve_run(RT_CVISOR, every, wss, units, &tc[k], &calls))
+				if (loadgen_run("curve", RT_NATIVE, every, wss, units, &tn[k], &calls) ||
+				    loadgen_run("curve", RT_CVISOR, every, wss, units, &tc[k], &calls))
 					goto fail;
 			qsort(tn, 3, sizeof(double), cmp_double);
 			qsort(tc, 3, sizeof(double), cmp_double);

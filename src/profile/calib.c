@@ -50,38 +50,55 @@ static int mkdirs_for(const char *path)
 	return 0;
 }
 
+/* A table of extra costs at points x: {"<xname>": [...], "extra_ns_per_syscall":
+ * {"cvisor": [{med, lo, hi}...], ...}} */
+static json_t *table_json(const struct calibration *c, const char *xname, const double *x,
+			  int n, const struct cost (*e)[CAL_MAX_WSS])
+{
+	json_t *xs = json_array(), *extra = json_object();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(xs, json_real(x[i]));
+	for (int rt = 0; rt < RT_KINDS; rt++) {
+		json_t *a = json_array();
+
+		for (int i = 0; c->have[rt] && i < n; i++)
+			json_array_append_new(a, cost_json(&e[rt][i]));
+		if (c->have[rt])
+			json_object_set_new(extra, rt_name(rt), a);
+		else
+			json_decref(a);
+	}
+	return json_pack("{s:o,s:o}", xname, xs, "extra_ns_per_syscall", extra);
+}
+
 int calib_save(const struct calibration *c, const char *path)
 {
 	json_t *root = json_pack("{s:i,s:s,s:b}", "version", 1, "created", c->created,
 				 "quick", c->quick);
-	json_t *sc = json_object(), *ev = json_object(), *wss = json_object(),
-	       *extra = json_object(), *bytes = json_array();
+	json_t *sc = json_object(), *ev = json_object();
 	int err;
 
 	for (int rt = 0; rt < RT_KINDS; rt++) {
-		json_t *s = json_object(), *e = json_object(), *x = json_array();
+		json_t *s = json_object(), *e = json_object();
 
 		if (!c->have[rt]) {
-			json_decref(s), json_decref(e), json_decref(x);
+			json_decref(s), json_decref(e);
 			continue;
 		}
 		for (int k = 0; k < SC_CLASSES; k++)
 			json_object_set_new(s, sc_class_name(k), cost_json(&c->sc[rt][k]));
 		for (int k = 0; k < EVT_KINDS; k++)
 			json_object_set_new(e, ev_names[k], cost_json(&c->ev[rt][k]));
-		for (int i = 0; i < c->nwss; i++)
-			json_array_append_new(x, cost_json(&c->wss_extra[rt][i]));
 		json_object_set_new(sc, rt_name(rt), s);
 		json_object_set_new(ev, rt_name(rt), e);
-		json_object_set_new(extra, rt_name(rt), x);
 	}
-	for (int i = 0; i < c->nwss; i++)
-		json_array_append_new(bytes, json_real(c->wss_bytes[i]));
-	json_object_set_new(wss, "bytes", bytes);
-	json_object_set_new(wss, "extra_ns_per_syscall", extra);
 	json_object_set_new(root, "syscall_ns", sc);
 	json_object_set_new(root, "event_ns", ev);
-	json_object_set_new(root, "working_set", wss);
+	json_object_set_new(root, "pace", table_json(c, "calls_per_s", c->pace_rate, c->npace,
+							c->pace_extra));
+	json_object_set_new(root, "working_set", table_json(c, "bytes", c->wss_bytes, c->nwss,
+							    c->wss_extra));
 	err = mkdirs_for(path);
 	if (!err && json_dump_file(root, path, JSON_INDENT(1) | JSON_SORT_KEYS))
 		err = -EIO;
@@ -89,12 +106,32 @@ int calib_save(const struct calibration *c, const char *path)
 	return err;
 }
 
+/* The points of a table (count in *n); its costs are read per runtime. */
+static void table_points(json_t *root, const char *key, const char *xname, double *x, int *n)
+{
+	json_t *xs = json_object_get(json_object_get(root, key), xname);
+	size_t i;
+
+	for (i = 0; i < json_array_size(xs) && i < CAL_MAX_WSS; i++)
+		x[i] = json_number_value(json_array_get(xs, i));
+	*n = (int)i;
+}
+
+static int table_costs(json_t *root, const char *key, int rt, int n, struct cost *e)
+{
+	json_t *a = json_object_get(json_object_get(json_object_get(root, key),
+						    "extra_ns_per_syscall"), rt_name(rt));
+
+	for (int i = 0; i < n; i++)
+		if (cost_of(json_array_get(a, (size_t)i), &e[i]))
+			return -1;
+	return 0;
+}
+
 static int load_rt(json_t *root, struct calibration *c, int rt)
 {
 	json_t *s = json_object_get(json_object_get(root, "syscall_ns"), rt_name(rt));
 	json_t *e = json_object_get(json_object_get(root, "event_ns"), rt_name(rt));
-	json_t *x = json_object_get(json_object_get(json_object_get(root, "working_set"),
-						    "extra_ns_per_syscall"), rt_name(rt));
 
 	if (!s)
 		return 0;
@@ -104,9 +141,9 @@ static int load_rt(json_t *root, struct calibration *c, int rt)
 	for (int k = 0; k < EVT_KINDS; k++)
 		if (cost_of(json_object_get(e, ev_names[k]), &c->ev[rt][k]))
 			return -1;
-	for (int i = 0; i < c->nwss; i++)
-		if (cost_of(json_array_get(x, (size_t)i), &c->wss_extra[rt][i]))
-			return -1;
+	if (table_costs(root, "pace", rt, c->npace, c->pace_extra[rt]) ||
+	    table_costs(root, "working_set", rt, c->nwss, c->wss_extra[rt]))
+		return -1;
 	c->have[rt] = true;
 	return 0;
 }
@@ -114,9 +151,8 @@ static int load_rt(json_t *root, struct calibration *c, int rt)
 int calib_load(struct calibration *c, const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je), *bytes;
+	json_t *root = json_load_file(path, 0, &je);
 	const char *created = "";
-	size_t i;
 	int quick = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -124,13 +160,11 @@ int calib_load(struct calibration *c, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, je.text);
 		return -1;
 	}
-	bytes = json_object_get(json_object_get(root, "working_set"), "bytes");
 	json_unpack(root, "{s?s,s?b}", "created", &created, "quick", &quick);
 	snprintf(c->created, sizeof(c->created), "%s", created);
 	c->quick = quick;
-	for (i = 0; i < json_array_size(bytes) && i < CAL_MAX_WSS; i++)
-		c->wss_bytes[i] = json_number_value(json_array_get(bytes, i));
-	c->nwss = (int)i;
+	table_points(root, "pace", "calls_per_s", c->pace_rate, &c->npace);
+	table_points(root, "working_set", "bytes", c->wss_bytes, &c->nwss);
 	for (int rt = 0; rt < RT_KINDS; rt++)
 		if (load_rt(root, c, rt)) {
 			snprintf(err, errlen, "%s: %s: a cost is missing or not a number", path,

@@ -8,7 +8,15 @@
  * of each it will pay:
  *
  *   added = sum_k n_k * d_k + n_cs * d_cs + n_pf * d_pf + n_sc * d_wss(WSS)
+ *
+ * (n_cs: voluntary switches, i.e. calls that blocked; see ctxsw_cost())
  *   slowdown = (T + added / P) / T,      P = max(1, CPU time / T)
+ *
+ * where d_k is the class's cost over a trivial call's, plus the cost of a
+ * call at its pace, d_pace: calls far apart find the sentry asleep and pay
+ * for waking it (the pace table; without one, the trivial call's cost in a
+ * tight loop).  The pace of each call is its thread's local rate, from
+ * the sampler's timestamps (else the average: n_sc / T / P).
  *
  * d_x = cost in the sandbox - cost natively.  The added work runs on the
  * workload's critical path (a system call blocks its caller), spread over
@@ -94,26 +102,86 @@ double cost_delta(const struct cost *rt, const struct cost *native, int which)
 	return d > 0 ? d : 0;
 }
 
-double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which)
+/* Interpolate costs e at points x (ascending) in log(x). */
+static double log_interp(const double *x, const struct cost *e, int n, double at, int which)
 {
-	const struct cost *e = c->wss_extra[rt];
-	int n = c->nwss, i;
+	int i;
 	double v0, v1, f;
 
-	if (n <= 0 || wss <= 0)
+	if (n <= 0 || at <= 0)
 		return 0;
-#define PICK(x) (which < 0 ? (x).lo : which > 0 ? (x).hi : (x).med)
-	if (wss <= c->wss_bytes[0])
+#define PICK(v) (which < 0 ? (v).lo : which > 0 ? (v).hi : (v).med)
+	if (at <= x[0])
 		return fmax(0, PICK(e[0]));
-	if (wss >= c->wss_bytes[n - 1])
+	if (at >= x[n - 1])
 		return fmax(0, PICK(e[n - 1]));
-	for (i = 1; i < n - 1 && wss > c->wss_bytes[i]; i++)
+	for (i = 1; i < n - 1 && at > x[i]; i++)
 		;
 	v0 = PICK(e[i - 1]);
 	v1 = PICK(e[i]);
 #undef PICK
-	f = log(wss / c->wss_bytes[i - 1]) / log(c->wss_bytes[i] / c->wss_bytes[i - 1]);
+	f = log(at / x[i - 1]) / log(x[i] / x[i - 1]);
 	return fmax(0, v0 + f * (v1 - v0));
+}
+
+double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which)
+{
+	return log_interp(c->wss_bytes, c->wss_extra[rt], c->nwss, wss, which);
+}
+
+double pace_extra_at(const struct calibration *c, enum rt_kind rt, double rate, int which)
+{
+	return log_interp(c->pace_rate, c->pace_extra[rt], c->npace, rate, which);
+}
+
+double pace_bin_rate(int bin)
+{
+	return pow(10, 2.5 + bin / 2.0);
+}
+
+int pace_bin_of(double rate)
+{
+	int b = rate > 0 ? (int)lround((log10(rate) - 2.5) * 2) : 0;
+
+	return b < 0 ? 0 : b >= PACE_BINS ? PACE_BINS - 1 : b;
+}
+
+/* ns a call costs at the workload's pace: by the pace histogram, else at
+ * the average pace; without a pace table, a trivial call's cost. */
+static double call_cost(const struct calibration *c, enum rt_kind rt,
+			const struct workload *w, double n, double trivial, int which)
+{
+	double par = fmax(1, w->cpu_s / w->wall_s), sum = 0, share = 0;
+
+	if (!c->npace)
+		return trivial;
+	for (int b = 0; b < PACE_BINS; b++) {
+		sum += w->pace_share[b] * pace_extra_at(c, rt, pace_bin_rate(b), which);
+		share += w->pace_share[b];
+	}
+	return share > 0 ? sum / share : pace_extra_at(c, rt, n / w->wall_s / par, which);
+}
+
+/*
+ * A voluntary switch is a call that blocked.  In a sandbox its caller
+ * then waits on the sentry; a wait long enough that the waiting side has
+ * stopped spinning and slept ends with a wake-up across threads, the same
+ * cost that calls far apart pay (the pace table's slowest minus fastest).
+ * A pipe ping-pong in the sandbox (ctxsw) is the other bound; the larger
+ * is taken.
+ */
+static double ctxsw_cost(const struct calibration *c, enum rt_kind rt, int which)
+{
+	double cs = cost_delta(&c->ev[rt][EVT_CTXSW], &c->ev[RT_NATIVE][EVT_CTXSW], which);
+	double wake = 0;
+
+	if (c->npace >= 2) {
+		const struct cost *slow = &c->pace_extra[rt][0];
+		double fast = c->pace_extra[rt][c->npace - 1].med;
+
+		wake = (which < 0 ? slow->lo : which > 0 ? slow->hi : slow->med) - fast;
+	}
+	return fmax(cs, wake);
 }
 
 /* Seconds added by the workload's events at one end of the range. */
@@ -121,12 +189,16 @@ static double added(const struct calibration *c, enum rt_kind rt, const struct w
 		    int which, struct prediction *p)
 {
 	double sc = 0, n = 0, cs, pf, wss;
+	double trivial = cost_delta(&c->sc[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
 
 	for (int k = 0; k < SC_CLASSES; k++) {
-		sc += w->sc[k] * cost_delta(&c->sc[rt][k], &c->sc[RT_NATIVE][k], which);
+		double d = cost_delta(&c->sc[rt][k], &c->sc[RT_NATIVE][k], which);
+
+		sc += w->sc[k] * fmax(0, d - trivial);
 		n += w->sc[k];
 	}
-	cs = w->ctxsw_vol * cost_delta(&c->ev[rt][EVT_CTXSW], &c->ev[RT_NATIVE][EVT_CTXSW], which);
+	sc += n * call_cost(c, rt, w, n, trivial, which);
+	cs = w->ctxsw_vol * ctxsw_cost(c, rt, which);
 	pf = w->faults * cost_delta(&c->ev[rt][EVT_FAULT], &c->ev[RT_NATIVE][EVT_FAULT], which);
 	wss = n * wss_extra_at(c, rt, w->wss_bytes, which);
 	if (p) {

@@ -38,12 +38,24 @@ struct cost {
 
 #define CAL_MAX_WSS 8
 
+/* Half-decade bins of a call's local pace, centred on 10^(2.5 + k/2) per
+ * second: 316/s .. 3.16M/s. */
+#define PACE_BINS 9
+double pace_bin_rate(int bin);
+int pace_bin_of(double rate);
+
 struct calibration {
 	bool have[RT_KINDS];
 	struct cost sc[RT_KINDS][SC_CLASSES];  /* ns per system call */
 	struct cost ev[RT_KINDS][EVT_KINDS];    /* ns per event beyond its calls */
-	/* Extra ns per (trivial) system call when the workload touches a
-	 * working set of wss_bytes[i], over the cost at the smallest size. */
+	/* Extra ns per (trivial) system call when calls come at pace_rate[i]
+	 * per second, work between them (1 MB working set): slow paces pay
+	 * for waking the sentry, which has gone to sleep between calls. */
+	int npace;
+	double pace_rate[CAL_MAX_WSS];
+	struct cost pace_extra[RT_KINDS][CAL_MAX_WSS];
+	/* Extra ns per system call when the workload touches a working set of
+	 * wss_bytes[i], over the cost at the first (smallest) size. */
 	int nwss;
 	double wss_bytes[CAL_MAX_WSS];
 	struct cost wss_extra[RT_KINDS][CAL_MAX_WSS];
@@ -53,10 +65,13 @@ struct calibration {
 
 /* What the workload did natively, over wall_s seconds. */
 struct workload {
-	double wall_s, cpu_s;
+	double wall_s, cpu_s;           /* cpu_s: on all CPUs together */
 	double sc[SC_CLASSES];          /* system calls by class */
 	double ctxsw_vol, faults;
 	double wss_bytes;               /* 0: unknown */
+	/* Shares of the calls at each pace (sum 1), or all 0: then the
+	 * average pace, calls / wall time / busy CPUs, stands for all. */
+	double pace_share[PACE_BINS];
 };
 
 struct prediction {
@@ -74,9 +89,10 @@ enum sc_class sc_class_of(long nr);
 
 /* Cost in rt minus native, never negative; which: 0 med, -1 lo, +1 hi. */
 double cost_delta(const struct cost *rt, const struct cost *native, int which);
-/* Extra ns per system call at working set wss (log-linear in between,
- * flat beyond the ends). */
+/* Extra ns per system call at working set wss, or at a pace of rate calls
+ * per second (log-linear in between, flat beyond the ends). */
 double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which);
+double pace_extra_at(const struct calibration *c, enum rt_kind rt, double rate, int which);
 /* Fills p; -1 if the calibration lacks rt or the workload is empty. */
 int model_predict(const struct calibration *c, enum rt_kind rt, const struct workload *w,
 		  struct prediction *p);

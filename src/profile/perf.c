@@ -25,6 +25,13 @@
 
 static long page_size;
 
+static const char *const exact_names[] = {
+	[PC_CLONE] = "sys_enter_clone", [PC_CLONE3] = "sys_enter_clone3",
+	[PC_FORK] = "sys_enter_fork", [PC_VFORK] = "sys_enter_vfork",
+	[PC_EXECVE] = "sys_enter_execve", [PC_EXECVEAT] = "sys_enter_execveat",
+};
+static int exact_ids[PC_KINDS];
+
 static int read_id(const char *path)
 {
 	FILE *f = fopen(path, "re");
@@ -43,15 +50,24 @@ int perf_sys_enter_id(void)
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char path[128];
 	int id = -ENOENT;
+	bool denied = false;
 
 	for (int pass = 0; pass < 2 && id < 0; pass++) {
 		for (size_t i = 0; i < 2 && id < 0; i++) {
 			snprintf(path, sizeof(path), "%s/events/raw_syscalls/sys_enter/id", dirs[i]);
 			id = read_id(path);
+			denied |= id == -EACCES;
 		}
 		/* tracefs is not always mounted: root may mount it (perf does) */
 		if (id < 0 && pass == 0)
 			mount("tracefs", dirs[0], "tracefs", 0, NULL);
+	}
+	if (id < 0)
+		return denied ? -EACCES : id;
+	for (int k = PC_CLONE; k < PC_KINDS; k++) {
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id",
+			 exact_names[k]);
+		exact_ids[k] = read_id(path);   /* < 0: not counted exactly */
 	}
 	return id;
 }
@@ -79,13 +95,16 @@ static void attr_of(struct perf_event_attr *a, int kind, int tp_id, bool inherit
 	if (kind == PC_SYSCALLS || kind == PC_KINDS) {
 		a->type = PERF_TYPE_TRACEPOINT;
 		a->config = (uint64_t)tp_id;
+	} else if (kind >= PC_CLONE) {
+		a->type = PERF_TYPE_TRACEPOINT;
+		a->config = (uint64_t)exact_ids[kind];
 	} else {
 		a->type = PERF_TYPE_SOFTWARE;
 		a->config = sw[kind];
 	}
 	if (kind == PC_KINDS) {                 /* the sampler */
 		a->sample_period = PERF_SAMPLE_PERIOD;
-		a->sample_type = PERF_SAMPLE_RAW;
+		a->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
 		a->watermark = 1;
 		a->wakeup_watermark = RING_PAGES * 4096 / 2;
 	}
@@ -144,6 +163,11 @@ int perf_open(struct perf_set *ps, const pid_t *pids, int n, bool enable_on_exec
 
 	memset(ps, 0, sizeof(*ps));
 	page_size = sysconf(_SC_PAGESIZE);
+	if (tp == -EACCES) {
+		explain(EACCES);
+		fprintf(stderr, "  (tracefs, /sys/kernel/tracing, is readable by root only)\n");
+		return tp;
+	}
 	if (tp < 0) {
 		fprintf(stderr, "cvisor: profile: no raw_syscalls:sys_enter tracepoint "
 				"(tracefs at /sys/kernel/tracing: %s); mount it, as root:\n"
@@ -168,6 +192,8 @@ int perf_open(struct perf_set *ps, const pid_t *pids, int n, bool enable_on_exec
 
 				if (k == PC_TASK_CLOCK && !pids)
 					continue;       /* a CPU's task clock is the wall clock */
+				if (k >= PC_CLONE && k < PC_KINDS && exact_ids[k] < 0)
+					continue;
 				attr_of(&a, k, tp, pids != NULL, enable_on_exec);
 				if (k == PC_KINDS)
 					err = open_sampler(ps, t, cpu, &a, pid);
@@ -198,8 +224,26 @@ void perf_read(struct perf_set *ps, struct perf_counts *c)
 			}
 }
 
-/* One ring: PERF_RECORD_SAMPLE carries {u32 size; raw[]}, and raw is the
- * tracepoint's record: 8 bytes of common fields, then long id. */
+/* A sample of thread tid at time t: its local pace into the histogram. */
+static void pace_sample(struct perf_set *ps, uint32_t tid, uint64_t t)
+{
+	unsigned h = (tid * 2654435761u) % TID_SLOTS;
+
+	for (unsigned i = 0; i < 8; i++, h = (h + 1) % TID_SLOTS) {
+		if (ps->last[h].tid && ps->last[h].tid != tid)
+			continue;
+		if (ps->last[h].tid == tid && t > ps->last[h].time)
+			ps->pace_hist[pace_bin_of(PERF_SAMPLE_PERIOD * 1e9 /
+						  (double)(t - ps->last[h].time))]++;
+		ps->last[h].tid = tid;
+		ps->last[h].time = t;
+		return;
+	}
+}
+
+/* One ring: PERF_RECORD_SAMPLE carries {u32 pid, tid; u64 time; u32 size;
+ * raw[]}, and raw is the tracepoint's record: 8 bytes of common fields,
+ * then long id. */
 static void drain_ring(struct perf_set *ps, struct perf_event_mmap_page *m)
 {
 	uint64_t head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE), tail = m->data_tail;
@@ -216,10 +260,15 @@ static void drain_ring(struct perf_set *ps, struct perf_event_mmap_page *m)
 			break;
 		for (size_t i = 0; i < h.size && i < sizeof(rec); i++)
 			rec[i] = data[(tail + i) % size];
-		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + 4 + 16) {
+		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + 16 + 4 + 16) {
+			uint32_t tid;
+			uint64_t t;
 			long id;
 
-			memcpy(&id, rec + sizeof(h) + 4 + 8, sizeof(id));
+			memcpy(&tid, rec + sizeof(h) + 4, sizeof(tid));
+			memcpy(&t, rec + sizeof(h) + 8, sizeof(t));
+			memcpy(&id, rec + sizeof(h) + 16 + 4 + 8, sizeof(id));
+			pace_sample(ps, tid, t);
 			if (id >= 0 && id < NR_SYSCALLS_MAX) {
 				ps->samples[id]++;
 				ps->samples_total++;
@@ -240,6 +289,17 @@ void perf_drain(struct perf_set *ps)
 	for (int cpu = 0; cpu < ps->ncpu; cpu++)
 		if (ps->ring[cpu])
 			drain_ring(ps, ps->ring[cpu]);
+}
+
+int perf_probe(void)
+{
+	struct perf_set ps;
+	pid_t self = getpid();
+	int err = perf_open(&ps, &self, 1, false);
+
+	if (!err)
+		perf_close(&ps);
+	return err;
 }
 
 void perf_close(struct perf_set *ps)

@@ -11,11 +11,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum pc_kind { PC_SYSCALLS, PC_CTXSW, PC_FAULT_MIN, PC_FAULT_MAJ, PC_TASK_CLOCK, PC_KINDS };
+/* The last ones count the rare, dear calls exactly (their own tracepoints:
+ * one sample in 61 would miss most of them in a short run). */
+enum pc_kind {
+	PC_SYSCALLS, PC_CTXSW, PC_FAULT_MIN, PC_FAULT_MAJ, PC_TASK_CLOCK,
+	PC_CLONE, PC_CLONE3, PC_FORK, PC_VFORK, PC_EXECVE, PC_EXECVEAT, PC_KINDS
+};
 
 #define PERF_MAX_CPUS 256
 #define PERF_SAMPLE_PERIOD 61   /* prime: loops of a few calls do not alias */
 #define NR_SYSCALLS_MAX 512
+#define TID_SLOTS 4096
+
+#include "profile/model.h"
 
 struct perf_set {
 	int ncpu;
@@ -24,6 +32,10 @@ struct perf_set {
 	void **ring;                    /* [target][cpu] */
 	bool system_wide;
 	uint64_t samples[NR_SYSCALLS_MAX], samples_total, lost;
+	/* The pace of each thread's calls: a sample's local rate is the
+	 * period over the time since that thread's previous sample. */
+	uint64_t pace_hist[PACE_BINS];
+	struct { uint32_t tid; uint64_t time; } last[TID_SLOTS];
 };
 
 struct perf_counts {
@@ -45,5 +57,8 @@ void perf_read(struct perf_set *ps, struct perf_counts *c);
 /* Move the sampler's records into ps->samples. */
 void perf_drain(struct perf_set *ps);
 void perf_close(struct perf_set *ps);
+/* Can this process count system calls at all?  0, or a negative errno
+ * after perf_open's explanation. */
+int perf_probe(void);
 
 #endif

@@ -329,13 +329,28 @@ static void workload_of(struct session *s, struct workload *w, double *cs_total)
 		w->cpu_s = (double)(s->stat_busy - s->stat_busy0) / (double)sysconf(_SC_CLK_TCK);
 	else
 		w->cpu_s = (double)c->v[PC_TASK_CLOCK] / 1e9;
-	/* the counted total, shared out as the samples say */
+	/* forks and execs counted exactly; the rest of the counted total
+	 * shared out as the samples of the other calls say */
+	double exact = 0, sampled = 0;
+	w->sc[SC_FORK] = (double)(c->v[PC_CLONE] + c->v[PC_CLONE3] + c->v[PC_FORK] +
+				  c->v[PC_VFORK]);
+	w->sc[SC_EXEC] = (double)(c->v[PC_EXECVE] + c->v[PC_EXECVEAT]);
+	exact = w->sc[SC_FORK] + w->sc[SC_EXEC];
 	for (int nr = 0; nr < NR_SYSCALLS_MAX; nr++)
-		if (s->ps.samples[nr])
-			w->sc[sc_class_of(nr)] += total * (double)s->ps.samples[nr] /
-						  (double)s->ps.samples_total;
-	if (!s->ps.samples_total)
-		w->sc[SC_TRIVIAL] = total;
+		if (sc_class_of(nr) != SC_FORK && sc_class_of(nr) != SC_EXEC)
+			sampled += (double)s->ps.samples[nr];
+	for (int nr = 0; nr < NR_SYSCALLS_MAX && sampled > 0; nr++)
+		if (s->ps.samples[nr] && sc_class_of(nr) != SC_FORK && sc_class_of(nr) != SC_EXEC)
+			w->sc[sc_class_of(nr)] += fmax(0, total - exact) *
+						  (double)s->ps.samples[nr] / sampled;
+	if (sampled == 0)
+		w->sc[SC_TRIVIAL] += fmax(0, total - exact);
+	uint64_t paced = 0;
+	for (int b = 0; b < PACE_BINS; b++)
+		paced += s->ps.pace_hist[b];
+	/* a handful of gaps says little: the average pace then */
+	for (int b = 0; paced >= 20 && b < PACE_BINS; b++)
+		w->pace_share[b] = (double)s->ps.pace_hist[b] / (double)paced;
 	*cs_total = (double)c->v[PC_CTXSW];
 	if (s->child)
 		w->ctxsw_vol = (double)s->ru.ru_nvcsw;
@@ -488,7 +503,11 @@ int profile_run(const struct profile_opts *o)
 	double cs_total;
 	bool have_cal;
 
+	if (perf_probe())
+		return 1;       /* before a calibration that could not be used */
 	have_cal = !get_calibration(o, &cal, calpath, sizeof(calpath));
+	if (!have_cal && o->calibration)
+		return 1;       /* the file asked for is unusable: say so, run nothing */
 	s.out = o->json ? stdout : stderr;
 	if (o->output && !(s.out = fopen(o->output, "we"))) {
 		fprintf(stderr, "cvisor: profile: %s: %s\n", o->output, strerror(errno));

@@ -34,18 +34,19 @@ static int write_file(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : -(errno ? errno : EIO);
 }
 
-/* Every uid and gid maps to itself: files keep their owners on the host. */
-static int write_maps(pid_t pid)
+/* By default every uid and gid maps to itself: files keep their owners on
+ * the host.  A container's linux.uidMappings/gidMappings replace that. */
+static int write_maps(pid_t pid, const struct confine *c)
 {
 	char path[64];
 	int err;
 
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	err = write_file(path, "0 0 4294967295\n");
+	err = write_file(path, c->uid_map ? c->uid_map : "0 0 4294967295\n");
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	return write_file(path, "0 0 4294967295\n");
+	return write_file(path, c->gid_map ? c->gid_map : "0 0 4294967295\n");
 }
 
 static pid_t sentry_pid;
@@ -148,6 +149,12 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 		return -EPERM;  /* the CLI could not write our id maps */
 	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 		return -errno;
+	/* With a mapping that is not the identity, becoming 0 here changed
+	 * our host uid, and the kernel made us non-dumpable: the sentry
+	 * could then not reach its stubs' memory (process_vm_writev).  The
+	 * stubs are ours alone; say so again. */
+	if (c->uid_map && prctl(PR_SET_DUMPABLE, 1))
+		return -errno;
 	return unshare(flags) ? -errno : 0;
 }
 
@@ -198,7 +205,7 @@ pid_t confine_spawn(const struct confine *c)
 	}
 	close(ready[1]);
 	close(go[0]);
-	err = read(ready[0], &b, 1) == 1 ? write_maps(sup) : -ECHILD;
+	err = read(ready[0], &b, 1) == 1 ? write_maps(sup, c) : -ECHILD;
 	if (!err && c->place)
 		err = c->place(sup, c->place_arg);
 	b = err ? 1 : 0;

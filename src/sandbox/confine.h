@@ -28,6 +28,9 @@ struct confine {
 	 * host filter forbids sethostname, so nothing is shared but the name,
 	 * which the sandbox then starts with). */
 	bool host_uts;
+	/* uid_map and gid_map text for the sandbox's user namespace (NULL:
+	 * identity, every id maps to itself) */
+	const char *uid_map, *gid_map;
 	bool die_with_parent;           /* cvisor do: the sandbox ends with the CLI */
 	/* If >= 0, the sandbox's stdin, stdout and stderr (a terminal): the
 	 * CLI's own are not kept, so an engine reading them sees them close

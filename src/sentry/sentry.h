@@ -51,6 +51,9 @@ struct sentry_run {
 	const struct sentry_device *devices;
 	int ndevices;
 	int oom_score_adj;
+	int root_fd;                    /* container: the rootfs, opened by the CLI
+					 * (the sandbox's uids may not reach it), or -1 */
+	const char *uid_map, *gid_map;  /* what /proc/PID/uid_map shows; NULL: identity */
 	const char *cwd;                /* NULL: cvisor's own cwd, if it exists */
 	uint32_t uid, gid;
 	const uint32_t *gids;

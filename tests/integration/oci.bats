@@ -362,3 +362,24 @@ c.pop("hostname", None)' bundle sh -c 'hostname; sleep 0.5'
 	run -0 $C run -b "$B" ns2
 	[ "$output" = "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hostname"])' "$B/config.json")" ]
 }
+
+@test "linux.uidMappings: the sandbox's user namespace maps root to the host ids given" {
+	EDIT='c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]' \
+		bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 0.5'
+	$C run -d -b "$B" um1 >"$BATS_TEST_TMPDIR/out" 2>&1
+	# the sandbox's processes are host uid 100000 and gid 200000
+	grep -q "^Uid:[[:space:]]*100000[[:space:]]" /proc/$(pid_of um1)/status
+	grep -q "^Gid:[[:space:]]*200000[[:space:]]" /proc/$(pid_of um1)/status
+	for i in $(seq 50); do [ "$(status_of um1)" = stopped ] && break; sleep 0.1; done
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	[ "${lines[0]}" = "         0     100000      65536" ]
+	[ "${lines[1]}" = "         0     200000      65536" ]
+	[ "${lines[2]}" = 0 ]
+	$C delete um1
+	EDIT='c["linux"]["uidMappings"] = [{"containerID": 0, "size": 1}]' bundle true
+	run -1 --separate-stderr $C create -b "$B" um2
+	[[ "$stderr" == *"linux.uidMappings[0]: needs containerID, hostID and size"* ]]
+	no_state_left um2
+}

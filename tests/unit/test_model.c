@@ -112,6 +112,41 @@ static void test_working_set_interpolation(void **state)
 	assert_float_equal(p.slowdown, 1 + 0.3 + 0.3, 1e-9);
 }
 
+static void test_pace_of_calls(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 1, .cpu_s = 1 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.npace = 2;
+	c.pace_rate[0] = 1e3, c.pace_rate[1] = 1e5;
+	c.pace_extra[RT_CVISOR][0] = C(40000, 30000, 50000);   /* waking the sentry */
+	c.pace_extra[RT_CVISOR][1] = C(3000, 2000, 4000);
+	assert_float_equal(pace_extra_at(&c, RT_CVISOR, 1e4, 0), 21500, 1e-6);
+	/* 1,000 trivial calls in a second: 40 us each */
+	w.sc[SC_TRIVIAL] = 1000;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1.04, 1e-9);
+	/* a class dearer than a trivial call adds its difference */
+	c.sc[RT_CVISOR][SC_STAT] = C(5100, 5100, 5100);
+	w.sc[SC_TRIVIAL] = 0;
+	w.sc[SC_STAT] = 1e5;                    /* 1e5 x (3 us + 2 us) */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1.5, 1e-9);
+	/* a call that blocked pays a wake-up: slowest pace less fastest */
+	w.ctxsw_vol = 1000;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1000 * 37000e-9, 1e-12);
+	w.ctxsw_vol = 0;
+	/* the same calls spread over two CPUs: half the pace each */
+	w.cpu_s = 2;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1 + (1e5 * (pace_extra_at(&c, RT_CVISOR, 5e4, 0) + 2000) * 1e-9) / 2,
+			   1e-9);
+}
+
 static void test_missing_runtime_or_empty_workload(void **state)
 {
 	struct calibration c;
@@ -173,6 +208,9 @@ static void test_calibration_file_round_trip(void **state)
 	c.nwss = 1;
 	c.wss_bytes[0] = 1 << 20;
 	c.wss_extra[RT_CVISOR][0] = C(7, 6, 8);
+	c.npace = 1;
+	c.pace_rate[0] = 1000;
+	c.pace_extra[RT_CVISOR][0] = C(40000, 30000, 50000);
 	c.ev[RT_CVISOR][EVT_FAULT] = C(2500, 2400, 2600);
 	snprintf(c.created, sizeof(c.created), "2026-11-29T00:00:00Z");
 	assert_int_equal(calib_save(&c, path), 0);
@@ -181,6 +219,8 @@ static void test_calibration_file_round_trip(void **state)
 	assert_float_equal(d.sc[RT_CVISOR][SC_MMAP].hi, 4100, 1e-9);
 	assert_float_equal(d.ev[RT_CVISOR][EVT_FAULT].lo, 2400, 1e-9);
 	assert_float_equal(d.wss_extra[RT_CVISOR][0].med, 7, 1e-9);
+	assert_int_equal(d.npace, 1);
+	assert_float_equal(d.pace_extra[RT_CVISOR][0].lo, 30000, 1e-9);
 	assert_string_equal(d.created, c.created);
 	/* a broken file is an error that names it */
 	FILE *f = fopen(path, "w");
@@ -198,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_workload_spreads_the_cost),
 		cmocka_unit_test(test_classes_and_events_add_up),
 		cmocka_unit_test(test_working_set_interpolation),
+		cmocka_unit_test(test_pace_of_calls),
 		cmocka_unit_test(test_missing_runtime_or_empty_workload),
 		cmocka_unit_test(test_derived_costs),
 		cmocka_unit_test(test_syscall_classes),

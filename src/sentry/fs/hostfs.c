@@ -368,9 +368,11 @@ static int hf_mmap_fd(struct file *f, bool shared_write)
 	return hfd(f);
 }
 
-static int hf_fsync(struct file *f)
+static int hf_fsync(struct file *f, bool datasync)
 {
-	return fsync(hfd(f)) ? -errno : 0;
+	/* fdatasync skips metadata such as mtime: a journal that syncs
+	 * after every write (sqlite) waits for the disk half as often */
+	return (datasync ? fdatasync(hfd(f)) : fsync(hfd(f))) ? -errno : 0;
 }
 
 static void hf_release(struct file *f)

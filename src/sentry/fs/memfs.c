@@ -760,9 +760,9 @@ static int reg_mmap_fd(struct file *f, bool shared_write)
 	return reg_fd(f);
 }
 
-static int reg_fsync(struct file *f)
+static int reg_fsync(struct file *f, bool datasync)
 {
-	(void)f;
+	(void)f, (void)datasync;
 	return 0;
 }
 

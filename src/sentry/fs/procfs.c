@@ -855,6 +855,31 @@ static int show_oom_score_adj(struct sbuf *b, const struct pnode *n)
 	return 0;
 }
 
+/* "inside outside count" lines, in the kernel's column widths. */
+static void show_idmap(struct sbuf *b, const char *map)
+{
+	unsigned in, out, count;
+	int used;
+
+	for (const char *p = map ? map : "0 0 4294967295\n";
+	     sscanf(p, "%u %u %u%n", &in, &out, &count, &used) == 3; p += used)
+		sb_printf(b, "%10u %10u %10u\n", in, out, count);
+}
+
+static int show_uid_map(struct sbuf *b, const struct pnode *n)
+{
+	(void)n;
+	show_idmap(b, sandbox.uid_map);
+	return 0;
+}
+
+static int show_gid_map(struct sbuf *b, const struct pnode *n)
+{
+	(void)n;
+	show_idmap(b, sandbox.gid_map);
+	return 0;
+}
+
 static int show_mountinfo(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
@@ -1183,8 +1208,8 @@ static int show_boot_id(struct sbuf *b, const struct pnode *n)
 	P_TXT("cgroup", "0::/\n"), \
 	P_TXT("oom_score", "0\n"), \
 	P_REG("oom_score_adj", show_oom_score_adj), \
-	P_TXT("uid_map", "         0          0 4294967295\n"), \
-	P_TXT("gid_map", "         0          0 4294967295\n"), \
+	P_REG("uid_map", show_uid_map), \
+	P_REG("gid_map", show_gid_map), \
 	{ .name = "fd", .mode = S_IFDIR | 0500, .dyn = DYN_FDS, .priv = true }, \
 	{ .name = "fdinfo", .mode = S_IFDIR | 0500, .dyn = DYN_FDINFO, .priv = true }, \
 	P_MAGIC("exe", link_exe), \

@@ -144,6 +144,7 @@ struct sandbox {
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 	int pids_max;                   /* the config's pids limit (tasks), 0: none */
 	int oom_score_adj;              /* the sentry's own, as the host's OOM killer sees it */
+	const char *uid_map, *gid_map;  /* the sandbox's id mappings (NULL: identity) */
 };
 
 extern struct sandbox sandbox;

@@ -235,7 +235,7 @@ static bool has_mount(const struct sentry_run *r, const char *dest)
 
 static struct fs_struct *build_container_root(const struct sentry_run *r)
 {
-	int hfd = open(r->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int hfd = r->root_fd >= 0 ? r->root_fd : open(r->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct fs_struct *fs = fs_of_root(hfd >= 0 ? hostfs_root(hfd, r->root_ro) : NULL,
 					  "rootfs", r->root);
 

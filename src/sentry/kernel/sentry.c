@@ -201,6 +201,8 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
 	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
 	sandbox.oom_score_adj = r->oom_score_adj;
+	sandbox.uid_map = r->uid_map;
+	sandbox.gid_map = r->gid_map;
 }
 
 /* The sandbox's first process, stopped before its first instruction. */

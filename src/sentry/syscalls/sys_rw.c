@@ -433,7 +433,7 @@ long sys_fadvise64(struct task *t, const struct syscall_args *a)
 	return err;             /* advice only: nothing to do in memory */
 }
 
-static long do_fsync(struct task *t, int fd)
+static long do_fsync(struct task *t, int fd, bool datasync)
 {
 	struct file *f = fdt_get(t->tg->fdt, fd);
 	long err;
@@ -443,7 +443,7 @@ static long do_fsync(struct task *t, int fd)
 		return -EBADF;
 	}
 	if (f->ops->fsync)
-		err = f->ops->fsync(f);
+		err = f->ops->fsync(f, datasync);
 	else    /* memory is always in sync; special files cannot sync */
 		err = f->inode && (S_ISDIR(f->inode->mode) || S_ISREG(f->inode->mode)) ? 0 : -EINVAL;
 	file_put(f);
@@ -452,12 +452,12 @@ static long do_fsync(struct task *t, int fd)
 
 long sys_fsync(struct task *t, const struct syscall_args *a)
 {
-	return do_fsync(t, ARG_INT(a, 0));
+	return do_fsync(t, ARG_INT(a, 0), false);
 }
 
 long sys_fdatasync(struct task *t, const struct syscall_args *a)
 {
-	return do_fsync(t, ARG_INT(a, 0));
+	return do_fsync(t, ARG_INT(a, 0), true);
 }
 
 long sys_sync(struct task *t, const struct syscall_args *a)

@@ -111,7 +111,8 @@ struct file_ops {
 	long (*getdents)(struct file *f, void *buf, size_t len, off_t *pos);
 	/* The host fd and offset that mmap of this file maps, or -ENODEV. */
 	int (*mmap_fd)(struct file *f, bool shared_write);
-	int (*fsync)(struct file *f);
+	/* datasync: fdatasync(2), only what reading the data back needs */
+	int (*fsync)(struct file *f, bool datasync);
 	/* Readiness now (POLLIN...); files without it are always ready. */
 	short (*poll)(struct file *f, short events);
 	/* A host fd whose readiness is this file's, to sleep on in ppoll. */

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""bench/predict.py BUILD_DIR [--md FILE] [--reps N]
+
+Validates `cvisor profile` (issue 6): for each workload below, in one run,
+  1. profile it natively (cvisor profile --json) and read the predicted
+     slowdown under cvisor;
+  2. time it natively and under `cvisor do`, REPS times each, alternating;
+  3. compare.
+
+measured slowdown = (median time in cvisor - median start-up of an empty
+sandbox, `cvisor do -- /bin/true`) / median native time.  Start-up is
+taken out because the model predicts the workload's own slowdown; it is
+shown in the table's note.
+
+A prediction hits when |predicted - measured| overhead (slowdown - 1) is
+at most 25% of the measured overhead or 5 percentage points, whichever is
+wider.  Every row is printed, misses included.
+
+Workloads write into a scratch directory given to the sandbox with --rw,
+so that both runs use the same host file system.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPS = 5
+
+
+def workloads(scratch):
+    src = os.path.join(scratch, "src.c")
+    with open(src, "w") as f:
+        # a file gcc spends real time on: many small functions
+        for i in range(400):
+            f.write(f"int f{i}(int x) {{ int s = 0; for (int k = 0; k < x; k++) "
+                    f"s += k * {i} ^ (s >> 3); return s; }}\n")
+    sql = os.path.join(scratch, "insert.sql")
+    with open(sql, "w") as f:
+        f.write("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL);\n")
+        for i in range(4000):   # autocommit: one transaction, and fsyncs, each
+            f.write(f"INSERT INTO t(b, c) VALUES ('row {i}', {i * 0.5});\n")
+    db = os.path.join(scratch, "t.db")
+    return [
+        ("python3 CPU-bound (sum of squares)",
+         ["python3", "-c", "print(sum(i * i for i in range(4_000_000)))"], None),
+        ("python3 syscall-heavy (os.stat x 200k)",
+         ["python3", "-c", "import os\nfor i in range(200000): os.stat('/')"], None),
+        ("python3 getppid x 500k",
+         ["python3", "-c", "import os\nfor i in range(500000): os.getppid()"], None),
+        ("gcc -O2 -c (400 functions)",
+         ["gcc", "-O2", "-c", src, "-o", os.path.join(scratch, "src.o")], None),
+        ("tar -c of /usr/include",
+         ["tar", "-cf", os.path.join(scratch, "out.tar"), "-C", "/usr/include", "."], None),
+        ("sqlite3: 4,000 autocommit inserts",
+         ["sh", "-c", f"rm -f {db} && sqlite3 {db} < {sql}"], None),
+        ("sh: 300 x fork+exec of /bin/true",
+         ["sh", "-c", "for i in $(seq 300); do /bin/true; done"], None),
+    ]
+
+
+def timed(cmd):
+    t = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.monotonic() - t
+    if r.returncode:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr[-300:]!r}")
+    return dt
+
+
+def hit(pred, meas):
+    return abs((pred - 1) - (meas - 1)) <= max(0.25 * abs(meas - 1), 0.05)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0].startswith("-"):
+        sys.exit(__doc__)
+    build, md, reps = args[0], None, REPS
+    if "--md" in args:
+        md = args[args.index("--md") + 1]
+    if "--reps" in args:
+        reps = int(args[args.index("--reps") + 1])
+    cvisor = os.path.realpath(os.path.join(build, "cvisor"))
+    scratch = tempfile.mkdtemp(prefix="cvisor-predict-", dir="/var/tmp")
+    do = [cvisor, "do", "--rw", scratch, "--"]
+    rows = []
+    try:
+        startup = statistics.median(timed(do + ["/bin/true"]) for _ in range(5))
+        for name, cmd, _ in workloads(scratch):
+            print(f"{name}: profiling", file=sys.stderr)
+            out = os.path.join(scratch, "profile.json")
+            subprocess.run([cvisor, "profile", "--json", "-o", out, "--"] + cmd,
+                           stdout=subprocess.DEVNULL, check=True)
+            prof = json.load(open(out))
+            pred = prof["predicted"]["cvisor"]
+            nat, sbx = [], []
+            for r in range(reps):       # alternating, and which goes first
+                if r % 2:
+                    sbx.append(timed(do + cmd))
+                    nat.append(timed(cmd))
+                else:
+                    nat.append(timed(cmd))
+                    sbx.append(timed(do + cmd))
+            tn, ts = statistics.median(nat), statistics.median(sbx)
+            meas = max(ts - startup, 1e-9) / tn
+            rows.append((name, prof, pred, tn, ts, meas))
+            print(f"  native {tn:.3f} s, cvisor {ts:.3f} s, measured {meas:.2f}x, "
+                  f"predicted {pred['slowdown']:.2f}x", file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    lines = [
+        "| workload | syscalls/s | ctxsw/s | faults/s | WSS MB | native s | cvisor s "
+        "| measured | predicted (range) | hit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    hits = 0
+    for name, prof, pred, tn, ts, meas in rows:
+        ok = hit(pred["slowdown"], meas)
+        hits += ok
+        lines.append(
+            f"| {name} | {prof['syscalls_per_s']:,.0f} | {prof['ctxsw'] / prof['wall_s']:,.0f} "
+            f"| {prof['faults_per_s']:,.0f} | {prof['wss_bytes'] / 2**20:.1f} | {tn:.3f} "
+            f"| {ts:.3f} | {meas:.2f}x | {pred['slowdown']:.2f}x "
+            f"({pred['lo']:.2f}-{pred['hi']:.2f}) | {'yes' if ok else 'no'} |")
+    lines.append("")
+    lines.append(f"{hits} of {len(rows)} within the target; sandbox start-up "
+                 f"{startup * 1000:.0f} ms (median of 5) taken out of the cvisor times; "
+                 f"medians of {reps} runs each, alternating native and cvisor.")
+    text = "\n".join(lines)
+    print(text)
+    if md:
+        os.makedirs(os.path.dirname(os.path.abspath(md)), exist_ok=True)
+        with open(md, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

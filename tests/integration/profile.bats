@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# cvisor profile and cvisor bench (issue 6): counts checked against perf
+# stat on the same commands, and against programs whose calls are known.
+#
+#   make -j2 all && BUILD=build bats tests/integration/profile.bats
+#
+# Runs as root (tracepoints); skips without perf or the tracepoint.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	export BUILD=${BUILD:-build}
+	export CVISOR=$BUILD/cvisor
+	export RATE=$BUILD/tests/conformance/progs/syscall_rate
+	export CAL=$BATS_FILE_TMPDIR/calibration.json
+	[ -x "$CVISOR" ] && [ -x "$RATE" ] || { echo "run make first" >&2; return 1; }
+	# a quick calibration for every test (a few seconds)
+	$CVISOR bench calibrate --quick --no-runsc --out "$CAL" >"$BATS_FILE_TMPDIR/cal.out" 2>&1 || true
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root for the raw_syscalls tracepoint"
+	command -v perf >/dev/null || skip "no perf (linux-perf)"
+}
+
+# perf stat's count of raw_syscalls:sys_enter for CMD, and its elapsed time
+perf_stat() {
+	perf stat -e raw_syscalls:sys_enter -- "$@" 2>&1 >/dev/null |
+		awk '/raw_syscalls:sys_enter/ { gsub(",", "", $1); n = $1 }
+		     /seconds time elapsed/ { t = $1 } END { print n, t }'
+}
+
+# field F of profile's JSON in file $1
+jget() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval("j" + sys.argv[2]))' "$@"
+}
+
+@test "bench calibrate writes every class, natively and in cvisor" {
+	[ -s "$CAL" ] || { cat "$BATS_FILE_TMPDIR/cal.out"; false; }
+	for k in trivial rw stat open pipe futex mmap poll fork exec; do
+		n=$(jget "$CAL" "['syscall_ns']['native']['$k']['med']")
+		c=$(jget "$CAL" "['syscall_ns']['cvisor']['$k']['med']")
+		python3 -c "import sys; sys.exit(not (0 < $n and 0 < $c))"
+	done
+	# every call through the sentry costs more than the same call natively
+	python3 -c "import sys; sys.exit(not ($(jget "$CAL" "['syscall_ns']['cvisor']['trivial']['med']") > \
+		$(jget "$CAL" "['syscall_ns']['native']['trivial']['med']")))"
+	grep -q "^trivial " "$BATS_FILE_TMPDIR/cal.out"
+}
+
+@test "profile counts exactly the calls of a program that makes 100,000" {
+	run -0 $CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/p.json" -- "$RATE" 100000
+	n=$(jget "$BATS_TEST_TMPDIR/p.json" "['syscalls']")
+	# the loop's calls plus a static binary's few start-up and exit calls
+	[ "$n" -ge 100000 ] && [ "$n" -le 100030 ]
+	[ "$(jget "$BATS_TEST_TMPDIR/p.json" "['top_syscalls'][0]['name']")" = getppid ]
+	read -r pn pt < <(perf_stat "$RATE" 100000)
+	[ "$n" = "$pn" ]
+}
+
+@test "the issue's python loop: the rate is within 10% of perf stat's, and a slowdown is predicted" {
+	cmd=(python3 -c 'import os; [os.getppid() for i in range(200000)]')
+	ours=() theirs=()
+	for i in 1 2 3; do
+		$CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/p.json" -- "${cmd[@]}"
+		ours+=("$(jget "$BATS_TEST_TMPDIR/p.json" "['syscalls_per_s']")")
+		read -r pn pt < <(perf_stat "${cmd[@]}")
+		theirs+=("$(python3 -c "print($pn / $pt)")")
+	done
+	echo "profile: ${ours[*]}  perf stat: ${theirs[*]}"
+	python3 - "${ours[@]}" "${theirs[@]}" <<-'EOF'
+		import statistics, sys
+		v = [float(x) for x in sys.argv[1:]]
+		a, b = statistics.median(v[:3]), statistics.median(v[3:])
+		print(a, b)
+		sys.exit(abs(a - b) / b > 0.10)
+	EOF
+	run -0 --separate-stderr $CVISOR profile --calibration "$CAL" -- "${cmd[@]}"
+	[[ "$stderr" == *"Predicted slowdown"* ]]
+	[[ "$stderr" =~ cvisor\ +[0-9.]+x ]]
+	[[ "$stderr" == *"top calls        getppid"* ]]
+}
+
+@test "profile -p: a running process at a known pace" {
+	"$RATE" 600000 3 &      # 200,000 calls/s for 3 s
+	pid=$!
+	sleep 0.5
+	run -0 $CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/p.json" -p $pid --duration 1
+	wait $pid
+	rate=$(jget "$BATS_TEST_TMPDIR/p.json" "['syscalls_per_s']")
+	echo "rate $rate"
+	python3 -c "import sys; sys.exit(not (170000 < $rate < 230000))"
+	[ "$(jget "$BATS_TEST_TMPDIR/p.json" "['top_syscalls'][0]['name']")" = getppid ]
+}
+
+@test "profile -a: system-wide counts for a duration" {
+	"$RATE" 400000 2 &
+	run -0 --separate-stderr $CVISOR profile --calibration "$CAL" -a --duration 1 --interval 0.5
+	wait
+	[[ "$stderr" == *"Summary over"* ]]
+	[ "$(grep -c '^ *[0-9.]* *[0-9]* \[' <<<"$stderr")" -ge 2 ]       # two interval lines
+}
+
+@test "profile: bad usage and missing permissions get a clear message" {
+	run -2 --separate-stderr $CVISOR profile
+	[[ "$stderr" == *"exactly one of -p PID, -a, -- CMD"* ]]
+	run -2 --separate-stderr $CVISOR profile --interval x -- true
+	[[ "$stderr" == *"bad option '--interval'"* ]]
+	run -1 --separate-stderr $CVISOR profile --calibration /nonexistent.json -- true
+	[[ "$stderr" == *"/nonexistent.json"* ]]
+	if [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -ge 0 ]; then
+		run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+			$CVISOR profile --calibration "$CAL" -- true
+		[[ "$stderr" == *"perf_event_paranoid"* ]]
+	fi
+}
+
+@test "bench curve writes a CSV and a PNG chart" {
+	command -v gnuplot >/dev/null || skip "no gnuplot"
+	run -0 $CVISOR bench curve --quick --wss 1 --out "$BATS_TEST_TMPDIR"
+	csv=$BATS_TEST_TMPDIR/cvisor-curve.csv
+	[ "$(head -1 "$csv")" = "wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct" ]
+	[ "$(wc -l <"$csv")" = 8 ]              # seven rates, 1k to 1M per second
+	[ "$(head -c 4 "$BATS_TEST_TMPDIR/cvisor-curve.png" | tail -c 3)" = PNG ]
+}

@@ -16,16 +16,18 @@
 #include <unistd.h>
 
 #include "cli/oci.h"
+#include "cli/tty.h"
 #include "oci/config.h"
 
 struct exec_opts {
 	const char *process, *console_socket, *pid_file, *cwd, *user, *preserve_fds;
 	const char **env;
 	bool detach, tty;
+	unsigned rows, cols;
 };
 
 /* The process JSON the sentry takes: from --process, or the arguments. */
-static char *process_json(const struct exec_opts *o, int argc, char **argv, int i)
+static char *process_json(struct exec_opts *o, int argc, char **argv, int i)
 {
 	struct oci_process p = { 0 };
 	char err[512], *out;
@@ -43,6 +45,9 @@ static char *process_json(const struct exec_opts *o, int argc, char **argv, int 
 			json_array_append_new(env, json_string(*e));
 		uid = p.uid;
 		gid = p.gid;
+		o->tty |= p.terminal;   /* docker exec -t passes it here */
+		o->rows = p.rows;
+		o->cols = p.cols;
 	} else {
 		for (; i < argc; i++)
 			json_array_append_new(args, json_string(argv[i]));
@@ -100,8 +105,8 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 		{ "tty", 't', NULL, &o.tty, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
-	int i = parse_opts("exec", argc, argv, opts), fd, e;
-	static const int stdio[3] = { 0, 1, 2 };
+	int i = parse_opts("exec", argc, argv, opts), fd, e, tty = -1;
+	int stdio[3] = { 0, 1, 2 };
 	struct oci_state st;
 	char *req, *js, reply[256];
 	pid_t pid;
@@ -116,8 +121,24 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 	if (!js || asprintf(&req, "exec %s", js) < 0)
 		return 1;
 	free(js);
+	if (o.tty) {
+		/* as for create: a new pty, its master to the engine over
+		 * --console-socket, its other end the process's stdio */
+		if (!o.console_socket) {
+			log_error("exec: --tty needs --console-socket");
+			return 1;
+		}
+		tty = tty_for_console(o.console_socket, o.rows, o.cols);
+		if (tty < 0) {
+			log_error("exec %s: terminal: %s", st.id, strerror(-tty));
+			return 1;
+		}
+		stdio[0] = stdio[1] = stdio[2] = tty;
+	}
 	e = ctl_request(&st, req, stdio, reply, sizeof(reply), &fd);
 	free(req);
+	if (tty >= 0)
+		close(tty);     /* the sandbox has its own copy now */
 	if (e || strncmp(reply, "ok", 2)) {
 		log_error("exec %s: %s", st.id, e ? strerror(-e) : reply + 4);
 		if (!e)

@@ -124,9 +124,19 @@ static double log_interp(const double *x, const struct cost *e, int n, double at
 	return fmax(0, v0 + f * (v1 - v0));
 }
 
+/* Only an effect the calibration could tell from its noise counts: a
+ * working-set point whose low end is not above zero is taken as zero
+ * (the range's high end keeps it). */
 double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which)
 {
-	return log_interp(c->wss_bytes, c->wss_extra[rt], c->nwss, wss, which);
+	struct cost e[CAL_MAX_WSS];
+
+	for (int i = 0; i < c->nwss; i++) {
+		e[i] = c->wss_extra[rt][i];
+		if (e[i].lo <= 0)
+			e[i].med = e[i].lo = 0;
+	}
+	return log_interp(c->wss_bytes, e, c->nwss, wss, which);
 }
 
 double pace_extra_at(const struct calibration *c, enum rt_kind rt, double rate, int which)

@@ -26,9 +26,9 @@
 static long page_size;
 
 static const char *const exact_names[] = {
-	[PC_CLONE] = "sys_enter_clone", [PC_CLONE3] = "sys_enter_clone3",
-	[PC_FORK] = "sys_enter_fork", [PC_VFORK] = "sys_enter_vfork",
-	[PC_EXECVE] = "sys_enter_execve", [PC_EXECVEAT] = "sys_enter_execveat",
+	[PC_CLONE] = "syscalls/sys_enter_clone", [PC_CLONE3] = "syscalls/sys_enter_clone3",
+	[PC_FORK] = "syscalls/sys_enter_fork", [PC_VFORK] = "syscalls/sys_enter_vfork",
+	[PC_EXEC] = "sched/sched_process_exec",
 };
 static int exact_ids[PC_KINDS];
 
@@ -65,8 +65,7 @@ int perf_sys_enter_id(void)
 	if (id < 0)
 		return denied ? -EACCES : id;
 	for (int k = PC_CLONE; k < PC_KINDS; k++) {
-		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id",
-			 exact_names[k]);
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/id", exact_names[k]);
 		exact_ids[k] = read_id(path);   /* < 0: not counted exactly */
 	}
 	return id;
@@ -194,10 +193,22 @@ int perf_open(struct perf_set *ps, const pid_t *pids, int n, bool enable_on_exec
 					continue;       /* a CPU's task clock is the wall clock */
 				if (k >= PC_CLONE && k < PC_KINDS && exact_ids[k] < 0)
 					continue;
+				/* the sampler counts every call too: a second event on
+				 * the same tracepoint would double its cost per call */
+				if (k == PC_SYSCALLS)
+					continue;
+				/* Of a process, only the call counter (rates per CPU)
+				 * and the sampler (its ring) need one event per CPU:
+				 * every inherited event is copied at each fork, and
+				 * fewer events slow the workload less. */
+				bool per_cpu = !pids || k == PC_SYSCALLS || k == PC_KINDS;
+				if (!per_cpu && cpu > 0)
+					continue;
 				attr_of(&a, k, tp, pids != NULL, enable_on_exec);
 				if (k == PC_KINDS)
 					err = open_sampler(ps, t, cpu, &a, pid);
-				else if ((*fd_at(ps, t, cpu, k) = event_open(&a, pid, cpu)) < 0)
+				else if ((*fd_at(ps, t, cpu, k) = event_open(&a, pid,
+									    per_cpu ? cpu : -1)) < 0)
 					err = -errno;
 			}
 	if (err) {
@@ -214,7 +225,7 @@ void perf_read(struct perf_set *ps, struct perf_counts *c)
 		for (int cpu = 0; cpu < ps->ncpu; cpu++)
 			for (int k = 0; k < PC_KINDS; k++) {
 				uint64_t v = 0;
-				int fd = *fd_at(ps, t, cpu, k);
+				int fd = *fd_at(ps, t, cpu, k == PC_SYSCALLS ? PC_KINDS : k);
 
 				if (fd < 0 || read(fd, &v, sizeof(v)) != sizeof(v))
 					continue;

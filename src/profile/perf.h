@@ -12,14 +12,16 @@
 #include <sys/types.h>
 
 /* The last ones count the rare, dear calls exactly (their own tracepoints:
- * one sample in 61 would miss most of them in a short run). */
+ * one sample in 61 would miss most of them in a short run).  Execs are
+ * counted when they succeed (sched_process_exec): a PATH search fails
+ * many execve calls cheaply (pyenv's shims try a dozen directories). */
 enum pc_kind {
 	PC_SYSCALLS, PC_CTXSW, PC_FAULT_MIN, PC_FAULT_MAJ, PC_TASK_CLOCK,
-	PC_CLONE, PC_CLONE3, PC_FORK, PC_VFORK, PC_EXECVE, PC_EXECVEAT, PC_KINDS
+	PC_CLONE, PC_CLONE3, PC_FORK, PC_VFORK, PC_EXEC, PC_KINDS
 };
 
 #define PERF_MAX_CPUS 256
-#define PERF_SAMPLE_PERIOD 61   /* prime: loops of a few calls do not alias */
+#define PERF_SAMPLE_PERIOD 127  /* prime: loops of a few calls do not alias */
 #define NR_SYSCALLS_MAX 512
 #define TID_SLOTS 4096
 

@@ -334,7 +334,7 @@ static void workload_of(struct session *s, struct workload *w, double *cs_total)
 	double exact = 0, sampled = 0;
 	w->sc[SC_FORK] = (double)(c->v[PC_CLONE] + c->v[PC_CLONE3] + c->v[PC_FORK] +
 				  c->v[PC_VFORK]);
-	w->sc[SC_EXEC] = (double)(c->v[PC_EXECVE] + c->v[PC_EXECVEAT]);
+	w->sc[SC_EXEC] = (double)c->v[PC_EXEC];
 	exact = w->sc[SC_FORK] + w->sc[SC_EXEC];
 	for (int nr = 0; nr < NR_SYSCALLS_MAX; nr++)
 		if (sc_class_of(nr) != SC_FORK && sc_class_of(nr) != SC_EXEC)

@@ -383,3 +383,35 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}
 	[[ "$stderr" == *"linux.uidMappings[0]: needs containerID, hostID and size"* ]]
 	no_state_left um2
 }
+
+@test "exec --tty: the pty's master goes to --console-socket; the process has a terminal" {
+	cat >"$BATS_TEST_TMPDIR/cons.py" <<-'PY'
+		# console-socket server: run the command, take the master, read it
+		import os, select, socket, subprocess, sys
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		s.bind(sys.argv[1]); s.listen(1)
+		p = subprocess.Popen(sys.argv[2:])
+		c, _ = s.accept()
+		_, fds, _, _ = socket.recv_fds(c, 1024, 1)
+		out = b""
+		while b"done" not in out and select.select([fds[0]], [], [], 10)[0]:
+		    try:
+		        d = os.read(fds[0], 1024)
+		    except OSError:
+		        break
+		    if not d:
+		        break
+		    out += d
+		print(out.decode().replace("\r", ""), end="")
+		sys.exit(p.wait())
+	PY
+	bundle sleep 5
+	$C run -d -b "$B" tty1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	run -0 python3 "$BATS_TEST_TMPDIR/cons.py" "$BATS_TEST_TMPDIR/c.sock" \
+		$C exec --tty --console-socket "$BATS_TEST_TMPDIR/c.sock" tty1 \
+		sh -c 'test -t 0 && test -t 1 && echo isatty; echo done'
+	[ "${lines[0]}" = isatty ]
+	run -1 --separate-stderr $C exec --tty tty1 true
+	[[ "$stderr" == *"--tty needs --console-socket"* ]]
+	$C delete --force tty1
+}

@@ -105,6 +105,12 @@ static void test_working_set_interpolation(void **state)
 	assert_float_equal(wss_extra_at(&c, RT_CVISOR, sqrt(10.0 * 100) * (1 << 20), 0), 2000,
 			   1e-6);
 	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 0, 0), 0, 1e-9);      /* unknown */
+	/* a point the calibration could not tell from noise counts as 0,
+	 * but for the range's high end */
+	c.wss_extra[RT_CVISOR][1] = C(1000, -200, 1500);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 10 << 20, 0), 0, 1e-9);
+	assert_float_equal(wss_extra_at(&c, RT_CVISOR, 10 << 20, 1), 1500, 1e-9);
+	c.wss_extra[RT_CVISOR][1] = C(1000, 500, 1500);
 	w.sc[SC_TRIVIAL] = 1e5;
 	w.wss_bytes = 100 << 20;                 /* 1e5 x 3 us: +0.3 s */
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);

@@ -19,6 +19,7 @@
 
 #include "profile/bench.h"
 #include "profile/calib.h"
+#include "profile/perf.h"
 
 #define RUNSC_ROOT "/tmp/cvisor-bench-runsc"
 
@@ -94,6 +95,52 @@ static int run_loadgen(enum rt_kind rt, const char *const *args, char *out, size
 	return 0;
 }
 
+/*
+ * loadgen ARGS natively under profile's own events (opened as profile
+ * opens them, from its execve on): what the profiler adds to each call.
+ */
+static int run_traced(const char *const *args, char *out, size_t len)
+{
+	const char *argv[8] = { loadgen };
+	int p[2], go[2], st, n = 1;
+	struct perf_set ps;
+	ssize_t r, got = 0;
+	pid_t pid;
+	char b;
+
+	for (int i = 0; args[i] && n < 7; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (pipe2(p, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		if (read(go[0], &b, 1) == 1)
+			execv(loadgen, (char **)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	close(go[0]);
+	if (pid < 0 || perf_open(&ps, &pid, 1, true)) {
+		close(go[1]);
+		close(p[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return -EPERM;
+	}
+	if (write(go[1], "g", 1) != 1)
+		return -EIO;
+	close(go[1]);
+	while ((r = read(p[0], out + got, len - 1 - (size_t)got)) > 0)
+		got += r;
+	close(p[0]);
+	out[got > 0 ? got : 0] = 0;
+	waitpid(pid, &st, 0);
+	perf_close(&ps);
+	return WIFEXITED(st) && !WEXITSTATUS(st) && got ? 0 : -EIO;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -137,6 +184,26 @@ static void progress(const char *fmt, ...)
 }
 
 /* ---- calibrate ---- */
+
+/* The profiler's cost per call: trivial calls traced less untraced. */
+static int measure_trace(const struct bench_opts *o, struct calibration *c)
+{
+	const char *args[] = { "class", "trivial", o->quick ? "0.03" : "0.15",
+			       o->quick ? "3" : "5", NULL };
+	char out[1024];
+	struct cost t;
+
+	progress("calibrate: the profiler's own cost per call");
+	if (run_traced(args, out, sizeof(out)) || cost_of_line(out, &t)) {
+		fprintf(stderr, "\ncvisor: bench: cannot trace the load generator: the "
+				"profiler's own cost is left out\n");
+		return 0;
+	}
+	c->trace.med = fmax(0, t.med - c->sc[RT_NATIVE][SC_TRIVIAL].med);
+	c->trace.lo = fmax(0, t.lo - c->sc[RT_NATIVE][SC_TRIVIAL].hi);
+	c->trace.hi = fmax(0, t.hi - c->sc[RT_NATIVE][SC_TRIVIAL].lo);
+	return 0;
+}
 
 static const char *const lg_classes[] = {
 	"trivial", "rw", "stat", "open", "pipe", "futex", "mmap", "poll", "fork",
@@ -271,7 +338,8 @@ int bench_calibrate(const struct bench_opts *o, struct calibration *c)
 		return -1;
 	strftime(c->created, sizeof(c->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	c->quick = o->quick;
-	if (measure_classes(RT_NATIVE, o, c) || measure_classes(RT_CVISOR, o, c) ||
+	if (measure_classes(RT_NATIVE, o, c) || measure_trace(o, c) ||
+	    measure_classes(RT_CVISOR, o, c) ||
 	    measure_pace(RT_CVISOR, o, c) || measure_wss(RT_CVISOR, o, c))
 		return -1;
 	/* the native entries of the pace and working-set tables are zero by
@@ -306,6 +374,7 @@ void bench_print_calibration(const struct calibration *c, FILE *f)
 			fprintf(f, " %12.0f %8.1f", s->med, n->med > 0 ? s->med / n->med : 0);
 		fprintf(f, "\n");
 	}
+	fprintf(f, "the profiler's tracepoint: +%.0f ns per call natively\n", c->trace.med);
 	for (int i = 0; i < c->npace; i++) {
 		fprintf(f, "calls at %7.0f/s: +%.0f ns per call in cvisor", c->pace_rate[i],
 			c->pace_extra[RT_CVISOR][i].med);

@@ -93,6 +93,7 @@ int calib_save(const struct calibration *c, const char *path)
 		json_object_set_new(sc, rt_name(rt), s);
 		json_object_set_new(ev, rt_name(rt), e);
 	}
+	json_object_set_new(root, "trace_ns", cost_json(&c->trace));
 	json_object_set_new(root, "syscall_ns", sc);
 	json_object_set_new(root, "event_ns", ev);
 	json_object_set_new(root, "pace", table_json(c, "calls_per_s", c->pace_rate, c->npace,
@@ -164,6 +165,8 @@ int calib_load(struct calibration *c, const char *path, char *err, size_t errlen
 	snprintf(c->created, sizeof(c->created), "%s", created);
 	c->quick = quick;
 	table_points(root, "pace", "calls_per_s", c->pace_rate, &c->npace);
+	if (json_object_get(root, "trace_ns"))
+		cost_of(json_object_get(root, "trace_ns"), &c->trace);
 	table_points(root, "working_set", "bytes", c->wss_bytes, &c->nwss);
 	for (int rt = 0; rt < RT_KINDS; rt++)
 		if (load_rt(root, c, rt)) {

@@ -220,12 +220,32 @@ static double added(const struct calibration *c, enum rt_kind rt, const struct w
 	return (sc + cs + pf + wss) * 1e-9;
 }
 
-int model_predict(const struct calibration *c, enum rt_kind rt, const struct workload *w,
+/*
+ * The profiled run is longer than the workload alone by the tracepoint's
+ * cost on each call: take it out of the wall and CPU times (never more
+ * than half: a wrong calibration must not make a workload free).
+ */
+static struct workload untraced(const struct calibration *c, const struct workload *w)
+{
+	struct workload u = *w;
+	double n = 0, par = fmax(1, w->cpu_s / w->wall_s);
+
+	for (int k = 0; k < SC_CLASSES; k++)
+		n += w->sc[k];
+	u.cpu_s = fmax(w->cpu_s / 2, w->cpu_s - n * c->trace.med * 1e-9);
+	u.wall_s = fmax(w->wall_s / 2, w->wall_s - n * c->trace.med * 1e-9 / par);
+	return u;
+}
+
+int model_predict(const struct calibration *c, enum rt_kind rt, const struct workload *wt,
 		  struct prediction *p)
 {
+	struct workload u, *w = &u;
+
 	memset(p, 0, sizeof(*p));
-	if (!c->have[RT_NATIVE] || !c->have[rt] || w->wall_s <= 0)
+	if (!c->have[RT_NATIVE] || !c->have[rt] || wt->wall_s <= 0)
 		return -1;
+	u = untraced(c, wt);
 	p->parallelism = fmax(1, w->cpu_s / w->wall_s);
 	p->slowdown = 1 + added(c, rt, w, 0, p) / p->parallelism / w->wall_s;
 	p->lo = 1 + added(c, rt, w, -1, NULL) / p->parallelism / w->wall_s;

@@ -59,6 +59,9 @@ struct calibration {
 	int nwss;
 	double wss_bytes[CAL_MAX_WSS];
 	struct cost wss_extra[RT_KINDS][CAL_MAX_WSS];
+	/* What profile's own tracepoint adds to each call natively: the
+	 * profiled run is that much longer than the workload alone. */
+	struct cost trace;
 	char created[40];               /* ISO 8601 */
 	bool quick;                     /* made by profile's quick calibration */
 };

@@ -48,6 +48,24 @@ static void test_one_second_of_calls(void **state)
 	assert_float_equal(p.parallelism, 1, 1e-12);
 }
 
+static void test_profilers_own_cost_is_taken_out(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 1, .cpu_s = 1 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.trace = C(100, 90, 110);              /* 1e6 calls: 0.1 s of the 1 s */
+	w.sc[SC_TRIVIAL] = 1e6;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1 + 3.0 / 0.9, 1e-9);
+	/* never more than half the run, whatever the table says */
+	c.trace = C(1e6, 1e6, 1e6);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1 + 3.0 / 0.5, 1e-9);
+}
+
 static void test_parallel_workload_spreads_the_cost(void **state)
 {
 	struct calibration c;
@@ -241,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_second_of_calls),
+		cmocka_unit_test(test_profilers_own_cost_is_taken_out),
 		cmocka_unit_test(test_parallel_workload_spreads_the_cost),
 		cmocka_unit_test(test_classes_and_events_add_up),
 		cmocka_unit_test(test_working_set_interpolation),

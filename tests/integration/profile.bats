@@ -21,6 +21,9 @@ setup_file() {
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root for the raw_syscalls tracepoint"
 	command -v perf >/dev/null || skip "no perf (linux-perf)"
+	# a container may forbid perf_event_open or hide tracefs
+	perf stat -e raw_syscalls:sys_enter -- true >/dev/null 2>&1 ||
+		skip "perf_event_open on raw_syscalls:sys_enter is not allowed here"
 }
 
 # perf stat's count of raw_syscalls:sys_enter for CMD, and its elapsed time

@@ -23,7 +23,7 @@
 
 #define RUNSC_ROOT "/tmp/cvisor-bench-runsc"
 
-static char loadgen[PATH_MAX], self[PATH_MAX];
+static char loadgen[PATH_MAX], loadgen_dir[PATH_MAX], self[PATH_MAX];
 
 /* cvisor-loadgen lives beside the cvisor binary (make all builds both). */
 static int find_loadgen(void)
@@ -36,6 +36,7 @@ static int find_loadgen(void)
 	self[n] = 0;
 	snprintf(loadgen, sizeof(loadgen), "%s", self);
 	slash = strrchr(loadgen, '/');
+	snprintf(loadgen_dir, sizeof(loadgen_dir), "%.*s", (int)(slash - loadgen), loadgen);
 	snprintf(slash + 1, sizeof(loadgen) - (size_t)(slash + 1 - loadgen), "cvisor-loadgen");
 	if (access(loadgen, X_OK)) {
 		fprintf(stderr, "cvisor: %s is missing ('make all' builds it)\n", loadgen);
@@ -61,6 +62,12 @@ static int run_loadgen(enum rt_kind rt, const char *const *args, char *out, size
 	if (rt == RT_CVISOR) {
 		argv[n++] = self;
 		argv[n++] = "do";
+		/* the sandbox's /tmp and /dev/shm are its own: a build tree
+		 * there (a CI checkout) is shown to it, as tests/run.sh does */
+		if (!strncmp(loadgen_dir, "/tmp/", 5) || !strncmp(loadgen_dir, "/dev/shm/", 9)) {
+			argv[n++] = "--rw";
+			argv[n++] = loadgen_dir;
+		}
 		argv[n++] = "--";
 	} else if (rt == RT_RUNSC) {
 		mkdir(RUNSC_ROOT, 0700);

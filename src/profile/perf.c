@@ -29,6 +29,9 @@ static const char *const exact_names[] = {
 	[PC_CLONE] = "syscalls/sys_enter_clone", [PC_CLONE3] = "syscalls/sys_enter_clone3",
 	[PC_FORK] = "syscalls/sys_enter_fork", [PC_VFORK] = "syscalls/sys_enter_vfork",
 	[PC_EXEC] = "sched/sched_process_exec",
+	[PC_MMAP] = "syscalls/sys_enter_mmap", [PC_MUNMAP] = "syscalls/sys_enter_munmap",
+	[PC_MPROTECT] = "syscalls/sys_enter_mprotect", [PC_BRK] = "syscalls/sys_enter_brk",
+	[PC_MADVISE] = "syscalls/sys_enter_madvise", [PC_MREMAP] = "syscalls/sys_enter_mremap",
 };
 static int exact_ids[PC_KINDS];
 

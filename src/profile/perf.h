@@ -12,12 +12,14 @@
 #include <sys/types.h>
 
 /* The last ones count the rare, dear calls exactly (their own tracepoints:
- * one sample in 61 would miss most of them in a short run).  Execs are
+ * one sample in 127 would miss most of them in a short run): forks, execs
+ * and the memory-map calls, which a sentry pays most for.  Execs are
  * counted when they succeed (sched_process_exec): a PATH search fails
  * many execve calls cheaply (pyenv's shims try a dozen directories). */
 enum pc_kind {
 	PC_SYSCALLS, PC_CTXSW, PC_FAULT_MIN, PC_FAULT_MAJ, PC_TASK_CLOCK,
-	PC_CLONE, PC_CLONE3, PC_FORK, PC_VFORK, PC_EXEC, PC_KINDS
+	PC_CLONE, PC_CLONE3, PC_FORK, PC_VFORK, PC_EXEC,
+	PC_MMAP, PC_MUNMAP, PC_MPROTECT, PC_BRK, PC_MADVISE, PC_MREMAP, PC_KINDS
 };
 
 #define PERF_MAX_CPUS 256

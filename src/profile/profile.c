@@ -318,6 +318,11 @@ static void collect(struct session *s)
 
 /* ---- the summary ---- */
 
+static bool counted_exactly(enum sc_class k)
+{
+	return k == SC_FORK || k == SC_EXEC || k == SC_MMAP;
+}
+
 static void workload_of(struct session *s, struct workload *w, double *cs_total)
 {
 	const struct perf_counts *c = &s->last;
@@ -335,12 +340,14 @@ static void workload_of(struct session *s, struct workload *w, double *cs_total)
 	w->sc[SC_FORK] = (double)(c->v[PC_CLONE] + c->v[PC_CLONE3] + c->v[PC_FORK] +
 				  c->v[PC_VFORK]);
 	w->sc[SC_EXEC] = (double)c->v[PC_EXEC];
-	exact = w->sc[SC_FORK] + w->sc[SC_EXEC];
+	for (int k = PC_MMAP; k <= PC_MREMAP; k++)
+		w->sc[SC_MMAP] += (double)c->v[k];
+	exact = w->sc[SC_FORK] + w->sc[SC_EXEC] + w->sc[SC_MMAP];
 	for (int nr = 0; nr < NR_SYSCALLS_MAX; nr++)
-		if (sc_class_of(nr) != SC_FORK && sc_class_of(nr) != SC_EXEC)
+		if (!counted_exactly(sc_class_of(nr)))
 			sampled += (double)s->ps.samples[nr];
 	for (int nr = 0; nr < NR_SYSCALLS_MAX && sampled > 0; nr++)
-		if (s->ps.samples[nr] && sc_class_of(nr) != SC_FORK && sc_class_of(nr) != SC_EXEC)
+		if (s->ps.samples[nr] && !counted_exactly(sc_class_of(nr)))
 			w->sc[sc_class_of(nr)] += fmax(0, total - exact) *
 						  (double)s->ps.samples[nr] / sampled;
 	if (sampled == 0)

@@ -63,21 +63,21 @@ jget() {
 
 @test "the issue's python loop: the rate is within 10% of perf stat's, and a slowdown is predicted" {
 	cmd=(python3 -c 'import os; [os.getppid() for i in range(200000)]')
-	ours=() theirs=()
-	for i in 1 2 3 4 5; do     # medians of five: single runs move by 10-20% here
-		$CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/p.json" -- "${cmd[@]}"
-		ours+=("$(jget "$BATS_TEST_TMPDIR/p.json" "['syscalls_per_s']")")
-		read -r pn pt < <(perf_stat "${cmd[@]}")
-		theirs+=("$(python3 -c "print($pn / $pt)")")
+	# Both tools on the same run (perf stat inside the profiled command;
+	# our count then includes perf's own few calls): on this VM two runs
+	# of the same command differ by 10-20%, more than the tolerance.
+	ratios=()
+	for i in 1 2 3; do
+		$CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/p.json" -- \
+			perf stat -e raw_syscalls:sys_enter -o "$BATS_TEST_TMPDIR/perf.txt" -- "${cmd[@]}"
+		ours=$(jget "$BATS_TEST_TMPDIR/p.json" "['syscalls_per_s']")
+		theirs=$(awk '/raw_syscalls:sys_enter/ { gsub(",", "", $1); n = $1 }
+			/seconds time elapsed/ { t = $1 } END { print n / t }' "$BATS_TEST_TMPDIR/perf.txt")
+		echo "profile $ours/s, perf stat $theirs/s"
+		ratios+=("$(python3 -c "print($ours / $theirs)")")
 	done
-	echo "profile: ${ours[*]}  perf stat: ${theirs[*]}"
-	python3 - "${ours[@]}" "${theirs[@]}" <<-'EOF'
-		import statistics, sys
-		v = [float(x) for x in sys.argv[1:]]
-		a, b = statistics.median(v[:5]), statistics.median(v[5:])
-		print(a, b)
-		sys.exit(abs(a - b) / b > 0.10)
-	EOF
+	python3 -c 'import statistics, sys
+r = statistics.median(float(x) for x in sys.argv[1:]); print(r); sys.exit(abs(r - 1) > 0.10)' "${ratios[@]}"
 	run -0 --separate-stderr $CVISOR profile --calibration "$CAL" -- "${cmd[@]}"
 	[[ "$stderr" == *"Predicted slowdown"* ]]
 	[[ "$stderr" =~ cvisor\ +[0-9.]+x ]]

@@ -93,6 +93,8 @@ bench: deps
 	bench/syscall.sh $(B) --md $(B)/bench/syscall.md
 	bench/fs.sh $(B) --md $(B)/bench/fs.md
 	bench/process.sh $(B) --md $(B)/bench/process.md
+	$(B)/cvisor bench calibrate
+	python3 bench/predict.py $(B) --md $(B)/bench/predict.md
 
 clean:
 	rm -rf $(B)

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """bench/predict.py BUILD_DIR [--md FILE] [--reps N]
 
-Validates `cvisor profile` (issue 6): for each workload below, in one run,
+Validates `cvisor profile` (issue 6): a fresh calibration (`cvisor bench
+calibrate`, kept in the scratch directory), then for each workload below,
+all in one run,
   1. profile it natively three times (cvisor profile --json) and keep the
      median predicted slowdown under cvisor;
   2. time it natively and under `cvisor do`, REPS times each, alternating;
@@ -92,6 +94,12 @@ def main():
     do = [cvisor, "do", "--rw", scratch, "--"]
     rows = []
     try:
+        # the calibration in the same run: this VM's costs drift over an
+        # hour by more than the tolerance
+        cal = os.path.join(scratch, "calibration.json")
+        print("calibrating (bench calibrate)", file=sys.stderr)
+        subprocess.run([cvisor, "bench", "calibrate", "--out", cal],
+                       stdout=subprocess.DEVNULL, check=True)
         startup = statistics.median(timed(do + ["/bin/true"]) for _ in range(5))
         for name, cmd, _ in workloads(scratch):
             print(f"{name}: profiling", file=sys.stderr)
@@ -100,7 +108,8 @@ def main():
             profs = []
             for _ in range(3):
                 out = os.path.join(scratch, "profile.json")
-                subprocess.run([cvisor, "profile", "--json", "-o", out, "--"] + cmd,
+                subprocess.run([cvisor, "profile", "--calibration", cal, "--json", "-o",
+                                out, "--"] + cmd,
                                stdout=subprocess.DEVNULL, check=True)
                 profs.append(json.load(open(out)))
             profs.sort(key=lambda p: p["predicted"]["cvisor"]["slowdown"])
@@ -120,6 +129,9 @@ def main():
             print(f"  native {tn:.3f} s, cvisor {ts:.3f} s, measured {meas:.2f}x, "
                   f"predicted {pred['slowdown']:.2f}x", file=sys.stderr)
     finally:
+        cal_kept = os.path.join(tempfile.gettempdir(), "cvisor-predict-calibration.json")
+        if os.path.exists(os.path.join(scratch, "calibration.json")):
+            shutil.copy(os.path.join(scratch, "calibration.json"), cal_kept)
         shutil.rmtree(scratch, ignore_errors=True)
 
     lines = [
@@ -146,6 +158,8 @@ def main():
         os.makedirs(os.path.dirname(os.path.abspath(md)), exist_ok=True)
         with open(md, "w") as f:
             f.write(text + "\n")
+        if os.path.exists(cal_kept):     # the calibration this table used
+            shutil.copy(cal_kept, os.path.splitext(md)[0] + "-calibration.json")
 
 
 if __name__ == "__main__":

@@ -109,36 +109,22 @@ static int run_loadgen(enum rt_kind rt, const char *const *args, char *out, size
 static int run_traced(const char *const *args, char *out, size_t len)
 {
 	const char *argv[8] = { loadgen };
-	int p[2], go[2], st, n = 1;
+	int p[2], st, n = 1;
 	struct perf_set ps;
 	ssize_t r, got = 0;
 	pid_t pid;
-	char b;
 
 	for (int i = 0; args[i] && n < 7; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	if (pipe2(p, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+	if (pipe2(p, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		if (read(go[0], &b, 1) == 1)
-			execv(loadgen, (char **)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	close(go[0]);
-	if (pid < 0 || perf_open(&ps, &pid, 1, true)) {
-		close(go[1]);
+	if (perf_spawn(&ps, (char *const *)argv, p[1], &pid)) {
 		close(p[0]);
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+		close(p[1]);
 		return -EPERM;
 	}
-	if (write(go[1], "g", 1) != 1)
-		return -EIO;
-	close(go[1]);
+	close(p[1]);
 	while ((r = read(p[0], out + got, len - 1 - (size_t)got)) > 0)
 		got += r;
 	close(p[0]);

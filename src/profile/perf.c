@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "profile/perf.h"
@@ -303,6 +304,36 @@ void perf_drain(struct perf_set *ps)
 	for (int cpu = 0; cpu < ps->ncpu; cpu++)
 		if (ps->ring[cpu])
 			drain_ring(ps, ps->ring[cpu]);
+}
+
+int perf_spawn(struct perf_set *ps, char *const argv[], int stdout_fd, pid_t *pid)
+{
+	int go[2], err;
+	char b;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	*pid = fork();
+	if (*pid < 0)
+		return -errno;
+	if (*pid == 0) {
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(125);     /* the events could not be opened */
+		if (stdout_fd >= 0)
+			dup2(stdout_fd, 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cvisor: %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(go[0]);
+	err = perf_open(ps, pid, 1, true);
+	if (!err && write(go[1], "g", 1) != 1)
+		err = -EIO;
+	close(go[1]);
+	if (err)
+		waitpid(*pid, NULL, 0);
+	return err;
 }
 
 int perf_probe(void)

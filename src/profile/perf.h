@@ -61,6 +61,13 @@ void perf_read(struct perf_set *ps, struct perf_counts *c);
 /* Move the sampler's records into ps->samples. */
 void perf_drain(struct perf_set *ps);
 void perf_close(struct perf_set *ps);
+/*
+ * Run argv (PATH searched) counted from its execve on: forked and held
+ * until the events are open, then let go (perf stat's way to leave out the
+ * launcher).  stdout_fd >= 0 becomes its stdout.  0 with its pid in *pid,
+ * or a negative errno (the events could not be opened; nothing runs).
+ */
+int perf_spawn(struct perf_set *ps, char *const argv[], int stdout_fd, pid_t *pid);
 /* Can this process count system calls at all?  0, or a negative errno
  * after perf_open's explanation. */
 int perf_probe(void);

@@ -185,50 +185,18 @@ static void interval_line(struct session *s, double now)
 
 /* ---- the target ---- */
 
-/* CMD: forked now, held before execve until the counters are open. */
-static int start_cmd(struct session *s, int *go)
-{
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	s->child = fork();
-	if (s->child < 0)
-		return -errno;
-	if (s->child == 0) {
-		char b;
-
-		close(p[1]);
-		if (read(p[0], &b, 1) != 1)
-			_exit(125);     /* the profiler gave up */
-		execvp(s->o->cmd[0], s->o->cmd);
-		fprintf(stderr, "cvisor: profile: %s: %s\n", s->o->cmd[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(p[0]);
-	*go = p[1];
-	s->pidfd = (int)syscall(SYS_pidfd_open, s->child, 0);
-	return 0;
-}
-
 static int open_target(struct session *s)
 {
 	pid_t tids[MAX_TIDS];
-	int go = -1, err, n;
+	int err, n;
 
 	if (s->o->cmd) {
-		if ((err = start_cmd(s, &go)))
-			return err;
-		err = perf_open(&s->ps, &s->child, 1, true);
-		if (err) {
-			close(go);      /* the child exits 125 */
-			waitpid(s->child, NULL, 0);
+		if ((err = perf_spawn(&s->ps, s->o->cmd, -1, &s->child))) {
+			s->child = 0;
 			return err;
 		}
 		s->t0 = mono();
-		if (write(go, "g", 1) != 1)
-			return -EIO;
-		close(go);
+		s->pidfd = (int)syscall(SYS_pidfd_open, s->child, 0);
 		return 0;
 	}
 	if (s->o->pid) {

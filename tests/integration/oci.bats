@@ -62,6 +62,11 @@ status_of() {
 	$C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'
 }
 
+# Wait (up to 5 s) until container $1 has stopped.
+wait_stopped() {
+	for i in $(seq 50); do [ "$(status_of "$1")" = stopped ] && break; sleep 0.1; done
+}
+
 pid_of() {
 	$C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'
 }
@@ -97,7 +102,7 @@ no_state_left() {
 	for i in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/ran" ] && break; sleep 0.1; done
 	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
 	run -0 $C kill c2 KILL
-	for i in $(seq 50); do [ "$(status_of c2)" = stopped ] && break; sleep 0.1; done
+	wait_stopped c2
 	[ "$(status_of c2)" = stopped ]
 	run -0 $C delete c2
 	no_state_left c2
@@ -108,7 +113,7 @@ no_state_left() {
 	$C run -d -b "$B" c3 >"$BATS_TEST_TMPDIR/out" 2>&1
 	for i in $(seq 50); do grep -q up "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
 	run -0 $C kill c3 SIGTERM
-	for i in $(seq 50); do [ "$(status_of c3)" = stopped ] && break; sleep 0.1; done
+	wait_stopped c3
 	[ "$(status_of c3)" = stopped ]
 	grep -q got-term "$BATS_TEST_TMPDIR/out"
 	run -0 $C delete c3
@@ -328,7 +333,7 @@ cat /proc/self/oom_score_adj; sleep 0.5'
 	$C run -d -b "$B" dev1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	# the host's OOM killer weighs the sandbox's processes as configured
 	[ "$(cat /proc/$(pid_of dev1)/oom_score_adj)" = 123 ]
-	for i in $(seq 50); do [ "$(status_of dev1)" = stopped ] && break; sleep 0.1; done
+	wait_stopped dev1
 	run -0 cat "$BATS_TEST_TMPDIR/out"
 	stderr=$(cat "$BATS_TEST_TMPDIR/err")
 	[ "${lines[0]}" = "/dev/test1 character special file a:29a 660 7:8" ]
@@ -355,7 +360,7 @@ c.pop("hostname", None)' bundle sh -c 'hostname; sleep 0.5'
 	pid=$(pid_of ns1)
 	[ "$(readlink /proc/$pid/ns/uts)" = "$(readlink /proc/self/ns/uts)" ]
 	[ "$(readlink /proc/$pid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ]
-	for i in $(seq 50); do [ "$(status_of ns1)" = stopped ] && break; sleep 0.1; done
+	wait_stopped ns1
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(hostname)" ]
 	$C delete ns1
 	bundle hostname     # cvisor spec's config: a uts namespace and a hostname
@@ -372,7 +377,7 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}
 	# the sandbox's processes are host uid 100000 and gid 200000
 	grep -q "^Uid:[[:space:]]*100000[[:space:]]" /proc/$(pid_of um1)/status
 	grep -q "^Gid:[[:space:]]*200000[[:space:]]" /proc/$(pid_of um1)/status
-	for i in $(seq 50); do [ "$(status_of um1)" = stopped ] && break; sleep 0.1; done
+	wait_stopped um1
 	run -0 cat "$BATS_TEST_TMPDIR/out"
 	[ "${lines[0]}" = "         0     100000      65536" ]
 	[ "${lines[1]}" = "         0     200000      65536" ]

@@ -41,6 +41,15 @@
 #define STUB_SLOT_STACK(i) (STUB_SLOT_MSG(i) + 0x2000UL)
 #define STUB_SIGSTACK_SIZE (STUB_SLOT_SIZE - 0x2000UL)
 #define STUB_MAX_THREADS ((STUB_SIZE - 0x100000UL) / STUB_SLOT_SIZE)
+/* A slot's sysmsg page in the process's control memfd, after req + resp. */
+#define STUB_CTL_MSG_OFF(i) (STUB_CTL_SIZE + (uint64_t)(i) * 0x1000UL)
+
+/*
+ * The clone flags of a new process's first thread, which its syscall thread
+ * makes on its own: CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|
+ * CLONE_SYSVSEM|CLONE_PARENT_SETTID (a number: the assembly uses it).
+ */
+#define STUB_CLONE_FIRST_FLAGS 0x150f00
 
 /* Offset of the request page's fields, used by the assembly syscall loop. */
 #define REQ_SEQ      0
@@ -50,6 +59,7 @@
 #define RESP_SEQ            0
 #define RESP_SENTRY_WAITING 4
 #define RESP_STUB_WAITING   8
+#define RESP_FIRST_TID      12
 #define RESP_RET            16
 #define GLOBAL_SYS_PROG     0
 #define GLOBAL_APP_PROG     16
@@ -69,7 +79,7 @@ struct stub_resp {
 	uint32_t seq;           /* futex word: = request seq once served */
 	uint32_t sentry_waiting;
 	uint32_t stub_waiting;
-	uint32_t pad;
+	uint32_t first_tid;     /* host tid of a new process's first thread */
 	int64_t ret;
 };
 

@@ -12,6 +12,7 @@
 
 #define NR_mmap        9
 #define NR_munmap      11
+#define NR_clone       56
 #define NR_rt_sigreturn 15
 #define NR_sigaltstack 131
 #define NR_prctl       157
@@ -135,6 +136,46 @@ stub_syscall_loop:
 	mov $1, %edi                     /* PR_SET_PDEATHSIG */
 	mov $9, %esi                     /* SIGKILL */
 	syscall
+	/*
+	 * The process's first application thread, made here rather than by
+	 * three more requests (two mmaps and a clone, each a round trip
+	 * between two processes): slot 0's sysmsg page is the control
+	 * memfd's page after the request and response pages, its signal
+	 * stack fresh memory.  The kernel stores the thread's id in the
+	 * response page before the thread runs (CLONE_PARENT_SETTID), so
+	 * the sentry has it once the thread reports EV_READY.
+	 */
+	mov $NR_mmap, %eax
+	movabs $STUB_SLOTS, %rdi
+	mov $0x1000, %esi
+	mov $3, %edx                     /* PROT_READ | PROT_WRITE */
+	mov $0x11, %r10d                 /* MAP_SHARED | MAP_FIXED */
+	mov %ebx, %r8d
+	mov $STUB_CTL_SIZE, %r9d
+	syscall
+	cmp $-4096, %rax
+	ja .Ldie
+	mov $NR_mmap, %eax
+	movabs $(STUB_SLOTS + 0x2000), %rdi
+	mov $STUB_SIGSTACK_SIZE, %esi
+	mov $3, %edx                     /* PROT_READ | PROT_WRITE */
+	mov $0x32, %r10d                 /* PRIVATE|ANONYMOUS|FIXED */
+	mov $-1, %r8
+	xor %r9d, %r9d
+	syscall
+	cmp $-4096, %rax
+	ja .Ldie
+	mov $NR_clone, %eax
+	mov $STUB_CLONE_FIRST_FLAGS, %edi
+	movabs $(STUB_SLOTS + STUB_SLOT_SIZE), %rsi   /* top of slot 0's stack */
+	movabs $(STUB_CTL_RESP + RESP_FIRST_TID), %rdx
+	xor %r10d, %r10d
+	xor %r8d, %r8d
+	movabs $(1 << 32), %rbx          /* CHILD_THREAD(0) */
+	syscall
+	test %rax, %rax
+	jz .Lthread_child
+	js .Ldie
 	jmp .Lloop_start
 
 .Lthread_child:

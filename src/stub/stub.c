@@ -100,9 +100,10 @@ static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 		sc(NR_futex, &m->state, 1 /* FUTEX_WAKE */, 1);
 
 	for (;;) {
-		uint32_t spin = m->spin;
-
-		for (uint32_t i = 0; i < spin; i++) {
+		/* m->spin is read on every turn: the sentry sets it to 0 when
+		 * the answer will take long (stub_thread_nospin), and this CPU
+		 * is then better given to the work than to the wait */
+		for (uint32_t i = 0; i < m->spin; i++) {
 			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
 				return;
 			__builtin_ia32_pause();

@@ -224,6 +224,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	      uint64_t ctid, uint64_t tls)
 {
+	task_long_wait(t);
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))

@@ -165,6 +165,7 @@ int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
 bool task_interrupted(struct task *t);
+void task_long_wait(struct task *t);
 bool task_limit_reached(void);
 int task_block_stopped(struct task *t, const struct timespec *ts);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);

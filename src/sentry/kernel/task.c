@@ -81,6 +81,19 @@ static int block_raw(struct task *t, struct pollfd *pfd, nfds_t n,
 }
 
 /*
+ * The task is about to sleep, or to do long work (fork, exec): its stub
+ * thread, spinning for a quick answer, sleeps instead, and leaves its CPU
+ * to that work.  On 2 CPUs a fork's parent stub, parent syscall thread,
+ * child and sentry thread would otherwise fight for them: fork+wait took
+ * twice as long with the stub spinning through it.
+ */
+void task_long_wait(struct task *t)
+{
+	if (t->st)
+		stub_thread_nospin(t->st);
+}
+
+/*
  * Must a blocking call end with EINTR?  A kick says so, but the kick may
  * have come (and been cleared) just before the call began, so pending
  * state is checked too: a signal is never lost in that window.  A true
@@ -88,6 +101,7 @@ static int block_raw(struct task *t, struct pollfd *pfd, nfds_t n,
  */
 bool task_interrupted(struct task *t)
 {
+	task_long_wait(t);      /* every sleep asks this first */
 	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
 		return true;
 	if (!signal_pending(t))

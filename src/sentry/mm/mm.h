@@ -102,6 +102,20 @@ int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
 long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);
 int clear_user(struct mm *mm, uint64_t dst, size_t len);
 int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len);
+
+/*
+ * Many small reads of the same few pages (execve's argv and envp: a
+ * pointer, then a string, for each of dozens of entries) through a
+ * one-page copy: one host call per page instead of two per entry.
+ */
+struct user_reader {
+	struct mm *mm;
+	uint64_t page;                  /* the page in buf, if valid */
+	bool valid;
+	char buf[PAGE_SIZE];
+};
+int reader_copy(struct user_reader *r, void *dst, uint64_t src, size_t len);
+long reader_strncpy(struct user_reader *r, char *dst, uint64_t src, size_t max);
 int copy_to_user_raw(struct mm *mm, uint64_t dst, const void *src, size_t len);
 
 #endif

@@ -94,6 +94,64 @@ long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max)
 	return -ENAMETOOLONG;
 }
 
+/* Make the page holding addr the reader's current one. */
+static int reader_load(struct user_reader *r, uint64_t addr)
+{
+	uint64_t page = addr & ~(uint64_t)(PAGE_SIZE - 1);
+
+	if (r->valid && r->page == page)
+		return 0;
+	r->valid = false;
+	if (copy_from_user(r->mm, r->buf, page, PAGE_SIZE))
+		return -EFAULT;
+	r->page = page;
+	r->valid = true;
+	return 0;
+}
+
+int reader_copy(struct user_reader *r, void *dst, uint64_t src, size_t len)
+{
+	char *d = dst;
+
+	if (!user_range(src, len))
+		return -EFAULT;
+	while (len) {
+		size_t off = src & (PAGE_SIZE - 1), n = PAGE_SIZE - off;
+
+		if (n > len)
+			n = len;
+		if (reader_load(r, src))
+			return -EFAULT;
+		memcpy(d, r->buf + off, n);
+		d += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* strncpy_from_user() through the reader: same results. */
+long reader_strncpy(struct user_reader *r, char *dst, uint64_t src, size_t max)
+{
+	size_t done = 0;
+
+	while (done < max) {
+		size_t off = (src + done) & (PAGE_SIZE - 1), n = PAGE_SIZE - off;
+		char *nul;
+
+		if (n > max - done)
+			n = max - done;
+		if (!user_range(src + done, n) || reader_load(r, src + done))
+			return -EFAULT;
+		memcpy(dst + done, r->buf + off, n);
+		nul = memchr(dst + done, 0, n);
+		if (nul)
+			return nul - dst;
+		done += n;
+	}
+	return -ENAMETOOLONG;
+}
+
 /*
  * The same, without the application-range check: the sentry reading or
  * writing stub memory it owns (the FPU state in a stub signal frame).

@@ -173,12 +173,13 @@ int build_sys_filter(struct sock_filter_abi *f, unsigned max)
 	jeq(&b, PR_SET_PDEATHSIG, LBL(L_ALLOW), 0);
 	jeq(&b, PR_SET_NO_NEW_PRIVS, LBL(L_ALLOW), LBL(L_TRAP));
 
-	/* Only the two clone flag sets the platform uses. */
+	/* Only the three clone flag sets the platform uses. */
 	label(&b, L_CLONE);
 	ld(&b, OFF_ARG_HI(0));
 	jeq(&b, 0, 0, LBL(L_TRAP));
 	ld(&b, OFF_ARG_LO(0));
 	jeq(&b, STUB_CLONE_THREAD, LBL(L_ALLOW), 0);
+	jeq(&b, STUB_CLONE_FIRST_FLAGS, LBL(L_ALLOW), 0);
 	jeq(&b, STUB_CLONE_PROCESS, LBL(L_ALLOW), LBL(L_TRAP));
 	return finish(&b);
 }

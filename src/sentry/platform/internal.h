@@ -7,10 +7,12 @@
 
 #include "platform/platform.h"
 
-/* The only two clone flag sets the syscall thread may use. */
+/* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */
 #define STUB_CLONE_THREAD (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
 			   CLONE_THREAD | CLONE_SYSVSEM)
 #define STUB_CLONE_PROCESS (CLONE_PARENT | CLONE_FILES)
+_Static_assert(STUB_CLONE_FIRST_FLAGS == (STUB_CLONE_THREAD | CLONE_PARENT_SETTID),
+	       "the stub's first-thread clone flags");
 
 /* rbx tag the syscall loop reads to tell a clone child what it is. */
 #define CHILD_THREAD(slot) ((1ULL << 32) | (slot))

@@ -16,14 +16,16 @@
 
 struct stub_proc {
 	pid_t host_pid;
-	int ctl_fd;                 /* request + response pages */
-	int msg_fd;                 /* one sysmsg page per thread slot */
+	int ctl_fd;                 /* request + response pages, then one
+				     * sysmsg page per thread slot */
 	struct stub_req *req;       /* the sentry's mappings of them */
 	struct stub_resp *resp;
 	pthread_mutex_t lock;       /* one host call at a time */
 	uint32_t seq;
 	uint32_t nr_slots;          /* slots used so far */
 	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
+	struct stub_thread *first;  /* slot 0, made by the process itself,
+				     * until stub_thread_create() takes it */
 	bool dead;
 	int refs;
 	struct stub_proc *next;     /* in the list of live stub processes */
@@ -65,6 +67,8 @@ void stub_thread_resume(struct stub_thread *t);
 void stub_thread_set_exit(struct stub_regs *regs);
 /* Make a thread that runs application code report EV_INTERRUPT. */
 void stub_thread_interrupt(struct stub_thread *t);
+/* The answer to the thread's event will take long: it sleeps now, not spins. */
+void stub_thread_nospin(struct stub_thread *t);
 /* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
 void platform_set_spin(bool spin);
 

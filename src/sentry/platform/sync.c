@@ -129,6 +129,11 @@ void stub_thread_resume(struct stub_thread *t)
 		futex_wake_word(&m->state);
 }
 
+void stub_thread_nospin(struct stub_thread *t)
+{
+	__atomic_store_n(&t->msg->spin, 0, __ATOMIC_RELAXED);
+}
+
 void stub_thread_interrupt(struct stub_thread *t)
 {
 	__atomic_store_n(&t->msg->interrupt, 1, __ATOMIC_SEQ_CST);

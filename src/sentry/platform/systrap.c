@@ -205,8 +205,53 @@ static bool take_unknown(pid_t pid)
 }
 
 /*
+ * A thread slot of p: its sysmsg page, a page of the control memfd past
+ * the request and response pages, mapped in the sentry.  The stub maps the
+ * same page at STUB_SLOT_MSG(slot) in its own address space.
+ */
+static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
+{
+	struct stub_thread *t = calloc(1, sizeof(*t));
+	struct sysmsg **msgs;
+	int err = -ENOMEM;
+
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_lock(&procs_lock);
+	if (p->nr_slots >= STUB_MAX_THREADS) {
+		err = -EAGAIN;
+		goto fail;
+	}
+	msgs = realloc(p->msgs, (p->nr_slots + 1) * sizeof(*msgs));
+	if (!msgs)
+		goto fail;
+	p->msgs = msgs;
+	t->slot = p->nr_slots;
+	t->msg = MAP_FAILED;
+	if (ftruncate(p->ctl_fd, (off_t)STUB_CTL_MSG_OFF(t->slot + 1)) == 0)
+		t->msg = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, p->ctl_fd,
+			      (off_t)STUB_CTL_MSG_OFF(t->slot));
+	if (t->msg == MAP_FAILED) {
+		err = -errno;
+		goto fail;
+	}
+	p->msgs[p->nr_slots++] = t->msg;
+	pthread_mutex_unlock(&procs_lock);
+	t->proc = p;
+	t->msg->spin = stub_spin_iters;
+	*out = t;
+	return 0;
+fail:
+	pthread_mutex_unlock(&procs_lock);
+	free(t);
+	return err;
+}
+
+/*
  * A new stub process: a clone of the template (an empty address space), or
- * of from (fork: the host copies the address space copy-on-write).
+ * of from (fork: the host copies the address space copy-on-write).  Its
+ * syscall thread makes the first application thread in slot 0 on its own
+ * (stub/entry.S); stub_thread_create() hands it out.
  */
 int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 {
@@ -217,10 +262,13 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 
 	if (!p)
 		return -ENOMEM;
-	p->msg_fd = memfd_create("cvisor-sysmsg", MFD_CLOEXEC);
-	err = p->msg_fd < 0 ? -errno : ctl_pages(p);
+	err = ctl_pages(p);
+	if (!err)
+		err = slot_alloc(p, &p->first);
 	if (err)
 		goto fail;
+	/* its registers come after the fork's or exec's other work: sleep */
+	p->first->msg->spin = 0;
 	/*
 	 * No lock is held across the host call: the process cloning may die
 	 * meanwhile, and the reaper must be able to take procs_lock to say so
@@ -251,13 +299,8 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 	*out = p;
 	return 0;
 fail:
-	if (p->req)
-		munmap(p->req, STUB_CTL_SIZE);
-	if (p->ctl_fd > 0)
-		close(p->ctl_fd);
-	if (p->msg_fd > 0)
-		close(p->msg_fd);
-	free(p);
+	p->refs = 1;
+	stub_proc_put(p);
 	return err;
 }
 
@@ -299,46 +342,44 @@ void stub_proc_put(struct stub_proc *p)
 	for (uint32_t i = 0; i < p->nr_slots; i++)
 		munmap(p->msgs[i], 0x1000);
 	free(p->msgs);
-	munmap(p->req, STUB_CTL_SIZE);
-	close(p->ctl_fd);
-	close(p->msg_fd);
+	free(p->first);
+	if (p->req)
+		munmap(p->req, STUB_CTL_SIZE);
+	if (p->ctl_fd > 0)
+		close(p->ctl_fd);
 	free(p);
+}
+
+/* The first thread, which the process made itself: once it is ready. */
+static int take_first(struct stub_proc *p, struct stub_thread *t)
+{
+	if (stub_thread_wait(t) != EV_READY) {
+		free(t);
+		return -EIO;
+	}
+	t->host_tid = (pid_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
+	return 0;
 }
 
 int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 {
-	struct stub_thread *t = calloc(1, sizeof(*t));
-	struct sysmsg **msgs;
+	struct stub_thread *t = __atomic_exchange_n(&p->first, NULL, __ATOMIC_ACQ_REL);
 	uint64_t args[6] = { STUB_CLONE_THREAD };
 	long ret;
-	int err = -ENOMEM;
+	int err;
 
-	if (!t)
-		return -ENOMEM;
-	pthread_mutex_lock(&procs_lock);
-	if (p->nr_slots >= STUB_MAX_THREADS) {
-		err = -EAGAIN;
-		goto unlock;
+	if (t) {
+		err = take_first(p, t);
+		if (!err)
+			*out = t;
+		return err;
 	}
-	msgs = realloc(p->msgs, (p->nr_slots + 1) * sizeof(*msgs));
-	if (!msgs)
-		goto unlock;
-	p->msgs = msgs;
-	t->slot = p->nr_slots;
-	if (ftruncate(p->msg_fd, (off_t)(t->slot + 1) * 0x1000) < 0)
-		goto unlock_errno;
-	t->msg = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, p->msg_fd,
-		      (off_t)t->slot * 0x1000);
-	if (t->msg == MAP_FAILED)
-		goto unlock_errno;
-	p->msgs[p->nr_slots++] = t->msg;
-	pthread_mutex_unlock(&procs_lock);
-
-	t->proc = p;
-	t->msg->spin = stub_spin_iters;
+	err = slot_alloc(p, &t);
+	if (err)
+		return err;
 	ret = hostcall(p, __NR_mmap, STUB_SLOT_MSG(t->slot), 0x1000,
 		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		       (uint64_t)p->msg_fd, (uint64_t)t->slot * 0x1000);
+		       (uint64_t)p->ctl_fd, STUB_CTL_MSG_OFF(t->slot));
 	if (ret == (long)STUB_SLOT_MSG(t->slot))
 		ret = hostcall(p, __NR_mmap, STUB_SLOT_STACK(t->slot),
 			       STUB_SIGSTACK_SIZE, PROT_READ | PROT_WRITE,
@@ -354,12 +395,6 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 		goto fail;
 	*out = t;
 	return 0;
-unlock_errno:
-	err = -errno;
-unlock:
-	pthread_mutex_unlock(&procs_lock);
-	free(t);
-	return err;
 fail:
 	free(t);
 	return ret < 0 ? (int)ret : -EIO;

@@ -29,7 +29,7 @@ static void free_strv(char **v)
 }
 
 /* Copy a NULL-terminated array of strings from the application. */
-static long copy_strv(struct task *t, uint64_t uv, char ***out, size_t *total)
+static long copy_strv(struct user_reader *r, uint64_t uv, char ***out, size_t *total)
 {
 	char **v = NULL, buf[MAX_ARG_STRLEN];
 	size_t n = 0;
@@ -39,7 +39,7 @@ static long copy_strv(struct task *t, uint64_t uv, char ***out, size_t *total)
 		long len;
 		char **nv;
 
-		if (uv && copy_from_user(t->tg->mm, &p, uv + n * 8, 8)) {
+		if (uv && reader_copy(r, &p, uv + n * 8, 8)) {
 			free_strv(v);
 			return -EFAULT;
 		}
@@ -52,7 +52,7 @@ static long copy_strv(struct task *t, uint64_t uv, char ***out, size_t *total)
 		v[n] = NULL;
 		if (!p)
 			break;
-		len = strncpy_from_user(t->tg->mm, buf, p, sizeof(buf));
+		len = reader_strncpy(r, buf, p, sizeof(buf));
 		if (len < 0) {
 			free_strv(v);
 			return len == -ENAMETOOLONG ? -E2BIG : len;
@@ -157,11 +157,18 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 	uint64_t entry, sp;
 	size_t total = 0;
 	struct mm *old = tg->mm, *mm;
+	struct user_reader *r;
 	long err;
 
-	err = copy_strv(t, uargv, &argv, &total);
+	task_long_wait(t);
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	*r = (struct user_reader){ .mm = tg->mm };
+	err = copy_strv(r, uargv, &argv, &total);
 	if (!err)
-		err = copy_strv(t, uenvp, &envp, &total);
+		err = copy_strv(r, uenvp, &envp, &total);
+	free(r);
 	if (err)
 		goto out;
 	mm = mm_new();

@@ -79,7 +79,8 @@ struct stub_resp {
 	uint32_t seq;           /* futex word: = request seq once served */
 	uint32_t sentry_waiting;
 	uint32_t stub_waiting;
-	uint32_t first_tid;     /* host tid of a new process's first thread */
+	uint32_t first_tid;     /* host tid of a new process's first thread,
+				 * or -errno if the stub could not make it */
 	int64_t ret;
 };
 

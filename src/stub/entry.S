@@ -175,8 +175,10 @@ stub_syscall_loop:
 	syscall
 	test %rax, %rax
 	jz .Lthread_child
-	js .Ldie
-	jmp .Lloop_start
+	jns .Lloop_start
+	/* No thread (a pids limit, most likely): say why, then die. */
+	mov %eax, RESP_FIRST_TID(%r13)
+	jmp .Ldie
 
 .Lthread_child:
 	/*

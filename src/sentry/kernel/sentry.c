@@ -342,6 +342,9 @@ int sentry_main(const struct sentry_run *r)
 	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
 	if (!err && r->lockdown)
 		err = r->lockdown();
+	/* (not under a pids limit: the spare's host threads would count) */
+	if (!err && !r->pids_max)
+		platform_spare_start();
 	if (r->ctl_fd >= 0)
 		err = wait_for_start(r, sfd, err);
 	if (!err)

@@ -43,6 +43,8 @@ extern bool platform_fsgsbase;
 
 /* Set-up, once per sentry, before it confines itself. */
 int platform_init(void);
+/* Keep an empty address space ready for execve (after confinement). */
+void platform_spare_start(void);
 /* Kill the template; every stub process goes with the sentry. */
 void platform_fini(void);
 

@@ -181,8 +181,11 @@ int platform_init(void)
 	return err < 0 ? err : 0;
 }
 
+static void spare_stop(void);
+
 void platform_fini(void)
 {
+	spare_stop();
 	stub_proc_kill(&template);
 	pthread_mutex_lock(&procs_lock);
 	for (struct stub_proc *p = procs; p; p = p->next)
@@ -253,7 +256,7 @@ fail:
  * syscall thread makes the first application thread in slot 0 on its own
  * (stub/entry.S); stub_thread_create() hands it out.
  */
-int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
+static int stub_proc_clone(struct stub_proc *from, struct stub_proc **out)
 {
 	const uint64_t args[6] = { STUB_CLONE_PROCESS };
 	struct stub_proc *p = calloc(1, sizeof(*p));
@@ -304,6 +307,110 @@ fail:
 	return err;
 }
 
+/*
+ * An empty address space made ahead of time: execve takes it and a helper
+ * thread makes the next one while the new program runs, so the clone of
+ * the template (two round trips between processes, ~200 us here) is off
+ * the exec's path.  platform_spare_start() starts the helper once the
+ * sentry has confined itself: capabilities are dropped per thread, so a
+ * thread started earlier would keep them.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	struct stub_proc *proc;     /* ready, or NULL */
+	bool wanted;                /* the helper should make one */
+	bool started;
+	bool busy;                  /* it is making one */
+	bool stopping;              /* the sandbox ends: make no more */
+} spare = { .lock = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static void *spare_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&spare.lock);
+	for (;;) {
+		struct stub_proc *p = NULL;
+
+		while (!spare.stopping && (!spare.wanted || spare.proc))
+			pthread_cond_wait(&spare.cv, &spare.lock);
+		if (spare.stopping)
+			break;
+		spare.wanted = false;
+		spare.busy = true;
+		pthread_mutex_unlock(&spare.lock);
+		if (stub_proc_clone(NULL, &p))
+			p = NULL;       /* the next exec clones on its own path */
+		pthread_mutex_lock(&spare.lock);
+		spare.busy = false;
+		spare.proc = p;
+		pthread_cond_broadcast(&spare.cv);
+	}
+	pthread_mutex_unlock(&spare.lock);
+	return NULL;
+}
+
+/*
+ * No spare may be in the making while platform_fini() kills the stub
+ * processes: one cloned just after would outlive the sandbox, and the
+ * sentry would wait for it for ever.
+ */
+static void spare_stop(void)
+{
+	pthread_mutex_lock(&spare.lock);
+	spare.stopping = true;
+	pthread_cond_broadcast(&spare.cv);
+	while (spare.busy)
+		pthread_cond_wait(&spare.cv, &spare.lock);
+	pthread_mutex_unlock(&spare.lock);
+}
+
+void platform_spare_start(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	pthread_mutex_lock(&spare.lock);
+	spare.started = pthread_create(&th, &attr, spare_main, NULL) == 0;
+	spare.wanted = true;
+	pthread_mutex_unlock(&spare.lock);
+	pthread_attr_destroy(&attr);
+}
+
+/* Take the spare (NULL if none), and ask for the next one. */
+static struct stub_proc *spare_take(void)
+{
+	struct stub_proc *p;
+
+	pthread_mutex_lock(&spare.lock);
+	p = spare.proc;
+	spare.proc = NULL;
+	spare.wanted = spare.started;
+	pthread_cond_signal(&spare.cv);
+	pthread_mutex_unlock(&spare.lock);
+	if (p && __atomic_load_n(&p->dead, __ATOMIC_ACQUIRE)) {
+		stub_proc_put(p);       /* killed on the host meanwhile */
+		p = NULL;
+	}
+	return p;
+}
+
+int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
+{
+	if (!from) {
+		struct stub_proc *p = spare_take();
+
+		if (p) {
+			*out = p;
+			return 0;
+		}
+	}
+	return stub_proc_clone(from, out);
+}
+
 void stub_proc_kill(struct stub_proc *p)
 {
 	if (p->host_pid > 0)
@@ -313,6 +420,12 @@ void stub_proc_kill(struct stub_proc *p)
 /* The reaper saw the host process exit: wake everything waiting on it. */
 void stub_proc_exited(pid_t pid)
 {
+	if (pid == template.host_pid) {
+		/* killed on the host: a clone in progress must not wait for ever */
+		__atomic_store_n(&template.dead, true, __ATOMIC_SEQ_CST);
+		futex_wake_word(&template.resp->seq);
+		return;
+	}
 	pthread_mutex_lock(&procs_lock);
 	for (struct stub_proc **pp = &procs; *pp; pp = &(*pp)->next) {
 		struct stub_proc *p = *pp;
@@ -350,12 +463,19 @@ void stub_proc_put(struct stub_proc *p)
 	free(p);
 }
 
-/* The first thread, which the process made itself: once it is ready. */
+/*
+ * The first thread, which the process made itself: once it is ready.  If
+ * the host refused the thread (EAGAIN under a pids limit), the stub left
+ * the error in first_tid and died.
+ */
 static int take_first(struct stub_proc *p, struct stub_thread *t)
 {
+	int32_t tid;
+
 	if (stub_thread_wait(t) != EV_READY) {
+		tid = (int32_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
 		free(t);
-		return -EIO;
+		return tid < 0 && tid > -4096 ? tid : -EIO;
 	}
 	t->host_tid = (pid_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
 	return 0;

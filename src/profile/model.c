@@ -247,6 +247,7 @@ int model_predict(const struct calibration *c, enum rt_kind rt, const struct wor
 		return -1;
 	u = untraced(c, wt);
 	p->parallelism = fmax(1, w->cpu_s / w->wall_s);
+	p->wall_s = w->wall_s;
 	p->slowdown = 1 + added(c, rt, w, 0, p) / p->parallelism / w->wall_s;
 	p->lo = 1 + added(c, rt, w, -1, NULL) / p->parallelism / w->wall_s;
 	p->hi = 1 + added(c, rt, w, 1, NULL) / p->parallelism / w->wall_s;

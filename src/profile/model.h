@@ -82,6 +82,8 @@ struct prediction {
 	/* seconds added, by cause (median costs) */
 	double add_sc, add_ctxsw, add_fault, add_wss;
 	double parallelism;             /* CPUs the added work spreads over */
+	double wall_s;                  /* the native wall time it is over (less
+					 * the profiler's own cost) */
 };
 
 const char *sc_class_name(enum sc_class c);

@@ -421,10 +421,10 @@ static void print_json(struct session *s, const struct workload *w, double cs_to
 
 		if (!model_predict(cal, rt, w, &p))
 			json_object_set_new(pred, rt_name(rt),
-				json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "slowdown", p.slowdown,
+				json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "slowdown", p.slowdown,
 					  "lo", p.lo, "hi", p.hi, "added_syscalls_s", p.add_sc,
 					  "added_ctxsw_s", p.add_ctxsw, "added_faults_s", p.add_fault,
-					  "added_wss_s", p.add_wss));
+					  "added_wss_s", p.add_wss, "native_s", p.wall_s));
 	}
 	root = json_pack("{s:f,s:f,s:I,s:f,s:o,s:o,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:o,s:o,s:s?}",
 			 "wall_s", w->wall_s, "cpu_s", w->cpu_s,

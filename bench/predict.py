@@ -69,7 +69,46 @@ def workloads(scratch):
          ["sh", "-c", f"rm -f {db} && sqlite3 {db} < {sql}"], None),
         ("sh: 1000 x fork+exec of /bin/true",
          ["sh", "-c", "for i in $(seq 1000); do /bin/true; done"], None),
-    ]
+    ] + redis(scratch)
+
+
+# redis-server and redis-benchmark over loopback, both in what runs the
+# script (natively: the host's loopback; in cvisor: the sandbox's own
+# network namespace).  A port per run: the previous server may linger.
+REDIS_SH = """port=$1
+redis-server --port $port --save '' --appendonly no --logfile /dev/null &
+pid=$!
+i=0
+until redis-cli -p $port ping >/dev/null 2>&1; do
+  i=$((i+1)); [ $i -gt 500 ] && exit 3; sleep 0.01
+done
+redis-benchmark -p $port -n 20000 -c 4 -q -t set,get >/dev/null
+redis-cli -p $port shutdown nosave >/dev/null 2>&1
+wait $pid
+"""
+
+
+def redis(scratch):
+    if not (shutil.which("redis-server") and shutil.which("redis-benchmark")):
+        print("redis-server/redis-benchmark not installed: that row is left out "
+              "(apt-get install redis-server redis-tools)", file=sys.stderr)
+        return []
+    sh = os.path.join(scratch, "redis.sh")
+    with open(sh, "w") as f:
+        f.write(REDIS_SH)
+    return [("redis-benchmark -n 20000 -c 4 (SET, GET) against redis-server",
+             ["sh", sh], "port")]
+
+
+_port = [17000]
+
+
+def with_port(cmd, extra):
+    """A fresh TCP port appended for workloads that serve one."""
+    if extra != "port":
+        return cmd
+    _port[0] += 1
+    return cmd + [str(_port[0])]
 
 
 def timed(cmd):
@@ -106,7 +145,7 @@ def main():
         subprocess.run([cvisor, "bench", "calibrate", "--out", cal],
                        stdout=subprocess.DEVNULL, check=True)
         startup = statistics.median(timed(do + ["/bin/true"]) for _ in range(5))
-        for name, cmd, _ in workloads(scratch):
+        for name, cmd, extra in workloads(scratch):
             print(f"{name}: {reps} rounds", file=sys.stderr)
             nat, sbx, meas_r, pred_r, profs = [], [], [], [], []
             out = os.path.join(scratch, "profile.json")
@@ -115,12 +154,12 @@ def main():
                 for k in range(3):      # rotate: each kind goes first in turn
                     kind = (r + k) % 3
                     if kind == 0:
-                        runs["native"] = timed(cmd)
+                        runs["native"] = timed(with_port(cmd, extra))
                     elif kind == 1:
-                        runs["cvisor"] = timed(do + cmd)
+                        runs["cvisor"] = timed(do + with_port(cmd, extra))
                     else:
                         subprocess.run([cvisor, "profile", "--calibration", cal, "--json",
-                                        "-o", out, "--"] + cmd,
+                                        "-o", out, "--"] + with_port(cmd, extra),
                                        stdout=subprocess.DEVNULL, check=True)
                         profs.append(json.load(open(out)))
                 nat.append(runs["native"])

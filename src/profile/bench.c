@@ -223,6 +223,23 @@ static int measure_classes(enum rt_kind rt, const struct bench_opts *o, struct c
 	cost_exec(&c->sc[rt][SC_EXEC], &raw[9], &raw[SC_FORK]);
 	cost_ctxsw(&c->ev[rt][EVT_CTXSW], &raw[10], &raw[SC_PIPE]);
 	c->ev[rt][EVT_FAULT] = raw[11];
+	c->ev[rt][EVT_NOSPIN] = raw[SC_TRIVIAL];
+	if (rt == RT_CVISOR) {
+		/* the trivial loop again, with spinning off on both sides, as
+		 * in a sandbox with more threads than half the CPUs */
+		const char *args[] = { "class", "trivial", secs, reps, NULL };
+		int err;
+
+		progress("calibrate: cvisor trivial, no spinning");
+		setenv("CVISOR_SPIN_NS", "0", 1);
+		setenv("CVISOR_STUB_SPIN", "0", 1);
+		err = run_loadgen(rt, args, out, sizeof(out)) ||
+		      cost_of_line(out, &c->ev[rt][EVT_NOSPIN]);
+		unsetenv("CVISOR_SPIN_NS");
+		unsetenv("CVISOR_STUB_SPIN");
+		if (err)
+			return -1;
+	}
 	c->have[rt] = true;
 	return 0;
 }
@@ -361,7 +378,7 @@ void bench_print_calibration(const struct calibration *c, FILE *f)
 						      : &c->ev[RT_RUNSC][k - SC_CLASSES];
 
 		fprintf(f, "%-9s %12.0f %12.0f %8.1f",
-			k < SC_CLASSES ? sc_class_name(k) : k == SC_CLASSES ? "ctxsw" : "fault",
+			k < SC_CLASSES ? sc_class_name(k) : ev_kind_name(k - SC_CLASSES),
 			n->med, v->med, n->med > 0 ? v->med / n->med : 0);
 		if (c->have[RT_RUNSC])
 			fprintf(f, " %12.0f %8.1f", s->med, n->med > 0 ? s->med / n->med : 0);

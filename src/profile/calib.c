@@ -12,7 +12,6 @@
 
 #include "profile/calib.h"
 
-static const char *const ev_names[EVT_KINDS] = { "ctxsw", "fault" };
 
 /* $XDG_CACHE_HOME/cvisor/calibration.json, else ~/.cache/cvisor/... */
 void calib_default_path(char *buf, size_t len)
@@ -89,7 +88,7 @@ int calib_save(const struct calibration *c, const char *path)
 		for (int k = 0; k < SC_CLASSES; k++)
 			json_object_set_new(s, sc_class_name(k), cost_json(&c->sc[rt][k]));
 		for (int k = 0; k < EVT_KINDS; k++)
-			json_object_set_new(e, ev_names[k], cost_json(&c->ev[rt][k]));
+			json_object_set_new(e, ev_kind_name(k), cost_json(&c->ev[rt][k]));
 		json_object_set_new(sc, rt_name(rt), s);
 		json_object_set_new(ev, rt_name(rt), e);
 	}
@@ -139,9 +138,14 @@ static int load_rt(json_t *root, struct calibration *c, int rt)
 	for (int k = 0; k < SC_CLASSES; k++)
 		if (cost_of(json_object_get(s, sc_class_name(k)), &c->sc[rt][k]))
 			return -1;
-	for (int k = 0; k < EVT_KINDS; k++)
-		if (cost_of(json_object_get(e, ev_names[k]), &c->ev[rt][k]))
+	for (int k = 0; k < EVT_KINDS; k++) {
+		json_t *v = json_object_get(e, ev_kind_name(k));
+
+		if (!v && k == EVT_NOSPIN)      /* an older calibration: no such regime */
+			c->ev[rt][k] = c->sc[rt][SC_TRIVIAL];
+		else if (cost_of(v, &c->ev[rt][k]))
 			return -1;
+	}
 	if (table_costs(root, "pace", rt, c->npace, c->pace_extra[rt]) ||
 	    table_costs(root, "working_set", rt, c->nwss, c->wss_extra[rt]))
 		return -1;

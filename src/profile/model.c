@@ -33,6 +33,13 @@ static const char *const class_names[SC_CLASSES] = {
 	"trivial", "rw", "stat", "open", "pipe", "futex", "mmap", "poll", "fork", "exec",
 };
 
+const char *ev_kind_name(enum ev_kind e)
+{
+	static const char *const names[EVT_KINDS] = { "ctxsw", "fault", "nospin" };
+
+	return e < EVT_KINDS ? names[e] : "?";
+}
+
 const char *sc_class_name(enum sc_class c)
 {
 	return c < SC_CLASSES ? class_names[c] : "?";
@@ -207,7 +214,12 @@ static double added(const struct calibration *c, enum rt_kind rt, const struct w
 		sc += w->sc[k] * fmax(0, d - trivial);
 		n += w->sc[k];
 	}
-	sc += n * call_cost(c, rt, w, n, trivial, which);
+	/* a crowded sandbox spins for nobody: such calls cost a wake-up at
+	 * least, whatever their pace */
+	double lone = call_cost(c, rt, w, n, trivial, which);
+	double crowd = cost_delta(&c->ev[rt][EVT_NOSPIN], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
+
+	sc += n * ((1 - w->crowded) * lone + w->crowded * fmax(crowd, lone));
 	cs = w->ctxsw_vol * ctxsw_cost(c, rt, which);
 	pf = w->faults * cost_delta(&c->ev[rt][EVT_FAULT], &c->ev[RT_NATIVE][EVT_FAULT], which);
 	wss = n * wss_extra_at(c, rt, w->wss_bytes, which);

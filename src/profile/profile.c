@@ -42,6 +42,8 @@ struct session {
 	double last_t;
 	uint64_t stat_busy0, stat_total0, stat_busy, stat_total;   /* -a: /proc/stat */
 	uint64_t wss_now, wss_peak;
+	/* ticks seen, and those with more threads than half the CPUs */
+	int ticks, crowded_ticks, threads_max;
 	json_t *intervals;
 	struct rusage ru;               /* CMD: the child's, at its end */
 	long vol0, invol0, vol, invol;  /* -p: from /proc status */
@@ -236,6 +238,26 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
+/*
+ * A sandbox spins for its calls only while it holds at most half as many
+ * threads as there are CPUs (DESIGN.md §3): how long the workload was
+ * past that, sampled with the working set.
+ */
+static void count_threads(struct session *s, const pid_t *tree, int n)
+{
+	static long ncpus;
+	int th = proc_threads(tree, n);
+
+	if (!ncpus)
+		ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!th)
+		return;                 /* the tree is gone */
+	s->ticks++;
+	s->crowded_ticks += 2L * th > ncpus;
+	if (th > s->threads_max)
+		s->threads_max = th;
+}
+
 static void collect(struct session *s)
 {
 	pid_t tree[WSS_MAX_PIDS];
@@ -265,6 +287,7 @@ static void collect(struct session *s)
 		if (root && !done) {
 			/* the tree changes as the workload forks: re-read it */
 			n = proc_tree(root, tree, WSS_MAX_PIDS);
+			count_threads(s, tree, n);
 			uint64_t w = wss_referenced(tree, n);
 			if (w)
 				s->wss_now = w;
@@ -335,6 +358,7 @@ static void workload_of(struct session *s, struct workload *w, double *cs_total)
 		w->ctxsw_vol = *cs_total;      /* system-wide: no split */
 	w->faults = (double)(c->v[PC_FAULT_MIN] + c->v[PC_FAULT_MAJ]);
 	w->wss_bytes = (double)s->wss_peak;
+	w->crowded = s->ticks ? (double)s->crowded_ticks / s->ticks : 0;
 }
 
 /* The ten most sampled system calls, as "name share%". */
@@ -386,6 +410,9 @@ static void print_text(struct session *s, const struct workload *w, double cs_to
 	fprintf(s->out, "  CPU              %.3f s (%.0f%% of one CPU)\n", w->cpu_s,
 		w->cpu_s / w->wall_s * 100);
 	fprintf(s->out, "  working set      %s (largest interval)\n", wss);
+	if (s->ticks)
+		fprintf(s->out, "  threads          %d at most; more than half the CPUs %.0f%% "
+			"of the time\n", s->threads_max, w->crowded * 100);
 	if (!cal)
 		return;
 	fprintf(s->out, "\nPredicted slowdown (calibration %s, %s%s):\n", calpath, cal->created,
@@ -438,6 +465,8 @@ static void print_json(struct session *s, const struct workload *w, double cs_to
 			 "wss_bytes", (json_int_t)w->wss_bytes, "intervals", s->intervals,
 			 "predicted", pred, "calibration", cal ? calpath : NULL);
 	s->intervals = NULL;
+	json_object_set_new(root, "threads_max", json_integer(s->threads_max));
+	json_object_set_new(root, "crowded_share", json_real(w->crowded));
 	json_dumpf(root, s->out, JSON_INDENT(1));
 	fputc('\n', s->out);
 	json_decref(root);

@@ -62,6 +62,28 @@ int proc_tree(pid_t root, pid_t *out, int max)
 	return n;
 }
 
+int proc_threads(const pid_t *pids, int n)
+{
+	char path[64], line[256];
+	int total = 0;
+
+	for (int i = 0; i < n; i++) {
+		FILE *f;
+		int t;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", pids[i]);
+		if (!(f = fopen(path, "re")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Threads: %d", &t) == 1) {
+				total += t;
+				break;
+			}
+		fclose(f);
+	}
+	return total;
+}
+
 void wss_clear(const pid_t *pids, int n)
 {
 	char path[64];

@@ -14,6 +14,8 @@
 
 /* The live processes of the tree rooted at root (root first); returns n. */
 int proc_tree(pid_t root, pid_t *out, int max);
+/* Threads of the processes in pids, all together. */
+int proc_threads(const pid_t *pids, int n);
 /* Start a window: clear the referenced bits of every process in pids. */
 void wss_clear(const pid_t *pids, int n);
 /* Bytes referenced since the last clear, summed over pids. */

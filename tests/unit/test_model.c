@@ -171,6 +171,35 @@ static void test_pace_of_calls(void **state)
 			   1e-9);
 }
 
+/*
+ * A workload with more threads than half the CPUs: nobody spins in the
+ * sandbox, and its calls cost the no-spin price for the share of the run
+ * it was crowded, never less than their pace price.
+ */
+static void test_crowded_calls_cost_a_wake_up(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 10, .cpu_s = 10 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.ev[RT_NATIVE][EVT_NOSPIN] = C(100, 100, 100);
+	c.ev[RT_CVISOR][EVT_NOSPIN] = C(16100, 15100, 17100);  /* +16 us */
+	w.sc[SC_TRIVIAL] = 1e6;
+	w.crowded = 0.5;        /* half the calls at +3 us, half at +16 us */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1 + (0.5 * 3.0 + 0.5 * 16.0) / 10, 1e-9);
+	assert_float_equal(p.lo, 1 + (0.5 * 2.0 + 0.5 * 15.0) / 10, 1e-9);
+	w.crowded = 1;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1 + 16.0 / 10, 1e-9);
+	/* a no-spin price below the pace price does not make calls cheaper */
+	c.ev[RT_CVISOR][EVT_NOSPIN] = C(1100, 1100, 1100);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.slowdown, 1.3, 1e-9);
+}
+
 static void test_missing_runtime_or_empty_workload(void **state)
 {
 	struct calibration c;
@@ -236,12 +265,14 @@ static void test_calibration_file_round_trip(void **state)
 	c.pace_rate[0] = 1000;
 	c.pace_extra[RT_CVISOR][0] = C(40000, 30000, 50000);
 	c.ev[RT_CVISOR][EVT_FAULT] = C(2500, 2400, 2600);
+	c.ev[RT_CVISOR][EVT_NOSPIN] = C(16000, 15000, 17000);
 	snprintf(c.created, sizeof(c.created), "2026-11-29T00:00:00Z");
 	assert_int_equal(calib_save(&c, path), 0);
 	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
 	assert_true(d.have[RT_CVISOR] && !d.have[RT_RUNSC]);
 	assert_float_equal(d.sc[RT_CVISOR][SC_MMAP].hi, 4100, 1e-9);
 	assert_float_equal(d.ev[RT_CVISOR][EVT_FAULT].lo, 2400, 1e-9);
+	assert_float_equal(d.ev[RT_CVISOR][EVT_NOSPIN].hi, 17000, 1e-9);
 	assert_float_equal(d.wss_extra[RT_CVISOR][0].med, 7, 1e-9);
 	assert_int_equal(d.npace, 1);
 	assert_float_equal(d.pace_extra[RT_CVISOR][0].lo, 30000, 1e-9);
@@ -264,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_classes_and_events_add_up),
 		cmocka_unit_test(test_working_set_interpolation),
 		cmocka_unit_test(test_pace_of_calls),
+		cmocka_unit_test(test_crowded_calls_cost_a_wake_up),
 		cmocka_unit_test(test_missing_runtime_or_empty_workload),
 		cmocka_unit_test(test_derived_costs),
 		cmocka_unit_test(test_syscall_classes),

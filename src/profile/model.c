@@ -220,7 +220,8 @@ static double added(const struct calibration *c, enum rt_kind rt, const struct w
 	double crowd = cost_delta(&c->ev[rt][EVT_NOSPIN], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
 
 	sc += n * ((1 - w->crowded) * lone + w->crowded * fmax(crowd, lone));
-	cs = w->ctxsw_vol * ctxsw_cost(c, rt, which);
+	/* a crowded call pays its wake-up already, blocked or not */
+	cs = (1 - w->crowded) * w->ctxsw_vol * ctxsw_cost(c, rt, which);
 	pf = w->faults * cost_delta(&c->ev[rt][EVT_FAULT], &c->ev[RT_NATIVE][EVT_FAULT], which);
 	wss = n * wss_extra_at(c, rt, w->wss_bytes, which);
 	if (p) {

@@ -194,6 +194,17 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 	w.crowded = 1;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.slowdown, 1 + 16.0 / 10, 1e-9);
+	/* nor is a blocked call charged a second wake-up while crowded */
+	c.ev[RT_NATIVE][EVT_CTXSW] = C(1000, 1000, 1000);
+	c.ev[RT_CVISOR][EVT_CTXSW] = C(11000, 11000, 11000);
+	w.ctxsw_vol = 1e5;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 0, 1e-12);
+	w.crowded = 0;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1.0, 1e-9);     /* 1e5 x 10 us */
+	w.crowded = 1;
+	w.ctxsw_vol = 0;
 	/* a no-spin price below the pace price does not make calls cheaper */
 	c.ev[RT_CVISOR][EVT_NOSPIN] = C(1100, 1100, 1100);
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);

@@ -274,6 +274,13 @@ void cost_exec(struct cost *exec, const struct cost *forkexec, const struct cost
 	exec->hi = fmax(0, forkexec->hi - fork->med);
 }
 
+void cost_less_calls(struct cost *c, double n, const struct cost *per_call)
+{
+	c->med = fmax(0, c->med - n * per_call->med);
+	c->lo = fmax(0, c->lo - n * per_call->hi);
+	c->hi = fmax(0, c->hi - n * per_call->lo);
+}
+
 void cost_ctxsw(struct cost *cs, const struct cost *rtt_half, const struct cost *pipe)
 {
 	/* half a round trip = one switch plus two pipe calls (a write, a read) */

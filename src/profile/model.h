@@ -113,6 +113,8 @@ int model_predict(const struct calibration *c, enum rt_kind rt, const struct wor
 /* Derived costs from raw loadgen results of one runtime: exec from
  * forkexec - fork, ctxsw from a round trip less its four pipe calls. */
 void cost_exec(struct cost *exec, const struct cost *forkexec, const struct cost *fork);
+/* c less n calls at per_call each (the spread widens), never below 0. */
+void cost_less_calls(struct cost *c, double n, const struct cost *per_call);
 void cost_ctxsw(struct cost *cs, const struct cost *rtt_half, const struct cost *pipe);
 
 #endif

@@ -236,6 +236,12 @@ static void test_derived_costs(void **state)
 	cost_exec(&exec, &fe, &fork);
 	assert_float_equal(exec.med, 2e6, 1e-6);
 	assert_float_equal(exec.lo, 1.8e6, 1e-6);
+	/* less its target's 12 start-up calls at 15 us (14-16) each */
+	cost_less_calls(&exec, 12, &C(15000, 14000, 16000));
+	assert_float_equal(exec.med, 2e6 - 180000, 1e-6);
+	assert_float_equal(exec.lo, 1.8e6 - 192000, 1e-6);
+	cost_less_calls(&exec, 1e6, &C(15000, 14000, 16000));
+	assert_float_equal(exec.med, 0, 1e-12);         /* never below 0 */
 	cost_ctxsw(&cs, &half, &pipe);
 	assert_float_equal(cs.med, 5000, 1e-9);   /* 9000 - 2 x 2000 */
 	assert_float_equal(cs.lo, 4000, 1e-9);

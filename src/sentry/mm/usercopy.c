@@ -63,35 +63,37 @@ int clear_user(struct mm *mm, uint64_t dst, size_t len)
 }
 
 /*
- * Copy a NUL-terminated string of at most max-1 bytes.  Reads page by page
- * so that a string ending just before an unmapped page still works.
- * Returns its length, -EFAULT, or -ENAMETOOLONG.
+ * Copy a NUL-terminated string of at most max-1 bytes with read(), a page
+ * at a time, so that a string ending just before an unmapped page still
+ * works.  Returns its length, -EFAULT, or -ENAMETOOLONG.
  */
-long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max)
+static long strncpy_paged(char *dst, uint64_t src, size_t max,
+			  int (*read)(void *ctx, void *dst, uint64_t src, size_t len), void *ctx)
 {
-	size_t done = 0;
-
-	while (done < max) {
-		size_t chunk = PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1));
-		struct iovec l, r;
-		ssize_t n;
+	for (size_t done = 0; done < max;) {
+		size_t n = PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1));
 		char *nul;
 
-		if (chunk > max - done)
-			chunk = max - done;
-		l = (struct iovec){ dst + done, chunk };
-		r = (struct iovec){ (void *)(src + done), chunk };
-		if (!user_range(src + done, chunk))
+		if (n > max - done)
+			n = max - done;
+		if (read(ctx, dst + done, src + done, n))
 			return -EFAULT;
-		n = process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0);
-		if (n <= 0)
-			return -EFAULT;
-		nul = memchr(dst + done, 0, (size_t)n);
+		nul = memchr(dst + done, 0, n);
 		if (nul)
 			return nul - dst;
-		done += (size_t)n;
+		done += n;
 	}
 	return -ENAMETOOLONG;
+}
+
+static int read_mm(void *mm, void *dst, uint64_t src, size_t len)
+{
+	return copy_from_user(mm, dst, src, len);
+}
+
+long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max)
+{
+	return strncpy_paged(dst, src, max, read_mm, mm);
 }
 
 /* Make the page holding addr the reader's current one. */
@@ -130,26 +132,15 @@ int reader_copy(struct user_reader *r, void *dst, uint64_t src, size_t len)
 	return 0;
 }
 
+static int read_reader(void *r, void *dst, uint64_t src, size_t len)
+{
+	return reader_copy(r, dst, src, len);
+}
+
 /* strncpy_from_user() through the reader: same results. */
 long reader_strncpy(struct user_reader *r, char *dst, uint64_t src, size_t max)
 {
-	size_t done = 0;
-
-	while (done < max) {
-		size_t off = (src + done) & (PAGE_SIZE - 1), n = PAGE_SIZE - off;
-		char *nul;
-
-		if (n > max - done)
-			n = max - done;
-		if (!user_range(src + done, n) || reader_load(r, src + done))
-			return -EFAULT;
-		memcpy(dst + done, r->buf + off, n);
-		nul = memchr(dst + done, 0, n);
-		if (nul)
-			return nul - dst;
-		done += n;
-	}
-	return -ENAMETOOLONG;
+	return strncpy_paged(dst, src, max, read_reader, r);
 }
 
 /*

@@ -210,41 +210,56 @@ static const char *const lg_classes[] = {
 };
 #define NLG (sizeof(lg_classes) / sizeof(lg_classes[0]))
 
-static int measure_classes(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
+/* The loops of lg_classes in rt, one line of costs each, into raw. */
+static int run_loops(enum rt_kind rt, const struct bench_opts *o, const char *how,
+		     struct cost raw[NLG])
 {
 	char secs[16], reps[8], out[1024];
-	struct cost raw[NLG];
 
 	snprintf(secs, sizeof(secs), "%g", o->quick ? 0.03 : 0.15);
 	snprintf(reps, sizeof(reps), "%d", o->quick ? 3 : 5);
 	for (size_t i = 0; i < NLG; i++) {
 		const char *args[] = { "class", lg_classes[i], secs, reps, NULL };
 
-		progress("calibrate: %s %s (%zu/%zu)", rt_name(rt), lg_classes[i], i + 1, NLG);
+		progress("calibrate: %s%s %s (%zu/%zu)", rt_name(rt), how, lg_classes[i], i + 1,
+			 NLG);
 		if (run_loadgen(rt, args, out, sizeof(out)) || cost_of_line(out, &raw[i]))
 			return -1;
 	}
-	for (int k = 0; k <= SC_FORK; k++)
-		c->sc[rt][k] = raw[k];          /* the first nine are the classes, in order */
-	cost_exec(&c->sc[rt][SC_EXEC], &raw[9], &raw[SC_FORK]);
+	return 0;
+}
+
+/* The system-call classes from the loops: the first nine are the classes,
+ * in order; exec is forkexec less fork. */
+static void classes_from(struct cost *k, const struct cost raw[NLG])
+{
+	for (int i = 0; i <= SC_FORK; i++)
+		k[i] = raw[i];
+	cost_exec(&k[SC_EXEC], &raw[9], &raw[SC_FORK]);
+}
+
+static int measure_classes(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
+{
+	struct cost raw[NLG];
+	int err;
+
+	if (run_loops(rt, o, "", raw))
+		return -1;
+	classes_from(c->sc[rt], raw);
 	cost_ctxsw(&c->ev[rt][EVT_CTXSW], &raw[10], &raw[SC_PIPE]);
 	c->ev[rt][EVT_FAULT] = raw[11];
-	c->ev[rt][EVT_NOSPIN] = raw[SC_TRIVIAL];
+	memcpy(c->crowd[rt], c->sc[rt], sizeof(c->crowd[rt]));
 	if (rt == RT_CVISOR) {
-		/* the trivial loop again, with spinning off on both sides, as
-		 * in a sandbox with more threads than half the CPUs */
-		const char *args[] = { "class", "trivial", secs, reps, NULL };
-		int err;
-
-		progress("calibrate: cvisor trivial, no spinning");
+		/* the loops again with spinning off on both sides, as in a
+		 * sandbox with more threads than half the CPUs */
 		setenv("CVISOR_SPIN_NS", "0", 1);
 		setenv("CVISOR_STUB_SPIN", "0", 1);
-		err = run_loadgen(rt, args, out, sizeof(out)) ||
-		      cost_of_line(out, &c->ev[rt][EVT_NOSPIN]);
+		err = run_loops(rt, o, ", no spinning,", raw);
 		unsetenv("CVISOR_SPIN_NS");
 		unsetenv("CVISOR_STUB_SPIN");
 		if (err)
 			return -1;
+		classes_from(c->crowd[rt], raw);
 	}
 	c->have[rt] = true;
 	return 0;
@@ -360,8 +375,11 @@ static void exec_less_target(struct calibration *c)
 	if (run_traced(args, out, sizeof(out), &calls) || !calls)
 		return;         /* no profiler here: left in */
 	for (int rt = 0; rt < RT_KINDS; rt++)
-		if (c->have[rt])
-			cost_less_calls(&c->sc[rt][SC_EXEC], (double)calls, &c->ev[rt][EVT_NOSPIN]);
+		if (c->have[rt]) {
+			cost_less_calls(&c->sc[rt][SC_EXEC], (double)calls, &c->crowd[rt][SC_TRIVIAL]);
+			cost_less_calls(&c->crowd[rt][SC_EXEC], (double)calls,
+					&c->crowd[rt][SC_TRIVIAL]);
+		}
 }
 
 int bench_calibrate(const struct bench_opts *o, struct calibration *c)
@@ -389,25 +407,31 @@ int bench_calibrate(const struct bench_opts *o, struct calibration *c)
 	return 0;
 }
 
+static void print_ratio(FILE *f, const struct cost *v, const struct cost *n)
+{
+	fprintf(f, " %12.0f %8.1f", v->med, n->med > 0 ? v->med / n->med : 0);
+}
+
 void bench_print_calibration(const struct calibration *c, FILE *f)
 {
-	fprintf(f, "%-9s %12s %12s %8s", "class", "native ns", "cvisor ns", "x");
+	fprintf(f, "%-9s %12s %12s %8s %12s %8s", "class", "native ns", "cvisor ns", "x",
+		"no spin ns", "x");
 	if (c->have[RT_RUNSC])
 		fprintf(f, " %12s %8s", "runsc ns", "x");
 	fprintf(f, "\n");
 	for (int k = 0; k < SC_CLASSES + EVT_KINDS; k++) {
-		const struct cost *n = k < SC_CLASSES ? &c->sc[RT_NATIVE][k]
-						      : &c->ev[RT_NATIVE][k - SC_CLASSES];
-		const struct cost *v = k < SC_CLASSES ? &c->sc[RT_CVISOR][k]
-						      : &c->ev[RT_CVISOR][k - SC_CLASSES];
-		const struct cost *s = k < SC_CLASSES ? &c->sc[RT_RUNSC][k]
-						      : &c->ev[RT_RUNSC][k - SC_CLASSES];
+		bool sc = k < SC_CLASSES;
+		int e = k - SC_CLASSES;
+		const struct cost *n = sc ? &c->sc[RT_NATIVE][k] : &c->ev[RT_NATIVE][e];
 
-		fprintf(f, "%-9s %12.0f %12.0f %8.1f",
-			k < SC_CLASSES ? sc_class_name(k) : ev_kind_name(k - SC_CLASSES),
-			n->med, v->med, n->med > 0 ? v->med / n->med : 0);
+		fprintf(f, "%-9s %12.0f", sc ? sc_class_name(k) : ev_kind_name(e), n->med);
+		print_ratio(f, sc ? &c->sc[RT_CVISOR][k] : &c->ev[RT_CVISOR][e], n);
+		if (sc)
+			print_ratio(f, &c->crowd[RT_CVISOR][k], n);
+		else
+			fprintf(f, " %12s %8s", "-", "");
 		if (c->have[RT_RUNSC])
-			fprintf(f, " %12.0f %8.1f", s->med, n->med > 0 ? s->med / n->med : 0);
+			print_ratio(f, sc ? &c->sc[RT_RUNSC][k] : &c->ev[RT_RUNSC][e], n);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "the profiler's tracepoint: +%.0f ns per call natively\n", c->trace.med);

@@ -71,29 +71,45 @@ static json_t *table_json(const struct calibration *c, const char *xname, const 
 	return json_pack("{s:o,s:o}", xname, xs, "extra_ns_per_syscall", extra);
 }
 
+static json_t *classes_json(const struct cost *k)
+{
+	json_t *s = json_object();
+
+	for (int i = 0; i < SC_CLASSES; i++)
+		json_object_set_new(s, sc_class_name(i), cost_json(&k[i]));
+	return s;
+}
+
+static int classes_of(json_t *s, struct cost *k)
+{
+	for (int i = 0; i < SC_CLASSES; i++)
+		if (cost_of(json_object_get(s, sc_class_name(i)), &k[i]))
+			return -1;
+	return 0;
+}
+
 int calib_save(const struct calibration *c, const char *path)
 {
 	json_t *root = json_pack("{s:i,s:s,s:b}", "version", 1, "created", c->created,
 				 "quick", c->quick);
-	json_t *sc = json_object(), *ev = json_object();
+	json_t *sc = json_object(), *crowd = json_object(), *ev = json_object();
 	int err;
 
 	for (int rt = 0; rt < RT_KINDS; rt++) {
-		json_t *s = json_object(), *e = json_object();
+		json_t *e;
 
-		if (!c->have[rt]) {
-			json_decref(s), json_decref(e);
+		if (!c->have[rt])
 			continue;
-		}
-		for (int k = 0; k < SC_CLASSES; k++)
-			json_object_set_new(s, sc_class_name(k), cost_json(&c->sc[rt][k]));
+		e = json_object();
 		for (int k = 0; k < EVT_KINDS; k++)
 			json_object_set_new(e, ev_kind_name(k), cost_json(&c->ev[rt][k]));
-		json_object_set_new(sc, rt_name(rt), s);
+		json_object_set_new(sc, rt_name(rt), classes_json(c->sc[rt]));
+		json_object_set_new(crowd, rt_name(rt), classes_json(c->crowd[rt]));
 		json_object_set_new(ev, rt_name(rt), e);
 	}
 	json_object_set_new(root, "trace_ns", cost_json(&c->trace));
 	json_object_set_new(root, "syscall_ns", sc);
+	json_object_set_new(root, "syscall_ns_nospin", crowd);
 	json_object_set_new(root, "event_ns", ev);
 	json_object_set_new(root, "pace", table_json(c, "calls_per_s", c->pace_rate, c->npace,
 							c->pace_extra));
@@ -128,6 +144,31 @@ static int table_costs(json_t *root, const char *key, int rt, int n, struct cost
 	return 0;
 }
 
+/*
+ * The no-spin prices; an older file has the trivial one only ("nospin"
+ * among the events) or none: the other classes then keep their extra
+ * over a trivial call.
+ */
+static int load_crowd(json_t *root, struct calibration *c, int rt)
+{
+	json_t *t = json_object_get(json_object_get(root, "syscall_ns_nospin"), rt_name(rt));
+	json_t *old = json_object_get(json_object_get(json_object_get(root, "event_ns"),
+						      rt_name(rt)), "nospin");
+	struct cost t0 = c->sc[rt][SC_TRIVIAL];
+
+	if (t)
+		return classes_of(t, c->crowd[rt]);
+	if (old && cost_of(old, &t0))
+		return -1;
+	for (int k = 0; k < SC_CLASSES; k++) {
+		c->crowd[rt][k] = c->sc[rt][k];
+		c->crowd[rt][k].med += t0.med - c->sc[rt][SC_TRIVIAL].med;
+		c->crowd[rt][k].lo += t0.lo - c->sc[rt][SC_TRIVIAL].lo;
+		c->crowd[rt][k].hi += t0.hi - c->sc[rt][SC_TRIVIAL].hi;
+	}
+	return 0;
+}
+
 static int load_rt(json_t *root, struct calibration *c, int rt)
 {
 	json_t *s = json_object_get(json_object_get(root, "syscall_ns"), rt_name(rt));
@@ -135,17 +176,11 @@ static int load_rt(json_t *root, struct calibration *c, int rt)
 
 	if (!s)
 		return 0;
-	for (int k = 0; k < SC_CLASSES; k++)
-		if (cost_of(json_object_get(s, sc_class_name(k)), &c->sc[rt][k]))
+	if (classes_of(s, c->sc[rt]) || load_crowd(root, c, rt))
+		return -1;
+	for (int k = 0; k < EVT_KINDS; k++)
+		if (cost_of(json_object_get(e, ev_kind_name(k)), &c->ev[rt][k]))
 			return -1;
-	for (int k = 0; k < EVT_KINDS; k++) {
-		json_t *v = json_object_get(e, ev_kind_name(k));
-
-		if (!v && k == EVT_NOSPIN)      /* an older calibration: no such regime */
-			c->ev[rt][k] = c->sc[rt][SC_TRIVIAL];
-		else if (cost_of(v, &c->ev[rt][k]))
-			return -1;
-	}
 	if (table_costs(root, "pace", rt, c->npace, c->pace_extra[rt]) ||
 	    table_costs(root, "working_set", rt, c->nwss, c->wss_extra[rt]))
 		return -1;

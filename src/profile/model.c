@@ -35,7 +35,7 @@ static const char *const class_names[SC_CLASSES] = {
 
 const char *ev_kind_name(enum ev_kind e)
 {
-	static const char *const names[EVT_KINDS] = { "ctxsw", "fault", "nospin" };
+	static const char *const names[EVT_KINDS] = { "ctxsw", "fault" };
 
 	return e < EVT_KINDS ? names[e] : "?";
 }
@@ -201,25 +201,36 @@ static double ctxsw_cost(const struct calibration *c, enum rt_kind rt, int which
 	return fmax(cs, wake);
 }
 
+/*
+ * ns a call of class k adds beyond its pace price (lone: the price of a
+ * trivial call at the workload's pace), for the uncrowded and the crowded
+ * share: the class's extra over a trivial call, measured with spinning on
+ * and off.  A crowded call costs a wake-up at least, whatever its pace,
+ * and more where its pace says so.
+ */
+static double class_cost(const struct calibration *c, enum rt_kind rt, int k, double s,
+			 double lone, int which)
+{
+	double trivial = cost_delta(&c->sc[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
+	double crowd0 = cost_delta(&c->crowd[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
+	double d = cost_delta(&c->sc[rt][k], &c->sc[RT_NATIVE][k], which);
+	double dc = cost_delta(&c->crowd[rt][k], &c->sc[RT_NATIVE][k], which);
+
+	return (1 - s) * (fmax(0, d - trivial) + lone) + s * (dc + fmax(0, lone - crowd0));
+}
+
 /* Seconds added by the workload's events at one end of the range. */
 static double added(const struct calibration *c, enum rt_kind rt, const struct workload *w,
 		    int which, struct prediction *p)
 {
-	double sc = 0, n = 0, cs, pf, wss;
+	double sc = 0, n = 0, cs, pf, wss, lone;
 	double trivial = cost_delta(&c->sc[rt][SC_TRIVIAL], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
 
-	for (int k = 0; k < SC_CLASSES; k++) {
-		double d = cost_delta(&c->sc[rt][k], &c->sc[RT_NATIVE][k], which);
-
-		sc += w->sc[k] * fmax(0, d - trivial);
+	for (int k = 0; k < SC_CLASSES; k++)
 		n += w->sc[k];
-	}
-	/* a crowded sandbox spins for nobody: such calls cost a wake-up at
-	 * least, whatever their pace */
-	double lone = call_cost(c, rt, w, n, trivial, which);
-	double crowd = cost_delta(&c->ev[rt][EVT_NOSPIN], &c->sc[RT_NATIVE][SC_TRIVIAL], which);
-
-	sc += n * ((1 - w->crowded) * lone + w->crowded * fmax(crowd, lone));
+	lone = call_cost(c, rt, w, n, trivial, which);
+	for (int k = 0; k < SC_CLASSES; k++)
+		sc += w->sc[k] * class_cost(c, rt, k, w->crowded, lone, which);
 	/* a crowded call pays its wake-up already, blocked or not */
 	cs = (1 - w->crowded) * w->ctxsw_vol * ctxsw_cost(c, rt, which);
 	pf = w->faults * cost_delta(&c->ev[rt][EVT_FAULT], &c->ev[RT_NATIVE][EVT_FAULT], which);

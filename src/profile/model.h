@@ -26,13 +26,8 @@ enum sc_class {
 	SC_CLASSES
 };
 
-/*
- * Events that are not system calls, and EVT_NOSPIN: a trivial call when
- * nobody spins for it.  The sentry and the stubs stop spinning while the
- * sandbox holds more threads than half the CPUs (DESIGN.md §3), and every
- * call then wakes the other side: ~16 us here against ~2.5 us.
- */
-enum ev_kind { EVT_CTXSW, EVT_FAULT, EVT_NOSPIN, EVT_KINDS };
+/* Events that are not system calls. */
+enum ev_kind { EVT_CTXSW, EVT_FAULT, EVT_KINDS };
 
 enum rt_kind { RT_NATIVE, RT_CVISOR, RT_RUNSC, RT_KINDS };
 
@@ -53,6 +48,13 @@ struct calibration {
 	bool have[RT_KINDS];
 	struct cost sc[RT_KINDS][SC_CLASSES];  /* ns per system call */
 	struct cost ev[RT_KINDS][EVT_KINDS];    /* ns per event beyond its calls */
+	/* ns per system call when nobody spins for it.  The sentry and the
+	 * stubs stop spinning while the sandbox holds more threads than half
+	 * the CPUs (DESIGN.md §3): every call then wakes the other side (a
+	 * trivial call ~16 us here against ~2.5 us), but a call that makes
+	 * host calls in the stub process (mmap) gets cheaper, since no stub
+	 * thread spins on another CPU in the same address space. */
+	struct cost crowd[RT_KINDS][SC_CLASSES];
 	/* Extra ns per (trivial) system call when calls come at pace_rate[i]
 	 * per second, work between them (1 MB working set): slow paces pay
 	 * for waking the sentry, which has gone to sleep between calls. */
@@ -81,7 +83,7 @@ struct workload {
 	 * average pace, calls / wall time / busy CPUs, stands for all. */
 	double pace_share[PACE_BINS];
 	/* Share of the run (0-1) during which the workload had more threads
-	 * than half the CPUs: its calls then cost EVT_NOSPIN in a sandbox. */
+	 * than half the CPUs: its calls then cost crowd[] in a sandbox. */
 	double crowded;
 };
 

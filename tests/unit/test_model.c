@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "profile/calib.h"
 #include "profile/model.h"
@@ -29,6 +30,7 @@ static void flat_calibration(struct calibration *c)
 		c->sc[RT_NATIVE][k] = C(100, 100, 100);
 		c->sc[RT_CVISOR][k] = C(3100, 2100, 4100);
 	}
+	memcpy(c->crowd, c->sc, sizeof(c->crowd));
 }
 
 static void test_one_second_of_calls(void **state)
@@ -184,8 +186,7 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 
 	(void)state;
 	flat_calibration(&c);
-	c.ev[RT_NATIVE][EVT_NOSPIN] = C(100, 100, 100);
-	c.ev[RT_CVISOR][EVT_NOSPIN] = C(16100, 15100, 17100);  /* +16 us */
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(16100, 15100, 17100);  /* +16 us */
 	w.sc[SC_TRIVIAL] = 1e6;
 	w.crowded = 0.5;        /* half the calls at +3 us, half at +16 us */
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
@@ -206,9 +207,36 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 	w.crowded = 1;
 	w.ctxsw_vol = 0;
 	/* a no-spin price below the pace price does not make calls cheaper */
-	c.ev[RT_CVISOR][EVT_NOSPIN] = C(1100, 1100, 1100);
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(1100, 1100, 1100);
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.slowdown, 1.3, 1e-9);
+}
+
+/*
+ * A class whose calls are cheaper with nobody spinning (mmap: no stub
+ * thread spins in the address space that the host call changes) is
+ * charged its own no-spin price for the crowded share.
+ */
+static void test_crowded_price_is_per_class(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 10, .cpu_s = 10 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.sc[RT_CVISOR][SC_MMAP] = C(55100, 55100, 55100);      /* +55 us spinning */
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(16100, 16100, 16100);
+	c.crowd[RT_CVISOR][SC_MMAP] = C(20100, 20100, 20100);   /* +20 us not */
+	w.sc[SC_MMAP] = 1e5;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1e5 * 55000e-9, 1e-9);    /* 52 over trivial + 3 */
+	w.crowded = 1;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1e5 * 20000e-9, 1e-9);
+	w.crowded = 0.25;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1e5 * (0.75 * 55000 + 0.25 * 20000) * 1e-9, 1e-9);
 }
 
 static void test_missing_runtime_or_empty_workload(void **state)
@@ -282,14 +310,15 @@ static void test_calibration_file_round_trip(void **state)
 	c.pace_rate[0] = 1000;
 	c.pace_extra[RT_CVISOR][0] = C(40000, 30000, 50000);
 	c.ev[RT_CVISOR][EVT_FAULT] = C(2500, 2400, 2600);
-	c.ev[RT_CVISOR][EVT_NOSPIN] = C(16000, 15000, 17000);
+	c.crowd[RT_CVISOR][SC_MMAP] = C(16000, 15000, 17000);
 	snprintf(c.created, sizeof(c.created), "2026-11-29T00:00:00Z");
 	assert_int_equal(calib_save(&c, path), 0);
 	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
 	assert_true(d.have[RT_CVISOR] && !d.have[RT_RUNSC]);
 	assert_float_equal(d.sc[RT_CVISOR][SC_MMAP].hi, 4100, 1e-9);
 	assert_float_equal(d.ev[RT_CVISOR][EVT_FAULT].lo, 2400, 1e-9);
-	assert_float_equal(d.ev[RT_CVISOR][EVT_NOSPIN].hi, 17000, 1e-9);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_MMAP].hi, 17000, 1e-9);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_RW].med, 3100, 1e-9);
 	assert_float_equal(d.wss_extra[RT_CVISOR][0].med, 7, 1e-9);
 	assert_int_equal(d.npace, 1);
 	assert_float_equal(d.pace_extra[RT_CVISOR][0].lo, 30000, 1e-9);
@@ -303,6 +332,37 @@ static void test_calibration_file_round_trip(void **state)
 	unlink(path);
 }
 
+/*
+ * A file from before the no-spin table, with a trivial no-spin price
+ * among its events: every class keeps its extra over a trivial call.
+ */
+static void test_older_calibration_file(void **state)
+{
+	struct calibration c, d;
+	char path[] = "/tmp/cvisor-calib-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	json_t *root;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	flat_calibration(&c);
+	assert_int_equal(calib_save(&c, path), 0);
+	root = json_load_file(path, 0, NULL);
+	assert_non_null(root);
+	json_object_del(root, "syscall_ns_nospin");
+	json_object_set_new(json_object_get(json_object_get(root, "event_ns"), "cvisor"),
+			    "nospin", json_pack("{s:f,s:f,s:f}", "med", 16100.0, "lo", 15100.0,
+						"hi", 17100.0));
+	assert_int_equal(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_TRIVIAL].med, 16100, 1e-9);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_MMAP].lo, 15100, 1e-9);
+	assert_float_equal(d.crowd[RT_NATIVE][SC_MMAP].med, 100, 1e-9);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +373,8 @@ int main(void)
 		cmocka_unit_test(test_working_set_interpolation),
 		cmocka_unit_test(test_pace_of_calls),
 		cmocka_unit_test(test_crowded_calls_cost_a_wake_up),
+		cmocka_unit_test(test_crowded_price_is_per_class),
+		cmocka_unit_test(test_older_calibration_file),
 		cmocka_unit_test(test_missing_runtime_or_empty_workload),
 		cmocka_unit_test(test_derived_costs),
 		cmocka_unit_test(test_syscall_classes),

@@ -163,20 +163,27 @@ int pace_bin_of(double rate)
 	return b < 0 ? 0 : b >= PACE_BINS ? PACE_BINS - 1 : b;
 }
 
-/* ns a call costs at the workload's pace: by the pace histogram, else at
- * the average pace; without a pace table, a trivial call's cost. */
+/*
+ * ns a trivial call costs at the workload's pace: its cost in a tight loop
+ * plus what calls at that pace pay beyond the fastest pace (by the pace
+ * histogram, else at the average pace).  Only the pace table's slope is
+ * used: its level carries the clock reads that time each call alone,
+ * which the class loops do not.
+ */
 static double call_cost(const struct calibration *c, enum rt_kind rt,
 			const struct workload *w, double n, double trivial, int which)
 {
-	double par = fmax(1, w->cpu_s / w->wall_s), sum = 0, share = 0;
+	double par = fmax(1, w->cpu_s / w->wall_s), sum = 0, share = 0, fast;
 
 	if (!c->npace)
 		return trivial;
+	fast = c->pace_extra[rt][c->npace - 1].med;
 	for (int b = 0; b < PACE_BINS; b++) {
 		sum += w->pace_share[b] * pace_extra_at(c, rt, pace_bin_rate(b), which);
 		share += w->pace_share[b];
 	}
-	return share > 0 ? sum / share : pace_extra_at(c, rt, n / w->wall_s / par, which);
+	sum = share > 0 ? sum / share : pace_extra_at(c, rt, n / w->wall_s / par, which);
+	return trivial + fmax(0, sum - fast);
 }
 
 /*

@@ -171,6 +171,18 @@ static void test_pace_of_calls(void **state)
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.slowdown, 1 + (1e5 * (pace_extra_at(&c, RT_CVISOR, 5e4, 0) + 2000) * 1e-9) / 2,
 			   1e-9);
+	/* the table's level is not the class loops': only its slope counts,
+	 * over the trivial loop's cost (3 us) */
+	c.pace_extra[RT_CVISOR][0] = C(41000, 31000, 51000);
+	c.pace_extra[RT_CVISOR][1] = C(4000, 3000, 5000);
+	w.cpu_s = 1;
+	w.sc[SC_STAT] = 0;
+	w.sc[SC_TRIVIAL] = 1e5;                 /* at 100k/s: 3 us, not 4 */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 0.3, 1e-9);
+	w.sc[SC_TRIVIAL] = 1000;                /* at 1k/s: 3 + 37 us */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1000 * 40000e-9, 1e-12);
 }
 
 /*

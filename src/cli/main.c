@@ -22,7 +22,7 @@ static void usage(FILE *out)
 	      "                 measure a workload natively and predict its slowdown in cvisor\n"
 	      "  bench calibrate [--quick] [--no-runsc] [--out FILE]\n"
 	      "                 measure this machine's costs (~/.cache/cvisor/calibration.json)\n"
-	      "  bench curve [--quick] [--wss MB,...] [--out DIR]\n"
+	      "  bench curve [--quick] [--wss MB,...] [--cpu spare|shared|both] [--out DIR]\n"
 	      "                 overhead against system-call rate and working set (CSV, PNG)\n"
 	      "  version        print the version\n"
 	      "  help           print this help\n"

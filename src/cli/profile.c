@@ -3,7 +3,7 @@
  * cvisor profile [--duration S] [--interval S] [--json] [-o FILE]
  *                [--calibration FILE] (-p PID | -a | -- CMD ARGS...)
  * cvisor bench calibrate [--quick] [--no-runsc] [--out FILE]
- * cvisor bench curve [--quick] [--wss MB,MB,...] [--out DIR]
+ * cvisor bench curve [--quick] [--wss MB,MB,...] [--cpu spare|shared|both] [--out DIR]
  *
  * Argument parsing only: src/profile/ does the work.
  */
@@ -19,7 +19,7 @@
 #define PROFILE_USAGE "usage: cvisor profile [--duration S] [--interval S] [--json] [-o FILE] " \
 		      "[--calibration FILE] (-p PID | -a | -- CMD [ARGS...])\n"
 #define BENCH_USAGE "usage: cvisor bench calibrate [--quick] [--no-runsc] [--out FILE]\n" \
-		    "       cvisor bench curve [--quick] [--wss MB,MB,...] [--out DIR]\n"
+		    "       cvisor bench curve [--quick] [--wss MB,MB,...] [--cpu spare|shared|both] [--out DIR]\n"
 
 /* A positive number of seconds, or -1. */
 static double seconds(const char *s)
@@ -129,9 +129,24 @@ static int bench_calibrate_cmd(int argc, char **argv)
 	return 0;
 }
 
+/* --cpu spare|shared|both */
+static int parse_cpu(const char *s, struct bench_opts *o)
+{
+	for (int c = 0; c < CURVE_CPUS; c++)
+		if (!strcmp(s, curve_cpu_name[c])) {
+			o->cpus = 1u << c;
+			return 0;
+		}
+	if (strcmp(s, "both"))
+		return -1;
+	o->cpus = 1u << CURVE_SPARE | 1u << CURVE_SHARED;
+	return 0;
+}
+
 static int bench_curve_cmd(int argc, char **argv)
 {
-	struct bench_opts o = { .out_dir = ".", .nwss = 3, .wss_mb = { 1, 10, 100 } };
+	struct bench_opts o = { .out_dir = ".", .nwss = 3, .wss_mb = { 1, 10, 100 },
+				.cpus = 1u << CURVE_SPARE | 1u << CURVE_SHARED };
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
@@ -139,6 +154,8 @@ static int bench_curve_cmd(int argc, char **argv)
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			o.out_dir = argv[++i];
 		else if (!strcmp(argv[i], "--wss") && i + 1 < argc && !parse_wss(argv[i + 1], &o))
+			i++;
+		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc && !parse_cpu(argv[i + 1], &o))
 			i++;
 		else {
 			fprintf(stderr, "cvisor: bench: bad option '%s'\n" BENCH_USAGE, argv[i]);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,10 +450,17 @@ void bench_print_calibration(const struct calibration *c, FILE *f)
 
 /* ---- curve ---- */
 
-static int write_plot(const char *csv, const char *png, const double *wss, int nwss)
+const char *const curve_cpu_name[CURVE_CPUS] = { "spare", "shared" };
+
+static const char *const cpu_title[CURVE_CPUS] = {
+	"sentry on a spare CPU (the default here: it spins there)",
+	"sentry on the application's CPU (all pinned to one)",
+};
+
+static int write_plot(const char *csv, const char *png, const struct bench_opts *o)
 {
-	char script[8192];
-	int n;
+	int panels = __builtin_popcount(o->cpus), n;
+	char script[16384];
 	FILE *g;
 
 	if (system("command -v gnuplot >/dev/null 2>&1")) {
@@ -461,20 +469,29 @@ static int write_plot(const char *csv, const char *png, const double *wss, int n
 		return -1;
 	}
 	n = snprintf(script, sizeof(script),
-		     "set terminal pngcairo size 960,600 font ',11'\n"
+		     "set terminal pngcairo size %d,600 font ',11'\n"
 		     "set output '%s'\n"
 		     "set datafile separator ','\n"
-		     "set title 'cvisor: overhead against system-call rate (one CPU)'\n"
+		     "set multiplot layout 1,%d title 'cvisor: overhead against system-call "
+		     "rate, one application thread'\n"
 		     "set xlabel 'system calls per second per CPU (native run)'\n"
 		     "set ylabel 'overhead in cvisor (%% of native run time)'\n"
 		     "set logscale x\nset xrange [500:2e6]\nset format x '%%.0s%%c'\nset grid\n"
-		     "set key top left title 'working set'\n"
-		     "plot ", png);
-	for (int i = 0; i < nwss; i++)
-		n += snprintf(script + n, sizeof(script) - (size_t)n,
-			      "%s'%s' using ($1==%g?$3:1/0):6 with linespoints lw 2 "
-			      "title '%g MB'", i ? ", " : "", csv, wss[i], wss[i]);
-	snprintf(script + n, sizeof(script) - (size_t)n, "\n");
+		     "set key top left title 'working set'\n",
+		     panels > 1 ? 1400 : 960, png, panels);
+	for (int cpu = 0; cpu < CURVE_CPUS; cpu++) {
+		if (!(o->cpus & (1u << cpu)))
+			continue;
+		n += snprintf(script + n, sizeof(script) - (size_t)n, "set title \"%s\"\nplot ",
+			      cpu_title[cpu]);
+		for (int i = 0; i < o->nwss; i++)
+			n += snprintf(script + n, sizeof(script) - (size_t)n,
+				      "%s'%s' using ((strcol(1) eq '%s' && $2==%g) ? $4 : 1/0):7 "
+				      "with linespoints lw 2 title '%g MB'", i ? ", " : "", csv,
+				      curve_cpu_name[cpu], o->wss_mb[i], o->wss_mb[i]);
+		n += snprintf(script + n, sizeof(script) - (size_t)n, "\n");
+	}
+	snprintf(script + n, sizeof(script) - (size_t)n, "unset multiplot\n");
 	g = popen("gnuplot", "w");
 	if (!g)
 		return -1;
@@ -482,13 +499,96 @@ static int write_plot(const char *csv, const char *png, const double *wss, int n
 	return pclose(g) ? -1 : 0;
 }
 
+static const double curve_rates[] = { 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6 };
+#define NRATES (int)(sizeof(curve_rates) / sizeof(curve_rates[0]))
+
+/* On the application's CPU a call costs a switch to the sentry and back
+ * (~40 us here): 1M calls/s would run 40 times as long as natively. */
+static int curve_nrates(enum curve_cpu cpu)
+{
+	return cpu == CURVE_SHARED ? NRATES - 1 : NRATES;
+}
+
+/*
+ * The children (the load generator, natively and in a sandbox, and so the
+ * sentry) inherit the CPUs this process may run on: all of them, or CPU 0
+ * alone for the shared regime.
+ */
+static int pin(enum curve_cpu cpu, const cpu_set_t *all)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(cpu_set_t), cpu == CURVE_SHARED ? &one : all)) {
+		fprintf(stderr, "cvisor: bench: sched_setaffinity: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One line of the CSV: the medians of three native and three sandboxed
+ * runs of UNITS work units with a call every EVERY. */
+static int curve_point(FILE *f, enum curve_cpu cpu, double wss_mb, double rate, double t_unit,
+		       const struct bench_opts *o)
+{
+	size_t wss = (size_t)(wss_mb * (1 << 20));
+	long every = lround(fmax(1, 1e9 / rate / t_unit));
+	long units = lround((o->quick ? 0.1e9 : 0.4e9) / t_unit);
+	double tn[3], tc[3], calls;
+
+	for (int k = 0; k < 3; k++)
+		if (loadgen_run("curve", RT_NATIVE, every, wss, units, &tn[k], &calls) ||
+		    loadgen_run("curve", RT_CVISOR, every, wss, units, &tc[k], &calls))
+			return -1;
+	qsort(tn, 3, sizeof(double), cmp_double);
+	qsort(tc, 3, sizeof(double), cmp_double);
+	fprintf(f, "%s,%g,%g,%.0f,%.4f,%.4f,%.2f\n", curve_cpu_name[cpu], wss_mb, rate,
+		calls / (tn[1] * 1e-9), tn[1] * 1e-9, tc[1] * 1e-9, (tc[1] / tn[1] - 1) * 100);
+	fflush(f);
+	return 0;
+}
+
+static int curve_points(FILE *f, const struct bench_opts *o)
+{
+	int step = 0, total = 0;
+	cpu_set_t all;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		return -1;
+	for (int cpu = 0; cpu < CURVE_CPUS; cpu++)
+		if (o->cpus & (1u << cpu))
+			total += curve_nrates(cpu) * o->nwss;
+	for (int cpu = 0; cpu < CURVE_CPUS; cpu++) {
+		if (!(o->cpus & (1u << cpu)))
+			continue;
+		if (pin(cpu, &all))
+			return -1;
+		for (int i = 0; i < o->nwss; i++) {
+			double t_unit;
+
+			if (unit_ns((size_t)(o->wss_mb[i] * (1 << 20)), &t_unit))
+				goto fail;
+			for (int r = 0; r < curve_nrates(cpu); r++) {
+				progress("curve: %s CPU, working set %g MB, %g calls/s (%d/%d)",
+					 curve_cpu_name[cpu], o->wss_mb[i], curve_rates[r], ++step,
+					 total);
+				if (curve_point(f, cpu, o->wss_mb[i], curve_rates[r], t_unit, o))
+					goto fail;
+			}
+		}
+	}
+	return pin(CURVE_SPARE, &all);
+fail:
+	pin(CURVE_SPARE, &all);
+	return -1;
+}
+
 int bench_curve(const struct bench_opts *o)
 {
-	static const double rates[] = { 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6 };
-	const int nr = sizeof(rates) / sizeof(rates[0]);
 	char csv[PATH_MAX], png[PATH_MAX];
 	FILE *f;
-	int step = 0;
+	int err;
 
 	if (find_loadgen())
 		return -1;
@@ -499,40 +599,15 @@ int bench_curve(const struct bench_opts *o)
 		fprintf(stderr, "cvisor: %s: %s\n", csv, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct\n");
-	for (int i = 0; i < o->nwss; i++) {
-		size_t wss = (size_t)(o->wss_mb[i] * (1 << 20));
-		double t_unit;
-
-		if (unit_ns(wss, &t_unit))
-			goto fail;
-		for (int r = 0; r < nr; r++) {
-			long every = lround(fmax(1, 1e9 / rates[r] / t_unit));
-			long units = lround((o->quick ? 0.1e9 : 0.4e9) / t_unit);
-			double tn[3], tc[3], calls;
-
-			progress("curve: working set %g MB, %g calls/s (%d/%d)", o->wss_mb[i],
-				 rates[r], ++step, nr * o->nwss);
-			for (int k = 0; k < 3; k++)
-				if (loadgen_run("curve", RT_NATIVE, every, wss, units, &tn[k], &calls) ||
-				    loadgen_run("curve", RT_CVISOR, every, wss, units, &tc[k], &calls))
-					goto fail;
-			qsort(tn, 3, sizeof(double), cmp_double);
-			qsort(tc, 3, sizeof(double), cmp_double);
-			fprintf(f, "%g,%g,%.0f,%.4f,%.4f,%.2f\n", o->wss_mb[i], rates[r],
-				calls / (tn[1] * 1e-9), tn[1] * 1e-9, tc[1] * 1e-9,
-				(tc[1] / tn[1] - 1) * 100);
-			fflush(f);
-		}
-	}
+	fprintf(f, "cpu,wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct\n");
+	err = curve_points(f, o);
 	fclose(f);
 	progress("%s", "");
+	if (err)
+		return -1;
 	printf("%s\n", csv);
-	if (write_plot(csv, png, o->wss_mb, o->nwss))
+	if (write_plot(csv, png, o))
 		return 1;
 	printf("%s\n", png);
 	return 0;
-fail:
-	fclose(f);
-	return -1;
 }

@@ -122,7 +122,13 @@ r = statistics.median(float(x) for x in sys.argv[1:]); print(r); sys.exit(abs(r 
 	command -v gnuplot >/dev/null || skip "no gnuplot"
 	run -0 $CVISOR bench curve --quick --wss 1 --out "$BATS_TEST_TMPDIR"
 	csv=$BATS_TEST_TMPDIR/cvisor-curve.csv
-	[ "$(head -1 "$csv")" = "wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct" ]
-	[ "$(wc -l <"$csv")" = 8 ]              # seven rates, 1k to 1M per second
+	[ "$(head -1 "$csv")" = "cpu,wss_mb,target_per_s,native_per_s,native_s,cvisor_s,overhead_pct" ]
+	# seven rates, 1k to 1M per second, with the sentry on a spare CPU;
+	# six, to 300k, on the application's CPU
+	[ "$(grep -c '^spare,1,' "$csv")" = 7 ]
+	[ "$(grep -c '^shared,1,' "$csv")" = 6 ]
+	[ "$(wc -l <"$csv")" = 14 ]
 	[ "$(head -c 4 "$BATS_TEST_TMPDIR/cvisor-curve.png" | tail -c 3)" = PNG ]
+	run -2 --separate-stderr $CVISOR bench curve --cpu three
+	[[ "$stderr" == *"bad option '--cpu'"* ]]
 }

@@ -65,10 +65,10 @@ static uint64_t now_ns(void)
  * Wait until *w != val, or *stop becomes true.  *waiting tells the other
  * side to wake us; the seq_cst store orders it before our re-check.
  */
-static void wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop)
+static void wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop,
+			unsigned spin)
 {
 	uint64_t deadline = 0;
-	unsigned spin = __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED);
 
 	for (unsigned i = 0;; i++) {
 		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
@@ -115,7 +115,8 @@ int stub_thread_wait(struct stub_thread *t)
 			}
 			return (int)ev;
 		}
-		wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead);
+		wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead,
+			    __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED));
 	}
 }
 
@@ -162,10 +163,13 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	if (__atomic_load_n(&rs->stub_waiting, __ATOMIC_SEQ_CST))
 		futex_wake_word(&rq->seq);
 	/* wait for a change from the very value that was not the answer: a
-	 * second load could already see the answer and sleep on it forever */
+	 * second load could already see the answer and sleep on it forever.
+	 * No spinning: the stub's syscall thread needs a CPU, and the caller's
+	 * stub already spins on one (mmap: 56-64 us spinning here, 13-20 us
+	 * not; docs/performance.md) */
 	for (uint32_t cur; (cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq &&
 			   !p->dead;)
-		wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead);
+		wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0);
 	ret = p->dead ? -ESRCH : rs->ret;
 	pthread_mutex_unlock(&p->lock);
 	return ret;

@@ -8,22 +8,16 @@ that rotates from round to round:
   - a native run, timed;
   - a run under `cvisor do`, timed;
   - a native run under `cvisor profile --json`, which predicts the slowdown.
-Two measures of the slowdown, both shown:
-  - best runs (the one judged): measured = (fastest cvisor run - start-up
-    of an empty sandbox, `cvisor do -- /bin/true`) / fastest native run;
-    predicted = 1 + A / fastest native run, A being the median over the
-    rounds of the time the profile predicts the sandbox adds (its predicted
-    slowdown less 1, times the native time it measured, less the
-    profiler's own cost).  Interference on this VM only ever slows a run
-    down (the same CPU-bound run took 0.67 to 1.21 s of user time in five
-    runs in a row), so the fastest of REPS runs is the nearest to the
-    machine's own speed, natively and in the sandbox alike (timeit's rule);
-  - the rounds' medians: each round's measured slowdown over its own
-    native run, and its prediction over the same native run.
-Both compare the added time, predicted against measured, over the same
-native time.  Start-up is taken out because the model predicts the
-workload's own slowdown; it is shown in the table's note.  The raw times
-are written next to the table (FILE's stem + "-raw.json").
+Each round gives a measured slowdown, (time in cvisor - start-up of an
+empty sandbox, `cvisor do -- /bin/true`) / native time N, and a predicted
+one, 1 + A / N, where A is the time the profile predicts the sandbox adds
+(its predicted slowdown less 1, times the native time it measured, less the
+profiler's own cost).  Both are over the same N, so what is compared is the
+added time, predicted against measured; the table shows the medians over
+the rounds.  Rounds, not pooled medians: this VM's speed drifts by up to 2x
+within minutes (the same CPU-bound run took 0.67 to 1.21 s of user time in
+five runs in a row), and the three runs of a round see the same machine.  Start-up is taken out because the
+model predicts the workload's own slowdown; it is shown in the table's note.
 
 A prediction hits when |predicted - measured| overhead (slowdown - 1) is
 at most 25% of the measured overhead or 5 percentage points, whichever is
@@ -142,7 +136,7 @@ def main():
     cvisor = os.path.realpath(os.path.join(build, "cvisor"))
     scratch = tempfile.mkdtemp(prefix="cvisor-predict-", dir="/var/tmp")
     do = [cvisor, "do", "--rw", scratch, "--"]
-    rows, raw = [], []
+    rows = []
     try:
         # the calibration in the same run: this VM's costs drift over an
         # hour by more than the tolerance
@@ -153,7 +147,7 @@ def main():
         startup = statistics.median(timed(do + ["/bin/true"]) for _ in range(5))
         for name, cmd, extra in workloads(scratch):
             print(f"{name}: {reps} rounds", file=sys.stderr)
-            nat, sbx, meas_r, pred_r, added, profs = [], [], [], [], [], []
+            nat, sbx, meas_r, pred_r, profs = [], [], [], [], []
             out = os.path.join(scratch, "profile.json")
             for r in range(reps):
                 runs = {}
@@ -172,25 +166,20 @@ def main():
                 sbx.append(runs["cvisor"])
                 meas_r.append(max(runs["cvisor"] - startup, 1e-9) / runs["native"])
                 p = profs[-1]["predicted"]["cvisor"]
-                added.append({k: (p[k] - 1) * p["native_s"] for k in ("slowdown", "lo", "hi")})
-                pred_r.append({k: 1 + added[-1][k] / runs["native"]
+                pred_r.append({k: 1 + (p[k] - 1) * p["native_s"] / runs["native"]
                                for k in ("slowdown", "lo", "hi")})
             prof = sorted(profs, key=lambda p: p["predicted"]["cvisor"]["slowdown"])[
                 len(profs) // 2]                # its rates, for the table
-            best_n, best_s = min(nat), min(sbx)
-            best = {"measured": max(best_s - startup, 1e-9) / best_n}
-            best.update({k: 1 + statistics.median(a[k] for a in added) / best_n
-                         for k in ("slowdown", "lo", "hi")})
-            rounds = {k: statistics.median(r[k] for r in pred_r)
-                      for k in ("slowdown", "lo", "hi")}
-            rounds["measured"] = statistics.median(meas_r)
-            rows.append((name, prof, best, rounds, best_n, best_s))
-            raw.append({"workload": name, "native_s": nat, "cvisor_s": sbx,
-                        "predicted_added_s": added, "startup_s": startup})
-            print(f"  best native {best_n:.3f} s, cvisor {best_s:.3f} s: measured "
-                  f"{best['measured']:.2f}x, predicted {best['slowdown']:.2f}x; rounds "
-                  f"measured {', '.join(f'{m:.2f}' for m in meas_r)}, predicted "
-                  f"{', '.join('%.2f' % r['slowdown'] for r in pred_r)}", file=sys.stderr)
+            pred = {k: statistics.median(r[k] for r in pred_r)
+                    for k in ("slowdown", "lo", "hi")}
+            tn, ts = statistics.median(nat), statistics.median(sbx)
+            meas = statistics.median(meas_r)
+            rows.append((name, prof, pred, tn, ts, meas))
+            print(f"  native {tn:.3f} s, cvisor {ts:.3f} s, measured {meas:.2f}x "
+                  f"(rounds {', '.join(f'{m:.2f}' for m in meas_r)}), "
+                  f"predicted {pred['slowdown']:.2f}x (rounds "
+                  f"{', '.join('%.2f' % r['slowdown'] for r in pred_r)})",
+                  file=sys.stderr)
     finally:
         cal_kept = os.path.join(tempfile.gettempdir(), "cvisor-predict-calibration.json")
         if os.path.exists(os.path.join(scratch, "calibration.json")):
@@ -199,26 +188,25 @@ def main():
 
     lines = [
         "| workload | syscalls/s | ctxsw/s | faults/s | WSS MB | native s | cvisor s "
-        "| measured | predicted (range) | hit | rounds: measured | rounds: predicted | hit |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|",
+        "| measured | predicted (range) | hit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    hits = hits_r = 0
-    for name, prof, best, rounds, tn, ts in rows:
-        ok, ok_r = hit(best["slowdown"], best["measured"]), hit(rounds["slowdown"],
-                                                               rounds["measured"])
-        hits, hits_r = hits + ok, hits_r + ok_r
+    hits = 0
+    for name, prof, pred, tn, ts, meas in rows:
+        ok = hit(pred["slowdown"], meas)
+        hits += ok
         lines.append(
             f"| {name} | {prof['syscalls_per_s']:,.0f} | {prof['ctxsw'] / prof['wall_s']:,.0f} "
             f"| {prof['faults_per_s']:,.0f} | {prof['wss_bytes'] / 2**20:.1f} | {tn:.3f} "
-            f"| {ts:.3f} | {best['measured']:.2f}x | {best['slowdown']:.2f}x "
-            f"({best['lo']:.2f}-{best['hi']:.2f}) | {'yes' if ok else 'no'} "
-            f"| {rounds['measured']:.2f}x | {rounds['slowdown']:.2f}x | {'yes' if ok_r else 'no'} |")
+            f"| {ts:.3f} | {meas:.2f}x | {pred['slowdown']:.2f}x "
+            f"({pred['lo']:.2f}-{pred['hi']:.2f}) | {'yes' if ok else 'no'} |")
     lines.append("")
-    lines.append(f"{hits} of {len(rows)} within the target on the best runs ({hits_r} of "
-                 f"{len(rows)} on the rounds' medians); {reps} rounds of a native, a cvisor "
-                 f"and a profiled run next to each other (rotating order); native s and "
-                 f"cvisor s are the fastest of the {reps}; sandbox start-up "
-                 f"{startup * 1000:.0f} ms (median of 5) taken out of the cvisor times.")
+    lines.append(f"{hits} of {len(rows)} within the target; sandbox start-up "
+                 f"{startup * 1000:.0f} ms (median of 5) taken out of the cvisor times; "
+                 f"{reps} rounds of a native, a cvisor and a profiled run next to each "
+                 f"other (rotating order); native s and cvisor s are medians; measured and "
+                 f"predicted are the medians of the rounds' (the profile's predicted added "
+                 f"time over the round's native time).")
     text = "\n".join(lines)
     print(text)
     if md:
@@ -227,8 +215,6 @@ def main():
             f.write(text + "\n")
         if os.path.exists(cal_kept):     # the calibration this table used
             shutil.copy(cal_kept, os.path.splitext(md)[0] + "-calibration.json")
-        with open(os.path.splitext(md)[0] + "-raw.json", "w") as f:
-            json.dump(raw, f, indent=1)
 
 
 if __name__ == "__main__":

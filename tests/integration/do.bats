@@ -188,6 +188,18 @@ wait_exit() {
 	[ "${#lines[@]}" -eq 1 ]
 }
 
+@test "the sandbox's CPUs are the ones cvisor may run on (taskset), as natively" {
+	need_static "$BUSYBOX"
+	[ "$(nproc --all)" -ge 2 ] || skip "one CPU"
+	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- "$BUSYBOX" nproc
+	[ "$output" = "$("$BUSYBOX" nproc)" ]
+	# CPU 1 alone: the mask is 2, not the first CPU's 1
+	run -0 --separate-stderr taskset -c 1 "$CVISOR" do $CVISOR_DO_FLAGS -- \
+		"$BUSYBOX" sh -c "$BUSYBOX taskset -p \$\$"
+	[[ "$output" == *"current affinity mask: 2" ]]
+	[ "${output##*: }" = "$(taskset -c 1 "$BUSYBOX" sh -c "$BUSYBOX taskset -p \$\$" | sed 's/.*: //')" ]
+}
+
 @test "the program is pid 1 of the sandbox" {
 	need_prog getpid_one
 	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- "$PROGS/getpid_one"

@@ -143,6 +143,12 @@ struct sandbox {
 	char hostname[65];
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 	int pids_max;                   /* the config's pids limit (tasks), 0: none */
+	/* The CPUs the sandbox may run on (taskset, a cpuset cgroup), as the
+	 * sentry found them at start: what sched_getaffinity shows, and what
+	 * the spin policy counts (spinning on the only CPU starves the side
+	 * it waits for). */
+	uint64_t cpu_mask;              /* CPUs 0-63 */
+	int ncpus;
 	int oom_score_adj;              /* the sentry's own, as the host's OOM killer sees it */
 	const char *uid_map, *gid_map;  /* the sandbox's id mappings (NULL: identity) */
 };

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,8 +193,25 @@ int task_release(struct task *t)
 	return task_start(t);
 }
 
+static void find_cpus(void)
+{
+	cpu_set_t set;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	sandbox.ncpus = (int)(online > 0 ? online : 1);
+	sandbox.cpu_mask = sandbox.ncpus >= 64 ? ~0ULL : (1ULL << sandbox.ncpus) - 1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	sandbox.ncpus = CPU_COUNT(&set);
+	sandbox.cpu_mask = 0;
+	for (int i = 0; i < 64; i++)
+		if (CPU_ISSET(i, &set))
+			sandbox.cpu_mask |= 1ULL << i;
+}
+
 static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 {
+	find_cpus();
 	for (int i = 0; i < r->nrlimits; i++)
 		if (r->rlimits[i].resource >= 0 && r->rlimits[i].resource < RLIM_NLIMITS)
 			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;

@@ -229,12 +229,9 @@ bool task_limit_reached(void)
 
 static void update_spin(int delta)
 {
-	static long ncpus;
 	int n = __atomic_add_fetch(&nr_tasks_total, delta, __ATOMIC_RELAXED);
 
-	if (!ncpus)
-		ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	platform_set_spin(2L * n <= ncpus);
+	platform_set_spin(2 * n <= (sandbox.ncpus ? sandbox.ncpus : 1));
 }
 
 struct task *task_new(struct thread_group *tg, struct stub_thread *st)

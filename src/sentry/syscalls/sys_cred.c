@@ -321,8 +321,7 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
 
 long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t mask = ncpu >= 64 ? ~0ULL : (1ULL << ncpu) - 1;
+	uint64_t mask = sandbox.cpu_mask;
 
 	if (ARG_INT(a, 0) && !tg_find(ARG_INT(a, 0)))
 		return -ESRCH;

@@ -19,6 +19,10 @@ within minutes (the same CPU-bound run took 0.67 to 1.21 s of user time in
 five runs in a row), and the three runs of a round see the same machine.  Start-up is taken out because the
 model predicts the workload's own slowdown; it is shown in the table's note.
 
+The noise floor is shown beside the table: the first workload against
+itself, natively, REPS rounds of two runs; the median of the second over
+the first would be 1.00x on a quiet machine.
+
 A prediction hits when |predicted - measured| overhead (slowdown - 1) is
 at most 25% of the measured overhead or 5 percentage points, whichever is
 wider.  Every row is printed, misses included.
@@ -124,6 +128,18 @@ def hit(pred, meas):
     return abs((pred - 1) - (meas - 1)) <= max(0.25 * abs(meas - 1), 0.05)
 
 
+def noise_floor(cmd, reps):
+    """The same native run twice per round: the ratios' median and range."""
+    ratios = []
+    for r in range(reps):       # alternate which run is over which
+        a, b = timed(cmd), timed(cmd)
+        ratios.append(a / b if r % 2 else b / a)
+    ratios.sort()
+    print(f"noise floor: native against native, rounds "
+          f"{', '.join(f'{r:.2f}' for r in ratios)}", file=sys.stderr)
+    return statistics.median(ratios), ratios[0], ratios[-1]
+
+
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
@@ -145,6 +161,7 @@ def main():
         subprocess.run([cvisor, "bench", "calibrate", "--out", cal],
                        stdout=subprocess.DEVNULL, check=True)
         startup = statistics.median(timed(do + ["/bin/true"]) for _ in range(5))
+        floor = noise_floor(workloads(scratch)[0][1], reps)
         for name, cmd, extra in workloads(scratch):
             print(f"{name}: {reps} rounds", file=sys.stderr)
             nat, sbx, meas_r, pred_r, profs = [], [], [], [], []
@@ -206,7 +223,9 @@ def main():
                  f"{reps} rounds of a native, a cvisor and a profiled run next to each "
                  f"other (rotating order); native s and cvisor s are medians; measured and "
                  f"predicted are the medians of the rounds' (the profile's predicted added "
-                 f"time over the round's native time).")
+                 f"time over the round's native time). Noise floor: the first workload "
+                 f"against itself, natively, {reps} rounds: {floor[0]:.2f}x "
+                 f"({floor[1]:.2f}-{floor[2]:.2f}).")
     text = "\n".join(lines)
     print(text)
     if md:

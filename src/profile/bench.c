@@ -148,6 +148,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median and extremes of n values (sorted in place). */
+static struct cost cost_of_values(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	return (struct cost){ n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1] };
+}
+
 /* Median and extremes of the numbers on a line. */
 static int cost_of_line(const char *line, struct cost *c)
 {
@@ -163,10 +170,7 @@ static int cost_of_line(const char *line, struct cost *c)
 	}
 	if (!n)
 		return -EINVAL;
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
-	c->med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	c->lo = v[0];
-	c->hi = v[n - 1];
+	*c = cost_of_values(v, n);
 	return 0;
 }
 
@@ -295,34 +299,60 @@ static int loadgen_run(const char *mode, enum rt_kind rt, long every, size_t wss
 	return 0;
 }
 
+/* A run's shape at a pace: EVERY work units between calls, UNITS in all,
+ * enough calls that the difference is not lost in the noise of the run's
+ * length (slow paces run longer, up to 1.5 s). */
+struct pace_run {
+	const char *mode;
+	size_t wss;
+	long every, units;
+};
+
+static int pace_run_at(const char *mode, const struct bench_opts *o, double wss, double rate,
+		       struct pace_run *pr)
+{
+	double t_unit;
+
+	if (unit_ns((size_t)wss, &t_unit))
+		return -1;
+	pr->mode = mode;
+	pr->wss = (size_t)wss;
+	pr->every = lround(fmax(1, 1e9 / rate / t_unit));
+	pr->units = lround(fmin(1.5e9, fmax(o->quick ? 0.08e9 : 0.3e9,
+					    (o->quick ? 500 : 1500) * 1e9 / rate)) / t_unit);
+	return 0;
+}
+
+/* One native run and one in rt, next to each other: extra ns per call. */
+static int extra_once(const struct pace_run *pr, enum rt_kind rt, double *extra)
+{
+	double tn, tr, calls;
+
+	if (loadgen_run(pr->mode, RT_NATIVE, pr->every, pr->wss, pr->units, &tn, &calls) ||
+	    loadgen_run(pr->mode, rt, pr->every, pr->wss, pr->units, &tr, &calls))
+		return -1;
+	*extra = (tr - tn) / fmax(1, calls);
+	return 0;
+}
+
 /*
  * Extra ns per call in rt when calls come at rate with work between them
- * in a working set: (time in rt - time natively) / calls, three runs each,
- * the spread from their extremes.  mode "pace" times the calls alone
+ * in a working set, three runs each.  mode "pace" times the calls alone
  * (what a call costs at that pace); "curve" the whole run (what the work
  * after a call loses too: caches and TLB refilled).
  */
 static int extra_per_call(const char *mode, enum rt_kind rt, const struct bench_opts *o,
 			  double wss, double rate, struct cost *out)
 {
-	double t_unit, tn, tr, calls, v[3];
-	long every, units;
+	struct pace_run pr;
+	double v[3];
 
-	if (unit_ns((size_t)wss, &t_unit))
+	if (pace_run_at(mode, o, wss, rate, &pr))
 		return -1;
-	every = lround(fmax(1, 1e9 / rate / t_unit));
-	/* enough calls that the difference is not lost in the noise of the
-	 * run's length: slow paces run longer (up to 1.5 s) */
-	units = lround(fmin(1.5e9, fmax(o->quick ? 0.08e9 : 0.3e9,
-					(o->quick ? 500 : 1500) * 1e9 / rate)) / t_unit);
-	for (int r = 0; r < 3; r++) {
-		if (loadgen_run(mode, RT_NATIVE, every, (size_t)wss, units, &tn, &calls) ||
-		    loadgen_run(mode, rt, every, (size_t)wss, units, &tr, &calls))
+	for (int r = 0; r < 3; r++)
+		if (extra_once(&pr, rt, &v[r]))
 			return -1;
-		v[r] = (tr - tn) / fmax(1, calls);
-	}
-	qsort(v, 3, sizeof(v[0]), cmp_double);
-	*out = (struct cost){ v[1], v[0], v[2] };
+	*out = cost_of_values(v, 3);
 	return 0;
 }
 
@@ -341,23 +371,38 @@ static int measure_pace(enum rt_kind rt, const struct bench_opts *o, struct cali
 	return 0;
 }
 
-/* The working set's share: at 100k calls/s, the extra per call at 1, 10
- * and 100 MB, over that at 1 MB. */
+/*
+ * The working set's share: at 100k calls/s, the extra per call at 10 and
+ * 100 MB less that at 1 MB, the three sizes measured next to each other in
+ * each of WSS_REPS rounds, so that the differences are paired.  The low end
+ * is the smallest difference: above zero only if every round saw the
+ * larger set cost more (a sign test: 1 in 32 by chance), which is what
+ * the model asks before it charges the effect (wss_extra_at).
+ */
+#define WSS_REPS 5
+
 static int measure_wss(enum rt_kind rt, const struct bench_opts *o, struct calibration *c)
 {
 	static const double sizes[] = { 1 << 20, 10 << 20, 100 << 20 };
-	struct cost v[3];
+	struct pace_run pr[3];
+	double extra[3], d[3][WSS_REPS];
 
 	c->nwss = 3;
 	for (int i = 0; i < 3; i++) {
-		progress("calibrate: %s, working set %.0f MB", rt_name(rt), sizes[i] / (1 << 20));
 		c->wss_bytes[i] = sizes[i];
-		if (extra_per_call("curve", rt, o, sizes[i], 1e5, &v[i]))
+		if (pace_run_at("curve", o, sizes[i], 1e5, &pr[i]))
 			return -1;
 	}
+	for (int r = 0; r < WSS_REPS; r++) {
+		progress("calibrate: %s, working sets, round %d/%d", rt_name(rt), r + 1, WSS_REPS);
+		for (int i = 0; i < 3; i++)
+			if (extra_once(&pr[i], rt, &extra[i]))
+				return -1;
+		for (int i = 0; i < 3; i++)
+			d[i][r] = extra[i] - extra[0];
+	}
 	for (int i = 0; i < 3; i++)
-		c->wss_extra[rt][i] = (struct cost){ v[i].med - v[0].med, v[i].lo - v[0].med,
-						     v[i].hi - v[0].med };
+		c->wss_extra[rt][i] = cost_of_values(d[i], WSS_REPS);
 	return 0;
 }
 

@@ -132,8 +132,9 @@ static double log_interp(const double *x, const struct cost *e, int n, double at
 }
 
 /* Only an effect the calibration could tell from its noise counts: a
- * working-set point whose low end is not above zero is taken as zero
- * (the range's high end keeps it). */
+ * working-set point whose low end is not above zero (not every paired
+ * round saw it: bench.c's measure_wss) is taken as zero; the range's high
+ * end keeps it. */
 double wss_extra_at(const struct calibration *c, enum rt_kind rt, double wss, int which)
 {
 	struct cost e[CAL_MAX_WSS];

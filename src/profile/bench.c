@@ -390,7 +390,7 @@ static int measure_wss(enum rt_kind rt, const struct bench_opts *o, struct calib
 	c->nwss = 3;
 	for (int i = 0; i < 3; i++) {
 		c->wss_bytes[i] = sizes[i];
-		if (pace_run_at("curve", o, sizes[i], 1e5, &pr[i]))
+		if (pace_run_at("curve", o, sizes[i], CAL_WSS_RATE, &pr[i]))
 			return -1;
 	}
 	for (int r = 0; r < WSS_REPS; r++) {

@@ -165,6 +165,27 @@ int pace_bin_of(double rate)
 }
 
 /*
+ * The share of the working-set extra a call pays at the workload's pace.
+ * What a trip to the sentry costs the work after it (refilling the TLB
+ * and caches) is bounded by what that work touches before the next call:
+ * calls closer together than the calibration's leave less to refill, in
+ * proportion to the time between them (a loop of two million getppid a
+ * second touches a few lines between calls, not its whole 8 MB).
+ */
+static double wss_share(const struct workload *w, double n)
+{
+	double par = fmax(1, w->cpu_s / w->wall_s), sum = 0, share = 0;
+
+	for (int b = 0; b < PACE_BINS; b++) {
+		sum += w->pace_share[b] * fmin(1, CAL_WSS_RATE / pace_bin_rate(b));
+		share += w->pace_share[b];
+	}
+	if (share > 0)
+		return sum / share;
+	return n > 0 ? fmin(1, CAL_WSS_RATE / (n / w->wall_s / par)) : 0;
+}
+
+/*
  * ns a trivial call costs at the workload's pace: its cost in a tight loop
  * plus what calls at that pace pay beyond the fastest pace (by the pace
  * histogram, else at the average pace).  Only the pace table's slope is
@@ -242,7 +263,7 @@ static double added(const struct calibration *c, enum rt_kind rt, const struct w
 	/* a crowded call pays its wake-up already, blocked or not */
 	cs = (1 - w->crowded) * w->ctxsw_vol * ctxsw_cost(c, rt, which);
 	pf = w->faults * cost_delta(&c->ev[rt][EVT_FAULT], &c->ev[RT_NATIVE][EVT_FAULT], which);
-	wss = n * wss_extra_at(c, rt, w->wss_bytes, which);
+	wss = n * wss_share(w, n) * wss_extra_at(c, rt, w->wss_bytes, which);
 	if (p) {
 		p->add_sc = sc * 1e-9;
 		p->add_ctxsw = cs * 1e-9;

@@ -38,6 +38,10 @@ struct cost {
 
 #define CAL_MAX_WSS 8
 
+/* The pace of the working-set calibration: calls per second, 10 us of work
+ * (random cache-line updates across the set) between calls. */
+#define CAL_WSS_RATE 1e5
+
 /* Half-decade bins of a call's local pace, centred on 10^(2.5 + k/2) per
  * second: 316/s .. 3.16M/s. */
 #define PACE_BINS 9

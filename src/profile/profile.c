@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,16 +241,22 @@ static void on_sigint(int sig)
 
 /*
  * A sandbox spins for its calls only while it holds at most half as many
- * threads as there are CPUs (DESIGN.md §3): how long the workload was
- * past that, sampled with the working set.
+ * threads as it has CPUs (DESIGN.md §3): how long the workload was past
+ * that, sampled with the working set.  Its CPUs are the ones it may run
+ * on, as the sentry counts them: those of this process, which a command
+ * profiled here inherits, as would the sandbox run the same way.
  */
 static void count_threads(struct session *s, const pid_t *tree, int n)
 {
 	static long ncpus;
 	int th = proc_threads(tree, n);
 
-	if (!ncpus)
-		ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!ncpus) {
+		cpu_set_t set;
+
+		ncpus = sched_getaffinity(0, sizeof(set), &set) ? sysconf(_SC_NPROCESSORS_ONLN)
+								 : CPU_COUNT(&set);
+	}
 	if (!th)
 		return;                 /* the tree is gone */
 	s->ticks++;

@@ -43,12 +43,23 @@ jget() {
 	for k in trivial rw stat open pipe futex mmap poll fork exec; do
 		n=$(jget "$CAL" "['syscall_ns']['native']['$k']['med']")
 		c=$(jget "$CAL" "['syscall_ns']['cvisor']['$k']['med']")
-		python3 -c "import sys; sys.exit(not (0 < $n and 0 < $c))"
+		x=$(jget "$CAL" "['syscall_ns_nospin']['cvisor']['$k']['med']")
+		python3 -c "import sys; sys.exit(not (0 < $n and 0 < $c and 0 < $x))"
 	done
 	# every call through the sentry costs more than the same call natively
 	python3 -c "import sys; sys.exit(not ($(jget "$CAL" "['syscall_ns']['cvisor']['trivial']['med']") > \
 		$(jget "$CAL" "['syscall_ns']['native']['trivial']['med']")))"
 	grep -q "^trivial " "$BATS_FILE_TMPDIR/cal.out"
+}
+
+@test "profile: a sandbox pinned to one CPU is crowded from its first thread" {
+	[ "$(nproc --all)" -ge 2 ] || skip "one CPU"
+	run -0 $CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/a.json" -- sleep 0.5
+	[ "$(jget "$BATS_TEST_TMPDIR/a.json" "['crowded_share']")" = 0.0 ]
+	run -0 taskset -c 0 $CVISOR profile --calibration "$CAL" --json -o "$BATS_TEST_TMPDIR/b.json" \
+		-- sleep 0.5
+	[ "$(jget "$BATS_TEST_TMPDIR/b.json" "['threads_max']")" = 1 ]
+	[ "$(jget "$BATS_TEST_TMPDIR/b.json" "['crowded_share']")" = 1.0 ]
 }
 
 @test "profile counts exactly the calls of a program that makes 100,000" {

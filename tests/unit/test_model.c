@@ -136,6 +136,18 @@ static void test_working_set_interpolation(void **state)
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.add_wss, 0.3, 1e-9);
 	assert_float_equal(p.slowdown, 1 + 0.3 + 0.3, 1e-9);
+	/* calls ten times closer than the calibration's leave a tenth of the
+	 * work between them to refill: 1e6 x 3 us x 0.1 */
+	w.sc[SC_TRIVIAL] = 1e6;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_wss, 0.3, 1e-9);
+	w.pace_share[pace_bin_of(1e6)] = 1;     /* the same, by the histogram */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_wss, 0.3, 1e-9);
+	w.pace_share[pace_bin_of(1e6)] = 0;
+	w.pace_share[pace_bin_of(1e3)] = 1;     /* far apart: all of it */
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_wss, 3.0, 1e-9);
 }
 
 static void test_pace_of_calls(void **state)

@@ -1,14 +1,10 @@
 #!/usr/bin/env python3
-"""bench/predict.py BUILD_DIR [--md FILE] [--reps N] [--calibrate once|each]
+"""bench/predict.py BUILD_DIR [--md FILE] [--reps N]
 
 Validates `cvisor profile` (issue 6): a fresh calibration (`cvisor bench
-calibrate`, with runsc when installed: the table in docs/overhead.md), then
-for each workload below, all in one run, a calibration of its own made just
-before it (`--no-runsc`, about a minute; `--calibrate once` uses the first
-for all: this VM's speed moves by 2x over minutes; in one run the os.stat
-row's calls were priced 4.3 us each by a calibration ten minutes old, and
-cost 3.1 us), then REPS rounds of three runs next to each other, in an order that
-rotates from round to round:
+calibrate`, kept in the scratch directory), then for each workload below,
+all in one run, REPS rounds of three runs next to each other, in an order
+that rotates from round to round:
   - a native run, timed;
   - a run under `cvisor do`, timed;
   - a native run under `cvisor profile --json`, which predicts the slowdown.
@@ -153,7 +149,6 @@ def main():
         md = args[args.index("--md") + 1]
     if "--reps" in args:
         reps = int(args[args.index("--reps") + 1])
-    each = not ("--calibrate" in args and args[args.index("--calibrate") + 1] == "once")
     cvisor = os.path.realpath(os.path.join(build, "cvisor"))
     scratch = tempfile.mkdtemp(prefix="cvisor-predict-", dir="/var/tmp")
     do = [cvisor, "do", "--rw", scratch, "--"]
@@ -169,11 +164,6 @@ def main():
         floor = noise_floor(workloads(scratch)[0][1], reps)
         for name, cmd, extra in workloads(scratch):
             print(f"{name}: {reps} rounds", file=sys.stderr)
-            wcal = cal
-            if each:
-                wcal = os.path.join(scratch, "calibration-workload.json")
-                subprocess.run([cvisor, "bench", "calibrate", "--no-runsc", "--out", wcal],
-                               stdout=subprocess.DEVNULL, check=True)
             nat, sbx, meas_r, pred_r, profs = [], [], [], [], []
             out = os.path.join(scratch, "profile.json")
             for r in range(reps):
@@ -185,7 +175,7 @@ def main():
                     elif kind == 1:
                         runs["cvisor"] = timed(do + with_port(cmd, extra))
                     else:
-                        subprocess.run([cvisor, "profile", "--calibration", wcal, "--json",
+                        subprocess.run([cvisor, "profile", "--calibration", cal, "--json",
                                         "-o", out, "--"] + with_port(cmd, extra),
                                        stdout=subprocess.DEVNULL, check=True)
                         profs.append(json.load(open(out)))
@@ -231,9 +221,7 @@ def main():
     lines.append(f"{hits} of {len(rows)} within the target; sandbox start-up "
                  f"{startup * 1000:.0f} ms (median of 5) taken out of the cvisor times; "
                  f"{reps} rounds of a native, a cvisor and a profiled run next to each "
-                 f"other (rotating order), after a calibration "
-                 f"{'of its own (no runsc)' if each else 'made once at the start'}; "
-                 f"native s and cvisor s are medians; measured and "
+                 f"other (rotating order); native s and cvisor s are medians; measured and "
                  f"predicted are the medians of the rounds' (the profile's predicted added "
                  f"time over the round's native time). Noise floor: the first workload "
                  f"against itself, natively, {reps} rounds: {floor[0]:.2f}x "

@@ -308,6 +308,12 @@ struct pace_run {
 	long every, units;
 };
 
+/* Work units between calls for calls at rate, a unit taking t_unit ns. */
+static long units_between(double rate, double t_unit)
+{
+	return lround(fmax(1, 1e9 / rate / t_unit));
+}
+
 static int pace_run_at(const char *mode, const struct bench_opts *o, double wss, double rate,
 		       struct pace_run *pr)
 {
@@ -317,7 +323,7 @@ static int pace_run_at(const char *mode, const struct bench_opts *o, double wss,
 		return -1;
 	pr->mode = mode;
 	pr->wss = (size_t)wss;
-	pr->every = lround(fmax(1, 1e9 / rate / t_unit));
+	pr->every = units_between(rate, t_unit);
 	pr->units = lround(fmin(1.5e9, fmax(o->quick ? 0.08e9 : 0.3e9,
 					    (o->quick ? 500 : 1500) * 1e9 / rate)) / t_unit);
 	return 0;
@@ -578,18 +584,18 @@ static int curve_point(FILE *f, enum curve_cpu cpu, double wss_mb, double rate, 
 		       const struct bench_opts *o)
 {
 	size_t wss = (size_t)(wss_mb * (1 << 20));
-	long every = lround(fmax(1, 1e9 / rate / t_unit));
+	long every = units_between(rate, t_unit);
 	long units = lround((o->quick ? 0.1e9 : 0.4e9) / t_unit);
-	double tn[3], tc[3], calls;
+	double tn[3], tc[3], calls, n, c;
 
 	for (int k = 0; k < 3; k++)
 		if (loadgen_run("curve", RT_NATIVE, every, wss, units, &tn[k], &calls) ||
 		    loadgen_run("curve", RT_CVISOR, every, wss, units, &tc[k], &calls))
 			return -1;
-	qsort(tn, 3, sizeof(double), cmp_double);
-	qsort(tc, 3, sizeof(double), cmp_double);
+	n = cost_of_values(tn, 3).med * 1e-9;
+	c = cost_of_values(tc, 3).med * 1e-9;
 	fprintf(f, "%s,%g,%g,%.0f,%.4f,%.4f,%.2f\n", curve_cpu_name[cpu], wss_mb, rate,
-		calls / (tn[1] * 1e-9), tn[1] * 1e-9, tc[1] * 1e-9, (tc[1] / tn[1] - 1) * 100);
+		calls / n, n, c, (c / n - 1) * 100);
 	fflush(f);
 	return 0;
 }

@@ -317,7 +317,8 @@ static struct timespec sleep_for(long slice_ns, int ms, const struct timespec *d
 static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 {
 	struct file *f = fdt_get(t->tg->fdt, epfd);
-	struct ep_sleep sl = { .cap = 256 };
+	struct pollfd host[256];        /* beyond these, the look-again finds them */
+	struct ep_sleep sl = { .host = host, .cap = 256 };
 	struct epoll_event *evs;
 	struct timespec deadline = { 0, 0 };
 	long n = 0;
@@ -329,10 +330,7 @@ static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 		return -EINVAL;
 	}
 	evs = calloc((size_t)max, sizeof(*evs));
-	sl.host = calloc(sl.cap, sizeof(*sl.host));
-	if (!evs || !sl.host) {
-		free(evs);
-		free(sl.host);
+	if (!evs) {
 		file_put(f);
 		return -ENOMEM;
 	}
@@ -358,7 +356,6 @@ static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 	if (n > 0 && copy_to_user(t->tg->mm, uevs, evs, (size_t)n * sizeof(*evs)))
 		n = -EFAULT;
 	free(evs);
-	free(sl.host);
 	return n;
 }
 

@@ -193,15 +193,18 @@ int task_release(struct task *t)
 	return task_start(t);
 }
 
+/* The CPUs the sentry may run on (else, if the host will not say, all online). */
 static void find_cpus(void)
 {
 	cpu_set_t set;
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
-	sandbox.ncpus = (int)(online > 0 ? online : 1);
-	sandbox.cpu_mask = sandbox.ncpus >= 64 ? ~0ULL : (1ULL << sandbox.ncpus) - 1;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return;
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+		CPU_ZERO(&set);
+		for (long i = 0; i < (online > 0 ? online : 1) && i < CPU_SETSIZE; i++)
+			CPU_SET(i, &set);
+	}
 	sandbox.ncpus = CPU_COUNT(&set);
 	sandbox.cpu_mask = 0;
 	for (int i = 0; i < 64; i++)

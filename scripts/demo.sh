@@ -20,5 +20,8 @@ fi
 echo "\$ $B/cvisor do --strace -- /bin/busybox echo traced"
 "$B/cvisor" do --strace -- /bin/busybox echo traced
 echo
-echo "\$ $B/cvisor do --stats -- $B/bench/syscall 200000"
-"$B/cvisor" do --stats -- "$B/bench/syscall" 200000
+# the build tree is shown to the sandbox: a checkout under /tmp would be
+# hidden by the sandbox's own fresh /tmp
+BD=$(cd "$B" && pwd)
+echo "\$ $B/cvisor do --rw $BD --stats -- $BD/bench/syscall 200000"
+"$B/cvisor" do --rw "$BD" --stats -- "$BD/bench/syscall" 200000

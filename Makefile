@@ -24,6 +24,9 @@ CONF_BIN   := $(patsubst %.c,$(B)/%,$(CONF_SRC)) \
               $(patsubst %,$(B)/tests/conformance/%-pie,$(PIE_TESTS))
 PROGS_SRC  := $(wildcard tests/conformance/progs/*.c)
 PROGS_BIN  := $(patsubst %.c,$(B)/%,$(PROGS_SRC))
+# Attack programs of the security tests (tests/security/*.bats run them).
+SEC_SRC    := $(wildcard tests/security/*.c)
+SEC_BIN    := $(patsubst %.c,$(B)/%,$(SEC_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_BIN   := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
 
@@ -69,6 +72,9 @@ $(B)/tests/conformance/%: tests/conformance/%.c tests/conformance/check.h
 $(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h
 	@mkdir -p $(dir $@)
 	$(CC) -static-pie -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
+$(B)/tests/security/%: tests/security/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance -o $@ $<
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
@@ -84,7 +90,7 @@ demo: deps
 	scripts/demo.sh $(B)
 
 test: deps
-	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(UNIT_BIN) $(B)/bench/syscall
+	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(SEC_BIN) $(UNIT_BIN) $(B)/bench/syscall
 	tests/run.sh $(B)
 
 bench: export WITH_BENCH = 1

@@ -1,0 +1,31 @@
+# Shared by the security tests: `load common` in a .bats file of this folder.
+#
+# Each test is an attack (or the check of a finding of the security review,
+# issue 12) that must fail against the sandbox: the attack programs are the
+# static binaries built from tests/security/*.c into $SEC.
+#
+#   make -j2 all $(ls tests/security/*.c | sed 's|\(.*\)\.c|build/\1|')
+#   BUILD=build bats tests/security
+
+bats_require_minimum_version 1.5.0
+
+BUILD=${BUILD:-build}
+CVISOR=$(realpath "$BUILD/cvisor")
+SEC=$(realpath "$BUILD")/tests/security
+
+# cdo ARGS...: cvisor do with the flags the runner set (a build tree under
+# /tmp must be shown to the sandbox with --rw).
+cdo() {
+	# shellcheck disable=SC2086
+	"$CVISOR" do ${CVISOR_DO_FLAGS:-} "$@"
+}
+
+# busybox_root DIR: a minimal root file system of busybox applets.
+busybox_root() {
+	local d=$1 a
+	mkdir -p "$d/bin" "$d/etc" "$d/proc" "$d/dev" "$d/sys" "$d/tmp"
+	cp /bin/busybox "$d/bin/busybox"
+	for a in sh echo cat ls sleep id true false env mkdir touch stat; do
+		ln -sf busybox "$d/bin/$a"
+	done
+}

@@ -20,6 +20,13 @@ cdo() {
 	"$CVISOR" do ${CVISOR_DO_FLAGS:-} "$@"
 }
 
+# cdo_bg ARGS...: cvisor do in the background, its pid in $! (the CLI
+# itself, not a subshell: killing it ends the sandbox).
+cdo_bg() {
+	# shellcheck disable=SC2086
+	"$CVISOR" do ${CVISOR_DO_FLAGS:-} "$@" &
+}
+
 # busybox_root DIR: a minimal root file system of busybox applets.
 busybox_root() {
 	local d=$1 a

@@ -777,6 +777,15 @@ static int show_maps(struct sbuf *b, const struct pnode *n)
 	for (size_t i = 0; i < pi.mm->vmas.n; i++)
 		show_vma(b, &pi.mm->vmas.v[i]);
 	pthread_mutex_unlock(&pi.mm->lock);
+	/* the kernel's vDSO, vvar and vsyscall pages, above every VMA */
+	for (int i = 0; i < platform_nr_kernel_maps; i++) {
+		const struct platform_mapping *m = &platform_kernel_maps[i];
+		size_t start = b->len;
+
+		sb_printf(b, "%08lx-%08lx %s 00000000 00:00 0 ", m->start, m->end, m->perms);
+		sb_pad(b, start, 25 + sizeof(void *) * 6 - 1);
+		sb_printf(b, " %s\n", m->name);
+	}
 	return 0;
 }
 

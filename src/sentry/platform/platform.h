@@ -38,6 +38,17 @@ struct stub_thread {
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
 };
 
+/* The host kernel's own mappings in every stub process (vDSO, vvar,
+ * vsyscall), at the same addresses in all: /proc/PID/maps shows them. */
+struct platform_mapping {
+	uint64_t start, end;
+	char perms[5];
+	char name[16];
+};
+#define PLATFORM_MAX_KERNEL_MAPS 8
+extern struct platform_mapping platform_kernel_maps[PLATFORM_MAX_KERNEL_MAPS];
+extern int platform_nr_kernel_maps;
+
 /* Whether the stub saves and restores FS/GS bases itself (FSGSBASE). */
 extern bool platform_fsgsbase;
 

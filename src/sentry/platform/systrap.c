@@ -50,6 +50,16 @@ static int ctl_pages(struct stub_proc *p)
 	return 0;
 }
 
+/*
+ * The highest address a mapping can have with 4-level page tables.  The
+ * vsyscall page above it is the kernel's, the same in every process, and
+ * cannot be unmapped: munmap of a range that reaches it fails as a whole,
+ * which once left every page of the sentry's in every stub.
+ */
+#define USER_TOP 0x7ffffffff000UL
+
+/* What a stub process keeps of the sentry's address space: the stub
+ * region and the kernel's vDSO, vvar and vsyscall pages. */
 static bool keep_mapping(const char *name, uint64_t start)
 {
 	return (start >= STUB_BASE && start < STUB_END) ||
@@ -57,37 +67,118 @@ static bool keep_mapping(const char *name, uint64_t start)
 	       strstr(name, "[vsyscall]");
 }
 
-/* The template unmaps everything of the sentry's but what it keeps. */
-static int unmap_list(struct stub_global *g)
+/*
+ * Call fn for each line of a /proc/PID/maps file; stop at its first
+ * non-zero answer and return it.
+ */
+static int maps_each(const char *path, int (*fn)(void *arg, uint64_t start, uint64_t end,
+						 const char *line), void *arg)
 {
-	FILE *f = fopen("/proc/self/maps", "re");
+	FILE *f = fopen(path, "re");
 	char line[512];
-	uint64_t prev = 0;
+	int ret = 0;
 
 	if (!f)
 		return -errno;
-	g->nr_unmap = 0;
-	while (fgets(line, sizeof(line), f)) {
+	while (!ret && fgets(line, sizeof(line), f)) {
 		unsigned long start, end;
 
-		if (sscanf(line, "%lx-%lx", &start, &end) != 2 ||
-		    !keep_mapping(line, start))
-			continue;
-		if (start > prev && g->nr_unmap < STUB_MAX_UNMAP) {
-			g->unmap[g->nr_unmap][0] = prev;
-			g->unmap[g->nr_unmap][1] = start;
-			g->nr_unmap++;
-		}
-		if (end > prev)
-			prev = end;
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2)
+			ret = fn(arg, start, end, line);
 	}
 	fclose(f);
-	if (prev < 0x7ffffffff000UL && g->nr_unmap < STUB_MAX_UNMAP) {
-		g->unmap[g->nr_unmap][0] = prev;
-		g->unmap[g->nr_unmap][1] = 0x7ffffffff000UL;
-		g->nr_unmap++;
+	return ret;
+}
+
+struct gaps {
+	struct stub_global *g;
+	uint64_t prev;          /* end of the last kept mapping */
+	uint64_t top;           /* end of the highest user mapping */
+};
+
+static void add_gap(struct stub_global *g, uint64_t start, uint64_t end)
+{
+	if (end <= start)
+		return;
+	if (g->nr_unmap < STUB_MAX_UNMAP) {
+		g->unmap[g->nr_unmap][0] = start;
+		g->unmap[g->nr_unmap][1] = end;
 	}
-	return g->nr_unmap < STUB_MAX_UNMAP ? 0 : -E2BIG;
+	g->nr_unmap++;
+}
+
+struct platform_mapping platform_kernel_maps[PLATFORM_MAX_KERNEL_MAPS];
+int platform_nr_kernel_maps;
+
+/* The kernel's own mappings stay in every stub: shown in /proc/PID/maps. */
+static void note_kernel_mapping(uint64_t start, uint64_t end, const char *line)
+{
+	struct platform_mapping *m = &platform_kernel_maps[platform_nr_kernel_maps];
+	const char *name = strchr(line, '[');
+
+	if (!name || platform_nr_kernel_maps >= PLATFORM_MAX_KERNEL_MAPS)
+		return;
+	m->start = start;
+	m->end = end;
+	sscanf(line, "%*s %4s", m->perms);
+	snprintf(m->name, sizeof(m->name), "%.*s", (int)strcspn(name, "\n"), name);
+	platform_nr_kernel_maps++;
+}
+
+static int gap_before(void *arg, uint64_t start, uint64_t end, const char *line)
+{
+	struct gaps *x = arg;
+
+	if (keep_mapping(line, start) && !(start >= STUB_BASE && start < STUB_END))
+		note_kernel_mapping(start, end, line);
+	if (strstr(line, "[vsyscall]"))
+		return 0;               /* above USER_TOP: nothing to do */
+	if (end > x->top)
+		x->top = end;
+	if (!keep_mapping(line, start))
+		return 0;
+	add_gap(x->g, x->prev, start);
+	if (end > x->prev)
+		x->prev = end;
+	return 0;
+}
+
+/* The template unmaps everything of the sentry's but what it keeps. */
+static int unmap_list(struct stub_global *g)
+{
+	struct gaps x = { .g = g, .top = USER_TOP };
+	int err;
+
+	g->nr_unmap = 0;
+	platform_nr_kernel_maps = 0;
+	err = maps_each("/proc/self/maps", gap_before, &x);
+	if (err)
+		return err;
+	add_gap(g, x.prev, x.top);
+	return g->nr_unmap <= STUB_MAX_UNMAP ? 0 : -E2BIG;
+}
+
+static int foreign_mapping(void *arg, uint64_t start, uint64_t end, const char *line)
+{
+	(void)arg;
+	(void)end;
+	if (keep_mapping(line, start))
+		return 0;
+	fprintf(stderr, "cvisor: the stub template still maps %s", line);
+	return -EIO;
+}
+
+/*
+ * Every stub process is a copy of the template: check from outside that
+ * nothing of the sentry's (its stack and environment, heap, libraries,
+ * ld.so) is left in it before an application runs there.
+ */
+static int template_check(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	return maps_each(path, foreign_mapping, NULL);
 }
 
 static int map_stub_region(struct stub_global **gout)
@@ -178,7 +269,7 @@ int platform_init(void)
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 	/* The first host call proves the template is up and serving. */
 	err = (int)hostcall(&template, __NR_sched_yield, 0, 0, 0, 0, 0, 0);
-	return err < 0 ? err : 0;
+	return err < 0 ? err : template_check(pid);
 }
 
 static void spare_stop(void);

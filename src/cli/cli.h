@@ -13,6 +13,10 @@ struct gopts {
 };
 
 int cmd_do(int argc, char **argv);
+/* The sentry: exec'd inside the sandbox's namespaces (src/cli/do.c). */
+struct sentry_run;
+void sentry_exec_or_die(const struct sentry_run *r) __attribute__((noreturn));
+int cmd_sentry(int argc, char **argv);
 
 /* OCI runtime commands (src/cli/oci_*.c) */
 int cmd_create(const struct gopts *g, int argc, char **argv);

@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "sandbox/confine.h"
+#include "sandbox/sentry_exec.h"
 #include "sentry.h"
 
 extern char **environ;
@@ -82,6 +83,28 @@ int exit_code(int status)
 	return WEXITSTATUS(status);
 }
 
+/* In the sandbox's namespaces: become the sentry (sandbox/sentry_exec.h). */
+void sentry_exec_or_die(const struct sentry_run *r)
+{
+	int err = sentry_exec(r);
+
+	fprintf(stderr, "cvisor: cannot start the sentry: %s\n", strerror(-err));
+	_exit(125);
+}
+
+/* cvisor __sentry FD: the sentry, exec'd by sentry_exec_or_die(). */
+int cmd_sentry(int argc, char **argv)
+{
+	struct sentry_run r;
+	int err = sentry_boot(argc, argv, &r);
+
+	if (err) {
+		fprintf(stderr, "cvisor: the sentry cannot start: %s\n", strerror(-err));
+		return 125;
+	}
+	return exit_code(sentry_main(&r));
+}
+
 static pid_t supervisor;
 
 static void forward(int sig)
@@ -105,7 +128,7 @@ static int run_confined(struct sentry_run *r, bool host_net)
 	pid = confine_spawn(&(struct confine){ .new_net = !host_net, .die_with_parent = true,
 					       .stdio_fd = -1 });
 	if (pid == 0)
-		_exit(exit_code(sentry_main(r)));
+		sentry_exec_or_die(r);
 	if (pid < 0) {
 		fprintf(stderr, "cvisor: cannot start the sandbox: %s\n", strerror(-pid));
 		return 125;

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "oci/state.h"
+#include "sandbox/sentry_exec.h"
 
 static void usage(FILE *out)
 {
@@ -118,6 +119,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "do"))
 		return cmd_do(argc - i, argv + i);
+	if (!strcmp(argv[i], SENTRY_BOOT_VERB))
+		return cmd_sentry(argc - i, argv + i);
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (!strcmp(argv[i], commands[k].name))
 			return commands[k].fn(&g, argc - i, argv + i);

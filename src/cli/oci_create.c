@@ -142,7 +142,7 @@ static void sentry_child(const struct oci_config *c, int ctl_fd, int ready_fd, i
 	r = run_of(c, ctl_fd, ready_fd);
 	if (!r)
 		_exit(125);
-	_exit(exit_code(sentry_main(r)));
+	sentry_exec_or_die(r);
 }
 
 /* Read the sentry's "errno\n" report: 0 once it is ready. */

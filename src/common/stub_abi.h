@@ -47,9 +47,12 @@
 /*
  * The clone flags of a new process's first thread, which its syscall thread
  * makes on its own: CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|
- * CLONE_SYSVSEM|CLONE_PARENT_SETTID (a number: the assembly uses it).
+ * CLONE_SYSVSEM|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID (a number: the
+ * assembly uses it).  CLONE_CHILD_CLEARTID names the thread's sysmsg state
+ * word: the kernel zeroes it (SYSMSG_GONE) and wakes the sentry when the
+ * host thread exits, however it exits.
  */
-#define STUB_CLONE_FIRST_FLAGS 0x150f00
+#define STUB_CLONE_FIRST_FLAGS 0x350f00
 
 /* Offset of the request page's fields, used by the assembly syscall loop. */
 #define REQ_SEQ      0
@@ -92,10 +95,10 @@ struct stub_regs {
 };
 
 enum sysmsg_state {
-	SYSMSG_NONE = 0,
+	SYSMSG_GONE = 0,        /* the host thread exited (CLONE_CHILD_CLEARTID) */
 	SYSMSG_EVENT = 1,       /* the stub posted an event: the sentry's turn */
 	SYSMSG_DONE = 2,        /* the sentry finished: the stub resumes */
-	SYSMSG_DEAD = 3,        /* set by the sentry when the stub process died */
+	SYSMSG_NEW = 3,         /* set by the sentry before the thread starts */
 };
 
 enum sysmsg_event {

@@ -149,12 +149,6 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 		return -EPERM;  /* the CLI could not write our id maps */
 	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 		return -errno;
-	/* With a mapping that is not the identity, becoming 0 here changed
-	 * our host uid, and the kernel made us non-dumpable: the sentry
-	 * could then not reach its stubs' memory (process_vm_writev).  The
-	 * stubs are ours alone; say so again. */
-	if (c->uid_map && prctl(PR_SET_DUMPABLE, 1))
-		return -errno;
 	return unshare(flags) ? -errno : 0;
 }
 
@@ -244,12 +238,15 @@ static int pivot_to_empty(void)
 /*
  * Capabilities: none in the host's user namespace (we are in our own), and
  * in ours only those that let the sentry serve the sandbox's file
- * operations on files it does not own (as gVisor gives them to its gofer).
+ * operations on files it does not own (as gVisor gives them to its gofer),
+ * and CAP_SYS_PTRACE, to reach the memory of its stub processes, which are
+ * not dumpable (sandbox/sentry_exec.h); its filter allows no ptrace(2).
  */
 static int drop_caps(void)
 {
 	static const cap_value_t keep[] = {
 		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_FSETID,
+		CAP_SYS_PTRACE,
 	};
 	cap_t caps;
 	int err = 0;

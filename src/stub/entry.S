@@ -169,7 +169,7 @@ stub_syscall_loop:
 	mov $STUB_CLONE_FIRST_FLAGS, %edi
 	movabs $(STUB_SLOTS + STUB_SLOT_SIZE), %rsi   /* top of slot 0's stack */
 	movabs $(STUB_CTL_RESP + RESP_FIRST_TID), %rdx
-	xor %r10d, %r10d
+	movabs $STUB_SLOTS, %r10         /* its sysmsg state word: cleared at exit */
 	xor %r8d, %r8d
 	movabs $(1 << 32), %rbx          /* CHILD_THREAD(0) */
 	syscall

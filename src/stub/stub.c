@@ -258,6 +258,10 @@ void stub_template_main(void)
 
 	if (sc(NR_capset, (long)caps_hdr, (long)caps_none, 0) != 0)
 		die();
+	/* what ps shows of every stub process on the host */
+	static const char name[16] = "cvisor-stub";
+
+	sc(NR_prctl, 15 /* PR_SET_NAME */, (long)name, 0);
 	if (sc(NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9, 0) != 0 ||
 	    sc6(NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0) != 0)
 		die();

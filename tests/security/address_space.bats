@@ -18,14 +18,6 @@ teardown() {
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 
-# stub_pids CLI: the stub processes of the sandbox `cvisor do` (pid CLI)
-# made: the children of its sentry (CLI -> supervisor -> sentry -> stubs).
-stub_pids() {
-	local sup sentry
-	sup=$(pgrep -P "$1" | head -n 1)
-	sentry=$(pgrep -P "$sup" | head -n 1)
-	pgrep -P "$sentry"
-}
 
 @test "finding 1: stub processes hold nothing of the sentry's; maps match the sandbox's view" {
 	out=$BATS_TEST_TMPDIR/maps
@@ -34,7 +26,7 @@ stub_pids() {
 	for i in $(seq 200); do grep -q '^END$' "$out" 2>/dev/null && break; sleep 0.05; done
 	grep -q '^END$' "$out"
 	stubs=()
-	for p in $(stub_pids "${PIDS[0]}"); do
+	for p in $(stubs_of "${PIDS[0]}"); do
 		grep -q '^7e0000000000-' "/proc/$p/maps" 2>/dev/null && stubs+=("$p")
 	done
 	# the template, the application's process and the spare, at least

@@ -27,6 +27,24 @@ cdo_bg() {
 	"$CVISOR" do ${CVISOR_DO_FLAGS:-} "$@" &
 }
 
+# sentry_of CLI: the sentry of the sandbox `cvisor do` (pid CLI) made
+# (CLI -> supervisor -> sentry), once it is there; empty after 10 s.
+sentry_of() {
+	local sup sentry i
+	for i in $(seq 200); do
+		sup=$(pgrep -P "$1" | head -n 1)
+		sentry=${sup:+$(pgrep -P "$sup" | head -n 1)}
+		[ -n "$sentry" ] && [ -n "$(pgrep -P "$sentry")" ] && break
+		sleep 0.05
+	done
+	echo "$sentry"
+}
+
+# stubs_of CLI: the stub processes (the sentry's children) of that sandbox.
+stubs_of() {
+	pgrep -P "$(sentry_of "$1")"
+}
+
 # busybox_root DIR: a minimal root file system of busybox applets.
 busybox_root() {
 	local d=$1 a

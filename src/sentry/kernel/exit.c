@@ -33,12 +33,11 @@ void tg_release_mm(struct thread_group *tg)
  * exit_group(2) or a fatal signal: the whole stub process goes at once
  * (SIGKILL from the sentry); each task's sentry thread then sees its stub
  * thread die and cleans up after itself.  (With a shared address space,
- * the tasks see tg->exiting and make their own threads exit.)
+ * the tasks see tg->exiting and make their own threads exit.)  self, the
+ * task asking (NULL for a signal from elsewhere), needs no kick.
  */
-void do_exit_group(struct task *t, int status)
+void tg_exit_group(struct thread_group *tg, int status, struct task *self)
 {
-	struct thread_group *tg = t->tg;
-
 	pthread_mutex_lock(&tg->lock);
 	if (!tg->exiting) {
 		tg->exiting = true;
@@ -46,10 +45,15 @@ void do_exit_group(struct task *t, int status)
 	}
 	/* threads asleep in the sentry (futex, read) must notice too */
 	for (struct task *o = tg->tasks; o; o = o->next)
-		if (o != t)
+		if (o != self)
 			task_kick(o);
 	pthread_mutex_unlock(&tg->lock);
 	tg_release_mm(tg);
+}
+
+void do_exit_group(struct task *t, int status)
+{
+	tg_exit_group(t->tg, status, t);
 }
 
 /* The sandbox's init is gone: tell the sentry's main thread. */

@@ -212,6 +212,7 @@ int control_serve(int listen_fd, bool *started);
 
 /* kernel/exit.c */
 void do_exit_group(struct task *t, int status);
+void tg_exit_group(struct thread_group *tg, int status, struct task *self);
 void tg_exited(struct thread_group *tg);
 void tg_release_mm(struct thread_group *tg);
 /* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */

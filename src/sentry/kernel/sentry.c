@@ -49,6 +49,10 @@ static int std_files(struct fd_table *fdt, const int stdio[3])
 	return 0;
 }
 
+/* The sentry's limits as it started, before the platform lowered its own
+ * (no core files): what the sandbox's processes start with. */
+static struct rlimit host_rlim[RLIM_NLIMITS];
+
 /* A new session leader with no parent in the sandbox (init, exec'd ones). */
 struct thread_group *tg_new(const char *path)
 {
@@ -58,8 +62,7 @@ struct thread_group *tg_new(const char *path)
 	if (!tg)
 		return NULL;
 	tg->pgid = tg->sid = tg->pid;
-	for (int r = 0; r < RLIM_NLIMITS; r++)
-		getrlimit(r, &tg->rlim[r]);
+	memcpy(tg->rlim, host_rlim, sizeof(host_rlim));
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
 	tg_link(tg);
 	return tg;
@@ -257,7 +260,7 @@ static void reap(void)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
-		stub_proc_exited(pid);
+		stub_proc_exited(pid, status);
 }
 
 /* Every stub process was killed: wait for each, so none outlives cvisor. */
@@ -333,6 +336,8 @@ int sentry_main(const struct sentry_run *r)
 	sigset_t set;
 	int sfd, err;
 
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		getrlimit(i, &host_rlim[i]);
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
 	sandbox.opts.log_fd = 2;

@@ -95,11 +95,30 @@ void sigpend_discard(uint64_t *set, struct sigq **q, int sig)
 	}
 }
 
+/*
+ * Does sig kill the group the moment it is sent, as in Linux's
+ * complete_signal(): SIGKILL, or a signal whose default action is to
+ * terminate, neither caught nor blocked by the task that would take it.
+ * The group then dies from here, not when one of its threads next enters
+ * the sentry: a thread that never traps (one that blocked the host's
+ * signals, or spins) cannot keep its process alive (tg->lock held).
+ */
+static bool kills_now(struct thread_group *tg, struct task *target, int sig)
+{
+	if (sig == SIGKILL)
+		return true;
+	if (tg->sigaction[sig - 1].handler != SIG_DFL_H || (target->sigmask & SIGBIT(sig)))
+		return false;
+	return !sig_default_ignored(sig) && sig != SIGSTOP && sig != SIGTSTP &&
+	       sig != SIGTTIN && sig != SIGTTOU;
+}
+
 /* Queue a signal on the group (to == NULL) or one task, and kick a taker. */
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
 {
 	int sig = info->si_signo;
 	struct task *target = to;
+	bool fatal;
 
 	if (sig < 1 || sig > NSIG_LINUX)
 		return;
@@ -125,7 +144,10 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 	}
 	if (target && (!(target->sigmask & SIGBIT(sig)) || sig == SIGKILL))
 		task_kick(target);
+	fatal = target && kills_now(tg, target, sig);
 	pthread_mutex_unlock(&tg->lock);
+	if (fatal)
+		tg_exit_group(tg, W_EXITCODE(0, sig), NULL);
 }
 
 /* Tell the parent about a stop or a continue (SIGCHLD, and its waiters). */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
@@ -252,6 +254,26 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	return t;
 }
 
+/*
+ * The stub process died with no exit asked for by the sentry: a host signal
+ * killed it (one the application made the host send, by blocking every
+ * signal before a trap; the OOM killer), or the sentry killed it because a
+ * thread left it.  The process dies of that signal in the sandbox too.
+ */
+static void stub_died(struct thread_group *tg, struct stub_proc *p)
+{
+	int st = stub_proc_wait(p), sig = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
+
+	pthread_mutex_lock(&tg->lock);
+	if (!tg->exiting) {
+		tg->exiting = true;
+		tg->exit_status = W_EXITCODE(0, sig);
+	}
+	pthread_mutex_unlock(&tg->lock);
+	dprintf(sandbox.opts.log_fd, "cvisor: process %d (%s) was killed on the host by %s\n",
+		tg->pid, tg->comm, strsignal(sig));
+}
+
 /* A task is gone; the last one takes its thread group with it. */
 static void task_exit(struct task *t)
 {
@@ -265,12 +287,9 @@ static void task_exit(struct task *t)
 			break;
 		}
 	last = --tg->nr_tasks == 0;
-	if (last && !tg->exiting) {
-		/* The stub died under us (killed on the host): report SIGKILL. */
-		tg->exiting = true;
-		tg->exit_status = W_EXITCODE(0, SIGKILL);
-	}
 	pthread_mutex_unlock(&tg->lock);
+	if (last && !tg->exiting)
+		stub_died(tg, t->st->proc);
 	stub_thread_free(t->st);
 	fs_put(t->fs);
 	update_spin(-1);

@@ -9,7 +9,7 @@
 
 /* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */
 #define STUB_CLONE_THREAD (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
-			   CLONE_THREAD | CLONE_SYSVSEM)
+			   CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID)
 #define STUB_CLONE_PROCESS (CLONE_PARENT | CLONE_FILES)
 _Static_assert(STUB_CLONE_FIRST_FLAGS == (STUB_CLONE_THREAD | CLONE_PARENT_SETTID),
 	       "the stub's first-thread clone flags");
@@ -27,6 +27,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		    uint64_t child);
 
 void futex_wake_word(uint32_t *w);
+void futex_wake_all(uint32_t *w);
 void futex_wait_word(uint32_t *w, uint32_t val);
 
 extern unsigned sentry_spin_ns;    /* how long a sentry thread spins */

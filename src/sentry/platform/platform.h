@@ -27,6 +27,8 @@ struct stub_proc {
 	struct stub_thread *first;  /* slot 0, made by the process itself,
 				     * until stub_thread_create() takes it */
 	bool dead;
+	uint32_t reaped;            /* the host reported its end: host_status */
+	int host_status;            /* its wait(2) status on the host */
 	int refs;
 	struct stub_proc *next;     /* in the list of live stub processes */
 };
@@ -63,7 +65,9 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);
 void stub_proc_put(struct stub_proc *p);
 /* Called by the reaper when the host reports that pid has exited. */
-void stub_proc_exited(pid_t pid);
+void stub_proc_exited(pid_t pid, int status);
+/* Wait until the host has reported p's end; its wait(2) status there. */
+int stub_proc_wait(struct stub_proc *p);
 
 /* Run one host system call in the stub's address space. */
 long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a2,

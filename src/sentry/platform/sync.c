@@ -48,6 +48,11 @@ void futex_wake_word(uint32_t *w)
 	syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
+void futex_wake_all(uint32_t *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
 void futex_wait_word(uint32_t *w, uint32_t val)
 {
 	syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
@@ -105,6 +110,13 @@ int stub_thread_wait(struct stub_thread *t)
 
 		if (t->proc->dead)
 			return -1;
+		if (s == SYSMSG_GONE) {
+			/* The host thread left without the sentry (the stub's exit
+			 * reached from application code, or a word the application
+			 * wrote): the process may not go on without it. */
+			stub_proc_kill(t->proc);
+			return -1;
+		}
 		if (s == SYSMSG_EVENT) {
 			uint32_t ev = __atomic_load_n(&m->event, __ATOMIC_ACQUIRE);
 

@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -171,14 +174,40 @@ static int foreign_mapping(void *arg, uint64_t start, uint64_t end, const char *
 /*
  * Every stub process is a copy of the template: check from outside that
  * nothing of the sentry's (its stack and environment, heap, libraries,
- * ld.so) is left in it before an application runs there.
+ * ld.so) is left in it before an application runs there, and that the
+ * sentry can reach its memory although it is not dumpable.
  */
 static int template_check(pid_t pid)
 {
-	char path[64];
+	char path[64], byte;
+	struct iovec local = { &byte, 1 }, remote = { (void *)STUB_CODE, 1 };
+	int err;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	return maps_each(path, foreign_mapping, NULL);
+	err = maps_each(path, foreign_mapping, NULL);
+	if (!err && process_vm_readv(pid, &local, 1, &remote, 1, 0) != 1) {
+		err = -errno;
+		fprintf(stderr, "cvisor: the sentry cannot reach its stubs' memory: %s "
+			"(is the cvisor binary readable by the sandbox's root?)\n", strerror(errno));
+	}
+	return err;
+}
+
+/*
+ * No core file of a stub process, nor of the sentry, ever: they hold the
+ * application's memory, and a host signal can kill a stub process (an
+ * application that blocks every host signal and then traps).  Not dumpable
+ * also covers a core_pattern pipe, which RLIMIT_CORE does not.  Stubs are
+ * copies of the sentry and inherit both; the sentry keeps CAP_SYS_PTRACE in
+ * its own user namespace to reach their memory (sandbox/sentry_exec.h).
+ */
+static int no_core_dumps(void)
+{
+	const struct rlimit zero = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &zero) || prctl(PR_SET_DUMPABLE, 0))
+		return -errno;
+	return 0;
 }
 
 static int map_stub_region(struct stub_global **gout)
@@ -245,7 +274,9 @@ int platform_init(void)
 	int err;
 	pid_t pid;
 
-	err = map_stub_region(&g);
+	err = no_core_dumps();
+	if (!err)
+		err = map_stub_region(&g);
 	if (!err)
 		err = ctl_pages(&template);
 	if (!err)
@@ -333,6 +364,7 @@ static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
 	pthread_mutex_unlock(&procs_lock);
 	t->proc = p;
 	t->msg->spin = stub_spin_iters;
+	t->msg->state = SYSMSG_NEW;     /* until the kernel clears it at exit */
 	*out = t;
 	return 0;
 fail:
@@ -509,7 +541,7 @@ void stub_proc_kill(struct stub_proc *p)
 }
 
 /* The reaper saw the host process exit: wake everything waiting on it. */
-void stub_proc_exited(pid_t pid)
+void stub_proc_exited(pid_t pid, int status)
 {
 	if (pid == template.host_pid) {
 		/* killed on the host: a clone in progress must not wait for ever */
@@ -523,6 +555,9 @@ void stub_proc_exited(pid_t pid)
 
 		if (p->host_pid != pid)
 			continue;
+		p->host_status = status;
+		__atomic_store_n(&p->reaped, 1, __ATOMIC_RELEASE);
+		futex_wake_all(&p->reaped);
 		__atomic_store_n(&p->dead, true, __ATOMIC_SEQ_CST);
 		*pp = p->next;
 		futex_wake_word(&p->resp->seq);
@@ -537,6 +572,13 @@ void stub_proc_exited(pid_t pid)
 	}
 	unknown[nr_unknown++ % 64] = pid;       /* a clone not yet listed */
 	pthread_mutex_unlock(&procs_lock);
+}
+
+int stub_proc_wait(struct stub_proc *p)
+{
+	while (!__atomic_load_n(&p->reaped, __ATOMIC_ACQUIRE))
+		futex_wait_word(&p->reaped, 0);
+	return p->host_status;
 }
 
 void stub_proc_put(struct stub_proc *p)
@@ -598,6 +640,7 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 	if (ret != (long)STUB_SLOT_STACK(t->slot))
 		goto fail;
 	args[1] = STUB_SLOT_STACK(t->slot) + STUB_SIGSTACK_SIZE;
+	args[3] = STUB_SLOT_MSG(t->slot);       /* cleared when the thread exits */
 	ret = hostcall_child(p, __NR_clone, args, CHILD_THREAD(t->slot));
 	if (ret <= 0)
 		goto fail;

@@ -231,6 +231,10 @@ off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
 
 /* fs/: the file systems */
 struct file *hostfd_file(int host_fd, int flags);
+/* ioctls on host fds: the list of common/hostnet.def, arguments copied */
+#define HOST_FD_TTY 1
+#define HOST_FD_SOCK 2
+long host_ioctl(struct task *t, int host_fd, unsigned on, unsigned cmd, uint64_t arg);
 struct inode *hostfs_root(int dirfd, bool readonly);
 struct inode *hostfs_bind(const char *path, bool readonly);
 struct inode *memfs_root(struct inode *lower, mode_t mode);

@@ -121,12 +121,6 @@ static const struct file_ops hostfd_ops = {
 	.release = hostfd_release,
 };
 
-/* The host fd behind a host-fd file (a socket, a stream), or -1. */
-int hostfd_host(struct file *f)
-{
-	return f->ops == &hostfd_ops ? host_fd(f) : -1;
-}
-
 /* Takes ownership of host_fd. */
 struct file *hostfd_file(int host_fd, int flags)
 {

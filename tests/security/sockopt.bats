@@ -74,3 +74,13 @@ print(r[0], r[8:].decode())"' "$CVISOR"
 	echo "$output"
 	[ "$output" = "0 cvisor" ]      # type 0: echo reply, with our payload
 }
+
+@test "a host socket handed over as stdin is a stream, not a socket whose options and peer reach the host" {
+	[ -x /usr/bin/python3 ] || skip "no python3"
+	run -0 /usr/bin/python3 -c '
+import socket, subprocess, sys
+a, b = socket.socketpair()
+sys.exit(subprocess.run(sys.argv[1:], stdin=a).returncode)' \
+		"$CVISOR" do ${CVISOR_DO_FLAGS:-} -- "$SEC/sockopt_ptr" stdio
+	echo "$output"
+}

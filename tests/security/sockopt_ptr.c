@@ -19,6 +19,9 @@
  *           stays up.
  *   tty     (stdin a terminal) ioctls off the terminal list are ENOTTY:
  *           TIOCSTI injects nothing.
+ *   stdio   (stdin a host socket, as an engine may hand one over) it is a
+ *           stream to read and write, not a socket whose options and
+ *           addresses reach the host: ENOTSOCK.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -259,6 +262,22 @@ static void ioctls(void)
 	close(s);
 }
 
+static void stdio(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(int);
+	int v = 1 << 20;
+
+	expect("getsockopt(stdin, SO_TYPE)", getsockopt(0, SOL_SOCKET, SO_TYPE, &v, &len),
+	       ENOTSOCK);
+	expect("setsockopt(stdin, SO_RCVBUF)", setsockopt(0, SOL_SOCKET, SO_RCVBUF, &v, 4),
+	       ENOTSOCK);
+	len = sizeof(ss);
+	expect("getpeername(stdin)", getpeername(0, (struct sockaddr *)&ss, &len), ENOTSOCK);
+	expect("shutdown(stdin)", shutdown(0, SHUT_RDWR), ENOTSOCK);
+	expect("send(stdin)", send(0, "x", 1, 0), ENOTSOCK);
+}
+
 static void tty(void)
 {
 	char c = 'x';
@@ -305,8 +324,10 @@ int main(int argc, char **argv)
 		ioctls();
 	else if (!strcmp(mode, "tty"))
 		tty();
+	else if (!strcmp(mode, "stdio"))
+		stdio();
 	else {
-		fprintf(stderr, "usage: %s filter|socket|opt|ioctl|tty\n", argv[0]);
+		fprintf(stderr, "usage: %s filter|socket|opt|ioctl|tty|stdio\n", argv[0]);
 		return 2;
 	}
 	return failed;

@@ -269,7 +269,8 @@ long sys_bind(struct task *t, const struct syscall_args *a)
 	return err;
 }
 
-long sys_listen(struct task *t, const struct syscall_args *a)
+/* listen(2) and shutdown(2): one int, nothing read from memory */
+static long sock_int_op(struct task *t, const struct syscall_args *a, int (*op)(int, int))
 {
 	struct file *f;
 	long err;
@@ -277,9 +278,14 @@ long sys_listen(struct task *t, const struct syscall_args *a)
 
 	if (!s)
 		return err;
-	err = listen(s->fd, ARG_INT(a, 1)) ? -errno : 0;
+	err = op(s->fd, ARG_INT(a, 1)) ? -errno : 0;
 	file_put(f);
 	return err;
+}
+
+long sys_listen(struct task *t, const struct syscall_args *a)
+{
+	return sock_int_op(t, a, listen);
 }
 
 /* A blocking connect: wait for the host's, for SO_SNDTIMEO at most. */
@@ -384,15 +390,7 @@ long sys_getpeername(struct task *t, const struct syscall_args *a)
 
 long sys_shutdown(struct task *t, const struct syscall_args *a)
 {
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-
-	if (!s)
-		return err;
-	err = shutdown(s->fd, ARG_INT(a, 1)) ? -errno : 0;
-	file_put(f);
-	return err;
+	return sock_int_op(t, a, shutdown);
 }
 
 /* ---------- options ---------- */

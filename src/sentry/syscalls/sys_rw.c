@@ -316,7 +316,8 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 	return ret;
 }
 
-/* sendfile and copy_file_range: through a sentry buffer. */
+/* sendfile and copy_file_range: through a sentry buffer; the count and
+ * the input's position are what the output took. */
 static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file *out,
 		       off_t *opos, size_t len)
 {
@@ -337,8 +338,14 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 		while (w < r) {
 			ssize_t k = out->ops->write(t, out, buf + w, (size_t)(r - w), opos);
 
-			if (k <= 0)
+			if (k <= 0) {
+				/* a full non-blocking output took w of the r bytes:
+				 * the rest goes back to the input's position (a
+				 * pipe's is lost, where Linux leaves it in the pipe) */
+				*ipos -= r - w;
+				done += (size_t)w;
 				return done ? (long)done : (k < 0 ? k : -EIO);
+			}
 			w += k;
 		}
 		done += (size_t)r;

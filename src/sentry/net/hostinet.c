@@ -16,12 +16,13 @@
  * The host socket is always non-blocking: a call that would block waits
  * in the sentry (task_block_fd), where signals reach it, for as long as
  * SO_RCVTIMEO / SO_SNDTIMEO allow.  AF_UNIX is not here yet (EAFNOSUPPORT).
+ *
+ * This file: creating sockets, addresses, connect and accept, the socket
+ * as a file.  Options are in sockopt.c, data in sockmsg.c.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,27 +31,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "net/hostinet.h"
 #include "syscalls/syscalls.h"
-#include "vfs/vfs.h"
-
-#define MAX_IO (1 << 20)        /* bytes moved per host send/recv call */
-
-struct hsock {
-	int fd;                         /* the host socket, O_NONBLOCK */
-	int family, type, protocol;
-	/* SO_RCVTIMEO, SO_SNDTIMEO in ns, for the sentry's waits:
-	 * 0 waits for ever, < 0 not at all (a negative tv_sec in Linux) */
-	int64_t timeo[2];
-};
-
-enum { RCV, SND };
 
 static const struct file_ops sock_ops;
 
 /* The socket behind fd, with a reference on its file in *fp. */
-static struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err)
+struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err)
 {
 	struct file *f = fdt_get(t->tg->fdt, fd);
 
@@ -65,14 +53,9 @@ static struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *er
 
 /* ---------- waiting, as a blocking socket waits ---------- */
 
-struct sock_wait {
-	bool wait, forever;
-	struct timespec end;
-};
-
 /* How long a call on s may wait: not at all for O_NONBLOCK or MSG_DONTWAIT,
  * else for SO_RCVTIMEO / SO_SNDTIMEO from now, counted across its waits. */
-static struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
+struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
 {
 	int64_t ns = __atomic_load_n(&s->timeo[dir], __ATOMIC_RELAXED);
 	struct sock_wait w = { .wait = !(f->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT) &&
@@ -89,7 +72,7 @@ static struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, in
 
 /* Sleep until the host socket is ready for events: -EAGAIN if this call
  * may not wait or its time ran out, -EINTR on a signal. */
-static int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w)
+int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w)
 {
 	struct pollfd p = { .fd = s->fd, .events = events };
 	struct timespec left;
@@ -212,7 +195,7 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 /* ---------- addresses ---------- */
 
 /* An address from the application: its length checked, its family an inet one. */
-static int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss)
+int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss)
 {
 	if (len > sizeof(*ss) || len < sizeof(sa_family_t))
 		return -EINVAL;
@@ -225,8 +208,8 @@ static int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr
 }
 
 /* An address to the application, with the value-result length the kernel's way. */
-static int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen,
-		    const struct sockaddr_storage *ss, socklen_t len)
+int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockaddr_storage *ss,
+	     socklen_t len)
 {
 	uint32_t room;
 
@@ -393,278 +376,7 @@ long sys_shutdown(struct task *t, const struct syscall_args *a)
 	return sock_int_op(t, a, shutdown);
 }
 
-/* ---------- options ---------- */
-
-/* The types of the options' values (common/hostnet.def), and how much of
- * each the sentry copies: the most that Linux reads or writes for it. */
-enum opt_kind {
-	OPT_INT, OPT_LINGER, OPT_TIMEVAL, OPT_STRING, OPT_MREQN, OPT_MREQ_SOURCE,
-	OPT_MREQ6, OPT_GROUP_REQ, OPT_GROUP_SOURCE_REQ, OPT_TCP_INFO,
-};
-
-static const size_t opt_size[] = {
-	[OPT_INT] = sizeof(int),
-	[OPT_LINGER] = sizeof(struct linger),
-	[OPT_TIMEVAL] = sizeof(struct timeval),
-	[OPT_STRING] = 16,                      /* TCP_CA_NAME_MAX */
-	[OPT_MREQN] = sizeof(struct ip_mreqn),  /* or the shorter ip_mreq, in_addr */
-	[OPT_MREQ_SOURCE] = sizeof(struct ip_mreq_source),
-	[OPT_MREQ6] = sizeof(struct ipv6_mreq),
-	[OPT_GROUP_REQ] = sizeof(struct group_req),
-	[OPT_GROUP_SOURCE_REQ] = sizeof(struct group_source_req),
-	[OPT_TCP_INFO] = 512,   /* the host kernel's struct tcp_info, which grows */
-};
-#define OPT_MAX 512
-
-enum { GET = 1, SET = 2, GETSET = 3 };
-
-static const struct sockopt {
-	int level, name;
-	enum opt_kind kind;
-	int access;
-} sockopts[] = {
-#define HOST_SOCKOPT(level, name, kind, access) { level, name, OPT_##kind, access },
-#include "hostnet.def"
-};
-
-static const struct sockopt *sockopt_find(int level, int name, int access)
-{
-	for (size_t i = 0; i < sizeof(sockopts) / sizeof(sockopts[0]); i++)
-		if (sockopts[i].level == level && sockopts[i].name == name)
-			return sockopts[i].access & access ? &sockopts[i] : NULL;
-	return NULL;
-}
-
-/* A value from the application: as much as Linux would read of it. */
-static int opt_in(struct task *t, const struct sockopt *o, uint64_t uval, char *val, int *len)
-{
-	long n;
-
-	if ((size_t)*len > opt_size[o->kind])
-		*len = (int)opt_size[o->kind];
-	if (o->kind != OPT_STRING)
-		return copy_from_user(t->tg->mm, val, uval, (size_t)*len) ? -EFAULT : 0;
-	/* a name, read up to its NUL as strncpy_from_user does */
-	n = strncpy_from_user(t->tg->mm, val, uval, (size_t)*len);
-	return n == -EFAULT ? -EFAULT : 0;
-}
-
-/* SO_RCVTIMEO / SO_SNDTIMEO, once the host has checked the value: as in
- * sock_set_timeout(), a negative one never waits, a huge one for ever. */
-static void timeo_set(struct hsock *s, int name, const struct timeval *tv)
-{
-	int64_t ns = tv->tv_sec < 0 ? -1 :
-		     tv->tv_sec >= INT64_MAX / 1000000000LL - 1 ? 0 :
-		     tv->tv_sec * 1000000000LL + tv->tv_usec * 1000LL;
-
-	__atomic_store_n(&s->timeo[name == SO_RCVTIMEO ? RCV : SND], ns, __ATOMIC_RELAXED);
-}
-
-long sys_setsockopt(struct task *t, const struct syscall_args *a)
-{
-	int level = ARG_INT(a, 1), name = ARG_INT(a, 2), len = ARG_INT(a, 4);
-	const struct sockopt *o = NULL;
-	char val[OPT_MAX] = { 0 };
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-
-	if (!s)
-		return err;
-	if (len < 0)
-		err = -EINVAL;
-	else if (!(o = sockopt_find(level, name, SET)))
-		err = -ENOPROTOOPT;     /* nothing of the value is read */
-	else
-		err = opt_in(t, o, a->a[3], val, &len);
-	if (!err && setsockopt(s->fd, level, name, val, (socklen_t)len))
-		err = -errno;
-	if (!err && o->kind == OPT_TIMEVAL)
-		timeo_set(s, name, (const struct timeval *)val);
-	file_put(f);
-	return err;
-}
-
-/* The host answers into a sentry buffer no larger than the value's type
- * (nor than room): what it writes, and its length, go to the application. */
-static long opt_out(struct task *t, const struct sockopt *o, int fd, int room,
-		    uint64_t uval, uint64_t ulen)
-{
-	char val[OPT_MAX];
-	socklen_t len = (size_t)room < opt_size[o->kind] ? (socklen_t)room
-							 : (socklen_t)opt_size[o->kind];
-
-	if (getsockopt(fd, o->level, o->name, val, &len))
-		return -errno;
-	if (copy_to_user(t->tg->mm, uval, val, len) ||
-	    copy_to_user(t->tg->mm, ulen, &len, sizeof(len)))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_getsockopt(struct task *t, const struct syscall_args *a)
-{
-	const struct sockopt *o;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-	int room;
-
-	if (!s)
-		return err;
-	if (!(o = sockopt_find(ARG_INT(a, 1), ARG_INT(a, 2), GET)))
-		err = -ENOPROTOOPT;     /* neither length nor value is touched */
-	else if (copy_from_user(t->tg->mm, &room, a->a[4], sizeof(room)))
-		err = -EFAULT;
-	else
-		err = room < 0 ? -EINVAL : opt_out(t, o, s->fd, room, a->a[3], a->a[4]);
-	file_put(f);
-	return err;
-}
-
-/* ---------- data ---------- */
-
-/* send flags passed to the host; others are dropped */
-#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB)
-#define RECV_FLAGS (MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | MSG_OOB)
-
-/*
- * Send a sentry buffer.  A blocking stream socket takes all of it, as
- * tcp_sendmsg waits for room, unless a signal or SO_SNDTIMEO ends the wait
- * (then what was sent counts).
- */
-static ssize_t sock_send(struct task *t, struct file *f, const void *buf, size_t len, int flags,
-			 const struct sockaddr_storage *to, socklen_t tolen)
-{
-	struct hsock *s = f->priv;
-	struct sock_wait w = wait_init(f, s, flags, SND);
-	size_t done = 0;
-
-	for (;;) {
-		ssize_t n = sendto(s->fd, (const char *)buf + done, len - done,
-				   flags | MSG_DONTWAIT | MSG_NOSIGNAL,
-				   (const struct sockaddr *)to, to ? tolen : 0);
-		int err;
-
-		if (n >= 0) {
-			done += (size_t)n;
-			if (done == len || s->type != SOCK_STREAM || !w.wait)
-				return (ssize_t)done;
-			continue;
-		}
-		err = errno == EAGAIN ? sock_wait(t, s, POLLOUT, &w) : -errno;
-		if (!err)
-			continue;
-		if (done)
-			return (ssize_t)done;
-		if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
-			send_signal_tg(t->tg, SIGPIPE);
-		return err;
-	}
-}
-
-/* Receive into a sentry buffer, waiting as a blocking socket does;
- * MSG_WAITALL on a stream waits for all of len. */
-static ssize_t sock_recv(struct task *t, struct file *f, void *buf, size_t len, int flags,
-			 struct sockaddr_storage *from, socklen_t *fromlen)
-{
-	struct hsock *s = f->priv;
-	struct sock_wait w = wait_init(f, s, flags, RCV);
-	bool all = (flags & MSG_WAITALL) && s->type == SOCK_STREAM && !(flags & MSG_PEEK);
-	size_t done = 0;
-
-	for (;;) {
-		ssize_t n = recvfrom(s->fd, (char *)buf + done, len - done,
-				     (flags & ~MSG_WAITALL) | MSG_DONTWAIT,
-				     (struct sockaddr *)from, fromlen);
-		int err;
-
-		if (n > 0 && all && done + (size_t)n < len) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n >= 0)
-			return (ssize_t)done + n;
-		err = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
-		if (err)
-			return done ? (ssize_t)done : err;
-	}
-}
-
-long sys_sendto(struct task *t, const struct syscall_args *a)
-{
-	size_t len = ARG_UINT(a, 2), done = 0;
-	int flags = ARG_INT(a, 3) & SEND_FLAGS;
-	struct sockaddr_storage ss;
-	struct file *f;
-	char *buf = NULL;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-
-	if (!s)
-		return err;
-	if (a->a[4])
-		err = addr_in(t, a->a[4], a->a[5], &ss);
-	if (!err && !(buf = malloc(len < MAX_IO ? (len ? len : 1) : MAX_IO)))
-		err = -ENOMEM;
-	/* a stream in pieces of MAX_IO; a datagram whole (past MAX_IO the host
-	 * says EMSGSIZE) */
-	while (!err) {
-		size_t n = len - done < MAX_IO ? len - done : MAX_IO;
-		ssize_t r = copy_from_user(t->tg->mm, buf, a->a[1] + done, n) ? -EFAULT :
-			    sock_send(t, f, buf, n, flags, a->a[4] ? &ss : NULL,
-				      (socklen_t)a->a[5]);
-
-		if (r < 0)
-			err = done ? 0 : r;
-		else
-			done += (size_t)r;
-		if (r < (ssize_t)n || done == len || s->type != SOCK_STREAM)
-			break;
-	}
-	free(buf);
-	file_put(f);
-	return err ? err : (long)done;
-}
-
-long sys_recvfrom(struct task *t, const struct syscall_args *a)
-{
-	size_t len = ARG_UINT(a, 2) < MAX_IO ? ARG_UINT(a, 2) : MAX_IO;
-	struct sockaddr_storage ss;
-	socklen_t slen = sizeof(ss);
-	struct file *f;
-	char *buf;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	buf = malloc(len ? len : 1);
-	ret = buf ? sock_recv(t, f, buf, len, ARG_INT(a, 3) & RECV_FLAGS, &ss, &slen) : -ENOMEM;
-	/* MSG_TRUNC: the datagram's length, more than was copied */
-	if (ret > 0 && copy_to_user(t->tg->mm, a->a[1], buf, (size_t)ret < len ? (size_t)ret : len))
-		ret = -EFAULT;
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ss, slen))
-		ret = -EFAULT;
-	free(buf);
-	file_put(f);
-	return ret;
-}
-
-/* ---------- the socket as a file ---------- */
-
-static ssize_t sock_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
-{
-	(void)pos;
-	return sock_recv(t, f, buf, len, 0, NULL, NULL);
-}
-
-static ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len,
-			  off_t *pos)
-{
-	(void)pos;
-	return sock_send(t, f, buf, len, 0, NULL, 0);
-}
+/* ---------- the socket as a file (read and write: sockmsg.c) ---------- */
 
 static int sock_fstat(struct file *f, struct stat *st)
 {

@@ -75,6 +75,11 @@ print(r[0], r[8:].decode())"' "$CVISOR"
 	[ "$output" = "0 cvisor" ]      # type 0: echo reply, with our payload
 }
 
+@test "sendmsg/recvmsg: msghdr, iovecs, name and control copied (EFAULT alike for the sentry and unmapped); unlisted control messages (SCM_RIGHTS, SO_MARK, ...) EINVAL" {
+	run -0 cdo -- "$SEC/sockopt_ptr" msg
+	echo "$output"
+}
+
 @test "a host socket handed over as stdin is a stream, not a socket whose options and peer reach the host" {
 	[ -x /usr/bin/python3 ] || skip "no python3"
 	run -0 /usr/bin/python3 -c '

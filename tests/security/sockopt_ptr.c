@@ -19,10 +19,16 @@
  *           stays up.
  *   tty     (stdin a terminal) ioctls off the terminal list are ENOTTY:
  *           TIOCSTI injects nothing.
+ *   msg     sendmsg/recvmsg: the msghdr, its iovecs, name and control are
+ *           copied (EFAULT alike for the sentry's address and an unmapped
+ *           one); control messages off the list (SCM_RIGHTS, whose fds the
+ *           host would look up among the sentry's, SO_MARK, IP_RETOPTS)
+ *           are EINVAL.
  *   stdio   (stdin a host socket, as an engine may hand one over) it is a
  *           stream to read and write, not a socket whose options and
  *           addresses reach the host: ENOTSOCK.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/sockios.h>
@@ -262,6 +268,99 @@ static void ioctls(void)
 	close(s);
 }
 
+/* sendmsg with the message's pointer fields at addr */
+static void msg_ptrs(int s, const struct sockaddr_in *to, const char *where, unsigned long addr)
+{
+	struct iovec v = { "x", 1 };
+	struct msghdr m;
+	char what[96];
+
+	m = (struct msghdr){ .msg_name = (void *)to, .msg_namelen = sizeof(*to),
+			     .msg_iov = (struct iovec *)addr, .msg_iovlen = 1 };
+	snprintf(what, sizeof(what), "sendmsg, msg_iov at %s", where);
+	expect(what, sendmsg(s, &m, 0), EFAULT);
+	m.msg_iov = &v;
+	v.iov_base = (void *)addr;
+	snprintf(what, sizeof(what), "sendmsg, iov_base at %s", where);
+	expect(what, sendmsg(s, &m, 0), EFAULT);
+	v.iov_base = "x";
+	m.msg_name = (void *)addr;
+	snprintf(what, sizeof(what), "sendmsg, msg_name at %s", where);
+	expect(what, sendmsg(s, &m, 0), EFAULT);
+	m.msg_name = (void *)to;
+	m.msg_control = (void *)addr;
+	m.msg_controllen = 64;
+	snprintf(what, sizeof(what), "sendmsg, msg_control at %s", where);
+	expect(what, sendmsg(s, &m, 0), EFAULT);
+	snprintf(what, sizeof(what), "sendmsg, the msghdr at %s", where);
+	expect(what, sendmsg(s, (struct msghdr *)addr, 0), EFAULT);
+}
+
+/* recvmsg of a datagram with IP_PKTINFO, its buffers at addr: the host
+ * writes the sentry's buffers, the sentry the application's: EFAULT */
+static void recv_ptrs(const char *where, unsigned long addr)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	char buf[8], ctl[64], what[96];
+	struct iovec v = { buf, sizeof(buf) };
+	struct msghdr m;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	bind(s, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(s, (struct sockaddr *)&sa, &len);
+	setsockopt(s, IPPROTO_IP, IP_PKTINFO, &(int){ 1 }, 4);
+	for (int i = 0; i < 3; i++)
+		sendto(s, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa));
+	m = (struct msghdr){ .msg_iov = &v, .msg_iovlen = 1, .msg_control = (void *)addr,
+			     .msg_controllen = sizeof(ctl) };
+	snprintf(what, sizeof(what), "recvmsg, msg_control at %s", where);
+	expect(what, recvmsg(s, &m, 0), EFAULT);
+	m = (struct msghdr){ .msg_name = (void *)addr, .msg_namelen = sizeof(sa), .msg_iov = &v,
+			     .msg_iovlen = 1 };
+	snprintf(what, sizeof(what), "recvmsg, msg_name at %s", where);
+	expect(what, recvmsg(s, &m, 0), EFAULT);
+	v.iov_base = (void *)addr;
+	m = (struct msghdr){ .msg_iov = &v, .msg_iovlen = 1 };
+	snprintf(what, sizeof(what), "recvmsg, iov_base at %s", where);
+	expect(what, recvmsg(s, &m, 0), EFAULT);
+	close(s);
+}
+
+static void msgs(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union { struct cmsghdr h; char b[CMSG_SPACE(64)]; } ctl;
+	static const struct { const char *what; int level, type; } cmsgs[] = {
+		{ "SCM_RIGHTS", SOL_SOCKET, SCM_RIGHTS },
+		{ "SCM_CREDENTIALS", SOL_SOCKET, SCM_CREDENTIALS },
+		{ "SO_MARK", SOL_SOCKET, SO_MARK },
+		{ "IP_RETOPTS", IPPROTO_IP, IP_RETOPTS },
+		{ "IPV6_RTHDR", IPPROTO_IPV6, IPV6_RTHDR },
+		{ "UDP_ENCAP", IPPROTO_UDP, 100 },
+	};
+	struct iovec v = { "x", 1 };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &v,
+			    .msg_iovlen = 1, .msg_control = &ctl };
+	char what[96];
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	msg_ptrs(s, &to, "the sentry", SENTRY_ADDR);
+	msg_ptrs(s, &to, "unmapped", UNMAPPED);
+	for (size_t i = 0; i < sizeof(cmsgs) / sizeof(cmsgs[0]); i++) {
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.h = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)),
+					  .cmsg_level = cmsgs[i].level, .cmsg_type = cmsgs[i].type };
+		m.msg_controllen = CMSG_SPACE(sizeof(int));
+		snprintf(what, sizeof(what), "sendmsg with %s", cmsgs[i].what);
+		expect(what, sendmsg(s, &m, 0), EINVAL);
+	}
+	close(s);
+	recv_ptrs("the sentry", SENTRY_ADDR);
+	recv_ptrs("unmapped", UNMAPPED);
+}
+
 static void stdio(void)
 {
 	struct sockaddr_storage ss;
@@ -326,8 +425,10 @@ int main(int argc, char **argv)
 		tty();
 	else if (!strcmp(mode, "stdio"))
 		stdio();
+	else if (!strcmp(mode, "msg"))
+		msgs();
 	else {
-		fprintf(stderr, "usage: %s filter|socket|opt|ioctl|tty|stdio\n", argv[0]);
+		fprintf(stderr, "usage: %s filter|socket|opt|ioctl|tty|stdio|msg\n", argv[0]);
 		return 2;
 	}
 	return failed;

@@ -413,5 +413,6 @@ static const struct file_ops sock_ops = {
 	.ioctl = sock_ioctl,
 	.poll = sock_poll,
 	.wait_fd = sock_wait_fd,
+	.rw_iov = sock_rw_iov,
 	.release = sock_release,
 };

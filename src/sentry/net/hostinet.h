@@ -44,5 +44,6 @@ int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockadd
 /* sockmsg.c: the socket's read and write */
 ssize_t sock_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);
 ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len, off_t *pos);
+long sock_rw_iov(struct task *t, struct file *f, const struct iovec *iov, size_t cnt, bool write);
 
 #endif

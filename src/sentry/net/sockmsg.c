@@ -531,3 +531,15 @@ ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len, 
 	(void)pos;
 	return sock_send(t, f, &m, 0);
 }
+
+/* readv and writev: one message, as recvmsg and sendmsg without flags */
+long sock_rw_iov(struct task *t, struct file *f, const struct iovec *iov, size_t cnt, bool write)
+{
+	struct recv_info ri = { .ctllen = 0 };
+	size_t len = 0;
+
+	for (size_t i = 0; i < cnt; i++)
+		len += iov[i].iov_len < (size_t)MAX_RW - len ? iov[i].iov_len : (size_t)MAX_RW - len;
+	return write ? send_iov(t, f, iov, cnt, len, 0, NULL, 0, NULL, 0)
+		     : recv_iov(t, f, iov, cnt, len, 0, &ri);
+}

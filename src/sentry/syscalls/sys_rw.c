@@ -245,6 +245,12 @@ static long rw_vec(struct task *t, int fd, uint64_t uiov, unsigned long cnt, off
 		else if (!access_ok((uint64_t)iov[i].iov_base, iov[i].iov_len))
 			err = -EFAULT;
 	}
+	if (!err && !pos && f->ops->rw_iov) {
+		total = f->ops->rw_iov(t, f, iov, cnt, write);
+		free(iov);
+		file_put(f);
+		return total;
+	}
 	bool locked = !pos && !err && !stream(f);
 
 	if (locked)

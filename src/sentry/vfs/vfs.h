@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct task;
 struct file;
@@ -117,6 +118,10 @@ struct file_ops {
 	short (*poll)(struct file *f, short events);
 	/* A host fd whose readiness is this file's, to sleep on in ppoll. */
 	int (*wait_fd)(struct file *f);
+	/* readv/writev as one operation (a socket's datagram is one message);
+	 * iov: the application's, checked.  Without it, one read per iovec. */
+	long (*rw_iov)(struct task *t, struct file *f, const struct iovec *iov, size_t cnt,
+		       bool write);
 	void (*release)(struct file *f);
 };
 

@@ -4,7 +4,7 @@
  * sent, IP_PKTINFO and IP_TTL received, an ICMP error from MSG_ERRQUEUE
  * with IP_RECVERR); a name longer than a sockaddr_storage; EMSGSIZE,
  * EINVAL, EFAULT, ENOBUFS for bad messages; MSG_WAITALL on a stream;
- * several datagrams per mmsg call.  The sandbox copies every part of the
+ * several datagrams per mmsg call; writev and readv of one datagram.  The sandbox copies every part of the
  * message through the sentry: the results must be Linux's. */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -84,6 +84,14 @@ static void datagrams(void)
 			     .msg_iovlen = 1 };
 	CHECK(sendmsg(s, &m, 0) == 2, "sendmsg, long name: %s", strerror(errno));
 	CHECK(recv(r, b, sizeof(b), 0) == 2, "recv");
+
+	/* writev and readv on a datagram socket: one datagram, scattered */
+	CHECK_OK(connect(s, (struct sockaddr *)&ra, sizeof(ra)));
+	CHECK(writev(s, out, 3) == 7, "writev: %s", strerror(errno));
+	in[0] = (struct iovec){ a, sizeof(a) };
+	in[1] = (struct iovec){ b, sizeof(b) };
+	CHECK(readv(r, in, 2) == 7, "readv");
+	CHECK(!memcmp(a, "abc", 3) && !memcmp(b, "defg", 4), "readv scattered wrong");
 
 	/* nothing in the error queue: EAGAIN at once, blocking or not */
 	m = (struct msghdr){ .msg_iov = in, .msg_iovlen = 1 };

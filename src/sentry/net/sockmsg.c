@@ -394,7 +394,9 @@ static long recv_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 	return ret;
 }
 
-long sys_sendmsg(struct task *t, const struct syscall_args *a)
+/* sendmsg(2), recvmsg(2): one message */
+static long sock_msg(struct task *t, const struct syscall_args *a,
+		     long (*op)(struct task *t, struct file *f, uint64_t umsg, int flags))
 {
 	struct file *f;
 	long ret;
@@ -402,22 +404,19 @@ long sys_sendmsg(struct task *t, const struct syscall_args *a)
 
 	if (!s)
 		return ret;
-	ret = send_umsg(t, f, a->a[1], ARG_INT(a, 2));
+	ret = op(t, f, a->a[1], ARG_INT(a, 2));
 	file_put(f);
 	return ret;
 }
 
+long sys_sendmsg(struct task *t, const struct syscall_args *a)
+{
+	return sock_msg(t, a, send_umsg);
+}
+
 long sys_recvmsg(struct task *t, const struct syscall_args *a)
 {
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	ret = recv_umsg(t, f, a->a[1], ARG_INT(a, 2));
-	file_put(f);
-	return ret;
+	return sock_msg(t, a, recv_umsg);
 }
 
 /* ---------- sendmmsg, recvmmsg ---------- */

@@ -5,6 +5,11 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "sandbox/seccomp.h"
@@ -25,7 +30,6 @@ static const int allowed[] = {
 	SCMP_SYS(ftruncate), SCMP_SYS(fallocate), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
 	SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fadvise64),
 	SCMP_SYS(copy_file_range), SCMP_SYS(sendfile), SCMP_SYS(memfd_create),
-	SCMP_SYS(ioctl),
 	/* its own memory (and mapping memfds for the stubs' sysmsg pages) */
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(brk),
@@ -49,11 +53,11 @@ static const int allowed[] = {
 	SCMP_SYS(getegid),
 	/* the control socket (cvisor start/kill/exec/ps) */
 	SCMP_SYS(accept4), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(sendto),
-	SCMP_SYS(recvfrom), SCMP_SYS(setsockopt),
+	SCMP_SYS(recvfrom),
 	/* host-mode inet sockets for the application (net/hostinet.c); the
 	 * sandbox's network namespace is the only one the sentry is in */
 	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(connect), SCMP_SYS(getsockname),
-	SCMP_SYS(getpeername), SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
+	SCMP_SYS(getpeername), SCMP_SYS(shutdown),
 };
 
 /*
@@ -65,6 +69,39 @@ static const int allowed_nr[] = {
 	439,    /* faccessat2 */
 	452,    /* fchmodat2: glibc's fchmodat(..., AT_SYMLINK_NOFOLLOW) */
 };
+
+/*
+ * The host sockets, socket options and ioctls of the sentry's own list
+ * (common/hostnet.def, issue 12 finding 3): socket() with the exact
+ * (domain, type, protocol) the sentry passes, get/setsockopt by (level,
+ * name), ioctl by command.  A bug in the sentry cannot reach other
+ * protocols or options of the host.
+ */
+static int add_hostnet_rules(scmp_filter_ctx ctx)
+{
+	int err = 0;
+
+#define HOST_SOCKET(domain, type, protocol)                                           \
+	if (!err)                                                                     \
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,      \
+				       SCMP_A0(SCMP_CMP_EQ, domain),                  \
+				       SCMP_A1(SCMP_CMP_EQ, (type) | SOCK_NONBLOCK | SOCK_CLOEXEC), \
+				       SCMP_A2(SCMP_CMP_EQ, protocol));
+#define HOST_SOCKOPT(level, name, kind, access)                                       \
+	if (!err && (access) & SET)                                                   \
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,  \
+				       SCMP_A1(SCMP_CMP_EQ, level), SCMP_A2(SCMP_CMP_EQ, name)); \
+	if (!err && (access) & GET)                                                   \
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getsockopt), 2,  \
+				       SCMP_A1(SCMP_CMP_EQ, level), SCMP_A2(SCMP_CMP_EQ, name));
+#define HOST_IOCTL(cmd, kind, on)                                                     \
+	if (!err)                                                                     \
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,       \
+				       SCMP_A1(SCMP_CMP_EQ, cmd));
+	enum { GET = 1, SET = 2, GETSET = 3 };
+#include "hostnet.def"
+	return err;
+}
 
 int sentry_seccomp_install(void)
 {
@@ -79,13 +116,8 @@ int sentry_seccomp_install(void)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	for (size_t i = 0; i < sizeof(allowed_nr) / sizeof(allowed_nr[0]) && !err; i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_nr[i], 0);
-	/* inet sockets only: no netlink, no packet sockets, no unix */
 	if (!err)
-		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ, AF_INET));
-	if (!err)
-		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+		err = add_hostnet_rules(ctx);
 	/* threads only: a clone without CLONE_THREAD would be a new host
 	 * process, which the sentry never makes after start */
 	if (!err)

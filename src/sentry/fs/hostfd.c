@@ -10,7 +10,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
@@ -72,60 +71,26 @@ static int hostfd_fstat(struct file *f, struct stat *st)
 	return fstat(host_fd(f), st) ? -errno : 0;
 }
 
-/* struct termios as the kernel has it (glibc's is larger: 60 bytes) */
-struct k_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
-
 /*
- * A host terminal (the container's pty, cvisor do's terminal): the
- * sentry makes the few calls a shell needs on it, with buffers of its
- * own; nothing the application passes reaches the host as a pointer.
+ * A host terminal (the container's pty, cvisor do's terminal): job control
+ * is the sentry's; the rest is the short list of fs/host_ioctl.c, with
+ * buffers of the sentry's own.
  */
-static long tty_ioctl(struct task *t, int fd, unsigned cmd, uint64_t arg)
+static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
-	struct k_termios tio;
-	struct winsize ws;
-	int n;
+	int pgrp;
 
+	if (!isatty(host_fd(f)))
+		return -ENOTTY;
 	switch (cmd) {
-	case TCGETS:
-		if (ioctl(fd, TCGETS, &tio))
-			return -errno;
-		return copy_to_user(t->tg->mm, arg, &tio, sizeof(tio));
-	case TCSETS: case TCSETSW: case TCSETSF:
-		if (copy_from_user(t->tg->mm, &tio, arg, sizeof(tio)))
-			return -EFAULT;
-		return ioctl(fd, cmd, &tio) ? -errno : 0;
-	case TIOCGWINSZ:
-		if (ioctl(fd, TIOCGWINSZ, &ws))
-			return -errno;
-		return copy_to_user(t->tg->mm, arg, &ws, sizeof(ws));
-	case TIOCSWINSZ:
-		if (copy_from_user(t->tg->mm, &ws, arg, sizeof(ws)))
-			return -EFAULT;
-		return ioctl(fd, TIOCSWINSZ, &ws) ? -errno : 0;
-	case FIONREAD:
-		if (ioctl(fd, FIONREAD, &n))
-			return -errno;
-		return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
 	case TIOCGPGRP:
-		/* job control is the sentry's: the caller's group is in front */
-		n = t->tg->pgid;
-		return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
+		/* the caller's group is in front */
+		pgrp = t->tg->pgid;
+		return copy_to_user(t->tg->mm, arg, &pgrp, sizeof(pgrp));
 	case TIOCSPGRP: case TIOCSCTTY: case TIOCNOTTY:
 		return 0;
 	}
-	return -EINVAL;
-}
-
-static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
-{
-	if (!isatty(host_fd(f)))
-		return -ENOTTY;
-	return tty_ioctl(t, host_fd(f), cmd, arg);
+	return host_ioctl(t, host_fd(f), HOST_FD_TTY, cmd, arg);
 }
 
 static short hostfd_poll(struct file *f, short events)
@@ -155,12 +120,6 @@ static const struct file_ops hostfd_ops = {
 	.wait_fd = hostfd_wait_fd,
 	.release = hostfd_release,
 };
-
-/* The host fd behind a host-fd file (a socket, a stream), or -1. */
-int hostfd_host(struct file *f)
-{
-	return f->ops == &hostfd_ops ? host_fd(f) : -1;
-}
 
 /* Takes ownership of host_fd. */
 struct file *hostfd_file(int host_fd, int flags)

@@ -2,69 +2,168 @@
 /*
  * Host-mode AF_INET/AF_INET6 sockets (DESIGN.md §4 "Network"): the sentry
  * owns a host socket in the sandbox's network namespace for each socket of
- * the application and performs validated calls on it.  Every address,
- * option and buffer is copied through the sentry with its length checked;
- * the application never names a host fd, and the host socket is always
- * non-blocking so that a blocked call waits in task_block_fd(), where
- * signals reach it.  AF_UNIX is not here yet (EAFNOSUPPORT).
+ * the application and performs validated calls on it.
+ *
+ * The host never reads the application's memory: every address, option
+ * value and buffer is copied into the sentry, its length checked, and the
+ * host reads the copy.  What may reach the host is an explicit list,
+ * common/hostnet.def: the (domain, type, protocol) triples of socket(),
+ * the (level, name) pairs of get/setsockopt with the type of each value,
+ * the ioctls.  Anything else is refused here (EPROTONOSUPPORT,
+ * ENOPROTOOPT, ENOTTY) before any of it is read, and the sentry's own
+ * seccomp filter allows the host calls of the list and nothing more.
+ *
+ * The host socket is always non-blocking: a call that would block waits
+ * in the sentry (task_block_fd), where signals reach it, for as long as
+ * SO_RCVTIMEO / SO_SNDTIMEO allow.  AF_UNIX is not here yet (EAFNOSUPPORT).
+ *
+ * This file: creating sockets, addresses, connect and accept, the socket
+ * as a file.  Options are in sockopt.c, data in sockmsg.c.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "net/hostinet.h"
 #include "syscalls/syscalls.h"
-#include "vfs/vfs.h"
 
-#define MAX_IO (1 << 20)        /* bytes moved per send/recv call */
-#define MAX_OPT 256
+static const struct file_ops sock_ops;
 
-int hostfd_host(struct file *f);
-
-/* The host socket behind fd, with a reference on its file in *fp. */
-static int sock_get(struct task *t, int fd, struct file **fp)
+/* The socket behind fd, with a reference on its file in *fp. */
+struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err)
 {
 	struct file *f = fdt_get(t->tg->fdt, fd);
-	struct stat st;
-	int h;
 
-	if (!f)
-		return -EBADF;
-	h = hostfd_host(f);
-	if (h < 0 || fstat(h, &st) || !S_ISSOCK(st.st_mode)) {
+	*err = !f ? -EBADF : f->ops != &sock_ops ? -ENOTSOCK : 0;
+	if (*err) {
 		file_put(f);
-		return -ENOTSOCK;
+		return NULL;
 	}
 	*fp = f;
-	return h;
+	return f->priv;
 }
 
-/* Wait until the host socket is ready for events, unless the file is O_NONBLOCK. */
-static int sock_wait(struct task *t, struct file *f, int h, short events)
+/* ---------- waiting, as a blocking socket waits ---------- */
+
+/* How long a call on s may wait: not at all for O_NONBLOCK or MSG_DONTWAIT,
+ * else for SO_RCVTIMEO / SO_SNDTIMEO from now, counted across its waits. */
+struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
 {
-	if (f->flags & O_NONBLOCK)
+	int64_t ns = __atomic_load_n(&s->timeo[dir], __ATOMIC_RELAXED);
+	struct sock_wait w = { .wait = !(f->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT) &&
+					ns >= 0,
+			       .forever = ns == 0 };
+
+	if (w.wait && !w.forever) {
+		struct timespec rel = { ns / 1000000000, ns % 1000000000 };
+
+		w.end = ts_deadline(&rel);
+	}
+	return w;
+}
+
+/* Sleep until the host socket is ready for events: -EAGAIN if this call
+ * may not wait or its time ran out, -EINTR on a signal. */
+int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w)
+{
+	struct pollfd p = { .fd = s->fd, .events = events };
+	struct timespec left;
+	int n;
+
+	if (!w->wait)
 		return -EAGAIN;
-	return task_block_fd(t, h, events, -1);
+	if (w->forever)
+		return task_block_fd(t, s->fd, events, -1);
+	left = ts_left(&w->end);
+	if (left.tv_sec < 0)
+		return -EAGAIN;
+	n = task_block_fds(t, &p, 1, &left);
+	return n < 0 ? n : n ? 0 : -EAGAIN;
 }
 
-static int install(struct task *t, int h, int type)
+/* ---------- socket() ---------- */
+
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_TYPE_MAX 11        /* SOCK_MAX: past it, Linux says EINVAL */
+
+static const struct { int domain, type, protocol; } sock_types[] = {
+#define HOST_SOCKET(domain, type, protocol) { domain, type, protocol },
+#include "hostnet.def"
+};
+
+/*
+ * Linux's inet_create() lookup over the list: protocol 0 is the first
+ * listed for the type; a type listed with other protocols is
+ * EPROTONOSUPPORT; a raw socket needs CAP_NET_RAW (EPERM) and then is not
+ * supported, like every type not listed (ESOCKTNOSUPPORT).
+ */
+static int sock_lookup(const struct creds *c, int domain, int type, int *protocol)
 {
-	struct file *f = hostfd_file(h, O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0));
+	bool type_known = false;
+
+	for (size_t i = 0; i < sizeof(sock_types) / sizeof(sock_types[0]); i++) {
+		if (sock_types[i].domain != domain || sock_types[i].type != type)
+			continue;
+		type_known = true;
+		if (*protocol == 0 || *protocol == sock_types[i].protocol) {
+			*protocol = sock_types[i].protocol;
+			return 0;
+		}
+	}
+	if (type_known)
+		return -EPROTONOSUPPORT;
+	if (type == SOCK_RAW && !capable(c, 13 /* CAP_NET_RAW */))
+		return -EPERM;
+	return -ESOCKTNOSUPPORT;
+}
+
+/*
+ * ICMP echo sockets are for the groups in net.ipv4.ping_group_range
+ * (ping_init_sock): the host checks the sentry's own group, the sentry
+ * the application's.
+ */
+static bool ping_allowed(const struct creds *c)
+{
+	int fd = openat(host_proc_fd, "sys/net/ipv4/ping_group_range", O_RDONLY | O_CLOEXEC);
+	unsigned long lo = 1, hi = 0;
+	char buf[64];
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	if (sscanf(buf, "%lu %lu", &lo, &hi) != 2)
+		return false;
+	if (c->egid >= lo && c->egid <= hi)
+		return true;
+	for (uint32_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] >= lo && c->groups[i] <= hi)
+			return true;
+	return false;
+}
+
+static int install(struct task *t, int h, int family, int type, int protocol, int flags)
+{
+	struct hsock *s = calloc(1, sizeof(*s));
+	struct file *f = s ? file_new(&sock_ops, O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0),
+				      s) : NULL;
 	int fd;
 
 	if (!f) {
+		free(s);
 		close(h);
 		return -ENOMEM;
 	}
-	fd = fdt_install(t->tg->fdt, -1, f, type & SOCK_CLOEXEC);
+	*s = (struct hsock){ .fd = h, .family = family, .type = type, .protocol = protocol };
+	fd = fdt_install(t->tg->fdt, -1, f, flags & SOCK_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
 	return fd;
@@ -72,20 +171,31 @@ static int install(struct task *t, int h, int type)
 
 long sys_socket(struct task *t, const struct syscall_args *a)
 {
-	int domain = ARG_INT(a, 0), type = ARG_INT(a, 1), base = type & 0xf, h;
+	int domain = ARG_INT(a, 0), type = ARG_INT(a, 1), protocol = ARG_INT(a, 2);
+	int base = type & SOCK_TYPE_MASK, err, h;
 
-	if (domain != AF_INET && domain != AF_INET6)
-		return -EAFNOSUPPORT;
-	if (base != SOCK_STREAM && base != SOCK_DGRAM)
-		return -ESOCKTNOSUPPORT;
-	if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC))
+	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	h = socket(domain, base | SOCK_NONBLOCK | SOCK_CLOEXEC, ARG_INT(a, 2));
-	return h < 0 ? -errno : install(t, h, type);
+	/* Linux makes (AF_INET, SOCK_PACKET) a packet socket: not here either */
+	if ((domain != AF_INET && domain != AF_INET6) ||
+	    (domain == AF_INET && base == SOCK_PACKET))
+		return -EAFNOSUPPORT;
+	if (base >= SOCK_TYPE_MAX || protocol < 0 || protocol >= IPPROTO_MAX)
+		return -EINVAL;
+	err = sock_lookup(&t->tg->cred, domain, base, &protocol);
+	if (err)
+		return err;
+	if ((protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6) &&
+	    !ping_allowed(&t->tg->cred))
+		return -EACCES;
+	h = socket(domain, base | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	return h < 0 ? -errno : install(t, h, domain, base, protocol, type);
 }
 
+/* ---------- addresses ---------- */
+
 /* An address from the application: its length checked, its family an inet one. */
-static int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss)
+int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss)
 {
 	if (len > sizeof(*ss) || len < sizeof(sa_family_t))
 		return -EINVAL;
@@ -98,8 +208,8 @@ static int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr
 }
 
 /* An address to the application, with the value-result length the kernel's way. */
-static int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen,
-		    const struct sockaddr_storage *ss, socklen_t len)
+int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockaddr_storage *ss,
+	     socklen_t len)
 {
 	uint32_t room;
 
@@ -128,48 +238,67 @@ long sys_bind(struct task *t, const struct syscall_args *a)
 {
 	struct sockaddr_storage ss;
 	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err;
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
 
-	if (h < 0)
-		return h;
+	if (!s)
+		return err;
 	err = addr_in(t, a->a[1], a->a[2], &ss);
 	if (!err && low_port(&ss) && !capable(&t->tg->cred, 10 /* CAP_NET_BIND_SERVICE */))
 		err = -EACCES;
-	if (!err && bind(h, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
+	if (!err && bind(s->fd, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
 		err = -errno;
+	file_put(f);
+	return err;
+}
+
+/* listen(2) and shutdown(2): one int, nothing read from memory */
+static long sock_int_op(struct task *t, const struct syscall_args *a, int (*op)(int, int))
+{
+	struct file *f;
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+
+	if (!s)
+		return err;
+	err = op(s->fd, ARG_INT(a, 1)) ? -errno : 0;
 	file_put(f);
 	return err;
 }
 
 long sys_listen(struct task *t, const struct syscall_args *a)
 {
-	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err;
+	return sock_int_op(t, a, listen);
+}
 
-	if (h < 0)
-		return h;
-	err = listen(h, ARG_INT(a, 1)) ? -errno : 0;
-	file_put(f);
-	return err;
+/* A blocking connect: wait for the host's, for SO_SNDTIMEO at most. */
+static long connect_wait(struct task *t, struct file *f, struct hsock *s)
+{
+	struct sock_wait w = wait_init(f, s, 0, SND);
+	socklen_t len = sizeof(int);
+	int err = sock_wait(t, s, POLLOUT, &w), so;
+
+	if (err)
+		return err == -EAGAIN ? -EINPROGRESS : err;
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &so, &len))
+		return -errno;
+	return -so;
 }
 
 long sys_connect(struct task *t, const struct syscall_args *a)
 {
 	struct sockaddr_storage ss;
 	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err, so;
-	socklen_t len = sizeof(so);
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
 
-	if (h < 0)
-		return h;
+	if (!s)
+		return err;
 	err = addr_in(t, a->a[1], a->a[2], &ss);
-	if (!err && connect(h, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
+	if (!err && connect(s->fd, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
 		err = -errno;
-	if (err == -EINPROGRESS && !(f->flags & O_NONBLOCK)) {
-		err = task_block_fd(t, h, POLLOUT, -1);
-		if (!err && !getsockopt(h, SOL_SOCKET, SO_ERROR, &so, &len))
-			err = -so;
-	}
+	if (err == -EINPROGRESS && !(f->flags & O_NONBLOCK))
+		err = connect_wait(t, f, s);
 	file_put(f);
 	return err;
 }
@@ -178,31 +307,33 @@ static long do_accept(struct task *t, const struct syscall_args *a, int flags)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	struct sock_wait w;
 	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), n;
+	struct hsock *s;
 	long ret;
+	int n;
 
-	if (h < 0)
-		return h;
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
-		file_put(f);
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	}
-	while ((n = accept4(h, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
-		ret = errno == EAGAIN ? sock_wait(t, f, h, POLLIN) : -errno;
+	s = sock_get(t, ARG_INT(a, 0), &f, &ret);
+	if (!s)
+		return ret;
+	w = wait_init(f, s, 0, RCV);
+	while ((n = accept4(s->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
+		ret = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
 		if (ret) {
 			file_put(f);
 			return ret;
 		}
 		len = sizeof(ss);
 	}
-	file_put(f);
 	ret = addr_out(t, a->a[1], a->a[2], &ss, len);
-	if (ret) {
+	if (ret)
 		close(n);
-		return ret;
-	}
-	return install(t, n, flags);
+	else
+		ret = install(t, n, s->family, s->type, s->protocol, flags);
+	file_put(f);
+	return ret;
 }
 
 long sys_accept(struct task *t, const struct syscall_args *a)
@@ -220,11 +351,12 @@ static long sock_name(struct task *t, const struct syscall_args *a, bool peer)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err;
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
 
-	if (h < 0)
-		return h;
-	err = (peer ? getpeername : getsockname)(h, (struct sockaddr *)&ss, &len) ? -errno : 0;
+	if (!s)
+		return err;
+	err = (peer ? getpeername : getsockname)(s->fd, (struct sockaddr *)&ss, &len) ? -errno : 0;
 	file_put(f);
 	return err ? err : addr_out(t, a->a[1], a->a[2], &ss, len);
 }
@@ -239,141 +371,48 @@ long sys_getpeername(struct task *t, const struct syscall_args *a)
 	return sock_name(t, a, true);
 }
 
-/* Options of the levels an inet socket has; SO_BINDTODEVICE and the like
- * act only in the sandbox's own network namespace. */
-static bool level_ok(int level)
-{
-	return level == SOL_SOCKET || level == IPPROTO_IP || level == IPPROTO_IPV6 ||
-	       level == IPPROTO_TCP || level == IPPROTO_UDP;
-}
-
-long sys_setsockopt(struct task *t, const struct syscall_args *a)
-{
-	char opt[MAX_OPT];
-	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err = 0;
-	uint64_t len = ARG_UINT(a, 4);
-
-	if (h < 0)
-		return h;
-	if (!level_ok(ARG_INT(a, 1)) || len > sizeof(opt))
-		err = -ENOPROTOOPT;
-	else if (copy_from_user(t->tg->mm, opt, a->a[3], len))
-		err = -EFAULT;
-	else if (setsockopt(h, ARG_INT(a, 1), ARG_INT(a, 2), opt, (socklen_t)len))
-		err = -errno;
-	file_put(f);
-	return err;
-}
-
-long sys_getsockopt(struct task *t, const struct syscall_args *a)
-{
-	char opt[MAX_OPT];
-	uint32_t room;
-	socklen_t len = sizeof(opt);
-	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err = 0;
-
-	if (h < 0)
-		return h;
-	if (!level_ok(ARG_INT(a, 1)))
-		err = -ENOPROTOOPT;
-	else if (copy_from_user(t->tg->mm, &room, a->a[4], sizeof(room)))
-		err = -EFAULT;
-	else if (getsockopt(h, ARG_INT(a, 1), ARG_INT(a, 2), opt, &len))
-		err = -errno;
-	else if (copy_to_user(t->tg->mm, a->a[3], opt, room < len ? room : len) ||
-		 copy_to_user(t->tg->mm, a->a[4], &len, sizeof(len)))
-		err = -EFAULT;
-	file_put(f);
-	return err;
-}
-
 long sys_shutdown(struct task *t, const struct syscall_args *a)
 {
-	struct file *f;
-	int h = sock_get(t, ARG_INT(a, 0), &f), err;
-
-	if (h < 0)
-		return h;
-	err = shutdown(h, ARG_INT(a, 1)) ? -errno : 0;
-	file_put(f);
-	return err;
+	return sock_int_op(t, a, shutdown);
 }
 
-/* send/recv through a sentry buffer; flags limited to the harmless ones. */
-#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB)
-#define RECV_FLAGS (MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | MSG_OOB)
+/* ---------- the socket as a file (read and write: sockmsg.c) ---------- */
 
-static long xfer(struct task *t, int fd, void *buf, size_t len, int flags, bool send,
-		 struct sockaddr_storage *ss, socklen_t *slen)
+static int sock_fstat(struct file *f, struct stat *st)
 {
-	struct file *f;
-	int h = sock_get(t, fd, &f);
-	ssize_t n;
-
-	if (h < 0)
-		return h;
-	for (;;) {
-		int w;
-
-		n = send ? sendto(h, buf, len, flags | MSG_NOSIGNAL | MSG_DONTWAIT,
-				  ss && *slen ? (struct sockaddr *)ss : NULL, ss ? *slen : 0)
-			 : recvfrom(h, buf, len, (flags & ~MSG_WAITALL) | MSG_DONTWAIT,
-				    (struct sockaddr *)ss, slen);
-		if (n >= 0)
-			break;
-		if (errno != EAGAIN || (flags & MSG_DONTWAIT)) {
-			n = -errno;
-			break;
-		}
-		w = sock_wait(t, f, h, send ? POLLOUT : POLLIN);
-		if (w) {
-			n = w;
-			break;
-		}
-	}
-	if (send && n == -EPIPE && !(flags & MSG_NOSIGNAL))
-		send_signal_tg(t->tg, SIGPIPE);
-	file_put(f);
-	return n;
+	return fstat(((struct hsock *)f->priv)->fd, st) ? -errno : 0;
 }
 
-long sys_sendto(struct task *t, const struct syscall_args *a)
+static long sock_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
-	size_t len = ARG_UINT(a, 2) < MAX_IO ? ARG_UINT(a, 2) : MAX_IO;
-	struct sockaddr_storage ss;
-	socklen_t slen = (socklen_t)a->a[5];
-	void *buf = malloc(len ? len : 1);
-	long ret;
-
-	if (!buf)
-		return -ENOMEM;
-	ret = copy_from_user(t->tg->mm, buf, a->a[1], len);
-	if (!ret && a->a[4])
-		ret = addr_in(t, a->a[4], a->a[5], &ss);
-	if (!ret)
-		ret = xfer(t, ARG_INT(a, 0), buf, len, ARG_INT(a, 3) & SEND_FLAGS, true,
-			   a->a[4] ? &ss : NULL, &slen);
-	free(buf);
-	return ret;
+	return host_ioctl(t, ((struct hsock *)f->priv)->fd, HOST_FD_SOCK, cmd, arg);
 }
 
-long sys_recvfrom(struct task *t, const struct syscall_args *a)
+static short sock_poll(struct file *f, short events)
 {
-	size_t len = ARG_UINT(a, 2) < MAX_IO ? ARG_UINT(a, 2) : MAX_IO;
-	struct sockaddr_storage ss;
-	socklen_t slen = sizeof(ss);
-	void *buf = malloc(len ? len : 1);
-	long ret;
+	struct pollfd p = { .fd = ((struct hsock *)f->priv)->fd, .events = events };
 
-	if (!buf)
-		return -ENOMEM;
-	ret = xfer(t, ARG_INT(a, 0), buf, len, ARG_INT(a, 3) & RECV_FLAGS, false, &ss, &slen);
-	if (ret > 0 && copy_to_user(t->tg->mm, a->a[1], buf, (size_t)ret < len ? (size_t)ret : len))
-		ret = -EFAULT;
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ss, slen))
-		ret = -EFAULT;
-	free(buf);
-	return ret;
+	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
+
+static int sock_wait_fd(struct file *f)
+{
+	return ((struct hsock *)f->priv)->fd;
+}
+
+static void sock_release(struct file *f)
+{
+	close(((struct hsock *)f->priv)->fd);
+	free(f->priv);
+}
+
+static const struct file_ops sock_ops = {
+	.read = sock_read,
+	.write = sock_write,
+	.fstat = sock_fstat,
+	.ioctl = sock_ioctl,
+	.poll = sock_poll,
+	.wait_fd = sock_wait_fd,
+	.rw_iov = sock_rw_iov,
+	.release = sock_release,
+};

@@ -245,6 +245,12 @@ static long rw_vec(struct task *t, int fd, uint64_t uiov, unsigned long cnt, off
 		else if (!access_ok((uint64_t)iov[i].iov_base, iov[i].iov_len))
 			err = -EFAULT;
 	}
+	if (!err && !pos && f->ops->rw_iov) {
+		total = f->ops->rw_iov(t, f, iov, cnt, write);
+		free(iov);
+		file_put(f);
+		return total;
+	}
 	bool locked = !pos && !err && !stream(f);
 
 	if (locked)
@@ -316,7 +322,8 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 	return ret;
 }
 
-/* sendfile and copy_file_range: through a sentry buffer. */
+/* sendfile and copy_file_range: through a sentry buffer; the count and
+ * the input's position are what the output took. */
 static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file *out,
 		       off_t *opos, size_t len)
 {
@@ -337,8 +344,14 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 		while (w < r) {
 			ssize_t k = out->ops->write(t, out, buf + w, (size_t)(r - w), opos);
 
-			if (k <= 0)
+			if (k <= 0) {
+				/* a full non-blocking output took w of the r bytes:
+				 * the rest goes back to the input's position (a
+				 * pipe's is lost, where Linux leaves it in the pipe) */
+				*ipos -= r - w;
+				done += (size_t)w;
 				return done ? (long)done : (k < 0 ? k : -EIO);
+			}
 			w += k;
 		}
 		done += (size_t)r;

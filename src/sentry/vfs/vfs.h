@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct task;
 struct file;
@@ -117,6 +118,10 @@ struct file_ops {
 	short (*poll)(struct file *f, short events);
 	/* A host fd whose readiness is this file's, to sleep on in ppoll. */
 	int (*wait_fd)(struct file *f);
+	/* readv/writev as one operation (a socket's datagram is one message);
+	 * iov: the application's, checked.  Without it, one read per iovec. */
+	long (*rw_iov)(struct task *t, struct file *f, const struct iovec *iov, size_t cnt,
+		       bool write);
 	void (*release)(struct file *f);
 };
 
@@ -231,6 +236,10 @@ off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
 
 /* fs/: the file systems */
 struct file *hostfd_file(int host_fd, int flags);
+/* ioctls on host fds: the list of common/hostnet.def, arguments copied */
+#define HOST_FD_TTY 1
+#define HOST_FD_SOCK 2
+long host_ioctl(struct task *t, int host_fd, unsigned on, unsigned cmd, uint64_t arg);
 struct inode *hostfs_root(int dirfd, bool readonly);
 struct inode *hostfs_bind(const char *path, bool readonly);
 struct inode *memfs_root(struct inode *lower, mode_t mode);

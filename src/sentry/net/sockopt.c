@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * get/setsockopt on host-mode inet sockets (issue 12, finding 3): only the
+ * (level, name) pairs of common/hostnet.def, each with the type of its
+ * value.  The sentry copies at most that much and the host reads the copy;
+ * an option off the list is ENOPROTOOPT before anything of it is read.
+ * SO_RCVTIMEO / SO_SNDTIMEO are also kept here for the sentry's own waits.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "mm/mm.h"
+#include "net/hostinet.h"
+#include "syscalls/syscalls.h"
+
+/* The types of the options' values (common/hostnet.def), and how much of
+ * each the sentry copies: the most that Linux reads or writes for it. */
+enum opt_kind {
+	OPT_INT, OPT_LINGER, OPT_TIMEVAL, OPT_STRING, OPT_MREQN, OPT_MREQ_SOURCE,
+	OPT_MREQ6, OPT_GROUP_REQ, OPT_GROUP_SOURCE_REQ, OPT_TCP_INFO,
+};
+
+static const size_t opt_size[] = {
+	[OPT_INT] = sizeof(int),
+	[OPT_LINGER] = sizeof(struct linger),
+	[OPT_TIMEVAL] = sizeof(struct timeval),
+	[OPT_STRING] = 16,                      /* TCP_CA_NAME_MAX */
+	[OPT_MREQN] = sizeof(struct ip_mreqn),  /* or the shorter ip_mreq, in_addr */
+	[OPT_MREQ_SOURCE] = sizeof(struct ip_mreq_source),
+	[OPT_MREQ6] = sizeof(struct ipv6_mreq),
+	[OPT_GROUP_REQ] = sizeof(struct group_req),
+	[OPT_GROUP_SOURCE_REQ] = sizeof(struct group_source_req),
+	[OPT_TCP_INFO] = 512,   /* the host kernel's struct tcp_info, which grows */
+};
+#define OPT_MAX 512
+
+enum { GET = 1, SET = 2, GETSET = 3 };
+
+static const struct sockopt {
+	int level, name;
+	enum opt_kind kind;
+	int access;
+} sockopts[] = {
+#define HOST_SOCKOPT(level, name, kind, access) { level, name, OPT_##kind, access },
+#include "hostnet.def"
+};
+
+static const struct sockopt *sockopt_find(int level, int name, int access)
+{
+	for (size_t i = 0; i < sizeof(sockopts) / sizeof(sockopts[0]); i++)
+		if (sockopts[i].level == level && sockopts[i].name == name)
+			return sockopts[i].access & access ? &sockopts[i] : NULL;
+	return NULL;
+}
+
+/* A value from the application: as much as Linux would read of it. */
+static int opt_in(struct task *t, const struct sockopt *o, uint64_t uval, char *val, int *len)
+{
+	long n;
+
+	if ((size_t)*len > opt_size[o->kind])
+		*len = (int)opt_size[o->kind];
+	if (o->kind != OPT_STRING)
+		return copy_from_user(t->tg->mm, val, uval, (size_t)*len) ? -EFAULT : 0;
+	/* a name, read up to its NUL as strncpy_from_user does */
+	n = strncpy_from_user(t->tg->mm, val, uval, (size_t)*len);
+	return n == -EFAULT ? -EFAULT : 0;
+}
+
+/* SO_RCVTIMEO / SO_SNDTIMEO, once the host has checked the value: as in
+ * sock_set_timeout(), a negative one never waits, a huge one for ever. */
+static void timeo_set(struct hsock *s, int name, const struct timeval *tv)
+{
+	int64_t ns = tv->tv_sec < 0 ? -1 :
+		     tv->tv_sec >= INT64_MAX / 1000000000LL - 1 ? 0 :
+		     tv->tv_sec * 1000000000LL + tv->tv_usec * 1000LL;
+
+	__atomic_store_n(&s->timeo[name == SO_RCVTIMEO ? RCV : SND], ns, __ATOMIC_RELAXED);
+}
+
+long sys_setsockopt(struct task *t, const struct syscall_args *a)
+{
+	int level = ARG_INT(a, 1), name = ARG_INT(a, 2), len = ARG_INT(a, 4);
+	const struct sockopt *o = NULL;
+	char val[OPT_MAX] = { 0 };
+	struct file *f;
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+
+	if (!s)
+		return err;
+	if (len < 0)
+		err = -EINVAL;
+	else if (!(o = sockopt_find(level, name, SET)))
+		err = -ENOPROTOOPT;     /* nothing of the value is read */
+	else
+		err = opt_in(t, o, a->a[3], val, &len);
+	if (!err && setsockopt(s->fd, level, name, val, (socklen_t)len))
+		err = -errno;
+	if (!err && o->kind == OPT_TIMEVAL)
+		timeo_set(s, name, (const struct timeval *)val);
+	file_put(f);
+	return err;
+}
+
+/* The host answers into a sentry buffer no larger than the value's type
+ * (nor than room): what it writes, and its length, go to the application. */
+static long opt_out(struct task *t, const struct sockopt *o, int fd, int room,
+		    uint64_t uval, uint64_t ulen)
+{
+	char val[OPT_MAX];
+	socklen_t len = (size_t)room < opt_size[o->kind] ? (socklen_t)room
+							 : (socklen_t)opt_size[o->kind];
+
+	if (getsockopt(fd, o->level, o->name, val, &len))
+		return -errno;
+	if (copy_to_user(t->tg->mm, uval, val, len) ||
+	    copy_to_user(t->tg->mm, ulen, &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getsockopt(struct task *t, const struct syscall_args *a)
+{
+	const struct sockopt *o;
+	struct file *f;
+	long err;
+	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	int room;
+
+	if (!s)
+		return err;
+	if (!(o = sockopt_find(ARG_INT(a, 1), ARG_INT(a, 2), GET)))
+		err = -ENOPROTOOPT;     /* neither length nor value is touched */
+	else if (copy_from_user(t->tg->mm, &room, a->a[4], sizeof(room)))
+		err = -EFAULT;
+	else
+		err = room < 0 ? -EINVAL : opt_out(t, o, s->fd, room, a->a[3], a->a[4]);
+	file_put(f);
+	return err;
+}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pathname.h"
 #include "sandbox/cgroup.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
@@ -40,22 +41,16 @@ static ssize_t read_at(int dir, const char *file, char *buf, size_t len)
 }
 
 /*
- * The next name of a cgroup path into name; p moves past it.  0 at the
- * end; -EINVAL for "." and ".." (and a name too long), which would leave
- * the directory being walked.
+ * The next name of a cgroup path (path_next_name), where "." and ".."
+ * are -EINVAL: they would leave the directory being walked.
  */
 static int next_name(const char **p, char *name)
 {
-	size_t n;
+	int n = path_next_name(p, name);
 
-	*p += strspn(*p, "/");
-	n = strcspn(*p, "/");
-	if (n > NAME_MAX || (n && (*p)[0] == '.' && (n == 1 || (n == 2 && (*p)[1] == '.'))))
+	if (n > 0 && (!strcmp(name, ".") || !strcmp(name, "..")))
 		return -EINVAL;
-	memcpy(name, *p, n);
-	name[n] = 0;
-	*p += n;
-	return (int)n;
+	return n;
 }
 
 /*

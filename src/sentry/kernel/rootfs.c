@@ -15,6 +15,7 @@
 
 #include "fs/memfs.h"
 #include "kernel/kernel.h"
+#include "pathname.h"
 #include "sentry.h"
 #include "vfs/vfs.h"
 
@@ -81,19 +82,12 @@ static int make_path_at(struct fs_struct *fs, struct dentry *base, const char *p
 	for (;;) {
 		char name[NAME_MAX + 1];
 		struct walk_result w;
-		size_t n;
+		int n = path_next_name(&p, name);
 
-		p += strspn(p, "/");
-		if (!*p)
-			break;
-		n = strcspn(p, "/");
-		if (n > NAME_MAX) {
-			err = -ENAMETOOLONG;
+		if (n <= 0) {
+			err = n;
 			break;
 		}
-		memcpy(name, p, n);
-		name[n] = 0;
-		p += n;
 		err = vfs_setup_walk(fs, d, name, WALK_FOLLOW, &w);
 		if (err == -ENOENT)
 			err = make_one(fs, d, name, file && !p[strspn(p, "/")], links, &w.d);

@@ -14,6 +14,7 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "pathname.h"
 #include "vfs/vfs.h"
 
 #define MAX_SYMLINKS 40                 /* Linux's MAXSYMLINKS */
@@ -166,30 +167,21 @@ static int walk_path(struct walk *w, struct dentry *cur, char *path, size_t path
 	res->trailing_slash = path[0] && path[strlen(path) - 1] == '/';
 	for (;;) {
 		char name[NAME_MAX + 1];
-		size_t n;
+		int n;
 
-		if (*p == '/') {
-			if (p == path) {        /* absolute: restart at the root */
-				if (w->flags & WALK_BENEATH) {
-					err = -EXDEV;
-					break;
-				}
-				dentry_put(cur);
-				cur = dentry_get(w->root);
+		if (*p == '/' && p == path) {   /* absolute: restart at the root */
+			if (w->flags & WALK_BENEATH) {
+				err = -EXDEV;
+				break;
 			}
-			while (*p == '/')
-				p++;
+			dentry_put(cur);
+			cur = dentry_get(w->root);
 		}
-		if (!*p)
-			break;
-		n = strcspn(p, "/");
-		if (n > NAME_MAX) {
-			err = -ENAMETOOLONG;
+		n = path_next_name(&p, name);
+		if (n <= 0) {
+			err = n;
 			break;
 		}
-		memcpy(name, p, n);
-		name[n] = 0;
-		p += n;
 		bool last = only_slashes(p);
 
 		if (!S_ISDIR(cur->inode->mode)) {

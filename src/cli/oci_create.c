@@ -8,11 +8,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,8 +61,22 @@ static int sentry_oom_score_adj;
 
 /* The rootfs, opened here while still the host's root: with uid mappings
  * the sandbox's ids may not be able to reach it (a bundle in a 0700
- * directory), as with runc. */
+ * directory), as with runc.  It is used through this fd only. */
 static int root_fd = -1;
+
+/*
+ * root.path names the rootfs directory itself: as runc, no symlink on
+ * the way (runc's "not an absolute path, or a symlink"), so that what the
+ * sandbox gets is what the engine named.  An fd, or -errno.
+ */
+static int open_rootfs(const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS };
+	long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
 
 /* linux.seccomp, compiled once by create (NULL: none) */
 static struct sock_filter *seccomp_prog;
@@ -285,8 +301,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 			close(tty);
 		return -1;
 	}
-	if (pipe2(ready, O_CLOEXEC) ||
-	    (root_fd = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if (pipe2(ready, O_CLOEXEC)) {
 		log_error("create %s: %s", st->id, strerror(errno));
 		return -1;
 	}
@@ -322,7 +337,6 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 {
 	struct oci_config c;
 	struct oci_state st;
-	struct stat sb;
 	char err[1024];
 	int e;
 
@@ -341,9 +355,10 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 		oci_config_free(&c);
 		return -1;
 	}
-	if (stat(c.root_path, &sb) || !S_ISDIR(sb.st_mode)) {
+	if ((root_fd = open_rootfs(c.root_path)) < 0) {
 		log_error("create %s: root.path %s: %s", id, c.root_path,
-			  errno ? strerror(errno) : "not a directory");
+			  root_fd == -ELOOP ? "a symlink on the way (name the directory itself)"
+					    : strerror(-root_fd));
 		oci_config_free(&c);
 		return -1;
 	}

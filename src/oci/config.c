@@ -21,11 +21,13 @@
 #include <sys/capability.h>
 
 #include "oci/config.h"
+#include "oci/path.h"
 
 struct ctx {
 	char *err;
 	size_t errlen;
 	bool failed;
+	const char *bundle;             /* absolute, for paths relative to it */
 };
 
 static int fail(struct ctx *x, const char *fmt, ...)
@@ -128,6 +130,63 @@ static int get_strv(struct ctx *x, json_t *o, const char *key, const char *path,
 		if (!json_is_string(v))
 			return fail(x, "%s[%zu]: must be a string", path, i);
 		(*out)[i] = strdup(json_string_value(v));
+	}
+	return 0;
+}
+
+/* How a relative path of the config is taken (clean_path). */
+enum {
+	PATH_ABSOLUTE = 1,      /* it must not be relative */
+	PATH_IN_BUNDLE = 2,     /* relative to the bundle, and inside it */
+	PATH_IN_CGROUPS = 4,    /* relative to the cgroup hierarchy's root */
+};
+
+/*
+ * A path of the config, cleaned in place as runc's CleanPath does ("//",
+ * "." and inner ".." go), so that every use sees one spelling of it.  A
+ * ".." that climbs above "/" (above the bundle for a relative path taken
+ * in it) is an error naming the field and the value, where runc clamps it
+ * silently: such a path was written to reach outside, and saying so is
+ * better than guessing what was meant.  The uses confine the path again
+ * themselves (the sentry's walk, cgroup.c's walk); this makes it an error
+ * before anything is created.
+ */
+static int clean_path(struct ctx *x, char **p, const char *field, unsigned how)
+{
+	char buf[PATH_MAX], *out;
+	int err;
+
+	if (!*p)
+		return 0;
+	if ((how & PATH_ABSOLUTE) && (*p)[0] != '/')
+		return fail(x, "%s: '%s' is not an absolute path", field, *p);
+	err = path_clean(*p, buf, sizeof(buf));
+	if (err == -EXDEV)
+		return fail(x, "%s: '%s' climbs above %s with '..'", field, *p,
+			    (*p)[0] == '/' ? "/" : (how & PATH_IN_BUNDLE) ? "the bundle"
+			    : (how & PATH_IN_CGROUPS) ? "the cgroup hierarchy" : "its start");
+	if (err)
+		return fail(x, "%s: '%s' is too long", field, *p);
+	if ((how & PATH_IN_BUNDLE) && buf[0] != '/') {
+		if (asprintf(&out, "%s/%s", x->bundle, buf) < 0)
+			return fail(x, "%s: out of memory", field);
+	} else if (!(out = strdup(buf))) {
+		return fail(x, "%s: out of memory", field);
+	}
+	free(*p);
+	*p = out;
+	return 0;
+}
+
+/* clean_path of each string of a NULL-terminated array. */
+static int clean_paths(struct ctx *x, char **v, const char *field, unsigned how)
+{
+	char name[64];
+
+	for (size_t i = 0; v && v[i]; i++) {
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		if (clean_path(x, &v[i], name, how))
+			return -1;
 	}
 	return 0;
 }
@@ -258,8 +317,8 @@ static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
 		return -1;
 	if (!p->args || !p->args[0])
 		return fail(x, "process.args: must name the program to run");
-	if (p->cwd[0] != '/')
-		return fail(x, "process.cwd: '%s' is not an absolute path", p->cwd);
+	if (clean_path(x, &p->cwd, "process.cwd", PATH_ABSOLUTE))
+		return -1;
 	if (!p->env && !(p->env = calloc(1, sizeof(char *))))
 		return fail(x, "process.env: out of memory");
 	if (get_obj(x, proc, "consoleSize", "process.consoleSize", false, &size))
@@ -333,6 +392,7 @@ static int mount_option(struct ctx *x, struct oci_mount *m, const char *o, size_
 
 static int parse_mount(struct ctx *x, json_t *j, size_t i, struct oci_mount *m)
 {
+	char field[48];
 	json_t *opts, *o;
 	size_t k;
 
@@ -343,9 +403,9 @@ static int parse_mount(struct ctx *x, json_t *j, size_t i, struct oci_mount *m)
 	    get_str(x, j, "source", "mounts[].source", false, &m->source) ||
 	    get_arr(x, j, "options", "mounts[].options", &opts))
 		return -1;
-	if (m->destination[0] != '/')
-		return fail(x, "mounts[%zu].destination: '%s' is not an absolute path", i,
-			    m->destination);
+	snprintf(field, sizeof(field), "mounts[%zu].destination", i);
+	if (clean_path(x, &m->destination, field, PATH_ABSOLUTE))
+		return -1;
 	json_array_foreach(opts, k, o) {
 		if (!json_is_string(o))
 			return fail(x, "mounts[%zu].options[%zu]: must be a string", i, k);
@@ -358,7 +418,10 @@ static int parse_mount(struct ctx *x, json_t *j, size_t i, struct oci_mount *m)
 		m->bind = true;
 	if (m->bind && !m->source)
 		return fail(x, "mounts[%zu].source: a bind mount needs a source", i);
-	return 0;
+	/* a bind mount's source is a host path the engine chose, absolute or
+	 * in the bundle; other types' sources are names, not paths */
+	snprintf(field, sizeof(field), "mounts[%zu].source", i);
+	return m->bind ? clean_path(x, &m->source, field, PATH_IN_BUNDLE) : 0;
 }
 
 static int parse_mounts(struct ctx *x, json_t *root, struct oci_config *c)
@@ -372,9 +435,9 @@ static int parse_mounts(struct ctx *x, json_t *root, struct oci_config *c)
 	if (!c->mounts)
 		return fail(x, "mounts: out of memory");
 	json_array_foreach(a, i, j) {
+		c->nmounts++;           /* freed with the config, even half made */
 		if (parse_mount(x, j, i, &c->mounts[i]))
 			return -1;
-		c->nmounts++;
 	}
 	return 0;
 }
@@ -404,17 +467,20 @@ static int parse_hooks(struct ctx *x, json_t *root, struct oci_config *c)
 			return fail(x, "%s: out of memory", path);
 		json_array_foreach(a, i, h) {
 			struct oci_hook *o = &c->hooks[k][i];
+			char field[96];
 			int64_t t = 0;
 
+			c->nhooks[k]++;         /* freed with the config, even half made */
 			if (!json_is_object(h))
 				return fail(x, "%s[%zu]: must be an object", path, i);
+			snprintf(field, sizeof(field), "%s[%zu].path", path, i);
 			if (get_str(x, h, "path", "hooks[].path", true, &o->path) ||
+			    clean_path(x, &o->path, field, PATH_ABSOLUTE) ||
 			    get_strv(x, h, "args", "hooks[].args", &o->args) ||
 			    get_strv(x, h, "env", "hooks[].env", &o->env) ||
 			    get_int(x, h, "timeout", "hooks[].timeout", 1, INT_MAX, &t))
 				return -1;
 			o->timeout = (int)t;
-			c->nhooks[k]++;
 		}
 	}
 	return 0;
@@ -450,14 +516,17 @@ static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
 	if (get_arr(x, linux_, "namespaces", "linux.namespaces", &a) || !a)
 		return x->failed ? -1 : 0;
 	json_array_foreach(a, i, n) {
-		char *type = NULL, *path = NULL;
+		char *type = NULL, *path = NULL, field[48];
 		int k;
 
 		if (!json_is_object(n))
 			return fail(x, "linux.namespaces[%zu]: must be an object", i);
+		snprintf(field, sizeof(field), "linux.namespaces[%zu].path", i);
 		if (get_str(x, n, "type", "linux.namespaces[].type", true, &type) ||
-		    get_str(x, n, "path", "linux.namespaces[].path", false, &path)) {
+		    get_str(x, n, "path", "linux.namespaces[].path", false, &path) ||
+		    clean_path(x, &path, field, PATH_ABSOLUTE)) {
 			free(type);
+			free(path);
 			return -1;
 		}
 		for (k = 0; known[k] && strcmp(known[k], type); k++)
@@ -523,7 +592,7 @@ static int parse_resources(struct ctx *x, json_t *linux_, struct oci_config *c)
 
 static int parse_device(struct ctx *x, json_t *j, size_t i, struct oci_device *d)
 {
-	char *type = NULL;
+	char *type = NULL, field[48];
 	int64_t maj = -1, min = -1, mode = 0666;
 	uint32_t uid = 0, gid = 0;
 	int err;
@@ -543,9 +612,11 @@ static int parse_device(struct ctx *x, json_t *j, size_t i, struct oci_device *d
 	free(type);
 	if (err)
 		return -1;
-	if (d->path[0] != '/' || !strcmp(d->path, "/"))
-		return fail(x, "linux.devices[%zu].path: '%s' is not an absolute file path", i,
-			    d->path);
+	snprintf(field, sizeof(field), "linux.devices[%zu].path", i);
+	if (clean_path(x, &d->path, field, PATH_ABSOLUTE))
+		return -1;
+	if (!strcmp(d->path, "/"))
+		return fail(x, "%s: '/' is not a file path", field);
 	if (!d->mode)
 		return fail(x, "linux.devices[%zu].type: must be c, u, b or p", i);
 	if (d->mode != S_IFIFO && (maj < 0 || min < 0))
@@ -603,6 +674,28 @@ static int parse_idmap(struct ctx *x, json_t *linux_, const char *key, char **ou
 	return 0;
 }
 
+/*
+ * linux.cgroupsPath, absolute or relative, is taken from the root of each
+ * cgroup hierarchy (runc takes a relative one from its own cgroup), and
+ * must name a cgroup below that root.  systemd's "slice:prefix:name" is
+ * not a path: cvisor has no systemd driver and uses its own cgroup then.
+ */
+static int parse_cgroups_path(struct ctx *x, json_t *linux_, struct oci_config *c)
+{
+	char **p = &c->cgroups_path;
+
+	if (get_str(x, linux_, "cgroupsPath", "linux.cgroupsPath", false, p))
+		return -1;
+	if (!*p || !**p || strchr(*p, ':'))
+		return 0;
+	if (clean_path(x, p, "linux.cgroupsPath", PATH_IN_CGROUPS))
+		return -1;
+	if (!strcmp(*p, "/") || !strcmp(*p, "."))
+		return fail(x, "linux.cgroupsPath: '%s' names the root of the cgroup hierarchy, "
+			    "not a cgroup of the container's own", *p);
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 {
 	json_t *linux_, *sc;
@@ -614,14 +707,16 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 	    parse_idmap(x, linux_, "uidMappings", &c->uid_map) ||
 	    parse_idmap(x, linux_, "gidMappings", &c->gid_map) ||
 	    get_strv(x, linux_, "maskedPaths", "linux.maskedPaths", &c->masked) ||
+	    clean_paths(x, c->masked, "linux.maskedPaths", PATH_ABSOLUTE) ||
 	    get_strv(x, linux_, "readonlyPaths", "linux.readonlyPaths", &c->readonly) ||
+	    clean_paths(x, c->readonly, "linux.readonlyPaths", PATH_ABSOLUTE) ||
 	    get_obj(x, linux_, "seccomp", "linux.seccomp", false, &sc))
 		return -1;
 	if (sc)
 		c->seccomp_json = json_dumps(sc, JSON_COMPACT);
 	if (json_object_get(linux_, "resources"))
 		c->resources_json = json_dumps(json_object_get(linux_, "resources"), JSON_COMPACT);
-	return get_str(x, linux_, "cgroupsPath", "linux.cgroupsPath", false, &c->cgroups_path);
+	return parse_cgroups_path(x, linux_, c);
 }
 
 /* ---- the whole file ---- */
@@ -629,7 +724,7 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 static int parse_root(struct ctx *x, json_t *root, struct oci_config *c)
 {
 	json_t *r, *proc, *ann;
-	char *path = NULL, *ver = NULL;
+	char *ver = NULL;
 
 	if (!json_is_object(root))
 		return fail(x, "config.json: must be a JSON object");
@@ -637,28 +732,18 @@ static int parse_root(struct ctx *x, json_t *root, struct oci_config *c)
 		return -1;
 	free(ver);
 	if (get_obj(x, root, "root", "root", true, &r) ||
-	    get_str(x, r, "path", "root.path", true, &path) ||
-	    get_bool(x, r, "readonly", "root.readonly", &c->root_ro))
-		goto err;
-	if (path[0] == '/')
-		c->root_path = path;
-	else if (asprintf(&c->root_path, "%s/%s", c->bundle, path) < 0)
-		c->root_path = NULL;
-	if (path[0] != '/')
-		free(path);
-	path = NULL;
-	if (get_obj(x, root, "process", "process", true, &proc) ||
+	    get_str(x, r, "path", "root.path", true, &c->root_path) ||
+	    clean_path(x, &c->root_path, "root.path", PATH_IN_BUNDLE) ||
+	    get_bool(x, r, "readonly", "root.readonly", &c->root_ro) ||
+	    get_obj(x, root, "process", "process", true, &proc) ||
 	    parse_process(x, proc, &c->proc) ||
 	    get_str(x, root, "hostname", "hostname", false, &c->hostname) ||
 	    parse_mounts(x, root, c) || parse_hooks(x, root, c) || parse_linux(x, root, c) ||
 	    get_obj(x, root, "annotations", "annotations", false, &ann))
-		goto err;
+		return -1;
 	if (ann)
 		c->annotations_json = json_dumps(ann, JSON_COMPACT);
 	return 0;
-err:
-	free(path);
-	return -1;
 }
 
 static char *absolute(const char *dir)
@@ -670,7 +755,7 @@ static char *absolute(const char *dir)
 
 int oci_config_load(const char *bundle, struct oci_config *c, char *err, size_t errlen)
 {
-	struct ctx x = { err, errlen, false };
+	struct ctx x = { err, errlen, false, NULL };
 	json_error_t je;
 	char file[PATH_MAX];
 	json_t *root;
@@ -691,6 +776,7 @@ int oci_config_load(const char *bundle, struct oci_config *c, char *err, size_t 
 			snprintf(err, errlen, "%s: line %d: %s", file, je.line, je.text);
 		return -1;
 	}
+	x.bundle = c->bundle;
 	r = parse_root(&x, root, c);
 	json_decref(root);
 	return r;
@@ -698,7 +784,7 @@ int oci_config_load(const char *bundle, struct oci_config *c, char *err, size_t 
 
 int oci_process_load(const char *file, struct oci_process *p, char *err, size_t errlen)
 {
-	struct ctx x = { err, errlen, false };
+	struct ctx x = { err, errlen, false, NULL };
 	json_error_t je;
 	json_t *root = json_load_file(file, 0, &je);
 	int r;

@@ -2,24 +2,24 @@
 /* The sandbox's cgroup (see cgroup.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pathname.h"
 #include "sandbox/cgroup.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 
-static int write_at(const char *dir, const char *file, const char *val)
+/* A file of the cgroup directory dir (an fd), never through a symlink. */
+static int write_at(int dir, const char *file, const char *val)
 {
-	char path[4200];
-	int fd;
+	int fd = openat(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, strlen(val));
@@ -27,19 +27,69 @@ static int write_at(const char *dir, const char *file, const char *val)
 	return n < 0 ? -errno : 0;
 }
 
-/* mkdir -p of root/path */
-static int make_dir(const char *root, const char *path, char *out, size_t len)
+static ssize_t read_at(int dir, const char *file, char *buf, size_t len)
 {
-	char *p;
+	int fd = openat(dir, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
 
-	snprintf(out, len, "%s/%s", root, path[0] == '/' ? path + 1 : path);
-	for (p = out + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		if (mkdir(out, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+/*
+ * The next name of a cgroup path (path_next_name), where "." and ".."
+ * are -EINVAL: they would leave the directory being walked.
+ */
+static int next_name(const char **p, char *name)
+{
+	int n = path_next_name(p, name);
+
+	if (n > 0 && (!strcmp(name, ".") || !strcmp(name, "..")))
+		return -EINVAL;
+	return n;
+}
+
+/*
+ * The cgroup path's directory in the hierarchy mounted at root (with
+ * create, made first), opened one name at a time beneath it: no name is
+ * "." or "..", none is followed if it is a symlink, so no spelling of the
+ * path reaches outside the hierarchy or names its root.  The config
+ * parser refuses such paths too; this does not depend on it.  With
+ * create, made(parent, dir) runs on each level.  An O_PATH fd or -errno.
+ */
+static int cg_open(const char *root, const char *path, bool create,
+		   void (*made)(int parent, int dir))
+{
+	char name[NAME_MAX + 1];
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), next, n = 0, levels = 0, err = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (!err && (n = next_name(&path, name)) > 0) {
+		if (create && mkdirat(fd, name, 0755) && errno != EEXIST)
+			err = -errno;
+		else if ((next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					O_CLOEXEC)) < 0)
+			err = -errno;
+		else {
+			if (create && made)
+				made(fd, next);
+			close(fd);
+			fd = next;
+			levels++;
+		}
 	}
-	return mkdir(out, 0755) && errno != EEXIST ? -errno : 0;
+	if (!err)
+		err = n < 0 ? n : !levels ? -EINVAL : 0;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 /* Does the v2 hierarchy offer every controller we need? */
@@ -69,12 +119,17 @@ static const char *v2_root(void)
 static int enter_v2(const char *root, const char *path, const struct cgroup_limits *l,
 		    pid_t pid)
 {
-	char dir[4200], v[64];
-	int err;
+	int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), dir, err = 0;
+	char v[64];
 
-	write_at(root, "cgroup.subtree_control", "+memory +pids +cpu");
-	err = make_dir(root, path, dir, sizeof(dir));
-	if (!err && l->memory > 0) {
+	if (rfd >= 0) {
+		write_at(rfd, "cgroup.subtree_control", "+memory +pids +cpu");
+		close(rfd);
+	}
+	dir = cg_open(root, path, true, NULL);
+	if (dir < 0)
+		return dir;
+	if (l->memory > 0) {
 		snprintf(v, sizeof(v), "%lld", (long long)l->memory);
 		err = write_at(dir, "memory.max", v);
 	}
@@ -88,7 +143,10 @@ static int enter_v2(const char *root, const char *path, const struct cgroup_limi
 		err = write_at(dir, "cpu.max", v);
 	}
 	snprintf(v, sizeof(v), "%d", pid);
-	return err ? err : write_at(dir, "cgroup.procs", v);
+	if (!err)
+		err = write_at(dir, "cgroup.procs", v);
+	close(dir);
+	return err;
 }
 
 int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid)
@@ -101,18 +159,51 @@ int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid)
 	return err;
 }
 
+/* The directory holding path's last level (for a path of one name, the
+ * hierarchy's root), reached as cg_open reaches it, and that name. */
+static int cg_parent(const char *root, const char *path, char *leaf)
+{
+	char up[PATH_MAX], name[NAME_MAX + 1];
+	const char *p = path, *last = NULL;
+	int n, fd;
+
+	while ((n = next_name(&p, name)) > 0) {
+		last = p - n;
+		memcpy(leaf, name, (size_t)n + 1);
+	}
+	if (n < 0 || !last)
+		return n < 0 ? n : -EINVAL;
+	snprintf(up, sizeof(up), "%.*s", (int)(last - path), path);
+	if (up[strspn(up, "/")])
+		return cg_open(root, up, false, NULL);
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static void remove_in(const char *root, const char *path)
+{
+	char leaf[NAME_MAX + 1];
+	int dir = cg_parent(root, path, leaf);
+
+	if (dir >= 0) {
+		unlinkat(dir, leaf, AT_REMOVEDIR);
+		close(dir);
+	}
+}
+
 void cgroup_remove(const char *path)
 {
 	static const char *v1[] = { "memory", "pids", "cpu", "cpuacct", "cpuset", "blkio",
 				    "hugetlb", "devices", "freezer", "net_cls", "net_prio",
 				    "unified", NULL };
-	char dir[4200];
+	const char *v2 = v2_root();
+	char root[64];
 
-	snprintf(dir, sizeof(dir), CG_ROOT "/%s", path[0] == '/' ? path + 1 : path);
-	rmdir(dir);
+	if (v2)
+		remove_in(v2, path);
 	for (int i = 0; v1[i]; i++) {
-		snprintf(dir, sizeof(dir), CG_ROOT "/%s/%s", v1[i], path[0] == '/' ? path + 1 : path);
-		rmdir(dir);
+		snprintf(root, sizeof(root), CG_ROOT "/%s", v1[i]);
+		remove_in(root, path);
 	}
 }
 
@@ -147,13 +238,16 @@ static const char *num(json_t *o, const char *name, char *buf, size_t len)
  */
 static void put(const char *ctl, const char *path, const char *file, const char *val, int *err)
 {
-	char dir[4200];
-	int e;
+	char root[64];
+	int dir, e;
 
 	if (!val)
 		return;
-	snprintf(dir, sizeof(dir), CG_ROOT "/%s/%s", ctl, path[0] == '/' ? path + 1 : path);
-	e = write_at(dir, file, val);
+	snprintf(root, sizeof(root), CG_ROOT "/%s", ctl);
+	dir = cg_open(root, path, false, NULL);
+	e = dir < 0 ? dir : write_at(dir, file, val);
+	if (dir >= 0)
+		close(dir);
 	if (e && !*err)
 		*err = e;
 }
@@ -231,33 +325,17 @@ static int apply_v1(const char *path, json_t *r)
 	return err;
 }
 
-/* cpuset needs cpus and mems before it takes a task: the parent's. */
-static void cpuset_inherit(const char *dir)
+/* cpuset needs cpus and mems before it takes a task: the parent's.  (An
+ * empty one reads as "\n".) */
+static void cpuset_inherit(int parent, int dir)
 {
 	static const char *files[] = { "cpuset.cpus", "cpuset.mems" };
+	char buf[256];
 
-	for (int i = 0; i < 2; i++) {
-		char path[4300], parent[4300], buf[256] = "";
-		int fd;
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n > 1)
-			continue;
-		snprintf(parent, sizeof(parent), "%s/../%s", dir, files[i]);
-		fd = open(parent, O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n > 0) {
-			buf[n] = 0;
+	for (int i = 0; i < 2; i++)
+		if (read_at(dir, files[i], buf, sizeof(buf)) <= 1 &&
+		    read_at(parent, files[i], buf, sizeof(buf)) > 0)
 			write_at(dir, files[i], buf);
-		}
-	}
 }
 
 int cgroup_enter_oci(const char *path, const char *resources, pid_t pid)
@@ -265,33 +343,29 @@ int cgroup_enter_oci(const char *path, const char *resources, pid_t pid)
 	static const char *ctls[] = { "cpu", "cpuacct", "cpuset", "memory", "pids", "blkio",
 				      "hugetlb", "devices", "freezer", "net_cls", "net_prio", NULL };
 	json_t *r = resources ? json_loads(resources, 0, NULL) : json_object();
-	char dir[4200], v[32];
-	int err = 0;
+	char root[64], v[32];
+	int err = 0, dir;
 
 	for (int i = 0; ctls[i] && !err; i++) {
-		char root[64];
-
 		snprintf(root, sizeof(root), CG_ROOT "/%s", ctls[i]);
 		if (access(root, F_OK))
 			continue;
-		err = make_dir(root, path, dir, sizeof(dir));
-		if (!err && !strcmp(ctls[i], "cpuset")) {
-			/* every level made here, top down, from its parent */
-			for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-				*p = 0;
-				cpuset_inherit(dir);
-				*p = '/';
-			}
-			cpuset_inherit(dir);
-		}
+		/* cpuset: every level, top down, from its parent */
+		dir = cg_open(root, path, true, strcmp(ctls[i], "cpuset") ? NULL : cpuset_inherit);
+		if (dir < 0)
+			err = dir;
+		else
+			close(dir);
 	}
 	if (!err)
 		err = apply_v1(path, r);
 	snprintf(v, sizeof(v), "%d", pid);
 	for (int i = 0; ctls[i] && !err; i++) {
-		snprintf(dir, sizeof(dir), CG_ROOT "/%s/%s", ctls[i], path[0] == '/' ? path + 1 : path);
-		if (!access(dir, F_OK))
+		snprintf(root, sizeof(root), CG_ROOT "/%s", ctls[i]);
+		if ((dir = cg_open(root, path, false, NULL)) >= 0) {
 			err = write_at(dir, "cgroup.procs", v);
+			close(dir);
+		}
 	}
 	json_decref(r);
 	if (err)

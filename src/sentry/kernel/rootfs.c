@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,42 +15,86 @@
 
 #include "fs/memfs.h"
 #include "kernel/kernel.h"
+#include "pathname.h"
 #include "sentry.h"
 #include "vfs/vfs.h"
 
-/* mkdir -p inside the sandbox: mountpoints the root file system lacks.
- * With file set, the last component is made an empty file (a file bind
- * mount's mountpoint).  With out, the last dentry is returned there. */
-static int make_path_at(struct fs_struct *fs, const char *path, bool file,
-			struct dentry **out)
+#define MAX_LINKS 40                    /* Linux's MAXSYMLINKS */
+
+static int make_path_at(struct fs_struct *fs, struct dentry *base, const char *path,
+			bool file, int links, struct dentry **out);
+
+/*
+ * Make name in dir, missing: a directory, or with file an empty file.  A
+ * symlink there whose target is missing gets its target made (inside the
+ * root, as everything here), as runc does.  *out is what name leads to.
+ */
+static int make_one(struct fs_struct *fs, struct dentry *dir, const char *name, bool file,
+		    int links, struct dentry **out)
 {
-	struct dentry *d = dentry_get(fs->root), *next;
-	char buf[4096], *save, *name, *last;
+	struct inode *di = dir->inode, *ino;
+	struct walk_result w;
+	struct dentry *link;
+	char target[PATH_MAX];
+	long n;
+	int err = vfs_lookup_one(dir, name, &link);
+
+	if (!err) {
+		n = S_ISLNK(link->inode->mode) && link->inode->ops->readlink
+			    ? link->inode->ops->readlink(link->inode, target, sizeof(target) - 1)
+			    : -EEXIST;
+		dentry_put(link);
+		if (n <= 0)
+			return n ? (int)n : -ENOENT;
+		if (links >= MAX_LINKS)
+			return -ELOOP;
+		target[n] = 0;
+		return make_path_at(fs, target[0] == '/' ? fs->root : dir, target, file,
+				    links + 1, out);
+	}
+	if (err != -ENOENT)
+		return err;
+	if (file && di->ops->create && !(err = di->ops->create(di, name, 0644, 0, 0, &ino)))
+		inode_put(ino);
+	else if (!file && di->ops->mkdir)
+		err = di->ops->mkdir(di, name, 0755, 0, 0);
+	if (!err && !(err = vfs_setup_walk(fs, dir, name, 0, &w)))
+		*out = w.d;
+	return err;
+}
+
+/*
+ * mkdir -p inside the sandbox: mountpoints the root file system lacks.
+ * Each name is resolved as any walk resolves it, from base: symlinks are
+ * followed inside the sandbox's root and ".." stops there, so a path of
+ * the config can neither leave the root nor make anything outside it
+ * (whatever the config parser let through).  With file set, the last
+ * name is made an empty file (a file bind mount's mountpoint).  With
+ * out, the last dentry is returned there.
+ */
+static int make_path_at(struct fs_struct *fs, struct dentry *base, const char *path,
+			bool file, int links, struct dentry **out)
+{
+	struct dentry *d = dentry_get(base);
+	const char *p = path;
 	int err = 0;
 
-	snprintf(buf, sizeof(buf), "%s", path);
-	last = strrchr(buf, '/');
-	for (name = strtok_r(buf, "/", &save); name && !err;
-	     name = strtok_r(NULL, "/", &save)) {
-		bool leaf = file && name == last + 1;
-		struct inode *ino;
+	for (;;) {
+		char name[NAME_MAX + 1];
+		struct walk_result w;
+		int n = path_next_name(&p, name);
 
-		err = vfs_lookup_one(d, name, &next);
-		if (err == -ENOENT && leaf && d->inode->ops->create) {
-			err = d->inode->ops->create(d->inode, name, 0644, 0, 0, &ino);
-			if (!err) {
-				inode_put(ino);
-				err = vfs_lookup_one(d, name, &next);
-			}
-		} else if (err == -ENOENT && d->inode->ops->mkdir) {
-			err = d->inode->ops->mkdir(d->inode, name, 0755, 0, 0);
-			if (!err)
-				err = vfs_lookup_one(d, name, &next);
+		if (n <= 0) {
+			err = n;
+			break;
 		}
-		if (!err) {
-			dentry_put(d);
-			d = next;
-		}
+		err = vfs_setup_walk(fs, d, name, WALK_FOLLOW, &w);
+		if (err == -ENOENT)
+			err = make_one(fs, d, name, file && !p[strspn(p, "/")], links, &w.d);
+		if (err)
+			break;
+		dentry_put(d);
+		d = w.d;
 	}
 	if (!err && out)
 		*out = d;
@@ -60,7 +105,7 @@ static int make_path_at(struct fs_struct *fs, const char *path, bool file,
 
 static int make_path(struct fs_struct *fs, const char *path, bool file)
 {
-	return make_path_at(fs, path, file, NULL);
+	return make_path_at(fs, fs->root, path, file, 0, NULL);
 }
 
 static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
@@ -210,7 +255,8 @@ static int make_devices(struct fs_struct *fs, const struct sentry_run *r)
 		int err;
 
 		snprintf(dir, sizeof(dir), "%.*s", (int)(name - dv->path), dv->path);
-		err = make_path_at(fs, dir, false, &d);
+		err = !strcmp(name, ".") || !strcmp(name, "..") ? -EINVAL
+			: make_path_at(fs, fs->root, dir, false, 0, &d);
 		if (!err) {
 			err = devfs_mknod(d->inode, name, dv->mode, dv->rdev, dv->uid, dv->gid);
 			dentry_put(d);

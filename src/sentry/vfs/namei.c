@@ -14,6 +14,7 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "pathname.h"
 #include "vfs/vfs.h"
 
 #define MAX_SYMLINKS 40                 /* Linux's MAXSYMLINKS */
@@ -26,11 +27,27 @@ static bool same(const struct dentry *a, const struct dentry *b)
 	       a->inode->dev == b->inode->dev;
 }
 
+/*
+ * A name a file system may be asked for: not "", "." or ".." (the walk
+ * resolves those itself, stopping ".." at the root; hostfs would hand
+ * ".." to the host, which goes above the sandbox's root) and no "/".
+ * EACCES, as Linux's lookup_one_len answers.
+ */
+static int check_name(const char *name)
+{
+	if (!name[0] || strchr(name, '/') ||
+	    (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))))
+		return -EACCES;
+	return 0;
+}
+
 int vfs_lookup_one(struct dentry *dir, const char *name, struct dentry **out)
 {
 	struct inode *ino;
 	int err;
 
+	if ((err = check_name(name)))
+		return err;
 	if (!S_ISDIR(dir->inode->mode))
 		return -ENOTDIR;
 	if (!dir->inode->ops->lookup)
@@ -150,30 +167,21 @@ static int walk_path(struct walk *w, struct dentry *cur, char *path, size_t path
 	res->trailing_slash = path[0] && path[strlen(path) - 1] == '/';
 	for (;;) {
 		char name[NAME_MAX + 1];
-		size_t n;
+		int n;
 
-		if (*p == '/') {
-			if (p == path) {        /* absolute: restart at the root */
-				if (w->flags & WALK_BENEATH) {
-					err = -EXDEV;
-					break;
-				}
-				dentry_put(cur);
-				cur = dentry_get(w->root);
+		if (*p == '/' && p == path) {   /* absolute: restart at the root */
+			if (w->flags & WALK_BENEATH) {
+				err = -EXDEV;
+				break;
 			}
-			while (*p == '/')
-				p++;
+			dentry_put(cur);
+			cur = dentry_get(w->root);
 		}
-		if (!*p)
-			break;
-		n = strcspn(p, "/");
-		if (n > NAME_MAX) {
-			err = -ENAMETOOLONG;
+		n = path_next_name(&p, name);
+		if (n <= 0) {
+			err = n;
 			break;
 		}
-		memcpy(name, p, n);
-		name[n] = 0;
-		p += n;
 		bool last = only_slashes(p);
 
 		if (!S_ISDIR(cur->inode->mode)) {
@@ -321,19 +329,30 @@ int user_walk(struct task *t, int dirfd, uint64_t upath, unsigned flags,
 	return vfs_walk(t, dirfd, path, flags, res);
 }
 
+int vfs_setup_walk(struct fs_struct *fs, struct dentry *base, const char *path,
+		   unsigned flags, struct walk_result *res)
+{
+	/* no task: magic links (procfs's, which need one) are refused */
+	struct walk w = { .t = NULL, .root = fs->root, .start = base,
+			  .flags = flags | WALK_NO_MAGIC };
+	char buf[PATH_MAX * 2];
+
+	memset(res, 0, sizeof(*res));
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	return walk_path(&w, dentry_get(base), buf, sizeof(buf), res);
+}
+
 /* Setup-time mounts: walk from the fs root without a task. */
 int vfs_mount_path(struct fs_struct *fs, const char *path, struct inode *root,
 		   const char *fstype, const char *source, bool readonly)
 {
-	struct walk w = { .t = NULL, .root = fs->root, .start = fs->root,
-			  .flags = WALK_FOLLOW | (S_ISDIR(root->mode) ? WALK_DIRECTORY : 0) };
 	struct walk_result res;
-	char buf[PATH_MAX * 2];
 	int err;
 
-	memset(&res, 0, sizeof(res));
-	snprintf(buf, sizeof(buf), "%s", path);
-	err = walk_path(&w, dentry_get(fs->root), buf, sizeof(buf), &res);
+	err = vfs_setup_walk(fs, fs->root, path,
+			     WALK_FOLLOW | (S_ISDIR(root->mode) ? WALK_DIRECTORY : 0), &res);
 	if (err)
 		return err;
 	struct mount *m = vfs_mount(res.d, root, fstype, source, readonly);

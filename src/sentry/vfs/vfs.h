@@ -197,6 +197,13 @@ int vfs_walk(struct task *t, int dirfd, const char *path, unsigned flags,
 	     struct walk_result *res);
 int vfs_walk_at(struct task *t, struct dentry *base, const char *path, unsigned flags,
 		struct walk_result *res);
+/*
+ * A walk at setup time, before any task exists (the container's mounts):
+ * from base, with fs's root as "/" and as the stop of "..", symlinks
+ * resolved inside it, every permission granted, magic links refused.
+ */
+int vfs_setup_walk(struct fs_struct *fs, struct dentry *base, const char *path,
+		   unsigned flags, struct walk_result *res);
 /* Copy a path from the application and walk it. */
 int user_walk(struct task *t, int dirfd, uint64_t upath, unsigned flags,
 	      struct walk_result *res);

@@ -74,7 +74,8 @@ $(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h
 	$(CC) -static-pie -O2 -std=gnu11 -Wall -Wextra -Werror -Itests/conformance -o $@ $<
 $(B)/tests/security/%: tests/security/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance -o $@ $<
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance \
+		-Isrc/common -MMD -MP -o $@ $<
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)

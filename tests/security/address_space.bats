@@ -101,16 +101,7 @@ scan_for() {
 @test "finding 1: an OCI container's processes hold nothing of the engine's environment" {
 	[ -x /bin/busybox ] || skip "no /bin/busybox"
 	B=$BATS_TEST_TMPDIR/bundle
-	busybox_root "$B/rootfs"
-	(cd "$B" && "$CVISOR" spec)
-	python3 - "$B/config.json" <<-'EOF'
-		import json, sys
-		c = json.load(open(sys.argv[1]))
-		c["root"]["path"] = "rootfs"
-		c["process"]["terminal"] = False
-		c["process"]["args"] = ["/bin/sleep", "60"]
-		json.dump(c, open(sys.argv[1], "w"))
-	EOF
+	bundle_of "$B" /bin/sleep 60
 	id=addr-space-$$
 	secret=engine-token-$RANDOM$RANDOM
 	ST=$BATS_TEST_TMPDIR/state

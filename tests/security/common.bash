@@ -54,3 +54,25 @@ busybox_root() {
 		ln -sf busybox "$d/bin/$a"
 	done
 }
+
+# bundle_of DIR ARGS...: an OCI bundle in DIR running ARGS in a busybox
+# root that also holds the attack programs in /bin; $EDIT (python, on the
+# config as the dict c) changes more.
+bundle_of() {
+	local d=$1 f
+	shift
+	busybox_root "$d/rootfs"
+	for f in "$SEC"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$d/rootfs/bin/"
+	done
+	(cd "$d" && "$CVISOR" spec) || return 1
+	python3 - "$d/config.json" "$@" <<-'EOF'
+		import json, os, sys
+		c = json.load(open(sys.argv[1]))
+		c["root"]["path"] = "rootfs"
+		c["process"]["terminal"] = False
+		c["process"]["args"] = sys.argv[2:]
+		exec(os.environ.get("EDIT", ""))
+		json.dump(c, open(sys.argv[1], "w"))
+	EOF
+}

@@ -79,18 +79,8 @@ attack() {
 
 @test "finding 2: an OCI container's death by a host signal leaves no core file in the bundle" {
 	B=$BATS_TEST_TMPDIR/bundle
-	busybox_root "$B/rootfs"
-	cp "$SEC/stub_abuse" "$B/rootfs/bin/"
-	(cd "$B" && "$CVISOR" spec)
-	python3 - "$B/config.json" <<-'EOF'
-		import json, sys
-		c = json.load(open(sys.argv[1]))
-		c["root"]["path"] = "rootfs"
-		c["process"]["terminal"] = False
-		c["process"]["args"] = ["/bin/stub_abuse", "blockall"]
-		c["process"]["rlimits"] = [{"type": "RLIMIT_CORE", "hard": 0, "soft": 0}]
-		json.dump(c, open(sys.argv[1], "w"))
-	EOF
+	EDIT='c["process"]["rlimits"] = [{"type": "RLIMIT_CORE", "hard": 0, "soft": 0}]' \
+		bundle_of "$B" /bin/stub_abuse blockall
 	cd "$B"
 	run --separate-stderr timeout -k 5 60 "$CVISOR" --root "$BATS_TEST_TMPDIR/state" run -b "$B" core-$$
 	echo "status $status, stderr: $stderr"
@@ -116,21 +106,13 @@ attack() {
 
 	# a container: cvisor kill ID KILL ends it
 	B=$BATS_TEST_TMPDIR/bundle
-	busybox_root "$B/rootfs"
-	cp "$SEC/stub_abuse" "$B/rootfs/bin/"
-	(cd "$B" && "$CVISOR" spec)
-	python3 - "$B/config.json" <<-'EOF'
-		import json, sys
-		c = json.load(open(sys.argv[1]))
-		c["root"]["path"] = "rootfs"
-		c["process"]["terminal"] = False
-		c["process"]["args"] = ["/bin/stub_abuse", "blockspin"]
-		json.dump(c, open(sys.argv[1], "w"))
-	EOF
+	bundle_of "$B" /bin/stub_abuse blockspin
 	C="$CVISOR --root $BATS_TEST_TMPDIR/state"
-	$C create -b "$B" spin-$$ </dev/null >/dev/null 2>&1
+	$C create -b "$B" spin-$$ </dev/null >"$BATS_TEST_TMPDIR/out2" 2>&1
 	$C start spin-$$
-	sleep 0.5
+	for i in $(seq 100); do grep -q blockspin "$BATS_TEST_TMPDIR/out2" && break; sleep 0.05; done
+	grep -q blockspin "$BATS_TEST_TMPDIR/out2"
+	sleep 0.2       # from its message to its jump: microseconds
 	run -0 $C kill spin-$$ KILL
 	for i in $(seq 100); do
 		[ "$($C state spin-$$ | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ] && break

@@ -26,28 +26,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STUB_CODE 0x7e0000000000UL
-#define STUB_CODE_SIZE 0x10000UL
-#define STUB_CTL_REQ 0x7e0000020000UL
-#define STUB_SLOT0_STACK 0x7e0000102000UL
-#define STUB_SIGSTACK_SIZE 0x1e000UL
+#include "stub_abi.h"     /* the stub region's layout, the kernel's ucontext */
 
-/* The kernel's x86_64 ucontext, as rt_sigreturn reads it. */
-struct k_sigcontext {
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	uint16_t cs, gs, fs, ss;
-	uint64_t err, trapno, oldmask, cr2, fpstate, reserved1[8];
-};
-
-struct k_ucontext {
-	uint64_t uc_flags, uc_link;
-	uint64_t ss_sp;
-	int32_t ss_flags, pad;
-	uint64_t ss_size;
-	struct k_sigcontext mc;
-	uint64_t sigmask;
-};
+#define STUB_SLOT0_STACK STUB_SLOT_STACK(0)
 
 /* The address of the first instance of the bytes in the stub code. */
 static uintptr_t gadget(const unsigned char *bytes, size_t n)

@@ -61,6 +61,18 @@ void log_error(const char *fmt, ...)
 	log_line("error", msg);
 }
 
+void log_warn(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "cvisor: warning: %s\n", msg);
+	log_line("warning", msg);
+}
+
 void log_debug(const char *fmt, ...)
 {
 	char msg[2048];

@@ -21,57 +21,126 @@
 
 struct exec_opts {
 	const char *process, *console_socket, *pid_file, *cwd, *user, *preserve_fds;
-	const char **env;
-	bool detach, tty;
+	const char **env, **caps, **gids;
+	bool detach, tty, no_new_privs;
 	unsigned rows, cols;
 };
 
-/* The process JSON the sentry takes: from --process, or the arguments. */
-static char *process_json(struct exec_opts *o, int argc, char **argv, int i)
+/* The request's capability sets, as masks. */
+static json_t *caps_json(const struct oci_process *p)
 {
-	struct oci_process p = { 0 };
-	char err[512], *out;
-	json_t *j = json_object(), *args = json_array(), *env = json_array();
-	unsigned uid = 0, gid = 0;
+	return json_pack("{sIsIsIsIsI}", "eff", (json_int_t)p->cap_effective,
+			 "perm", (json_int_t)p->cap_permitted, "bnd", (json_int_t)p->cap_bounding,
+			 "inh", (json_int_t)p->cap_inheritable, "amb", (json_int_t)p->cap_ambient);
+}
 
+/* runc exec's flags over the config's process: --cap adds to bounding,
+ * effective, permitted and ambient; --additional-gids to the groups. */
+static int apply_flags(struct exec_opts *o, struct oci_process *p, json_t *gids)
+{
+	for (const char **c = o->caps; c && *c; c++) {
+		int v = oci_cap_value(*c);
+
+		if (v < 0) {
+			log_error("exec: --cap %s: unknown capability", *c);
+			return -1;
+		}
+		p->cap_bounding |= 1ULL << v;
+		p->cap_effective |= 1ULL << v;
+		p->cap_permitted |= 1ULL << v;
+		p->cap_ambient |= 1ULL << v;
+	}
+	for (const char **g = o->gids; g && *g; g++) {
+		char *end;
+		unsigned long v = strtoul(*g, &end, 10);
+
+		if (*end || end == *g || **g == '-' || v > UINT32_MAX) {
+			log_error("exec: --additional-gids %s: want a gid", *g);
+			return -1;
+		}
+		json_array_append_new(gids, json_integer((json_int_t)v));
+	}
+	if (o->no_new_privs)
+		p->no_new_privs = true;
+	if (o->user && sscanf(o->user, "%u:%u", &p->uid, &p->gid) < 1) {
+		log_error("exec: --user %s: want UID[:GID]", o->user);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The process the sentry starts, as runc exec makes it: the --process
+ * file's (its capabilities the container's if it names none), or the
+ * container's own process with the arguments given, then the flags.
+ */
+static char *process_json(struct exec_opts *o, const char *bundle, int argc, char **argv,
+			  int i)
+{
+	struct oci_config c;
+	struct oci_process p = { 0 }, *proc = &c.proc;
+	char err[512], *out = NULL;
+	json_t *j = json_object(), *args = json_array(), *env = json_array();
+	json_t *gids = json_array();
+
+	if (oci_config_load(bundle, &c, err, sizeof(err))) {
+		log_error("exec: %s", err);
+		goto done;
+	}
 	if (o->process) {
 		if (oci_process_load(o->process, &p, err, sizeof(err))) {
 			log_error("exec: %s", err);
-			return NULL;
+			goto done;
 		}
+		if (!p.has_caps) {
+			p.cap_effective = c.proc.cap_effective;
+			p.cap_permitted = c.proc.cap_permitted;
+			p.cap_bounding = c.proc.cap_bounding;
+			p.cap_inheritable = c.proc.cap_inheritable;
+			p.cap_ambient = c.proc.cap_ambient;
+		}
+		proc = &p;
 		for (char **a = p.args; *a; a++)
 			json_array_append_new(args, json_string(*a));
-		for (char **e = p.env; *e; e++)
-			json_array_append_new(env, json_string(*e));
-		uid = p.uid;
-		gid = p.gid;
 		o->tty |= p.terminal;   /* docker exec -t passes it here */
 		o->rows = p.rows;
 		o->cols = p.cols;
 	} else {
 		for (; i < argc; i++)
 			json_array_append_new(args, json_string(argv[i]));
-		json_array_append_new(env, json_string(
-			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
 	}
+	if (proc->unknown_caps)
+		log_warn("exec: ignoring unknown or unavailable capabilities: %s",
+			 proc->unknown_caps);
+	for (char **e = proc->env; e && *e; e++)
+		json_array_append_new(env, json_string(*e));
 	for (const char **e = o->env; e && *e; e++)
 		json_array_append_new(env, json_string(*e));
-	if (o->user && sscanf(o->user, "%u:%u", &uid, &gid) < 1) {
-		log_error("exec: --user %s: want UID[:GID]", o->user);
-		return NULL;
-	}
+	for (int k = 0; k < proc->ngids; k++)
+		json_array_append_new(gids, json_integer(proc->gids[k]));
+	if (apply_flags(o, proc, gids))
+		goto done;
 	if (!json_array_size(args)) {
 		log_error("exec: no command given");
-		return NULL;
+		goto done;
 	}
-	json_object_set_new(j, "args", args);
-	json_object_set_new(j, "env", env);
-	json_object_set_new(j, "cwd", json_string(o->cwd ? o->cwd : p.cwd ? p.cwd : "/"));
-	json_object_set_new(j, "uid", json_integer(uid));
-	json_object_set_new(j, "gid", json_integer(gid));
+	json_object_set(j, "args", args);
+	json_object_set(j, "env", env);
+	json_object_set(j, "gids", gids);
+	json_object_set_new(j, "cwd", json_string(o->cwd ? o->cwd : proc->cwd ? proc->cwd : "/"));
+	json_object_set_new(j, "uid", json_integer(proc->uid));
+	json_object_set_new(j, "gid", json_integer(proc->gid));
+	json_object_set_new(j, "umask", json_integer(proc->umask));
+	json_object_set_new(j, "noNewPrivileges", json_boolean(proc->no_new_privs));
+	json_object_set_new(j, "caps", caps_json(proc));
 	out = json_dumps(j, JSON_COMPACT);
+done:
 	json_decref(j);
+	json_decref(args);
+	json_decref(env);
+	json_decref(gids);
 	oci_process_free(&p);
+	oci_config_free(&c);
 	return out;
 }
 
@@ -100,6 +169,9 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 		{ "cwd", 0, &o.cwd, NULL, NULL },
 		{ "user", 'u', &o.user, NULL, NULL },
 		{ "env", 'e', NULL, NULL, &o.env },
+		{ "cap", 'c', NULL, NULL, &o.caps },
+		{ "additional-gids", 'g', NULL, NULL, &o.gids },
+		{ "no-new-privs", 0, NULL, &o.no_new_privs, NULL },
 		{ "preserve-fds", 0, &o.preserve_fds, NULL, NULL },
 		{ "detach", 'd', NULL, &o.detach, NULL },
 		{ "tty", 't', NULL, &o.tty, NULL },
@@ -117,7 +189,7 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 		log_error("exec: container %s is %s, not running", st.id, state_status(&st));
 		return 1;
 	}
-	js = process_json(&o, argc, argv, i + 1);
+	js = process_json(&o, st.bundle, argc, argv, i + 1);
 	if (!js || asprintf(&req, "exec %s", js) < 0)
 		return 1;
 	free(js);

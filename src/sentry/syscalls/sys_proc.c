@@ -341,6 +341,8 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 		tg->no_new_privs = true;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
+		if (a->a[1] || a->a[2] || a->a[3] || a->a[4])
+			return -EINVAL;
 		return tg->no_new_privs;
 	case PR_SET_DUMPABLE:
 		if (a->a[1] > 1)
@@ -350,13 +352,18 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 	case PR_GET_DUMPABLE:
 		return !tg->undumpable;
 	case PR_GET_SECCOMP:
-		return 0;       /* the application has no seccomp filter of its own */
+		/* the container's profile, which the sentry runs, is the
+		 * process's filter (mode 2) as under runc */
+		return app_seccomp_active() ? 2 : 0;
 	case PR_CAPBSET_READ:
-		return a->a[1] <= 40 ? 1 : -EINVAL;
+	case PR_CAPBSET_DROP:
+	case PR_GET_SECUREBITS:
+	case PR_SET_SECUREBITS:
 	case PR_GET_KEEPCAPS:
-	case PR_GET_TIMERSLACK:
-		return 0;
 	case PR_SET_KEEPCAPS:
+	case PR_CAP_AMBIENT:
+		return cred_prctl(tg, ARG_INT(a, 0), &a->a[1]);
+	case PR_GET_TIMERSLACK:
 	case PR_SET_TIMERSLACK:
 		return 0;
 	default:

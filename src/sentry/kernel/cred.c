@@ -17,6 +17,7 @@
 #include <linux/securebits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -69,6 +70,23 @@ bool uid_valid(uint32_t uid)
 bool gid_valid(uint32_t gid)
 {
 	return id_mapped(sandbox.gid_map, gid);
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* set_groups(): the supplementary groups, kept sorted as getgroups shows
+ * them (at most 32 here; Linux allows 65536). */
+void cred_set_groups(struct creds *c, const uint32_t *gids, int n)
+{
+	c->ngroups = 0;
+	for (int i = 0; i < n && i < 32; i++)
+		c->groups[c->ngroups++] = gids[i];
+	qsort(c->groups, c->ngroups, sizeof(c->groups[0]), cmp_gid);
 }
 
 /* in_group_p(): the fsgid or a supplementary group. */
@@ -483,9 +501,7 @@ int cred_oci_init(struct creds *c, const struct spawn *sp)
 	c->cap_bnd = sp->cap_bnd & CAP_ALL_MASK;
 	if (!uid_valid(sp->uid) || !gid_valid(sp->gid))
 		return -EINVAL;
-	c->ngroups = 0;
-	for (int i = 0; i < sp->ngids && i < 32; i++)
-		c->groups[c->ngroups++] = sp->gids[i];
+	cred_set_groups(c, sp->gids, sp->ngids);
 	c->gid = c->egid = c->sgid = c->fsgid = sp->gid;
 	c->securebits = SECBIT_KEEP_CAPS;
 	old = *c;

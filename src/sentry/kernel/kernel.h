@@ -228,6 +228,7 @@ bool id_mapped(const char *map, uint32_t id);
 bool uid_valid(uint32_t uid);
 bool gid_valid(uint32_t gid);
 bool in_group(const struct creds *c, uint32_t gid);
+void cred_set_groups(struct creds *c, const uint32_t *gids, int n);
 bool capable_wrt_ids(const struct creds *c, int cap, uint32_t uid, uint32_t gid);
 void cred_fix_setuid(struct creds *new, const struct creds *old, bool fs);
 int cred_capset(struct creds *c, uint64_t eff, uint64_t inh, uint64_t perm);

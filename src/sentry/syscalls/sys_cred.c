@@ -186,14 +186,7 @@ long sys_setfsgid(struct task *t, const struct syscall_args *a)
 	return set_fs(t, ARG_UINT(a, 0), true);
 }
 
-static int cmp_gid(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* setgroups: CAP_SETGID; the list is kept sorted, as getgroups shows it. */
+/* setgroups: CAP_SETGID, and gids the sandbox maps. */
 long sys_setgroups(struct task *t, const struct syscall_args *a)
 {
 	struct creds c = creds_of(t);
@@ -209,9 +202,7 @@ long sys_setgroups(struct task *t, const struct syscall_args *a)
 	for (int i = 0; i < n; i++)
 		if (!gid_valid(groups[i]))
 			return -EINVAL;
-	qsort(groups, (size_t)n, sizeof(groups[0]), cmp_gid);
-	memcpy(c.groups, groups, (size_t)n * 4);
-	c.ngroups = (uint32_t)n;
+	cred_set_groups(&c, groups, n);
 	cred_commit(t->tg, &c);
 	return 0;
 }

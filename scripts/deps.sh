@@ -7,6 +7,8 @@ pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busyb
 # The engines the OCI tests drive (tests/integration/oci.bats, docker.bats);
 # a test skips if its engine does not work here.
 pkgs+=(podman docker.io curl)
+# tests/security/caps.bats compares with runc and uses capsh and setcap.
+pkgs+=(runc libcap2-bin)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Identity, limits and the thread's own registers. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -234,8 +235,9 @@ long sys_prlimit64(struct task *t, const struct syscall_args *a)
 			pthread_mutex_unlock(&tg->lock);
 			return -EINVAL;
 		}
-		/* Raising a hard limit needs CAP_SYS_RESOURCE: not in the sandbox. */
-		if (nl.rlim_max > old.rlim_max) {
+		/* raising a hard limit needs CAP_SYS_RESOURCE (the limits are
+		 * the sandbox's: the host's stay as they are) */
+		if (nl.rlim_max > old.rlim_max && !capable(&tg->cred, CAP_SYS_RESOURCE)) {
 			pthread_mutex_unlock(&tg->lock);
 			return -EPERM;
 		}

@@ -4,49 +4,16 @@
  * become the permitted and effective sets.  Each case in a child.  Needs
  * root (as another user it checks the argument errors only). */
 #define _GNU_SOURCE
-#include <linux/capability.h>
 #include <linux/securebits.h>
-#include <stdint.h>
 #include <sys/auxv.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include "check.h"
+#include "caps.h"
 
-#define BIT(c) (1ULL << (c))
 #define AMB(op, cap) prctl(PR_CAP_AMBIENT, (op), (cap), 0, 0)
 #define WANT (BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_KILL))
 
-struct sets {
-	uint64_t eff, perm, inh, amb;
-};
-
-static struct sets get(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	struct sets s;
-
-	CHECK(syscall(SYS_capget, &h, d) == 0, "capget: %s", strerror(errno));
-	s.eff = d[0].effective | (uint64_t)d[1].effective << 32;
-	s.perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
-	s.inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
-	s.amb = 0;
-	for (int c = 0; c <= CAP_LAST_CAP; c++)
-		if (AMB(PR_CAP_AMBIENT_IS_SET, c) == 1)
-			s.amb |= BIT(c);
-	return s;
-}
-
 static int set_inh(uint64_t inh)
 {
-	struct sets s = get();
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = {
-		{ (uint32_t)s.eff, (uint32_t)s.perm, (uint32_t)inh },
-		{ (uint32_t)(s.eff >> 32), (uint32_t)(s.perm >> 32), (uint32_t)(inh >> 32) },
-	};
-
-	return (int)syscall(SYS_capset, &h, d);
+	return caps_set(caps().eff, caps().perm, inh);
 }
 
 static void args(void)
@@ -66,12 +33,12 @@ static void raise_lower(void)
 	CHECK_OK(set_inh(WANT));
 	CHECK_OK(AMB(PR_CAP_AMBIENT_RAISE, CAP_KILL));
 	CHECK_OK(AMB(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE));
-	CHECK(get().amb == WANT, "ambient %llx", (unsigned long long)get().amb);
+	CHECK(caps().amb == WANT, "ambient %llx", (unsigned long long)caps().amb);
 	CHECK_OK(AMB(PR_CAP_AMBIENT_LOWER, CAP_KILL));
-	CHECK(get().amb == BIT(CAP_NET_BIND_SERVICE), "lowered: %llx",
-	      (unsigned long long)get().amb);
+	CHECK(caps().amb == BIT(CAP_NET_BIND_SERVICE), "lowered: %llx",
+	      (unsigned long long)caps().amb);
 	CHECK_OK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0));
-	CHECK(get().amb == 0, "cleared: %llx", (unsigned long long)get().amb);
+	CHECK(caps().amb == 0, "cleared: %llx", (unsigned long long)caps().amb);
 	/* a securebit forbids raising, not lowering */
 	CHECK_OK(AMB(PR_CAP_AMBIENT_RAISE, CAP_KILL));
 	CHECK_OK(prctl(PR_SET_SECUREBITS, SECBIT_NO_CAP_AMBIENT_RAISE, 0, 0, 0));
@@ -86,8 +53,8 @@ static void setuid_clears(void)
 	CHECK_OK(AMB(PR_CAP_AMBIENT_RAISE, CAP_KILL));
 	CHECK_OK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0));
 	CHECK_OK(setresuid(1000, 1000, 1000));
-	CHECK(get().amb == 0 && get().perm != 0, "after setresuid: ambient %llx perm %llx",
-	      (unsigned long long)get().amb, (unsigned long long)get().perm);
+	CHECK(caps().amb == 0 && caps().perm != 0, "after setresuid: ambient %llx perm %llx",
+	      (unsigned long long)caps().amb, (unsigned long long)caps().perm);
 }
 
 /* What setpriv --reuid 1000 --inh-caps +X --ambient-caps +X does, then an
@@ -105,7 +72,7 @@ static void across_exec(void)
 
 static void after_exec(void)
 {
-	struct sets s = get();
+	struct sets s = caps();
 
 	CHECK(s.amb == WANT && s.perm == WANT && s.eff == WANT && s.inh == WANT,
 	      "after exec: amb %llx perm %llx eff %llx inh %llx", (unsigned long long)s.amb,
@@ -113,20 +80,6 @@ static void after_exec(void)
 	CHECK(getauxval(AT_SECURE) == 0, "ambient only: not a secure exec");
 	CHECK(prctl(PR_GET_KEEPCAPS) == 0, "exec kept KEEPCAPS");
 	CHECK(getuid() == 1000 && geteuid() == 1000, "uids changed by exec");
-}
-
-static void in_child(void (*fn)(void), const char *name)
-{
-	pid_t c = fork();
-	int st;
-
-	CHECK(c >= 0, "fork");
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: the child failed (status %#x)", name, st);
 }
 
 int main(int argc, char **argv)

@@ -9,15 +9,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
-#include <stdint.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
-#include "check.h"
-
-#define BIT(c) (1ULL << (c))
+#include "caps.h"
 
 static char dir[64];
 
@@ -43,17 +37,15 @@ static void mk(const char *name, uid_t u, gid_t g, mode_t m)
 
 /* Become uid 1000 (gid 1000, groups as given) holding only eff in
  * effective and permitted. */
+/* Become uid 1000 (gid 1000, groups as given) holding only eff in
+ * effective and permitted. */
 static void become(uint64_t eff, int ngroups, const gid_t *groups)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { { (uint32_t)eff, (uint32_t)eff, 0 },
-					       { (uint32_t)(eff >> 32), (uint32_t)(eff >> 32), 0 } };
-
 	CHECK_OK(setgroups((size_t)ngroups, groups));
 	CHECK_OK(setresgid(1000, 1000, 1000));
 	CHECK_OK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0));
 	CHECK_OK(setresuid(1000, 1000, 1000));
-	CHECK(syscall(SYS_capset, &h, d) == 0, "capset: %s", strerror(errno));
+	CHECK(caps_set(eff, eff, 0) == 0, "capset: %s", strerror(errno));
 }
 
 static int try_open(const char *name, int flags)
@@ -160,12 +152,9 @@ static void setgid_drop(void)
 
 static void root_without(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	uint64_t drop = BIT(CAP_CHOWN) | BIT(CAP_FOWNER) | BIT(CAP_MKNOD);
 
-	CHECK_OK(syscall(SYS_capget, &h, d));
-	d[0].effective &= ~(uint32_t)(BIT(CAP_CHOWN) | BIT(CAP_FOWNER) | BIT(CAP_MKNOD));
-	CHECK_OK(syscall(SYS_capset, &h, d));
+	CHECK_OK(caps_set(caps().eff & ~drop, caps().perm, 0));
 	CHECK_ERRNO(chown(at("theirs"), 0, -1), EPERM);
 	CHECK_ERRNO(chmod(at("theirs"), 0700), EPERM);
 	CHECK_ERRNO(utimensat(AT_FDCWD, at("theirs"),
@@ -185,20 +174,6 @@ static void times(void)
 	CHECK_ERRNO(utimensat(AT_FDCWD, at("o604"), NULL, 0), EACCES);
 	CHECK_OK(utimensat(AT_FDCWD, at("mine"),
 			   (struct timespec[]){ { 1, 0 }, { 1, 0 } }, 0));
-}
-
-static void in_child(void (*fn)(void), const char *name)
-{
-	pid_t c = fork();
-	int st;
-
-	CHECK(c >= 0, "fork");
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: the child failed (status %#x)", name, st);
 }
 
 int main(void)

@@ -8,52 +8,16 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <linux/securebits.h>
-#include <stdint.h>
 #include <sys/auxv.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include "check.h"
-
-#define BIT(c) (1ULL << (c))
+#include "caps.h"
 
 static char copy[64];           /* the set-id copy of this program */
 
-struct sets {
-	uint64_t eff, perm, inh, bnd, amb;
-};
-
-static struct sets get(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	struct sets s = { 0, 0, 0, 0, 0 };
-
-	CHECK(syscall(SYS_capget, &h, d) == 0, "capget: %s", strerror(errno));
-	s.eff = d[0].effective | (uint64_t)d[1].effective << 32;
-	s.perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
-	s.inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
-	for (int c = 0; c <= CAP_LAST_CAP; c++) {
-		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
-			s.bnd |= BIT(c);
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
-			s.amb |= BIT(c);
-	}
-	return s;
-}
-
 static void set_inh(uint64_t inh)
 {
-	struct sets s = get();
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = {
-		{ (uint32_t)s.eff, (uint32_t)s.perm, (uint32_t)inh },
-		{ (uint32_t)(s.eff >> 32), (uint32_t)(s.perm >> 32), (uint32_t)(inh >> 32) },
-	};
-
-	CHECK(syscall(SYS_capset, &h, d) == 0, "capset: %s", strerror(errno));
+	CHECK(caps_set(caps().eff, caps().perm, inh) == 0, "capset: %s", strerror(errno));
 }
 
 static void run(const char *prog, const char *mode)
@@ -76,7 +40,7 @@ static void ids(uid_t r, uid_t e, uid_t s, gid_t eg)
 /* The checks, in the exec'd program. */
 static void after(const char *mode)
 {
-	struct sets s = get();
+	struct sets s = caps();
 	unsigned long secure = getauxval(AT_SECURE);
 
 	if (!strcmp(mode, "root")) {                    /* bounding | inheritable */

@@ -4,24 +4,17 @@
  * kill(-1) does not fail for the ones it may not signal.  A root target
  * and a sender that gives up its privileges, both children.  Needs root. */
 #define _GNU_SOURCE
-#include <linux/capability.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include "check.h"
+#include "caps.h"
 
 static pid_t target, other_session;
 
-static void become(uint32_t eff)
+static void become(uint64_t eff)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { { eff, eff, 0 }, { 0, 0, 0 } };
-
 	CHECK_OK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0));
 	CHECK_OK(setresuid(1000, 1000, 1000));
-	CHECK(syscall(SYS_capset, &h, d) == 0, "capset: %s", strerror(errno));
+	CHECK(caps_set(eff, eff, 0) == 0, "capset: %s", strerror(errno));
 }
 
 static void refused(void)
@@ -50,7 +43,7 @@ static void refused(void)
 
 static void with_cap_kill(void)
 {
-	become(1U << CAP_KILL);
+	become(BIT(CAP_KILL));
 	CHECK_OK(kill(target, 0));
 	CHECK_OK(kill(-target, 0));
 	CHECK_OK(syscall(SYS_tgkill, target, target, 0));
@@ -80,20 +73,6 @@ static pid_t sleeper(bool new_session)
 	CHECK(read(p[0], &c, 1) == 0, "sleeper: ready");
 	close(p[0]);
 	return pid;
-}
-
-static void in_child(void (*fn)(void), const char *name)
-{
-	pid_t c = fork();
-	int st;
-
-	CHECK(c >= 0, "fork");
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: the child failed (status %#x)", name, st);
 }
 
 int main(void)

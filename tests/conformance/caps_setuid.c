@@ -4,33 +4,13 @@
  * user it checks only that it may not become root). */
 #define _GNU_SOURCE
 #include <grp.h>
-#include <linux/capability.h>
-#include <stdint.h>
 #include <sys/fsuid.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include "check.h"
+#include "caps.h"
 
-#define BIT(c) (1ULL << (c))
 /* the capabilities that follow fsuid (CAP_FS_MASK) */
 #define FS_MASK (BIT(CAP_CHOWN) | BIT(CAP_MKNOD) | BIT(CAP_DAC_OVERRIDE) | \
 		 BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) | \
 		 BIT(CAP_LINUX_IMMUTABLE) | BIT(CAP_MAC_OVERRIDE))
-
-struct sets {
-	uint64_t eff, perm, inh;
-};
-
-static struct sets get(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	CHECK(syscall(SYS_capget, &h, d) == 0, "capget: %s", strerror(errno));
-	return (struct sets){ d[0].effective | (uint64_t)d[1].effective << 32,
-			      d[0].permitted | (uint64_t)d[1].permitted << 32,
-			      d[0].inheritable | (uint64_t)d[1].inheritable << 32 };
-}
 
 static void ids(uid_t r, uid_t e, uid_t s)
 {
@@ -44,21 +24,21 @@ static void ids(uid_t r, uid_t e, uid_t s)
  * effective, and back to 0 restores it from permitted. */
 static void leave_root(void)
 {
-	uint64_t full = get().perm;
+	uint64_t full = caps().perm;
 
 	CHECK_OK(setresuid(-1, 1000, -1));
-	CHECK(get().eff == 0 && get().perm == full, "seteuid(1000): eff %llx perm %llx",
-	      (unsigned long long)get().eff, (unsigned long long)get().perm);
+	CHECK(caps().eff == 0 && caps().perm == full, "seteuid(1000): eff %llx perm %llx",
+	      (unsigned long long)caps().eff, (unsigned long long)caps().perm);
 	CHECK(prctl(PR_GET_DUMPABLE) == 0, "a changed euid leaves the process dumpable");
 	CHECK_OK(setresuid(-1, 0, -1));
-	CHECK(get().eff == full, "seteuid(0) did not restore effective");
+	CHECK(caps().eff == full, "seteuid(0) did not restore effective");
 	CHECK_OK(setresuid(1000, 1000, 0));     /* the saved uid is still 0 */
-	CHECK(get().perm == full && get().eff == 0, "saved uid 0 kept permitted");
+	CHECK(caps().perm == full && caps().eff == 0, "saved uid 0 kept permitted");
 	CHECK_OK(setresuid(-1, 0, -1));
-	CHECK(get().eff == full, "back to euid 0 from the saved uid");
+	CHECK(caps().eff == full, "back to euid 0 from the saved uid");
 	CHECK_OK(setuid(1000));                 /* privileged: all three */
 	ids(1000, 1000, 1000);
-	CHECK(get().eff == 0 && get().perm == 0, "setuid(1000) kept capabilities");
+	CHECK(caps().eff == 0 && caps().perm == 0, "setuid(1000) kept capabilities");
 	CHECK_ERRNO(setuid(0), EPERM);
 	CHECK_ERRNO(setresuid(-1, 0, -1), EPERM);
 }
@@ -68,7 +48,7 @@ static void leave_root(void)
 static void unprivileged(void)
 {
 	CHECK_OK(setresuid(1000, 2000, 3000));
-	CHECK(get().perm == 0, "no uid 0 left, permitted kept");
+	CHECK(caps().perm == 0, "no uid 0 left, permitted kept");
 	CHECK_ERRNO(setuid(2000), EPERM);
 	CHECK_ERRNO(setuid(4000), EPERM);
 	CHECK_OK(setuid(3000));
@@ -92,14 +72,14 @@ static void unprivileged(void)
  * come back with it; setfsuid returns the old fsuid, allowed or not. */
 static void fsuid(void)
 {
-	uint64_t full = get().eff;
+	uint64_t full = caps().eff;
 
 	CHECK(setfsuid(1000) == 0, "setfsuid: old fsuid");
-	CHECK(get().eff == (full & ~FS_MASK), "fsuid 1000: eff %llx",
-	      (unsigned long long)get().eff);
-	CHECK(get().perm == full, "fsuid changed permitted");
+	CHECK(caps().eff == (full & ~FS_MASK), "fsuid 1000: eff %llx",
+	      (unsigned long long)caps().eff);
+	CHECK(caps().perm == full, "fsuid changed permitted");
 	CHECK((int)setfsuid(0) == 1000, "setfsuid: old fsuid 1000");
-	CHECK(get().eff == full, "fsuid 0 did not restore the fs capabilities");
+	CHECK(caps().eff == full, "fsuid 0 did not restore the fs capabilities");
 	CHECK_OK(setresgid(1000, 1000, 1000));
 	CHECK_OK(setresuid(1000, 1000, 1000));
 	CHECK((int)setfsuid(0) == 1000 && (int)setfsuid(-1) == 1000,
@@ -110,11 +90,11 @@ static void fsuid(void)
 /* SECBIT_NO_SETUID_FIXUP: the sets stay as they are whatever the uids do. */
 static void no_fixup(void)
 {
-	uint64_t full = get().perm;
+	uint64_t full = caps().perm;
 
 	CHECK_OK(prctl(PR_SET_SECUREBITS, 1 << 2 /* SECBIT_NO_SETUID_FIXUP */, 0, 0, 0));
 	CHECK_OK(setresuid(1000, 1000, 1000));
-	CHECK(get().eff == full && get().perm == full, "NO_SETUID_FIXUP: caps dropped");
+	CHECK(caps().eff == full && caps().perm == full, "NO_SETUID_FIXUP: caps dropped");
 	/* with CAP_SETUID still effective, root is one call away */
 	CHECK_OK(setresuid(0, 0, 0));
 }
@@ -122,11 +102,11 @@ static void no_fixup(void)
 /* The gid calls need CAP_SETGID and move no capability. */
 static void gids(void)
 {
-	uint64_t full = get().eff;
+	uint64_t full = caps().eff;
 	gid_t r, e, s;
 
 	CHECK_OK(setresgid(1000, 1000, 1000));
-	CHECK(get().eff == full, "setresgid changed capabilities");
+	CHECK(caps().eff == full, "setresgid changed capabilities");
 	CHECK_OK(setgid(0));
 	CHECK_OK(getresgid(&r, &e, &s));
 	CHECK(r == 0 && e == 0 && s == 0, "setgid(0) as root: %u %u %u", r, e, s);
@@ -134,20 +114,6 @@ static void gids(void)
 	CHECK_OK(setregid(-1, 0));
 	CHECK_ERRNO(setgid(1000), EPERM);
 	CHECK_ERRNO(setgroups(0, NULL), EPERM);
-}
-
-static void in_child(void (*fn)(void), const char *name)
-{
-	pid_t c = fork();
-	int st;
-
-	CHECK(c >= 0, "fork");
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: the child failed (status %#x)", name, st);
 }
 
 int main(void)

@@ -69,78 +69,89 @@ static int apply_flags(struct exec_opts *o, struct oci_process *p, json_t *gids)
 	return 0;
 }
 
+static void copy_caps(struct oci_process *to, const struct oci_process *from)
+{
+	to->cap_effective = from->cap_effective;
+	to->cap_permitted = from->cap_permitted;
+	to->cap_bounding = from->cap_bounding;
+	to->cap_inheritable = from->cap_inheritable;
+	to->cap_ambient = from->cap_ambient;
+}
+
 /*
- * The process the sentry starts, as runc exec makes it: the --process
- * file's (its capabilities the container's if it names none), or the
- * container's own process with the arguments given, then the flags.
+ * The process runc exec would start: the --process file's (with the
+ * container's capabilities if it names none), or the container's own.
+ * *caps: whether its capability sets are known (else the sentry gives
+ * init's, for a container whose bundle has gone).
  */
-static char *process_json(struct exec_opts *o, const char *bundle, int argc, char **argv,
-			  int i)
+static int exec_process(struct exec_opts *o, const char *bundle, struct oci_process *p,
+			bool *caps)
 {
 	struct oci_config c;
-	struct oci_process p = { 0 }, *proc = &c.proc;
-	char err[512], *out = NULL;
-	json_t *j = json_object(), *args = json_array(), *env = json_array();
-	json_t *gids = json_array();
+	char err[512];
+	bool have_cfg = !oci_config_load(bundle, &c, err, sizeof(err));
+	int r = -1;
 
-	if (oci_config_load(bundle, &c, err, sizeof(err))) {
-		log_error("exec: %s", err);
-		goto done;
-	}
 	if (o->process) {
-		if (oci_process_load(o->process, &p, err, sizeof(err))) {
-			log_error("exec: %s", err);
-			goto done;
-		}
-		if (!p.has_caps) {
-			p.cap_effective = c.proc.cap_effective;
-			p.cap_permitted = c.proc.cap_permitted;
-			p.cap_bounding = c.proc.cap_bounding;
-			p.cap_inheritable = c.proc.cap_inheritable;
-			p.cap_ambient = c.proc.cap_ambient;
-		}
-		proc = &p;
-		for (char **a = p.args; *a; a++)
-			json_array_append_new(args, json_string(*a));
-		o->tty |= p.terminal;   /* docker exec -t passes it here */
-		o->rows = p.rows;
-		o->cols = p.cols;
-	} else {
-		for (; i < argc; i++)
-			json_array_append_new(args, json_string(argv[i]));
+		r = oci_process_load(o->process, p, err, sizeof(err));
+		if (!r && !p->has_caps && have_cfg)
+			copy_caps(p, &c.proc);
+		*caps = p->has_caps || have_cfg;
+		o->tty |= p->terminal;  /* docker exec -t passes it here */
+		o->rows = p->rows;
+		o->cols = p->cols;
+	} else if (have_cfg) {
+		*p = c.proc;            /* ours now */
+		memset(&c.proc, 0, sizeof(c.proc));
+		*caps = true;
+		r = 0;
 	}
-	if (proc->unknown_caps)
-		log_warn("exec: ignoring unknown or unavailable capabilities: %s",
-			 proc->unknown_caps);
-	for (char **e = proc->env; e && *e; e++)
+	if (r)
+		log_error("exec: %s", err);
+	oci_config_free(&c);
+	return r;
+}
+
+/* The sentry's exec request: the process, then runc exec's flags. */
+static char *process_json(struct exec_opts *o, const char *bundle, char **argv, int i)
+{
+	struct oci_process p = { 0 };
+	json_t *j = NULL, *args = json_array(), *env = json_array(), *gids = json_array();
+	char *out = NULL;
+	bool caps = false;
+
+	if (exec_process(o, bundle, &p, &caps))
+		goto done;
+	/* the arguments given, or the --process file's (argv ends in NULL) */
+	for (char **a = o->process ? p.args : argv + i; a && *a; a++)
+		json_array_append_new(args, json_string(*a));
+	if (p.unknown_caps)
+		log_warn("exec: ignoring unknown or unavailable capabilities: %s", p.unknown_caps);
+	for (char **e = p.env; e && *e; e++)
 		json_array_append_new(env, json_string(*e));
 	for (const char **e = o->env; e && *e; e++)
 		json_array_append_new(env, json_string(*e));
-	for (int k = 0; k < proc->ngids; k++)
-		json_array_append_new(gids, json_integer(proc->gids[k]));
-	if (apply_flags(o, proc, gids))
+	for (int k = 0; k < p.ngids; k++)
+		json_array_append_new(gids, json_integer(p.gids[k]));
+	if (apply_flags(o, &p, gids))
 		goto done;
 	if (!json_array_size(args)) {
 		log_error("exec: no command given");
 		goto done;
 	}
-	json_object_set(j, "args", args);
-	json_object_set(j, "env", env);
-	json_object_set(j, "gids", gids);
-	json_object_set_new(j, "cwd", json_string(o->cwd ? o->cwd : proc->cwd ? proc->cwd : "/"));
-	json_object_set_new(j, "uid", json_integer(proc->uid));
-	json_object_set_new(j, "gid", json_integer(proc->gid));
-	json_object_set_new(j, "umask", json_integer(proc->umask));
-	json_object_set_new(j, "noNewPrivileges", json_boolean(proc->no_new_privs));
-	json_object_set_new(j, "caps", caps_json(proc));
-	out = json_dumps(j, JSON_COMPACT);
+	j = json_pack("{s:O,s:O,s:O,s:s,s:I,s:I,s:I,s:b}", "args", args, "env", env,
+		      "gids", gids, "cwd", o->cwd ? o->cwd : p.cwd ? p.cwd : "/",
+		      "uid", (json_int_t)p.uid, "gid", (json_int_t)p.gid,
+		      "umask", (json_int_t)p.umask, "noNewPrivileges", p.no_new_privs);
+	if (j && caps)
+		json_object_set_new(j, "caps", caps_json(&p));
+	out = j ? json_dumps(j, JSON_COMPACT) : NULL;
 done:
 	json_decref(j);
 	json_decref(args);
 	json_decref(env);
 	json_decref(gids);
 	oci_process_free(&p);
-	oci_config_free(&c);
 	return out;
 }
 
@@ -189,7 +200,7 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 		log_error("exec: container %s is %s, not running", st.id, state_status(&st));
 		return 1;
 	}
-	js = process_json(&o, st.bundle, argc, argv, i + 1);
+	js = process_json(&o, st.bundle, argv, i + 1);
 	if (!js || asprintf(&req, "exec %s", js) < 0)
 		return 1;
 	free(js);

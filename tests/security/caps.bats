@@ -34,6 +34,7 @@ setup_file() {
 	R=$W/rootfs
 	busybox_root "$R"
 	ln -sf busybox "$R/bin/grep"
+	ln -sf busybox "$R/bin/hostname"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
 	echo 'root:$6$salt$hash:19000:0:99999:7:::' >"$R/etc/shadow"
 	chown 0:42 "$R/etc/shadow"
@@ -186,6 +187,16 @@ c['process']['capabilities'] = {k: ['CAP_NET_BIND_SERVICE', 'CAP_KILL'] for k in
 c['process']['capabilities']['ambient'] = ['CAP_NET_BIND_SERVICE', 'CAP_SYS_ADMIN', 'CAP_NOPE']" \
 		oci_both ambient /bin/caps_id
 	[[ "$output" == *" prm=400 eff=400 inh=420 amb=400 "* ]]
+}
+
+@test "cvisor run: sethostname takes CAP_SYS_ADMIN (not in docker's list), as runc" {
+	command -v runc >/dev/null || skip "no runc"
+	EDIT="c['process']['capabilities'] = {k: $DOCKER_CAPS for k in ('bounding', 'effective', 'permitted')}" \
+		oci_both uts-docker sh -c 'hostname other 2>&1; echo rc=$?; hostname'
+	[ "${lines[1]}" = rc=1 ] && [ "${lines[2]}" = cvisor ]   # the config's hostname
+	EDIT="c['process']['capabilities'] = {k: $DOCKER_CAPS + ['CAP_SYS_ADMIN'] for k in ('bounding', 'effective', 'permitted')}" \
+		oci_both uts-admin sh -c 'hostname other 2>&1; echo rc=$?; hostname'
+	[ "$output" = "$(printf 'rc=0\nother')" ]
 }
 
 @test "docker run --user 65534:65534 and docker exec -u 65534: no capabilities, /etc/shadow refused, as runc" {

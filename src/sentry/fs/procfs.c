@@ -1151,13 +1151,25 @@ static int show_stat_top(struct sbuf *b, const struct pnode *n)
 	return 0;
 }
 
+/* A UTS name of the sandbox (sethostname changes them under its lock). */
+static int show_uts_name(struct sbuf *b, const char *name)
+{
+	pthread_mutex_lock(&sandbox.lock);
+	sb_printf(b, "%s\n", name);
+	pthread_mutex_unlock(&sandbox.lock);
+	return 0;
+}
+
 static int show_hostname(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
-	pthread_mutex_lock(&sandbox.lock);
-	sb_printf(b, "%s\n", sandbox.hostname);
-	pthread_mutex_unlock(&sandbox.lock);
-	return 0;
+	return show_uts_name(b, sandbox.hostname);
+}
+
+static int show_domainname(struct sbuf *b, const struct pnode *n)
+{
+	(void)n;
+	return show_uts_name(b, sandbox.domainname);
 }
 
 static void make_uuid(char out[37])
@@ -1250,7 +1262,7 @@ static const struct pent kernel_ents[] = {
 	P_TXT("osrelease", PROC_RELEASE "\n"),
 	P_TXT("version", PROC_VERSION "\n"),
 	P_REG("hostname", show_hostname),
-	P_TXT("domainname", "(none)\n"),
+	P_REG("domainname", show_domainname),
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),

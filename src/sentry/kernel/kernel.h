@@ -148,6 +148,7 @@ struct sandbox {
 	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
+	char domainname[65];            /* setdomainname; "(none)" at start */
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 	int pids_max;                   /* the config's pids limit (tasks), 0: none */
 	/* The CPUs the sandbox may run on (taskset, a cpuset cgroup), as the

@@ -157,11 +157,14 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 		return err;
 	}
 	err = cred_oci_init(&cred, sp);
-	if (err) {
-		fprintf(stderr, "cvisor: user %u:%u with these capabilities: %s\n", sp->uid,
-			sp->gid, strerror(-err));
+	if (err == -EINVAL)
+		fprintf(stderr, "cvisor: user %u:%u is not mapped in the sandbox's user namespace\n",
+			sp->uid, sp->gid);
+	else if (err)
+		fprintf(stderr, "cvisor: process.capabilities: cannot apply them "
+			"(effective beyond permitted?)\n");
+	if (err)
 		return err;
-	}
 	tg->cred = cred;
 	tg->no_new_privs = sp->no_new_privs;
 	prog = find_prog(t, sp, buf, sizeof(buf));
@@ -218,6 +221,7 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;
 	if (r->hostname)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
+	snprintf(sandbox.domainname, sizeof(sandbox.domainname), "(none)");
 	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
 	sandbox.oom_score_adj = r->oom_score_adj;
 	sandbox.uid_map = r->uid_map;

@@ -145,12 +145,40 @@ long sys_uname(struct task *t, const struct syscall_args *a)
 	strcpy(u.sysname, "Linux");
 	pthread_mutex_lock(&sandbox.lock);
 	strcpy(u.nodename, sandbox.hostname);
+	strcpy(u.domainname, sandbox.domainname);
 	pthread_mutex_unlock(&sandbox.lock);
 	strcpy(u.release, UTS_RELEASE);
 	strcpy(u.version, UTS_VERSION);
 	strcpy(u.machine, "x86_64");
-	strcpy(u.domainname, "(none)");
 	return copy_to_user(t->tg->mm, a->a[0], &u, sizeof(u));
+}
+
+/* sethostname, setdomainname: the sandbox's own UTS names; CAP_SYS_ADMIN. */
+static long set_uts_name(struct task *t, const struct syscall_args *a, char name[65])
+{
+	char buf[65] = { 0 };
+	int len = ARG_INT(a, 1);
+
+	if (!capable(&t->tg->cred, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, buf, a->a[0], (size_t)len))
+		return -EFAULT;
+	pthread_mutex_lock(&sandbox.lock);
+	memcpy(name, buf, sizeof(buf));
+	pthread_mutex_unlock(&sandbox.lock);
+	return 0;
+}
+
+long sys_sethostname(struct task *t, const struct syscall_args *a)
+{
+	return set_uts_name(t, a, sandbox.hostname);
+}
+
+long sys_setdomainname(struct task *t, const struct syscall_args *a)
+{
+	return set_uts_name(t, a, sandbox.domainname);
 }
 
 /* The thread's clear_child_tid: zeroed and woken, as pthread_join waits on it. */

@@ -4,7 +4,8 @@
  * kernel/capability.c, security/commoncap.c): what set*uid does to the
  * capability sets, capset's subset rules, the capability prctls and the
  * securebits, the credentials execve gives a program from its set-id bits
- * and file capabilities, and who may signal whom.
+ * and file capabilities, who may signal whom or read another process's
+ * /proc files, and what runc's init leaves a container's process.
  *
  * Linux keeps credentials per thread; the sentry keeps them per thread
  * group (glibc and libcap apply set*id and capset to every thread anyway).

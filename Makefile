@@ -66,7 +66,7 @@ $(B)/stub/blob.o: src/sentry/platform/blob.S $(B)/stub/stub.bin
 	$(CC) -c -DSTUB_BIN='"$(B)/stub/stub.bin"' -o $@ $<
 
 # --- tests ---
-$(B)/tests/conformance/%: tests/conformance/%.c tests/conformance/check.h
+$(B)/tests/conformance/%: tests/conformance/%.c $(wildcard tests/conformance/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance -o $@ $<
 $(B)/tests/conformance/%-pie: tests/conformance/%.c tests/conformance/check.h

@@ -9,6 +9,8 @@ pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busyb
 pkgs+=(podman docker.io curl)
 # tests/security/sockopt.bats brings up lo in a network namespace of its own.
 pkgs+=(iproute2)
+# tests/security/caps.bats compares with runc and uses capsh and setcap.
+pkgs+=(runc libcap2-bin)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.

@@ -40,6 +40,7 @@ int cmd_bench(const struct gopts *g, int argc, char **argv);
 /* src/cli/log.c: errors go to stderr and to --log (text or json) */
 void log_open(const char *path, bool json, bool debug);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Exit status of `cvisor do` and `run` from a sentry result. */

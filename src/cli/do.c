@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,12 +144,33 @@ static int run_confined(struct sentry_run *r, bool host_net)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * The program runs as root with every capability the caller's bounding
+ * set allows (what root's execve gives on the host), and the caller's
+ * umask.
+ */
+static void host_like_creds(struct sentry_run *r)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	r->umask = (int)mask;
+	r->caps_set = true;
+	r->cap_bnd = 0;
+	for (int c = 0; c < 64; c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			r->cap_bnd |= 1ULL << c;
+	r->cap_eff = r->cap_perm = r->cap_bnd;
+}
+
 int cmd_do(int argc, char **argv)
 {
 	struct sentry_run r = { .envp = environ, .ctl_fd = -1, .ready_fd = -1 };
 	bool host_net = false;
 	char path[4096];
 	int i, err;
+
+	host_like_creds(&r);
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--")) {

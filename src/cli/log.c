@@ -49,16 +49,32 @@ static void log_line(const char *level, const char *msg)
 	fflush(log_file);
 }
 
-void log_error(const char *fmt, ...)
+/* One message to stderr (after "cvisor: " and what) and to the log. */
+static void log_to_both(const char *level, const char *what, const char *fmt, va_list ap)
 {
 	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "cvisor: %s%s\n", what, msg);
+	log_line(level, msg);
+}
+
+void log_error(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_to_both("error", "", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "cvisor: %s\n", msg);
-	log_line("error", msg);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_to_both("warning", "warning: ", fmt, ap);
+	va_end(ap);
 }
 
 void log_debug(const char *fmt, ...)

@@ -109,7 +109,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		m[i] = (struct sentry_mount){ c->mounts[i].destination,
 					      c->mounts[i].bind ? "bind" : c->mounts[i].type,
 					      c->mounts[i].source, c->mounts[i].ro,
-					      c->mounts[i].mode };
+					      c->mounts[i].nosuid, c->mounts[i].mode };
 	for (int i = 0; i < c->proc.nrlimits; i++)
 		l[i] = (struct sentry_rlimit){ c->proc.rlimits[i].resource,
 					       c->proc.rlimits[i].rlim };
@@ -126,6 +126,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.caps_set = true, .cap_eff = c->proc.cap_effective,
 		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
 		.cap_inh = c->proc.cap_inheritable, .cap_amb = c->proc.cap_ambient,
+		.no_new_privs = c->proc.no_new_privs, .umask = c->proc.umask,
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 		.seccomp = seccomp_prog, .seccomp_len = seccomp_len,
@@ -349,6 +350,9 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 		oci_config_free(&c);
 		return -1;
 	}
+	if (c.proc.unknown_caps)
+		log_warn("create %s: ignoring unknown or unavailable capabilities: %s", id,
+			 c.proc.unknown_caps);
 	if (c.seccomp_json &&
 	    oci_seccomp_compile(c.seccomp_json, &seccomp_prog, &seccomp_len, err, sizeof(err))) {
 		log_error("create %s: %s", id, err);

@@ -252,26 +252,66 @@ static int parse_rlimits(struct ctx *x, json_t *proc, struct oci_process *p)
 	return 0;
 }
 
-/* A capability set: names to a bit mask (libcap knows the names). */
-static int parse_capset(struct ctx *x, json_t *caps, const char *key, uint64_t *out)
+/* A name runc knows: "CAP_" and a capability of Linux (libcap knows the
+ * names), in capitals, up to the last one the sandbox has. */
+static bool cap_known(const char *name, cap_value_t *cv)
+{
+	if (strncmp(name, "CAP_", 4))
+		return false;
+	for (const char *c = name; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			return false;
+	return cap_from_name(name, cv) == 0 && *cv >= 0 && *cv <= 40;
+}
+
+int oci_cap_value(const char *name)
+{
+	cap_value_t cv;
+
+	return cap_known(name, &cv) ? (int)cv : -1;
+}
+
+/* Remember an unknown name once, for the CLI's warning. */
+static int note_unknown(struct ctx *x, struct oci_process *p, const char *name)
+{
+	size_t len = p->unknown_caps ? strlen(p->unknown_caps) : 0;
+	char *s;
+
+	if (p->unknown_caps && strstr(p->unknown_caps, name))
+		return 0;
+	s = realloc(p->unknown_caps, len + strlen(name) + 2);
+	if (!s)
+		return fail(x, "process.capabilities: out of memory");
+	snprintf(s + len, strlen(name) + 2, "%s%s", len ? " " : "", name);
+	p->unknown_caps = s;
+	return 0;
+}
+
+/*
+ * A capability set: names to a bit mask.  A set the config leaves out is
+ * empty; a name runc does not know (or a capability beyond the last one)
+ * is left out with a warning, as runc 1.1 does.
+ */
+static int parse_capset(struct ctx *x, json_t *caps, const char *key, struct oci_process *p,
+			uint64_t *out)
 {
 	char path[64];
 	json_t *a, *v;
 	size_t i;
 
 	snprintf(path, sizeof(path), "process.capabilities.%s", key);
+	*out = 0;
 	if (get_arr(x, caps, key, path, &a) || !a)
 		return x->failed ? -1 : 0;
-	*out = 0;
 	json_array_foreach(a, i, v) {
 		cap_value_t cv;
 
 		if (!json_is_string(v))
 			return fail(x, "%s[%zu]: must be a string", path, i);
-		if (cap_from_name(json_string_value(v), &cv) < 0 || cv > 63)
-			return fail(x, "%s[%zu]: unknown capability '%s'", path, i,
-				    json_string_value(v));
-		*out |= 1ULL << cv;
+		if (cap_known(json_string_value(v), &cv))
+			*out |= 1ULL << cv;
+		else if (note_unknown(x, p, json_string_value(v)))
+			return -1;
 	}
 	return 0;
 }
@@ -283,6 +323,15 @@ static int parse_user(struct ctx *x, json_t *proc, struct oci_process *p)
 
 	if (get_obj(x, proc, "user", "process.user", false, &u) || !u)
 		return x->failed ? -1 : 0;
+	if (json_object_get(u, "umask")) {
+		uint32_t m = 0;
+
+		if (get_u32(x, u, "umask", "process.user.umask", &m))
+			return -1;
+		if (m > 0777)
+			return fail(x, "process.user.umask: %#o is not a umask", m);
+		p->umask = (int)m;
+	}
 	if (get_u32(x, u, "uid", "process.user.uid", &p->uid) ||
 	    get_u32(x, u, "gid", "process.user.gid", &p->gid) ||
 	    get_arr(x, u, "additionalGids", "process.user.additionalGids", &a))
@@ -307,7 +356,7 @@ static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
 	int64_t v;
 
 	memset(p, 0, sizeof(*p));
-	p->cap_effective = p->cap_permitted = p->cap_bounding = ~0ULL;
+	p->umask = -1;
 	if (get_strv(x, proc, "args", "process.args", &p->args) ||
 	    get_strv(x, proc, "env", "process.env", &p->env) ||
 	    get_str(x, proc, "cwd", "process.cwd", true, &p->cwd) ||
@@ -340,11 +389,13 @@ static int parse_process(struct ctx *x, json_t *proc, struct oci_process *p)
 	p->has_oom_score_adj = json_object_get(proc, "oomScoreAdj") != NULL;
 	if (get_obj(x, proc, "capabilities", "process.capabilities", false, &caps))
 		return -1;
-	if (caps && (parse_capset(x, caps, "effective", &p->cap_effective) ||
-		     parse_capset(x, caps, "permitted", &p->cap_permitted) ||
-		     parse_capset(x, caps, "bounding", &p->cap_bounding) ||
-		     parse_capset(x, caps, "inheritable", &p->cap_inheritable) ||
-		     parse_capset(x, caps, "ambient", &p->cap_ambient)))
+	/* no process.capabilities: none at all, as under runc */
+	p->has_caps = caps != NULL;
+	if (caps && (parse_capset(x, caps, "effective", p, &p->cap_effective) ||
+		     parse_capset(x, caps, "permitted", p, &p->cap_permitted) ||
+		     parse_capset(x, caps, "bounding", p, &p->cap_bounding) ||
+		     parse_capset(x, caps, "inheritable", p, &p->cap_inheritable) ||
+		     parse_capset(x, caps, "ambient", p, &p->cap_ambient)))
 		return -1;
 	return 0;
 }
@@ -385,8 +436,12 @@ static int mount_option(struct ctx *x, struct oci_mount *m, const char *o, size_
 		if (parse_size(o + 5, &m->size))
 			return fail(x, "mounts[%zu].options: bad '%s'", i, o);
 	}
-	/* nosuid, nodev, noexec, relatime, private, ...: the sentry's own
-	 * file systems have no set-id programs or device files to honour */
+	else if (!strcmp(o, "nosuid"))
+		m->nosuid = true;
+	else if (!strcmp(o, "suid"))
+		m->nosuid = false;
+	/* nodev, noexec, relatime, private, ...: the sentry's own file
+	 * systems have no device files to honour */
 	return 0;
 }
 
@@ -806,6 +861,7 @@ void oci_process_free(struct oci_process *p)
 	free(p->cwd);
 	free(p->gids);
 	free(p->rlimits);
+	free(p->unknown_caps);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -18,6 +18,7 @@ struct oci_mount {
 	char *type;                     /* bind, tmpfs, proc, sysfs, ... */
 	char *source;
 	bool bind, ro;
+	bool nosuid;                    /* exec ignores set-id bits there */
 	unsigned mode;                  /* tmpfs mode=, or 0 */
 	uint64_t size;                  /* tmpfs size=, or 0 */
 };
@@ -55,7 +56,10 @@ struct oci_process {
 	bool terminal;
 	unsigned rows, cols;
 	bool no_new_privs;
+	int umask;                      /* process.user.umask, or -1 */
+	bool has_caps;                  /* process.capabilities was given */
 	uint64_t cap_effective, cap_permitted, cap_bounding, cap_inheritable, cap_ambient;
+	char *unknown_caps;             /* names runc would ignore, or NULL */
 	struct oci_rlimit *rlimits;
 	int nrlimits;
 	bool has_oom_score_adj;
@@ -95,6 +99,8 @@ struct oci_config {
 int oci_config_load(const char *bundle, struct oci_config *c, char *err, size_t errlen);
 /* Parse a process object alone (cvisor exec --process FILE). */
 int oci_process_load(const char *file, struct oci_process *p, char *err, size_t errlen);
+/* The number of a capability named as runc knows it ("CAP_KILL"), or -1. */
+int oci_cap_value(const char *name);
 void oci_config_free(struct oci_config *c);
 void oci_process_free(struct oci_process *p);
 /* A default config.json, as `runc spec` writes: a shell in ./rootfs. */

@@ -46,11 +46,11 @@ static json_t *mounts_json(const struct sentry_run *r)
 	for (int i = 0; i < r->nmounts; i++) {
 		const struct sentry_mount *m = &r->mounts[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:b,s:I}", "dest",
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:b,s:b,s:I}", "dest",
 						   str_or_null(m->dest), "type",
 						   str_or_null(m->type), "source",
-						   str_or_null(m->source), "ro", m->ro, "mode",
-						   (json_int_t)m->mode));
+						   str_or_null(m->source), "ro", m->ro, "nosuid",
+						   m->nosuid, "mode", (json_int_t)m->mode));
 	}
 	return a;
 }
@@ -132,6 +132,8 @@ json_t *sentry_run_to_json(const struct sentry_run *r)
 	json_object_set_new(j, "caps", json_pack("[I,I,I,I,I]", (json_int_t)r->cap_eff,
 						 (json_int_t)r->cap_perm, (json_int_t)r->cap_bnd,
 						 (json_int_t)r->cap_inh, (json_int_t)r->cap_amb));
+	json_object_set_new(j, "no_new_privs", json_boolean(r->no_new_privs));
+	json_object_set_new(j, "umask", json_integer(r->umask));
 	json_object_set_new(j, "hostname", str_or_null(r->hostname));
 	json_object_set_new(j, "pids_max", json_integer(r->pids_max));
 	json_object_set_new(j, "rlimits", rlimits_json(r));
@@ -181,10 +183,11 @@ static int mounts_of(json_t *j, struct sentry_run *r)
 	if (!m)
 		return -ENOMEM;
 	json_array_foreach(a, i, v)
-		m[i] = (struct sentry_mount){ get_str(v, "dest"), get_str(v, "type"),
-					      get_str(v, "source"),
-					      json_is_true(json_object_get(v, "ro")),
-					      (unsigned)get_int(v, "mode") };
+		m[i] = (struct sentry_mount){
+			.dest = get_str(v, "dest"), .type = get_str(v, "type"),
+			.source = get_str(v, "source"), .ro = json_is_true(json_object_get(v, "ro")),
+			.nosuid = json_is_true(json_object_get(v, "nosuid")),
+			.mode = (unsigned)get_int(v, "mode") };
 	r->mounts = m;
 	r->nmounts = (int)json_array_size(a);
 	return 0;
@@ -199,9 +202,11 @@ static int devices_of(json_t *j, struct sentry_run *r)
 	if (!d)
 		return -ENOMEM;
 	json_array_foreach(a, i, v)
-		d[i] = (struct sentry_device){ get_str(v, "path"), (mode_t)get_int(v, "mode"),
-					       (dev_t)get_int(v, "rdev"),
-					       (uid_t)get_int(v, "uid"), (gid_t)get_int(v, "gid") };
+		d[i] = (struct sentry_device){ .path = get_str(v, "path"),
+					       .mode = (mode_t)get_int(v, "mode"),
+					       .rdev = (dev_t)get_int(v, "rdev"),
+					       .uid = (uid_t)get_int(v, "uid"),
+					       .gid = (gid_t)get_int(v, "gid") };
 	r->devices = d;
 	r->ndevices = (int)json_array_size(a);
 	return 0;
@@ -288,6 +293,8 @@ int sentry_run_from_json(json_t *j, struct sentry_run *r)
 		.cap_bnd = (uint64_t)json_integer_value(json_array_get(caps, 2)),
 		.cap_inh = (uint64_t)json_integer_value(json_array_get(caps, 3)),
 		.cap_amb = (uint64_t)json_integer_value(json_array_get(caps, 4)),
+		.no_new_privs = json_is_true(json_object_get(j, "no_new_privs")),
+		.umask = (int)get_int(j, "umask"),
 		.hostname = get_str(j, "hostname"), .pids_max = get_int(j, "pids_max"),
 		.ctl_fd = (int)get_int(j, "ctl_fd"),
 		.lockdown = json_is_true(json_object_get(j, "lockdown")) ? confine_lockdown : NULL,

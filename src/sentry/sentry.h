@@ -15,6 +15,7 @@ struct sock_filter;
 struct sentry_mount {
 	const char *dest, *type, *source;
 	bool ro;
+	bool nosuid;                    /* exec ignores set-id bits and file caps */
 	unsigned mode;
 };
 
@@ -60,6 +61,8 @@ struct sentry_run {
 	int ngids;
 	bool caps_set;                  /* process.capabilities (else all) */
 	uint64_t cap_eff, cap_perm, cap_bnd, cap_inh, cap_amb;
+	bool no_new_privs;              /* process.noNewPrivileges */
+	int umask;                      /* process.user.umask, or -1: 022 */
 	const char *hostname;
 	int64_t pids_max;               /* linux.resources.pids.limit, <= 0: none */
 	const struct sentry_rlimit *rlimits;

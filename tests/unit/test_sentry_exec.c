@@ -38,8 +38,8 @@ static void every_field_round_trips(void **state)
 	static const char *const masked[] = { "/proc/kcore", NULL };
 	static const char *const readonly[] = { "/proc/sys", "/proc/bus", NULL };
 	static const struct sentry_mount mounts[] = {
-		{ "/data", "bind", "/srv/data", true, 0 },
-		{ "/tmp", "tmpfs", "tmpfs", false, 01777 },
+		{ .dest = "/data", .type = "bind", .source = "/srv/data", .ro = true, .nosuid = true },
+		{ .dest = "/tmp", .type = "tmpfs", .source = "tmpfs", .mode = 01777 },
 	};
 	const struct sentry_device devices[] = {
 		{ "/dev/fuse", S_IFCHR | 0666, makedev(10, 229), 0, 0 },
@@ -63,7 +63,7 @@ static void every_field_round_trips(void **state)
 		.gid_map = "0 200000 65536\n", .cwd = "/home", .uid = 1000, .gid = 1001,
 		.gids = gids, .ngids = 3, .caps_set = true, .cap_eff = 1ULL << 40,
 		.cap_perm = 0x1ffffffffffULL, .cap_bnd = 0xa80425fbULL, .cap_inh = 3,
-		.cap_amb = 1, .hostname = "box", .pids_max = 100, .rlimits = rlimits,
+		.cap_amb = 1, .no_new_privs = true, .umask = 027, .hostname = "box", .pids_max = 100, .rlimits = rlimits,
 		.nrlimits = 2, .ctl_fd = 8, .seccomp = prog, .seccomp_len = 3,
 		.lockdown = confine_lockdown, .ready_fd = 9,
 	};
@@ -86,6 +86,7 @@ static void every_field_round_trips(void **state)
 		assert_string_equal(out.mounts[i].type, mounts[i].type);
 		assert_string_equal(out.mounts[i].source, mounts[i].source);
 		assert_int_equal(out.mounts[i].ro, mounts[i].ro);
+		assert_int_equal(out.mounts[i].nosuid, mounts[i].nosuid);
 		assert_int_equal(out.mounts[i].mode, mounts[i].mode);
 	}
 	assert_strv_equal((char *const *)masked, (char *const *)out.masked);
@@ -112,6 +113,8 @@ static void every_field_round_trips(void **state)
 	assert_int_equal(out.cap_bnd, in.cap_bnd);
 	assert_int_equal(out.cap_inh, in.cap_inh);
 	assert_int_equal(out.cap_amb, in.cap_amb);
+	assert_true(out.no_new_privs);
+	assert_int_equal(out.umask, 027);
 	assert_string_equal(out.hostname, "box");
 	assert_int_equal(out.pids_max, 100);
 	assert_int_equal(out.nrlimits, 2);
@@ -134,7 +137,7 @@ static void unset_fields_stay_unset(void **state)
 	static char *const argv[] = { "true", NULL };
 	static char *const envp[] = { NULL };
 	const struct sentry_run in = { .prog_path = "/bin/true", .argv = argv, .envp = envp,
-				       .root_fd = -1, .ctl_fd = -1, .ready_fd = -1 };
+				       .root_fd = -1, .ctl_fd = -1, .ready_fd = -1, .umask = -1 };
 	json_t *j = sentry_run_to_json(&in);
 	struct sentry_run out;
 
@@ -152,6 +155,7 @@ static void unset_fields_stay_unset(void **state)
 	assert_int_equal(out.root_fd, -1);
 	assert_int_equal(out.ctl_fd, -1);
 	assert_int_equal(out.ready_fd, -1);
+	assert_int_equal(out.umask, -1);
 	assert_null(out.envp[0]);
 	assert_false(out.container || out.caps_set || out.strace);
 }

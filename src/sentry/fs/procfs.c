@@ -333,25 +333,27 @@ static bool get_creds(pid_t pid, struct creds *c)
 	return true;
 }
 
-/*
- * Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS), root standing for
- * CAP_SYS_PTRACE: who may see another process's memory, files and links.
- */
+/* Who may see another process's memory, files and links. */
 static bool may_access(struct task *reader, pid_t pid)
 {
+	struct thread_group *tg;
 	struct creds r, c;
+	bool undumpable;
 
 	if (!reader || reader->tg->pid == pid)
 		return true;            /* the sentry itself, or one's own process */
 	pthread_mutex_lock(&reader->tg->lock);
 	r = reader->tg->cred;
 	pthread_mutex_unlock(&reader->tg->lock);
-	if (r.fsuid == 0)
-		return true;
-	if (!get_creds(pid, &c))
+	tg = get_tg(pid);
+	if (!tg)
 		return false;
-	return r.fsuid == c.uid && r.fsuid == c.euid && r.fsuid == c.suid &&
-	       r.fsgid == c.gid && r.fsgid == c.egid && r.fsgid == c.sgid;
+	pthread_mutex_lock(&tg->lock);
+	c = tg->cred;
+	undumpable = tg->undumpable;
+	pthread_mutex_unlock(&tg->lock);
+	tg_put(tg);
+	return ptrace_may_read(&r, &c, undumpable);
 }
 
 /* What the per-process files show, copied out under tg->lock. */
@@ -359,6 +361,7 @@ struct pinfo {
 	pid_t pid, tid, ppid, pgid, sid;
 	char comm[16];
 	struct creds cred;
+	bool no_new_privs;
 	int threads, fd_size;
 	mode_t umask;
 	uint64_t pending, shpending, blocked, ignored, caught;
@@ -419,6 +422,7 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	pi->sid = tg->sid;
 	memcpy(pi->comm, tg->comm, sizeof(pi->comm) - 1);
 	pi->cred = tg->cred;
+	pi->no_new_privs = tg->no_new_privs;
 	pi->threads = tg->nr_tasks;
 	pi->shpending = tg->shared_pending;
 	memcpy(pi->rlim, tg->rlim, sizeof(pi->rlim));
@@ -579,7 +583,8 @@ static void status_ids(struct sbuf *b, const struct pinfo *pi)
 	sb_printf(b, "FDSize:\t%d\nGroups:\t", pi->fd_size);
 	for (uint32_t i = 0; i < c->ngroups && i < 32; i++)
 		sb_printf(b, i ? " %u" : "%u", c->groups[i]);
-	sb_printf(b, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n",
+	/* Linux's trailing space, there even with no groups */
+	sb_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n",
 		  pi->pid, pi->tid, pi->pgid, pi->sid);
 }
 
@@ -610,10 +615,12 @@ static void status_sig(struct sbuf *b, const struct pinfo *pi)
 		  (unsigned long long)pi->cred.cap_inh, (unsigned long long)pi->cred.cap_perm,
 		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd,
 		  (unsigned long long)pi->cred.cap_amb);
-	/* the application's own view: the sandbox's filter is not its own */
-	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
+	/* the container's seccomp profile, which the sentry runs, is the
+	 * process's filter as under runc; the sandbox's own filters are not */
+	sb_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n"
 		  "Speculation_Store_Bypass:\tthread vulnerable\n"
-		  "SpeculationIndirectBranch:\tconditional enabled\n");
+		  "SpeculationIndirectBranch:\tconditional enabled\n", pi->no_new_privs,
+		  app_seccomp_active() ? 2 : 0, app_seccomp_active());
 }
 
 static int show_status(struct sbuf *b, const struct pnode *n)
@@ -1153,13 +1160,25 @@ static int show_stat_top(struct sbuf *b, const struct pnode *n)
 	return 0;
 }
 
+/* A UTS name of the sandbox (sethostname changes them under its lock). */
+static int show_uts_name(struct sbuf *b, const char *name)
+{
+	pthread_mutex_lock(&sandbox.lock);
+	sb_printf(b, "%s\n", name);
+	pthread_mutex_unlock(&sandbox.lock);
+	return 0;
+}
+
 static int show_hostname(struct sbuf *b, const struct pnode *n)
 {
 	(void)n;
-	pthread_mutex_lock(&sandbox.lock);
-	sb_printf(b, "%s\n", sandbox.hostname);
-	pthread_mutex_unlock(&sandbox.lock);
-	return 0;
+	return show_uts_name(b, sandbox.hostname);
+}
+
+static int show_domainname(struct sbuf *b, const struct pnode *n)
+{
+	(void)n;
+	return show_uts_name(b, sandbox.domainname);
 }
 
 static void make_uuid(char out[37])
@@ -1252,7 +1271,7 @@ static const struct pent kernel_ents[] = {
 	P_TXT("osrelease", PROC_RELEASE "\n"),
 	P_TXT("version", PROC_VERSION "\n"),
 	P_REG("hostname", show_hostname),
-	P_TXT("domainname", "(none)\n"),
+	P_REG("domainname", show_domainname),
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),

@@ -6,8 +6,10 @@
  *
  *   start                     let init run its first instruction
  *   kill SIG ALL              SIG to init, or (ALL=1) to every process
- *   exec JSON + 3 fds         a new process: {"args","env","cwd","uid","gid"}
- *                             with the caller's stdio (SCM_RIGHTS); replies
+ *   exec JSON + 3 fds         a new process: {"args","env","cwd","uid","gid",
+ *                             "gids","umask","noNewPrivileges","caps":{"eff",
+ *                             "perm","bnd","inh","amb"}} with the caller's
+ *                             stdio (SCM_RIGHTS); replies
  *                             "ok PID", later "exit STATUS" at its exit
  *
  * Replies are "ok ..." or "err MESSAGE".  Requests come from the CLI run by
@@ -128,27 +130,52 @@ static char **json_strv(json_t *a)
 	return v;
 }
 
+/* The request's "gids" array, at most 32 of them. */
+static int json_gids(json_t *a, uint32_t gids[32])
+{
+	size_t i, n = 0;
+	json_t *e;
+
+	json_array_foreach(a, i, e)
+		if (json_is_integer(e) && n < 32)
+			gids[n++] = (uint32_t)json_integer_value(e);
+	return (int)n;
+}
+
+/* The request's "caps" masks, or init's sets if it has none. */
+static void json_caps(json_t *c, struct spawn *sp)
+{
+	const struct creds *ic = &sandbox.init->cred;
+
+	sp->cap_eff = c ? (uint64_t)json_integer_value(json_object_get(c, "eff")) : ic->cap_eff;
+	sp->cap_perm = c ? (uint64_t)json_integer_value(json_object_get(c, "perm")) : ic->cap_perm;
+	sp->cap_bnd = c ? (uint64_t)json_integer_value(json_object_get(c, "bnd")) : ic->cap_bnd;
+	sp->cap_inh = c ? (uint64_t)json_integer_value(json_object_get(c, "inh")) : ic->cap_inh;
+	sp->cap_amb = c ? (uint64_t)json_integer_value(json_object_get(c, "amb")) : ic->cap_amb;
+}
+
 /* A new process in the running sandbox; fd becomes its exit report. */
 static void do_exec(int fd, const char *args, const int stdio[3])
 {
 	json_t *j = json_loads(args, 0, NULL);
 	char **argv = j ? json_strv(json_object_get(j, "args")) : NULL;
 	char **envp = j ? json_strv(json_object_get(j, "env")) : NULL;
+	json_t *umask = json_object_get(j, "umask");
+	uint32_t gids[32];
 	struct spawn sp = {
 		.argv = argv, .envp = envp,
 		.cwd = json_string_value(json_object_get(j, "cwd")),
 		.uid = (uint32_t)json_integer_value(json_object_get(j, "uid")),
 		.gid = (uint32_t)json_integer_value(json_object_get(j, "gid")),
-		/* an exec'd process gets init's capabilities (runc: the
-		 * process.json's; the CLI does not pass them yet) */
-		.cap_eff = sandbox.init->cred.cap_eff, .cap_perm = sandbox.init->cred.cap_perm,
-		.cap_bnd = sandbox.init->cred.cap_bnd, .cap_inh = sandbox.init->cred.cap_inh,
-		.cap_amb = sandbox.init->cred.cap_amb,
+		.gids = gids, .ngids = json_gids(json_object_get(j, "gids"), gids),
+		.no_new_privs = json_is_true(json_object_get(j, "noNewPrivileges")),
+		.umask = umask ? (int)json_integer_value(umask) : -1,
 	};
 	struct thread_group *tg = NULL;
 	struct task *t = NULL;
 	int err = -EINVAL;
 
+	json_caps(json_object_get(j, "caps"), &sp);
 	if (argv && argv[0] && envp) {
 		sp.prog = argv[0];
 		tg = tg_new(argv[0]);

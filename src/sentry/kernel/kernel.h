@@ -41,6 +41,11 @@ struct k_sigaction {
 	uint64_t mask;
 };
 
+/*
+ * The application's credentials, in the sandbox's ids (uid 0 is the root
+ * of its user namespace).  Kept per thread group; Linux's rules for them
+ * are in kernel/cred.c.
+ */
 struct creds {
 	uint32_t uid, euid, suid, fsuid;
 	uint32_t gid, egid, sgid, fsgid;
@@ -48,6 +53,7 @@ struct creds {
 	uint32_t groups[32];
 	/* capabilities: sandbox state only (the stubs hold none on the host) */
 	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd, cap_amb;
+	uint32_t securebits;            /* SECBIT_*: prctl(PR_SET_SECUREBITS) */
 };
 
 #define CAP_ALL_MASK ((1ULL << 41) - 1)         /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
@@ -104,6 +110,7 @@ struct task {
 	struct task *next;              /* in tg->tasks */
 	struct stub_thread *st;
 	struct fs_struct *fs;           /* root, cwd, umask */
+	const struct creds *cred_override; /* access(2): the real ids, for one call */
 	pthread_t thread;
 	struct stub_regs regs;          /* a snapshot while the sentry runs it */
 	uint64_t sigmask;
@@ -141,6 +148,7 @@ struct sandbox {
 	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
+	char domainname[65];            /* setdomainname; "(none)" at start */
 	struct fs_struct *root_fs;      /* init's at start: where exec'd processes begin */
 	int pids_max;                   /* the config's pids limit (tasks), 0: none */
 	/* The CPUs the sandbox may run on (taskset, a cpuset cgroup), as the
@@ -188,23 +196,58 @@ struct fs_struct *build_root(const struct sentry_run *r);
 void apply_path_rules(struct task *t, const struct sentry_run *r);
 
 /* kernel/sentry.c */
+/* A process started from outside (init, cvisor exec): the config's
+ * process, which runc would set up before its execve (cred_oci_init). */
 struct spawn {
 	const char *prog;               /* PATH is searched if it has no '/' */
 	uint64_t cap_eff, cap_perm, cap_bnd, cap_inh, cap_amb;
+	bool no_new_privs;
 	char *const *argv, *const *envp;
 	const char *cwd;                /* NULL: stay where fs says */
 	uint32_t uid, gid;
 	const uint32_t *gids;
 	int ngids;
+	int umask;                      /* process.user.umask, or -1: 022 */
 };
 struct thread_group *tg_new(const char *path);
 int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
 		  const int stdio[3], struct task **out);
 int task_release(struct task *t);
 
+/* kernel/cred.c: Linux's rules for credentials and capabilities */
+
+/* What execve needs to know of the program file for the new credentials. */
+struct exec_file {
+	mode_t mode;
+	uint32_t uid, gid;              /* its owner, as the sandbox sees it */
+	bool nosuid;                    /* on a nosuid mount */
+	int caps_len;                   /* size of its security.capability, or -errno */
+	uint8_t caps[24];               /* struct vfs_ns_cap_data */
+};
+
+bool id_mapped(const char *map, uint32_t id);
+bool uid_valid(uint32_t uid);
+bool gid_valid(uint32_t gid);
+bool in_group(const struct creds *c, uint32_t gid);
+void cred_set_groups(struct creds *c, const uint32_t *gids, int n);
+bool capable_wrt_ids(const struct creds *c, int cap, uint32_t uid, uint32_t gid);
+void cred_fix_setuid(struct creds *new, const struct creds *old, bool fs);
+int cred_capset(struct creds *c, uint64_t eff, uint64_t inh, uint64_t perm);
+long cred_prctl(struct thread_group *tg, int option, const uint64_t arg[4]);
+void cred_commit(struct thread_group *tg, const struct creds *new);
+int cred_exec(const struct creds *old, bool nnp, const struct exec_file *f,
+	      struct creds *new, bool *secure);
+void cred_exec_commit(struct thread_group *tg, const struct creds *new, bool secure);
+void cred_access(const struct creds *c, struct creds *out);
+bool may_signal(const struct thread_group *from, const struct thread_group *to, int sig);
+bool ptrace_may_read(const struct creds *c, const struct creds *tc, bool undumpable);
+struct spawn;
+int cred_oci_init(struct creds *c, const struct spawn *sp);
+
 /* kernel/seccomp.c: the container's profile, run by the sentry */
 struct sock_filter;
 void app_seccomp_set(const struct sock_filter *prog, size_t n);
+bool app_seccomp_active(void);
 long app_seccomp_check(struct task *t, const struct syscall_args *a, bool *killed);
 
 /* kernel/control.c: requests from the cvisor CLI (start, kill, exec, ps) */

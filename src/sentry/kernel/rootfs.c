@@ -237,9 +237,25 @@ static void readonly_paths(struct task *t, const struct sentry_run *r)
 	}
 }
 
+/* Mount option nosuid: exec under these mounts ignores set-id bits. */
+static void nosuid_mounts(struct task *t, const struct sentry_run *r)
+{
+	for (int i = 0; i < r->nmounts; i++) {
+		struct walk_result w;
+
+		if (!r->mounts[i].nosuid ||
+		    vfs_walk_at(t, t->fs->root, r->mounts[i].dest, WALK_FOLLOW, &w))
+			continue;
+		if (w.d->mnt && w.d->inode == w.d->mnt->root)
+			w.d->mnt->nosuid = true;
+		dentry_put(w.d);
+	}
+}
+
 /* The path rules of a container's config, once its root exists. */
 void apply_path_rules(struct task *t, const struct sentry_run *r)
 {
+	nosuid_mounts(t, r);
 	readonly_paths(t, r);
 	mask_paths(t, r);
 }

@@ -25,6 +25,12 @@ void app_seccomp_set(const struct sock_filter *p, size_t n)
 	prog_len = n;
 }
 
+/* Does the sandbox run a profile on the application's calls? */
+bool app_seccomp_active(void)
+{
+	return prog_len > 0;
+}
+
 /* A classic BPF interpreter for seccomp programs (the kernel's checks:
  * forward jumps only, loads within seccomp_data, 16 words of scratch). */
 static uint32_t run_bpf(const struct seccomp_data *d)

@@ -123,37 +123,24 @@ static const char *find_prog(struct task *t, const struct spawn *sp, char *buf, 
 	return sp->prog;        /* exec_load reports ENOENT */
 }
 
-static void set_creds(struct thread_group *tg, const struct spawn *sp)
-{
-	struct creds *c = &tg->cred;
-
-	c->uid = c->euid = c->suid = c->fsuid = sp->uid;
-	c->gid = c->egid = c->sgid = c->fsgid = sp->gid;
-	c->ngroups = 0;
-	for (int i = 0; i < sp->ngids && i < 32; i++)
-		c->groups[c->ngroups++] = sp->gids[i];
-	c->cap_bnd = sp->cap_bnd & CAP_ALL_MASK;
-	c->cap_perm = sp->cap_perm & c->cap_bnd;
-	c->cap_eff = sp->cap_eff & c->cap_perm;
-	c->cap_inh = sp->cap_inh & CAP_ALL_MASK;
-	c->cap_amb = sp->cap_amb & c->cap_perm & c->cap_inh;   /* the kernel's invariant */
-}
-
 /*
  * A new process in the sandbox running sp->prog, its first thread ready
- * but not yet let go: the caller resumes it with task_release().
+ * but not yet let go: the caller resumes it with task_release().  As runc
+ * does it: the working directory is entered as root, then the process
+ * takes the config's user and capabilities and execs the program.
  */
 int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
 		  const int stdio[3], struct task **out)
 {
+	struct exec_result res;
 	struct stub_thread *st;
+	struct creds cred;
 	struct task *t;
 	const char *why = NULL, *prog;
 	char buf[4096];
-	uint64_t sp_, entry;
 	int err;
 
-	set_creds(tg, sp);
+	tg->cred.cap_eff = tg->cred.cap_perm = tg->cred.cap_bnd = CAP_ALL_MASK;
 	tg->mm = mm_new();
 	tg->fdt = fdt_new();
 	if (!tg->mm || !tg->fdt)
@@ -165,24 +152,38 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 	if (!t)
 		return -ENOMEM;
 	t->fs = fs;
+	if (sp->umask >= 0)
+		fs->umask = (mode_t)sp->umask & 0777;
 	err = set_cwd(t, sp->cwd);
 	if (err) {
 		fprintf(stderr, "cvisor: cwd %s: %s\n", sp->cwd, strerror(-err));
 		return err;
 	}
+	err = cred_oci_init(&cred, sp);
+	if (err == -EINVAL)
+		fprintf(stderr, "cvisor: user %u:%u is not mapped in the sandbox's user namespace\n",
+			sp->uid, sp->gid);
+	else if (err)
+		fprintf(stderr, "cvisor: process.capabilities: cannot apply them "
+			"(effective beyond permitted?)\n");
+	if (err)
+		return err;
+	tg->cred = cred;
+	tg->no_new_privs = sp->no_new_privs;
 	prog = find_prog(t, sp, buf, sizeof(buf));
-	err = exec_load(t, prog, sp->argv, sp->envp, &entry, &sp_, &why);
+	err = exec_load(t, prog, sp->argv, sp->envp, &res, &why);
 	if (err) {
 		fprintf(stderr, "cvisor: %s: %s\n", prog, why ? why : strerror(-err));
 		return err;
 	}
+	cred_exec_commit(tg, &res.cred, res.secure);
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err)
 		return err;
 	t->st = st;
 	memset(&t->regs, 0, sizeof(t->regs));
-	t->regs.rip = entry;
-	t->regs.rsp = sp_;
+	t->regs.rip = res.entry;
+	t->regs.rsp = res.sp;
 	t->regs.eflags = 0x202;
 	memcpy(&st->msg->regs, &t->regs, sizeof(t->regs));
 	*out = t;
@@ -223,6 +224,7 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;
 	if (r->hostname)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
+	snprintf(sandbox.domainname, sizeof(sandbox.domainname), "(none)");
 	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
 	sandbox.oom_score_adj = r->oom_score_adj;
 	sandbox.uid_map = r->uid_map;
@@ -240,6 +242,7 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg, struc
 		.cap_perm = r->caps_set ? r->cap_perm : ~0ULL,
 		.cap_bnd = r->caps_set ? r->cap_bnd : ~0ULL,
 		.cap_inh = r->caps_set ? r->cap_inh : 0, .cap_amb = r->caps_set ? r->cap_amb : 0,
+		.no_new_privs = r->no_new_privs, .umask = r->umask,
 	};
 	struct fs_struct *fs = build_root(r);
 	int err;
@@ -249,8 +252,16 @@ static int start_init(const struct sentry_run *r, struct thread_group *tg, struc
 	sandbox.root_fs = fs;
 	apply_limits(tg, r);
 	err = spawn_process(tg, fs, &sp, NULL, out);
-	if (!err)
+	if (!err) {
+		/* runc makes these mounts as root, before it takes the user's
+		 * ids: the walks must not depend on what the user may reach */
+		struct creds user = tg->cred;
+
+		memset(&tg->cred, 0, sizeof(tg->cred));
+		tg->cred.cap_eff = CAP_ALL_MASK;
 		apply_path_rules(*out, r);
+		tg->cred = user;
+	}
 	return err;
 }
 

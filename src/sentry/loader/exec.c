@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
@@ -129,8 +131,36 @@ static int load_interp(struct task *t, struct elf_image *img, const char **why)
 	return 0;
 }
 
+/*
+ * The program's credentials: what the host shows of the file (mode,
+ * owner, security.capability through the fd the loader reads) and its
+ * mount, by Linux's rules (cred_exec).
+ */
+static int exec_creds(struct task *t, struct file *f, int hfd, struct exec_result *res)
+{
+	struct exec_file ef = { .nosuid = f->dentry->mnt && f->dentry->mnt->nosuid };
+	struct creds old;
+	struct stat st;
+	bool nnp;
+	int err = vfs_getattr(f->inode, &st);
+
+	if (err)
+		return err;
+	ef.mode = st.st_mode;
+	ef.uid = st.st_uid;
+	ef.gid = st.st_gid;
+	ef.caps_len = (int)fgetxattr(hfd, "security.capability", ef.caps, sizeof(ef.caps));
+	if (ef.caps_len < 0)    /* too long is malformed; no xattr at all is none */
+		ef.caps_len = errno == ERANGE ? (int)sizeof(ef.caps) + 1 : -ENODATA;
+	pthread_mutex_lock(&t->tg->lock);
+	old = t->tg->cred;
+	nnp = t->tg->no_new_privs;
+	pthread_mutex_unlock(&t->tg->lock);
+	return cred_exec(&old, nnp, &ef, &res->cred, &res->secure);
+}
+
 static int exec_depth(struct task *t, const char *path, char *const argv[],
-		      char *const envp[], uint64_t *entry, uint64_t *sp, const char **why,
+		      char *const envp[], struct exec_result *res, const char **why,
 		      int depth)
 {
 	char buf[BINPRM_BUF + 1], *interp, *arg;
@@ -149,12 +179,14 @@ static int exec_depth(struct task *t, const char *path, char *const argv[],
 		file_put(f);
 		if (!v)
 			return depth < MAX_SCRIPT_DEPTH ? -ENOMEM : -ELOOP;
-		err = exec_depth(t, v[0], v, envp, entry, sp, why, depth + 1);
+		err = exec_depth(t, v[0], v, envp, res, why, depth + 1);
 		free_argv(v);
 		return err;
 	}
 	if (!err)
 		err = load_elf(t->tg->mm, hfd, false, &img, why);
+	if (!err)
+		err = exec_creds(t, f, hfd, res);
 	if (!err) {
 		dentry_put(t->tg->exe);
 		t->tg->exe = dentry_get(f->dentry);
@@ -165,13 +197,13 @@ static int exec_depth(struct task *t, const char *path, char *const argv[],
 	if (err)
 		return err;
 	t->tg->mm->brk_start = t->tg->mm->brk = img.end;
-	*entry = img.interp[0] ? img.interp_entry : img.entry;
-	return (int)setup_stack(t->tg->mm, &img, path, argv, envp, sp);
+	res->entry = img.interp[0] ? img.interp_entry : img.entry;
+	return (int)setup_stack(t->tg->mm, &img, path, argv, envp, res);
 }
 
 int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
-	      uint64_t *entry, uint64_t *sp, const char **why)
+	      struct exec_result *res, const char **why)
 {
 	*why = NULL;
-	return exec_depth(t, path, argv, envp, entry, sp, why, 0);
+	return exec_depth(t, path, argv, envp, res, why, 0);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/kernel.h"
 #include "mm/mm.h"
 
 struct elf_image {
@@ -25,19 +26,27 @@ struct elf_image {
 int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
 	     const char **why);
 
-struct task;
+/* What execve's loading half gives besides the new address space. */
+struct exec_result {
+	uint64_t entry, sp;
+	struct creds cred;              /* the program's credentials (cred_exec) */
+	bool secure;                    /* a privileged exec: AT_SECURE */
+};
+
 /*
  * execve's loading half: resolve path in the sandbox, follow #! scripts,
- * load the program and its interpreter, build the stack.  Fills entry and
- * sp; on failure returns -errno and sets *why when it has a reason.
+ * load the program and its interpreter, work out its credentials from the
+ * task's (set-id bits, file capabilities), build the stack.  On failure
+ * returns -errno and sets *why when it has a reason.
  */
 int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
-	      uint64_t *entry, uint64_t *sp, const char **why);
+	      struct exec_result *res, const char **why);
 /* Check that fd holds something load_elf can run, without loading it. */
 int check_elf(int fd, const char **why);
 
-/* Build the initial stack (argv, envp, auxv); returns the stack pointer. */
+/* Build the initial stack (argv, envp, auxv with the ids of res->cred and
+ * res->secure); sets res->sp. */
 long setup_stack(struct mm *mm, const struct elf_image *img, const char *execfn,
-		 char *const argv[], char *const envp[], uint64_t *sp);
+		 char *const argv[], char *const envp[], struct exec_result *res);
 
 #endif

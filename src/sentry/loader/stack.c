@@ -46,8 +46,9 @@ static uint64_t push_str(struct image *im, const char *s)
 }
 
 long setup_stack(struct mm *mm, const struct elf_image *img, const char *execfn,
-		 char *const argv[], char *const envp[], uint64_t *sp_out)
+		 char *const argv[], char *const envp[], struct exec_result *res)
 {
+	const struct creds *c = &res->cred;
 	const uint64_t image_size = STACK_MAX_STRINGS * 2;
 	size_t argc = count(argv), envc = count(envp), nw = 0;
 	uint64_t *words, rnd_addr, plat_addr, execfn_addr;
@@ -111,8 +112,8 @@ long setup_stack(struct mm *mm, const struct elf_image *img, const char *execfn,
 		AT_BASE, img->interp_base,
 		AT_FLAGS, 0,
 		AT_ENTRY, img->entry,
-		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
-		AT_SECURE, 0,
+		AT_UID, c->uid, AT_EUID, c->euid, AT_GID, c->gid, AT_EGID, c->egid,
+		AT_SECURE, res->secure,
 		AT_RANDOM, rnd_addr,
 		AT_HWCAP2, getauxval(AT_HWCAP2),
 		AT_EXECFN, execfn_addr,
@@ -138,7 +139,7 @@ long setup_stack(struct mm *mm, const struct elf_image *img, const char *execfn,
 
 	uint64_t base = im.top - image_size;
 	ret = copy_to_user(mm, im.sp, im.buf + (im.sp - base), im.top - im.sp);
-	*sp_out = im.sp;
+	res->sp = im.sp;
 out:
 	free(im.buf);
 	free(words);

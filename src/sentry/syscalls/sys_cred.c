@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Credentials, process groups and sessions, scheduling parameters: state
- * of the sandbox, never of the host.  The sandbox's uid 0 can change its
- * ids freely; anyone else only among its real, effective and saved ids.
+ * of the sandbox, never of the host.  The rules for credentials are
+ * Linux's (kernel/cred.c has the capability side of them).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,68 +19,114 @@
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 
-/* The capability each privileged operation of this file needs. */
-#define CAP_CHOWN_ 0
-#define CAP_KILL_ 5
-#define CAP_SETGID_ 6
-#define CAP_SETUID_ 7
-#define CAP_SETPCAP_ 8
-#define CAP_SYS_NICE_ 23
-
 /*
- * Linux's rule when uids change: leaving uid 0 (all of real, effective and
- * saved) drops the permitted and effective sets; an effective uid going
- * from 0 to non-0 drops the effective set, and back to 0 restores it.
+ * The set*id calls, as kernel/sys.c has them: without CAP_SETUID (or
+ * CAP_SETGID) an id may only become one the caller already holds; an id
+ * the sandbox does not map is EINVAL.  cred_fix_setuid() then moves the
+ * capability sets as Linux does.
  */
-static void fix_caps(struct creds *c, uint32_t old_r, uint32_t old_e, uint32_t old_s)
-{
-	bool was_root = !old_r || !old_e || !old_s;
 
-	if (was_root && c->uid && c->euid && c->suid) {
-		c->cap_perm = 0;
-		c->cap_eff = 0;
-	} else if (!old_e && c->euid) {
-		c->cap_eff = 0;
-	} else if (old_e && !c->euid) {
-		c->cap_eff = c->cap_perm;
+/* The sandbox's view of one id kind: uids or gids of a set of creds. */
+struct ids {
+	uint32_t *r, *e, *s, *fs;
+	int cap;                        /* CAP_SETUID or CAP_SETGID */
+	bool (*valid)(uint32_t);
+};
+
+static struct ids ids_of(struct creds *c, bool gid)
+{
+	if (gid)
+		return (struct ids){ &c->gid, &c->egid, &c->sgid, &c->fsgid, CAP_SETGID, gid_valid };
+	return (struct ids){ &c->uid, &c->euid, &c->suid, &c->fsuid, CAP_SETUID, uid_valid };
+}
+
+static bool held(const struct ids *o, uint32_t id)
+{
+	return id == *o->r || id == *o->e || id == *o->s;
+}
+
+static struct creds creds_of(struct task *t)
+{
+	struct creds c;
+
+	pthread_mutex_lock(&t->tg->lock);
+	c = t->tg->cred;
+	pthread_mutex_unlock(&t->tg->lock);
+	return c;
+}
+
+/* Commit new creds made from old; uid changes move the capabilities. */
+static long commit_ids(struct task *t, struct creds *new, const struct creds *old, bool gid)
+{
+	if (!gid)
+		cred_fix_setuid(new, old, false);
+	cred_commit(t->tg, new);
+	return 0;
+}
+
+static long set_id(struct task *t, uint32_t id, bool gid)
+{
+	struct creds old = creds_of(t), new = old;
+	struct ids o = ids_of(&old, gid), n = ids_of(&new, gid);
+
+	if (!o.valid(id))
+		return -EINVAL;
+	if (capable(&old, o.cap))
+		*n.r = *n.s = id;
+	else if (id != *o.r && id != *o.s)
+		return -EPERM;
+	*n.e = *n.fs = id;
+	return commit_ids(t, &new, &old, gid);
+}
+
+static long set_re(struct task *t, uint32_t r, uint32_t e, bool gid)
+{
+	struct creds old = creds_of(t), new = old;
+	struct ids o = ids_of(&old, gid), n = ids_of(&new, gid);
+	bool priv = capable(&old, o.cap);
+
+	if ((r != (uint32_t)-1 && !o.valid(r)) || (e != (uint32_t)-1 && !o.valid(e)))
+		return -EINVAL;
+	if (r != (uint32_t)-1) {
+		if (r != *o.r && r != *o.e && !priv)
+			return -EPERM;
+		*n.r = r;
 	}
+	if (e != (uint32_t)-1) {
+		if (!held(&o, e) && !priv)
+			return -EPERM;
+		*n.e = e;
+	}
+	/* the saved id follows a new real id, or an effective one not the real */
+	if (r != (uint32_t)-1 || (e != (uint32_t)-1 && e != *o.r))
+		*n.s = *n.e;
+	*n.fs = *n.e;
+	return commit_ids(t, &new, &old, gid);
 }
 
-static bool one_of(uint32_t id, uint32_t a, uint32_t b, uint32_t c)
-{
-	return id == a || id == b || id == c;
-}
-
-/* setresuid semantics; -1 leaves a field alone.  setuid/setreuid map here. */
 static long set_res(struct task *t, uint32_t r, uint32_t e, uint32_t s, bool gid)
 {
-	struct thread_group *tg = t->tg;
-	struct creds *c = &tg->cred;
-	uint32_t *cr = gid ? &c->gid : &c->uid, *ce = gid ? &c->egid : &c->euid;
-	uint32_t *cs = gid ? &c->sgid : &c->suid, *cf = gid ? &c->fsgid : &c->fsuid;
-	long err = 0;
+	struct creds old = creds_of(t), new = old;
+	struct ids o = ids_of(&old, gid), n = ids_of(&new, gid);
+	const uint32_t none = (uint32_t)-1;
 
-	uint32_t ou = c->uid, oe = c->euid, os = c->suid;
-
-	pthread_mutex_lock(&tg->lock);
-	if (!capable(c, gid ? CAP_SETGID_ : CAP_SETUID_) &&
-	    ((r != (uint32_t)-1 && !one_of(r, *cr, *ce, *cs)) ||
-	     (e != (uint32_t)-1 && !one_of(e, *cr, *ce, *cs)) ||
-	     (s != (uint32_t)-1 && !one_of(s, *cr, *ce, *cs)))) {
-		err = -EPERM;
-	} else {
-		if (r != (uint32_t)-1)
-			*cr = r;
-		if (e != (uint32_t)-1)
-			*ce = e;
-		if (s != (uint32_t)-1)
-			*cs = s;
-		*cf = *ce;
-		if (!gid)
-			fix_caps(c, ou, oe, os);
-	}
-	pthread_mutex_unlock(&tg->lock);
-	return err;
+	if ((r != none && !o.valid(r)) || (e != none && !o.valid(e)) ||
+	    (s != none && !o.valid(s)))
+		return -EINVAL;
+	if ((r == none || r == *o.r) && (e == none || (e == *o.e && e == *o.fs)) &&
+	    (s == none || s == *o.s))
+		return 0;       /* nothing changes */
+	if (((r != none && !held(&o, r)) || (e != none && !held(&o, e)) ||
+	     (s != none && !held(&o, s))) && !capable(&old, o.cap))
+		return -EPERM;
+	if (r != none)
+		*n.r = r;
+	if (e != none)
+		*n.e = e;
+	if (s != none)
+		*n.s = s;
+	*n.fs = *n.e;
+	return commit_ids(t, &new, &old, gid);
 }
 
 long sys_setresuid(struct task *t, const struct syscall_args *a)
@@ -94,69 +141,73 @@ long sys_setresgid(struct task *t, const struct syscall_args *a)
 
 long sys_setuid(struct task *t, const struct syscall_args *a)
 {
-	uint32_t id = ARG_UINT(a, 0);
-
-	if (capable(&t->tg->cred, CAP_SETUID_))
-		return set_res(t, id, id, id, false);
-	return set_res(t, (uint32_t)-1, id, (uint32_t)-1, false);
+	return set_id(t, ARG_UINT(a, 0), false);
 }
 
 long sys_setgid(struct task *t, const struct syscall_args *a)
 {
-	uint32_t id = ARG_UINT(a, 0);
-
-	if (capable(&t->tg->cred, CAP_SETGID_))
-		return set_res(t, id, id, id, true);
-	return set_res(t, (uint32_t)-1, id, (uint32_t)-1, true);
+	return set_id(t, ARG_UINT(a, 0), true);
 }
 
 long sys_setreuid(struct task *t, const struct syscall_args *a)
 {
-	return set_res(t, ARG_UINT(a, 0), ARG_UINT(a, 1), (uint32_t)-1, false);
+	return set_re(t, ARG_UINT(a, 0), ARG_UINT(a, 1), false);
 }
 
 long sys_setregid(struct task *t, const struct syscall_args *a)
 {
-	return set_res(t, ARG_UINT(a, 0), ARG_UINT(a, 1), (uint32_t)-1, true);
+	return set_re(t, ARG_UINT(a, 0), ARG_UINT(a, 1), true);
 }
 
-long sys_setgroups(struct task *t, const struct syscall_args *a)
+/* setfsuid/setfsgid: the old value, whether or not the change was allowed. */
+static long set_fs(struct task *t, uint32_t id, bool gid)
 {
-	struct creds *c = &t->tg->cred;
-	uint32_t groups[32];
-	int n = ARG_INT(a, 0);
+	struct creds old = creds_of(t), new = old;
+	struct ids o = ids_of(&old, gid), n = ids_of(&new, gid);
 
-	if (n < 0 || n > 32)
-		return -EINVAL;
-	if (!capable(c, CAP_SETGID_))
-		return -EPERM;
-	if (copy_from_user(t->tg->mm, groups, a->a[1], (size_t)n * 4))
-		return -EFAULT;
-	pthread_mutex_lock(&t->tg->lock);
-	memcpy(c->groups, groups, (size_t)n * 4);
-	c->ngroups = (uint32_t)n;
-	pthread_mutex_unlock(&t->tg->lock);
-	return 0;
+	if (!o.valid(id) || id == *o.fs)
+		return *o.fs;
+	if (held(&o, id) || capable(&old, o.cap)) {
+		*n.fs = id;
+		if (!gid)
+			cred_fix_setuid(&new, &old, true);
+		cred_commit(t->tg, &new);
+	}
+	return *o.fs;
 }
 
 long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
-	uint32_t old = t->tg->cred.fsuid;
-
-	if (capable(&t->tg->cred, CAP_SETUID_) || ARG_UINT(a, 0) == t->tg->cred.euid)
-		t->tg->cred.fsuid = ARG_UINT(a, 0);
-	return old;
+	return set_fs(t, ARG_UINT(a, 0), false);
 }
 
 long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
-	uint32_t old = t->tg->cred.fsgid;
-
-	if (capable(&t->tg->cred, CAP_SETGID_) || ARG_UINT(a, 0) == t->tg->cred.egid)
-		t->tg->cred.fsgid = ARG_UINT(a, 0);
-	return old;
+	return set_fs(t, ARG_UINT(a, 0), true);
 }
 
+/* setgroups: CAP_SETGID, and gids the sandbox maps. */
+long sys_setgroups(struct task *t, const struct syscall_args *a)
+{
+	struct creds c = creds_of(t);
+	uint32_t groups[32];
+	int n = ARG_INT(a, 0);
+
+	if (!capable(&c, CAP_SETGID))
+		return -EPERM;
+	if (n < 0 || n > 32)
+		return -EINVAL;         /* Linux allows 65536: 32 here */
+	if (copy_from_user(t->tg->mm, groups, a->a[1], (size_t)n * 4))
+		return -EFAULT;
+	for (int i = 0; i < n; i++)
+		if (!gid_valid(groups[i]))
+			return -EINVAL;
+	cred_set_groups(&c, groups, n);
+	cred_commit(t->tg, &c);
+	return 0;
+}
+
+/* The header of capget and capset (linux/capability.h). */
 struct cap_hdr {
 	uint32_t version;
 	int pid;
@@ -166,86 +217,76 @@ struct cap_data {
 	uint32_t eff, perm, inh;
 };
 
-/* The header's version: how many data words follow; 0 after fixing it up. */
+/* cap_validate_magic(): the data words the header's version has (1 or 2);
+ * an unknown version gets the preferred one written back, and -EINVAL. */
 static int cap_words(struct task *t, uint64_t uhdr, struct cap_hdr *hdr)
 {
 	if (copy_from_user(t->tg->mm, hdr, uhdr, sizeof(*hdr)))
 		return -EFAULT;
 	switch (hdr->version) {
-	case 0x19980330:
-		return 1;
-	case 0x20071026: case 0x20080522:
-		return 2;
+	case _LINUX_CAPABILITY_VERSION_1:
+		return _LINUX_CAPABILITY_U32S_1;
+	case _LINUX_CAPABILITY_VERSION_2:
+	case _LINUX_CAPABILITY_VERSION_3:
+		return _LINUX_CAPABILITY_U32S_3;
 	}
-	hdr->version = 0x20080522;      /* tell the caller the preferred one */
-	return copy_to_user(t->tg->mm, uhdr, hdr, sizeof(*hdr)) ? -EFAULT : 0;
+	hdr->version = _LINUX_CAPABILITY_VERSION_3;
+	return copy_to_user(t->tg->mm, uhdr, &hdr->version, 4) ? -EFAULT : -EINVAL;
 }
 
-/* capget: the group's sets, sandbox state (the config's, then capset's). */
+/* capget: any process's sets; a NULL data pointer only asks the version. */
 long sys_capget(struct task *t, const struct syscall_args *a)
 {
-	struct thread_group *tg = t->tg;
 	struct cap_hdr hdr;
 	struct cap_data d[2];
 	int n = cap_words(t, a->a[0], &hdr);
 	struct creds c;
 
-	if (n <= 0)
-		return n ? n : (a->a[1] ? -EINVAL : 0);
-	if (hdr.pid && hdr.pid != tg->pid) {
+	if (!a->a[1] || n < 0)
+		return !a->a[1] && n == -EINVAL ? 0 : (n < 0 ? n : 0);
+	if (hdr.pid < 0)
+		return -EINVAL;
+	if (hdr.pid && hdr.pid != t->tid && hdr.pid != t->tg->pid) {
 		struct thread_group *o = tg_find(hdr.pid);
 
 		if (!o)
 			return -ESRCH;
+		pthread_mutex_lock(&o->lock);
 		c = o->cred;
+		pthread_mutex_unlock(&o->lock);
 		tg_put(o);
 	} else {
-		c = tg->cred;
+		c = creds_of(t);
 	}
-	if (!a->a[1])
-		return 0;
 	for (int i = 0; i < 2; i++)
 		d[i] = (struct cap_data){ (uint32_t)(c.cap_eff >> (32 * i)),
 					  (uint32_t)(c.cap_perm >> (32 * i)),
 					  (uint32_t)(c.cap_inh >> (32 * i)) };
-	return copy_to_user(tg->mm, a->a[1], d, (size_t)n * sizeof(d[0]));
+	return copy_to_user(t->tg->mm, a->a[1], d, (size_t)n * sizeof(d[0]));
 }
 
-/*
- * capset, with the kernel's rules: only the caller's own sets; permitted
- * may only shrink; effective within permitted; inheritable within
- * permitted and the bounding set unless CAP_SETPCAP.
- */
+/* capset: the caller's own sets only, by cap_capset()'s rules. */
 long sys_capset(struct task *t, const struct syscall_args *a)
 {
-	struct creds *c = &t->tg->cred;
+	struct creds c;
 	struct cap_hdr hdr;
 	struct cap_data d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	int n = cap_words(t, a->a[0], &hdr);
-	uint64_t eff, perm, inh;
+	long err;
 
-	if (n <= 0)
-		return n ? n : -EINVAL;
-	if (hdr.pid && hdr.pid != t->tg->pid && hdr.pid != t->tid)
+	if (n < 0)
+		return n;
+	if (hdr.pid && hdr.pid != t->tid)
 		return -EPERM;
 	if (copy_from_user(t->tg->mm, d, a->a[1], (size_t)n * sizeof(d[0])))
 		return -EFAULT;
-	eff = d[0].eff | (uint64_t)d[1].eff << 32;
-	perm = d[0].perm | (uint64_t)d[1].perm << 32;
-	inh = d[0].inh | (uint64_t)d[1].inh << 32;
-	if ((perm & ~c->cap_perm) || (eff & ~perm))
-		return -EPERM;
-	if ((inh & ~(c->cap_inh | c->cap_perm)) && !capable(c, CAP_SETPCAP_))
-		return -EPERM;
-	if (inh & ~(c->cap_inh | c->cap_bnd))
-		return -EPERM;
-	pthread_mutex_lock(&t->tg->lock);
-	c->cap_eff = eff;
-	c->cap_perm = perm;
-	c->cap_inh = inh;
-	c->cap_amb &= perm & inh;       /* ambient stays within both */
-	pthread_mutex_unlock(&t->tg->lock);
-	return 0;
+	c = creds_of(t);
+	err = cred_capset(&c, (d[0].eff | (uint64_t)d[1].eff << 32) & CAP_ALL_MASK,
+			  (d[0].inh | (uint64_t)d[1].inh << 32) & CAP_ALL_MASK,
+			  (d[0].perm | (uint64_t)d[1].perm << 32) & CAP_ALL_MASK);
+	if (!err)
+		cred_commit(t->tg, &c);
+	return err;
 }
 
 /* --- process groups and sessions --- */
@@ -423,10 +464,10 @@ static long set_one_nice(const struct thread_group *me, struct thread_group *tg,
 {
 	const struct creds *c = &me->cred;
 
-	if (!capable(c, CAP_SYS_NICE_) && tg->cred.uid != c->euid && tg->cred.euid != c->euid)
+	if (!capable(c, CAP_SYS_NICE) && tg->cred.uid != c->euid && tg->cred.euid != c->euid)
 		return -EPERM;
 	/* raising priority takes CAP_SYS_NICE or an RLIMIT_NICE allowing it */
-	if (nice < tg->nice && !capable(c, CAP_SYS_NICE_) &&
+	if (nice < tg->nice && !capable(c, CAP_SYS_NICE) &&
 	    (rlim_t)(20 - nice) > me->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;
 	tg->nice = nice;

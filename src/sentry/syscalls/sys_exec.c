@@ -112,7 +112,7 @@ static void zap_other_threads(struct task *t)
 
 /* Past the point of no return: the thread group becomes the new program. */
 static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
-			const char *path, uint64_t entry, uint64_t sp)
+			const char *path, const struct exec_result *res)
 {
 	struct thread_group *tg = t->tg;
 	struct stub_thread *old_st = t->st;
@@ -132,6 +132,7 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 	stub_thread_free(old_st);
 	close_on_exec(tg->fdt);
 	timers_exit(tg, true);
+	cred_exec_commit(tg, &res->cred, res->secure);
 	pthread_mutex_lock(&tg->lock);
 	for (int i = 0; i < NSIG_LINUX; i++)
 		if (tg->sigaction[i].handler > 1)       /* caught: back to default */
@@ -143,8 +144,8 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
 	memset(&t->regs, 0, sizeof(t->regs));
-	t->regs.rip = entry;
-	t->regs.rsp = sp;
+	t->regs.rip = res->entry;
+	t->regs.rsp = res->sp;
 	t->regs.eflags = 0x202;
 }
 
@@ -154,7 +155,7 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 	struct stub_thread *st;
 	char **argv = NULL, **envp = NULL;
 	const char *why;
-	uint64_t entry, sp;
+	struct exec_result res;
 	size_t total = 0;
 	struct mm *old = tg->mm, *mm;
 	struct user_reader *r;
@@ -179,7 +180,7 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 	pthread_mutex_lock(&tg->lock);
 	tg->mm = mm;
 	pthread_mutex_unlock(&tg->lock);
-	err = exec_load(t, path, argv, envp, &entry, &sp, &why);
+	err = exec_load(t, path, argv, envp, &res, &why);
 	if (!err)
 		err = stub_thread_create(mm->proc, &st);
 	if (!err)
@@ -191,7 +192,7 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 		mm_put(mm);
 		goto out;
 	}
-	commit_exec(t, old, st, path, entry, sp);
+	commit_exec(t, old, st, path, &res);
 out:
 	free_strv(argv);
 	free_strv(envp);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Calls that change names and attributes, and the working directory. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <utime.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -96,9 +97,11 @@ static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev
 	err = walk_parent(t, dirfd, upath, &w);
 	if (err)
 		return err;
-	if (dots(w.last))
-		err = -EEXIST;
-	else if (!(err = must_not_exist(w.d, w.last)))
+	err = dots(w.last) ? -EEXIST : must_not_exist(w.d, w.last);
+	/* a device node takes CAP_MKNOD, checked after EEXIST and EACCES */
+	if (!err && (S_ISCHR(mode) || S_ISBLK(mode)) && !capable(&t->tg->cred, CAP_MKNOD))
+		err = -EPERM;
+	if (!err)
 		err = w.d->inode->ops->mknod
 			      ? w.d->inode->ops->mknod(w.d->inode, w.last,
 						       (mode & S_IFMT) | (mode & ~t->fs->umask & 07777),
@@ -311,39 +314,73 @@ long sys_symlinkat(struct task *t, const struct syscall_args *a)
 
 /* --- attributes --- */
 
+/* in_group_or_capable(): may c keep a set-group-ID bit for group gid? */
+static bool keeps_sgid(const struct creds *c, const struct stat *st, uint32_t gid)
+{
+	return in_group(c, gid) || capable_wrt_ids(c, CAP_FSETID, st->st_uid, st->st_gid);
+}
+
+/*
+ * setattr_prepare(): a new owner needs CAP_CHOWN; a new group, being the
+ * owner and in that group, or CAP_CHOWN; a mode, being the owner or
+ * CAP_FOWNER, and set-group-ID is dropped unless in the group or
+ * CAP_FSETID.
+ */
+static int may_setattr(const struct creds *c, const struct stat *st, struct iattr *ia)
+{
+	bool owner = st->st_uid == c->fsuid;
+
+	if ((ia->valid & ATTR_UID) && !(owner && ia->uid == st->st_uid) &&
+	    !capable_wrt_ids(c, CAP_CHOWN, st->st_uid, st->st_gid))
+		return -EPERM;
+	if ((ia->valid & ATTR_GID) &&
+	    !(owner && (ia->gid == st->st_gid || in_group(c, ia->gid))) &&
+	    !capable_wrt_ids(c, CAP_CHOWN, st->st_uid, st->st_gid))
+		return -EPERM;
+	if (ia->valid & ATTR_MODE) {
+		if (!owner && !capable_wrt_ids(c, CAP_FOWNER, st->st_uid, st->st_gid))
+			return -EPERM;
+		if (!keeps_sgid(c, st, ia->valid & ATTR_GID ? ia->gid : st->st_gid))
+			ia->mode &= ~(mode_t)S_ISGID;
+	}
+	if ((ia->valid & ATTR_TIMES_SET) && !owner &&
+	    !capable_wrt_ids(c, CAP_FOWNER, st->st_uid, st->st_gid))
+		return -EPERM;
+	return 0;
+}
+
 static long setattr_dentry(struct task *t, struct dentry *d, const struct iattr *iap)
 {
+	const struct creds *c = &t->tg->cred;
 	struct iattr ia2 = *iap, *ia = &ia2;
 	struct stat st;
 	int err;
-
-	/* a change of owner drops set-user-ID (and set-group-ID with group exec) */
-	if ((ia->valid & (ATTR_UID | ATTR_GID)) && !(ia->valid & ATTR_MODE) &&
-	    !S_ISDIR(d->inode->mode) && !vfs_getattr(d->inode, &st) &&
-	    (st.st_mode & (S_ISUID | S_ISGID))) {
-		ia->mode = st.st_mode & ~(mode_t)S_ISUID;
-		if (st.st_mode & S_IXGRP)
-			ia->mode &= ~(mode_t)S_ISGID;
-		ia->valid |= ATTR_MODE;
-	}
 
 	if (d->mnt && d->mnt->readonly)
 		return -EROFS;
 	if (!d->inode->ops->setattr)
 		return -EPERM;
-	if (ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID)) {
-		const struct creds *c = &t->tg->cred;
-
-		err = vfs_getattr(d->inode, &st);
-		if (err)
-			return err;
-		/* chmod: the owner, or CAP_FOWNER; chown: CAP_CHOWN */
-		if (st.st_uid != c->fsuid && !capable(c, 3 /* CAP_FOWNER */))
-			return -EPERM;
-		if (((ia->valid & ATTR_UID) && ia->uid != st.st_uid) && !capable(c, 0 /* CAP_CHOWN */))
-			return -EPERM;
+	if (!(ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_TIMES_SET | ATTR_TOUCH)))
+		return d->inode->ops->setattr(d->inode, ia);
+	err = vfs_getattr(d->inode, &st);
+	if (err)
+		return err;
+	/* utimes to now: the owner, CAP_FOWNER, or whoever may write it */
+	if ((ia->valid & ATTR_TOUCH) && st.st_uid != c->fsuid &&
+	    !capable_wrt_ids(c, CAP_FOWNER, st.st_uid, st.st_gid) &&
+	    (err = vfs_may(t, d->inode, W_OK)))
+		return err;
+	/* chown drops set-user-ID, and set-group-ID with group execute or
+	 * where the caller could not keep it (setattr_should_drop_sgid) */
+	if ((ia->valid & (ATTR_UID | ATTR_GID)) && !(ia->valid & ATTR_MODE) &&
+	    !S_ISDIR(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID))) {
+		ia->mode = st.st_mode & ~(mode_t)S_ISUID;
+		if ((st.st_mode & S_IXGRP) || !keeps_sgid(c, &st, st.st_gid))
+			ia->mode &= ~(mode_t)S_ISGID;
+		ia->valid |= ATTR_MODE;
 	}
-	return d->inode->ops->setattr(d->inode, ia);
+	err = may_setattr(c, &st, ia);
+	return err ? err : d->inode->ops->setattr(d->inode, ia);
 }
 
 static long setattr_path(struct task *t, int dirfd, uint64_t upath, int follow,
@@ -454,6 +491,8 @@ static long do_utimes(struct task *t, int dirfd, uint64_t upath, struct timespec
 {
 	struct timespec now[2];
 	struct iattr ia = { .valid = ATTR_ATIME | ATTR_MTIME };
+	/* both now (or no times) needs less than setting times (vfs_utimes) */
+	bool touch = !ts || (ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW);
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -467,6 +506,8 @@ static long do_utimes(struct task *t, int dirfd, uint64_t upath, struct timespec
 		else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000L)
 			return -EINVAL;
 	}
+	if (ia.valid & (ATTR_ATIME | ATTR_MTIME))
+		ia.valid |= touch ? ATTR_TOUCH : ATTR_TIMES_SET;
 	if (!ts)
 		ts = now;
 	ia.atime = ts[0];

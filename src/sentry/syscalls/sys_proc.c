@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Identity, limits and the thread's own registers. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -144,12 +145,40 @@ long sys_uname(struct task *t, const struct syscall_args *a)
 	strcpy(u.sysname, "Linux");
 	pthread_mutex_lock(&sandbox.lock);
 	strcpy(u.nodename, sandbox.hostname);
+	strcpy(u.domainname, sandbox.domainname);
 	pthread_mutex_unlock(&sandbox.lock);
 	strcpy(u.release, UTS_RELEASE);
 	strcpy(u.version, UTS_VERSION);
 	strcpy(u.machine, "x86_64");
-	strcpy(u.domainname, "(none)");
 	return copy_to_user(t->tg->mm, a->a[0], &u, sizeof(u));
+}
+
+/* sethostname, setdomainname: the sandbox's own UTS names; CAP_SYS_ADMIN. */
+static long set_uts_name(struct task *t, const struct syscall_args *a, char name[65])
+{
+	char buf[65] = { 0 };
+	int len = ARG_INT(a, 1);
+
+	if (!capable(&t->tg->cred, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, buf, a->a[0], (size_t)len))
+		return -EFAULT;
+	pthread_mutex_lock(&sandbox.lock);
+	memcpy(name, buf, sizeof(buf));
+	pthread_mutex_unlock(&sandbox.lock);
+	return 0;
+}
+
+long sys_sethostname(struct task *t, const struct syscall_args *a)
+{
+	return set_uts_name(t, a, sandbox.hostname);
+}
+
+long sys_setdomainname(struct task *t, const struct syscall_args *a)
+{
+	return set_uts_name(t, a, sandbox.domainname);
 }
 
 /* The thread's clear_child_tid: zeroed and woken, as pthread_join waits on it. */
@@ -234,8 +263,9 @@ long sys_prlimit64(struct task *t, const struct syscall_args *a)
 			pthread_mutex_unlock(&tg->lock);
 			return -EINVAL;
 		}
-		/* Raising a hard limit needs CAP_SYS_RESOURCE: not in the sandbox. */
-		if (nl.rlim_max > old.rlim_max) {
+		/* raising a hard limit needs CAP_SYS_RESOURCE (the limits are
+		 * the sandbox's: the host's stay as they are) */
+		if (nl.rlim_max > old.rlim_max && !capable(&tg->cred, CAP_SYS_RESOURCE)) {
 			pthread_mutex_unlock(&tg->lock);
 			return -EPERM;
 		}
@@ -341,6 +371,8 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 		tg->no_new_privs = true;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
+		if (a->a[1] || a->a[2] || a->a[3] || a->a[4])
+			return -EINVAL;
 		return tg->no_new_privs;
 	case PR_SET_DUMPABLE:
 		if (a->a[1] > 1)
@@ -350,13 +382,18 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 	case PR_GET_DUMPABLE:
 		return !tg->undumpable;
 	case PR_GET_SECCOMP:
-		return 0;       /* the application has no seccomp filter of its own */
+		/* the container's profile, which the sentry runs, is the
+		 * process's filter (mode 2) as under runc */
+		return app_seccomp_active() ? 2 : 0;
 	case PR_CAPBSET_READ:
-		return a->a[1] <= 40 ? 1 : -EINVAL;
+	case PR_CAPBSET_DROP:
+	case PR_GET_SECUREBITS:
+	case PR_SET_SECUREBITS:
 	case PR_GET_KEEPCAPS:
-	case PR_GET_TIMERSLACK:
-		return 0;
 	case PR_SET_KEEPCAPS:
+	case PR_CAP_AMBIENT:
+		return cred_prctl(tg, ARG_INT(a, 0), &a->a[1]);
+	case PR_GET_TIMERSLACK:
 	case PR_SET_TIMERSLACK:
 		return 0;
 	default:

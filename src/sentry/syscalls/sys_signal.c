@@ -80,7 +80,8 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 {
 	siginfo_t si;
 	struct thread_group *found[256];
-	int n = 0;
+	int n = 0, err = 0;
+	bool sent = false;
 
 	if (sig < 0 || sig > NSIG_LINUX)
 		return -EINVAL;
@@ -96,13 +97,21 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 	pthread_mutex_unlock(&sandbox.lock);
 	if (!n)
 		return -ESRCH;
-	for (int i = 0; sig && i < n; i++)
-		send_signal_info(found[i], NULL, &si);
-	return 0;
+	for (int i = 0; i < n; i++) {
+		if (!may_signal(t->tg, found[i], sig)) {
+			err = -EPERM;
+			continue;
+		}
+		sent = true;
+		if (sig)
+			send_signal_info(found[i], NULL, &si);
+	}
+	/* kill(-1) fails only if there is no one to signal */
+	return sent || pid == -1 ? 0 : err;
 }
 
 /* tgkill/tkill/rt_tgsigqueueinfo: one thread; si->si_signo 0 only checks. */
-static long signal_tid(pid_t tgid, pid_t tid, const siginfo_t *si)
+static long signal_tid(struct task *t, pid_t tgid, pid_t tid, const siginfo_t *si)
 {
 	struct task *to = NULL;
 	struct thread_group *owner = NULL;
@@ -124,6 +133,8 @@ static long signal_tid(pid_t tgid, pid_t tid, const siginfo_t *si)
 	pthread_mutex_unlock(&sandbox.lock);
 	if (!to)
 		return -ESRCH;
+	if (!may_signal(t->tg, owner, si->si_signo))
+		return -EPERM;
 	if (si->si_signo)
 		send_signal_info(owner, to, si);
 	return 0;
@@ -134,7 +145,7 @@ static long tkill(struct task *t, pid_t tgid, pid_t tid, int sig)
 	siginfo_t si;
 
 	user_info(t, sig, SI_TKILL, &si);
-	return signal_tid(tgid, tid, &si);
+	return signal_tid(t, tgid, tid, &si);
 }
 
 long sys_kill(struct task *t, const struct syscall_args *a)
@@ -267,10 +278,14 @@ static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t 
 		return -EPERM;
 	si.si_signo = sig;
 	if (tid)
-		return signal_tid(tgid, tid, &si);
+		return signal_tid(t, tgid, tid, &si);
 	tg = tg_find(tgid);
 	if (!tg)
 		return -ESRCH;
+	if (!may_signal(t->tg, tg, sig)) {
+		tg_put(tg);
+		return -EPERM;
+	}
 	send_signal_info(tg, NULL, &si);
 	tg_put(tg);
 	return 0;

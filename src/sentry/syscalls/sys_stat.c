@@ -139,25 +139,39 @@ long sys_statx(struct task *t, const struct syscall_args *a)
 	return copy_to_user(t->tg->mm, a->a[4], &sx, sizeof(sx));
 }
 
+/* The access asked for on the file walked to; drops the walk's reference. */
+static long may_access_path(struct task *t, struct walk_result *w, int mode)
+{
+	int err = vfs_may(t, w->d->inode, mode);
+
+	if (!err && (mode & W_OK) && w->d->mnt && w->d->mnt->readonly &&
+	    !S_ISCHR(w->d->inode->mode) && !S_ISFIFO(w->d->inode->mode) &&
+	    !S_ISSOCK(w->d->inode->mode))
+		err = -EROFS;
+	dentry_put(w->d);
+	return err;
+}
+
+/* access(2) asks with the real ids (unless AT_EACCESS), the walk too. */
 static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
 {
 	struct walk_result w;
+	struct creds real;
 	int err;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (!(flags & AT_EACCESS)) {
+		cred_access(&t->tg->cred, &real);
+		t->cred_override = &real;
+	}
 	err = user_walk(t, dirfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
 					  ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0), &w);
-	if (err)
-		return err;
-	err = vfs_may(t, w.d->inode, mode);
-	if (!err && (mode & W_OK) && w.d->mnt && w.d->mnt->readonly &&
-	    !S_ISCHR(w.d->inode->mode) && !S_ISFIFO(w.d->inode->mode) &&
-	    !S_ISSOCK(w.d->inode->mode))
-		err = -EROFS;
-	dentry_put(w.d);
+	if (!err)
+		err = may_access_path(t, &w, mode);
+	t->cred_override = NULL;
 	return err;
 }
 

@@ -6,6 +6,7 @@
  * and ".." stops at the sandbox root, so no path can leave the sandbox.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -368,35 +369,56 @@ int vfs_mount_path(struct fs_struct *fs, const char *path, struct inode *root,
 	return err;
 }
 
+/* The mode bits that apply to c: the owner's, the group's or the others'. */
+static int dac_bits(const struct creds *c, const struct stat *st, int mask)
+{
+	mode_t mode = st->st_mode;
+
+	if (st->st_uid == c->fsuid)
+		mode >>= 6;
+	else if ((mask & (mode ^ (mode >> 3))) && in_group(c, st->st_gid))
+		mode >>= 3;     /* only when group and other differ for mask */
+	return (mask & ~mode & 7) ? -EACCES : 0;
+}
+
 /*
- * Permission check: owner/group/other bits; CAP_DAC_OVERRIDE (the root
- * of the sandbox, unless the config took it away) passes all but exec.
+ * generic_permission(): the mode bits for fsuid, fsgid and the groups;
+ * then CAP_DAC_READ_SEARCH reads files and reads and searches
+ * directories, CAP_DAC_OVERRIDE does all but execute a file that has no
+ * execute bit at all, each only over files whose owner and group the
+ * sandbox maps.  The calling task's credentials (access(2) gives it the
+ * real ids for the call).
  */
 int vfs_may(struct task *t, struct inode *ino, int mask)
 {
+	const struct creds *c;
 	struct stat st;
-	uint32_t uid = t ? t->tg->cred.fsuid : 0;
-	bool override = t ? capable(&t->tg->cred, 1 /* CAP_DAC_OVERRIDE */) : true;
-	int bits;
+	int err;
 
-	if (!mask)
+	mask &= R_OK | W_OK | X_OK;
+	if (!mask || !t)
+		return 0;       /* the sentry itself */
+	c = t->cred_override ? t->cred_override : &t->tg->cred;
+	/* with no id map every owner is mapped: the override needs the mode
+	 * only to execute a file, so skip the attribute read (a host call
+	 * for hostfs) on every directory */
+	if (!sandbox.uid_map && !sandbox.gid_map && capable(c, CAP_DAC_OVERRIDE) &&
+	    (!(mask & X_OK) || S_ISDIR(ino->mode)))
 		return 0;
-	/* the override needs the mode only to execute a file: skip the
-	 * attribute read (a host call for hostfs) on every directory */
-	if (override && (!(mask & X_OK) || S_ISDIR(ino->mode)))
+	err = vfs_getattr(ino, &st);
+	if (err)
+		return err == -EINVAL ? 0 : err;        /* no attributes to check */
+	if (!dac_bits(c, &st, mask))
 		return 0;
-	if (vfs_getattr(ino, &st))
-		return 0;
-	if (override) {
-		if ((mask & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
-			return -EACCES;
-		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (!(mask & W_OK) && capable_wrt_ids(c, CAP_DAC_READ_SEARCH, st.st_uid, st.st_gid))
+			return 0;
+		return capable_wrt_ids(c, CAP_DAC_OVERRIDE, st.st_uid, st.st_gid) ? 0 : -EACCES;
 	}
-	if (st.st_uid == uid)
-		bits = (st.st_mode >> 6) & 7;
-	else if (t && st.st_gid == t->tg->cred.fsgid)
-		bits = (st.st_mode >> 3) & 7;
-	else
-		bits = st.st_mode & 7;
-	return (bits & mask) == mask ? 0 : -EACCES;
+	if (mask == R_OK && capable_wrt_ids(c, CAP_DAC_READ_SEARCH, st.st_uid, st.st_gid))
+		return 0;
+	if ((!(mask & X_OK) || (st.st_mode & 0111)) &&
+	    capable_wrt_ids(c, CAP_DAC_OVERRIDE, st.st_uid, st.st_gid))
+		return 0;
+	return -EACCES;
 }

@@ -37,6 +37,8 @@ struct statfs;
 #define ATTR_ATIME 16
 #define ATTR_MTIME 32
 #define ATTR_CTIME 64
+#define ATTR_TIMES_SET 128              /* times given: the owner or CAP_FOWNER */
+#define ATTR_TOUCH 256                  /* times now: the owner, CAP_FOWNER or W_OK */
 
 struct iattr {
 	unsigned valid;
@@ -96,6 +98,7 @@ struct mount {
 	const char *fstype, *source;
 	const char *path;               /* where it is attached, for /proc/mounts */
 	bool readonly;
+	bool nosuid;                    /* exec ignores set-id bits and file caps */
 	int id;
 	struct mount *next;
 };

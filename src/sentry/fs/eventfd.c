@@ -43,12 +43,12 @@ static int64_t now_on(clockid_t c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Wait a slice for the object to change; -EINTR on a signal. */
+/* Wait a slice for the object to change; -ERESTARTSYS on a signal. */
 static int ev_sleep(struct task *t)
 {
 	struct timespec slice = { 0, 2000000 };
 
-	return task_block_fds(t, NULL, 0, &slice) == -EINTR ? -EINTR : 0;
+	return task_block_fds(t, NULL, 0, &slice) < 0 ? -ERESTARTSYS : 0;
 }
 
 static void ev_release(struct file *f)
@@ -106,7 +106,7 @@ static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -134,7 +134,7 @@ static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -234,7 +234,7 @@ static ssize_t tfd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -378,7 +378,7 @@ static ssize_t sfd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 

@@ -15,10 +15,12 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "platform/platform.h"
 
 struct mm;
+struct task;
 struct fd_table;
 struct fs_struct;
 struct dentry;
@@ -98,6 +100,27 @@ struct syscall_args {
 	uint64_t a[6];
 };
 
+/*
+ * Linux's restart codes (include/linux/errno.h).  A handler a signal
+ * interrupted returns one of them, and handle_signals() turns it into
+ * what the application sees, by Linux's rules: ERESTARTSYS is run again
+ * if no handler runs or the handler has SA_RESTART, else EINTR;
+ * ERESTARTNOHAND is run again only if no handler runs; ERESTARTNOINTR is
+ * always run again; ERESTART_RESTARTBLOCK continues in restart_syscall(2)
+ * (t->restart) if no handler runs.  The application never sees them.
+ */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+/* How restart_syscall(2) goes on with a call (Linux's struct restart_block). */
+struct restart_block {
+	long (*fn)(struct task *t);     /* NULL: restart_syscall fails with EINTR */
+	struct syscall_args args;       /* the interrupted call's, or its own state */
+	struct timespec deadline;       /* CLOCK_MONOTONIC */
+};
+
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
@@ -121,6 +144,7 @@ struct task {
 	siginfo_t pending_info[NSIG_LINUX]; /* the siginfo of each pending signal */
 	struct sigq *rtq;
 	struct syscall_args args;       /* the syscall being serviced */
+	struct restart_block restart;
 };
 
 struct sentry_opts {

@@ -140,6 +140,9 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	}
 	mc_to_regs(&f.uc.mc, &t->regs);
+	/* rax is the interrupted code's, not a restart code; no restart_syscall */
+	t->regs.orig_rax = (uint64_t)-1;
+	t->restart.fn = NULL;
 	t->sigmask = f.uc.sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 	if (!(f.uc.ss_flags & SS_DISABLE) && f.uc.ss_size && !on_altstack(t, t->regs.rsp)) {
 		t->ss_sp = f.uc.ss_sp;

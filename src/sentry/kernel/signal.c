@@ -3,8 +3,9 @@
  * Signals, all in the sentry (DESIGN.md §4): dispositions, masks, pending
  * sets per task and per thread group, and delivery before a task goes back
  * to application code: default actions, or a frame for the handler
- * (sigframe.c).  A syscall interrupted by a signal whose handler has
- * SA_RESTART is restarted; otherwise it returns EINTR.
+ * (sigframe.c).  A syscall a signal interrupted returns one of Linux's
+ * restart codes (kernel.h), which syscall_restart() turns into EINTR or a
+ * restart by Linux's rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -191,8 +192,6 @@ void job_continue(struct thread_group *tg)
 void stop_wait(struct task *t)
 {
 	struct timespec slice = { 0, 20000000 };
-	/* the sleep below uses the kick flag; the restart logic needs it after */
-	bool interrupted = __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST);
 
 	while (__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) && !t->tg->exiting) {
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
@@ -203,7 +202,6 @@ void stop_wait(struct task *t)
 			return;
 		task_block_stopped(t, &slice);
 	}
-	__atomic_store_n(&t->kicked, interrupted, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -246,7 +244,7 @@ void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
 {
 	if (!umask)
 		return;
-	if (ret == -EINTR) {
+	if (ret == -EINTR || ret == -ERESTARTNOHAND) {
 		t->saved_mask = saved;  /* the handler's frame restores it */
 		t->restore_mask = true;
 	} else {
@@ -272,29 +270,42 @@ static void die_of(struct task *t, int sig)
 	do_exit_group(t, W_EXITCODE(0, sig));
 }
 
-/* Calls that SA_RESTART restarts (the rest always report EINTR). */
-static bool restartable(long nr)
-{
-	switch (nr) {
-	case 0: case 1: case 16: case 17: case 18: case 19: case 20: /* read ... pwritev */
-	case 2: case 257: case 61: case 247: case 202: case 72: case 73: /* open wait fcntl futex flock */
-		return true;
-	}
-	return false;
-}
+#define NR_restart_syscall 219
 
-/* The syscall just serviced returned EINTR because of this signal. */
-static void fix_interrupted(struct task *t, const struct k_sigaction *act)
+/*
+ * The syscall just serviced may have been interrupted: its restart code
+ * and the handler about to run (act; NULL if none) decide between EINTR
+ * and running it again, as Linux's handle_signal() and
+ * arch_do_signal_or_restart() do.  orig_rax is -1 after rt_sigreturn,
+ * whose rax is the application's own.
+ */
+static void syscall_restart(struct task *t, const struct k_sigaction *act)
 {
-	if (t->last_event != EV_SYSCALL || (long)t->regs.rax != -EINTR ||
-	    !t->kicked)
+	long ret = (long)t->regs.rax;
+
+	if (t->last_event != EV_SYSCALL || (long)t->regs.orig_rax < 0)
 		return;
-	if (act && !(act->flags & SA_RESTART_F))
-		return;                 /* the handler sees EINTR */
-	if (!restartable(t->args.nr))
+	switch (ret) {
+	case -ERESTART_RESTARTBLOCK:
+	case -ERESTARTNOHAND:
+		if (act) {
+			t->regs.rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTSYS:
+		if (act && !(act->flags & SA_RESTART_F)) {
+			t->regs.rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTNOINTR:
+		break;
+	default:
 		return;
-	/* restart: run the syscall instruction again with the same arguments */
-	t->regs.rax = t->regs.orig_rax;
+	}
+	/* run the syscall instruction again: the same call, or restart_syscall */
+	t->regs.rax = ret == -ERESTART_RESTARTBLOCK ? NR_restart_syscall : t->regs.orig_rax;
 	t->regs.rip -= 2;
 }
 
@@ -344,7 +355,7 @@ bool handle_signals(struct task *t)
 		if (act.handler == SIG_IGN_H)
 			continue;
 		if (act.handler != SIG_DFL_H) {
-			fix_interrupted(t, &act);
+			syscall_restart(t, &act);
 			if (setup_sigframe(t, sig, &act, &info)) {
 				die_of(t, SIGSEGV);     /* no room for the frame */
 				return false;
@@ -362,7 +373,12 @@ bool handle_signals(struct task *t)
 	}
 	if (tg->stopped)
 		stop_wait(t);
-	fix_interrupted(t, NULL);       /* a kick with nothing to deliver: restart */
+	/* no handler runs: the call goes on, with the mask it was called with */
+	syscall_restart(t, NULL);
+	if (t->restore_mask) {
+		t->sigmask = t->saved_mask;
+		t->restore_mask = false;
+	}
 	return !tg->exiting;
 }
 

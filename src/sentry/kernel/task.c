@@ -149,7 +149,8 @@ struct timespec ts_left(const struct timespec *deadline)
  * A kick whose signal was already handled can still be pending on the
  * host thread (it is blocked outside ppoll): the next sleep would end at
  * once.  Such an EINTR with nothing to deliver is not one: sleep on for
- * what is left of the timeout.
+ * what is left of the timeout.  Interrupted, the sleep says -ERESTARTSYS,
+ * as Linux's interruptible waits do; the caller may say otherwise.
  */
 static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 		 const struct timespec *ts)
@@ -159,7 +160,7 @@ static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 
 	for (left = ts ? *ts : (struct timespec){ 0, 0 };;) {
 		if (task_interrupted(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 		ret = block_raw(t, pfd, n, ts ? &left : NULL);
 		if (ret != -EINTR)
 			return ret;
@@ -196,21 +197,14 @@ int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 /* Sleep for *ts (relative), interruptibly; *rem gets what is left. */
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
 {
-	struct timespec start, now, left = *ts;
-	int ret;
+	struct timespec end = ts_deadline(ts);
+	int ret = block(t, NULL, 0, ts);
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		ret = block(t, NULL, 0, &left);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = ts_sub(*ts, ts_sub(now, start));
-		if (left.tv_sec < 0)
-			left = (struct timespec){ 0, 0 };
-		if (ret != -EINTR || __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
-			break;
+	if (rem) {
+		*rem = ts_left(&end);
+		if (rem->tv_sec < 0)
+			*rem = (struct timespec){ 0, 0 };
 	}
-	if (rem)
-		*rem = left;
 	return ret < 0 ? ret : 0;
 }
 

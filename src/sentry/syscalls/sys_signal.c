@@ -156,29 +156,17 @@ long sys_tkill(struct task *t, const struct syscall_args *a)
 	return tkill(t, 0, ARG_INT(a, 0), ARG_INT(a, 1));
 }
 
-/* pause and rt_sigsuspend: sleep until a signal is delivered. */
-static bool deliverable(struct task *t)
-{
-	bool r;
-
-	pthread_mutex_lock(&t->tg->lock);
-	r = (t->pending | t->tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
-	pthread_mutex_unlock(&t->tg->lock);
-	return r;
-}
-
 /*
- * Sleep until a signal can be delivered, including one that was already
- * pending but blocked before the caller's new mask (sigsuspend's race).
+ * pause and rt_sigsuspend: sleep until a signal can be delivered (the
+ * sleep ends at once for one already pending but blocked before the
+ * caller's new mask: sigsuspend's race).  They return EINTR once a
+ * handler has run; a signal that runs none (ignored, a stop and a
+ * continue) sends them back to sleep, as in Linux.
  */
 static long sleep_for_signal(struct task *t)
 {
-	struct timespec slice = { 0, 20000000 };
-
-	while (!deliverable(t) && !t->tg->exiting)
-		if (task_sleep(t, &slice, NULL) == -EINTR)
-			break;
-	return -EINTR;          /* never restarted: a handler has run */
+	task_block_fds(t, NULL, 0, NULL);
+	return -ERESTARTNOHAND;
 }
 
 long sys_pause(struct task *t, const struct syscall_args *a)
@@ -248,10 +236,21 @@ long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 			return -EAGAIN;
 		/* waited-for signals are blocked: no kick comes, so look in slices */
 		struct timespec slice = { 0, 2000000 };
-		if (task_block_fds(t, NULL, 0, &slice) == -EINTR)
-			return -EINTR;
+		if (task_block_fds(t, NULL, 0, &slice) == -ERESTARTSYS)
+			return -EINTR;  /* never restarted, as in Linux */
 	}
 }
+
+/* restart_syscall: go on with the call a signal with no handler stopped. */
+long sys_restart_syscall(struct task *t, const struct syscall_args *a)
+{
+	long (*fn)(struct task *) = t->restart.fn;
+
+	(void)a;
+	t->restart.fn = NULL;
+	return fn ? fn(t) : -EINTR;
+}
+
 
 static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t uinfo)
 {

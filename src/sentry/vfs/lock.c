@@ -108,7 +108,7 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 				goto out;
 			}
 			if (task_interrupted(t)) {
-				err = -EINTR;
+				err = -ERESTARTSYS;
 				goto out;
 			}
 			/* a short timed wait: a kick has no way to signal the cv */

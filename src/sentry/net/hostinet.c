@@ -47,12 +47,29 @@ static int sock_get(struct task *t, int fd, struct file **fp)
 	return h;
 }
 
-/* Wait until the host socket is ready for events, unless the file is O_NONBLOCK. */
+/*
+ * Wait until the host socket is ready for events, unless the file is
+ * O_NONBLOCK.  A timeout set with SO_RCVTIMEO or SO_SNDTIMEO (the host
+ * socket keeps it) bounds the wait: EAGAIN when it runs out, and EINTR,
+ * never a restart, when a signal comes (Linux's sock_intr_errno()).
+ */
 static int sock_wait(struct task *t, struct file *f, int h, short events)
 {
+	struct pollfd pfd = { .fd = h, .events = events };
+	struct timeval tv = { 0, 0 };
+	socklen_t len = sizeof(tv);
+	int ret;
+
 	if (f->flags & O_NONBLOCK)
 		return -EAGAIN;
-	return task_block_fd(t, h, events, -1);
+	if (getsockopt(h, SOL_SOCKET, (events & POLLOUT) ? SO_SNDTIMEO : SO_RCVTIMEO, &tv, &len))
+		tv = (struct timeval){ 0, 0 };
+	if (!tv.tv_sec && !tv.tv_usec)
+		return task_block_fd(t, h, events, -1);
+	ret = task_block_fds(t, &pfd, 1, &(struct timespec){ tv.tv_sec, tv.tv_usec * 1000 });
+	if (ret == -ERESTARTSYS)
+		return -EINTR;
+	return ret < 0 ? ret : ret ? 0 : -EAGAIN;
 }
 
 static int install(struct task *t, int h, int type)
@@ -165,8 +182,11 @@ long sys_connect(struct task *t, const struct syscall_args *a)
 	err = addr_in(t, a->a[1], a->a[2], &ss);
 	if (!err && connect(h, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
 		err = -errno;
-	if (err == -EINPROGRESS && !(f->flags & O_NONBLOCK)) {
-		err = task_block_fd(t, h, POLLOUT, -1);
+	/* blocking: wait for the handshake, also in a connect run again after a signal */
+	if ((err == -EINPROGRESS || err == -EALREADY) && !(f->flags & O_NONBLOCK)) {
+		err = sock_wait(t, f, h, POLLOUT);
+		if (err == -EAGAIN)
+			err = -EINPROGRESS;     /* SO_SNDTIMEO ran out, as in Linux */
 		if (!err && !getsockopt(h, SOL_SOCKET, SO_ERROR, &so, &len))
 			err = -so;
 	}

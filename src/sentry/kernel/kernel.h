@@ -134,6 +134,9 @@ struct task {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
+	/* Linux's TIF_SIGPENDING: woken for a signal (or unblocked a pending
+	 * one), so it may take the group's signals (kernel/signal.c) */
+	volatile bool sigpending;
 	bool exit_thread;               /* exit(2) with other threads left */
 	volatile bool zap;              /* another thread execs: leave at once */
 	uint64_t ss_sp, ss_size;        /* sigaltstack */
@@ -267,6 +270,8 @@ int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
 bool signal_pending(struct task *t);
+void set_sigmask(struct task *t, uint64_t mask);
+void signal_retarget_exit(struct task *t);
 int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
 void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 void signal_fault(struct task *t, int sig);

@@ -33,6 +33,35 @@ static bool sig_ignored(struct thread_group *tg, int sig)
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
 }
 
+/* The group's main thread (the one kill(2) names), or any if it is gone. */
+static struct task *main_task(struct thread_group *tg)
+{
+	for (struct task *t = tg->tasks; t; t = t->next)
+		if (t->tid == tg->pid)
+			return t;
+	return tg->tasks;
+}
+
+static bool wants_signal(struct task *t, int sig)
+{
+	return !(t->sigmask & SIGBIT(sig)) || sig == SIGKILL;
+}
+
+/*
+ * The thread to wake for a signal sent to the whole group: via (the main
+ * thread) if it does not block it, else any thread that does not (Linux's
+ * complete_signal()).
+ */
+static struct task *group_target(struct thread_group *tg, struct task *via, int sig)
+{
+	if (via && wants_signal(via, sig))
+		return via;
+	for (struct task *t = tg->tasks; t; t = t->next)
+		if (wants_signal(t, sig))
+			return t;
+	return NULL;
+}
+
 /*
  * Add a signal to a pending set.  A standard signal already pending is
  * merged (its first siginfo kept); a real-time one queues behind it, as
@@ -120,11 +149,9 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		sigpend_add(&to->pending, to->pending_info, &to->rtq, info);
 	} else {
 		sigpend_add(&tg->shared_pending, tg->shared_info, &tg->shared_rtq, info);
-		for (struct task *t = tg->tasks; t && !target; t = t->next)
-			if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL)
-				target = t;
+		target = group_target(tg, main_task(tg), sig);
 	}
-	if (target && (!(target->sigmask & SIGBIT(sig)) || sig == SIGKILL))
+	if (target && wants_signal(target, sig))
 		task_kick(target);
 	pthread_mutex_unlock(&tg->lock);
 }
@@ -206,18 +233,65 @@ void stop_wait(struct task *t)
 
 /*
  * Is there something the task must leave a blocking call for: a signal it
- * can take, SIGKILL, a group exit or stop, or another thread's exec?
+ * can take, SIGKILL, a group exit or stop, or another thread's exec?  The
+ * group's signals count only if it was woken for them (t->sigpending):
+ * each goes to the one thread it was meant for (send_signal_info()).
  * Read without the lock: a sender kicks after queueing, so a change made
  * after this check still ends the sleep.
  */
 bool signal_pending(struct task *t)
 {
 	struct thread_group *tg = t->tg;
-	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) |
-		     __atomic_load_n(&tg->shared_pending, __ATOMIC_ACQUIRE);
+	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE);
 
+	if (__atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE))
+		p |= __atomic_load_n(&tg->shared_pending, __ATOMIC_ACQUIRE);
 	return (p & (~t->sigmask | SIGBIT(SIGKILL))) || tg->exiting ||
 	       __atomic_load_n(&tg->stopped, __ATOMIC_ACQUIRE) || t->zap;
+}
+
+/* Wake other threads to take the group's signals of sigs that t will not. */
+static void retarget_locked(struct task *t, uint64_t sigs)
+{
+	for (struct task *o = t->tg->tasks; o && sigs; o = o->next) {
+		uint64_t take = sigs & ~o->sigmask;
+
+		if (o == t || !take)
+			continue;
+		sigs &= ~take;
+		task_kick(o);
+	}
+}
+
+/*
+ * Set the task's mask (Linux's set_current_blocked()).  A group signal it
+ * was woken for and now blocks goes to another thread; one pending that it
+ * now unblocks is its to take.  tg->lock held.
+ */
+static void set_sigmask_locked(struct task *t, uint64_t mask)
+{
+	struct thread_group *tg = t->tg;
+	uint64_t old = t->sigmask;
+
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (t->sigpending)
+		retarget_locked(t, t->sigmask & ~old & tg->shared_pending);
+	if ((t->pending | tg->shared_pending) & old & ~t->sigmask)
+		__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
+}
+
+void set_sigmask(struct task *t, uint64_t mask)
+{
+	pthread_mutex_lock(&t->tg->lock);
+	set_sigmask_locked(t, mask);
+	pthread_mutex_unlock(&t->tg->lock);
+}
+
+/* An exiting task leaves the group's signals it was woken for to others. */
+void signal_retarget_exit(struct task *t)
+{
+	if (t->sigpending)
+		retarget_locked(t, ~t->sigmask & t->tg->shared_pending);
 }
 
 /*
@@ -236,7 +310,7 @@ int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved)
 		return -EINVAL;
 	if (copy_from_user(t->tg->mm, &mask, umask, sizeof(mask)))
 		return -EFAULT;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set_sigmask(t, mask);
 	return 0;
 }
 
@@ -248,7 +322,7 @@ void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
 		t->saved_mask = saved;  /* the handler's frame restores it */
 		t->restore_mask = true;
 	} else {
-		t->sigmask = saved;
+		set_sigmask(t, saved);
 	}
 }
 
@@ -309,15 +383,16 @@ static void syscall_restart(struct task *t, const struct k_sigaction *act)
 	t->regs.rip -= 2;
 }
 
-/* Take the lowest pending signal in mask (thread's first); 0 if none. */
-int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
+/*
+ * Take the lowest pending signal in mask, the thread's own first, the
+ * group's only if in group_mask; 0 if none.  tg->lock held.
+ */
+static int dequeue_locked(struct task *t, uint64_t mask, uint64_t group_mask, siginfo_t *info)
 {
 	struct thread_group *tg = t->tg;
-	uint64_t ready;
+	uint64_t ready = (t->pending & mask) | (tg->shared_pending & mask & group_mask);
 	int sig = 0;
 
-	pthread_mutex_lock(&tg->lock);
-	ready = (t->pending | tg->shared_pending) & mask;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		if (t->pending & SIGBIT(sig))
@@ -326,7 +401,17 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 			sigpend_take(&tg->shared_pending, tg->shared_info,
 				     &tg->shared_rtq, sig, info);
 	}
-	pthread_mutex_unlock(&tg->lock);
+	return sig;
+}
+
+/* Take the lowest pending signal in mask, the thread's or the group's. */
+int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
+{
+	int sig;
+
+	pthread_mutex_lock(&t->tg->lock);
+	sig = dequeue_locked(t, mask, ~0ULL, info);
+	pthread_mutex_unlock(&t->tg->lock);
 	return sig;
 }
 
@@ -337,17 +422,25 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 bool handle_signals(struct task *t)
 {
 	struct thread_group *tg = t->tg;
+	/* the group's signals are for the thread woken for them (signal_pending()) */
+	bool group = __atomic_exchange_n(&t->sigpending, false, __ATOMIC_SEQ_CST);
 	siginfo_t info;
 	int sig;
 
-	while ((sig = dequeue_signal(t, ~t->sigmask | SIGBIT(SIGKILL), &info))) {
+	for (;;) {
 		struct k_sigaction act;
 
 		pthread_mutex_lock(&tg->lock);
-		act = tg->sigaction[sig - 1];
-		if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) && sig != SIGKILL)
-			memset(&tg->sigaction[sig - 1], 0, sizeof(act));
+		sig = dequeue_locked(t, ~t->sigmask | SIGBIT(SIGKILL), group ? ~0ULL : 0, &info);
+		if (sig) {
+			act = tg->sigaction[sig - 1];
+			if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) &&
+			    sig != SIGKILL)
+				memset(&tg->sigaction[sig - 1], 0, sizeof(act));
+		}
 		pthread_mutex_unlock(&tg->lock);
+		if (!sig)
+			break;
 		if (sig == SIGKILL) {
 			die_of(t, sig);
 			return false;
@@ -355,12 +448,15 @@ bool handle_signals(struct task *t)
 		if (act.handler == SIG_IGN_H)
 			continue;
 		if (act.handler != SIG_DFL_H) {
+			/* one frame at a time: the group's others on the next return */
+			if (group)
+				__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
 			syscall_restart(t, &act);
 			if (setup_sigframe(t, sig, &act, &info)) {
 				die_of(t, SIGSEGV);     /* no room for the frame */
 				return false;
 			}
-			return !tg->exiting;    /* one frame at a time */
+			return !tg->exiting;
 		}
 		if (sig_default_ignored(sig))
 			continue;
@@ -376,8 +472,8 @@ bool handle_signals(struct task *t)
 	/* no handler runs: the call goes on, with the mask it was called with */
 	syscall_restart(t, NULL);
 	if (t->restore_mask) {
-		t->sigmask = t->saved_mask;
 		t->restore_mask = false;
+		set_sigmask(t, t->saved_mask);
 	}
 	return !tg->exiting;
 }

@@ -51,10 +51,12 @@ void install_kick_handler(void)
 /*
  * Make t notice a new signal wherever it is: in application code (the
  * interrupt), or blocked in the sentry (SIG_KICK makes the host call
- * return EINTR).  Both are cheap and harmless when not needed.
+ * return EINTR).  Both are cheap and harmless when not needed.  Like
+ * Linux's signal_wake_up(), it lets t take the group's signals.
  */
 void task_kick(struct task *t)
 {
+	__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&t->kicked, true, __ATOMIC_SEQ_CST);
 	if (t->st)
 		stub_thread_interrupt(t->st);
@@ -259,6 +261,7 @@ static void task_exit(struct task *t)
 			break;
 		}
 	last = --tg->nr_tasks == 0;
+	signal_retarget_exit(t);
 	if (last && !tg->exiting) {
 		/* The stub died under us (killed on the host): report SIGKILL. */
 		tg->exiting = true;

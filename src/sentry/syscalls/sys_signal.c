@@ -53,11 +53,10 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 	if (a->a[1]) {
 		if (copy_from_user(tg->mm, &set, a->a[1], sizeof(set)))
 			return -EFAULT;
-		set &= ~UNBLOCKABLE;
 		switch (how) {
-		case SIG_BLOCK: t->sigmask |= set; break;
-		case SIG_UNBLOCK: t->sigmask &= ~set; break;
-		case SIG_SETMASK: t->sigmask = set; break;
+		case SIG_BLOCK: set_sigmask(t, old | set); break;
+		case SIG_UNBLOCK: set_sigmask(t, old & ~set); break;
+		case SIG_SETMASK: set_sigmask(t, set); break;
 		default: return -EINVAL;
 		}
 	}
@@ -185,7 +184,7 @@ long sys_rt_sigsuspend(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	t->saved_mask = t->sigmask;
 	t->restore_mask = true;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set_sigmask(t, mask);
 	return sleep_for_signal(t);
 }
 

@@ -346,18 +346,43 @@ long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
 
 /* --- signalfd: pending signals of the reader, as records --- */
 
+/* A siginfo as a signalfd record: the fields its layout has (Linux's signalfd_copyinfo()). */
+static void to_ssi(int sig, const siginfo_t *si, struct signalfd_siginfo *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ssi_signo = (uint32_t)sig;
+	out->ssi_errno = si->si_errno;
+	out->ssi_code = si->si_code;
+	if (si->si_code == SI_TIMER) {
+		out->ssi_tid = (uint32_t)si->si_timerid;
+		out->ssi_overrun = (uint32_t)si->si_overrun;
+		out->ssi_ptr = (uint64_t)si->si_ptr;
+		out->ssi_int = si->si_int;
+		return;
+	}
+	if (si->si_code > 0 && si->si_code < SI_KERNEL && sig != SIGCHLD) {
+		out->ssi_addr = (uint64_t)si->si_addr;     /* a fault */
+		return;
+	}
+	out->ssi_pid = (uint32_t)si->si_pid;
+	out->ssi_uid = si->si_uid;
+	if (sig == SIGCHLD && si->si_code > 0 && si->si_code < SI_KERNEL) {
+		out->ssi_status = si->si_status;
+		out->ssi_utime = (uint64_t)si->si_utime;
+		out->ssi_stime = (uint64_t)si->si_stime;
+	} else if (si->si_code < 0) {
+		out->ssi_ptr = (uint64_t)si->si_ptr;       /* sigqueue's value */
+		out->ssi_int = si->si_int;
+	}
+}
+
 static int take_signal(struct task *t, uint64_t mask, struct signalfd_siginfo *out)
 {
 	siginfo_t si;
 	int sig = dequeue_signal(t, mask, &si);
 
-	if (!sig)
-		return 0;
-	memset(out, 0, sizeof(*out));
-	out->ssi_signo = (uint32_t)sig;
-	out->ssi_code = si.si_code;
-	out->ssi_pid = (uint32_t)si.si_pid;
-	out->ssi_uid = si.si_uid;
+	if (sig)
+		to_ssi(sig, &si, out);
 	return sig;
 }
 

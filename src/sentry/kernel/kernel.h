@@ -62,6 +62,7 @@ static inline bool capable(const struct creds *c, int cap)
 
 struct thread_group {
 	pid_t pid, ppid, pgid, sid;
+	pid_t parent_tid;               /* the parent's thread that made it (0: its main) */
 	struct mm *mm;
 	struct fd_table *fdt;
 	pthread_mutex_t lock;
@@ -130,6 +131,7 @@ struct task {
 	pthread_t thread;
 	struct stub_regs regs;          /* a snapshot while the sentry runs it */
 	uint64_t sigmask;
+	uint64_t real_blocked;          /* rt_sigtimedwait: the mask before it */
 	uint64_t pending;               /* thread-directed signals */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
@@ -264,6 +266,8 @@ void job_stop(struct task *t, int sig);
 void job_continue(struct thread_group *tg);
 void stop_wait(struct task *t);
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
+void signal_parent(struct thread_group *child, struct thread_group *parent,
+		   const siginfo_t *info, bool cldstop);
 void sigpend_discard(uint64_t *set, struct sigq **q, int sig);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
@@ -272,6 +276,7 @@ bool sig_default_ignored(int sig);
 bool signal_pending(struct task *t);
 void set_sigmask(struct task *t, uint64_t mask);
 void signal_retarget_exit(struct task *t);
+int sigwait_take(struct task *t, uint64_t set, const struct timespec *ts, siginfo_t *info);
 int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
 void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 void signal_fault(struct task *t, int sig);

@@ -26,11 +26,24 @@ bool sig_default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-static bool sig_ignored(struct thread_group *tg, int sig)
+/* SIG_IGN, or SIG_DFL for a signal whose default is to do nothing. */
+static bool handler_ignores(uint64_t h, int sig)
 {
-	uint64_t h = tg->sigaction[sig - 1].handler;
-
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
+}
+
+/*
+ * May the signal be dropped as it is sent?  Not while the task it is
+ * sent through blocks it (or blocked it before a sigtimedwait): its
+ * disposition may change before it is unblocked, and sigtimedwait,
+ * sigwaitinfo and signalfd take blocked signals whatever their
+ * disposition (Linux's sig_ignored()).
+ */
+static bool sig_ignored(struct thread_group *tg, struct task *via, int sig)
+{
+	if (via && ((via->sigmask | via->real_blocked) & SIGBIT(sig)))
+		return false;
+	return handler_ignores(tg->sigaction[sig - 1].handler, sig);
 }
 
 /* The group's main thread (the one kill(2) names), or any if it is gone. */
@@ -49,8 +62,8 @@ static bool wants_signal(struct task *t, int sig)
 
 /*
  * The thread to wake for a signal sent to the whole group: via (the main
- * thread) if it does not block it, else any thread that does not (Linux's
- * complete_signal()).
+ * thread, or the parent thread of a SIGCHLD) if it does not block it,
+ * else any thread that does not (Linux's complete_signal()).
  */
 static struct task *group_target(struct thread_group *tg, struct task *via, int sig)
 {
@@ -125,11 +138,16 @@ void sigpend_discard(uint64_t *set, struct sigq **q, int sig)
 	}
 }
 
-/* Queue a signal on the group (to == NULL) or one task, and kick a taker. */
-void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
+/*
+ * Queue a signal on the group (to == NULL) or one task, and kick a taker.
+ * A group's signal is sent through the task via_tid names (if alive) or
+ * its main thread: that task's mask decides whether it is ignored.
+ */
+static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_tid,
+			    const siginfo_t *info)
 {
 	int sig = info->si_signo;
-	struct task *target = to;
+	struct task *target = to, *via;
 
 	if (sig < 1 || sig > NSIG_LINUX)
 		return;
@@ -141,7 +159,13 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		tg->shared_pending &= ~SIGBIT(SIGCONT);
 		tg->stop_cont = tg->cont_count;
 	}
-	if ((sig_ignored(tg, sig) && sig != SIGKILL) || tg->exiting) {
+	via = to;
+	for (struct task *t = tg->tasks; t && !via && via_tid; t = t->next)
+		if (t->tid == via_tid)
+			via = t;
+	if (!via)
+		via = main_task(tg);
+	if ((sig_ignored(tg, via, sig) && sig != SIGKILL) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
 		return;
 	}
@@ -149,11 +173,38 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		sigpend_add(&to->pending, to->pending_info, &to->rtq, info);
 	} else {
 		sigpend_add(&tg->shared_pending, tg->shared_info, &tg->shared_rtq, info);
-		target = group_target(tg, main_task(tg), sig);
+		target = group_target(tg, via, sig);
 	}
 	if (target && wants_signal(target, sig))
 		task_kick(target);
 	pthread_mutex_unlock(&tg->lock);
+}
+
+void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
+{
+	send_signal_via(tg, to, 0, info);
+}
+
+#define SA_NOCLDSTOP_F 1
+
+/*
+ * A child's exit signal, or SIGCHLD for its stop or continue (cldstop):
+ * sent through the parent thread that made the child, as Linux does.  A
+ * parent that ignores SIGCHLD gets none (its children reap themselves),
+ * and with SA_NOCLDSTOP none for stops and continues.
+ */
+void signal_parent(struct thread_group *child, struct thread_group *parent,
+		   const siginfo_t *info, bool cldstop)
+{
+	struct k_sigaction act;
+
+	pthread_mutex_lock(&parent->lock);
+	act = parent->sigaction[SIGCHLD - 1];
+	pthread_mutex_unlock(&parent->lock);
+	if (info->si_signo == SIGCHLD &&
+	    (act.handler == SIG_IGN_H || (cldstop && (act.flags & SA_NOCLDSTOP_F))))
+		return;
+	send_signal_via(parent, NULL, child->parent_tid, info);
 }
 
 /* Tell the parent about a stop or a continue (SIGCHLD, and its waiters). */
@@ -162,18 +213,20 @@ static void notify_parent(struct thread_group *tg, int code, int sig)
 	struct thread_group *parent = tg_find(tg->ppid);
 	siginfo_t si;
 
+	if (parent) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGCHLD;
+		si.si_code = code;
+		si.si_pid = tg->pid;
+		si.si_uid = tg->cred.uid;
+		si.si_status = sig;
+		signal_parent(tg, parent, &si, true);
+		tg_put(parent);
+	}
+	/* then wake wait(2) (WUNTRACED, WCONTINUED): the signal is pending by then */
 	pthread_mutex_lock(&sandbox.lock);
 	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
-	if (!parent)
-		return;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGCHLD;
-	si.si_code = code;
-	si.si_pid = tg->pid;
-	si.si_status = sig;
-	send_signal_info(parent, NULL, &si);
-	tg_put(parent);
 }
 
 /* Job control: the whole group stops; every task parks in stop_wait(). */
@@ -235,7 +288,7 @@ void stop_wait(struct task *t)
  * Is there something the task must leave a blocking call for: a signal it
  * can take, SIGKILL, a group exit or stop, or another thread's exec?  The
  * group's signals count only if it was woken for them (t->sigpending):
- * each goes to the one thread it was meant for (send_signal_info()).
+ * each goes to the one thread it was meant for (send_signal_via()).
  * Read without the lock: a sender kicks after queueing, so a change made
  * after this check still ends the sleep.
  */
@@ -413,6 +466,32 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 	sig = dequeue_locked(t, mask, ~0ULL, info);
 	pthread_mutex_unlock(&t->tg->lock);
 	return sig;
+}
+
+/*
+ * rt_sigtimedwait's sleep: wait for a signal of set and take it, with set
+ * unblocked meanwhile, as in Linux: a sender then picks this task and
+ * wakes it, and real_blocked keeps them counted as blocked, so that one
+ * ignored by default (SIGCHLD) is still queued.  Returns the signal, 0
+ * when the timeout (NULL: none) ran out, -EINTR when anything else
+ * (another signal, a stop) ended the sleep.
+ */
+int sigwait_take(struct task *t, uint64_t set, const struct timespec *ts, siginfo_t *info)
+{
+	struct thread_group *tg = t->tg;
+	int sig, ret;
+
+	pthread_mutex_lock(&tg->lock);
+	t->real_blocked = t->sigmask;
+	set_sigmask_locked(t, t->sigmask & ~set);
+	pthread_mutex_unlock(&tg->lock);
+	ret = task_block_fds(t, NULL, 0, ts);
+	pthread_mutex_lock(&tg->lock);
+	sig = dequeue_locked(t, set, ~0ULL, info);
+	set_sigmask_locked(t, t->real_blocked);
+	t->real_blocked = 0;
+	pthread_mutex_unlock(&tg->lock);
+	return sig ? sig : ret ? -EINTR : 0;
 }
 
 /*

@@ -29,8 +29,11 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
 		tg->sigaction[sig - 1] = act;
-		/* Setting SIG_IGN discards what is pending (POSIX). */
-		if (act.handler == 1) {
+		/*
+		 * Setting SIG_IGN discards what is pending (POSIX), and so does
+		 * SIG_DFL for a signal whose default is to do nothing (Linux).
+		 */
+		if (act.handler == 1 || (act.handler == 0 && sig_default_ignored(sig))) {
 			sigpend_discard(&tg->shared_pending, &tg->shared_rtq, sig);
 			for (struct task *u = tg->tasks; u; u = u->next)
 				sigpend_discard(&u->pending, &u->rtq, sig);
@@ -204,40 +207,31 @@ long sys_rt_sigpending(struct task *t, const struct syscall_args *a)
 long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 {
 	struct thread_group *tg = t->tg;
-	struct timespec ts, start, now;
+	struct timespec ts;
 	uint64_t set;
 	siginfo_t si;
+	int sig;
 
 	if (a->a[3] != 8)
 		return -EINVAL;
 	if (copy_from_user(tg->mm, &set, a->a[0], sizeof(set)))
 		return -EFAULT;
-	set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set &= ~UNBLOCKABLE;
 	if (a->a[2]) {
 		if (copy_from_user(tg->mm, &ts, a->a[2], sizeof(ts)))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -EINVAL;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int sig = dequeue_signal(t, set, &si);
-
-		if (sig) {
-			si.si_signo = sig;
-			if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))
-				return -EFAULT;
-			return sig;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t spent = (now.tv_sec - start.tv_sec) * 1000000000LL + now.tv_nsec - start.tv_nsec;
-		if (a->a[2] && spent >= ts.tv_sec * 1000000000LL + ts.tv_nsec)
-			return -EAGAIN;
-		/* waited-for signals are blocked: no kick comes, so look in slices */
-		struct timespec slice = { 0, 2000000 };
-		if (task_block_fds(t, NULL, 0, &slice) == -ERESTARTSYS)
-			return -EINTR;  /* never restarted, as in Linux */
-	}
+	sig = dequeue_signal(t, set, &si);
+	if (!sig && (!a->a[2] || ts.tv_sec || ts.tv_nsec))
+		sig = sigwait_take(t, set, a->a[2] ? &ts : NULL, &si);
+	if (sig <= 0)
+		return sig ? sig : -EAGAIN;     /* EINTR, never restarted, as in Linux */
+	si.si_signo = sig;
+	if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))
+		return -EFAULT;
+	return sig;
 }
 
 /* restart_syscall: go on with the call a signal with no handler stopped. */
@@ -249,7 +243,6 @@ long sys_restart_syscall(struct task *t, const struct syscall_args *a)
 	t->restart.fn = NULL;
 	return fn ? fn(t) : -EINTR;
 }
-
 
 static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t uinfo)
 {

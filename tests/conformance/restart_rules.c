@@ -200,20 +200,27 @@ static void mk_posix_lock(struct ctx *c)
 	c->kid_go = q[1];
 }
 
-/* A TCP listener on loopback; with rcvtimeo, a SO_RCVTIMEO of 10 s. */
-static void listener(struct ctx *c, int backlog)
+/* A socket of type bound to a free loopback port, its address in c->sa. */
+static int bound(struct ctx *c, int type)
 {
 	socklen_t len = sizeof(c->sa);
+	int s = socket(AF_INET, type, 0);
 
+	CHECK(s >= 0, "socket");
 	c->sa = (struct sockaddr_in){ .sin_family = AF_INET,
 				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	c->lst = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(c->lst >= 0, "socket");
-	CHECK_OK(bind(c->lst, (struct sockaddr *)&c->sa, sizeof(c->sa)));
-	CHECK_OK(getsockname(c->lst, (struct sockaddr *)&c->sa, &len));
+	CHECK_OK(bind(s, (struct sockaddr *)&c->sa, sizeof(c->sa)));
+	CHECK_OK(getsockname(s, (struct sockaddr *)&c->sa, &len));
+	return s;
+}
+
+static void listener(struct ctx *c, int backlog)
+{
+	c->lst = bound(c, SOCK_STREAM);
 	CHECK_OK(listen(c->lst, backlog));
 }
 
+/* A socket timeout (SO_RCVTIMEO or SO_SNDTIMEO) of 10 s. */
 static void timeo(int fd, int opt)
 {
 	struct timeval tv = { 10, 0 };
@@ -241,17 +248,7 @@ static void mk_tcp_pair(struct ctx *c)
 static void mk_tcp_pair_timeo(struct ctx *c) { mk_tcp_pair(c); timeo(c->fd, SO_RCVTIMEO); }
 static void send_one(struct ctx *c) { CHECK(send(c->fd2, "x", 1, 0) == 1, "send"); }
 
-static void mk_udp(struct ctx *c)
-{
-	socklen_t len = sizeof(c->sa);
-
-	c->sa = (struct sockaddr_in){ .sin_family = AF_INET,
-				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	c->fd = socket(AF_INET, SOCK_DGRAM, 0);
-	CHECK(c->fd >= 0, "socket");
-	CHECK_OK(bind(c->fd, (struct sockaddr *)&c->sa, sizeof(c->sa)));
-	CHECK_OK(getsockname(c->fd, (struct sockaddr *)&c->sa, &len));
-}
+static void mk_udp(struct ctx *c) { c->fd = bound(c, SOCK_DGRAM); }
 static void send_udp(struct ctx *c)
 {
 	int s = socket(AF_INET, SOCK_DGRAM, 0);

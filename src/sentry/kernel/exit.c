@@ -129,6 +129,7 @@ void tg_exited(struct thread_group *tg)
 	tg->fdt = NULL;
 	pthread_mutex_unlock(&tg->lock);
 	fdt_put(fdt);
+	locks_release(tg);              /* its POSIX locks */
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
 		if (c->ppid == tg->pid && c != tg) {

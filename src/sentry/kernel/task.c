@@ -96,10 +96,11 @@ void task_long_wait(struct task *t)
 }
 
 /*
- * Must a blocking call end with EINTR?  A kick says so, but the kick may
- * have come (and been cleared) just before the call began, so pending
- * state is checked too: a signal is never lost in that window.  A true
- * answer is latched in t->kicked for the restart logic of signal.c.
+ * Must a blocking call end (with a restart code: signal.c)?  A kick says
+ * so, but the kick may have come (and been cleared) just before the call
+ * began, so pending state is checked too: a signal is never lost in that
+ * window.  A true answer is latched in t->kicked, so that any later sleep
+ * of the same call ends at once too.
  */
 bool task_interrupted(struct task *t)
 {

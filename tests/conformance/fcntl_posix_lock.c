@@ -1,10 +1,11 @@
 /* POSIX record locks (F_SETLK/F_GETLK) belong to the process: two opens
  * of one file in the same process never conflict, F_GETLK says F_UNLCK
  * for the process's own locks, closing ANY fd of the file drops all of
- * them, and the argument checks (EBADF for a mode the fd lacks, EINVAL
+ * them, a process's exit drops them, and the argument checks (EBADF for a mode the fd lacks, EINVAL
  * for bad l_type/l_whence/range). OFD locks see POSIX locks as foreign. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/wait.h>
 #include "check.h"
 
 static char dir[] = "/tmp/cvt.XXXXXX";
@@ -68,6 +69,17 @@ int main(void)
 	f = lk(F_UNLCK, 0, 0);
 	CHECK_OK(fcntl(a, F_SETLK, &f));
 	CHECK(probe(b, F_OFD_GETLK, 0, 0) == F_UNLCK, "unlock all");
+
+	/* A child's locks go when it exits, closed fds or not. */
+	int st;
+	pid_t k = fork();
+	CHECK(k >= 0, "fork");
+	if (k == 0) {
+		f = lk(F_WRLCK, 0, 0);
+		_exit(fcntl(a, F_SETLK, &f) == 0 ? 0 : 1);
+	}
+	CHECK(waitpid(k, &st, 0) == k && st == 0, "child lock");
+	CHECK(probe(b, F_OFD_GETLK, 0, 0) == F_UNLCK, "an exited process's lock stayed");
 
 	/* A lock needs the matching access mode. */
 	int ro = open(path, O_RDONLY), wo = open(path, O_WRONLY);

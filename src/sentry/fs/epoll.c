@@ -347,8 +347,8 @@ static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 		wait = sleep_for(sl.rescan ? 1000000 : 20000000, ms, &deadline);
 		if (!wait.tv_sec && !wait.tv_nsec)
 			break;          /* timed out */
-		if (task_block_fds(t, sl.host, (unsigned)sl.nhost, &wait) == -EINTR) {
-			n = -EINTR;
+		if (task_block_fds(t, sl.host, (unsigned)sl.nhost, &wait) == -ERESTARTSYS) {
+			n = -EINTR;     /* never restarted, as in Linux */
 			break;
 		}
 	}

@@ -43,12 +43,12 @@ static int64_t now_on(clockid_t c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Wait a slice for the object to change; -EINTR on a signal. */
+/* Wait a slice for the object to change; -ERESTARTSYS on a signal. */
 static int ev_sleep(struct task *t)
 {
 	struct timespec slice = { 0, 2000000 };
 
-	return task_block_fds(t, NULL, 0, &slice) == -EINTR ? -EINTR : 0;
+	return task_block_fds(t, NULL, 0, &slice) < 0 ? -ERESTARTSYS : 0;
 }
 
 static void ev_release(struct file *f)
@@ -106,7 +106,7 @@ static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -134,7 +134,7 @@ static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -234,7 +234,7 @@ static ssize_t tfd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -346,18 +346,43 @@ long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
 
 /* --- signalfd: pending signals of the reader, as records --- */
 
+/* A siginfo as a signalfd record: the fields its layout has (Linux's signalfd_copyinfo()). */
+static void to_ssi(int sig, const siginfo_t *si, struct signalfd_siginfo *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ssi_signo = (uint32_t)sig;
+	out->ssi_errno = si->si_errno;
+	out->ssi_code = si->si_code;
+	if (si->si_code == SI_TIMER) {
+		out->ssi_tid = (uint32_t)si->si_timerid;
+		out->ssi_overrun = (uint32_t)si->si_overrun;
+		out->ssi_ptr = (uint64_t)si->si_ptr;
+		out->ssi_int = si->si_int;
+		return;
+	}
+	if (si->si_code > 0 && si->si_code < SI_KERNEL && sig != SIGCHLD) {
+		out->ssi_addr = (uint64_t)si->si_addr;     /* a fault */
+		return;
+	}
+	out->ssi_pid = (uint32_t)si->si_pid;
+	out->ssi_uid = si->si_uid;
+	if (sig == SIGCHLD && si->si_code > 0 && si->si_code < SI_KERNEL) {
+		out->ssi_status = si->si_status;
+		out->ssi_utime = (uint64_t)si->si_utime;
+		out->ssi_stime = (uint64_t)si->si_stime;
+	} else if (si->si_code < 0) {
+		out->ssi_ptr = (uint64_t)si->si_ptr;       /* sigqueue's value */
+		out->ssi_int = si->si_int;
+	}
+}
+
 static int take_signal(struct task *t, uint64_t mask, struct signalfd_siginfo *out)
 {
 	siginfo_t si;
 	int sig = dequeue_signal(t, mask, &si);
 
-	if (!sig)
-		return 0;
-	memset(out, 0, sizeof(*out));
-	out->ssi_signo = (uint32_t)sig;
-	out->ssi_code = si.si_code;
-	out->ssi_pid = (uint32_t)si.si_pid;
-	out->ssi_uid = si.si_uid;
+	if (sig)
+		to_ssi(sig, &si, out);
 	return sig;
 }
 
@@ -378,7 +403,7 @@ static ssize_t sfd_read(struct task *t, struct file *f, void *buf, size_t len, o
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (ev_sleep(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 

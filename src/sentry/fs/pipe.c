@@ -44,13 +44,13 @@ static bool reader(struct file *f)
 	return (f->flags & O_ACCMODE) == O_RDONLY;
 }
 
-/* Sleep on the pipe (locked) for a slice; -EINTR if a signal came. */
+/* Sleep on the pipe (locked) for a slice; -ERESTARTSYS if a signal came. */
 static int pipe_sleep(struct task *t, struct pipe *p)
 {
 	struct timespec ts;
 
 	if (task_interrupted(t))
-		return -EINTR;
+		return -ERESTARTSYS;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 20000000;
 	if (ts.tv_nsec >= 1000000000L) {

@@ -133,12 +133,12 @@ void tg_exited(struct thread_group *tg)
 	tg->fdt = NULL;
 	pthread_mutex_unlock(&tg->lock);
 	fdt_put(fdt);
+	locks_release(tg);              /* its POSIX locks */
 	pthread_mutex_lock(&sandbox.lock);
-	tg->zombie = true;
-	tg->vfork_done = true;
 	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
 		if (c->ppid == tg->pid && c != tg) {
 			c->ppid = 1;
+			c->parent_tid = 0;
 			if (c->pdeathsig && !c->zombie && norphans < 64)
 				orphans[norphans++] = c;
 		}
@@ -154,14 +154,19 @@ void tg_exited(struct thread_group *tg)
 		tg->exit_notify_fd = -1;
 		tg->reaped = true;
 	}
-	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
+	/* the parent's signal is pending before wait(2) can reap, as in Linux */
 	if (parent && tg->exit_signal) {
 		siginfo_t si;
 
 		exit_siginfo(tg, &si);
-		send_signal_info(parent, NULL, &si);
+		signal_parent(tg, parent, &si, false);
 	}
+	pthread_mutex_lock(&sandbox.lock);
+	tg->zombie = true;
+	tg->vfork_done = true;
+	pthread_cond_broadcast(&sandbox.child_cv);
+	pthread_mutex_unlock(&sandbox.lock);
 	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
 	if (tg == sandbox.init)

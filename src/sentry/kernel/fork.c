@@ -38,14 +38,15 @@ void tg_link(struct thread_group *tg)
 	pthread_mutex_unlock(&sandbox.lock);
 }
 
-static struct thread_group *tg_copy(struct thread_group *p, uint64_t flags)
+static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 {
-	struct thread_group *tg = tg_alloc();
+	struct thread_group *p = t->tg, *tg = tg_alloc();
 
 	if (!tg)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
 	tg->ppid = (flags & CLONE_PARENT) ? p->ppid : p->pid;
+	tg->parent_tid = (flags & CLONE_PARENT) ? p->parent_tid : t->tid;
 	tg->pgid = p->pgid;
 	tg->sid = p->sid;
 	memcpy(tg->sigaction, p->sigaction, sizeof(tg->sigaction));
@@ -124,7 +125,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 
 	if (too_many_procs() || task_limit_reached())
 		return -EAGAIN;
-	tg = tg_copy(t->tg, flags);
+	tg = tg_copy(t, flags);
 	struct stub_thread *st;
 	struct task *c;
 	pid_t pid;

@@ -145,7 +145,7 @@ static int sleep_queued(struct task *t, struct waiter *w, struct bucket *b,
 		struct timespec now, until;
 
 		if (task_interrupted(t)) {
-			err = -EINTR;
+			err = -ERESTARTSYS;
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -172,6 +172,13 @@ static int sleep_queued(struct task *t, struct waiter *w, struct bucket *b,
 	return err;
 }
 
+static long futex_wait_restart(struct task *t);
+
+/*
+ * Interrupted, a wait with no timeout is run again if SA_RESTART says so;
+ * one with a timeout fails with EINTR if a handler runs, else goes on in
+ * restart_syscall to the same deadline (Linux's futex_wait_restart()).
+ */
 static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 		      uint32_t bitset, const struct timespec *deadline)
 {
@@ -197,7 +204,23 @@ static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 	b->head = &w;
 	err = sleep_queued(t, &w, b, deadline);
 	pthread_cond_destroy(&w.cv);
+	if (err == -ERESTARTSYS && deadline) {
+		t->restart = (struct restart_block){
+			.fn = futex_wait_restart,
+			.args = { .a = { addr, shared, val, bitset } },
+			.deadline = *deadline,
+		};
+		err = -ERESTART_RESTARTBLOCK;
+	}
 	return err;
+}
+
+static long futex_wait_restart(struct task *t)
+{
+	struct restart_block r = t->restart;
+
+	return futex_wait(t, r.args.a[0], r.args.a[1], (uint32_t)r.args.a[2],
+			  (uint32_t)r.args.a[3], &r.deadline);
 }
 
 static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint32_t bitset)

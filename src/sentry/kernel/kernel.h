@@ -15,10 +15,12 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "platform/platform.h"
 
 struct mm;
+struct task;
 struct fd_table;
 struct fs_struct;
 struct dentry;
@@ -66,6 +68,7 @@ static inline bool capable(const struct creds *c, int cap)
 
 struct thread_group {
 	pid_t pid, ppid, pgid, sid;
+	pid_t parent_tid;               /* the parent's thread that made it (0: its main) */
 	struct mm *mm;
 	struct fd_table *fdt;
 	pthread_mutex_t lock;
@@ -104,6 +107,27 @@ struct syscall_args {
 	uint64_t a[6];
 };
 
+/*
+ * Linux's restart codes (include/linux/errno.h).  A handler a signal
+ * interrupted returns one of them, and handle_signals() turns it into
+ * what the application sees, by Linux's rules: ERESTARTSYS is run again
+ * if no handler runs or the handler has SA_RESTART, else EINTR;
+ * ERESTARTNOHAND is run again only if no handler runs; ERESTARTNOINTR is
+ * always run again; ERESTART_RESTARTBLOCK continues in restart_syscall(2)
+ * (t->restart) if no handler runs.  The application never sees them.
+ */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+/* How restart_syscall(2) goes on with a call (Linux's struct restart_block). */
+struct restart_block {
+	long (*fn)(struct task *t);     /* NULL: restart_syscall fails with EINTR */
+	struct syscall_args args;       /* the interrupted call's, or its own state */
+	struct timespec deadline;       /* CLOCK_MONOTONIC */
+};
+
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
@@ -114,10 +138,14 @@ struct task {
 	pthread_t thread;
 	struct stub_regs regs;          /* a snapshot while the sentry runs it */
 	uint64_t sigmask;
+	uint64_t real_blocked;          /* rt_sigtimedwait: the mask before it */
 	uint64_t pending;               /* thread-directed signals */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
+	/* Linux's TIF_SIGPENDING: woken for a signal (or unblocked a pending
+	 * one), so it may take the group's signals (kernel/signal.c) */
+	volatile bool sigpending;
 	bool exit_thread;               /* exit(2) with other threads left */
 	volatile bool zap;              /* another thread execs: leave at once */
 	uint64_t ss_sp, ss_size;        /* sigaltstack */
@@ -128,6 +156,7 @@ struct task {
 	siginfo_t pending_info[NSIG_LINUX]; /* the siginfo of each pending signal */
 	struct sigq *rtq;
 	struct syscall_args args;       /* the syscall being serviced */
+	struct restart_block restart;
 };
 
 struct sentry_opts {
@@ -281,12 +310,17 @@ void job_stop(struct task *t, int sig);
 void job_continue(struct thread_group *tg);
 void stop_wait(struct task *t);
 void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
+void signal_parent(struct thread_group *child, struct thread_group *parent,
+		   const siginfo_t *info, bool cldstop);
 void sigpend_discard(uint64_t *set, struct sigq **q, int sig);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
 bool signal_pending(struct task *t);
+void set_sigmask(struct task *t, uint64_t mask);
+void signal_retarget_exit(struct task *t);
+int sigwait_take(struct task *t, uint64_t set, const struct timespec *ts, siginfo_t *info);
 int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved);
 void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved);
 void signal_fault(struct task *t, int sig);

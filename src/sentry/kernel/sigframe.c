@@ -120,10 +120,8 @@ int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 	t->regs.rdx = frame + offsetof(struct rt_sigframe, uc);
 	t->regs.rax = 0;
 	t->regs.eflags &= ~(0x100UL | 0x400UL | 0x10000UL | 0x40000UL); /* TF DF RF AC */
-	t->sigmask |= act->mask;
-	if (!(act->flags & SA_NODEFER_F))
-		t->sigmask |= SIGBIT(sig);
-	t->sigmask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set_sigmask(t, t->sigmask | act->mask |
+			  ((act->flags & SA_NODEFER_F) ? 0 : SIGBIT(sig)));
 	return 0;
 }
 
@@ -140,7 +138,10 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	}
 	mc_to_regs(&f.uc.mc, &t->regs);
-	t->sigmask = f.uc.sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	/* rax is the interrupted code's, not a restart code; no restart_syscall */
+	t->regs.orig_rax = (uint64_t)-1;
+	t->restart.fn = NULL;
+	set_sigmask(t, f.uc.sigmask);
 	if (!(f.uc.ss_flags & SS_DISABLE) && f.uc.ss_size && !on_altstack(t, t->regs.rsp)) {
 		t->ss_sp = f.uc.ss_sp;
 		t->ss_size = f.uc.ss_size;

@@ -3,8 +3,9 @@
  * Signals, all in the sentry (DESIGN.md §4): dispositions, masks, pending
  * sets per task and per thread group, and delivery before a task goes back
  * to application code: default actions, or a frame for the handler
- * (sigframe.c).  A syscall interrupted by a signal whose handler has
- * SA_RESTART is restarted; otherwise it returns EINTR.
+ * (sigframe.c).  A syscall a signal interrupted returns one of Linux's
+ * restart codes (kernel.h), which syscall_restart() turns into EINTR or a
+ * restart by Linux's rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,11 +26,53 @@ bool sig_default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-static bool sig_ignored(struct thread_group *tg, int sig)
+/* SIG_IGN, or SIG_DFL for a signal whose default is to do nothing. */
+static bool handler_ignores(uint64_t h, int sig)
 {
-	uint64_t h = tg->sigaction[sig - 1].handler;
-
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
+}
+
+/*
+ * May the signal be dropped as it is sent?  Not while the task it is
+ * sent through blocks it (or blocked it before a sigtimedwait): its
+ * disposition may change before it is unblocked, and sigtimedwait,
+ * sigwaitinfo and signalfd take blocked signals whatever their
+ * disposition (Linux's sig_ignored()).
+ */
+static bool sig_ignored(struct thread_group *tg, struct task *via, int sig)
+{
+	if (via && ((via->sigmask | via->real_blocked) & SIGBIT(sig)))
+		return false;
+	return handler_ignores(tg->sigaction[sig - 1].handler, sig);
+}
+
+/* The group's main thread (the one kill(2) names), or any if it is gone. */
+static struct task *main_task(struct thread_group *tg)
+{
+	for (struct task *t = tg->tasks; t; t = t->next)
+		if (t->tid == tg->pid)
+			return t;
+	return tg->tasks;
+}
+
+static bool wants_signal(struct task *t, int sig)
+{
+	return !(t->sigmask & SIGBIT(sig)) || sig == SIGKILL;
+}
+
+/*
+ * The thread to wake for a signal sent to the whole group: via (the main
+ * thread, or the parent thread of a SIGCHLD) if it does not block it,
+ * else any thread that does not (Linux's complete_signal()).
+ */
+static struct task *group_target(struct thread_group *tg, struct task *via, int sig)
+{
+	if (via && wants_signal(via, sig))
+		return via;
+	for (struct task *t = tg->tasks; t; t = t->next)
+		if (wants_signal(t, sig))
+			return t;
+	return NULL;
 }
 
 /*
@@ -113,11 +156,16 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 	       sig != SIGTTIN && sig != SIGTTOU;
 }
 
-/* Queue a signal on the group (to == NULL) or one task, and kick a taker. */
-void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
+/*
+ * Queue a signal on the group (to == NULL) or one task, and kick a taker.
+ * A group's signal is sent through the task via_tid names (if alive) or
+ * its main thread: that task's mask decides whether it is ignored.
+ */
+static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_tid,
+			    const siginfo_t *info)
 {
 	int sig = info->si_signo;
-	struct task *target = to;
+	struct task *target = to, *via;
 	bool fatal;
 
 	if (sig < 1 || sig > NSIG_LINUX)
@@ -130,7 +178,13 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		tg->shared_pending &= ~SIGBIT(SIGCONT);
 		tg->stop_cont = tg->cont_count;
 	}
-	if ((sig_ignored(tg, sig) && sig != SIGKILL) || tg->exiting) {
+	via = to;
+	for (struct task *t = tg->tasks; t && !via && via_tid; t = t->next)
+		if (t->tid == via_tid)
+			via = t;
+	if (!via)
+		via = main_task(tg);
+	if ((sig_ignored(tg, via, sig) && sig != SIGKILL) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
 		return;
 	}
@@ -138,16 +192,41 @@ void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t 
 		sigpend_add(&to->pending, to->pending_info, &to->rtq, info);
 	} else {
 		sigpend_add(&tg->shared_pending, tg->shared_info, &tg->shared_rtq, info);
-		for (struct task *t = tg->tasks; t && !target; t = t->next)
-			if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL)
-				target = t;
+		target = group_target(tg, via, sig);
 	}
-	if (target && (!(target->sigmask & SIGBIT(sig)) || sig == SIGKILL))
+	if (target && wants_signal(target, sig))
 		task_kick(target);
 	fatal = target && kills_now(tg, target, sig);
 	pthread_mutex_unlock(&tg->lock);
 	if (fatal)
 		tg_exit_group(tg, W_EXITCODE(0, sig), NULL);
+}
+
+void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
+{
+	send_signal_via(tg, to, 0, info);
+}
+
+#define SA_NOCLDSTOP_F 1
+
+/*
+ * A child's exit signal, or SIGCHLD for its stop or continue (cldstop):
+ * sent through the parent thread that made the child, as Linux does.  A
+ * parent that ignores SIGCHLD gets none (its children reap themselves),
+ * and with SA_NOCLDSTOP none for stops and continues.
+ */
+void signal_parent(struct thread_group *child, struct thread_group *parent,
+		   const siginfo_t *info, bool cldstop)
+{
+	struct k_sigaction act;
+
+	pthread_mutex_lock(&parent->lock);
+	act = parent->sigaction[SIGCHLD - 1];
+	pthread_mutex_unlock(&parent->lock);
+	if (info->si_signo == SIGCHLD &&
+	    (act.handler == SIG_IGN_H || (cldstop && (act.flags & SA_NOCLDSTOP_F))))
+		return;
+	send_signal_via(parent, NULL, child->parent_tid, info);
 }
 
 /* Tell the parent about a stop or a continue (SIGCHLD, and its waiters). */
@@ -156,18 +235,20 @@ static void notify_parent(struct thread_group *tg, int code, int sig)
 	struct thread_group *parent = tg_find(tg->ppid);
 	siginfo_t si;
 
+	if (parent) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGCHLD;
+		si.si_code = code;
+		si.si_pid = tg->pid;
+		si.si_uid = tg->cred.uid;
+		si.si_status = sig;
+		signal_parent(tg, parent, &si, true);
+		tg_put(parent);
+	}
+	/* then wake wait(2) (WUNTRACED, WCONTINUED): the signal is pending by then */
 	pthread_mutex_lock(&sandbox.lock);
 	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
-	if (!parent)
-		return;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGCHLD;
-	si.si_code = code;
-	si.si_pid = tg->pid;
-	si.si_status = sig;
-	send_signal_info(parent, NULL, &si);
-	tg_put(parent);
 }
 
 /* Job control: the whole group stops; every task parks in stop_wait(). */
@@ -213,8 +294,6 @@ void job_continue(struct thread_group *tg)
 void stop_wait(struct task *t)
 {
 	struct timespec slice = { 0, 20000000 };
-	/* the sleep below uses the kick flag; the restart logic needs it after */
-	bool interrupted = __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST);
 
 	while (__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) && !t->tg->exiting) {
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
@@ -225,23 +304,69 @@ void stop_wait(struct task *t)
 			return;
 		task_block_stopped(t, &slice);
 	}
-	__atomic_store_n(&t->kicked, interrupted, __ATOMIC_SEQ_CST);
 }
 
 /*
  * Is there something the task must leave a blocking call for: a signal it
- * can take, SIGKILL, a group exit or stop, or another thread's exec?
+ * can take, SIGKILL, a group exit or stop, or another thread's exec?  The
+ * group's signals count only if it was woken for them (t->sigpending):
+ * each goes to the one thread it was meant for (send_signal_via()).
  * Read without the lock: a sender kicks after queueing, so a change made
  * after this check still ends the sleep.
  */
 bool signal_pending(struct task *t)
 {
 	struct thread_group *tg = t->tg;
-	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) |
-		     __atomic_load_n(&tg->shared_pending, __ATOMIC_ACQUIRE);
+	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE);
 
+	if (__atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE))
+		p |= __atomic_load_n(&tg->shared_pending, __ATOMIC_ACQUIRE);
 	return (p & (~t->sigmask | SIGBIT(SIGKILL))) || tg->exiting ||
 	       __atomic_load_n(&tg->stopped, __ATOMIC_ACQUIRE) || t->zap;
+}
+
+/* Wake other threads to take the group's signals of sigs that t will not. */
+static void retarget_locked(struct task *t, uint64_t sigs)
+{
+	for (struct task *o = t->tg->tasks; o && sigs; o = o->next) {
+		uint64_t take = sigs & ~o->sigmask;
+
+		if (o == t || !take)
+			continue;
+		sigs &= ~take;
+		task_kick(o);
+	}
+}
+
+/*
+ * Set the task's mask (Linux's set_current_blocked()).  A group signal it
+ * was woken for and now blocks goes to another thread; one pending that it
+ * now unblocks is its to take.  tg->lock held.
+ */
+static void set_sigmask_locked(struct task *t, uint64_t mask)
+{
+	struct thread_group *tg = t->tg;
+	uint64_t old = t->sigmask;
+
+	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (t->sigpending)
+		retarget_locked(t, t->sigmask & ~old & tg->shared_pending);
+	if ((t->pending | tg->shared_pending) & old & ~t->sigmask)
+		__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
+}
+
+void set_sigmask(struct task *t, uint64_t mask)
+{
+	pthread_mutex_lock(&t->tg->lock);
+	set_sigmask_locked(t, mask);
+	pthread_mutex_unlock(&t->tg->lock);
+}
+
+/* An exiting task leaves the group's signals it was woken for to others. */
+void signal_retarget_exit(struct task *t)
+{
+	if (t->sigpending)
+		retarget_locked(t, ~t->sigmask & t->tg->shared_pending);
 }
 
 /*
@@ -260,7 +385,7 @@ int sigmask_enter(struct task *t, uint64_t umask, size_t size, uint64_t *saved)
 		return -EINVAL;
 	if (copy_from_user(t->tg->mm, &mask, umask, sizeof(mask)))
 		return -EFAULT;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set_sigmask(t, mask);
 	return 0;
 }
 
@@ -268,11 +393,11 @@ void sigmask_leave(struct task *t, uint64_t umask, long ret, uint64_t saved)
 {
 	if (!umask)
 		return;
-	if (ret == -EINTR) {
+	if (ret == -EINTR || ret == -ERESTARTNOHAND) {
 		t->saved_mask = saved;  /* the handler's frame restores it */
 		t->restore_mask = true;
 	} else {
-		t->sigmask = saved;
+		set_sigmask(t, saved);
 	}
 }
 
@@ -294,41 +419,55 @@ static void die_of(struct task *t, int sig)
 	do_exit_group(t, W_EXITCODE(0, sig));
 }
 
-/* Calls that SA_RESTART restarts (the rest always report EINTR). */
-static bool restartable(long nr)
-{
-	switch (nr) {
-	case 0: case 1: case 16: case 17: case 18: case 19: case 20: /* read ... pwritev */
-	case 2: case 257: case 61: case 247: case 202: case 72: case 73: /* open wait fcntl futex flock */
-		return true;
-	}
-	return false;
-}
+#define NR_restart_syscall 219
 
-/* The syscall just serviced returned EINTR because of this signal. */
-static void fix_interrupted(struct task *t, const struct k_sigaction *act)
+/*
+ * The syscall just serviced may have been interrupted: its restart code
+ * and the handler about to run (act; NULL if none) decide between EINTR
+ * and running it again, as Linux's handle_signal() and
+ * arch_do_signal_or_restart() do.  orig_rax is -1 after rt_sigreturn,
+ * whose rax is the application's own.
+ */
+static void syscall_restart(struct task *t, const struct k_sigaction *act)
 {
-	if (t->last_event != EV_SYSCALL || (long)t->regs.rax != -EINTR ||
-	    !t->kicked)
+	long ret = (long)t->regs.rax;
+
+	if (t->last_event != EV_SYSCALL || (long)t->regs.orig_rax < 0)
 		return;
-	if (act && !(act->flags & SA_RESTART_F))
-		return;                 /* the handler sees EINTR */
-	if (!restartable(t->args.nr))
+	switch (ret) {
+	case -ERESTART_RESTARTBLOCK:
+	case -ERESTARTNOHAND:
+		if (act) {
+			t->regs.rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTSYS:
+		if (act && !(act->flags & SA_RESTART_F)) {
+			t->regs.rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTNOINTR:
+		break;
+	default:
 		return;
-	/* restart: run the syscall instruction again with the same arguments */
-	t->regs.rax = t->regs.orig_rax;
+	}
+	/* run the syscall instruction again: the same call, or restart_syscall */
+	t->regs.rax = ret == -ERESTART_RESTARTBLOCK ? NR_restart_syscall : t->regs.orig_rax;
 	t->regs.rip -= 2;
 }
 
-/* Take the lowest pending signal in mask (thread's first); 0 if none. */
-int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
+/*
+ * Take the lowest pending signal in mask, the thread's own first, the
+ * group's only if in group_mask; 0 if none.  tg->lock held.
+ */
+static int dequeue_locked(struct task *t, uint64_t mask, uint64_t group_mask, siginfo_t *info)
 {
 	struct thread_group *tg = t->tg;
-	uint64_t ready;
+	uint64_t ready = (t->pending & mask) | (tg->shared_pending & mask & group_mask);
 	int sig = 0;
 
-	pthread_mutex_lock(&tg->lock);
-	ready = (t->pending | tg->shared_pending) & mask;
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		if (t->pending & SIGBIT(sig))
@@ -337,8 +476,44 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 			sigpend_take(&tg->shared_pending, tg->shared_info,
 				     &tg->shared_rtq, sig, info);
 	}
-	pthread_mutex_unlock(&tg->lock);
 	return sig;
+}
+
+/* Take the lowest pending signal in mask, the thread's or the group's. */
+int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
+{
+	int sig;
+
+	pthread_mutex_lock(&t->tg->lock);
+	sig = dequeue_locked(t, mask, ~0ULL, info);
+	pthread_mutex_unlock(&t->tg->lock);
+	return sig;
+}
+
+/*
+ * rt_sigtimedwait's sleep: wait for a signal of set and take it, with set
+ * unblocked meanwhile, as in Linux: a sender then picks this task and
+ * wakes it, and real_blocked keeps them counted as blocked, so that one
+ * ignored by default (SIGCHLD) is still queued.  Returns the signal, 0
+ * when the timeout (NULL: none) ran out, -EINTR when anything else
+ * (another signal, a stop) ended the sleep.
+ */
+int sigwait_take(struct task *t, uint64_t set, const struct timespec *ts, siginfo_t *info)
+{
+	struct thread_group *tg = t->tg;
+	int sig, ret;
+
+	pthread_mutex_lock(&tg->lock);
+	t->real_blocked = t->sigmask;
+	set_sigmask_locked(t, t->sigmask & ~set);
+	pthread_mutex_unlock(&tg->lock);
+	ret = task_block_fds(t, NULL, 0, ts);
+	pthread_mutex_lock(&tg->lock);
+	sig = dequeue_locked(t, set, ~0ULL, info);
+	set_sigmask_locked(t, t->real_blocked);
+	t->real_blocked = 0;
+	pthread_mutex_unlock(&tg->lock);
+	return sig ? sig : ret ? -EINTR : 0;
 }
 
 /*
@@ -348,17 +523,25 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 bool handle_signals(struct task *t)
 {
 	struct thread_group *tg = t->tg;
+	/* the group's signals are for the thread woken for them (signal_pending()) */
+	bool group = __atomic_exchange_n(&t->sigpending, false, __ATOMIC_SEQ_CST);
 	siginfo_t info;
 	int sig;
 
-	while ((sig = dequeue_signal(t, ~t->sigmask | SIGBIT(SIGKILL), &info))) {
+	for (;;) {
 		struct k_sigaction act;
 
 		pthread_mutex_lock(&tg->lock);
-		act = tg->sigaction[sig - 1];
-		if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) && sig != SIGKILL)
-			memset(&tg->sigaction[sig - 1], 0, sizeof(act));
+		sig = dequeue_locked(t, ~t->sigmask | SIGBIT(SIGKILL), group ? ~0ULL : 0, &info);
+		if (sig) {
+			act = tg->sigaction[sig - 1];
+			if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) &&
+			    sig != SIGKILL)
+				memset(&tg->sigaction[sig - 1], 0, sizeof(act));
+		}
 		pthread_mutex_unlock(&tg->lock);
+		if (!sig)
+			break;
 		if (sig == SIGKILL) {
 			die_of(t, sig);
 			return false;
@@ -366,12 +549,15 @@ bool handle_signals(struct task *t)
 		if (act.handler == SIG_IGN_H)
 			continue;
 		if (act.handler != SIG_DFL_H) {
-			fix_interrupted(t, &act);
+			/* one frame at a time: the group's others on the next return */
+			if (group)
+				__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
+			syscall_restart(t, &act);
 			if (setup_sigframe(t, sig, &act, &info)) {
 				die_of(t, SIGSEGV);     /* no room for the frame */
 				return false;
 			}
-			return !tg->exiting;    /* one frame at a time */
+			return !tg->exiting;
 		}
 		if (sig_default_ignored(sig))
 			continue;
@@ -384,7 +570,12 @@ bool handle_signals(struct task *t)
 	}
 	if (tg->stopped)
 		stop_wait(t);
-	fix_interrupted(t, NULL);       /* a kick with nothing to deliver: restart */
+	/* no handler runs: the call goes on, with the mask it was called with */
+	syscall_restart(t, NULL);
+	if (t->restore_mask) {
+		t->restore_mask = false;
+		set_sigmask(t, t->saved_mask);
+	}
 	return !tg->exiting;
 }
 

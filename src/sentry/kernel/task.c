@@ -53,10 +53,12 @@ void install_kick_handler(void)
 /*
  * Make t notice a new signal wherever it is: in application code (the
  * interrupt), or blocked in the sentry (SIG_KICK makes the host call
- * return EINTR).  Both are cheap and harmless when not needed.
+ * return EINTR).  Both are cheap and harmless when not needed.  Like
+ * Linux's signal_wake_up(), it lets t take the group's signals.
  */
 void task_kick(struct task *t)
 {
+	__atomic_store_n(&t->sigpending, true, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&t->kicked, true, __ATOMIC_SEQ_CST);
 	if (t->st)
 		stub_thread_interrupt(t->st);
@@ -96,10 +98,11 @@ void task_long_wait(struct task *t)
 }
 
 /*
- * Must a blocking call end with EINTR?  A kick says so, but the kick may
- * have come (and been cleared) just before the call began, so pending
- * state is checked too: a signal is never lost in that window.  A true
- * answer is latched in t->kicked for the restart logic of signal.c.
+ * Must a blocking call end (with a restart code: signal.c)?  A kick says
+ * so, but the kick may have come (and been cleared) just before the call
+ * began, so pending state is checked too: a signal is never lost in that
+ * window.  A true answer is latched in t->kicked, so that any later sleep
+ * of the same call ends at once too.
  */
 bool task_interrupted(struct task *t)
 {
@@ -151,7 +154,8 @@ struct timespec ts_left(const struct timespec *deadline)
  * A kick whose signal was already handled can still be pending on the
  * host thread (it is blocked outside ppoll): the next sleep would end at
  * once.  Such an EINTR with nothing to deliver is not one: sleep on for
- * what is left of the timeout.
+ * what is left of the timeout.  Interrupted, the sleep says -ERESTARTSYS,
+ * as Linux's interruptible waits do; the caller may say otherwise.
  */
 static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 		 const struct timespec *ts)
@@ -161,7 +165,7 @@ static int block(struct task *t, struct pollfd *pfd, nfds_t n,
 
 	for (left = ts ? *ts : (struct timespec){ 0, 0 };;) {
 		if (task_interrupted(t))
-			return -EINTR;
+			return -ERESTARTSYS;
 		ret = block_raw(t, pfd, n, ts ? &left : NULL);
 		if (ret != -EINTR)
 			return ret;
@@ -198,21 +202,14 @@ int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 /* Sleep for *ts (relative), interruptibly; *rem gets what is left. */
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
 {
-	struct timespec start, now, left = *ts;
-	int ret;
+	struct timespec end = ts_deadline(ts);
+	int ret = block(t, NULL, 0, ts);
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		ret = block(t, NULL, 0, &left);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = ts_sub(*ts, ts_sub(now, start));
-		if (left.tv_sec < 0)
-			left = (struct timespec){ 0, 0 };
-		if (ret != -EINTR || __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
-			break;
+	if (rem) {
+		*rem = ts_left(&end);
+		if (rem->tv_sec < 0)
+			*rem = (struct timespec){ 0, 0 };
 	}
-	if (rem)
-		*rem = left;
 	return ret < 0 ? ret : 0;
 }
 
@@ -287,6 +284,7 @@ static void task_exit(struct task *t)
 			break;
 		}
 	last = --tg->nr_tasks == 0;
+	signal_retarget_exit(t);
 	pthread_mutex_unlock(&tg->lock);
 	if (last && !tg->exiting)
 		stub_died(tg, t->st->proc);

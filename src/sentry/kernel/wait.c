@@ -107,7 +107,7 @@ static long wait_child(struct task *t, int by, pid_t id, int options, bool nohan
 			break;
 		}
 		if (task_interrupted(t)) {
-			ret = -EINTR;
+			ret = -ERESTARTSYS;
 			break;
 		}
 		child_wait_slice();

@@ -70,8 +70,12 @@ struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
 	return w;
 }
 
-/* Sleep until the host socket is ready for events: -EAGAIN if this call
- * may not wait or its time ran out, -EINTR on a signal. */
+/*
+ * Sleep until the host socket is ready for events: -EAGAIN if this call
+ * may not wait or its time ran out.  A signal restarts a call that may wait
+ * for ever (-ERESTARTSYS) and ends one that a timeout bounds with EINTR,
+ * never a restart (Linux's sock_intr_errno()).
+ */
 int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w)
 {
 	struct pollfd p = { .fd = s->fd, .events = events };
@@ -86,6 +90,8 @@ int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_w
 	if (left.tv_sec < 0)
 		return -EAGAIN;
 	n = task_block_fds(t, &p, 1, &left);
+	if (n == -ERESTARTSYS)
+		return -EINTR;
 	return n < 0 ? n : n ? 0 : -EAGAIN;
 }
 
@@ -297,7 +303,8 @@ long sys_connect(struct task *t, const struct syscall_args *a)
 	err = addr_in(t, a->a[1], a->a[2], &ss);
 	if (!err && connect(s->fd, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
 		err = -errno;
-	if (err == -EINPROGRESS && !(f->flags & O_NONBLOCK))
+	/* blocking: wait for the handshake, also in a connect run again after a signal */
+	if ((err == -EINPROGRESS || err == -EALREADY) && !(f->flags & O_NONBLOCK))
 		err = connect_wait(t, f, s);
 	file_put(f);
 	return err;

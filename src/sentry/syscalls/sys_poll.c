@@ -72,7 +72,22 @@ static void timeout_left(struct timespec *to, const struct timespec *deadline)
 		*to = (struct timespec){ 0, 0 };
 }
 
-/* poll on a set held by the sentry: fills revents, returns the ready count */
+/*
+ * Write the timeout left back to the application, as Linux does for
+ * select, pselect6 and ppoll.  One it cannot write is no error, but an
+ * interrupted call cannot go on without it: EINTR instead of a restart.
+ */
+static long timeout_back(struct task *t, uint64_t uaddr, const void *v, size_t len, long ret)
+{
+	if (copy_to_user(t->tg->mm, uaddr, v, len) && ret == -ERESTARTNOHAND)
+		return -EINTR;
+	return ret;
+}
+
+/*
+ * poll on a set held by the sentry: fills revents, returns the ready
+ * count; interrupted, -ERESTARTNOHAND (run again only if no handler runs).
+ */
 long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct timespec *to)
 {
 	struct pollfd *host = calloc(n ? n : 1, sizeof(*host));
@@ -105,8 +120,10 @@ long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct time
 			ret = task_block_fds(t, host, nhost, &slice);
 		else
 			ret = task_block_fds(t, host, nhost, to ? &left : NULL);
-		if (ret == -EINTR)
+		if (ret == -ERESTARTSYS) {
+			ret = -ERESTARTNOHAND;
 			break;
+		}
 		ret = 0;
 	}
 	free(host);
@@ -133,12 +150,46 @@ static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct time
 }
 
 
+static long poll_restart(struct task *t);
+
+/*
+ * poll until deadline (NULL: none); interrupted with no handler to run,
+ * it goes on in restart_syscall to the same deadline (Linux's
+ * do_restart_poll()).
+ */
+static long poll_until(struct task *t, uint64_t ufds, unsigned n,
+		       const struct timespec *deadline)
+{
+	struct timespec left = { 0, 0 };
+	long ret;
+
+	if (deadline && (left = ts_left(deadline)).tv_sec < 0)
+		left = (struct timespec){ 0, 0 };
+	ret = do_poll(t, ufds, n, deadline ? &left : NULL);
+	if (ret != -ERESTARTNOHAND)
+		return ret;
+	t->restart = (struct restart_block){
+		.fn = poll_restart,
+		.args = { .a = { ufds, n, deadline != NULL } },
+		.deadline = deadline ? *deadline : (struct timespec){ 0, 0 },
+	};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_restart(struct task *t)
+{
+	struct restart_block r = t->restart;
+
+	return poll_until(t, r.args.a[0], (unsigned)r.args.a[1], r.args.a[2] ? &r.deadline : NULL);
+}
+
 long sys_poll(struct task *t, const struct syscall_args *a)
 {
 	int ms = ARG_INT(a, 2);
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec deadline = ts_deadline(&(struct timespec){ ms / 1000,
+								   (ms % 1000) * 1000000L });
 
-	return do_poll(t, a->a[0], ARG_UINT(a, 1), ms < 0 ? NULL : &ts);
+	return poll_until(t, a->a[0], ARG_UINT(a, 1), ms < 0 ? NULL : &deadline);
 }
 
 long sys_ppoll(struct task *t, const struct syscall_args *a)
@@ -161,8 +212,7 @@ long sys_ppoll(struct task *t, const struct syscall_args *a)
 	sigmask_leave(t, a->a[3], ret, saved);
 	if (a->a[2]) {
 		timeout_left(&ts, &end);
-		/* as Linux: a timespec that cannot be written back is no error */
-		(void)copy_to_user(t->tg->mm, a->a[2], &ts, sizeof(ts));
+		ret = timeout_back(t, a->a[2], &ts, sizeof(ts), ret);
 	}
 	return ret;
 }
@@ -268,8 +318,7 @@ long sys_select(struct task *t, const struct syscall_args *a)
 	ret = select_common(t, a, a->a[4] ? &ts : NULL, 0, 0);
 	if (a->a[4]) {
 		tv = (struct timeval){ ts.tv_sec, ts.tv_nsec / 1000 };
-		/* as Linux: a timeval that cannot be written back is no error */
-		(void)copy_to_user(t->tg->mm, a->a[4], &tv, sizeof(tv));
+		ret = timeout_back(t, a->a[4], &tv, sizeof(tv), ret);
 	}
 	return ret;
 }
@@ -291,6 +340,6 @@ long sys_pselect6(struct task *t, const struct syscall_args *a)
 	ret = select_common(t, a, a->a[4] ? &ts : NULL, sm.ss, sm.len);
 	/* the raw syscall updates the timespec too; glibc hides it */
 	if (a->a[4])
-		(void)copy_to_user(t->tg->mm, a->a[4], &ts, sizeof(ts));
+		ret = timeout_back(t, a->a[4], &ts, sizeof(ts), ret);
 	return ret;
 }

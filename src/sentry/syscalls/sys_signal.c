@@ -29,8 +29,11 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
 		tg->sigaction[sig - 1] = act;
-		/* Setting SIG_IGN discards what is pending (POSIX). */
-		if (act.handler == 1) {
+		/*
+		 * Setting SIG_IGN discards what is pending (POSIX), and so does
+		 * SIG_DFL for a signal whose default is to do nothing (Linux).
+		 */
+		if (act.handler == 1 || (act.handler == 0 && sig_default_ignored(sig))) {
 			sigpend_discard(&tg->shared_pending, &tg->shared_rtq, sig);
 			for (struct task *u = tg->tasks; u; u = u->next)
 				sigpend_discard(&u->pending, &u->rtq, sig);
@@ -53,11 +56,10 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 	if (a->a[1]) {
 		if (copy_from_user(tg->mm, &set, a->a[1], sizeof(set)))
 			return -EFAULT;
-		set &= ~UNBLOCKABLE;
 		switch (how) {
-		case SIG_BLOCK: t->sigmask |= set; break;
-		case SIG_UNBLOCK: t->sigmask &= ~set; break;
-		case SIG_SETMASK: t->sigmask = set; break;
+		case SIG_BLOCK: set_sigmask(t, old | set); break;
+		case SIG_UNBLOCK: set_sigmask(t, old & ~set); break;
+		case SIG_SETMASK: set_sigmask(t, set); break;
 		default: return -EINVAL;
 		}
 	}
@@ -167,29 +169,17 @@ long sys_tkill(struct task *t, const struct syscall_args *a)
 	return tkill(t, 0, ARG_INT(a, 0), ARG_INT(a, 1));
 }
 
-/* pause and rt_sigsuspend: sleep until a signal is delivered. */
-static bool deliverable(struct task *t)
-{
-	bool r;
-
-	pthread_mutex_lock(&t->tg->lock);
-	r = (t->pending | t->tg->shared_pending) & (~t->sigmask | SIGBIT(SIGKILL));
-	pthread_mutex_unlock(&t->tg->lock);
-	return r;
-}
-
 /*
- * Sleep until a signal can be delivered, including one that was already
- * pending but blocked before the caller's new mask (sigsuspend's race).
+ * pause and rt_sigsuspend: sleep until a signal can be delivered (the
+ * sleep ends at once for one already pending but blocked before the
+ * caller's new mask: sigsuspend's race).  They return EINTR once a
+ * handler has run; a signal that runs none (ignored, a stop and a
+ * continue) sends them back to sleep, as in Linux.
  */
 static long sleep_for_signal(struct task *t)
 {
-	struct timespec slice = { 0, 20000000 };
-
-	while (!deliverable(t) && !t->tg->exiting)
-		if (task_sleep(t, &slice, NULL) == -EINTR)
-			break;
-	return -EINTR;          /* never restarted: a handler has run */
+	task_block_fds(t, NULL, 0, NULL);
+	return -ERESTARTNOHAND;
 }
 
 long sys_pause(struct task *t, const struct syscall_args *a)
@@ -208,7 +198,7 @@ long sys_rt_sigsuspend(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	t->saved_mask = t->sigmask;
 	t->restore_mask = true;
-	t->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set_sigmask(t, mask);
 	return sleep_for_signal(t);
 }
 
@@ -228,40 +218,41 @@ long sys_rt_sigpending(struct task *t, const struct syscall_args *a)
 long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 {
 	struct thread_group *tg = t->tg;
-	struct timespec ts, start, now;
+	struct timespec ts;
 	uint64_t set;
 	siginfo_t si;
+	int sig;
 
 	if (a->a[3] != 8)
 		return -EINVAL;
 	if (copy_from_user(tg->mm, &set, a->a[0], sizeof(set)))
 		return -EFAULT;
-	set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	set &= ~UNBLOCKABLE;
 	if (a->a[2]) {
 		if (copy_from_user(tg->mm, &ts, a->a[2], sizeof(ts)))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -EINVAL;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int sig = dequeue_signal(t, set, &si);
+	sig = dequeue_signal(t, set, &si);
+	if (!sig && (!a->a[2] || ts.tv_sec || ts.tv_nsec))
+		sig = sigwait_take(t, set, a->a[2] ? &ts : NULL, &si);
+	if (sig <= 0)
+		return sig ? sig : -EAGAIN;     /* EINTR, never restarted, as in Linux */
+	si.si_signo = sig;
+	if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))
+		return -EFAULT;
+	return sig;
+}
 
-		if (sig) {
-			si.si_signo = sig;
-			if (a->a[1] && copy_to_user(tg->mm, a->a[1], &si, sizeof(si)))
-				return -EFAULT;
-			return sig;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t spent = (now.tv_sec - start.tv_sec) * 1000000000LL + now.tv_nsec - start.tv_nsec;
-		if (a->a[2] && spent >= ts.tv_sec * 1000000000LL + ts.tv_nsec)
-			return -EAGAIN;
-		/* waited-for signals are blocked: no kick comes, so look in slices */
-		struct timespec slice = { 0, 2000000 };
-		if (task_block_fds(t, NULL, 0, &slice) == -EINTR)
-			return -EINTR;
-	}
+/* restart_syscall: go on with the call a signal with no handler stopped. */
+long sys_restart_syscall(struct task *t, const struct syscall_args *a)
+{
+	long (*fn)(struct task *) = t->restart.fn;
+
+	(void)a;
+	t->restart.fn = NULL;
+	return fn ? fn(t) : -EINTR;
 }
 
 static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t uinfo)

@@ -93,17 +93,44 @@ static bool ts_valid(const struct timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
+static long sleep_restart(struct task *t);
+
+/*
+ * Sleep until deadline (CLOCK_MONOTONIC).  Interrupted, the time left is
+ * written to rem_addr, and the sleep fails with EINTR if a handler runs,
+ * else goes on in restart_syscall to the same deadline (Linux's
+ * hrtimer_nanosleep_restart()).
+ */
+static long sleep_until(struct task *t, const struct timespec *deadline, uint64_t rem_addr)
+{
+	struct timespec left = ts_left(deadline), rem;
+	int err;
+
+	if (left.tv_sec < 0)
+		return 0;
+	err = task_sleep(t, &left, &rem);
+	if (err != -ERESTARTSYS)
+		return err;
+	if (rem_addr && copy_to_user(t->tg->mm, rem_addr, &rem, sizeof(rem)))
+		return -EFAULT;
+	t->restart = (struct restart_block){
+		.fn = sleep_restart, .args = { .a = { rem_addr } }, .deadline = *deadline,
+	};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_restart(struct task *t)
+{
+	struct restart_block r = t->restart;
+
+	return sleep_until(t, &r.deadline, r.args.a[0]);
+}
+
 static long sleep_rel(struct task *t, const struct timespec *req, uint64_t rem_addr)
 {
-	struct timespec rem;
-	int err = task_sleep(t, req, &rem);
+	struct timespec deadline = ts_deadline(req);
 
-	if (err == -EINTR) {
-		if (rem_addr && copy_to_user(t->tg->mm, rem_addr, &rem, sizeof(rem)))
-			return -EFAULT;
-		return -EINTR;
-	}
-	return err;
+	return sleep_until(t, &deadline, rem_addr);
 }
 
 long sys_nanosleep(struct task *t, const struct syscall_args *a)
@@ -144,8 +171,10 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
 		}
 		if (req.tv_sec < 0)
 			return 0;
-		/* an absolute sleep is restarted, never reports a remainder */
-		return sleep_rel(t, &req, 0);
+		/* an absolute sleep runs again as it was, never reports a remainder */
+		long ret = sleep_rel(t, &req, 0);
+
+		return ret == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : ret;
 	}
 	return sleep_rel(t, &req, a->a[3]);
 }

@@ -160,6 +160,18 @@ static void put_arg(struct sbuf *b, struct task *t, char f, const struct syscall
 	}
 }
 
+/* A restart code, as strace shows it (signal.c turns it into EINTR or a restart). */
+static const char *restart_name(long ret)
+{
+	switch (-ret) {
+	case ERESTARTSYS: return "ERESTARTSYS (To be restarted if SA_RESTART is set)";
+	case ERESTARTNOINTR: return "ERESTARTNOINTR (To be restarted)";
+	case ERESTARTNOHAND: return "ERESTARTNOHAND (To be restarted if no handler)";
+	case ERESTART_RESTARTBLOCK: return "ERESTART_RESTARTBLOCK (Interrupted by signal)";
+	}
+	return "?";
+}
+
 static void strace_line(struct task *t, const struct syscall_args *a, long ret)
 {
 	const struct syscall_desc *d = a->nr >= 0 && a->nr < NR_SYSCALLS ? &table[a->nr] : NULL;
@@ -179,6 +191,8 @@ static void strace_line(struct task *t, const struct syscall_args *a, long ret)
 	}
 	if (a->nr == 60 || a->nr == 231)
 		put(&b, ") = ?\n");
+	else if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		put(&b, ") = ? %s\n", restart_name(ret));
 	else if (ret < 0 && ret > -4096)
 		put(&b, ") = -1 %s (%s)\n", strerrorname_np((int)-ret) ?: "?",
 		    strerror((int)-ret));

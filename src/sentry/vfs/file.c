@@ -42,7 +42,7 @@ void file_put(struct file *f)
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (f->inode)
-		locks_release_file(f);
+		locks_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	dentry_put(f->dentry);

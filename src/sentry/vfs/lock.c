@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Advisory locks, kept in the sentry: POSIX record locks (owned by the
- * process, released on any close of the file), open file description
+ * process, released on any close of the file and at its exit), open file description
  * locks (owned by the open file) and flock(2) locks (also per open file,
  * a separate name space, as in Linux).  They conflict only inside the
  * sandbox; nothing is locked on the host.
@@ -108,7 +108,7 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 				goto out;
 			}
 			if (task_interrupted(t)) {
-				err = -EINTR;
+				err = -ERESTARTSYS;
 				goto out;
 			}
 			/* a short timed wait: a kick has no way to signal the cv */
@@ -260,12 +260,16 @@ void locks_close_posix(const void *tg, struct file *f)
 	pthread_mutex_unlock(&lock_mu);
 }
 
-/* The last reference to an open file drops its OFD and flock locks. */
-void locks_release_file(struct file *f)
+/*
+ * Drop every lock of owner: an open file's OFD and flock locks with its
+ * last reference, a process's POSIX locks at its exit (Linux drops them
+ * as the exit closes its files).
+ */
+void locks_release(const void *owner)
 {
 	pthread_mutex_lock(&lock_mu);
 	for (struct lock **pp = &locks; *pp;) {
-		if ((*pp)->owner == f) {
+		if ((*pp)->owner == owner) {
 			struct lock *l = *pp;
 
 			*pp = l->next;

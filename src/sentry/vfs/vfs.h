@@ -233,7 +233,7 @@ int fdt_close(struct fd_table *t, int fd);
 
 /* lock.c */
 void locks_close_posix(const void *tg, struct file *f);
-void locks_release_file(struct file *f);
+void locks_release(const void *owner);
 
 struct fs_struct *fs_new(struct dentry *root);
 void fs_put(struct fs_struct *fs);

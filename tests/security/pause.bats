@@ -1,0 +1,221 @@
+#!/usr/bin/env bats
+# Finding 5 of the security review (issue 12): pausing killed the sandbox.
+# A stop (SIGSTOP/SIGCONT), a cgroup freeze and thaw or a ptrace attach of
+# the sentry made the host restart its sleep with restart_syscall, which the
+# sentry's own seccomp filter killed.  Each way of pausing a sandbox is
+# tried on a running application (pause_pingpong: two processes passing a
+# counter over pipes, a thread napping), which must then carry on, finish
+# and exit 0.  Then cvisor's pause and resume (the cgroup freezer, runc's
+# commands and messages), kill and delete of a paused container, and
+# docker pause/unpause through a dockerd of the test's own.
+#
+# Writes cgroups and starts dockerd: by hand, run it under the shared lock,
+#   flock /tmp/cvisor-heavy.lock env BUILD=build bats tests/security/pause.bats
+
+load common
+
+setup() {
+	D=$BATS_TEST_TMPDIR/app
+	mkdir -p "$D"
+	CGROUPS=()
+	PIDS=()
+}
+
+teardown() {
+	local cg p
+	# thaw first: a task frozen by the v1 freezer does not die of SIGKILL
+	for cg in "${CGROUPS[@]}"; do
+		[ -e "$cg/freezer.state" ] && echo THAWED >"$cg/freezer.state"
+		[ -e "$cg/cgroup.freeze" ] && echo 0 >"$cg/cgroup.freeze"
+	done
+	[ -n "${TRACER:-}" ] && kill "$TRACER" 2>/dev/null
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; done
+	# the supervisor's death ends the sentry (PDEATHSIG), the sentry's
+	# every stub process (the init of their pid namespace)
+	[ -n "${SUP:-}" ] && kill -KILL "$SUP" 2>/dev/null
+	[ -n "${APP:-}" ] && wait "$APP" 2>/dev/null
+	for p in "${PIDS[@]}"; do
+		for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	done
+	for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
+	[ -z "${C:-}" ] && return 0
+	for id in $($C list -q 2>/dev/null); do $C delete --force "$id" >/dev/null 2>&1; done
+}
+
+# count: the rounds pause_pingpong has published (0 before the first).
+count() {
+	local c
+	c=$(cat "$D/count" 2>/dev/null)
+	echo $((10#${c:-0}))
+}
+
+# wait_progress N: until more than N rounds are published (30 s at most),
+# failing at once if the sandbox has ended.
+wait_progress() {
+	for i in $(seq 300); do
+		[ "$(count)" -gt "$1" ] && return 0
+		[ -n "${APP:-}" ] && ! kill -0 "$APP" 2>/dev/null && break
+		sleep 0.1
+	done
+	echo "no progress past $1 rounds; the application's output:" >&2
+	cat "$D/out" >&2
+	return 1
+}
+
+# descendants PID: every process below PID.
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# start_app: pause_pingpong under `cvisor do`, once it makes progress.  APP
+# is the CLI, SUP the supervisor, SENTRY the sentry, STUBS its processes.
+start_app() {
+	"$CVISOR" do ${CVISOR_DO_FLAGS:-} --rw "$D" -- "$SEC/pause_pingpong" "$D" \
+		>"$D/out" 2>&1 3>&- &
+	APP=$!
+	wait_progress 0
+	SUP=$(pgrep -P "$APP")
+	SENTRY=$(pgrep -P "$SUP")
+	STUBS=$(descendants "$SENTRY")
+	PIDS=("$SUP" "$SENTRY" $STUBS)
+	[ -n "$SUP" ] && [ -n "$SENTRY" ] && [ -n "$STUBS" ]
+}
+
+# finish_app: the application must go on from where it is, then end
+# cleanly when asked; nothing of the sandbox is left.
+finish_app() {
+	local rc=0 p
+	wait_progress "$(count)"
+	touch "$D/stop"
+	wait "$APP" || rc=$?
+	APP=
+	cat "$D/out"
+	[ "$rc" = 0 ]
+	grep -q '^ok ' "$D/out"
+	for p in "${PIDS[@]}"; do ! kill -0 "$p" 2>/dev/null; done
+}
+
+# stopped PID...: wait until each is in the stopped state (T).
+stopped() {
+	local p s
+	for p in "$@"; do
+		for i in $(seq 100); do
+			s=$(sed 's/.*) \(.\).*/\1/' "/proc/$p/stat")
+			[ "$s" = T ] && break
+			sleep 0.05
+		done
+		[ "$s" = T ] || { echo "pid $p did not stop ($s)" >&2; return 1; }
+	done
+}
+
+# no_progress: the application is held (its count does not move).
+no_progress() {
+	local c
+	c=$(count)
+	sleep 0.3
+	[ "$(count)" = "$c" ]
+}
+
+@test "SIGSTOP and SIGCONT of the sentry: the application carries on" {
+	start_app
+	kill -STOP "$SENTRY"
+	stopped "$SENTRY"
+	no_progress
+	kill -CONT "$SENTRY"
+	finish_app
+}
+
+@test "SIGSTOP and SIGCONT of the supervisor" {
+	start_app
+	kill -STOP "$SUP"
+	stopped "$SUP"
+	wait_progress "$(count)"        # the sandbox does not need it to run
+	kill -CONT "$SUP"
+	finish_app
+}
+
+@test "SIGSTOP and SIGCONT of each stub process in turn" {
+	start_app
+	for p in $STUBS; do
+		kill -STOP "$p"
+		stopped "$p"
+		kill -CONT "$p"
+		wait_progress "$(count)"
+	done
+	finish_app
+}
+
+@test "SIGSTOP of the whole process tree (CLI, supervisor, sentry, stubs), then SIGCONT" {
+	start_app
+	PIDS+=("$APP")
+	kill -STOP "${PIDS[@]}"
+	stopped "${PIDS[@]}"
+	no_progress
+	kill -CONT "${PIDS[@]}"
+	unset 'PIDS[-1]'
+	finish_app
+}
+
+@test "cgroup v1 freezer: FROZEN, then THAWED" {
+	[ -e /sys/fs/cgroup/freezer/freezer.state ] || [ -d /sys/fs/cgroup/freezer ] ||
+		skip "no cgroup v1 freezer here"
+	start_app
+	cg=/sys/fs/cgroup/freezer/cvisor-pause-test-$$
+	mkdir "$cg"
+	CGROUPS+=("$cg")
+	for p in "${PIDS[@]}"; do echo "$p" >"$cg/cgroup.procs"; done
+	echo FROZEN >"$cg/freezer.state"
+	for i in $(seq 100); do [ "$(cat "$cg/freezer.state")" = FROZEN ] && break; sleep 0.05; done
+	[ "$(cat "$cg/freezer.state")" = FROZEN ]
+	no_progress
+	echo THAWED >"$cg/freezer.state"
+	finish_app
+}
+
+@test "cgroup v2 cgroup.freeze: frozen 1, then 0" {
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$v2" ] || skip "no cgroup v2 hierarchy here"
+	start_app
+	cg=$v2/cvisor-pause-test-$$
+	mkdir "$cg"
+	CGROUPS+=("$cg")
+	[ -e "$cg/cgroup.freeze" ] || skip "no cgroup.freeze (kernel before 5.2)"
+	for p in "${PIDS[@]}"; do echo "$p" >"$cg/cgroup.procs"; done
+	echo 1 >"$cg/cgroup.freeze"
+	for i in $(seq 100); do grep -qx 'frozen 1' "$cg/cgroup.events" && break; sleep 0.05; done
+	grep -qx 'frozen 1' "$cg/cgroup.events"
+	no_progress
+	echo 0 >"$cg/cgroup.freeze"
+	finish_app
+}
+
+@test "ptrace attach and detach of the sentry: strace -f -p for a moment" {
+	command -v strace >/dev/null || skip "no strace"
+	start_app
+	strace -f -p "$SENTRY" -o "$D/strace" 3>&- &
+	TRACER=$!
+	for i in $(seq 100); do
+		[ "$(awk '/^TracerPid:/ { print $2 }' "/proc/$SENTRY/status")" != 0 ] && break
+		sleep 0.05
+	done
+	[ "$(awk '/^TracerPid:/ { print $2 }' "/proc/$SENTRY/status")" = "$TRACER" ]
+	wait_progress "$(count)"        # traced, the sandbox still runs
+	kill "$TRACER"
+	wait "$TRACER" || true
+	TRACER=
+	[ "$(awk '/^TracerPid:/ { print $2 }' "/proc/$SENTRY/status")" = 0 ]
+	finish_app
+}
+
+@test "ptrace attach and detach of the sentry: gdb -p -batch" {
+	command -v gdb >/dev/null || skip "no gdb"
+	start_app
+	run -0 timeout 60 gdb -p "$SENTRY" -batch -ex 'info threads'
+	[[ "$output" == *"LWP $SENTRY"* ]]
+	[[ "$output" == *"process $SENTRY) detached"* ]]
+	finish_app
+}

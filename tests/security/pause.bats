@@ -13,6 +13,7 @@
 #   flock /tmp/cvisor-heavy.lock env BUILD=build bats tests/security/pause.bats
 
 load common
+load ../integration/dockerd
 
 setup() {
 	D=$BATS_TEST_TMPDIR/app
@@ -23,6 +24,7 @@ setup() {
 
 teardown() {
 	local cg p
+	[ -n "${DK:-}" ] && dockerd_stop
 	# thaw first: a task frozen by the v1 freezer does not die of SIGKILL
 	for cg in "${CGROUPS[@]}"; do
 		[ -e "$cg/freezer.state" ] && echo THAWED >"$cg/freezer.state"
@@ -74,12 +76,11 @@ descendants() {
 # start_app: pause_pingpong under `cvisor do`, once it makes progress.  APP
 # is the CLI, SUP the supervisor, SENTRY the sentry, STUBS its processes.
 start_app() {
-	"$CVISOR" do ${CVISOR_DO_FLAGS:-} --rw "$D" -- "$SEC/pause_pingpong" "$D" \
-		>"$D/out" 2>&1 3>&- &
+	cdo_bg --rw "$D" -- "$SEC/pause_pingpong" "$D" >"$D/out" 2>&1 3>&-
 	APP=$!
 	wait_progress 0
 	SUP=$(pgrep -P "$APP")
-	SENTRY=$(pgrep -P "$SUP")
+	SENTRY=$(sentry_of "$APP")
 	STUBS=$(descendants "$SENTRY")
 	PIDS=("$SUP" "$SENTRY" $STUBS)
 	[ -n "$SUP" ] && [ -n "$SENTRY" ] && [ -n "$STUBS" ]
@@ -218,4 +219,205 @@ no_progress() {
 	[[ "$output" == *"LWP $SENTRY"* ]]
 	[[ "$output" == *"process $SENTRY) detached"* ]]
 	finish_app
+}
+
+# --- cvisor pause and resume (runc's commands) ---
+
+# oci_setup [CGROUPS_PATH]: a bundle running pause_pingpong in /cnt of its
+# writable busybox root (so the count is on the host), the engine's
+# cgroupsPath and a pids limit if given, and a state root.
+oci_setup() {
+	B=$BATS_TEST_TMPDIR/bundle
+	D=$B/rootfs/cnt
+	C="$CVISOR --root $BATS_TEST_TMPDIR/state"
+	CGROUPS_PATH=${1:-} EDIT='
+c["root"]["readonly"] = False
+if os.environ["CGROUPS_PATH"]:
+    c["linux"]["cgroupsPath"] = os.environ["CGROUPS_PATH"]
+    c["linux"]["resources"] = {"pids": {"limit": 100}}' \
+		bundle_of "$B" /bin/pause_pingpong /cnt
+	mkdir -p "$D"
+}
+
+status_of() {
+	$C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'
+}
+
+# oci_start ID: run -d, once the application makes progress; SUP is the
+# container's pid (the supervisor), PIDS every host process of it.
+oci_start() {
+	$C run -d -b "$B" "$1" >"$BATS_TEST_TMPDIR/run.log" 2>&1 3>&-
+	wait_progress 0
+	SUP=$($C state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	PIDS=("$SUP" $(descendants "$SUP"))
+	CG=$(cat "$BATS_TEST_TMPDIR/state/$1/cgroup")
+	CG=/${CG#/}
+}
+
+# wait_status ID STATUS: (10 s at most)
+wait_status() {
+	for i in $(seq 100); do [ "$(status_of "$1")" = "$2" ] && return 0; sleep 0.1; done
+	[ "$(status_of "$1")" = "$2" ]
+}
+
+# frozen_whole: the container's cgroup reads back frozen (v1 freezer.state,
+# or v2 cgroup.events), and every host process of the sandbox is in it.
+frozen_whole() {
+	local p f=/sys/fs/cgroup/freezer$CG
+	if [ -e "$f/freezer.state" ]; then
+		[ "$(cat "$f/freezer.state")" = FROZEN ]
+		for p in "${PIDS[@]}"; do grep -q ":freezer:$CG\$" "/proc/$p/cgroup"; done
+	else
+		f=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$CG
+		grep -qx 'frozen 1' "$f/cgroup.events"
+		for p in "${PIDS[@]}"; do grep -q "^0::$CG\$" "/proc/$p/cgroup"; done
+	fi
+}
+
+# gone: no process of the container is left, nor its cgroup.
+gone() {
+	local p
+	for p in "${PIDS[@]}"; do
+		for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		! kill -0 "$p" 2>/dev/null
+	done
+	[ ! -e "/sys/fs/cgroup/freezer$CG" ] && [ ! -e "/sys/fs/cgroup/unified$CG" ] &&
+		[ ! -e "/sys/fs/cgroup$CG" ]
+}
+
+@test "cvisor pause and resume: no progress while paused, status paused, then it carries on" {
+	oci_setup
+	oci_start p1
+	run -0 $C pause p1
+	[ "$(status_of p1)" = paused ]
+	run -0 $C list
+	[[ "$output" == *"p1 "*" paused "* ]]
+	frozen_whole
+	no_progress
+	# runc's refusals, and nothing a frozen sentry would have to answer
+	run -1 --separate-stderr $C pause p1
+	[[ "$stderr" == *"container not running"* ]]
+	run -1 --separate-stderr timeout 10 $C exec p1 /bin/true
+	[[ "$stderr" == *"paused"* ]]
+	run -1 --separate-stderr $C delete p1
+	[[ "$stderr" == *"p1 is paused"* ]]
+	no_progress
+	run -0 $C resume p1
+	[ "$(status_of p1)" = running ]
+	run -1 --separate-stderr $C resume p1
+	[[ "$stderr" == *"container not paused"* ]]
+	wait_progress "$(count)"
+	touch "$D/stop"
+	wait_status p1 stopped
+	run -0 $C delete p1
+	gone
+}
+
+@test "pause and resume of a created container: created again; errors for a missing or stopped one" {
+	oci_setup
+	$C create -b "$B" p2 >"$BATS_TEST_TMPDIR/create.log" 2>&1 3>&-
+	run -0 $C pause p2
+	[ "$(status_of p2)" = paused ]
+	run -0 $C resume p2
+	[ "$(status_of p2)" = created ]
+	run -0 $C start p2
+	wait_progress 0
+	touch "$D/stop"
+	wait_status p2 stopped
+	run -1 --separate-stderr $C pause p2
+	[[ "$stderr" == *"container not running"* ]]
+	run -1 --separate-stderr $C resume p2
+	[[ "$stderr" == *"container not paused"* ]]
+	run -0 $C delete p2
+	run -1 --separate-stderr $C pause p2
+	[[ "$stderr" == *"does not exist"* ]]
+	run -1 --separate-stderr $C resume
+	[[ "$stderr" == *"missing container id"* ]]
+	run -1 --separate-stderr $C pause a b
+	[[ "$stderr" == *"exactly one container id"* ]]
+}
+
+@test "kill -9 of a paused container ends it (thawed for it, as runc does)" {
+	oci_setup
+	oci_start p3
+	run -0 $C pause p3
+	run -0 timeout 10 $C kill p3 KILL
+	wait_status p3 stopped
+	run -0 $C delete p3
+	gone
+}
+
+@test "kill TERM of a paused container waits for resume, then ends it" {
+	oci_setup
+	oci_start p4
+	run -0 $C pause p4
+	run -0 timeout 10 $C kill p4 TERM
+	[ "$(status_of p4)" = paused ]
+	no_progress
+	run -0 $C resume p4
+	wait_status p4 stopped
+	run -0 $C delete p4
+	gone
+}
+
+@test "delete --force of a paused container" {
+	oci_setup
+	oci_start p5
+	run -0 $C pause p5
+	run -0 timeout 20 $C delete --force p5
+	run -1 $C state p5
+	gone
+}
+
+@test "pause with the engine's cgroupsPath and linux.resources" {
+	oci_setup /cvisor-pause-test/p6
+	oci_start p6
+	[ "$CG" = /cvisor-pause-test/p6 ]
+	[ "$(cat /sys/fs/cgroup/pids$CG/pids.max 2>/dev/null || cat /sys/fs/cgroup$CG/pids.max)" != max ]
+	run -0 $C pause p6
+	[ "$(status_of p6)" = paused ]
+	no_progress
+	run -0 $C resume p6
+	wait_progress "$(count)"
+	touch "$D/stop"
+	wait_status p6 stopped
+	run -0 $C delete p6
+	gone
+	for c in /sys/fs/cgroup/*/cvisor-pause-test; do rmdir "$c" 2>/dev/null || true; done
+}
+
+# --- docker pause / unpause, through a dockerd of the test's own ---
+
+dk_start() {
+	dockerd_start "$BATS_TEST_TMPDIR/dk"
+	docker version >/dev/null
+	mkdir -p "$DK/rootfs"
+	busybox_root "$DK/rootfs"
+	cp "$SEC/pause_pingpong" "$DK/rootfs/bin/"
+	tar -C "$DK/rootfs" -c . | docker import - cvisor-pause-bb >/dev/null
+}
+
+@test "docker pause and unpause of a cvisor container; docker rm -f of a paused one" {
+	command -v dockerd >/dev/null && command -v docker >/dev/null || skip "no dockerd (docker.io)"
+	dk_start
+	D=$BATS_TEST_TMPDIR/out
+	mkdir -p "$D"
+	id=$(timeout 60 docker run -d --runtime=cvisor --network=none -v "$D:/cnt" cvisor-pause-bb \
+		/bin/pause_pingpong /cnt)
+	wait_progress 0
+	SUP=$(docker inspect -f '{{.State.Pid}}' "$id")
+	PIDS=("$SUP" $(descendants "$SUP"))
+	run -0 timeout 30 docker pause "$id"
+	[ "$(docker inspect -f '{{.State.Status}}' "$id")" = paused ]
+	no_progress
+	run -0 timeout 30 docker unpause "$id"
+	[ "$(docker inspect -f '{{.State.Status}}' "$id")" = running ]
+	wait_progress "$(count)"
+	run -0 timeout 30 docker pause "$id"
+	run -0 timeout 30 docker rm -f "$id"
+	for p in "${PIDS[@]}"; do
+		for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		! kill -0 "$p" 2>/dev/null
+	done
+	[ -z "$(docker ps -aq)" ]
 }

@@ -11,6 +11,8 @@ pkgs+=(podman docker.io curl)
 pkgs+=(iproute2)
 # tests/security/caps.bats compares with runc and uses capsh and setcap.
 pkgs+=(runc libcap2-bin)
+# tests/security/pause.bats attaches gdb to the sentry (and strace, above).
+pkgs+=(gdb)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.

@@ -31,6 +31,8 @@ int cmd_events(const struct gopts *g, int argc, char **argv);
 int cmd_exec(const struct gopts *g, int argc, char **argv);
 int cmd_spec(const struct gopts *g, int argc, char **argv);
 int cmd_features(const struct gopts *g, int argc, char **argv);
+int cmd_pause(const struct gopts *g, int argc, char **argv);
+int cmd_resume(const struct gopts *g, int argc, char **argv);
 int cmd_install(const struct gopts *g, int argc, char **argv);
 
 /* What a workload will cost (src/cli/profile.c) */

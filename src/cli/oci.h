@@ -24,7 +24,9 @@ int parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts);
 int load_container(const struct gopts *g, const char *cmd, int argc, char **argv, int i,
 		   struct oci_state *st);
 /* One request over the sentry's control socket: 0 and the reply, or -errno.
- * With fds, the three stdio fds travel with it; keep_fd gets the connection. */
+ * With fds, the three stdio fds travel with it; keep_fd gets the connection.
+ * Without reply, the request is only queued: the sentry reads it when it
+ * next serves the socket (a paused container's, at resume). */
 int ctl_request(const struct oci_state *st, const char *req, const int *fds,
 		char *reply, size_t len, int *keep_fd);
 int ctl_bind(const char *dir);
@@ -34,5 +36,8 @@ int parse_signal(const char *s);
 bool wait_gone(const struct oci_state *st, int ms);
 /* poststop hooks, the cgroup and the state directory of a stopped container */
 void container_remove(struct oci_state *st);
+/* Signal a paused container, whose sentry serves no request (oci_pause.c):
+ * req is the control request that carries any signal but SIGKILL. */
+int container_kill_paused(const struct oci_state *st, int sig, const char *req);
 
 #endif

@@ -53,7 +53,12 @@ int cmd_kill(const struct gopts *g, int argc, char **argv)
 		return 1;
 	}
 	snprintf(req, sizeof(req), "kill %d %d", sig, all);
-	e = ctl_request(&st, req, NULL, reply, sizeof(reply), NULL);
+	if (!strcmp(state_status(&st), "paused")) {
+		e = container_kill_paused(&st, sig, req);
+		snprintf(reply, sizeof(reply), "ok");
+	} else {
+		e = ctl_request(&st, req, NULL, reply, sizeof(reply), NULL);
+	}
 	if (e && sig == SIGKILL) {
 		e = kill(st.pid, SIGKILL) ? -errno : 0;     /* a wedged sentry still dies */
 		snprintf(reply, sizeof(reply), "ok");
@@ -85,16 +90,11 @@ static void poststop(const struct oci_state *st)
 /* A stopped container's last traces: poststop hooks, cgroup, state. */
 void container_remove(struct oci_state *st)
 {
-	char file[4200], cg[4096] = "";
-	FILE *f;
+	char cg[4096];
 
 	poststop(st);
-	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
-	if ((f = fopen(file, "re"))) {
-		if (fgets(cg, sizeof(cg), f) && cg[0])
-			cgroup_remove(cg);
-		fclose(f);
-	}
+	if (!state_cgroup(st, cg, sizeof(cg)))
+		cgroup_remove(cg);
 	state_remove(st);
 }
 
@@ -113,13 +113,17 @@ int cmd_delete(const struct gopts *g, int argc, char **argv)
 		return 1;
 	status = state_status(&st);
 	/* a created container never ran: delete may stop it, as runc does */
-	if (!strcmp(status, "running") && !force) {
-		log_error("delete: container %s is running (stop it first, or use --force)", st.id);
+	if ((!strcmp(status, "running") || !strcmp(status, "paused")) && !force) {
+		log_error("delete: container %s is %s (stop it first, or use --force)", st.id,
+			  status);
 		state_free(&st);
 		return 1;
 	}
 	if (strcmp(status, "stopped")) {
-		kill(st.pid, SIGKILL);
+		if (!strcmp(status, "paused"))
+			container_kill_paused(&st, SIGKILL, NULL);
+		else
+			kill(st.pid, SIGKILL);
 		if (!wait_gone(&st, 10000)) {
 			log_error("delete %s: the sandbox (pid %d) did not stop", st.id, st.pid);
 			state_free(&st);

@@ -181,7 +181,7 @@ int ctl_request(const struct oci_state *st, const char *req, const int *fds,
 		close(dfd);
 	if (!err)
 		err = send_req(fd, req, fds);
-	if (!err) {
+	if (!err && reply) {
 		n = recv(fd, reply, len - 1, 0);
 		if (n <= 0)
 			err = n < 0 ? -errno : -ECONNRESET;

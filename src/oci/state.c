@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "oci/state.h"
+#include "sandbox/cgroup.h"
 
 bool oci_id_valid(const char *id)
 {
@@ -125,11 +126,32 @@ bool state_alive(const struct oci_state *st)
 	return !zombie;
 }
 
+int state_cgroup(const struct oci_state *st, char *out, size_t len)
+{
+	char file[4200];
+	FILE *f;
+	int err = -ENOENT;
+
+	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	if (!(f = fopen(file, "re")))
+		return -errno;
+	if (fgets(out, (int)len, f) && (out[strcspn(out, "\n")] = 0, out[0]))
+		err = 0;
+	fclose(f);
+	return err;
+}
+
 const char *state_status(const struct oci_state *st)
 {
+	char cg[4096];
+
 	if (!strcmp(st->status, "creating") && st->pid <= 0)
 		return "creating";
-	return state_alive(st) ? st->status : "stopped";
+	if (!state_alive(st))
+		return "stopped";
+	if (!state_cgroup(st, cg, sizeof(cg)) && cgroup_frozen(cg) == 1)
+		return "paused";
+	return st->status;
 }
 
 char *state_json(const struct oci_state *st, bool indent)

@@ -32,9 +32,12 @@ int state_create(const char *root, const char *id, struct oci_state *st);
 int state_write(const struct oci_state *st);
 /* -ENOENT if there is no such container. */
 int state_read(const char *root, const char *id, struct oci_state *st);
-/* created, running or stopped: what the state file says, unless the
- * sentry is gone. */
+/* created, running, paused or stopped: what the state file says, unless
+ * the sentry is gone (stopped) or its cgroup was asked to freeze (paused,
+ * by cvisor pause or anyone else, as runc tells it). */
 const char *state_status(const struct oci_state *st);
+/* The container's cgroup, as create recorded it; -ENOENT without one. */
+int state_cgroup(const struct oci_state *st, char *out, size_t len);
 bool state_alive(const struct oci_state *st);
 /* The OCI state JSON (malloc'ed). */
 char *state_json(const struct oci_state *st, bool indent);

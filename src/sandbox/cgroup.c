@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pathname.h"
@@ -180,15 +181,20 @@ static int cg_parent(const char *root, const char *path, char *leaf)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The sandbox's last tasks may still be dying when it is taken down (the
+ * sentry ends after the supervisor, the stubs with the sentry): the
+ * cgroup is busy (EBUSY) until they are gone, a moment. */
 static void remove_in(const char *root, const char *path)
 {
+	const struct timespec nap = { 0, 1000000 };
 	char leaf[NAME_MAX + 1];
 	int dir = cg_parent(root, path, leaf);
 
-	if (dir >= 0) {
-		unlinkat(dir, leaf, AT_REMOVEDIR);
-		close(dir);
-	}
+	if (dir < 0)
+		return;
+	for (int i = 0; i < 2000 && unlinkat(dir, leaf, AT_REMOVEDIR) && errno == EBUSY; i++)
+		nanosleep(&nap, NULL);
+	close(dir);
 }
 
 void cgroup_remove(const char *path)
@@ -371,4 +377,178 @@ int cgroup_enter_oci(const char *path, const char *resources, pid_t pid)
 	if (err)
 		cgroup_remove(path);
 	return err;
+}
+
+/* ---- the freezer: cvisor pause and resume ---- */
+
+#include <poll.h>
+
+#define FREEZE_TIMEOUT_MS 10000
+
+int cgroup_enter_freezer(const char *path, pid_t pid)
+{
+	int dir = cg_open(CG_ROOT "/freezer", path, true, NULL), err;
+	char v[32];
+
+	if (dir < 0)
+		return dir;
+	snprintf(v, sizeof(v), "%d", pid);
+	err = write_at(dir, "cgroup.procs", v);
+	close(dir);
+	if (err)
+		cgroup_remove(path);
+	return err;
+}
+
+struct freezer {
+	int dir;                        /* the cgroup's directory, O_PATH */
+	bool v2;
+};
+
+/* Which freezer holds the cgroup at path: the v1 hierarchy's, else v2's
+ * (alone at the root, or beside v1 at unified/). */
+static int find(const char *path, struct freezer *f)
+{
+	static const char *roots[] = { CG_ROOT "/freezer", CG_ROOT, CG_ROOT "/unified" };
+	static const char *files[] = { "freezer.state", "cgroup.freeze", "cgroup.freeze" };
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		f->dir = cg_open(roots[i], path, false, NULL);
+		if (f->dir < 0)
+			continue;
+		if (!faccessat(f->dir, files[i], F_OK, AT_SYMLINK_NOFOLLOW)) {
+			f->v2 = i > 0;
+			return 0;
+		}
+		close(f->dir);
+	}
+	return -ENOENT;
+}
+
+/* The file's first line, without its newline. */
+static int read_word(int dir, const char *file, char *out, size_t len)
+{
+	ssize_t n = read_at(dir, file, out, len);
+
+	if (n < 0)
+		return (int)n;
+	out[strcspn(out, "\n")] = 0;
+	return 0;
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * v1: the state goes FREEZING until every task is frozen.  It is asked
+ * again on every turn, as runc does: a task that joined the cgroup (a
+ * fork) meanwhile is frozen too.  There is no notification of the change,
+ * so the state is read again after a short, growing sleep.
+ */
+static int v1_set(int dir, bool frozen, const struct timespec *deadline)
+{
+	const char *want = frozen ? "FROZEN" : "THAWED";
+	struct timespec nap = { 0, 100000 };
+	char state[32];
+	int err;
+
+	for (;;) {
+		err = write_at(dir, "freezer.state", want);
+		if (!err)
+			err = read_word(dir, "freezer.state", state, sizeof(state));
+		if (err || !strcmp(state, want))
+			return err;
+		if (ms_left(deadline) <= 0)
+			return -EBUSY;
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 50000000)
+			nap.tv_nsec *= 2;
+	}
+}
+
+/* v2: cgroup.events says "frozen 1" once every task is; the kernel wakes
+ * a poll for POLLPRI when the file changes. */
+static int v2_set(int dir, bool frozen, const struct timespec *deadline)
+{
+	int fd, err = write_at(dir, "cgroup.freeze", frozen ? "1" : "0");
+	char buf[256], *p;
+	ssize_t n;
+	long left;
+
+	if (err)
+		return err;
+	fd = openat(dir, "cgroup.events", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		buf[n] = 0;
+		p = strstr(buf, "frozen ");
+		if (!p) {
+			err = -EIO;
+			break;
+		}
+		if ((p[7] == '1') == frozen)
+			break;
+		if ((left = ms_left(deadline)) <= 0) {
+			err = -EBUSY;
+			break;
+		}
+		poll(&(struct pollfd){ fd, POLLPRI, 0 }, 1, (int)left);
+	}
+	close(fd);
+	return err;
+}
+
+static int set(const struct freezer *f, bool frozen)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += FREEZE_TIMEOUT_MS / 1000;
+	return f->v2 ? v2_set(f->dir, frozen, &deadline) : v1_set(f->dir, frozen, &deadline);
+}
+
+int cgroup_freeze(const char *path, bool frozen)
+{
+	struct freezer f;
+	int err = find(path, &f);
+
+	if (err)
+		return err;
+	err = set(&f, frozen);
+	if (err == -EBUSY && frozen)
+		set(&f, false);         /* half frozen is the worst state to leave it in */
+	close(f.dir);
+	return err;
+}
+
+int cgroup_frozen(const char *path)
+{
+	struct freezer f;
+	char v[32];
+	int err = find(path, &f);
+
+	if (err)
+		return err;
+	if (f.v2)
+		err = read_word(f.dir, "cgroup.freeze", v, sizeof(v));
+	else if ((err = read_word(f.dir, "freezer.self_freezing", v, sizeof(v))) == -ENOENT) {
+		/* an old kernel: no telling whether an ancestor froze it */
+		err = read_word(f.dir, "freezer.state", v, sizeof(v));
+		if (!err)
+			v[0] = strcmp(v, "THAWED") ? '1' : '0';
+	}
+	close(f.dir);
+	return err ? err : v[0] == '1';
 }

@@ -2,6 +2,7 @@
 #ifndef CVISOR_SANDBOX_CGROUP_H
 #define CVISOR_SANDBOX_CGROUP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -28,5 +29,24 @@ int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid);
 int cgroup_enter_oci(const char *path, const char *resources, pid_t pid);
 /* Remove it again (after the sandbox is gone). */
 void cgroup_remove(const char *path);
+
+/*
+ * The freezer of a container's cgroup (cvisor pause and resume), as runc
+ * uses it: the v1 freezer hierarchy's if it has the cgroup at path, else
+ * cgroup v2's cgroup.freeze.
+ *
+ * cgroup_freeze() asks for the state and waits until the cgroup reads it
+ * back: freezer.state FROZEN or THAWED, cgroup.events "frozen 1" or
+ * "frozen 0".  A freeze that does not complete within 10 s is undone and
+ * fails with -EBUSY.  -ENOENT: no freezer has the cgroup.
+ *
+ * cgroup_frozen(): 1 if the cgroup itself was asked to freeze (not merely
+ * an ancestor), 0 if not, -ENOENT as above.
+ */
+int cgroup_freeze(const char *path, bool frozen);
+int cgroup_frozen(const char *path);
+/* The v1 freezer's cgroup alone, for a container that asked for no other:
+ * made at path, and pid moved in (nothing is left behind on failure). */
+int cgroup_enter_freezer(const char *path, pid_t pid);
 
 #endif

@@ -41,6 +41,11 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(prctl), SCMP_SYS(set_tid_address),
+	/* the host kernel's own call: a sleep with a restart block (poll,
+	 * nanosleep, a futex with a timeout) interrupted by a stop (SIGSTOP,
+	 * a cgroup freeze, a ptrace attach) resumes through restart_syscall,
+	 * which only re-runs that sleep */
+	SCMP_SYS(restart_syscall),
 	/* the stub processes: application memory, reaping, SIGKILL */
 	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(wait4),
 	SCMP_SYS(waitid), SCMP_SYS(kill),

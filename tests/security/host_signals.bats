@@ -122,3 +122,19 @@ attack() {
 	[[ "$output" == *'"status": "stopped"'* ]] || [[ "$output" == *'"status":"stopped"'* ]]
 	$C delete --force spin-$$
 }
+
+@test "finding 4: cvisor do forwards every signal to the application (USR1 and USR2 were lost)" {
+	# As the init of its pid namespace the sentry never saw a signal it had
+	# no handler for; SIGUSR1 was its own kick.
+	for s in HUP INT QUIT USR1 USR2 ALRM TERM PIPE VTALRM PROF WINCH URG XCPU; do
+		cdo_bg -- /bin/busybox sh -c "trap 'echo got $s; exit 0' $s; echo ready; sleep 20" \
+			>"$BATS_TEST_TMPDIR/$s"
+		cli=$!
+		for i in $(seq 200); do grep -q ready "$BATS_TEST_TMPDIR/$s" && break; sleep 0.05; done
+		kill -$s $cli
+		run timeout 30 tail --pid=$cli -f /dev/null
+		wait $cli || true
+		echo "$s: $(cat "$BATS_TEST_TMPDIR/$s" | tr '\n' ' ')"
+		grep -qx "got $s" "$BATS_TEST_TMPDIR/$s"
+	done
+}

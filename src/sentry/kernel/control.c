@@ -73,12 +73,6 @@ static ssize_t recv_req(int fd, char *buf, size_t len, int fds[3])
 	return n;
 }
 
-static bool fatal_by_default(int sig)
-{
-	return !sig_default_ignored(sig) && sig != SIGSTOP && sig != SIGTSTP &&
-	       sig != SIGTTIN && sig != SIGTTOU;
-}
-
 /* Returns 1 when the sandbox ends here (a fatal signal before start). */
 static int do_kill(int fd, const char *args, bool started)
 {
@@ -90,7 +84,7 @@ static int do_kill(int fd, const char *args, bool started)
 	}
 	if (!started) {
 		reply(fd, "ok");
-		if (!fatal_by_default(sig))
+		if (!sig_default_fatal(sig))
 			return 0;
 		sandbox.exit_status = W_EXITCODE(0, sig);
 		return 1;

@@ -192,6 +192,13 @@ struct sandbox {
 
 extern struct sandbox sandbox;
 
+/*
+ * The host signal that kicks a sentry thread out of a blocking host call: a
+ * real-time one, since the signals the sentry forwards to the application
+ * from the host (sentry.c) are all the others, SIGUSR1 and SIGUSR2 included.
+ */
+#define SIG_KICK (__SIGRTMIN + 8)
+
 /* The sentry's /proc, opened before it pivots into an empty root. */
 extern int host_proc_fd;
 
@@ -317,6 +324,7 @@ int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
+bool sig_default_fatal(int sig);
 bool signal_pending(struct task *t);
 void set_sigmask(struct task *t, uint64_t mask);
 void signal_retarget_exit(struct task *t);

@@ -281,6 +281,16 @@ static void reap_all(void)
 		;
 }
 
+/*
+ * A signal for the application from outside the sandbox (the supervisor,
+ * forwarding the engine's or the user's), not one the host raised for the
+ * sentry's own doing (SIGPIPE on a write of its own, say: its pid is ours).
+ */
+static bool forwarded(const struct signalfd_siginfo *si)
+{
+	return si->ssi_pid != (uint32_t)getpid();
+}
+
 /* Wait for init to exit, serving the host's signals and the CLI meanwhile. */
 static void main_loop(int sfd, int ctl_fd)
 {
@@ -296,7 +306,7 @@ static void main_loop(int sfd, int ctl_fd)
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
 				reap();
-			else
+			else if (forwarded(&si))
 				send_signal_tg(sandbox.init, (int)si.ssi_signo);
 		}
 		if (ctl_fd >= 0 && (p[2].revents & POLLIN))
@@ -331,7 +341,8 @@ static int wait_for_start(const struct sentry_run *r, int sfd, int err)
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return -errno;
-		if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+		if (read(sfd, &si, sizeof(si)) == sizeof(si) && forwarded(&si) &&
+		    sig_default_fatal((int)si.ssi_signo))
 			return W_EXITCODE(0, (int)si.ssi_signo);
 		if ((p[1].revents & POLLIN) && control_serve(r->ctl_fd, &started) > 0)
 			return sandbox.exit_status;     /* killed before start */
@@ -355,16 +366,20 @@ int sentry_main(const struct sentry_run *r)
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	app_seccomp_set(r->seccomp, r->seccomp_len);
+	/*
+	 * Every standard signal is read from a signalfd: SIGCHLD (a stub
+	 * process ended) and those the supervisor forwards, for init.  They
+	 * must be caught, not left to their default: as the init of its pid
+	 * namespace the sentry would never see one it has no handler for.
+	 * The kick is blocked too, but for ppoll's duration (task.c).
+	 */
 	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGWINCH);      /* the container's terminal was resized */
-	sigaddset(&set, SIGUSR1);       /* the kick, unblocked only in ppoll */
+	for (int s = 1; s < __SIGRTMIN; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaddset(&set, s);
+	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	sigdelset(&set, SIGUSR1);
+	sigdelset(&set, SIG_KICK);
 	install_kick_handler();
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	sandbox.event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

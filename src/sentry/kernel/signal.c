@@ -26,6 +26,13 @@ bool sig_default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+/* Does the default action of sig end the process (terminate or core)? */
+bool sig_default_fatal(int sig)
+{
+	return !sig_default_ignored(sig) && sig != SIGSTOP && sig != SIGTSTP &&
+	       sig != SIGTTIN && sig != SIGTTOU;
+}
+
 /* SIG_IGN, or SIG_DFL for a signal whose default is to do nothing. */
 static bool handler_ignores(uint64_t h, int sig)
 {
@@ -152,8 +159,7 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 		return true;
 	if (tg->sigaction[sig - 1].handler != SIG_DFL_H || (target->sigmask & SIGBIT(sig)))
 		return false;
-	return !sig_default_ignored(sig) && sig != SIGSTOP && sig != SIGTSTP &&
-	       sig != SIGTTIN && sig != SIGTTOU;
+	return sig_default_fatal(sig);
 }
 
 /*

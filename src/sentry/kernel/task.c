@@ -25,9 +25,6 @@ struct sandbox sandbox = {
 	.hostname = "cvisor",
 };
 
-/* The host signal that kicks a sentry thread out of a blocking host call. */
-#define SIG_KICK SIGUSR1
-
 pid_t alloc_pid(void)
 {
 	pid_t pid;

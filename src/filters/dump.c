@@ -47,7 +47,9 @@ int stop_is_safe(pid_t pid, pid_t tid)
 		/* FUTEX_WAIT, FUTEX_WAIT_BITSET without a timeout: ERESTARTSYS */
 		return (FUTEX_CMD(a[1]) == 0 || FUTEX_CMD(a[1]) == 9) && a[3] == 0;
 	case SYS_ppoll:
-	case SYS_pselect6:              /* ERESTARTNOHAND */
+	case SYS_pselect6:
+	case SYS_pause:
+	case SYS_rt_sigsuspend:         /* ERESTARTNOHAND */
 	case SYS_wait4:
 	case SYS_waitid:                /* ERESTARTSYS */
 		return 1;

@@ -27,7 +27,7 @@ int dump_thread(pid_t pid, pid_t tid, struct stack *out);
 /*
  * Whether a ptrace stop leaves tid's current call as it was: it is running,
  * or it sleeps in a call the kernel restarts unchanged (futex wait without
- * a timeout, ppoll, pselect6, wait4, waitid).  Other sleeps come back as
+ * a timeout, ppoll, pselect6, pause, rt_sigsuspend, wait4, waitid).  Other sleeps come back as
  * EINTR or through restart_syscall, which the stub's or the sentry's own
  * filter may not allow.
  */

@@ -197,6 +197,20 @@ static int print_groups(struct groups *gs, const char *key, const char *what, in
 	return 0;
 }
 
+/*
+ * The application filter on its own: what it would allow if the filter
+ * below it did not also refuse (each of the two must hold by itself).
+ */
+static int print_own(const struct stack *app, int list)
+{
+	struct stack own = { .pid = app->pid, .tid = app->tid, .n = 1, .f = { app->f[0] } };
+	struct party p = { .key = "app-filter", .stack = &own };
+
+	snprintf(p.title, sizeof(p.title), "the application filter alone (the newest of the "
+		 "application threads' %u)", app->n);
+	return print(&p, list);
+}
+
 /* The application threads' older filters are the syscall thread's, inherited. */
 static void note_inherited(const struct groups *sys, const struct groups *app, int list)
 {
@@ -246,6 +260,8 @@ static int measure_sandbox(pid_t pid, int list)
 		note_inherited(&sys, &app, list);
 	if (!err)
 		err = print_groups(&app, "app", "the application threads", list);
+	if (!err && app.n)
+		err = print_own(&app.g[0].stack, list);
 	for (unsigned i = 0; i < sys.n; i++)
 		stack_free(&sys.g[i].stack);
 	for (unsigned i = 0; i < app.n; i++)

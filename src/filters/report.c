@@ -255,6 +255,10 @@ static void field_text(struct buf *b, const char *sys, const struct path *p, int
 		return;
 	}
 	free(r);
+	if (!field_is_64(field)) {
+		half(b, sys, arg, name, "", &p->w[field_word(field)], 0, level);
+		return;
+	}
 	half(b, sys, arg, name, ".hi32", &p->w[field_word(field) + 1], 32, level);
 	half(b, sys, arg, name, ".lo32", &p->w[field_word(field)], 0, level);
 }
@@ -315,6 +319,20 @@ static void condition(struct buf *out, const char *sys, const struct paths *ps,
 		bprintf(out, "%s", parts > 1 ? ")" : "");
 	}
 	conds_free(c, ps->n + 1);
+}
+
+/* A condition too long to read (x32's or i386's hundreds of numbers) is cut. */
+static void cut(struct buf *c)
+{
+	enum { MAX = 600 };
+
+	if (c->n > MAX) {
+		size_t more = c->n - MAX;
+
+		c->n = MAX;
+		c->s[c->n] = 0;
+		bprintf(c, " ... (%zu more characters)", more);
+	}
 }
 
 /* Where the allowing paths may be called from: any, stub, ip. */
@@ -420,6 +438,7 @@ static void answers(FILE *out, const struct party *p, const char *call, const st
 		struct buf c = { 0 };
 
 		condition(&c, call, ps, start, SECCOMP_RET_ALLOW);
+		cut(&c);
 		emit(out, p, call, "ALLOW", from(ps), text(&c), loose);
 		free(c.s);
 	}
@@ -432,6 +451,7 @@ static void answers(FILE *out, const struct party *p, const char *call, const st
 			bprintf(&c, "otherwise");
 		else
 			condition(&c, call, ps, start, other[i]);
+		cut(&c);
 		emit(out, p, call, answer_name(other[i], an, sizeof(an)), "any", text(&c), loose);
 		free(c.s);
 	}

@@ -83,6 +83,18 @@ bool word_equal(const struct word *a, const struct word *b)
 	return true;
 }
 
+static bool masks_hold(const struct word *w, uint32_t v);
+
+/* A word down to one value: its masks are decided, and go. */
+static void word_settle(struct word *w)
+{
+	if (w->nm && w->nr == 1 && w->r[0].lo == w->r[0].hi) {
+		if (!masks_hold(w, w->r[0].lo))
+			w->nr = 0;
+		w->nm = 0;
+	}
+}
+
 /* w's ranges, intersected with the sorted ranges b */
 static void ranges_and(struct word *w, const struct range *b, unsigned nb)
 {
@@ -103,6 +115,7 @@ static void ranges_and(struct word *w, const struct range *b, unsigned nb)
 	free(w->r);
 	w->r = out;
 	w->nr = n;
+	word_settle(w);
 }
 
 /* w's ranges, united with b's (the masks are the same on both: none) */
@@ -176,6 +189,7 @@ static void word_mask(struct word *w, uint32_t mask, uint32_t value, bool eq)
 		exit(1);
 	}
 	w->m[w->nm++] = (struct mcons){ mask, value, eq };
+	word_settle(w);
 }
 
 static bool masks_hold(const struct word *w, uint32_t v)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "filters/analyze.h"
+#include "filters/names.h"
 
 #define SAMPLES 96              /* random inputs per call, besides one per path */
 
@@ -214,7 +215,11 @@ static int read_inputs(struct check *c, int which, uint32_t nr, struct paths *ou
 	return err;
 }
 
-/* The answer most calls get whole: what "everything else" gets. */
+/*
+ * What "everything else" gets: the answer most named calls that are not
+ * allowed get whole (not the numbers no kernel has, which a filter may
+ * answer otherwise, as runc's ENOSYS for calls newer than its list).
+ */
 static uint32_t commonest(const struct analysis *a)
 {
 	uint32_t best = SECCOMP_RET_KILL_PROCESS;
@@ -224,14 +229,13 @@ static uint32_t commonest(const struct analysis *a)
 		uint32_t r, r2;
 		unsigned n = 0;
 
-		if (!paths_one_answer(&a->call[i], &r))
+		if (!syscall_name(i) || !paths_one_answer(&a->call[i], &r) ||
+		    r == SECCOMP_RET_ALLOW)
 			continue;
 		for (unsigned j = 0; j < NR_CALLS; j++)
-			n += paths_one_answer(&a->call[j], &r2) && r2 == r;
+			n += syscall_name(j) && paths_one_answer(&a->call[j], &r2) && r2 == r;
 		if (n > best_n)
 			best = r, best_n = n;
-		if (best_n > NR_CALLS / 2)
-			break;
 	}
 	return best;
 }

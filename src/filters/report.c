@@ -321,7 +321,8 @@ static void condition(struct buf *out, const char *sys, const struct paths *ps,
 	conds_free(c, ps->n + 1);
 }
 
-/* A condition too long to read (x32's or i386's hundreds of numbers) is cut. */
+/* A condition too long to read (x32's or i386's hundreds of numbers) is cut;
+ * a call's own conditions never are. */
 static void cut(struct buf *c)
 {
 	enum { MAX = 600 };
@@ -423,7 +424,7 @@ typedef void emit_fn(FILE *out, const struct party *p, const char *call, const c
 		     const char *from, const char *cond, bool loose);
 
 static void answers(FILE *out, const struct party *p, const char *call, const struct paths *ps,
-		    const struct path *start, emit_fn *emit)
+		    const struct path *start, emit_fn *emit, bool long_ok)
 {
 	char an[64];
 	uint32_t ret, other[16];
@@ -438,7 +439,8 @@ static void answers(FILE *out, const struct party *p, const char *call, const st
 		struct buf c = { 0 };
 
 		condition(&c, call, ps, start, SECCOMP_RET_ALLOW);
-		cut(&c);
+		if (!long_ok)
+			cut(&c);
 		emit(out, p, call, "ALLOW", from(ps), text(&c), loose);
 		free(c.s);
 	}
@@ -451,9 +453,48 @@ static void answers(FILE *out, const struct party *p, const char *call, const st
 			bprintf(&c, "otherwise");
 		else
 			condition(&c, call, ps, start, other[i]);
-		cut(&c);
+		if (!long_ok)
+			cut(&c);
 		emit(out, p, call, answer_name(other[i], an, sizeof(an)), "any", text(&c), loose);
 		free(c.s);
+	}
+}
+
+/* Numbers no call has, answered whole other than the default: one line per
+ * answer, as "nr 335-423,470-1023". */
+static void unnamed(FILE *out, const struct party *p, emit_fn *emit)
+{
+	uint32_t seen[16], ret, r;
+	unsigned nseen = 0;
+	char an[64];
+
+	for (uint32_t nr = 0; nr < NR_CALLS; nr++) {
+		struct buf b = { 0 };
+		unsigned k;
+
+		if (syscall_name(nr) || !paths_one_answer(&p->a.call[nr], &ret) ||
+		    ret == p->a.dflt || ret == SECCOMP_RET_ALLOW)
+			continue;
+		for (k = 0; k < nseen && seen[k] != ret; k++)
+			;
+		if (k < nseen || nseen == 16)
+			continue;
+		seen[nseen++] = ret;
+		for (uint32_t from = nr, to; from < NR_CALLS; from = to + 1) {
+			for (; from < NR_CALLS; from++)     /* the next run of this answer */
+				if (!syscall_name(from) && paths_one_answer(&p->a.call[from], &r) &&
+				    r == ret)
+					break;
+			for (to = from; to + 1 < NR_CALLS && !syscall_name(to + 1) &&
+			     paths_one_answer(&p->a.call[to + 1], &r) && r == ret; to++)
+				;
+			if (from < NR_CALLS)
+				bprintf(&b, b.n ? ",%u" : "nr %u", from);
+			if (from < to)
+				bprintf(&b, "-%u", to);
+		}
+		emit(out, p, text(&b), answer_name(ret, an, sizeof(an)), "any", "", false);
+		free(b.s);
 	}
 }
 
@@ -464,16 +505,19 @@ static void walk_answers(FILE *out, const struct party *p, emit_fn *emit, bool a
 
 	for (uint32_t nr = 0; nr < NR_CALLS; nr++) {
 		const struct paths *ps = &p->a.call[nr];
+		bool whole = paths_one_answer(ps, &ret);
 		struct path start;
 
 		if (allows(ps) != allowed)
 			continue;
-		if (paths_one_answer(ps, &ret) && ret == p->a.dflt)
-			continue;
+		if (whole && (ret == p->a.dflt || (!syscall_name(nr) && ret != SECCOMP_RET_ALLOW)))
+			continue;       /* the default, or unnamed() says it */
 		analysis_start(&start, -1, nr);
-		answers(out, p, call_name(nr, buf, sizeof(buf)), ps, &start, emit);
+		answers(out, p, call_name(nr, buf, sizeof(buf)), ps, &start, emit, true);
 		path_free(&start);
 	}
+	if (!allowed)
+		unnamed(out, p, emit);
 }
 
 static void summary(const struct party *p, unsigned *n, unsigned *args, unsigned *any,
@@ -531,7 +575,7 @@ void report_text(FILE *out, const struct party *p)
 		struct path start;
 
 		analysis_start(&start, r, 0);
-		answers(out, p, rest_titles[r], &p->a.rest[r], &start, emit_text);
+		answers(out, p, rest_titles[r], &p->a.rest[r], &start, emit_text, false);
 		path_free(&start);
 	}
 	fprintf(out, "checked: %lu inputs run through the filters agree with this reading%s\n\n",
@@ -566,13 +610,13 @@ void report_list(FILE *out, const struct party *p)
 		p->a.checked, p->a.inexact ? "\tinexact" : "");
 	walk_answers(out, p, emit_list, true);
 	walk_answers(out, p, emit_list, false);
-	fprintf(out, "%s\t*\t%s\tany\teverything else of x86_64 below 1024\n", p->key,
+	fprintf(out, "%s\t*\t%s\tany\tevery other x86_64 call\n", p->key,
 		answer_name(p->a.dflt, an, sizeof(an)));
 	for (int r = 0; r < NREST; r++) {
 		struct path start;
 
 		analysis_start(&start, r, 0);
-		answers(out, p, rest_keys[r], &p->a.rest[r], &start, emit_list);
+		answers(out, p, rest_keys[r], &p->a.rest[r], &start, emit_list, false);
 		path_free(&start);
 	}
 }

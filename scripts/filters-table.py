@@ -32,12 +32,18 @@ def read(path, prefix=''):
     """{party: {'allow': {call: (from, cond)}, 'other': {call: [answer]},
     'default': answer, 'rest': {what: [answer]}}}"""
     parties = {}
+
+    def party(key):
+        return parties.setdefault(key, {'allow': {}, 'other': {}, 'default': '', 'rest': {},
+                                        'insns': ''})
     for line in open(path):
         f = line.rstrip('\n').split('\t')
+        if f[0] == '#party':
+            insns = [x[len('filters='):] for x in f if x.startswith('filters=')]
+            party(prefix + f[1])['insns'] = insns[0].replace(',', ' + ') if insns else ''
         if line.startswith('#') or len(f) < 5:
             continue
-        p = parties.setdefault(prefix + f[0], {'allow': {}, 'other': {}, 'default': '',
-                                               'rest': {}})
+        p = party(prefix + f[0])
         call, answer, frm, cond = f[1], f[2], f[3], '\t'.join(f[4:])
         if call == '*':
             p['default'] = answer
@@ -79,20 +85,21 @@ def main():
         sys.exit('filters-table: no lines for ' + ', '.join(missing))
 
     print('| party | allowed calls | with argument checks | from any address '
-          '| only from stub code | anything else | i386 (`int $0x80`) |')
-    print('|---|--:|--:|--:|--:|---|---|')
+          '| only from stub code | anything else | i386 (`int $0x80`) | BPF instructions |')
+    print('|---|--:|--:|--:|--:|---|---|--:|')
     for key, label in PARTIES:
         p = parties[key]
         n, args, any_, stub = counts(p)
         i386 = sorted(set(p['rest'].get('i386', [])))
         i386 = ('some allowed' if 'ALLOW' in i386 else ' or '.join(i386)) or '(not read)'
-        print(f'| {label} | {n} | {args} | {any_} | {stub} | {p["default"]} | {i386} |')
+        insns = p['insns'] or '(not measured)'
+        print(f'| {label} | {n} | {args} | {any_} | {stub} | {p["default"]} | {i386} | {insns} |')
         if key == 'gvisor-sentry':
             both = {**p['allow'], **hostinet}
             added = len(set(hostinet) - set(p['allow']))
             print(f'| gVisor: sentry with `--network=host` | {len(both)} (+{added}) | '
                   f'{sum(checks_args(c) for _, c in both.values())} | {len(both)} | 0 '
-                  f'| {p["default"]} | (not read) |')
+                  f'| {p["default"]} | (not read) | (not measured) |')
 
     print()
     print('Conditions on arguments in cvisor\'s filters, as measured:')

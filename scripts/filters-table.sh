@@ -14,7 +14,7 @@ END='<!-- filters-table: end -->'
 tmp=$(mktemp -d)
 "$B/cvisor" do -- sleep 1000 &
 cli=$!
-trap 'kill $cli 2>/dev/null; wait $cli 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $cli 2>/dev/null; wait $cli 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 "$B/cvisor-filters" --list "$cli" >"$tmp/cvisor.list"
 python3 scripts/filters-table.py "$tmp/cvisor.list" docs/filters/gvisor.list \

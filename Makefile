@@ -84,6 +84,10 @@ $(B)/tests/security/%: tests/security/%.c
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
+# cvisor-filters' reading, without its main
+$(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka -lseccomp
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<

@@ -204,7 +204,7 @@ static int read_inputs(struct check *c, int which, uint32_t nr, struct paths *ou
 	analysis_start(&start, which, nr);
 	err = stack_paths(c->f, c->n, &start, out);
 	if (err < 0) {
-		fprintf(stderr, "cvisor-filters: %s: the filters have too many paths\n", what);
+		fprintf(stderr, "cvisor-filters: %s: the filters cannot be read\n", what);
 	} else {
 		paths_merge(out);
 		for (unsigned i = 0; i < out->n; i++)

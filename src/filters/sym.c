@@ -458,6 +458,7 @@ static void finish(struct walk *wk, struct path *p, uint32_t ret)
 {
 	p->ret = ret;
 	if (paths_add(wk->out, p) < 0) {
+		fprintf(stderr, "cvisor-filters: more than %u paths\n", MAX_PATHS);
 		wk->err = -1;
 		path_free(p);
 	}

@@ -99,7 +99,7 @@ def main():
             added = len(set(hostinet) - set(p['allow']))
             print(f'| gVisor: sentry with `--network=host` | {len(both)} (+{added}) | '
                   f'{sum(checks_args(c) for _, c in both.values())} | {len(both)} | 0 '
-                  f'| {p["default"]} | (not read) | (not measured) |')
+                  f'| {p["default"]} | {i386} | (not measured) |')
 
     print()
     print('Conditions on arguments in cvisor\'s filters, as measured:')

@@ -16,6 +16,8 @@ SENTRY_SRC := $(wildcard src/sentry/*/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c src/sandbox/*.c) \
               $(filter-out src/profile/loadgen.c,$(wildcard src/profile/*.c))
 CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o
+# cvisor-filters: what a running sandbox's seccomp filters allow, measured.
+FILTERS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard src/filters/*.c))
 
 CONF_SRC   := $(wildcard tests/conformance/*.c)
 # A few also as static-pie, to load at a randomised base.
@@ -31,7 +33,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_BIN   := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
 
 .PHONY: all deps demo test unit conformance integration bench clean
-all: $(B)/cvisor $(B)/cvisor-loadgen
+all: $(B)/cvisor $(B)/cvisor-loadgen $(B)/cvisor-filters
 
 $(B)/cvisor: $(CVISOR_OBJ)
 	$(CC) -o $@ $^ $(LDLIBS)
@@ -39,6 +41,9 @@ $(B)/cvisor: $(CVISOR_OBJ)
 $(B)/%.o: %.c $(B)/gen/stub_syms.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/cvisor-filters: $(FILTERS_OBJ)
+	$(CC) -o $@ $^ -lseccomp
 
 # The calibration's load generator: static, so that it runs unchanged
 # natively, under cvisor do and under runsc do.
@@ -79,6 +84,10 @@ $(B)/tests/security/%: tests/security/%.c
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
+# cvisor-filters' reading, without its main
+$(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka -lseccomp
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<

@@ -119,6 +119,10 @@ int sentry_seccomp_install(void)
 
 	if (!ctx)
 		return -ENOMEM;
+	/* i386 and x32 calls too: libseccomp's default for another
+	 * architecture kills only the calling thread, which would leave the
+	 * sandbox hanging instead of ending it */
+	err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, dflt);
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !err; i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	for (size_t i = 0; i < sizeof(allowed_nr) / sizeof(allowed_nr[0]) && !err; i++)

@@ -337,6 +337,9 @@ static void *task_main(void *arg)
 	for (;;) {
 		int ev = stub_thread_wait(t->st);
 
+		if (ev == STUB_BROKEN)
+			dprintf(sandbox.opts.log_fd, "cvisor: pid %d overwrote the sandbox's "
+				"state of its thread %d: killed\n", t->tg->pid, t->tid);
 		if (ev < 0)
 			break;
 		/* A snapshot: the sysmsg page is writable by the application. */

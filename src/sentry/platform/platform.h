@@ -38,6 +38,8 @@ struct stub_thread {
 	uint32_t slot;
 	pid_t host_tid;
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
+	uint32_t posted;            /* the state the sentry last wrote there */
+	bool interrupting;          /* an interrupt not answered yet */
 };
 
 /* The host kernel's own mappings in every stub process (vDSO, vvar,
@@ -76,7 +78,12 @@ long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a
 int stub_thread_create(struct stub_proc *p, struct stub_thread **out);
 void stub_thread_free(struct stub_thread *t);
 
-/* Wait for the thread's next event (enum sysmsg_event), or -1 if it died. */
+/*
+ * Wait for the thread's next event (enum sysmsg_event); -1 if it died,
+ * STUB_BROKEN if the application broke the protocol in its sysmsg page
+ * (the process is killed).
+ */
+#define STUB_BROKEN (-2)
 int stub_thread_wait(struct stub_thread *t);
 /* Let the thread go on with the registers in t->msg->regs. */
 void stub_thread_resume(struct stub_thread *t);

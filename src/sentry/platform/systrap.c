@@ -365,6 +365,7 @@ static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
 	t->proc = p;
 	t->msg->spin = stub_spin_iters;
 	t->msg->state = SYSMSG_NEW;     /* until the kernel clears it at exit */
+	t->posted = SYSMSG_NEW;
 	*out = t;
 	return 0;
 fail:

@@ -26,6 +26,7 @@ struct stub_proc {
 	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
 	struct stub_thread *first;  /* slot 0, made by the process itself,
 				     * until stub_thread_create() takes it */
+	struct stub_proc *forked_from;  /* a fork's parent, until then */
 	bool dead;
 	uint32_t reaped;            /* the host reported its end: host_status */
 	int host_status;            /* its wait(2) status on the host */

@@ -396,6 +396,7 @@ static int stub_proc_clone(struct stub_proc *from, struct stub_proc **out)
 		goto fail;
 	/* its registers come after the fork's or exec's other work: sleep */
 	p->first->msg->spin = 0;
+	p->forked_from = from;
 	/*
 	 * No lock is held across the host call: the process cloning may die
 	 * meanwhile, and the reaper must be able to take procs_lock to say so
@@ -598,6 +599,35 @@ void stub_proc_put(struct stub_proc *p)
 }
 
 /*
+ * A fork's pid came back in its parent's response page, which the parent's
+ * application can write: a forged one would aim process_vm_readv/writev and
+ * kill at another process (pid 1 is the sentry itself).  The first thread's
+ * id comes from the child's own page, which only the child and the sentry
+ * map, written before any application code runs there: the pid is right if
+ * that thread is in it.  If not, the parent broke the protocol and dies; the
+ * real child, known by its thread only, goes too.
+ */
+static int check_forked_pid(struct stub_proc *p, pid_t tid)
+{
+	if (syscall(SYS_tgkill, p->host_pid, tid, 0) == 0 || kill(tid, 0) != 0)
+		return 0;       /* the pid is right, or the child is gone */
+	kill(tid, SIGKILL);
+	if (p->forked_from)
+		stub_proc_kill(p->forked_from);
+	pthread_mutex_lock(&procs_lock);
+	for (struct stub_proc **pp = &procs; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			p->refs--;      /* the live list's */
+			break;
+		}
+	p->host_pid = 0;
+	__atomic_store_n(&p->dead, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&procs_lock);
+	return -EIO;
+}
+
+/*
  * The first thread, which the process made itself: once it is ready.  If
  * the host refused the thread (EAGAIN under a pids limit), the stub left
  * the error in first_tid and died.
@@ -605,6 +635,7 @@ void stub_proc_put(struct stub_proc *p)
 static int take_first(struct stub_proc *p, struct stub_thread *t)
 {
 	int32_t tid;
+	int err;
 
 	if (stub_thread_wait(t) != EV_READY) {
 		tid = (int32_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
@@ -612,7 +643,11 @@ static int take_first(struct stub_proc *p, struct stub_thread *t)
 		return tid < 0 && tid > -4096 ? tid : -EIO;
 	}
 	t->host_tid = (pid_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
-	return 0;
+	err = check_forked_pid(p, t->host_tid);
+	p->forked_from = NULL;
+	if (err)
+		free(t);
+	return err;
 }
 
 int stub_thread_create(struct stub_proc *p, struct stub_thread **out)

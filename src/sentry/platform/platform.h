@@ -88,6 +88,12 @@ void stub_thread_free(struct stub_thread *t);
 int stub_thread_wait(struct stub_thread *t);
 /* Let the thread go on with the registers in t->msg->regs. */
 void stub_thread_resume(struct stub_thread *t);
+/*
+ * Where the host saved the FPU state of the thread's current event: on its
+ * own signal stack, or 0 if the page (which the application can write)
+ * points elsewhere.
+ */
+uint64_t stub_thread_fpstate(const struct stub_thread *t);
 /* Set regs so that resuming the thread ends its host thread. */
 void stub_thread_set_exit(struct stub_regs *regs);
 /* Make a thread that runs application code report EV_INTERRUPT. */

@@ -690,6 +690,15 @@ fail:
 	return ret < 0 ? (int)ret : -EIO;
 }
 
+uint64_t stub_thread_fpstate(const struct stub_thread *t)
+{
+	uint64_t fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
+	uint64_t lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+
+	/* (the legacy area, 512 bytes, at least; xstate_size() reads its end) */
+	return fp >= lo && fp < hi && hi - fp >= 512 ? fp : 0;
+}
+
 void stub_thread_set_exit(struct stub_regs *regs)
 {
 	regs->rip = STUB_CODE + STUB_SYM_stub_thread_exit;

@@ -118,6 +118,20 @@ static bool too_many_procs(void)
 	return n >= MAX_PROCS;
 }
 
+/*
+ * A fork that failed once the child had its memory and files: they go back
+ * (the rest of the half-made group is small and stays).  A file kept open
+ * here would keep a pipe's write end open: its reader would wait for ever.
+ */
+static void fork_undo(struct thread_group *tg, struct task *c)
+{
+	tg_release_mm(tg);
+	fdt_put(tg->fdt);
+	tg->fdt = NULL;
+	fs_put(c->fs);
+	c->fs = NULL;
+}
+
 static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 			 uint64_t ctid, uint64_t tls)
 {
@@ -160,7 +174,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err || !c->fs) {
-		tg_release_mm(tg);
+		fork_undo(tg, c);
 		return err ? err : -ENOMEM;
 	}
 	c->st = st;

@@ -538,7 +538,8 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 
 void stub_proc_kill(struct stub_proc *p)
 {
-	if (p->host_pid > 0)
+	/* a reaped stub's pid may name another process by now */
+	if (p->host_pid > 0 && !__atomic_load_n(&p->dead, __ATOMIC_ACQUIRE))
 		kill(p->host_pid, SIGKILL);
 }
 

@@ -180,10 +180,11 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	c->st = st;
 	child_regs(c, t, flags, stack, ctid, tls);
 	pid = tg->pid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &pid, sizeof(pid)))
-		c->regs.rax = (uint64_t)-EFAULT;        /* Linux faults the child too */
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid)))
-		return -EFAULT;
+	/* a bad address is ignored, as by Linux (kernel_clone, schedule_tail) */
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(tg->mm, ctid, &pid, sizeof(pid));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid));
 	tg_link(tg);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
@@ -226,10 +227,12 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &tid, sizeof(tid)))
-		return -EFAULT;
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(tg->mm, ptid, &tid, sizeof(tid)))
-		return -EFAULT;
+	/* ignored if bad, as by Linux; an early return here would leave a task
+	 * that never starts, and its process could never exit */
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(tg->mm, ctid, &tid, sizeof(tid));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(tg->mm, ptid, &tid, sizeof(tid));
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
 	err = task_start(c);

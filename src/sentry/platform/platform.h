@@ -28,6 +28,7 @@ struct stub_proc {
 				     * until stub_thread_create() takes it */
 	struct stub_proc *forked_from;  /* a fork's parent, until then */
 	bool dead;
+	bool broken;                /* killed for breaking the protocol */
 	uint32_t reaped;            /* the host reported its end: host_status */
 	int host_status;            /* its wait(2) status on the host */
 	int refs;
@@ -66,6 +67,8 @@ void platform_fini(void);
 
 int stub_proc_create(struct stub_proc *from, struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);
+/* The same, for breaking the protocol (its threads' waits say STUB_BROKEN). */
+void stub_proc_kill_broken(struct stub_proc *p);
 void stub_proc_put(struct stub_proc *p);
 /* Called by the reaper when the host reports that pid has exited. */
 void stub_proc_exited(pid_t pid, int status);
@@ -81,8 +84,8 @@ void stub_thread_free(struct stub_thread *t);
 
 /*
  * Wait for the thread's next event (enum sysmsg_event); -1 if it died,
- * STUB_BROKEN if the application broke the protocol in its sysmsg page
- * (the process is killed).
+ * STUB_BROKEN if the sentry killed it because the application broke the
+ * protocol in the process's pages.
  */
 #define STUB_BROKEN (-2)
 int stub_thread_wait(struct stub_thread *t);

@@ -130,7 +130,7 @@ static bool wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop
  */
 static int stub_broken(struct stub_thread *t)
 {
-	stub_proc_kill(t->proc);
+	stub_proc_kill_broken(t->proc);
 	return STUB_BROKEN;
 }
 
@@ -148,13 +148,13 @@ int stub_thread_wait(struct stub_thread *t)
 		uint32_t s = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
 
 		if (t->proc->dead)
-			return -1;
+			return t->proc->broken ? STUB_BROKEN : -1;
 		if (s == SYSMSG_GONE) {
 			/* The host thread left without the sentry (the stub's exit
 			 * reached from application code, or a word the application
 			 * wrote): the process may not go on without it. */
 			stub_proc_kill(t->proc);
-			return -1;
+			return t->proc->broken ? STUB_BROKEN : -1;
 		}
 		if (s == SYSMSG_EVENT) {
 			uint32_t ev = __atomic_load_n(&m->event, __ATOMIC_ACQUIRE);
@@ -227,7 +227,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	 * number that is neither the last answer nor this one is its doing */
 	while ((cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq && !p->dead) {
 		if (cur != seq - 1) {
-			stub_proc_kill(p);
+			stub_proc_kill_broken(p);
 			break;
 		}
 		if (!wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0))

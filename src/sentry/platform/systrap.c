@@ -543,6 +543,12 @@ void stub_proc_kill(struct stub_proc *p)
 		kill(p->host_pid, SIGKILL);
 }
 
+void stub_proc_kill_broken(struct stub_proc *p)
+{
+	__atomic_store_n(&p->broken, true, __ATOMIC_SEQ_CST);
+	stub_proc_kill(p);
+}
+
 /* The reaper saw the host process exit: wake everything waiting on it. */
 void stub_proc_exited(pid_t pid, int status)
 {
@@ -614,7 +620,7 @@ static int check_forked_pid(struct stub_proc *p, pid_t tid)
 		return 0;       /* the pid is right, or the child is gone */
 	kill(tid, SIGKILL);
 	if (p->forked_from)
-		stub_proc_kill(p->forked_from);
+		stub_proc_kill_broken(p->forked_from);
 	pthread_mutex_lock(&procs_lock);
 	for (struct stub_proc **pp = &procs; *pp; pp = &(*pp)->next)
 		if (*pp == p) {

@@ -118,6 +118,20 @@ static bool too_many_procs(void)
 	return n >= MAX_PROCS;
 }
 
+/*
+ * A fork that failed once the child had its memory and files: they go back
+ * (the rest of the half-made group is small and stays).  A file kept open
+ * here would keep a pipe's write end open: its reader would wait for ever.
+ */
+static void fork_undo(struct thread_group *tg, struct task *c)
+{
+	tg_release_mm(tg);
+	fdt_put(tg->fdt);
+	tg->fdt = NULL;
+	fs_put(c->fs);
+	c->fs = NULL;
+}
+
 static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 			 uint64_t ctid, uint64_t tls)
 {
@@ -160,16 +174,17 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err || !c->fs) {
-		tg_release_mm(tg);
+		fork_undo(tg, c);
 		return err ? err : -ENOMEM;
 	}
 	c->st = st;
 	child_regs(c, t, flags, stack, ctid, tls);
 	pid = tg->pid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &pid, sizeof(pid)))
-		c->regs.rax = (uint64_t)-EFAULT;        /* Linux faults the child too */
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid)))
-		return -EFAULT;
+	/* a bad address is ignored, as by Linux (kernel_clone, schedule_tail) */
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(tg->mm, ctid, &pid, sizeof(pid));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid));
 	tg_link(tg);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
@@ -212,10 +227,12 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &tid, sizeof(tid)))
-		return -EFAULT;
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(tg->mm, ptid, &tid, sizeof(tid)))
-		return -EFAULT;
+	/* ignored if bad, as by Linux; an early return here would leave a task
+	 * that never starts, and its process could never exit */
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(tg->mm, ctid, &tid, sizeof(tid));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(tg->mm, ptid, &tid, sizeof(tid));
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
 	err = task_start(c);

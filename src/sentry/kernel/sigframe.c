@@ -79,7 +79,7 @@ int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 {
 	struct mm *mm = t->tg->mm;
 	uint64_t sp = t->regs.rsp - 128;        /* the red zone */
-	uint64_t fp_src = t->st->msg->fpstate, fp_dst = 0;
+	uint64_t fp_src = stub_thread_fpstate(t->st), fp_dst = 0;
 	size_t fpsz = xstate_size(mm, fp_src);
 	struct rt_sigframe f;
 	char fpbuf[MAX_XSTATE];
@@ -129,6 +129,7 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 {
 	struct mm *mm = t->tg->mm;
 	uint64_t frame = t->regs.rsp - 8;       /* the handler's ret popped pretcode */
+	uint64_t fp = stub_thread_fpstate(t->st);
 	struct rt_sigframe f;
 	size_t fpsz;
 
@@ -149,11 +150,11 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 	}
 	/* the FPU state goes back where the stub's own return will load it */
 	fpsz = xstate_size(mm, f.uc.mc.fpstate);
-	if (fpsz && fpsz == xstate_size(mm, t->st->msg->fpstate)) {
+	if (fpsz && fpsz == xstate_size(mm, fp)) {
 		char buf[MAX_XSTATE];
 
 		if (!copy_from_user_raw(mm, buf, f.uc.mc.fpstate, fpsz))
-			copy_to_user_raw(mm, t->st->msg->fpstate, buf, fpsz);
+			copy_to_user_raw(mm, fp, buf, fpsz);
 	}
 	return (long)t->regs.rax;       /* keeps the interrupted rax */
 }

@@ -252,20 +252,33 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
  * The stub process died with no exit asked for by the sentry: a host signal
  * killed it (one the application made the host send, by blocking every
  * signal before a trap; the OOM killer), or the sentry killed it because a
- * thread left it.  The process dies of that signal in the sandbox too.
+ * thread left it or the application broke the protocol in its pages
+ * (broken).  The process dies of that signal in the sandbox too, as a
+ * whole: its tasks asleep in the sentry (a futex, a pipe) are kicked, not
+ * only those that wait on the stub.  self: the task that found it, if any.
  */
-static void stub_died(struct thread_group *tg, struct stub_proc *p)
+static void stub_died(struct thread_group *tg, struct stub_proc *p, struct task *self,
+		      bool broken)
 {
 	int st = stub_proc_wait(p), sig = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
+	bool first;
 
 	pthread_mutex_lock(&tg->lock);
-	if (!tg->exiting) {
+	first = !tg->exiting;           /* one report, by the first to see it */
+	if (first) {
 		tg->exiting = true;
 		tg->exit_status = W_EXITCODE(0, sig);
 	}
 	pthread_mutex_unlock(&tg->lock);
-	dprintf(sandbox.opts.log_fd, "cvisor: process %d (%s) was killed on the host by %s\n",
-		tg->pid, tg->comm, strsignal(sig));
+	if (!first)
+		return;
+	if (broken)
+		dprintf(sandbox.opts.log_fd, "cvisor: process %d (%s) overwrote the sandbox's "
+			"state of a thread: killed\n", tg->pid, tg->comm);
+	else
+		dprintf(sandbox.opts.log_fd, "cvisor: process %d (%s) was killed on the host by %s\n",
+			tg->pid, tg->comm, strsignal(sig));
+	tg_exit_group(tg, W_EXITCODE(0, sig), self);    /* kicks the others */
 }
 
 /* A task is gone; the last one takes its thread group with it. */
@@ -284,7 +297,7 @@ static void task_exit(struct task *t)
 	signal_retarget_exit(t);
 	pthread_mutex_unlock(&tg->lock);
 	if (last && !tg->exiting)
-		stub_died(tg, t->st->proc);
+		stub_died(tg, t->st->proc, NULL, false);
 	stub_thread_free(t->st);
 	fs_put(t->fs);
 	update_spin(-1);
@@ -337,8 +350,13 @@ static void *task_main(void *arg)
 	for (;;) {
 		int ev = stub_thread_wait(t->st);
 
-		if (ev < 0)
+		/* (not a thread exec zapped: its group lives on elsewhere) */
+		if (ev < 0) {
+			if (!t->zap && t->tg->mm && t->st->proc == t->tg->mm->proc &&
+			    !t->tg->exiting)
+				stub_died(t->tg, t->st->proc, t, ev == STUB_BROKEN);
 			break;
+		}
 		/* A snapshot: the sysmsg page is writable by the application. */
 		memcpy(&t->regs, &t->st->msg->regs, sizeof(t->regs));
 		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);

@@ -26,7 +26,9 @@ struct stub_proc {
 	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
 	struct stub_thread *first;  /* slot 0, made by the process itself,
 				     * until stub_thread_create() takes it */
+	struct stub_proc *forked_from;  /* a fork's parent, until then */
 	bool dead;
+	bool broken;                /* killed for breaking the protocol */
 	uint32_t reaped;            /* the host reported its end: host_status */
 	int host_status;            /* its wait(2) status on the host */
 	int refs;
@@ -38,6 +40,8 @@ struct stub_thread {
 	uint32_t slot;
 	pid_t host_tid;
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
+	uint32_t posted;            /* the state the sentry last wrote there */
+	bool interrupting;          /* an interrupt not answered yet */
 };
 
 /* The host kernel's own mappings in every stub process (vDSO, vvar,
@@ -63,6 +67,8 @@ void platform_fini(void);
 
 int stub_proc_create(struct stub_proc *from, struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);
+/* The same, for breaking the protocol (its threads' waits say STUB_BROKEN). */
+void stub_proc_kill_broken(struct stub_proc *p);
 void stub_proc_put(struct stub_proc *p);
 /* Called by the reaper when the host reports that pid has exited. */
 void stub_proc_exited(pid_t pid, int status);
@@ -76,10 +82,21 @@ long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a
 int stub_thread_create(struct stub_proc *p, struct stub_thread **out);
 void stub_thread_free(struct stub_thread *t);
 
-/* Wait for the thread's next event (enum sysmsg_event), or -1 if it died. */
+/*
+ * Wait for the thread's next event (enum sysmsg_event); -1 if it died,
+ * STUB_BROKEN if the sentry killed it because the application broke the
+ * protocol in the process's pages.
+ */
+#define STUB_BROKEN (-2)
 int stub_thread_wait(struct stub_thread *t);
 /* Let the thread go on with the registers in t->msg->regs. */
 void stub_thread_resume(struct stub_thread *t);
+/*
+ * Where the host saved the FPU state of the thread's current event: on its
+ * own signal stack, or 0 if the page (which the application can write)
+ * points elsewhere.
+ */
+uint64_t stub_thread_fpstate(const struct stub_thread *t);
 /* Set regs so that resuming the thread ends its host thread. */
 void stub_thread_set_exit(struct stub_regs *regs);
 /* Make a thread that runs application code report EV_INTERRUPT. */

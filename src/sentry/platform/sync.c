@@ -53,9 +53,32 @@ void futex_wake_all(uint32_t *w)
 	syscall(SYS_futex, w, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
 }
 
+/* For words only the sentry writes (p->reaped): no bound needed. */
 void futex_wait_word(uint32_t *w, uint32_t val)
 {
 	syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+/*
+ * The longest a sentry thread sleeps on a word of a stub page before it
+ * looks again.  The word and the flags that say who must wake whom live in
+ * memory the application can write: one of its threads can clear our flag
+ * so that the stub never wakes us, or change the word between the peer's
+ * check and its sleep so that the peer sleeps on a value nobody will wake.
+ * No wake-up scheme survives a writer of the futex word itself; a bounded
+ * sleep does (gVisor's systrap bounds its sleeps too).  An honest stub
+ * always wakes us first: this costs one wake-up per interval while a thread
+ * runs application code, and nothing on the path of a system call.
+ */
+#define RECHECK_NS 100000000L
+
+/* false if the interval ran out */
+static bool futex_wait_bounded(uint32_t *w, uint32_t val)
+{
+	const struct timespec ts = { 0, RECHECK_NS };
+
+	return syscall(SYS_futex, w, FUTEX_WAIT, val, &ts, NULL, 0) == 0 ||
+	       errno != ETIMEDOUT;
 }
 
 static uint64_t now_ns(void)
@@ -67,18 +90,20 @@ static uint64_t now_ns(void)
 }
 
 /*
- * Wait until *w != val, or *stop becomes true.  *waiting tells the other
- * side to wake us; the seq_cst store orders it before our re-check.
+ * Wait until *w != val, or *stop becomes true: true then, false if a
+ * sleep ran out (the caller looks for a lost wake-up).  *waiting tells the
+ * other side to wake us; the seq_cst store orders it before our re-check.
  */
-static void wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop,
+static bool wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop,
 			unsigned spin)
 {
 	uint64_t deadline = 0;
+	bool woken = true;
 
 	for (unsigned i = 0;; i++) {
 		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
 		    __atomic_load_n(stop, __ATOMIC_ACQUIRE))
-			return;
+			return true;
 		if ((i & 63) == 0) {
 			uint64_t t = now_ns();
 
@@ -89,18 +114,32 @@ static void wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop
 		}
 		__builtin_ia32_pause();
 	}
-	for (;;) {
-		__atomic_store_n(waiting, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(w, __ATOMIC_SEQ_CST) == val &&
-		    !__atomic_load_n(stop, __ATOMIC_SEQ_CST))
-			futex_wait_word(w, val);
-		__atomic_store_n(waiting, 0, __ATOMIC_RELAXED);
-		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
-		    __atomic_load_n(stop, __ATOMIC_ACQUIRE))
-			return;
-	}
+	__atomic_store_n(waiting, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(w, __ATOMIC_SEQ_CST) == val &&
+	    !__atomic_load_n(stop, __ATOMIC_SEQ_CST))
+		woken = futex_wait_bounded(w, val);
+	__atomic_store_n(waiting, 0, __ATOMIC_RELAXED);
+	return woken || __atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
+	       __atomic_load_n(stop, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The application wrote what the stub never writes into the page: it can
+ * only hurt itself, and it dies for it, rather than leaving a thread that
+ * never comes back.
+ */
+static int stub_broken(struct stub_thread *t)
+{
+	stub_proc_kill_broken(t->proc);
+	return STUB_BROKEN;
+}
+
+/*
+ * While we wait, the only change the stub makes is to EVENT; any other
+ * value is the application's.  A sleep that ran out wakes the stub in case
+ * it sleeps on a value changed under it, and sends an interrupt again in
+ * case the application cleared the flag that makes the stub take it.
+ */
 int stub_thread_wait(struct stub_thread *t)
 {
 	struct sysmsg *m = t->msg;
@@ -109,26 +148,30 @@ int stub_thread_wait(struct stub_thread *t)
 		uint32_t s = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
 
 		if (t->proc->dead)
-			return -1;
+			return t->proc->broken ? STUB_BROKEN : -1;
 		if (s == SYSMSG_GONE) {
 			/* The host thread left without the sentry (the stub's exit
 			 * reached from application code, or a word the application
 			 * wrote): the process may not go on without it. */
 			stub_proc_kill(t->proc);
-			return -1;
+			return t->proc->broken ? STUB_BROKEN : -1;
 		}
 		if (s == SYSMSG_EVENT) {
 			uint32_t ev = __atomic_load_n(&m->event, __ATOMIC_ACQUIRE);
 
-			/* The page is writable by the application: check. */
-			if (ev < EV_READY || ev > EV_INTERRUPT) {
-				stub_proc_kill(t->proc);
-				return -1;
-			}
+			if (ev < EV_READY || ev > EV_INTERRUPT)
+				return stub_broken(t);
+			__atomic_store_n(&t->interrupting, false, __ATOMIC_RELAXED);
 			return (int)ev;
 		}
-		wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead,
-			    __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED));
+		if (s != t->posted)
+			return stub_broken(t);
+		if (wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead,
+				__atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED)))
+			continue;
+		futex_wake_word(&m->state);
+		if (__atomic_load_n(&t->interrupting, __ATOMIC_RELAXED))
+			stub_thread_interrupt(t);
 	}
 }
 
@@ -137,6 +180,7 @@ void stub_thread_resume(struct stub_thread *t)
 	struct sysmsg *m = t->msg;
 
 	m->spin = __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED);
+	t->posted = SYSMSG_DONE;
 	__atomic_store_n(&m->state, SYSMSG_DONE, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->stub_waiting, __ATOMIC_SEQ_CST))
 		futex_wake_word(&m->state);
@@ -149,6 +193,7 @@ void stub_thread_nospin(struct stub_thread *t)
 
 void stub_thread_interrupt(struct stub_thread *t)
 {
+	__atomic_store_n(&t->interrupting, true, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->msg->interrupt, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_tgkill, t->proc->host_pid, t->host_tid, INTERRUPT_SIGNO);
 }
@@ -158,7 +203,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 {
 	struct stub_req *rq = p->req;
 	struct stub_resp *rs = p->resp;
-	uint32_t seq;
+	uint32_t seq, cur;
 	long ret;
 
 	pthread_mutex_lock(&p->lock);
@@ -178,11 +223,17 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	 * second load could already see the answer and sleep on it forever.
 	 * No spinning: the stub's syscall thread needs a CPU, and the caller's
 	 * stub already spins on one (mmap: 56-64 us spinning here, 13-20 us
-	 * not; docs/performance.md) */
-	for (uint32_t cur; (cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq &&
-			   !p->dead;)
-		wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0);
-	ret = p->dead ? -ESRCH : rs->ret;
+	 * not; docs/performance.md).  The page is the application's too: a
+	 * number that is neither the last answer nor this one is its doing */
+	while ((cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq && !p->dead) {
+		if (cur != seq - 1) {
+			stub_proc_kill_broken(p);
+			break;
+		}
+		if (!wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0))
+			futex_wake_word(&rq->seq);      /* our wake-up may be lost */
+	}
+	ret = cur == seq && !p->dead ? rs->ret : -ESRCH;
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }

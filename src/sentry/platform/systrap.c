@@ -365,6 +365,7 @@ static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
 	t->proc = p;
 	t->msg->spin = stub_spin_iters;
 	t->msg->state = SYSMSG_NEW;     /* until the kernel clears it at exit */
+	t->posted = SYSMSG_NEW;
 	*out = t;
 	return 0;
 fail:
@@ -395,6 +396,7 @@ static int stub_proc_clone(struct stub_proc *from, struct stub_proc **out)
 		goto fail;
 	/* its registers come after the fork's or exec's other work: sleep */
 	p->first->msg->spin = 0;
+	p->forked_from = from;
 	/*
 	 * No lock is held across the host call: the process cloning may die
 	 * meanwhile, and the reaper must be able to take procs_lock to say so
@@ -536,8 +538,15 @@ int stub_proc_create(struct stub_proc *from, struct stub_proc **out)
 
 void stub_proc_kill(struct stub_proc *p)
 {
-	if (p->host_pid > 0)
+	/* a reaped stub's pid may name another process by now */
+	if (p->host_pid > 0 && !__atomic_load_n(&p->dead, __ATOMIC_ACQUIRE))
 		kill(p->host_pid, SIGKILL);
+}
+
+void stub_proc_kill_broken(struct stub_proc *p)
+{
+	__atomic_store_n(&p->broken, true, __ATOMIC_SEQ_CST);
+	stub_proc_kill(p);
 }
 
 /* The reaper saw the host process exit: wake everything waiting on it. */
@@ -597,6 +606,35 @@ void stub_proc_put(struct stub_proc *p)
 }
 
 /*
+ * A fork's pid came back in its parent's response page, which the parent's
+ * application can write: a forged one would aim process_vm_readv/writev and
+ * kill at another process (pid 1 is the sentry itself).  The first thread's
+ * id comes from the child's own page, which only the child and the sentry
+ * map, written before any application code runs there: the pid is right if
+ * that thread is in it.  If not, the parent broke the protocol and dies; the
+ * real child, known by its thread only, goes too.
+ */
+static int check_forked_pid(struct stub_proc *p, pid_t tid)
+{
+	if (syscall(SYS_tgkill, p->host_pid, tid, 0) == 0 || kill(tid, 0) != 0)
+		return 0;       /* the pid is right, or the child is gone */
+	kill(tid, SIGKILL);
+	if (p->forked_from)
+		stub_proc_kill_broken(p->forked_from);
+	pthread_mutex_lock(&procs_lock);
+	for (struct stub_proc **pp = &procs; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			p->refs--;      /* the live list's */
+			break;
+		}
+	p->host_pid = 0;
+	__atomic_store_n(&p->dead, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&procs_lock);
+	return -EIO;
+}
+
+/*
  * The first thread, which the process made itself: once it is ready.  If
  * the host refused the thread (EAGAIN under a pids limit), the stub left
  * the error in first_tid and died.
@@ -604,6 +642,7 @@ void stub_proc_put(struct stub_proc *p)
 static int take_first(struct stub_proc *p, struct stub_thread *t)
 {
 	int32_t tid;
+	int err;
 
 	if (stub_thread_wait(t) != EV_READY) {
 		tid = (int32_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
@@ -611,7 +650,11 @@ static int take_first(struct stub_proc *p, struct stub_thread *t)
 		return tid < 0 && tid > -4096 ? tid : -EIO;
 	}
 	t->host_tid = (pid_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
-	return 0;
+	err = check_forked_pid(p, t->host_tid);
+	p->forked_from = NULL;
+	if (err)
+		free(t);
+	return err;
 }
 
 int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
@@ -652,6 +695,15 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 fail:
 	free(t);
 	return ret < 0 ? (int)ret : -EIO;
+}
+
+uint64_t stub_thread_fpstate(const struct stub_thread *t)
+{
+	uint64_t fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
+	uint64_t lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+
+	/* (the legacy area, 512 bytes, at least; xstate_size() reads its end) */
+	return fp >= lo && fp < hi && hi - fp >= 512 ? fp : 0;
 }
 
 void stub_thread_set_exit(struct stub_regs *regs)

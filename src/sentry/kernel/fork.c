@@ -57,8 +57,11 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
 	tg->nice = p->nice;
+	/* A CLONE_PARENT child is its caller's sibling: it tells their
+	 * parent of its exit as the caller would, as Linux's copy_process()
+	 * does; the flags' signal is for a parent of our own. */
+	tg->exit_signal = (flags & CLONE_PARENT) ? p->exit_signal : (int)(flags & 0xff);
 	pthread_mutex_unlock(&p->lock);
-	tg->exit_signal = (int)(flags & 0xff);
 	return tg;
 }
 
@@ -230,6 +233,8 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
+	if ((flags & CLONE_PARENT) && t->tg == sandbox.init)
+		return -EINVAL;         /* init has no parent to share */
 	if (flags & CLONE_THREAD) {
 		if (!(flags & CLONE_VM) || (flags & (CLONE_VFORK | CLONE_PIDFD)))
 			return -EINVAL;

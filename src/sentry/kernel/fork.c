@@ -95,6 +95,21 @@ static void child_regs(struct task *c, struct task *t, uint64_t flags, uint64_t 
 		c->clear_child_tid = ctid;
 }
 
+/*
+ * CLONE_CHILD_SETTID and CLONE_PARENT_SETTID: the new id, stored where
+ * asked.  A bad pointer fails neither the clone nor the child: Linux
+ * ignores the failed store (schedule_tail's and kernel_clone's put_user),
+ * and the new task exists by now, so an error here would leak it.
+ */
+static void store_tids(uint64_t flags, struct mm *cmm, uint64_t ctid, struct mm *pmm,
+		       uint64_t ptid, pid_t id)
+{
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(cmm, ctid, &id, sizeof(id));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(pmm, ptid, &id, sizeof(id));
+}
+
 /* A vfork parent sleeps until the child execs or exits. */
 static void wait_vfork(struct task *t, struct thread_group *child)
 {
@@ -169,10 +184,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	c->st = st;
 	child_regs(c, t, flags, stack, ctid, tls);
 	pid = tg->pid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &pid, sizeof(pid)))
-		c->regs.rax = (uint64_t)-EFAULT;        /* Linux faults the child too */
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid)))
-		return -EFAULT;
+	store_tids(flags, tg->mm, ctid, t->tg->mm, ptid, pid);
 	tg_link(tg);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
@@ -215,10 +227,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
-	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(tg->mm, ctid, &tid, sizeof(tid)))
-		return -EFAULT;
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(tg->mm, ptid, &tid, sizeof(tid)))
-		return -EFAULT;
+	store_tids(flags, tg->mm, ctid, tg->mm, ptid, tid);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
 	err = task_start(c);

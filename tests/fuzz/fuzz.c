@@ -2,31 +2,38 @@
 /*
  * fuzz: random system calls against the sentry (tests/fuzz/run.sh, make fuzz).
  *
- *   fuzz [--seed N] [--calls N] [--procs N] [--per-child N] [--tick-us N]
- *        [--stall-ms N] [--kill-ms N] [--log FILE]
- *   fuzz --replay CHILD_SEED [--calls N]
+ *   fuzz [--seed N] [--calls N] [--procs N] [--threads N] [--per-child N]
+ *        [--tick-us N] [--stall-ms N] [--kill-ms N] [--log FILE]
+ *   fuzz --replay CHILD_SEED [--threads N] [--calls N]
  *
- * The supervisor (this process) keeps --procs children running.  Each child
- * makes up to --per-child random calls over the whole x86_64 table (every
- * number of syscalls.def, some beyond it, x32 numbers, odd values), with
- * arguments drawn from values that reach error paths and edge cases: 0, -1,
- * small integers, fds it opened, pointers into its own memory (aligned,
- * unaligned, straddling an unmapped page, read-only), kernel-half addresses,
- * addresses in the stub region, huge sizes, flags with every bit.  A child
- * that dies is replaced; one that stops making progress (it blocked with its
- * timer disabled, or stopped itself) for --stall-ms is killed with SIGKILL
- * and replaced; one that SIGKILL has not ended after --kill-ms is
+ * The supervisor (this process) keeps --procs children (4) running, each of
+ * --threads threads (2) that share its memory and fds, so that one thread's
+ * calls race with the other's in the sentry.  A child makes up to
+ * --per-child (1000) random calls over the whole x86_64 table (every number
+ * of syscalls.def, some beyond it, x32 numbers, odd values), with arguments
+ * drawn from values that reach error paths and edge cases: 0, -1, small
+ * integers, fds it opened, pointers into its own memory (aligned, unaligned,
+ * straddling an unmapped page, read-only), kernel-half addresses, addresses
+ * in the stub region, huge sizes, flags with every bit.  A timer (SIGALRM
+ * every --tick-us, 5 ms) interrupts calls that block.  A child that dies is
+ * replaced; one that stops making progress (it blocked with its timer
+ * disabled, or stopped itself) for --stall-ms (2000) is killed with SIGKILL
+ * and replaced; one that SIGKILL has not ended after --kill-ms (10000) is
  * *unkillable*: a sentry bug, counted and logged.
  *
- * Every child's calls follow from its own seed, which follows from --seed and
- * its index, so a run is replayed with the same --seed, and one child's
- * sequence with --replay SEED (printed in the log for every child that did
- * not end normally): it runs that child in the foreground and prints each
- * call before making it.  The calls and arguments repeat exactly; results
- * (times, pids, what earlier calls wrote into memory) may differ.
+ * Every thread's calls follow from its child's seed, which follows from
+ * --seed and the child's index, so a run is replayed with the same --seed,
+ * and one child with --replay SEED (printed in the log for every child that
+ * did not end normally): it runs that child in the foreground and prints
+ * each call before making it.  Each thread's calls and arguments repeat
+ * exactly; their interleaving and the results (times, pids, what earlier
+ * calls wrote into memory) may differ.  --threads 1 replays exactly.
  *
  * Calls never made, because they would only end the run early:
  *   exit, exit_group    end the child at once (a child ends after its quota);
+ *   rt_sigreturn        nine times in ten: with what is on the stack it kills
+ *                       the child most times, and children should live long
+ *                       enough to build up state;
  *   335 (uretprobe)     the host kernel runs it past every seccomp filter
  *                       (kernel/seccomp.c, seccomp_uprobe_exception) and
  *                       kills the caller with SIGILL, in the sandbox as
@@ -48,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -90,17 +98,20 @@ static uint64_t mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-static uint64_t rng;
+/* Each thread of a child draws from a stream of its own. */
+struct rng {
+	uint64_t s;
+};
 
-static uint64_t rnd(void)
+static uint64_t rnd(struct rng *r)
 {
-	rng += 0x9e3779b97f4a7c15ULL;
-	return mix(rng);
+	r->s += 0x9e3779b97f4a7c15ULL;
+	return mix(r->s);
 }
 
-static uint64_t below(uint64_t n)
+static uint64_t below(struct rng *r, uint64_t n)
 {
-	return n ? rnd() % n : 0;
+	return n ? rnd(r) % n : 0;
 }
 
 /* --- the raw call --- */
@@ -173,7 +184,7 @@ static void add_fd(int fd)
 
 /* The arena: random bytes with some well-formed structures, so that calls
  * get past their first checks (paths, iovecs, timespecs, addresses). */
-static int make_arena(void)
+static int make_arena(struct rng *r)
 {
 	uint64_t *w;
 	char *p = (char *)ARENA;
@@ -184,15 +195,15 @@ static int make_arena(void)
 	munmap((void *)ARENA_GUARD, PAGE);
 	w = (uint64_t *)ARENA;
 	for (unsigned i = 0; i < ARENA_RW * PAGE / 8; i++)
-		w[i] = rnd();
+		w[i] = rnd(r);
 	for (unsigned i = 0; i < NPATHS; i++)
 		snprintf(p + 64 * i, 64, "%s", paths[i]);
 	/* page 1: a long path; page 2: iovecs; page 3: timespecs, sockaddrs */
 	memset(p + PAGE, 'a', PAGE - 1);
 	p[PAGE - 1] = 0;
 	for (unsigned i = 0; i < 16; i++) {
-		w[2 * PAGE / 8 + 2 * i] = ARENA + 4 * PAGE + below(8 * PAGE);
-		w[2 * PAGE / 8 + 2 * i + 1] = below(4) ? below(512) : rnd();
+		w[2 * PAGE / 8 + 2 * i] = ARENA + 4 * PAGE + below(r, 8 * PAGE);
+		w[2 * PAGE / 8 + 2 * i + 1] = below(r, 4) ? below(r, 512) : rnd(r);
 	}
 	static const long ts[] = { 0, 0, 0, 1000, 0, 999999999, -1, -1, 1, 0 };
 	memcpy(p + 3 * PAGE, ts, sizeof(ts));
@@ -244,35 +255,35 @@ static void open_fds(void)
 
 static pid_t self;
 
-static uint64_t pointer(void)
+static uint64_t pointer(struct rng *r)
 {
-	switch (below(10)) {
-	case 0: return ARENA + below(ARENA_RW) * PAGE;             /* aligned */
-	case 1: return ARENA + below(ARENA_RW * PAGE);             /* unaligned */
-	case 2: return ARENA_GUARD - 1 - below(64);                /* straddles */
-	case 3: return ARENA_GUARD + below(PAGE);                  /* unmapped */
-	case 4: return ARENA_RO + below(PAGE);                     /* read-only */
-	case 5: return ARENA + 64 * below(NPATHS);                 /* a path */
-	case 6: return ARENA + 2 * PAGE + 16 * below(16);          /* iovecs */
-	case 7: return ARENA + 3 * PAGE + 16 * below(5);           /* timespecs */
-	case 8: return ARENA + 3 * PAGE + 256 * below(3);          /* sockaddrs */
+	switch (below(r, 10)) {
+	case 0: return ARENA + below(r, ARENA_RW) * PAGE;             /* aligned */
+	case 1: return ARENA + below(r, ARENA_RW * PAGE);             /* unaligned */
+	case 2: return ARENA_GUARD - 1 - below(r, 64);                /* straddles */
+	case 3: return ARENA_GUARD + below(r, PAGE);                  /* unmapped */
+	case 4: return ARENA_RO + below(r, PAGE);                     /* read-only */
+	case 5: return ARENA + 64 * below(r, NPATHS);                 /* a path */
+	case 6: return ARENA + 2 * PAGE + 16 * below(r, 16);          /* iovecs */
+	case 7: return ARENA + 3 * PAGE + 16 * below(r, 5);           /* timespecs */
+	case 8: return ARENA + 3 * PAGE + 256 * below(r, 3);          /* sockaddrs */
 	default: return ARENA + PAGE;                              /* long path */
 	}
 }
 
-static uint64_t stub_address(void)
+static uint64_t stub_address(struct rng *r)
 {
 	static const uint64_t fixed[] = {
 		STUB_CODE, STUB_GLOBAL, STUB_CTL_REQ, STUB_CTL_RESP, STUB_INIT_STACK,
 		STUB_SLOT_MSG(0), STUB_SLOT_STACK(0), STUB_SLOT_MSG(1), STUB_END - PAGE,
 	};
 
-	if (below(2))
-		return fixed[below(sizeof(fixed) / sizeof(fixed[0]))] + (below(2) ? 0 : below(PAGE));
-	return STUB_BASE + below(STUB_SIZE);
+	if (below(r, 2))
+		return fixed[below(r, sizeof(fixed) / sizeof(fixed[0]))] + (below(r, 2) ? 0 : below(r, PAGE));
+	return STUB_BASE + below(r, STUB_SIZE);
 }
 
-static uint64_t arg(void)
+static uint64_t arg(struct rng *r)
 {
 	static const uint64_t kernel[] = {
 		0xffff800000000000ULL, 0xffffffffff600000ULL, 0x8000000000000000ULL,
@@ -284,31 +295,31 @@ static uint64_t arg(void)
 		0x100000000ULL, 0x7ffff000ULL, 1ULL << 62, 0xfffffffffffffffeULL,
 	};
 
-	switch (below(16)) {
+	switch (below(r, 16)) {
 	case 0: return 0;
 	case 1: return (uint64_t)-1;
-	case 2: case 3: return below(17);                          /* small */
-	case 4: case 5: return (uint64_t)fds[below(nfds)];         /* our fds */
-	case 6: case 7: case 8: return pointer();
-	case 9: return kernel[below(sizeof(kernel) / sizeof(kernel[0]))];
-	case 10: return stub_address();
-	case 11: return huge[below(sizeof(huge) / sizeof(huge[0]))];
-	case 12: return below(2) ? ~0ULL >> below(64) : 1ULL << below(64);  /* flags */
-	case 13: return rnd() & rnd();                             /* some bits */
-	case 14: return PAGE << below(9);                          /* sizes */
-	default: return rnd();
+	case 2: case 3: return below(r, 17);                          /* small */
+	case 4: case 5: return (uint64_t)fds[below(r, nfds)];         /* our fds */
+	case 6: case 7: case 8: return pointer(r);
+	case 9: return kernel[below(r, sizeof(kernel) / sizeof(kernel[0]))];
+	case 10: return stub_address(r);
+	case 11: return huge[below(r, sizeof(huge) / sizeof(huge[0]))];
+	case 12: return below(r, 2) ? ~0ULL >> below(r, 64) : 1ULL << below(r, 64);  /* flags */
+	case 13: return rnd(r) & rnd(r);                             /* some bits */
+	case 14: return PAGE << below(r, 9);                          /* sizes */
+	default: return rnd(r);
 	}
 }
 
 /* A pid that is not the supervisor's, its group's or a sibling's. */
-static uint64_t safe_pid(void)
+static uint64_t safe_pid(struct rng *r)
 {
 	static const int64_t other[] = { 0, 0x3ffffff0, -0x3ffffff0, INT32_MIN, 99999 };
 
-	switch (below(3)) {
+	switch (below(r, 3)) {
 	case 0: return (uint64_t)(int64_t)self;
 	case 1: return (uint64_t)-(int64_t)self;   /* our own group: we lead it */
-	default: return (uint64_t)other[below(sizeof(other) / sizeof(other[0]))];
+	default: return (uint64_t)other[below(r, sizeof(other) / sizeof(other[0]))];
 	}
 }
 
@@ -357,32 +368,35 @@ static void bound_sizes(long nr, uint64_t *a)
 	}
 }
 
-static long pick_nr(void)
+static long pick_nr(struct rng *r)
 {
 	static const long odd[] = { -1, 0x7fffffff, 1000, 0xffffffffL, 0x100000027L, INT64_MIN };
 	long nr;
 
 	do {
-		switch (below(20)) {
-		case 0: nr = 0x40000000L | (long)below(548); break;   /* x32 */
-		case 1: nr = odd[below(sizeof(odd) / sizeof(odd[0]))]; break;
-		default: nr = (long)below(NR_TABLE + 16); break;
+		switch (below(r, 20)) {
+		case 0: nr = 0x40000000L | (long)below(r, 548); break;   /* x32 */
+		case 1: nr = odd[below(r, sizeof(odd) / sizeof(odd[0]))]; break;
+		default: nr = (long)below(r, NR_TABLE + 16); break;
 		}
 		/* rt_sigreturn with what is on our stack kills the child most
 		 * times: one in ten, so that children live long enough to
 		 * build up state */
 	} while (nr == SYS_exit || nr == SYS_exit_group || nr == 335 ||
-		 (nr == SYS_rt_sigreturn && below(10)));
+		 (nr == SYS_rt_sigreturn && below(r, 10)));
 	return nr;
 }
 
 /* --- a child --- */
 
-/* What a child shares with the supervisor: progress, and the call in flight. */
+/* What a child shares with the supervisor: progress, and the calls in flight. */
+#define MAX_THREADS 8
 struct slot {
 	volatile uint64_t calls;
-	volatile long nr;
-	volatile uint64_t args[6];
+	struct {
+		volatile long nr;
+		volatile uint64_t args[6];
+	} cur[MAX_THREADS];
 };
 
 static void on_tick(int sig)
@@ -423,13 +437,113 @@ static const char *name_of(long nr)
 	return nr >= 0 && nr < NR_TABLE && names[nr] ? names[nr] : "?";
 }
 
-/* Set up the child's world from its seed, then make up to n calls.
- * trace_fd >= 0 (a replay): print each call before making it. */
-static void child(uint64_t seed, uint64_t n, struct slot *s, long tick_us, int trace_fd)
+/* One child: its threads share its memory, fds and quota. */
+static struct {
+	struct slot *slot;
+	uint64_t budget;
+	long tick_us;
+	int trace_fd;
+	struct rng rng[MAX_THREADS];
+} kid;
+
+/*
+ * Thread k's calls, until the child's quota is spent: then the whole child
+ * ends (exit_group), whichever thread gets there, so that a thread blocked
+ * for good does not keep it.  Calls are counted before they are made.
+ */
+static void fuzz_loop(long k)
+{
+	struct rng *r = &kid.rng[k];
+	struct slot *s = kid.slot;
+
+	for (;;) {
+		uint64_t i = __atomic_add_fetch(&s->calls, 1, __ATOMIC_SEQ_CST), a[6];
+		unsigned pids;
+		long nr, ret;
+
+		if (i > kid.budget)
+			syscall(SYS_exit_group, 0);
+		if (k == 0 && i % 64 == 0)
+			arm_tick(kid.tick_us);
+		nr = pick_nr(r);
+		for (int j = 0; j < 6; j++)
+			a[j] = arg(r);
+		pids = pid_args(nr);
+		for (int j = 0; j < 6; j++)
+			if (pids & (1U << j))
+				a[j] = safe_pid(r);
+		bound_sizes(nr, a);
+		s->cur[k].nr = nr;
+		for (int j = 0; j < 6; j++)
+			s->cur[k].args[j] = a[j];
+		if (kid.trace_fd >= 0)
+			trace(kid.trace_fd, "[%" PRIu64 " t%ld] %s(%ld) %#" PRIx64 " %#" PRIx64
+			      " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 "\n", i, k,
+			      name_of(nr), nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		ret = fuzz_call(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+				(long)a[5]);
+		if (kid.trace_fd >= 0)
+			trace(kid.trace_fd, "[%" PRIu64 " t%ld]   = %ld\n", i, k, ret);
+	}
+}
+
+/*
+ * long spawn_thread(unsigned long flags, void *sp): a raw clone whose
+ * child pops a function and its argument from its new stack, calls it,
+ * and exits.  (pthread_create would put the thread's TLS where a random
+ * arch_prctl can move it; these threads need none.)
+ */
+long spawn_thread(unsigned long flags, void *sp);
+__asm__(".text\n"
+	".globl spawn_thread\n"
+	"spawn_thread:\n"
+	"	mov $56, %eax\n"
+	"	xor %edx, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	xor %r8d, %r8d\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 1f\n"
+	"	pop %rax\n"
+	"	pop %rdi\n"
+	"	call *%rax\n"
+	"	mov $60, %eax\n"
+	"	xor %edi, %edi\n"
+	"	syscall\n"
+	"	hlt\n"
+	"1:	ret\n");
+
+#define THREAD_STACK (256UL << 10)
+
+static void start_thread(long k)
+{
+	char *st = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	uint64_t *top;
+
+	if (st == MAP_FAILED)
+		return;
+	top = (uint64_t *)(st + THREAD_STACK);
+	top[-2] = (uint64_t)(uintptr_t)fuzz_loop;
+	top[-1] = (uint64_t)k;
+	spawn_thread(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		     CLONE_SYSVSEM, top - 2);
+}
+
+/* Set up the child's world from its seed, then make up to n calls in
+ * `threads` threads.  trace_fd >= 0 (a replay): print each call first. */
+static void child(uint64_t seed, uint64_t n, struct slot *s, long tick_us, int threads,
+		  int trace_fd)
 {
 	int devnull;
 
-	rng = seed;
+	kid.slot = s;
+	kid.budget = n;
+	kid.tick_us = tick_us;
+	kid.trace_fd = trace_fd;
+	kid.rng[0].s = seed;
+	for (int k = 1; k < threads; k++)
+		kid.rng[k].s = mix(seed + (uint64_t)k);
 	setsid();
 	self = getpid();
 	syscall(SYS_close_range, 3, trace_fd >= 0 ? (unsigned)trace_fd - 1 : ~0U, 0);
@@ -440,45 +554,20 @@ static void child(uint64_t seed, uint64_t n, struct slot *s, long tick_us, int t
 		close(devnull);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
-	if (make_arena())
+	if (make_arena(&kid.rng[0]))
 		_exit(3);
 	open_fds();
 	arm_tick(tick_us);
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t a[6];
-		unsigned pids;
-		long nr = pick_nr(), r;
-
-		if (i % 64 == 63)
-			arm_tick(tick_us);
-		for (int k = 0; k < 6; k++)
-			a[k] = arg();
-		pids = pid_args(nr);
-		for (int k = 0; k < 6; k++)
-			if (pids & (1U << k))
-				a[k] = safe_pid();
-		bound_sizes(nr, a);
-		s->nr = nr;
-		for (int k = 0; k < 6; k++)
-			s->args[k] = a[k];
-		s->calls = i + 1;
-		if (trace_fd >= 0)
-			trace(trace_fd, "[%" PRIu64 "] %s(%ld) %#" PRIx64 " %#" PRIx64 " %#" PRIx64
-			      " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 "\n", i, name_of(nr), nr,
-			      a[0], a[1], a[2], a[3], a[4], a[5]);
-		r = fuzz_call(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
-			      (long)a[5]);
-		if (trace_fd >= 0)
-			trace(trace_fd, "  = %ld\n", r);
-	}
-	_exit(0);
+	for (int k = 1; k < threads; k++)
+		start_thread(k);
+	fuzz_loop(0);
 }
 
 /* --- the supervisor --- */
 
 struct opts {
 	uint64_t seed, calls, per_child;
-	long procs, tick_us, stall_ms, kill_ms;
+	long procs, threads, tick_us, stall_ms, kill_ms;
 	const char *log;
 };
 
@@ -504,16 +593,27 @@ static long ms_since(const struct timespec *t)
 
 static FILE *logfp;
 
-static void log_end(const struct worker *w, const char *how)
+/* Calls a child made: its counter runs past the quota by a call per thread. */
+static uint64_t calls_of(const struct worker *w)
+{
+	return w->slot->calls < w->budget ? w->slot->calls : w->budget;
+}
+
+static void log_end(const struct worker *w, const struct opts *o, const char *how)
 {
 	const struct slot *s = w->slot;
-	long nr = s->nr;
 
-	fprintf(logfp, "child seed %#" PRIx64 ": %s after %" PRIu64 " calls; last %s(%ld) "
-		"%#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64
-		" (replay: fuzz --replay %#" PRIx64 " --calls %" PRIu64 ")\n",
-		w->seed, how, s->calls, name_of(nr), nr, s->args[0], s->args[1], s->args[2],
-		s->args[3], s->args[4], s->args[5], w->seed, s->calls);
+	fprintf(logfp, "child seed %#" PRIx64 ": %s after %" PRIu64 " calls (replay: fuzz "
+		"--replay %#" PRIx64 " --threads %ld --calls %" PRIu64 ")\n", w->seed, how,
+		calls_of(w), w->seed, o->threads, calls_of(w));
+	for (long k = 0; k < o->threads; k++) {
+		long nr = s->cur[k].nr;
+
+		fprintf(logfp, "  t%ld last %s(%ld) %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#"
+			PRIx64 " %#" PRIx64 " %#" PRIx64 "\n", k, name_of(nr), nr,
+			s->cur[k].args[0], s->cur[k].args[1], s->cur[k].args[2],
+			s->cur[k].args[3], s->cur[k].args[4], s->cur[k].args[5]);
+	}
 	fflush(logfp);
 }
 
@@ -530,31 +630,31 @@ static void spawn(struct worker *w, const struct opts *o, uint64_t index, uint64
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		child(w->seed, budget, w->slot, o->tick_us, -1);
+		child(w->seed, budget, w->slot, o->tick_us, (int)o->threads, -1);
 	w->pid = pid > 0 ? pid : 0;
 }
 
 /* A child ended: count it, log it unless it ended as planned. */
-static void ended(struct worker *w, int status, struct tally *t)
+static void ended(struct worker *w, const struct opts *o, int status, struct tally *t)
 {
 	char how[64];
 
-	t->calls += w->slot->calls;
+	t->calls += calls_of(w);
 	t->children++;
 	if (w->kill_sent) {
 		t->stalled++;
-		log_end(w, "stalled, killed");
+		log_end(w, o, "stalled, killed");
 	} else if (WIFSIGNALED(status)) {
 		t->signaled++;
 		t->by_sig[WTERMSIG(status) & 63]++;
 		snprintf(how, sizeof(how), "died of signal %d", WTERMSIG(status));
-		log_end(w, how);
+		log_end(w, o, how);
 	} else if (WEXITSTATUS(status) == 0 || w->slot->calls) {
 		t->normal++;   /* its quota, or an exec of /bin/true */
 	} else {
 		t->signaled++;
 		snprintf(how, sizeof(how), "exited %d before its first call", WEXITSTATUS(status));
-		log_end(w, how);
+		log_end(w, o, how);
 	}
 	w->pid = 0;
 }
@@ -576,8 +676,8 @@ static void watch(struct worker *w, const struct opts *o, struct tally *t)
 	} else if (w->kill_sent && ms_since(&w->killed) > o->kill_ms) {
 		w->unkillable = 1;
 		t->unkillable++;
-		t->calls += w->slot->calls;
-		log_end(w, "UNKILLABLE: SIGKILL did not end it");
+		t->calls += calls_of(w);
+		log_end(w, o, "UNKILLABLE: SIGKILL did not end it");
 	}
 }
 
@@ -604,8 +704,8 @@ static int supervise(const struct opts *o)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			for (long i = 0; i < o->procs; i++)
 				if (w[i].pid == pid && !w[i].unkillable) {
-					committed -= w[i].budget - w[i].slot->calls;
-					ended(&w[i], status, &t);
+					committed -= w[i].budget - calls_of(&w[i]);
+					ended(&w[i], o, status, &t);
 				}
 		live = 0;
 		for (long i = 0; i < o->procs; i++) {
@@ -645,7 +745,7 @@ static uint64_t num(const char *s)
 int main(int argc, char **argv)
 {
 	struct opts o = { .seed = (uint64_t)time(NULL), .calls = 1000000, .per_child = 1000,
-			  .procs = 4, .tick_us = 5000, .stall_ms = 2000, .kill_ms = 10000 };
+			  .procs = 4, .threads = 2, .tick_us = 5000, .stall_ms = 2000, .kill_ms = 10000 };
 	uint64_t replay = 0;
 	int replaying = 0;
 
@@ -659,6 +759,7 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--seed")) o.seed = num(v);
 		else if (!strcmp(a, "--calls")) o.calls = num(v);
 		else if (!strcmp(a, "--procs")) o.procs = (long)num(v);
+		else if (!strcmp(a, "--threads")) o.threads = (long)num(v);
 		else if (!strcmp(a, "--per-child")) o.per_child = num(v);
 		else if (!strcmp(a, "--tick-us")) o.tick_us = (long)num(v);
 		else if (!strcmp(a, "--stall-ms")) o.stall_ms = (long)num(v);
@@ -667,17 +768,19 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--replay")) { replay = num(v); replaying = 1; }
 		else {
 			fprintf(stderr, "usage: fuzz [--seed N] [--calls N] [--procs N] "
-				"[--per-child N] [--tick-us N] [--stall-ms N] [--kill-ms N] "
-				"[--log FILE] | --replay SEED [--calls N]\n");
+				"[--threads N] [--per-child N] [--tick-us N] [--stall-ms N] [--kill-ms N] "
+				"[--log FILE] | --replay SEED [--threads N] [--calls N]\n");
 			return 2;
 		}
 		i++;
 	}
+	if (o.threads < 1 || o.threads > MAX_THREADS)
+		return 2;
 	if (replaying) {
 		/* Above the fds a child opens, so that the numbers match a run's. */
 		int fd = fcntl(2, F_DUPFD, 900);
 
-		child(replay, o.calls, &(struct slot){ 0 }, o.tick_us, fd);
+		child(replay, o.calls, &(struct slot){ 0 }, o.tick_us, (int)o.threads, fd);
 	}
 	if (o.procs < 1 || !o.per_child)
 		return 2;

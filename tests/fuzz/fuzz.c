@@ -463,7 +463,7 @@ static void fuzz_loop(long k)
 
 		if (i > kid.budget)
 			syscall(SYS_exit_group, 0);
-		if (k == 0 && i % 64 == 0)
+		if (i % 64 == 0)
 			arm_tick(kid.tick_us);
 		nr = pick_nr(r);
 		for (int j = 0; j < 6; j++)

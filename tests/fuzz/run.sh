@@ -41,6 +41,10 @@ if [ "${1:-}" != --inner ]; then
 	for f in cvisor tests/fuzz/fuzz tests/fuzz/nobody; do
 		[ -x "$B/$f" ] || { echo "fuzz: $B/$f is missing (make fuzz builds it)" >&2; exit 2; }
 	done
+	if ! command -v trinity >/dev/null && [ "${FUZZ_RUNS:-trinity}" != fuzz ]; then
+		echo "fuzz: trinity is not installed (make fuzz installs it: WITH_FUZZ=1 scripts/deps.sh)" >&2
+		exit 2
+	fi
 	if [ "$(id -u)" != 0 ]; then
 		echo "fuzz: run as root (a memory cgroup, a private mount namespace)" >&2
 		exit 2
@@ -144,12 +148,19 @@ run() {
 		comm -13 "$LOG/$name.mounts.before" "$LOG/$name.mounts.after" | sed 's/^/mount /'
 	} >"$LOG/$name.leftovers"
 	left=$(wc -l <"$LOG/$name.leftovers")
+	local oom=0
 	if [ -n "$CG" ]; then
 		cat "$CG"/memory.max_usage_in_bytes "$CG"/memory.peak 2>/dev/null | head -1 |
-			awk '{ printf "memory peak: %.0f MiB\n", $1 / 1048576 }' >>"$LOG/$name.mem"
+			awk '{ printf "memory peak: %.0f MiB\n", $1 / 1048576 }' >"$LOG/$name.mem"
+		oom=$(cat "$CG"/memory.oom_control "$CG"/memory.events 2>/dev/null |
+			awk '$1 == "oom_kill" { print $2; exit }')
+		oom=${oom:-0}
 		rmdir "$CG" 2>/dev/null || echo "cgroup $CG kept: not empty" >>"$LOG/$name.leftovers"
 		CG=
 	fi
+	for f in "$rw"/trinity*.log; do
+		[ -e "$f" ] && cp "$f" "$LOG/$name.$(basename "$f")"
+	done
 
 	if grep -q '^timeout: sending signal' "$err"; then
 		hang=1 end="passed its ${limit} s timeout"
@@ -174,6 +185,7 @@ run() {
 		;;
 	esac
 	calls=${calls:-0}
+	[ "$oom" != 0 ] && end="$end; $oom OOM kills at its $MEM memory limit"
 	printf '%-15s %9s  %-5s %-5s %-9s %s\n' "$name" "$calls" "$crash" "$hang" "$left" "$end" |
 		tee -a "$LOG/table" >&2
 	grep '^cvisor' "$err" | grep -v 'unsupported syscall' | head -5 | sed 's/^/    stderr: /' >&2

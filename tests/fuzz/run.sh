@@ -77,8 +77,16 @@ for d in /tmp /dev/shm /run/cvisor; do
 	mount -t tmpfs -o mode=1777 "fuzz-$(basename "$d")" "$d" || exit 2
 done
 
-# A memory cgroup for one run: v1's memory controller, else v2's.
-CG=
+# A memory cgroup for one run: v1's memory controller, else v2's.  It goes
+# with the run, or with this script if it is stopped.
+CG= RUNPID=
+stop() {
+	# the sandbox's CLI: its death takes the sandbox (PR_SET_PDEATHSIG)
+	[ -n "$RUNPID" ] && pkill -KILL -P "$RUNPID" 2>/dev/null
+	exit 130
+}
+trap stop INT TERM
+trap '[ -n "$CG" ] && { settle; rmdir "$CG" 2>/dev/null; }' EXIT
 cg_make() {
 	local v1=/sys/fs/cgroup/memory v2=/sys/fs/cgroup
 	[ "$MEM" = 0 ] && return 0
@@ -115,12 +123,12 @@ settle() {
 }
 
 total_calls=0 total_crash=0 total_hang=0 total_left=0
-printf '%-15s %9s  %-5s %-5s %-9s %s\n' run calls crash hang leftovers end >"$LOG/table"
+printf '%-15s %9s %6s  %-5s %-5s %-9s %s\n' run calls time crash hang leftovers end >"$LOG/table"
 
 # run NAME TIMEOUT CMD...: one sandbox; CMD runs inside, in the scratch dir.
 run() {
 	local name=$1 limit=$2 rw=$W/rw/$1 out=$LOG/$1.out err=$LOG/$1.err
-	local rc calls crash=0 hang=0 left=0 end
+	local rc calls crash=0 hang=0 left=0 end start=$SECONDS
 	shift 2
 	mkdir -p "$rw"
 	chmod 0777 "$rw"
@@ -134,8 +142,12 @@ run() {
 		[ -n "$CG" ] && echo $BASHPID >"$CG/cgroup.procs"
 		cd "$rw" || exit 2
 		exec timeout --verbose -k 10 "$limit" "$BIN/cvisor" do --rw "$rw" --rw "$LOG" -- "$@"
-	) </dev/null >"$out" 2>"$err"
+	) </dev/null >"$out" 2>"$err" &
+	RUNPID=$!
+	wait $RUNPID
 	rc=$?
+	RUNPID=
+	local secs=$((SECONDS - start))
 	settle
 	ps -eo pid,ppid,stat,args >"$LOG/$name.ps.after"
 	snap_procs >"$LOG/$name.procs.after"
@@ -186,7 +198,7 @@ run() {
 	esac
 	calls=${calls:-0}
 	[ "$oom" != 0 ] && end="$end; $oom OOM kills at its $MEM memory limit"
-	printf '%-15s %9s  %-5s %-5s %-9s %s\n' "$name" "$calls" "$crash" "$hang" "$left" "$end" |
+	printf '%-15s %9s %5ss  %-5s %-5s %-9s %s\n' "$name" "$calls" "$secs" "$crash" "$hang" "$left" "$end" |
 		tee -a "$LOG/table" >&2
 	grep '^cvisor' "$err" | grep -v 'unsupported syscall' | head -5 | sed 's/^/    stderr: /' >&2
 	sed 's/^/    leftover: /' "$LOG/$name.leftovers" | head -10 >&2
@@ -194,12 +206,13 @@ run() {
 	total_hang=$((total_hang + hang)) total_left=$((total_left + left))
 }
 
-# trinity: 4 children, its own seed, quiet; pid 1 is a shell, as a
-# container's init would be, so that trinity's own main is an ordinary
-# process.  32- and 64-bit calls: an int 0x80 kills the caller
-# (docs/platform.md), and trinity stops making them.
+# trinity: 4 children, its own seed, quiet, 64-bit calls only: an int 0x80
+# kills the caller with SIGSYS (docs/platform.md), and trinity's main
+# neither reaps nor replaces a child that died of SIGSYS, so one 32-bit call
+# per child stalls the run.  Pid 1 is a shell, as a container's init would
+# be, so that trinity's own main is an ordinary process.
 trinity_cmd() {
-	echo "cd '$W/rw/$1' && $2 trinity -q -N $TCALLS -C 4 -s $SEED $3; echo trinity exit \$?"
+	echo "cd '$W/rw/$1' && $2 trinity -q -a64 -N $TCALLS -C 4 -s $SEED $3; echo trinity exit \$?"
 }
 
 echo "fuzz: seed $SEED" >&2

@@ -205,6 +205,10 @@ static int make_arena(struct rng *r)
 		w[2 * PAGE / 8 + 2 * i] = ARENA + 4 * PAGE + below(r, 8 * PAGE);
 		w[2 * PAGE / 8 + 2 * i + 1] = below(r, 4) ? below(r, 512) : rnd(r);
 	}
+	/* the last words before the hole: pointers to those strings, so that
+	 * an array (argv, envp) runs from good entries into the hole */
+	for (unsigned i = 0; i < 64; i++)
+		w[ARENA_RW * PAGE / 8 - 64 + i] = ARENA + 64 * (i % NPATHS);
 	static const long ts[] = { 0, 0, 0, 1000, 0, 999999999, -1, -1, 1, 0 };
 	memcpy(p + 3 * PAGE, ts, sizeof(ts));
 	struct sockaddr_in *in = (void *)(p + 3 * PAGE + 256);
@@ -260,7 +264,8 @@ static uint64_t pointer(struct rng *r)
 	switch (below(r, 10)) {
 	case 0: return ARENA + below(r, ARENA_RW) * PAGE;             /* aligned */
 	case 1: return ARENA + below(r, ARENA_RW * PAGE);             /* unaligned */
-	case 2: return ARENA_GUARD - 1 - below(r, 64);                /* straddles */
+	case 2: return below(r, 2) ? ARENA_GUARD - 1 - below(r, 64)   /* straddles */
+			           : ARENA_GUARD - 8 * (1 + below(r, 64)); /* an array into the hole */
 	case 3: return ARENA_GUARD + below(r, PAGE);                  /* unmapped */
 	case 4: return ARENA_RO + below(r, PAGE);                     /* read-only */
 	case 5: return ARENA + 64 * below(r, NPATHS);                 /* a path */

@@ -57,7 +57,6 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,19 +423,6 @@ static void arm_tick(long tick_us)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static void trace(int fd, const char *fmt, ...)
-{
-	char b[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b, sizeof(b), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(fd, b, (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1) < 0)
-		return;
-}
-
 static const char *name_of(long nr)
 {
 	return nr >= 0 && nr < NR_TABLE && names[nr] ? names[nr] : "?";
@@ -482,13 +468,13 @@ static void fuzz_loop(long k)
 		for (int j = 0; j < 6; j++)
 			s->cur[k].args[j] = a[j];
 		if (kid.trace_fd >= 0)
-			trace(kid.trace_fd, "[%" PRIu64 " t%ld] %s(%ld) %#" PRIx64 " %#" PRIx64
+			dprintf(kid.trace_fd, "[%" PRIu64 " t%ld] %s(%ld) %#" PRIx64 " %#" PRIx64
 			      " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 "\n", i, k,
 			      name_of(nr), nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		ret = fuzz_call(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
 				(long)a[5]);
 		if (kid.trace_fd >= 0)
-			trace(kid.trace_fd, "[%" PRIu64 " t%ld]   = %ld\n", i, k, ret);
+			dprintf(kid.trace_fd, "[%" PRIu64 " t%ld]   = %ld\n", i, k, ret);
 	}
 }
 

@@ -274,9 +274,15 @@ static void reap(void)
 		stub_proc_exited(pid, status);
 }
 
-/* Every stub process was killed: wait for each, so none outlives cvisor. */
+/*
+ * Every stub process the sentry knows was killed; one it lost track of (a
+ * fork whose host clone made the child but never answered: the forking
+ * process was killed in between) is killed here, as the sentry is its pid
+ * namespace's init.  Then wait for each, so none outlives cvisor.
+ */
 static void reap_all(void)
 {
+	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
 }

@@ -182,7 +182,9 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	for (uint32_t cur; (cur = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE)) != seq &&
 			   !p->dead;)
 		wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0);
-	ret = p->dead ? -ESRCH : rs->ret;
+	/* an answer stands even if the stub died since: the pid of a clone
+	 * it made must not be lost, or that process outlives the sandbox */
+	ret = __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE) == seq ? rs->ret : -ESRCH;
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * create_owner DIR: as uid/gid 65534, make a file, a set-user-ID file, a
- * directory, a symbolic link in DIR and a file in DIR/sg; rw_owner.bats
+ * create_owner DIR: as uid/gid 65534 and with umask 0, make two files, a
+ * set-user-ID file, a directory, a sticky directory, a symbolic link in DIR
+ * and a file in DIR/sg; rw_owner.bats
  * checks on the host who owns them.  Exit 0 if every create succeeded.
  */
 #define _GNU_SOURCE
@@ -32,8 +33,10 @@ int main(int argc, char **argv)
 		return 3;
 	umask(0);
 	check(open("file", O_CREAT | O_EXCL | O_RDWR, 0644), "file");
+	check(open("wide", O_CREAT | O_EXCL | O_RDWR, 0666), "wide");
 	check(open("suid", O_CREAT | O_EXCL | O_RDWR, 04755), "suid");
 	check(mkdir("dir", 0755), "dir");
+	check(mkdir("sticky", 01777), "sticky");
 	check(symlink("file", "link"), "link");
 	check(open("sg/file", O_CREAT | O_EXCL | O_RDWR, 0644), "sg/file");
 	return fails ? 1 : 0;

@@ -22,14 +22,17 @@ teardown() {
 @test "a non-root application's new files are its own on the host" {
 	run cdo --rw "$D" -- "$SEC/create_owner" "$D"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	for f in file suid dir link; do
+	for f in file wide suid dir sticky link; do
 		echo "$f: $(stat -c '%u:%g %A' "$D/$f")"
 		[ "$(stat -c %u:%g "$D/$f")" = 65534:65534 ]
 	done
 	echo "sg/file: $(stat -c '%u:%g' "$D/sg/file")"
 	[ "$(stat -c %u:%g "$D/sg/file")" = 65534:1234 ]
-	# the set-user-ID bit stays, on a file of nobody's
+	# the modes asked for, under the application's umask (0) alone; the
+	# set-user-ID and sticky bits stay, on files of nobody's
+	[ "$(stat -c %A "$D/wide")" = "-rw-rw-rw-" ]
 	[ "$(stat -c %A "$D/suid")" = "-rwsr-xr-x" ]
+	[ "$(stat -c %A "$D/sticky")" = "drwxrwxrwt" ]
 	[ -z "$(find "$D" -user 0 ! -path "$D" ! -path "$D/sg")" ]
 }
 

@@ -371,6 +371,9 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the application's umask is applied by the VFS; the host's own must
+	 * not cut a host file's mode once more */
+	umask(0);
 	app_seccomp_set(r->seccomp, r->seccomp_len);
 	/*
 	 * Every standard signal is read from a signalfd: SIGCHLD (a stub

@@ -32,7 +32,7 @@ SEC_BIN    := $(patsubst %.c,$(B)/%,$(SEC_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 UNIT_BIN   := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
 
-.PHONY: all deps demo test unit conformance integration bench clean
+.PHONY: all deps demo test unit conformance integration bench fuzz clean
 all: $(B)/cvisor $(B)/cvisor-loadgen $(B)/cvisor-filters
 
 $(B)/cvisor: $(CVISOR_OBJ)
@@ -81,6 +81,12 @@ $(B)/tests/security/%: tests/security/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Itests/conformance \
 		-Isrc/common -MMD -MP -o $@ $<
+# make fuzz's programs: static, run in the sandbox; fuzz names the calls
+# from the sentry's table and aims at the stub region of stub_abi.h.
+$(B)/tests/fuzz/%: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -Isrc/sentry -Isrc/common \
+		-MMD -MP -o $@ $<
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
@@ -111,6 +117,13 @@ bench: deps
 	bench/process.sh $(B) --md $(B)/bench/process.md
 	$(B)/cvisor bench calibrate
 	python3 bench/predict.py $(B) --md $(B)/bench/predict.md
+
+# trinity and our own fuzzer in the sandbox (tests/fuzz/run.sh); not part
+# of make test.  Writes cgroups: run it under /tmp/cvisor-heavy.lock here.
+fuzz: export WITH_FUZZ = 1
+fuzz: deps
+	$(MAKE) -j2 all $(B)/tests/fuzz/fuzz $(B)/tests/fuzz/nobody
+	tests/fuzz/run.sh $(B)
 
 clean:
 	rm -rf $(B)

@@ -17,6 +17,8 @@ pkgs+=(gdb)
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
+# trinity is only for `make fuzz`.
+[ "${WITH_FUZZ:-0}" = 1 ] && pkgs+=(trinity)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -72,6 +72,11 @@ static void supervise(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(125);
+	/* The sandbox's exit status cannot tell a sentry that died of a
+	 * signal from an application that did: say which it was. */
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "cvisor: the sentry died of signal %d (%s)\n",
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 

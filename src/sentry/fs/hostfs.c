@@ -174,39 +174,64 @@ static int host_statfs(struct inode *ino, struct statfs *sf)
 
 #define RW_OR_EROFS(h) do { if ((h)->ro) return -EROFS; } while (0)
 
+/*
+ * A new file belongs to its creator, as in Linux's inode_init_owner: the
+ * host made it the sentry's (root's).  The group is the creator's unless
+ * the directory is set-group-ID, whose group the host gave it already.
+ * The set-ID and sticky bits go on only after the chown (which would clear
+ * the set-ID ones), so that no file is ever root's and set-user-ID on the
+ * host.  On failure the
+ * new entry is removed: a create either happens whole or not at all.
+ */
+static int host_own(struct hnode *dir, const char *name, uid_t uid, gid_t gid,
+		    mode_t mode, int rmflag)
+{
+	struct stat st;
+
+	if (fstat(dir->fd, &st) ||
+	    fchownat(dir->fd, name, uid, (st.st_mode & S_ISGID) ? (gid_t)-1 : gid,
+		     AT_SYMLINK_NOFOLLOW) ||
+	    ((mode & 07000) && fchmodat(dir->fd, name, mode & 07777, 0))) {
+		int err = -errno;
+
+		unlinkat(dir->fd, name, rmflag);
+		return err;
+	}
+	return 0;
+}
+
 static int host_create(struct inode *dino, const char *name, mode_t mode, uid_t uid,
 		       gid_t gid, struct inode **out)
 {
 	struct hnode *dir = HN(dino);
-	int fd;
+	int fd, err;
 
-	(void)uid;
-	(void)gid;
 	RW_OR_EROFS(dir);
 	fd = openat(dir->fd, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC,
-		    mode & 07777);
+		    mode & 0777);
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	return host_lookup(dino, name, out);
+	err = host_own(dir, name, uid, gid, mode, 0);
+	return err ? err : host_lookup(dino, name, out);
 }
 
 static int host_mkdir(struct inode *dino, const char *name, mode_t mode, uid_t uid,
 		      gid_t gid)
 {
-	(void)uid;
-	(void)gid;
 	RW_OR_EROFS(HN(dino));
-	return mkdirat(HN(dino)->fd, name, mode & 07777) ? -errno : 0;
+	if (mkdirat(HN(dino)->fd, name, mode & 0777))
+		return -errno;
+	return host_own(HN(dino), name, uid, gid, mode, AT_REMOVEDIR);
 }
 
 static int host_symlink(struct inode *dino, const char *name, const char *target,
 			uid_t uid, gid_t gid)
 {
-	(void)uid;
-	(void)gid;
 	RW_OR_EROFS(HN(dino));
-	return symlinkat(target, HN(dino)->fd, name) ? -errno : 0;
+	if (symlinkat(target, HN(dino)->fd, name))
+		return -errno;
+	return host_own(HN(dino), name, uid, gid, 0, 0);
 }
 
 static int host_link(struct inode *dino, const char *name, struct inode *target)

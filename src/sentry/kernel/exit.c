@@ -137,8 +137,11 @@ void tg_exited(struct thread_group *tg)
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
 		if (c->ppid == tg->pid && c != tg) {
+			/* an orphan tells init of its exit with SIGCHLD,
+			 * whatever its clone asked (Linux's reparent_leader) */
 			c->ppid = 1;
 			c->parent_tid = 0;
+			c->exit_signal = SIGCHLD;
 			if (c->pdeathsig && !c->zombie && norphans < 64)
 				orphans[norphans++] = c;
 		}

@@ -57,8 +57,11 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
 	tg->nice = p->nice;
+	/* A CLONE_PARENT child is its caller's sibling: it tells their
+	 * parent of its exit as the caller would, as Linux's copy_process()
+	 * does; the flags' signal is for a parent of our own. */
+	tg->exit_signal = (flags & CLONE_PARENT) ? p->exit_signal : (int)(flags & 0xff);
 	pthread_mutex_unlock(&p->lock);
-	tg->exit_signal = (int)(flags & 0xff);
 	return tg;
 }
 
@@ -90,6 +93,21 @@ static void child_regs(struct task *c, struct task *t, uint64_t flags, uint64_t 
 		c->regs.fs_base = tls;
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = ctid;
+}
+
+/*
+ * CLONE_CHILD_SETTID and CLONE_PARENT_SETTID: the new id, stored where
+ * asked.  A bad pointer fails neither the clone nor the child: Linux
+ * ignores the failed store (schedule_tail's and kernel_clone's put_user),
+ * and the new task exists by now, so an error here would leak it.
+ */
+static void store_tids(uint64_t flags, struct mm *cmm, uint64_t ctid, struct mm *pmm,
+		       uint64_t ptid, pid_t id)
+{
+	if (flags & CLONE_CHILD_SETTID)
+		(void)copy_to_user(cmm, ctid, &id, sizeof(id));
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(pmm, ptid, &id, sizeof(id));
 }
 
 /* A vfork parent sleeps until the child execs or exits. */
@@ -180,11 +198,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	c->st = st;
 	child_regs(c, t, flags, stack, ctid, tls);
 	pid = tg->pid;
-	/* a bad address is ignored, as by Linux (kernel_clone, schedule_tail) */
-	if (flags & CLONE_CHILD_SETTID)
-		(void)copy_to_user(tg->mm, ctid, &pid, sizeof(pid));
-	if (flags & CLONE_PARENT_SETTID)
-		(void)copy_to_user(t->tg->mm, ptid, &pid, sizeof(pid));
+	store_tids(flags, tg->mm, ctid, t->tg->mm, ptid, pid);
 	tg_link(tg);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
@@ -227,12 +241,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	}
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
-	/* ignored if bad, as by Linux; an early return here would leave a task
-	 * that never starts, and its process could never exit */
-	if (flags & CLONE_CHILD_SETTID)
-		(void)copy_to_user(tg->mm, ctid, &tid, sizeof(tid));
-	if (flags & CLONE_PARENT_SETTID)
-		(void)copy_to_user(tg->mm, ptid, &tid, sizeof(tid));
+	store_tids(flags, tg->mm, ctid, tg->mm, ptid, tid);
 	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
 	stub_thread_resume(st);
 	err = task_start(c);
@@ -247,6 +256,8 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
+	if ((flags & CLONE_PARENT) && t->tg == sandbox.init)
+		return -EINVAL;         /* init has no parent to share */
 	if (flags & CLONE_THREAD) {
 		if (!(flags & CLONE_VM) || (flags & (CLONE_VFORK | CLONE_PIDFD)))
 			return -EINVAL;

@@ -274,9 +274,15 @@ static void reap(void)
 		stub_proc_exited(pid, status);
 }
 
-/* Every stub process was killed: wait for each, so none outlives cvisor. */
+/*
+ * Every stub process the sentry knows was killed; one it lost track of (a
+ * fork whose host clone made the child but never answered: the forking
+ * process was killed in between) is killed here, as the sentry is its pid
+ * namespace's init.  Then wait for each, so none outlives cvisor.
+ */
 static void reap_all(void)
 {
+	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
 }
@@ -365,6 +371,9 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the application's umask is applied by the VFS; the host's own must
+	 * not cut a host file's mode once more */
+	umask(0);
 	app_seccomp_set(r->seccomp, r->seccomp_len);
 	/*
 	 * Every standard signal is read from a signalfd: SIGCHLD (a stub

@@ -238,8 +238,15 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 		return NULL;
 	t->tg = tg;
 	t->st = st;
+	/* A thread's own id comes from the sandbox's counter, taken outside
+	 * the group's lock: the order is sandbox.lock, then a group's
+	 * (tg_exited holds the first and takes the parent's), and the other
+	 * order deadlocked a fork against an exit. */
 	pthread_mutex_lock(&tg->lock);
-	t->tid = tg->nr_tasks ? alloc_pid() : tg->pid;
+	bool first = tg->nr_tasks == 0;
+	pthread_mutex_unlock(&tg->lock);
+	t->tid = first ? tg->pid : alloc_pid();
+	pthread_mutex_lock(&tg->lock);
 	t->next = tg->tasks;
 	tg->tasks = t;
 	tg->nr_tasks++;

@@ -361,7 +361,9 @@ uint64_t mm_brk(struct mm *mm, uint64_t addr)
 {
 	uint64_t old, cur_end, new_end;
 
-	if (addr < mm->brk_start)
+	/* above the user range, PAGE_ALIGN would wrap to 0: that shrinks
+	 * the heap to nothing and everything below it with it */
+	if (addr < mm->brk_start || addr > TASK_SIZE)
 		return mm->brk;
 	old = mm->brk;
 	cur_end = PAGE_ALIGN(old);

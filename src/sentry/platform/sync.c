@@ -233,7 +233,9 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		if (!wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0))
 			futex_wake_word(&rq->seq);      /* our wake-up may be lost */
 	}
-	ret = cur == seq && !p->dead ? rs->ret : -ESRCH;
+	/* an answer stands even if the stub died since: the pid of a clone
+	 * it made must not be lost, or that process outlives the sandbox */
+	ret = !p->broken && __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE) == seq ? rs->ret : -ESRCH;
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }

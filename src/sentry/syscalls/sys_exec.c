@@ -39,10 +39,7 @@ static long copy_strv(struct user_reader *r, uint64_t uv, char ***out, size_t *t
 		long len;
 		char **nv;
 
-		if (uv && reader_copy(r, &p, uv + n * 8, 8)) {
-			free_strv(v);
-			return -EFAULT;
-		}
+		/* the array ends with NULL at every step: free_strv may run */
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (!nv) {
 			free_strv(v);
@@ -50,6 +47,10 @@ static long copy_strv(struct user_reader *r, uint64_t uv, char ***out, size_t *t
 		}
 		v = nv;
 		v[n] = NULL;
+		if (uv && reader_copy(r, &p, uv + n * 8, 8)) {
+			free_strv(v);
+			return -EFAULT;
+		}
 		if (!p)
 			break;
 		len = reader_strncpy(r, buf, p, sizeof(buf));

@@ -206,9 +206,12 @@ static long prw(struct task *t, const struct syscall_args *a, bool write)
 		err = -EINVAL;
 	if (!err && !access_ok(a->a[1], a->a[2]))
 		err = -EFAULT;
-	if (!err)
-		err = write ? write_from_user(t, f, a->a[1], a->a[2], &pos)
-			    : read_to_user(t, f, a->a[1], a->a[2], &pos);
+	if (!err) {
+		size_t len = a->a[2] < (size_t)MAX_RW ? a->a[2] : (size_t)MAX_RW;
+
+		err = write ? write_from_user(t, f, a->a[1], len, &pos)
+			    : read_to_user(t, f, a->a[1], len, &pos);
+	}
 	file_put(f);
 	return err;
 }
@@ -322,8 +325,13 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 	return ret;
 }
 
-/* sendfile and copy_file_range: through a sentry buffer; the count and
- * the input's position are what the output took. */
+/*
+ * sendfile and copy_file_range: through a sentry buffer; the count and the
+ * input's position are what the output took.  At most MAX_RW bytes a call
+ * as in Linux, and no further once a signal is pending (as splice stops):
+ * a count of 2^63 from /dev/zero must neither fill memory nor outlive a
+ * SIGKILL.
+ */
 static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file *out,
 		       off_t *opos, size_t len)
 {
@@ -332,10 +340,15 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 
 	if (!buf)
 		return -ENOMEM;
+	if (len > (size_t)MAX_RW)
+		len = MAX_RW;
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
-		ssize_t r = in->ops->read(t, in, buf, n, ipos), w = 0;
+		ssize_t r, w = 0;
 
+		if (task_interrupted(t))
+			return done ? (long)done : -EINTR;
+		r = in->ops->read(t, in, buf, n, ipos);
 		if (r <= 0) {
 			if (r < 0 && !done)
 				done = (size_t)r;

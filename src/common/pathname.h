@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Taking a path apart one name at a time, as every walk here does: the
- * sentry's (vfs/namei.c), the making of mountpoints (kernel/rootfs.c) and
+ * sentry's (vfs/namei.c), the making of mountpoints (boot/rootfs.c) and
  * the cgroup path's (sandbox/cgroup.c).
  */
 #ifndef CVISOR_PATHNAME_H

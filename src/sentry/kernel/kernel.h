@@ -226,12 +226,7 @@ struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
 void install_kick_handler(void);
 
-/* kernel/rootfs.c */
-struct sentry_run;
-struct fs_struct *build_root(const struct sentry_run *r);
-void apply_path_rules(struct task *t, const struct sentry_run *r);
-
-/* kernel/sentry.c */
+/* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's
  * process, which runc would set up before its execve (cred_oci_init). */
 struct spawn {
@@ -245,10 +240,6 @@ struct spawn {
 	int ngids;
 	int umask;                      /* process.user.umask, or -1: 022 */
 };
-struct thread_group *tg_new(const char *path);
-int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
-		  const int stdio[3], struct task **out);
-int task_release(struct task *t);
 
 /* kernel/cred.c: Linux's rules for credentials and capabilities */
 
@@ -285,9 +276,6 @@ struct sock_filter;
 void app_seccomp_set(const struct sock_filter *prog, size_t n);
 bool app_seccomp_active(void);
 long app_seccomp_check(struct task *t, const struct syscall_args *a, bool *killed);
-
-/* kernel/control.c: requests from the cvisor CLI (start, kill, exec, ps) */
-int control_serve(int listen_fd, bool *started);
 
 /* kernel/exit.c */
 void do_exit_group(struct task *t, int status);

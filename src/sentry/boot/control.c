@@ -26,6 +26,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "boot/boot.h"
 #include "kernel/kernel.h"
 #include "mm/mm.h"
 #include "vfs/vfs.h"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fs/memfs.h"
+#include "boot/boot.h"
 #include "kernel/kernel.h"
 #include "pathname.h"
 #include "sentry.h"

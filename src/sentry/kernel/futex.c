@@ -26,8 +26,8 @@ struct futex_key {
 };
 
 /*
- * A waiter has its own condition variable, so that requeue can move it to
- * another bucket: it always sleeps on the lock of the bucket it is in, and
+ * A waiter sleeps in its task's own sleep (task_block()), so that a wake
+ * and a signal end the same sleep; requeue can move it to another bucket:
  * b changes only under the locks of both buckets.
  */
 struct waiter {
@@ -35,7 +35,7 @@ struct waiter {
 	uint32_t bitset;
 	bool woken;
 	struct bucket *b;
-	pthread_cond_t cv;
+	struct task *task;
 	struct waiter *next;
 };
 
@@ -44,13 +44,10 @@ static struct bucket {
 	struct waiter *head;
 } buckets[NR_BUCKETS];
 
-static pthread_condattr_t cv_attr;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_buckets(void)
 {
-	pthread_condattr_init(&cv_attr);
-	pthread_condattr_setclock(&cv_attr, CLOCK_MONOTONIC);
 	for (int i = 0; i < NR_BUCKETS; i++)
 		pthread_mutex_init(&buckets[i].lock, NULL);
 }
@@ -108,8 +105,10 @@ static void unqueue(struct bucket *b, struct waiter *w)
 /* Wake a waiter its caller has unqueued; w may be gone once b is unlocked. */
 static void wake_waiter(struct waiter *w)
 {
-	w->woken = true;
-	pthread_cond_signal(&w->cv);
+	struct task *t = w->task;       /* lives on: it is asleep in a syscall */
+
+	__atomic_store_n(&w->woken, true, __ATOMIC_SEQ_CST);
+	task_wake(t);
 }
 
 /*
@@ -126,43 +125,26 @@ static struct bucket *relock(struct waiter *w, struct bucket *b)
 	return b;
 }
 
-static bool past(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
-}
-
 /*
  * Sleep on w, queued in b (locked), until woken, the deadline
- * (CLOCK_MONOTONIC, NULL: none) or a kick; unqueues w unless woken.
- * Kicks cannot signal the condition variable, so sleeps are sliced.
+ * (CLOCK_MONOTONIC, NULL: none) or a signal; unqueues w unless woken.
  */
 static int sleep_queued(struct task *t, struct waiter *w, struct bucket *b,
 			const struct timespec *deadline)
 {
 	int err = 0;
 
-	while (!w->woken) {
-		struct timespec now, until;
-
-		if (task_interrupted(t)) {
-			err = -ERESTARTSYS;
+	for (;;) {
+		task_prepare_wait(t);
+		if (w->woken)
 			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (deadline && past(&now, deadline)) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		until = now;
-		until.tv_nsec += 50000000;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (deadline && past(&until, deadline))
-			until = *deadline;
-		pthread_cond_timedwait(&w->cv, &b->lock, &until);
+		pthread_mutex_unlock(&b->lock);
+		err = task_block(t, deadline, NULL, 0);
+		b = __atomic_load_n(&w->b, __ATOMIC_ACQUIRE);
+		pthread_mutex_lock(&b->lock);
 		b = relock(w, b);
+		if (err < 0 && !w->woken)
+			break;
 	}
 	if (!w->woken)
 		unqueue(b, w);
@@ -182,7 +164,7 @@ static long futex_wait_restart(struct task *t);
 static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 		      uint32_t bitset, const struct timespec *deadline)
 {
-	struct waiter w = { .bitset = bitset };
+	struct waiter w = { .bitset = bitset, .task = t };
 	struct bucket *b;
 	uint32_t cur;
 	int err;
@@ -198,12 +180,10 @@ static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 		pthread_mutex_unlock(&b->lock);
 		return -EAGAIN;
 	}
-	pthread_cond_init(&w.cv, &cv_attr);
 	w.b = b;
 	w.next = b->head;
 	b->head = &w;
 	err = sleep_queued(t, &w, b, deadline);
-	pthread_cond_destroy(&w.cv);
 	if (err == -ERESTARTSYS && deadline) {
 		t->restart = (struct restart_block){
 			.fn = futex_wait_restart,

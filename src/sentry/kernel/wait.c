@@ -76,11 +76,15 @@ static long wait_child(struct task *t, int by, pid_t id, int options, bool nohan
 		       bool nowait, struct thread_group **out, int *status,
 		       struct rusage *ru)
 {
+	struct wait_entry e;
 	long ret;
 
 	memset(ru, 0, sizeof(*ru));
+	wait_entry_task(&e, t, 0);
+	waitq_add(&sandbox.child_wq, &e);
 	pthread_mutex_lock(&sandbox.lock);
 	for (;;) {
+		task_prepare_wait(t);
 		if (!scan_children(t, by, id, options, out)) {
 			ret = -ECHILD;
 			break;
@@ -106,13 +110,13 @@ static long wait_child(struct task *t, int by, pid_t id, int options, bool nohan
 			ret = 0;
 			break;
 		}
-		if (task_interrupted(t)) {
+		if (child_wait(t) == -ERESTARTSYS) {
 			ret = -ERESTARTSYS;
 			break;
 		}
-		child_wait_slice();
 	}
 	pthread_mutex_unlock(&sandbox.lock);
+	waitq_remove(&sandbox.child_wq, &e);
 	return ret;
 }
 

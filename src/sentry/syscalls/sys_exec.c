@@ -97,18 +97,22 @@ static void zap_other_threads(struct task *t)
 			task_kick(o);
 		}
 	t->tid = tg->pid;
+	tg->group_exec_task = t;        /* task_exit() wakes it (Linux's de_thread()) */
 	pthread_mutex_unlock(&tg->lock);
 	for (;;) {
-		struct timespec slice = { 0, 1000000 };
 		int n;
 
+		task_prepare_wait(t);
 		pthread_mutex_lock(&tg->lock);
 		n = tg->nr_tasks;
 		pthread_mutex_unlock(&tg->lock);
 		if (n <= 1)
 			break;
-		nanosleep(&slice, NULL);
+		task_block_nosig(t, NULL);
 	}
+	pthread_mutex_lock(&tg->lock);
+	tg->group_exec_task = NULL;
+	pthread_mutex_unlock(&tg->lock);
 }
 
 /* Past the point of no return: the thread group becomes the new program. */
@@ -142,8 +146,8 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 	pthread_mutex_unlock(&tg->lock);
 	pthread_mutex_lock(&sandbox.lock);
 	tg->vfork_done = true;
-	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
+	waitq_wake(&sandbox.child_wq, 0);
 	memset(&t->regs, 0, sizeof(t->regs));
 	t->regs.rip = res->entry;
 	t->regs.rsp = res->sp;

@@ -157,7 +157,8 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 {
 	if (sig == SIGKILL)
 		return true;
-	if (tg->sigaction[sig - 1].handler != SIG_DFL_H || (target->sigmask & SIGBIT(sig)))
+	if (tg->sigaction[sig - 1].handler != SIG_DFL_H ||
+	    ((target->sigmask | target->real_blocked) & SIGBIT(sig)))
 		return false;
 	return sig_default_fatal(sig);
 }

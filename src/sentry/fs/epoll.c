@@ -27,8 +27,7 @@
 #include <time.h>
 
 #include "kernel/kernel.h"
-#include "mm/mm.h"
-#include "syscalls/syscalls.h"
+#include "fs/epoll.h"
 #include "vfs/vfs.h"
 
 #define EP_MAX_NESTS 4                  /* Linux's EPOLL_MAX_NESTS */
@@ -177,39 +176,26 @@ static void ep_release(struct file *f)
 	free(ep);
 }
 
-long sys_epoll_create1(struct task *t, const struct syscall_args *a)
+/* A new epoll file (epoll_create1). */
+struct file *epoll_file_new(void)
 {
-	int flags = ARG_INT(a, 0);
-	struct epoll *ep;
+	struct epoll *ep = calloc(1, sizeof(*ep));
 	struct file *f;
-	long fd;
 
-	if (flags & ~EPOLL_CLOEXEC)
-		return -EINVAL;
-	ep = calloc(1, sizeof(*ep));
 	if (!ep)
-		return -ENOMEM;
+		return NULL;
 	pthread_mutex_init(&ep->mtx, NULL);
 	pthread_mutex_init(&ep->rdlock, NULL);
 	waitq_init(&ep->wq);
 	f = file_new(&epoll_ops, O_RDWR, ep);
-	if (!f) {
+	if (!f)
 		free(ep);
-		return -ENOMEM;
-	}
-	fd = fdt_install(t->tg->fdt, -1, f, flags & EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return f;
 }
 
-long sys_epoll_create(struct task *t, const struct syscall_args *a)
+bool is_epoll(struct file *f)
 {
-	struct syscall_args b = { .nr = a->nr };
-
-	if (ARG_INT(a, 0) <= 0)
-		return -EINVAL;
-	return sys_epoll_create1(t, &b);
+	return f->ops == &epoll_ops;
 }
 
 static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx)
@@ -274,51 +260,35 @@ static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_
 	return 0;
 }
 
-long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
+/*
+ * EPOLL_CTL_ADD, MOD, DEL of (fd, f) in the epoll file epf (the caller
+ * checked that it is one, and not f); ev is unused for DEL.
+ */
+long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
+		    const struct epoll_event *ev)
 {
-	struct file *epf = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 2));
-	int op = ARG_INT(a, 1), fd = ARG_INT(a, 2);
-	struct epoll_event ev = { 0, { 0 } };
-	struct epoll *ep;
+	struct epoll *ep = epf->priv;
 	struct epitem *it;
 	size_t idx = 0;
 	long err = 0;
 
-	if (!epf || !f) {
-		err = -EBADF;
-		goto out;
-	}
-	if (epf->ops != &epoll_ops || epf == f) {
-		err = -EINVAL;
-		goto out;
-	}
-	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode))) {
-		err = -EPERM;           /* regular files are always ready: Linux refuses */
-		goto out;
-	}
-	if (op != EPOLL_CTL_DEL && copy_from_user(t->tg->mm, &ev, a->a[3], sizeof(ev))) {
-		err = -EFAULT;
-		goto out;
-	}
+	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
+		return -EPERM;          /* regular files are always ready: Linux refuses */
 	/* EPOLLEXCLUSIVE is accepted on ADD (each waiter is woken: allowed) */
-	if (op == EPOLL_CTL_ADD && (ev.events & EPOLLEXCLUSIVE) && (ev.events & EPOLLONESHOT)) {
-		err = -EINVAL;
-		goto out;
-	}
-	ep = epf->priv;
+	if (op == EPOLL_CTL_ADD && (ev->events & EPOLLEXCLUSIVE) && (ev->events & EPOLLONESHOT))
+		return -EINVAL;
 	pthread_mutex_lock(&ep->mtx);
 	it = find(ep, fd, f, &idx);
 	if (op == EPOLL_CTL_ADD) {
-		err = it ? -EEXIST : ep_add(ep, fd, f, &ev);
+		err = it ? -EEXIST : ep_add(ep, fd, f, ev);
 	} else if (op == EPOLL_CTL_MOD) {
 		if (!it) {
 			err = -ENOENT;
-		} else if ((ev.events | it->events) & EPOLLEXCLUSIVE) {
+		} else if ((ev->events | it->events) & EPOLLEXCLUSIVE) {
 			err = -EINVAL;
 		} else {
-			__atomic_store_n(&it->events, ev.events, __ATOMIC_RELAXED);
-			it->data = ev.data.u64;
+			__atomic_store_n(&it->events, ev->events, __ATOMIC_RELAXED);
+			it->data = ev->data.u64;
 			item_arm(ep, it, f);
 		}
 	} else if (op == EPOLL_CTL_DEL) {
@@ -330,9 +300,6 @@ long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 		err = -EINVAL;
 	}
 	pthread_mutex_unlock(&ep->mtx);
-out:
-	file_put(epf);
-	file_put(f);
 	return err;
 }
 
@@ -516,40 +483,22 @@ static short ep_poll(struct file *f, short events, struct poll_table *pt)
 }
 
 /*
- * epoll_wait: report the ready list; if empty, sleep once on the epoll's
- * queue and the host fds of its host items, until a callback, a host fd,
- * the timeout (ms < 0: none) or a signal.  Interrupted, EINTR: never
- * restarted, as in Linux.
+ * epoll_wait on the epoll file f: report the ready list into evs (up to
+ * max); if empty, sleep once on the epoll's queue and the host fds of its
+ * host items, until a callback, a host fd, the timeout (ms < 0: none) or
+ * a signal.  Interrupted, EINTR: never restarted, as in Linux.
  */
-static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
+long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, int max, int ms)
 {
-	struct file *f = fdt_get(t->tg->fdt, epfd);
-	struct timespec deadline = { 0, 0 };
-	struct epoll_event *evs;
+	struct epoll *ep = f->priv;
+	struct timespec deadline;
 	struct hostset hs = { 0 };
 	struct wait_entry e;
-	struct epoll *ep;
 	bool last = false;
 	long n = 0;
 
-	if (!f)
-		return -EBADF;
-	if (f->ops != &epoll_ops || max <= 0 || max > (1 << 20)) {
-		file_put(f);
-		return -EINVAL;
-	}
-	evs = calloc((size_t)max < 1024 ? (size_t)max : 1024, sizeof(*evs));
-	if (!evs) {
-		file_put(f);
-		return -ENOMEM;
-	}
-	if (max > 1024)
-		max = 1024;             /* the rest stay ready for the next call */
-	ep = f->priv;
-	if (ms > 0)
-		deadline = ts_deadline(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L });
-	else
-		deadline = ts_deadline(&(struct timespec){ 0, 0 });
+	deadline = ts_deadline(&(struct timespec){ ms > 0 ? ms / 1000 : 0,
+						   ms > 0 ? (ms % 1000) * 1000000L : 0 });
 	wait_entry_task(&e, t, 0);
 	waitq_add(&ep->wq, &e);
 	for (;;) {
@@ -577,43 +526,5 @@ static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 	waitq_remove(&ep->wq, &e);
 	free(hs.fds);
 	free(hs.who);
-	file_put(f);
-	if (n > 0 && copy_to_user(t->tg->mm, uevs, evs, (size_t)n * sizeof(*evs)))
-		n = -EFAULT;
-	free(evs);
 	return n;
-}
-
-long sys_epoll_wait(struct task *t, const struct syscall_args *a)
-{
-	return ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
-}
-
-long sys_epoll_pwait(struct task *t, const struct syscall_args *a)
-{
-	uint64_t saved;
-	long ret = sigmask_enter(t, a->a[4], a->a[5], &saved);
-
-	if (ret)
-		return ret;
-	ret = ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
-	sigmask_leave(t, a->a[4], ret, saved);
-	return ret;
-}
-
-long sys_epoll_pwait2(struct task *t, const struct syscall_args *a)
-{
-	struct timespec ts;
-	struct syscall_args b = *a;
-
-	if (a->a[3]) {
-		if (copy_from_user(t->tg->mm, &ts, a->a[3], sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-			return -EINVAL;
-		b.a[3] = (uint64_t)(ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
-	} else {
-		b.a[3] = (uint64_t)-1;
-	}
-	return sys_epoll_pwait(t, &b);
 }

@@ -13,7 +13,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 #define NR_BUCKETS 64
 
@@ -359,73 +358,38 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool 
 	return n;
 }
 
-/* The timeout argument as an absolute CLOCK_MONOTONIC deadline. */
-static int deadline_of(struct task *t, uint64_t uts, int cmd, int op,
-		       struct timespec *dl)
+/*
+ * One futex operation (Linux's do_futex()): op with its flags, the
+ * timeout as an absolute CLOCK_MONOTONIC deadline (NULL: none), val2 the
+ * count of FUTEX_REQUEUE and friends.
+ */
+long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
+	      const struct timespec *deadline, uint32_t val2, uint64_t addr2, uint32_t val3)
 {
-	struct timespec ts, now, mono;
-
-	if (copy_from_user(t->tg->mm, &ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	if (cmd == FUTEX_WAIT) {                /* relative */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	} else {                                /* absolute, on its clock */
-		clock_gettime((op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC,
-			      &now);
-		clock_gettime(CLOCK_MONOTONIC, &mono);
-		ts.tv_sec -= now.tv_sec;
-		ts.tv_nsec -= now.tv_nsec;
-		now = mono;
-	}
-	dl->tv_sec = now.tv_sec + ts.tv_sec;
-	dl->tv_nsec = now.tv_nsec + ts.tv_nsec;
-	while (dl->tv_nsec >= 1000000000L) {
-		dl->tv_sec++;
-		dl->tv_nsec -= 1000000000L;
-	}
-	while (dl->tv_nsec < 0) {
-		dl->tv_sec--;
-		dl->tv_nsec += 1000000000L;
-	}
-	return 0;
-}
-
-long sys_futex(struct task *t, const struct syscall_args *a)
-{
-	int op = ARG_INT(a, 1), cmd = op & FUTEX_CMD_MASK;
+	int cmd = op & FUTEX_CMD_MASK;
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
-	uint64_t addr = a->a[0];
-	struct timespec dl;
-	int err;
 
 	if (addr & 3)
 		return -EINVAL;
 	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET: {
-		uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : ARG_UINT(a, 5);
+		uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
 
 		if (!bitset)
 			return -EINVAL;
-		if (a->a[3] && (err = deadline_of(t, a->a[3], cmd, op, &dl)))
-			return err;
-		return futex_wait(t, addr, shared, ARG_UINT(a, 2), bitset, a->a[3] ? &dl : NULL);
+		return futex_wait(t, addr, shared, val, bitset, deadline);
 	}
 	case FUTEX_WAKE:
-		return futex_wake(t, addr, shared, ARG_INT(a, 2), FUTEX_BITSET_MATCH_ANY);
+		return futex_wake(t, addr, shared, (int)val, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
-		return futex_wake(t, addr, shared, ARG_INT(a, 2), ARG_UINT(a, 5));
+		return futex_wake(t, addr, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
-		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     false, 0);
+		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, false, 0);
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     true, ARG_UINT(a, 5));
+		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, true, val3);
 	case FUTEX_WAKE_OP:
-		return futex_wake_op(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     ARG_UINT(a, 5));
+		return futex_wake_op(t, addr, addr2, shared, (int)val, (int)val2, val3);
 	default:
 		return -ENOSYS;         /* PI futexes: not yet */
 	}

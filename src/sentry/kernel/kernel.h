@@ -304,8 +304,18 @@ int child_wait(struct task *t);
 /* Record the usage of tg's stub process before it is killed (sys_cred.c). */
 void tg_account_exit(struct thread_group *tg);
 
+/* kernel/exec.c: execve with the arguments in the sentry */
+long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
+
+/* kernel/wait.c: wait for a child of t, selected by pid, process group or any */
+enum { CHILD_ANY, CHILD_PID, CHILD_PGID };
+long wait_child(struct task *t, int by, pid_t id, int options, bool nohang, bool nowait,
+		struct thread_group **out, int *status, struct rusage *ru);
+
 /* kernel/futex.c */
 void exit_robust_list(struct task *t);
+long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
+	      const struct timespec *deadline, uint32_t val2, uint64_t addr2, uint32_t val3);
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);

@@ -40,6 +40,7 @@ struct epoll;
 struct epitem {
 	int fd;
 	struct file *file;              /* not a reference: compared only */
+	struct file *sub;               /* a watched epoll: a reference (ep_loops() reads it) */
 	uint32_t events;
 	uint64_t data;
 	struct epoll *ep;
@@ -153,6 +154,8 @@ static void item_free(struct epoll *ep, struct epitem *it)
 			ep->rd_last = prev;
 	}
 	pthread_mutex_unlock(&ep->rdlock);
+	if (it->sub)
+		file_put(it->sub);
 	free(it);
 }
 
@@ -212,7 +215,11 @@ static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx
 /*
  * Would watching f from ep close a loop of epolls, or nest them deeper
  * than Linux allows (ELOOP)?  Without the check a wake would go round.
+ * Asked with nest_lock held and no epoll's mtx (Linux's epnested_mutex):
+ * two ADDs that would close a loop together cannot pass it at once.
  */
+static pthread_mutex_t nest_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static bool ep_loops(struct epoll *ep, struct file *f, int depth)
 {
 	struct epoll *sub;
@@ -225,7 +232,8 @@ static bool ep_loops(struct epoll *ep, struct file *f, int depth)
 		return true;
 	pthread_mutex_lock(&sub->mtx);
 	for (size_t i = 0; i < sub->n && !loop; i++)
-		loop = ep_loops(ep, sub->items[i]->file, depth + 1);
+		if (sub->items[i]->sub)
+			loop = ep_loops(ep, sub->items[i]->sub, depth + 1);
 	pthread_mutex_unlock(&sub->mtx);
 	return loop;
 }
@@ -246,15 +254,14 @@ static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_
 {
 	struct epitem *it, **n;
 
-	if (ep_loops(ep, f, 0))
-		return -ELOOP;
 	if (!(n = realloc(ep->items, (ep->n + 1) * sizeof(*n))))
 		return -ENOMEM;
 	ep->items = n;
 	if (!(it = calloc(1, sizeof(*it))))
 		return -ENOMEM;
 	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events, .data = ev->data.u64,
-			       .ep = ep, .host = f->ops->wait_fd != NULL };
+			       .ep = ep, .host = f->ops->wait_fd != NULL,
+			       .sub = is_epoll(f) ? file_get(f) : NULL };
 	ep->items[ep->n++] = it;
 	item_arm(ep, it, f);
 	return 0;
@@ -277,6 +284,13 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 	/* EPOLLEXCLUSIVE is accepted on ADD (each waiter is woken: allowed) */
 	if (op == EPOLL_CTL_ADD && (ev->events & EPOLLEXCLUSIVE) && (ev->events & EPOLLONESHOT))
 		return -EINVAL;
+	if (op == EPOLL_CTL_ADD && is_epoll(f)) {
+		pthread_mutex_lock(&nest_lock);
+		if (ep_loops(ep, f, 0)) {
+			pthread_mutex_unlock(&nest_lock);
+			return -ELOOP;
+		}
+	}
 	pthread_mutex_lock(&ep->mtx);
 	it = find(ep, fd, f, &idx);
 	if (op == EPOLL_CTL_ADD) {
@@ -300,6 +314,8 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 		err = -EINVAL;
 	}
 	pthread_mutex_unlock(&ep->mtx);
+	if (op == EPOLL_CTL_ADD && is_epoll(f))
+		pthread_mutex_unlock(&nest_lock);
 	return err;
 }
 
@@ -420,7 +436,7 @@ static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, in
 		struct epitem *who = hs->for_item ? hs->for_item : it;
 		struct file *f;
 
-		if (!it->host && it->file->ops != &epoll_ops)
+		if (!it->host && !it->sub)
 			continue;
 		if (!(it->events & ~EP_PRIVATE))
 			continue;       /* a fired one-shot */

@@ -122,13 +122,32 @@ static int sleep_futex(struct task *t, const struct timespec *deadline)
 	return r < 0 && errno == ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 
+/*
+ * The eventfd is made on the first sleep with host fds: most tasks never
+ * sleep so, and 2,000 threads would otherwise hold 2,000 host fds.  Set
+ * before wait_mode says WAIT_PPOLL, so a waker that sees the mode sees it.
+ */
+static int wake_fd_make(struct task *t)
+{
+	int fd;
+
+	if (t->wake_fd >= 0)
+		return 0;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	__atomic_store_n(&t->wake_fd, fd, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 static int sleep_ppoll(struct task *t, const struct timespec *deadline,
 		       struct pollfd *fds, unsigned n)
 {
-	struct pollfd local[16], *p = n < 16 ? local : calloc(n + 1, sizeof(*p));
+	struct pollfd local[16], *p;
 	struct timespec left;
 	int ret;
 
+	p = n < 16 ? local : calloc(n + 1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p[0] = (struct pollfd){ .fd = t->wake_fd, .events = POLLIN };
@@ -165,6 +184,8 @@ static int sleep_raw(struct task *t, const struct timespec *deadline, struct pol
 {
 	int ret = 0;
 
+	if (n && (ret = wake_fd_make(t)) < 0)
+		return ret;
 	__atomic_store_n(&t->wait_mode, n ? WAIT_PPOLL : WAIT_FUTEX, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&t->wake_seq, __ATOMIC_SEQ_CST) == t->wait_seen)
 		ret = n ? sleep_ppoll(t, deadline, fds, n) : sleep_futex(t, deadline);
@@ -335,11 +356,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 
 	if (!t)
 		return NULL;
-	t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->wake_fd < 0) {
-		free(t);
-		return NULL;
-	}
+	t->wake_fd = -1;                /* made by its first sleep with host fds */
 	t->tg = tg;
 	t->st = st;
 	/* A thread's own id comes from the sandbox's counter, taken outside
@@ -422,7 +439,8 @@ static void task_exit(struct task *t)
 		t->rtq = e->next;
 		free(e);
 	}
-	close(t->wake_fd);
+	if (t->wake_fd >= 0)
+		close(t->wake_fd);
 	free(t);
 }
 

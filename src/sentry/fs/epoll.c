@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * epoll, over the same readiness the sentry's poll uses.  Interest is
- * keyed by (fd, file) as in Linux; a closed fd drops out when its file is
- * found gone.  Readiness is level-triggered.  EPOLLET reports a ready file
- * once per wake-up, as Linux does: pipes and eventfds count their
- * wake-ups (each write...) and a new one re-arms the edge even if the file
- * never stopped being ready; files that keep no count fall back to an edge
- * per change of ready state.  EPOLLONESHOT disarms after one report.
+ * epoll, as Linux's fs/eventpoll.c: each item is queued on its file's wait
+ * queues (through ->poll with a poll table) and its callback puts it on
+ * the epoll's ready list and wakes the epoll's own queue, where
+ * epoll_wait sleeps and where pollers of the epoll fd (poll, a parent
+ * epoll) queue.  epoll_wait looks at the ready items only: a level-
+ * triggered item that is still ready goes back on the list after it is
+ * reported, an edge-triggered one waits for its next wake, a one-shot one
+ * is disarmed until EPOLL_CTL_MOD.
+ *
+ * Files served by the host (host-mode sockets, the tty) have no wait
+ * queue: their host fds are polled in the same sleep (task_block()), and
+ * those found ready go on the ready list.  An edge-triggered one that was
+ * reported ready and is still ready is left out of the sleep (its next
+ * edge is found when it is looked at again): Linux would report data that
+ * arrives on a socket the application did not drain; we wait until it did.
+ * Interest is keyed by (fd, file) as in Linux; an item whose fd was
+ * closed is dropped when it is next looked at.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,378 +27,520 @@
 #include <time.h>
 
 #include "kernel/kernel.h"
-#include "mm/mm.h"
-#include "syscalls/syscalls.h"
+#include "fs/epoll.h"
 #include "vfs/vfs.h"
 
+#define EP_MAX_NESTS 4                  /* Linux's EPOLL_MAX_NESTS */
+#define EP_QUEUES 2                     /* wait queues one item may be on */
+/* Flags, not events: an item with none of its events left is a fired one-shot. */
+#define EP_PRIVATE (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE | EPOLLWAKEUP)
+
+struct epoll;
 
 struct epitem {
 	int fd;
 	struct file *file;              /* not a reference: compared only */
+	struct file *sub;               /* a watched epoll: a reference (ep_loops() reads it) */
 	uint32_t events;
 	uint64_t data;
-	/* EPOLLET: the file's wake-ups seen so far (< 0: it keeps no count) */
-	int64_t seen;
-	bool pending;                   /* EPOLLET: armed by ADD or MOD */
-	uint32_t last;                  /* EPOLLET, no count: state last seen */
-	bool disarmed;                  /* EPOLLONESHOT fired */
+	struct epoll *ep;
+	struct wait_entry wait[EP_QUEUES];
+	int nwait;
+	bool host;                      /* served by a host fd (->wait_fd) */
+	bool last_ready;                /* host, EPOLLET: reported ready, not seen unready since */
+	bool on_ready;                  /* on ep's ready list (rdlock) */
+	struct epitem *rd_next;
 };
 
 struct epoll {
-	pthread_mutex_t lock;
-	struct epitem *items;
+	pthread_mutex_t mtx;            /* the items; held while they are polled */
+	struct epitem **items;
 	size_t n;
+	pthread_mutex_t rdlock;         /* the ready list: callbacks take only this */
+	struct epitem *rd_first, *rd_last;
+	struct waitq wq;                /* epoll_wait sleepers and pollers of the epoll fd */
 };
 
-static void ep_release(struct file *f)
-{
-	struct epoll *ep = f->priv;
-
-	free(ep->items);
-	free(ep);
-}
-
-static short ep_poll(struct file *f, short events);
+static short ep_poll(struct file *f, short events, struct poll_table *pt);
+static void ep_release(struct file *f);
 
 static const struct file_ops epoll_ops = {
 	.poll = ep_poll,
 	.release = ep_release,
 };
 
-long sys_epoll_create1(struct task *t, const struct syscall_args *a)
+/* rdlock held */
+static void ready_add_locked(struct epoll *ep, struct epitem *it)
 {
-	int flags = ARG_INT(a, 0);
-	struct epoll *ep;
-	struct file *f;
-	long fd;
+	if (it->on_ready)
+		return;
+	it->on_ready = true;
+	it->rd_next = NULL;
+	if (ep->rd_last)
+		ep->rd_last->rd_next = it;
+	else
+		ep->rd_first = it;
+	ep->rd_last = it;
+}
 
-	if (flags & ~EPOLL_CLOEXEC)
-		return -EINVAL;
-	ep = calloc(1, sizeof(*ep));
-	if (!ep)
-		return -ENOMEM;
-	pthread_mutex_init(&ep->lock, NULL);
-	f = file_new(&epoll_ops, O_RDWR, ep);
-	if (!f) {
-		free(ep);
-		return -ENOMEM;
+static void ready_add(struct epoll *ep, struct epitem *it)
+{
+	pthread_mutex_lock(&ep->rdlock);
+	ready_add_locked(ep, it);
+	pthread_mutex_unlock(&ep->rdlock);
+}
+
+/* Linux's ep_poll_callback(): the item's file was woken (its queue's lock held). */
+static void ep_callback(struct wait_entry *e, uint32_t events)
+{
+	struct epitem *it = e->priv;
+	uint32_t mine = __atomic_load_n(&it->events, __ATOMIC_RELAXED);
+
+	if (events == WQ_FREE)
+		return;                 /* the object is gone; its fd is closed by now */
+	if (!(mine & ~EP_PRIVATE) || (events && !(events & (mine | EPOLLHUP | EPOLLERR))))
+		return;                 /* a fired one-shot, or not its events */
+	ready_add(it->ep, it);
+	waitq_wake(&it->ep->wq, POLLIN | POLLRDNORM);
+}
+
+static void item_queue(struct poll_table *pt, struct waitq *q, uint32_t events);
+
+struct item_pt {
+	struct poll_table pt;
+	struct epitem *it;
+};
+
+static void item_queue(struct poll_table *pt, struct waitq *q, uint32_t events)
+{
+	struct epitem *it = ((struct item_pt *)pt)->it;
+	struct wait_entry *e;
+
+	(void)events;                   /* the callback filters on it->events */
+	if (it->nwait >= EP_QUEUES)
+		return;
+	for (int i = 0; i < it->nwait; i++)
+		if (it->wait[i].q == q)
+			return;
+	e = &it->wait[it->nwait++];
+	*e = (struct wait_entry){ .func = ep_callback, .priv = it };
+	waitq_add(q, e);
+}
+
+/* Readiness of the item's file for its events; with pt, queue it too. */
+static uint32_t item_poll(struct epitem *it, struct file *f, struct poll_table *pt)
+{
+	uint32_t want = it->events | EPOLLHUP | EPOLLERR;
+
+	if (!f->ops->poll)
+		return (EPOLLIN | EPOLLOUT) & it->events;
+	return (uint16_t)f->ops->poll(f, (short)want, pt) & want;
+}
+
+static void item_free(struct epoll *ep, struct epitem *it)
+{
+	for (int i = 0; i < it->nwait; i++)
+		wait_entry_detach(&it->wait[i]);        /* no callback runs after this */
+	pthread_mutex_lock(&ep->rdlock);
+	if (it->on_ready) {
+		struct epitem **pp = &ep->rd_first, *prev = NULL;
+
+		while (*pp != it) {
+			prev = *pp;
+			pp = &(*pp)->rd_next;
+		}
+		*pp = it->rd_next;
+		if (ep->rd_last == it)
+			ep->rd_last = prev;
 	}
-	fd = fdt_install(t->tg->fdt, -1, f, flags & EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	pthread_mutex_unlock(&ep->rdlock);
+	if (it->sub)
+		file_put(it->sub);
+	free(it);
 }
 
-long sys_epoll_create(struct task *t, const struct syscall_args *a)
+/* Drop item i of ep (ep->mtx held). */
+static void item_remove(struct epoll *ep, size_t i)
 {
-	struct syscall_args b = { .nr = a->nr };
+	struct epitem *it = ep->items[i];
 
-	if (ARG_INT(a, 0) <= 0)
-		return -EINVAL;
-	return sys_epoll_create1(t, &b);
+	ep->items[i] = ep->items[--ep->n];
+	item_free(ep, it);
 }
 
-/* Wake-up counters of the sentry's own files (pipe.c, eventfd.c). */
-int64_t pipe_wakeups(struct file *f, uint32_t events);
-int64_t eventfd_wakeups(struct file *f, uint32_t events);
-
-/* Wake-ups so far on f for events, or -ENOTTY for a file that keeps none. */
-static int64_t wakeups(struct file *f, uint32_t events)
+static void ep_release(struct file *f)
 {
-	int64_t n = pipe_wakeups(f, events);
+	struct epoll *ep = f->priv;
 
-	return n == -ENOTTY ? eventfd_wakeups(f, events) : n;
+	while (ep->n)
+		item_remove(ep, 0);
+	waitq_release(&ep->wq);
+	free(ep->items);
+	free(ep);
 }
 
-/* (Re)arm an item for ADD or MOD: its first ready state is reported. */
-static void item_set(struct epitem *it, int fd, struct file *f, const struct epoll_event *ev)
+/* A new epoll file (epoll_create1). */
+struct file *epoll_file_new(void)
 {
-	uint32_t want = ev->events | EPOLLHUP | EPOLLERR;
+	struct epoll *ep = calloc(1, sizeof(*ep));
+	struct file *f;
 
-	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events,
-			       .data = ev->data.u64, .seen = wakeups(f, want),
-			       .pending = true };
+	if (!ep)
+		return NULL;
+	pthread_mutex_init(&ep->mtx, NULL);
+	pthread_mutex_init(&ep->rdlock, NULL);
+	waitq_init(&ep->wq);
+	f = file_new(&epoll_ops, O_RDWR, ep);
+	if (!f)
+		free(ep);
+	return f;
 }
 
-static struct epitem *find(struct epoll *ep, int fd, struct file *f)
+bool is_epoll(struct file *f)
+{
+	return f->ops == &epoll_ops;
+}
+
+static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx)
 {
 	for (size_t i = 0; i < ep->n; i++)
-		if (ep->items[i].fd == fd && ep->items[i].file == f)
-			return &ep->items[i];
+		if (ep->items[i]->fd == fd && ep->items[i]->file == f) {
+			if (idx)
+				*idx = i;
+			return ep->items[i];
+		}
 	return NULL;
 }
 
-long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
+/*
+ * Would watching f from ep close a loop of epolls, or nest them deeper
+ * than Linux allows (ELOOP)?  Without the check a wake would go round.
+ * Asked with nest_lock held and no epoll's mtx (Linux's epnested_mutex):
+ * two ADDs that would close a loop together cannot pass it at once.
+ */
+static pthread_mutex_t nest_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool ep_loops(struct epoll *ep, struct file *f, int depth)
 {
-	struct file *epf = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 2));
-	int op = ARG_INT(a, 1), fd = ARG_INT(a, 2);
-	struct epoll_event ev = { 0, { 0 } };
-	struct epoll *ep;
+	struct epoll *sub;
+	bool loop = false;
+
+	if (f->ops != &epoll_ops)
+		return false;
+	sub = f->priv;
+	if (sub == ep || depth >= EP_MAX_NESTS)
+		return true;
+	pthread_mutex_lock(&sub->mtx);
+	for (size_t i = 0; i < sub->n && !loop; i++)
+		if (sub->items[i]->sub)
+			loop = ep_loops(ep, sub->items[i]->sub, depth + 1);
+	pthread_mutex_unlock(&sub->mtx);
+	return loop;
+}
+
+/* (Re)arm an item for ADD or MOD: queued on its file, on the ready list if ready. */
+static void item_arm(struct epoll *ep, struct epitem *it, struct file *f)
+{
+	struct item_pt ipt = { { item_queue, NULL }, it };
+
+	if (item_poll(it, f, it->host ? NULL : &ipt.pt))
+		ready_add(ep, it);
+	else if (it->host)
+		it->last_ready = false;
+	waitq_wake(&ep->wq, POLLIN | POLLRDNORM);      /* a sleeper gathers host fds anew */
+}
+
+static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_event *ev)
+{
+	struct epitem *it, **n;
+
+	if (!(n = realloc(ep->items, (ep->n + 1) * sizeof(*n))))
+		return -ENOMEM;
+	ep->items = n;
+	if (!(it = calloc(1, sizeof(*it))))
+		return -ENOMEM;
+	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events, .data = ev->data.u64,
+			       .ep = ep, .host = f->ops->wait_fd != NULL,
+			       .sub = is_epoll(f) ? file_get(f) : NULL };
+	ep->items[ep->n++] = it;
+	item_arm(ep, it, f);
+	return 0;
+}
+
+/*
+ * EPOLL_CTL_ADD, MOD, DEL of (fd, f) in the epoll file epf (the caller
+ * checked that it is one, and not f); ev is unused for DEL.
+ */
+long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
+		    const struct epoll_event *ev)
+{
+	struct epoll *ep = epf->priv;
 	struct epitem *it;
+	size_t idx = 0;
 	long err = 0;
 
-	if (!epf || !f) {
-		err = -EBADF;
-		goto out;
-	}
-	if (epf->ops != &epoll_ops || epf == f) {
-		err = -EINVAL;
-		goto out;
-	}
-	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode))) {
-		err = -EPERM;           /* regular files are always ready: Linux refuses */
-		goto out;
-	}
-	if (op != EPOLL_CTL_DEL && copy_from_user(t->tg->mm, &ev, a->a[3], sizeof(ev))) {
-		err = -EFAULT;
-		goto out;
-	}
-	ep = epf->priv;
-	pthread_mutex_lock(&ep->lock);
-	it = find(ep, fd, f);
-	if (op == EPOLL_CTL_ADD) {
-		struct epitem *n;
-
-		if (it) {
-			err = -EEXIST;
-		} else if (!(n = realloc(ep->items, (ep->n + 1) * sizeof(*n)))) {
-			err = -ENOMEM;
-		} else {
-			ep->items = n;
-			item_set(&ep->items[ep->n++], fd, f, &ev);
+	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
+		return -EPERM;          /* regular files are always ready: Linux refuses */
+	/* EPOLLEXCLUSIVE is accepted on ADD (each waiter is woken: allowed) */
+	if (op == EPOLL_CTL_ADD && (ev->events & EPOLLEXCLUSIVE) && (ev->events & EPOLLONESHOT))
+		return -EINVAL;
+	if (op == EPOLL_CTL_ADD && is_epoll(f)) {
+		pthread_mutex_lock(&nest_lock);
+		if (ep_loops(ep, f, 0)) {
+			pthread_mutex_unlock(&nest_lock);
+			return -ELOOP;
 		}
+	}
+	pthread_mutex_lock(&ep->mtx);
+	it = find(ep, fd, f, &idx);
+	if (op == EPOLL_CTL_ADD) {
+		err = it ? -EEXIST : ep_add(ep, fd, f, ev);
 	} else if (op == EPOLL_CTL_MOD) {
-		if (!it)
+		if (!it) {
 			err = -ENOENT;
-		else
-			item_set(it, fd, f, &ev);
+		} else if ((ev->events | it->events) & EPOLLEXCLUSIVE) {
+			err = -EINVAL;
+		} else {
+			__atomic_store_n(&it->events, ev->events, __ATOMIC_RELAXED);
+			it->data = ev->data.u64;
+			item_arm(ep, it, f);
+		}
 	} else if (op == EPOLL_CTL_DEL) {
 		if (!it)
 			err = -ENOENT;
 		else
-			*it = ep->items[--ep->n];
+			item_remove(ep, idx);
 	} else {
 		err = -EINVAL;
 	}
-	pthread_mutex_unlock(&ep->lock);
-out:
-	file_put(epf);
-	file_put(f);
+	pthread_mutex_unlock(&ep->mtx);
+	if (op == EPOLL_CTL_ADD && is_epoll(f))
+		pthread_mutex_unlock(&nest_lock);
 	return err;
 }
 
-/* Readiness of f for the events of an item. */
-static uint32_t item_poll(struct file *f, uint32_t events)
-{
-	uint32_t want = events | EPOLLHUP | EPOLLERR;
-
-	if (!f->ops->poll)
-		return (EPOLLIN | EPOLLOUT) & events;
-	return (uint16_t)f->ops->poll(f, (short)want) & want;
-}
-
 /*
- * What to report for an item whose file is f, 0 for nothing.  consume
- * (epoll_wait) spends the edge and the one shot; a peek (poll on the epoll
- * fd) leaves them for the epoll_wait that follows.
+ * Report ready items into evs (up to max), Linux's ep_send_events(): the
+ * ready list is taken whole, each item polled again (a wake-up found not
+ * ready is dropped); a level-triggered item still ready goes back on it.
+ * A peek (evs NULL, poll on the epoll fd) only counts, and puts every
+ * item back.  ep->mtx held.
  */
-static uint32_t item_events(struct epitem *it, struct file *f, bool consume,
-			    uint32_t *readyp)
+static int send_events(struct task *t, struct epoll *ep, struct epoll_event *evs, int max)
 {
-	uint32_t ready, r;
-	int64_t gen;
-	bool edge;
-
-	if (it->disarmed)
-		return 0;
-	/* count before polling: a wake-up in between is then not lost */
-	gen = wakeups(f, it->events | EPOLLHUP | EPOLLERR);
-	ready = item_poll(f, it->events);
-	*readyp = ready;
-	if (!(it->events & EPOLLET))
-		edge = true;
-	else if (gen < 0)
-		edge = ready != it->last;
-	else
-		edge = it->pending || gen != it->seen;
-	r = edge ? ready : 0;
-	if (!consume)
-		return r;
-	/* as from Linux's ready list, a wake-up found not ready is dropped */
-	it->seen = gen;
-	it->pending = false;
-	it->last = ready;
-	if (r && (it->events & EPOLLONESHOT))
-		it->disarmed = true;
-	return r;
-}
-
-/*
- * Where epoll_wait sleeps when nothing is ready: the host fds of items not
- * ready (sockets, host streams), which wake it at once, and whether some
- * item can only be looked at again (a sentry-side file, or an edge-
- * triggered item still level-ready, whose next edge no host fd shows).
- */
-struct ep_sleep {
-	struct pollfd *host;
-	size_t nhost, cap;
-	bool rescan;
-};
-
-static void sleep_on(struct ep_sleep *sl, struct epitem *it, struct file *f, uint32_t ready)
-{
-	if (!sl)
-		return;
-	if (!ready && f->ops->wait_fd && sl->nhost < sl->cap)
-		sl->host[sl->nhost++] = (struct pollfd){ f->ops->wait_fd(f),
-							 (short)(it->events & 0xffff), 0 };
-	else
-		sl->rescan = true;
-}
-
-/*
- * Gather ready items into evs (up to max), or only count them when evs is
- * NULL; drops items whose fd is gone.  With sl, notes where to sleep.
- */
-static int collect(struct task *t, struct epoll *ep, struct epoll_event *evs, int max,
-		   struct ep_sleep *sl)
-{
+	struct epitem *list, *it;
 	int n = 0;
 
-	pthread_mutex_lock(&ep->lock);
-	for (size_t i = 0; i < ep->n && n < max; i++) {
-		struct epitem *it = &ep->items[i];
-		struct file *f = fdt_get(t->tg->fdt, it->fd);
+	pthread_mutex_lock(&ep->rdlock);
+	list = ep->rd_first;
+	ep->rd_first = ep->rd_last = NULL;
+	for (it = list; it; it = it->rd_next)
+		it->on_ready = false;
+	pthread_mutex_unlock(&ep->rdlock);
+	while ((it = list)) {
+		struct file *f;
 		uint32_t r;
 
-		if (f != it->file) {            /* closed (or reused): forget it */
-			file_put(f);
-			ep->items[i--] = ep->items[--ep->n];
+		list = it->rd_next;
+		if (n >= max) {
+			ready_add(ep, it);
 			continue;
 		}
-		uint32_t ready;
+		f = fdt_get(t->tg->fdt, it->fd);
+		if (f != it->file) {            /* closed (or reused): forget it */
+			size_t i;
 
-		r = item_events(it, f, evs != NULL, &ready);
-		if (!r && !it->disarmed)
-			sleep_on(sl, it, f, ready);
+			file_put(f);
+			if (find(ep, it->fd, it->file, &i))
+				item_remove(ep, i);
+			continue;
+		}
+		r = it->events & ~EP_PRIVATE ? item_poll(it, f, NULL) : 0;
 		file_put(f);
 		if (!r)
 			continue;
-		if (evs) {
-			evs[n].events = r;
-			evs[n].data.u64 = it->data;
-		}
 		n++;
+		if (!evs) {
+			ready_add(ep, it);
+			continue;
+		}
+		evs[n - 1].events = r;
+		evs[n - 1].data.u64 = it->data;
+		if (it->events & EPOLLONESHOT)
+			__atomic_store_n(&it->events, it->events & EP_PRIVATE, __ATOMIC_RELAXED);
+		else if (!(it->events & EPOLLET))
+			ready_add(ep, it);
+		else if (it->host)
+			it->last_ready = true;
 	}
-	pthread_mutex_unlock(&ep->lock);
 	return n;
-}
-
-static short ep_poll(struct file *f, short events)
-{
-	struct task *t = current_task;
-
-	if (!t)
-		return 0;
-	return collect(t, f->priv, NULL, 1, NULL) ? (POLLIN & events) : 0;
-}
-
-/* How long to sleep: the slice, or less if the timeout comes first. */
-static struct timespec sleep_for(long slice_ns, int ms, const struct timespec *deadline)
-{
-	struct timespec s = { 0, slice_ns }, left;
-
-	if (ms < 0)
-		return s;
-	left = ts_left(deadline);
-	if (left.tv_sec < 0)
-		return (struct timespec){ 0, 0 };
-	return left.tv_sec == 0 && left.tv_nsec < slice_ns ? left : s;
 }
 
 /*
- * Sleep on the host fds of the items not ready, so that a socket wakes us
- * at once (redis's loop: 1.4 ms per request when it waited for the next
- * 1 ms look).  Sentry-side files have no host fd yet (wait queues will
- * come): with one among the items, look again every millisecond.  Else
- * every 20 ms, for an item another thread adds meanwhile.
+ * Host fds to sleep on: those of host items not known ready, and those of
+ * epolls watched from this one (nested).  who[i] is the item whose file
+ * the fd stands for.
  */
-static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
+struct hostset {
+	struct pollfd *fds;
+	struct epitem **who;
+	size_t n, cap;
+	struct epitem *for_item;        /* nested: the parent's item */
+};
+
+static void host_add(struct hostset *hs, int fd, uint32_t events, struct epitem *it)
 {
-	struct file *f = fdt_get(t->tg->fdt, epfd);
-	struct pollfd host[256];        /* beyond these, the look-again finds them */
-	struct ep_sleep sl = { .host = host, .cap = 256 };
-	struct epoll_event *evs;
-	struct timespec deadline = { 0, 0 };
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? 2 * hs->cap : 16;
+		struct pollfd *fds = realloc(hs->fds, cap * sizeof(*fds));
+		struct epitem **who = fds ? realloc(hs->who, cap * sizeof(*who)) : NULL;
+
+		if (fds)
+			hs->fds = fds;
+		if (!who)
+			return;         /* out of memory: that one wakes no one */
+		hs->who = who;
+		hs->cap = cap;
+	}
+	hs->fds[hs->n] = (struct pollfd){ fd, (short)(events & 0xffff), 0 };
+	hs->who[hs->n++] = it;
+}
+
+static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, int depth);
+
+struct host_pt {
+	struct poll_table pt;
+	struct hostset *hs;
+	struct epitem *it;
+};
+
+static void host_pt_add(struct poll_table *pt, int fd, uint32_t events)
+{
+	struct host_pt *h = (struct host_pt *)pt;
+
+	host_add(h->hs, fd, events, h->it);
+}
+
+static void no_queue(struct poll_table *pt, struct waitq *q, uint32_t events)
+{
+	(void)pt;
+	(void)q;
+	(void)events;
+}
+
+/* ep->mtx held */
+static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, int depth)
+{
+	for (size_t i = 0; i < ep->n; i++) {
+		struct epitem *it = ep->items[i];
+		struct epitem *who = hs->for_item ? hs->for_item : it;
+		struct file *f;
+
+		if (!it->host && !it->sub)
+			continue;
+		if (!(it->events & ~EP_PRIVATE))
+			continue;       /* a fired one-shot */
+		f = fdt_get(t->tg->fdt, it->fd);
+		if (f != it->file) {
+			file_put(f);
+			continue;       /* dropped when next reported */
+		}
+		if (it->host) {
+			if (it->last_ready && (it->events & EPOLLET))
+				it->last_ready = item_poll(it, f, NULL) != 0;
+			if (!it->last_ready || !(it->events & EPOLLET))
+				host_add(hs, f->ops->wait_fd(f), it->events, who);
+		} else if (depth < EP_MAX_NESTS) {
+			struct host_pt h = { { no_queue, host_pt_add }, hs, who };
+
+			ep_poll(f, POLLIN, &h.pt);
+		}
+		file_put(f);
+	}
+}
+
+/*
+ * poll of an epoll fd (poll, select, a parent epoll): queue the poller on
+ * the epoll's queue and its host items' fds; readable if an item is ready.
+ * Host items have no callback to put them on the list: they are polled.
+ */
+static short ep_poll(struct file *f, short events, struct poll_table *pt)
+{
+	struct epoll *ep = f->priv;
+	struct task *t = current_task;
+	int n = 0;
+
+	if (!t)
+		return 0;
+	poll_wait(pt, &ep->wq, POLLIN);
+	pthread_mutex_lock(&ep->mtx);
+	if (pt && pt->host) {
+		struct hostset hs = { 0 };
+		struct host_pt *h = (struct host_pt *)pt;
+
+		if (pt->host == host_pt_add) {          /* a parent epoll: nested */
+			h->hs->for_item = h->it;
+			gather_host(t, ep, h->hs, 1);
+			h->hs->for_item = NULL;
+		} else {
+			gather_host(t, ep, &hs, 1);
+			for (size_t i = 0; i < hs.n; i++)
+				poll_wait_host(pt, hs.fds[i].fd, (uint16_t)hs.fds[i].events);
+		}
+		free(hs.fds);
+		free(hs.who);
+	}
+	for (size_t i = 0; i < ep->n; i++)
+		if (ep->items[i]->host)
+			ready_add(ep, ep->items[i]);
+	n = send_events(t, ep, NULL, 1);
+	pthread_mutex_unlock(&ep->mtx);
+	return n ? (POLLIN | POLLRDNORM) & events : 0;
+}
+
+/*
+ * epoll_wait on the epoll file f: report the ready list into evs (up to
+ * max); if empty, sleep once on the epoll's queue and the host fds of its
+ * host items, until a callback, a host fd, the timeout (ms < 0: none) or
+ * a signal.  Interrupted, EINTR: never restarted, as in Linux.
+ */
+long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, int max, int ms)
+{
+	struct epoll *ep = f->priv;
+	struct timespec deadline;
+	struct hostset hs = { 0 };
+	struct wait_entry e;
+	bool last = false;
 	long n = 0;
 
-	if (!f)
-		return -EBADF;
-	if (f->ops != &epoll_ops || max <= 0 || max > (1 << 20)) {
-		file_put(f);
-		return -EINVAL;
-	}
-	evs = calloc((size_t)max, sizeof(*evs));
-	if (!evs) {
-		file_put(f);
-		return -ENOMEM;
-	}
-	if (ms > 0)
-		deadline = ts_deadline(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L });
+	deadline = ts_deadline(&(struct timespec){ ms > 0 ? ms / 1000 : 0,
+						   ms > 0 ? (ms % 1000) * 1000000L : 0 });
+	wait_entry_task(&e, t, 0);
+	waitq_add(&ep->wq, &e);
 	for (;;) {
-		struct timespec wait;
+		int r;
 
-		sl.nhost = 0;
-		sl.rescan = false;
-		n = collect(t, f->priv, evs, max, &sl);
-		if (n || ms == 0)
+		task_prepare_wait(t);
+		pthread_mutex_lock(&ep->mtx);
+		n = send_events(t, ep, evs, max);
+		hs.n = 0;
+		if (!n && !last)
+			gather_host(t, ep, &hs, 0);
+		pthread_mutex_unlock(&ep->mtx);
+		if (n || last || (ms == 0 && !hs.n))
 			break;
-		wait = sleep_for(sl.rescan ? 1000000 : 20000000, ms, &deadline);
-		if (!wait.tv_sec && !wait.tv_nsec)
-			break;          /* timed out */
-		if (task_block_fds(t, sl.host, (unsigned)sl.nhost, &wait) == -ERESTARTSYS) {
-			n = -EINTR;     /* never restarted, as in Linux */
+		r = task_block(t, ms < 0 ? NULL : &deadline, hs.fds, (unsigned)hs.n);
+		if (r == -ERESTARTSYS) {
+			n = -EINTR;
 			break;
 		}
+		for (size_t i = 0; r > 0 && i < hs.n; i++)
+			if (hs.fds[i].revents)
+				ready_add(ep, hs.who[i]);
+		last = r == -ETIMEDOUT || ms == 0;      /* one last look at the list */
 	}
-	file_put(f);
-	if (n > 0 && copy_to_user(t->tg->mm, uevs, evs, (size_t)n * sizeof(*evs)))
-		n = -EFAULT;
-	free(evs);
+	waitq_remove(&ep->wq, &e);
+	free(hs.fds);
+	free(hs.who);
 	return n;
-}
-
-long sys_epoll_wait(struct task *t, const struct syscall_args *a)
-{
-	return ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
-}
-
-long sys_epoll_pwait(struct task *t, const struct syscall_args *a)
-{
-	uint64_t saved;
-	long ret = sigmask_enter(t, a->a[4], a->a[5], &saved);
-
-	if (ret)
-		return ret;
-	ret = ep_wait(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2), ARG_INT(a, 3));
-	sigmask_leave(t, a->a[4], ret, saved);
-	return ret;
-}
-
-long sys_epoll_pwait2(struct task *t, const struct syscall_args *a)
-{
-	struct timespec ts;
-	struct syscall_args b = *a;
-
-	if (a->a[3]) {
-		if (copy_from_user(t->tg->mm, &ts, a->a[3], sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-			return -EINVAL;
-		b.a[3] = (uint64_t)(ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
-	} else {
-		b.a[3] = (uint64_t)-1;
-	}
-	return sys_epoll_pwait(t, &b);
 }

@@ -2,7 +2,9 @@
 /*
  * Anonymous event files served by the sentry: eventfd, timerfd and
  * signalfd.  Their readiness is computed on demand (->poll); a blocked
- * reader sleeps in short slices and notices signals between them.
+ * reader sleeps on a wait queue: the eventfd's (woken by each read and
+ * write), the timerfd's (woken by its wake timer at each expiry), the
+ * thread group's signalfd queue (woken by each signal sent to it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +27,12 @@ struct evobj {
 	/* eventfd */
 	uint64_t count;
 	bool semaphore;
-	/* Linux wakes EPOLLIN on each write, EPOLLOUT on each read: EPOLLET re-arms */
-	uint64_t in_wakes, out_wakes;
+	/* woken with POLLIN by each write (an expiry), POLLOUT by each read */
+	struct waitq wq;
 	/* timerfd */
 	clockid_t clock;
 	int64_t next, interval;         /* ns on clock; next 0: disarmed */
+	struct ktimer *timer;           /* wakes wq at each expiry */
 	/* signalfd */
 	uint64_t mask;
 	struct task *owner;
@@ -43,17 +46,44 @@ static int64_t now_on(clockid_t c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Wait a slice for the object to change; -ERESTARTSYS on a signal. */
-static int ev_sleep(struct task *t)
-{
-	struct timespec slice = { 0, 2000000 };
+/*
+ * A blocking read or write: try it; if it would block, sleep on q until
+ * a wake for events, then try again.  -ERESTARTSYS on a signal.
+ */
+typedef ssize_t (*ev_try)(struct task *t, struct file *f, void *buf, size_t len);
 
-	return task_block_fds(t, NULL, 0, &slice) < 0 ? -ERESTARTSYS : 0;
+static ssize_t ev_blocking(struct task *t, struct file *f, struct waitq *q, uint32_t events,
+			   ev_try try, void *buf, size_t len)
+{
+	struct wait_entry e;
+	ssize_t r = try(t, f, buf, len);
+
+	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
+		return r;
+	wait_entry_task(&e, t, events);
+	waitq_add(q, &e);
+	for (;;) {
+		task_prepare_wait(t);
+		r = try(t, f, buf, len);
+		if (r != -EAGAIN)
+			break;
+		if (task_block(t, NULL, NULL, 0) == -ERESTARTSYS) {
+			r = -ERESTARTSYS;
+			break;
+		}
+	}
+	waitq_remove(q, &e);
+	return r;
 }
 
 static void ev_release(struct file *f)
 {
-	free(f->priv);
+	struct evobj *e = f->priv;
+
+	if (e->timer)
+		wake_timer_free(e->timer);      /* its callback is done when this returns */
+	waitq_release(&e->wq);
+	free(e);
 }
 
 static struct file *ev_file(const struct file_ops *ops, int flags)
@@ -64,6 +94,7 @@ static struct file *ev_file(const struct file_ops *ops, int flags)
 	if (!e)
 		return NULL;
 	pthread_mutex_init(&e->lock, NULL);
+	waitq_init(&e->wq);
 	f = file_new(ops, O_RDWR | (flags & O_NONBLOCK), e);
 	if (!f)
 		free(e);
@@ -84,36 +115,56 @@ static long install(struct task *t, struct file *f, int flags)
 
 /* --- eventfd --- */
 
-static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+static ssize_t efd_try_read(struct task *t, struct file *f, void *buf, size_t len)
 {
 	struct evobj *e = f->priv;
 	uint64_t v;
 
+	(void)t;
+	(void)len;
+	pthread_mutex_lock(&e->lock);
+	if (!e->count) {
+		pthread_mutex_unlock(&e->lock);
+		return -EAGAIN;
+	}
+	v = e->semaphore ? 1 : e->count;
+	e->count -= v;
+	waitq_wake(&e->wq, POLLOUT | POLLWRNORM);
+	pthread_mutex_unlock(&e->lock);
+	memcpy(buf, &v, 8);
+	return 8;
+}
+
+static ssize_t efd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
 	(void)pos;
 	if (len < 8)
 		return -EINVAL;
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		if (e->count) {
-			v = e->semaphore ? 1 : e->count;
-			e->count -= v;
-			e->out_wakes++;
-			pthread_mutex_unlock(&e->lock);
-			memcpy(buf, &v, 8);
-			return 8;
-		}
+	return ev_blocking(t, f, &((struct evobj *)f->priv)->wq, POLLIN, efd_try_read, buf, len);
+}
+
+static ssize_t efd_try_write(struct task *t, struct file *f, void *buf, size_t len)
+{
+	struct evobj *e = f->priv;
+	uint64_t v;
+
+	(void)t;
+	(void)len;
+	memcpy(&v, buf, 8);
+	pthread_mutex_lock(&e->lock);
+	if (UINT64_MAX - 1 - e->count < v) {
 		pthread_mutex_unlock(&e->lock);
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (ev_sleep(t))
-			return -ERESTARTSYS;
+		return -EAGAIN;
 	}
+	e->count += v;
+	waitq_wake(&e->wq, POLLIN | POLLRDNORM);
+	pthread_mutex_unlock(&e->lock);
+	return 8;
 }
 
 static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t len,
 			 off_t *pos)
 {
-	struct evobj *e = f->priv;
 	uint64_t v;
 
 	(void)pos;
@@ -122,27 +173,15 @@ static ssize_t efd_write(struct task *t, struct file *f, const void *buf, size_t
 	memcpy(&v, buf, 8);
 	if (v == UINT64_MAX)
 		return -EINVAL;
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		if (UINT64_MAX - 1 - e->count >= v) {
-			e->count += v;
-			e->in_wakes++;
-			pthread_mutex_unlock(&e->lock);
-			return 8;
-		}
-		pthread_mutex_unlock(&e->lock);
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (ev_sleep(t))
-			return -ERESTARTSYS;
-	}
+	return ev_blocking(t, f, &((struct evobj *)f->priv)->wq, POLLOUT, efd_try_write, &v, len);
 }
 
-static short efd_poll(struct file *f, short events)
+static short efd_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct evobj *e = f->priv;
 	short r = 0;
 
+	poll_wait(pt, &e->wq, (uint32_t)events);
 	pthread_mutex_lock(&e->lock);
 	if (e->count)
 		r |= POLLIN | POLLRDNORM;
@@ -155,24 +194,6 @@ static short efd_poll(struct file *f, short events)
 static const struct file_ops efd_ops = {
 	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = ev_release,
 };
-
-/* Wake-ups so far for events (for EPOLLET), or -ENOTTY if not an eventfd. */
-int64_t eventfd_wakeups(struct file *f, uint32_t events)
-{
-	struct evobj *e;
-	uint64_t n = 0;
-
-	if (f->ops != &efd_ops)
-		return -ENOTTY;
-	e = f->priv;
-	pthread_mutex_lock(&e->lock);
-	if (events & POLLIN)
-		n += e->in_wakes;
-	if (events & POLLOUT)
-		n += e->out_wakes;
-	pthread_mutex_unlock(&e->lock);
-	return (int64_t)(n & INT64_MAX);
-}
 
 long sys_eventfd2(struct task *t, const struct syscall_args *a)
 {
@@ -214,40 +235,50 @@ static uint64_t tfd_expired(struct evobj *e)
 	return n;
 }
 
-static ssize_t tfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+static ssize_t tfd_try_read(struct task *t, struct file *f, void *buf, size_t len)
 {
 	struct evobj *e = f->priv;
+	uint64_t n;
 
+	(void)t;
+	(void)len;
+	pthread_mutex_lock(&e->lock);
+	n = tfd_expired(e) + e->count;
+	e->count = 0;
+	pthread_mutex_unlock(&e->lock);
+	if (!n)
+		return -EAGAIN;
+	memcpy(buf, &n, 8);
+	return 8;
+}
+
+static ssize_t tfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
 	(void)pos;
 	if (len < 8)
 		return -EINVAL;
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		uint64_t n = tfd_expired(e) + e->count;
-
-		e->count = 0;
-		pthread_mutex_unlock(&e->lock);
-		if (n) {
-			memcpy(buf, &n, 8);
-			return 8;
-		}
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (ev_sleep(t))
-			return -ERESTARTSYS;
-	}
+	return ev_blocking(t, f, &((struct evobj *)f->priv)->wq, POLLIN, tfd_try_read, buf, len);
 }
 
-static short tfd_poll(struct file *f, short events)
+static short tfd_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct evobj *e = f->priv;
 	short r;
 
+	poll_wait(pt, &e->wq, (uint32_t)events);
 	pthread_mutex_lock(&e->lock);
 	e->count += tfd_expired(e);
 	r = e->count ? POLLIN | POLLRDNORM : 0;
 	pthread_mutex_unlock(&e->lock);
 	return r & events;
+}
+
+/* The timer thread: an expiry makes the timerfd readable. */
+static void tfd_expire(void *arg)
+{
+	struct evobj *e = arg;
+
+	waitq_wake(&e->wq, POLLIN | POLLRDNORM);
 }
 
 static const struct file_ops tfd_ops = {
@@ -279,9 +310,17 @@ long sys_timerfd_create(struct task *t, const struct syscall_args *a)
 	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
 		return -EINVAL;
 	f = ev_file(&tfd_ops, flags);
-	if (f)
-		((struct evobj *)f->priv)->clock = c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
-						   c == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : c;
+	if (f) {
+		struct evobj *e = f->priv;
+
+		e->clock = c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
+			   c == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : c;
+		e->timer = wake_timer_new(tfd_expire, e);
+		if (!e->timer) {
+			file_put(f);
+			return -ENOMEM;
+		}
+	}
 	return install(t, f, flags);
 }
 
@@ -321,7 +360,11 @@ long sys_timerfd_settime(struct task *t, const struct syscall_args *a)
 	e->count = 0;
 	e->next = !val ? 0 : (flags & TFD_TIMER_ABSTIME) ? (val ? val : 1)
 							 : now_on(e->clock) + val;
+	int64_t rel = e->next ? e->next - now_on(e->clock) : 0, interval = e->interval;
 	pthread_mutex_unlock(&e->lock);
+	/* on CLOCK_MONOTONIC from now, as the other timers (timer.c) */
+	if (e->timer)
+		wake_timer_arm(e->timer, e->next ? (rel > 0 ? rel : 1) : 0, interval);
 	file_put(f);
 	if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &o, sizeof(o)))
 		return -EFAULT;
@@ -386,34 +429,34 @@ static int take_signal(struct task *t, uint64_t mask, struct signalfd_siginfo *o
 	return sig;
 }
 
-static ssize_t sfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+static ssize_t sfd_try_read(struct task *t, struct file *f, void *buf, size_t len)
 {
 	struct evobj *e = f->priv;
 	size_t done = 0;
 
+	while (done + sizeof(struct signalfd_siginfo) <= len &&
+	       take_signal(t, e->mask, (struct signalfd_siginfo *)((char *)buf + done)))
+		done += sizeof(struct signalfd_siginfo);
+	return done ? (ssize_t)done : -EAGAIN;
+}
+
+/* The signals a signalfd reads are the reader's: it sleeps on its group's queue. */
+static ssize_t sfd_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
 	(void)pos;
 	if (len < sizeof(struct signalfd_siginfo))
 		return -EINVAL;
-	for (;;) {
-		while (done + sizeof(struct signalfd_siginfo) <= len &&
-		       take_signal(t, e->mask, (struct signalfd_siginfo *)((char *)buf + done)))
-			done += sizeof(struct signalfd_siginfo);
-		if (done)
-			return (ssize_t)done;
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (ev_sleep(t))
-			return -ERESTARTSYS;
-	}
+	return ev_blocking(t, f, &t->tg->signalfd_wq, POLLIN, sfd_try_read, buf, len);
 }
 
-static short sfd_poll(struct file *f, short events)
+static short sfd_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct evobj *e = f->priv;
 	struct task *t = current_task;
 	short r = 0;
 
 	if (t) {
+		poll_wait(pt, &t->tg->signalfd_wq, (uint32_t)events);
 		pthread_mutex_lock(&t->tg->lock);
 		if ((t->pending | t->tg->shared_pending) & e->mask)
 			r = POLLIN | POLLRDNORM;

@@ -93,10 +93,11 @@ static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t 
 	return host_ioctl(t, host_fd(f), HOST_FD_TTY, cmd, arg);
 }
 
-static short hostfd_poll(struct file *f, short events)
+static short hostfd_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct pollfd p = { .fd = host_fd(f), .events = events };
 
+	(void)pt;                       /* no wait queue: callers sleep on ->wait_fd */
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 

@@ -23,16 +23,15 @@
 
 struct pipe {
 	pthread_mutex_t lock;
-	pthread_cond_t cv;
 	char *buf;
 	size_t cap, head, len;
 	int readers, writers;
 	/*
-	 * Wake-ups of each end, as Linux's rd_wait and wr_wait get them:
-	 * every write wakes readers, a read that unfills the pipe wakes
-	 * writers.  EPOLLET re-arms on each (epoll.c).
+	 * Each end's wait queue, as Linux's rd_wait and wr_wait: every write
+	 * wakes readers, a read that unfills the pipe wakes writers, a close
+	 * wakes both (HUP, ERR).  Woken under lock.
 	 */
-	uint64_t rd_wakes, wr_wakes;
+	struct waitq rd_wq, wr_wq;
 	uint64_t ino;
 	int refs;
 };
@@ -44,21 +43,24 @@ static bool reader(struct file *f)
 	return (f->flags & O_ACCMODE) == O_RDONLY;
 }
 
-/* Sleep on the pipe (locked) for a slice; -ERESTARTSYS if a signal came. */
-static int pipe_sleep(struct task *t, struct pipe *p)
+/*
+ * Sleep (p->lock held, dropped meanwhile) on q until a wake; the caller
+ * found it must wait and looks again.  -ERESTARTSYS if a signal came.
+ * Queued before the lock is dropped, it misses no wake.
+ */
+static int pipe_sleep(struct task *t, struct pipe *p, struct waitq *q, uint32_t events)
 {
-	struct timespec ts;
+	struct wait_entry e;
+	int err;
 
-	if (task_interrupted(t))
-		return -ERESTARTSYS;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 20000000;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_cond_timedwait(&p->cv, &p->lock, &ts);
-	return 0;
+	wait_entry_task(&e, t, events);
+	task_prepare_wait(t);
+	waitq_add(q, &e);
+	pthread_mutex_unlock(&p->lock);
+	err = task_block(t, NULL, NULL, 0);
+	waitq_remove(q, &e);
+	pthread_mutex_lock(&p->lock);
+	return err == -ERESTARTSYS ? err : 0;
 }
 
 static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
@@ -74,7 +76,7 @@ static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, 
 		if (f->flags & O_NONBLOCK)
 			err = -EAGAIN;
 		else
-			err = pipe_sleep(t, p);
+			err = pipe_sleep(t, p, &p->rd_wq, POLLIN | POLLHUP);
 	}
 	while (!err && n < len && p->len) {
 		size_t chunk = p->cap - p->head < p->len ? p->cap - p->head : p->len;
@@ -88,8 +90,7 @@ static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, 
 		n += chunk;
 	}
 	if (n && was_full)
-		p->wr_wakes++;          /* room for writers again */
-	pthread_cond_broadcast(&p->cv);
+		waitq_wake(&p->wr_wq, POLLOUT | POLLWRNORM);    /* room for writers again */
 	pthread_mutex_unlock(&p->lock);
 	return n ? (ssize_t)n : err;
 }
@@ -115,7 +116,7 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 			if (f->flags & O_NONBLOCK)
 				err = -EAGAIN;
 			else
-				err = pipe_sleep(t, p);
+				err = pipe_sleep(t, p, &p->wr_wq, POLLOUT | POLLERR);
 			continue;
 		}
 		chunk = len - n < space ? len - n : space;
@@ -128,8 +129,7 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 			done += k;
 		}
 		n += chunk;
-		p->rd_wakes++;
-		pthread_cond_broadcast(&p->cv);
+		waitq_wake(&p->rd_wq, POLLIN | POLLRDNORM);
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (err == -EPIPE && !n)
@@ -137,11 +137,12 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	return n ? (ssize_t)n : err;
 }
 
-static short pipe_poll(struct file *f, short events)
+static short pipe_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct pipe *p = f->priv;
 	short r = 0;
 
+	poll_wait(pt, reader(f) ? &p->rd_wq : &p->wr_wq, (uint32_t)events | POLLHUP | POLLERR);
 	pthread_mutex_lock(&p->lock);
 	if (reader(f)) {
 		if (p->len)
@@ -194,12 +195,13 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	else
 		p->writers--;
-	p->rd_wakes++;                  /* HUP or ERR for the other end */
-	p->wr_wakes++;
-	pthread_cond_broadcast(&p->cv);
+	/* HUP or ERR for the other end */
+	waitq_wake(reader(f) ? &p->wr_wq : &p->rd_wq, POLLHUP | POLLERR);
 	last = --p->refs == 0;
 	pthread_mutex_unlock(&p->lock);
 	if (last) {
+		waitq_release(&p->rd_wq);
+		waitq_release(&p->wr_wq);
 		free(p->buf);
 		free(p);
 	}
@@ -217,22 +219,6 @@ static const struct file_ops pipe_ops = {
 bool is_pipe(struct file *f)
 {
 	return f->ops == &pipe_ops;
-}
-
-/* Wake-ups so far on f's end (for EPOLLET), or -ENOTTY if not a pipe. */
-int64_t pipe_wakeups(struct file *f, uint32_t events)
-{
-	struct pipe *p;
-	uint64_t n;
-
-	(void)events;                   /* each end has its own wait queue */
-	if (!is_pipe(f))
-		return -ENOTTY;
-	p = f->priv;
-	pthread_mutex_lock(&p->lock);
-	n = reader(f) ? p->rd_wakes : p->wr_wakes;
-	pthread_mutex_unlock(&p->lock);
-	return (int64_t)(n & INT64_MAX);
 }
 
 /* F_GETPIPE_SZ / F_SETPIPE_SZ */
@@ -263,6 +249,7 @@ long pipe_size(struct file *f, long set)
 			p->head = 0;
 			p->cap = cap;
 			ret = (long)cap;
+			waitq_wake(&p->wr_wq, POLLOUT | POLLWRNORM);
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -283,7 +270,8 @@ static long do_pipe(struct task *t, uint64_t ufds, int flags)
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cv, NULL);
+	waitq_init(&p->rd_wq);
+	waitq_init(&p->wr_wq);
 	p->cap = PIPE_DEF_SIZE;
 	p->readers = p->writers = 1;
 	p->refs = 2;

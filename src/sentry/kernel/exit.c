@@ -70,17 +70,14 @@ void sandbox_finish(int status)
 	}
 }
 
-void child_wait_slice(void)
+int child_wait(struct task *t)
 {
-	struct timespec ts;
+	int ret;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 50000000;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_cond_timedwait(&sandbox.child_cv, &sandbox.lock, &ts);
+	pthread_mutex_unlock(&sandbox.lock);
+	ret = task_block(t, NULL, NULL, 0);
+	pthread_mutex_lock(&sandbox.lock);
+	return ret;
 }
 
 #define SA_NOCLDWAIT_F 2
@@ -168,8 +165,8 @@ void tg_exited(struct thread_group *tg)
 	pthread_mutex_lock(&sandbox.lock);
 	tg->zombie = true;
 	tg->vfork_done = true;
-	pthread_cond_broadcast(&sandbox.child_cv);
 	pthread_mutex_unlock(&sandbox.lock);
+	waitq_wake(&sandbox.child_wq, 0);
 	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
 	if (tg == sandbox.init)

@@ -24,6 +24,7 @@ struct thread_group *tg_alloc(void)
 	if (!tg)
 		return NULL;
 	pthread_mutex_init(&tg->lock, NULL);
+	waitq_init(&tg->signalfd_wq);
 	tg->pid = alloc_pid();
 	tg->exit_signal = SIGCHLD;
 	tg->exit_notify_fd = -1;
@@ -113,10 +114,18 @@ static void store_tids(uint64_t flags, struct mm *cmm, uint64_t ctid, struct mm 
 /* A vfork parent sleeps until the child execs or exits. */
 static void wait_vfork(struct task *t, struct thread_group *child)
 {
+	struct wait_entry e;
+
+	wait_entry_task(&e, t, 0);
+	waitq_add(&sandbox.child_wq, &e);
 	pthread_mutex_lock(&sandbox.lock);
-	while (!child->vfork_done && !task_interrupted(t))
-		child_wait_slice();
+	for (;;) {
+		task_prepare_wait(t);
+		if (child->vfork_done || child_wait(t) == -ERESTARTSYS)
+			break;
+	}
 	pthread_mutex_unlock(&sandbox.lock);
+	waitq_remove(&sandbox.child_wq, &e);
 }
 
 /*

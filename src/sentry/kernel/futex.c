@@ -13,7 +13,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 #define NR_BUCKETS 64
 
@@ -26,8 +25,8 @@ struct futex_key {
 };
 
 /*
- * A waiter has its own condition variable, so that requeue can move it to
- * another bucket: it always sleeps on the lock of the bucket it is in, and
+ * A waiter sleeps in its task's own sleep (task_block()), so that a wake
+ * and a signal end the same sleep; requeue can move it to another bucket:
  * b changes only under the locks of both buckets.
  */
 struct waiter {
@@ -35,7 +34,7 @@ struct waiter {
 	uint32_t bitset;
 	bool woken;
 	struct bucket *b;
-	pthread_cond_t cv;
+	struct task *task;
 	struct waiter *next;
 };
 
@@ -44,13 +43,10 @@ static struct bucket {
 	struct waiter *head;
 } buckets[NR_BUCKETS];
 
-static pthread_condattr_t cv_attr;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_buckets(void)
 {
-	pthread_condattr_init(&cv_attr);
-	pthread_condattr_setclock(&cv_attr, CLOCK_MONOTONIC);
 	for (int i = 0; i < NR_BUCKETS; i++)
 		pthread_mutex_init(&buckets[i].lock, NULL);
 }
@@ -108,8 +104,10 @@ static void unqueue(struct bucket *b, struct waiter *w)
 /* Wake a waiter its caller has unqueued; w may be gone once b is unlocked. */
 static void wake_waiter(struct waiter *w)
 {
-	w->woken = true;
-	pthread_cond_signal(&w->cv);
+	struct task *t = w->task;       /* lives on: it is asleep in a syscall */
+
+	__atomic_store_n(&w->woken, true, __ATOMIC_SEQ_CST);
+	task_wake(t);
 }
 
 /*
@@ -126,43 +124,26 @@ static struct bucket *relock(struct waiter *w, struct bucket *b)
 	return b;
 }
 
-static bool past(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
-}
-
 /*
  * Sleep on w, queued in b (locked), until woken, the deadline
- * (CLOCK_MONOTONIC, NULL: none) or a kick; unqueues w unless woken.
- * Kicks cannot signal the condition variable, so sleeps are sliced.
+ * (CLOCK_MONOTONIC, NULL: none) or a signal; unqueues w unless woken.
  */
 static int sleep_queued(struct task *t, struct waiter *w, struct bucket *b,
 			const struct timespec *deadline)
 {
 	int err = 0;
 
-	while (!w->woken) {
-		struct timespec now, until;
-
-		if (task_interrupted(t)) {
-			err = -ERESTARTSYS;
+	for (;;) {
+		task_prepare_wait(t);
+		if (w->woken)
 			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (deadline && past(&now, deadline)) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		until = now;
-		until.tv_nsec += 50000000;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (deadline && past(&until, deadline))
-			until = *deadline;
-		pthread_cond_timedwait(&w->cv, &b->lock, &until);
+		pthread_mutex_unlock(&b->lock);
+		err = task_block(t, deadline, NULL, 0);
+		b = __atomic_load_n(&w->b, __ATOMIC_ACQUIRE);
+		pthread_mutex_lock(&b->lock);
 		b = relock(w, b);
+		if (err < 0 && !w->woken)
+			break;
 	}
 	if (!w->woken)
 		unqueue(b, w);
@@ -182,7 +163,7 @@ static long futex_wait_restart(struct task *t);
 static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 		      uint32_t bitset, const struct timespec *deadline)
 {
-	struct waiter w = { .bitset = bitset };
+	struct waiter w = { .bitset = bitset, .task = t };
 	struct bucket *b;
 	uint32_t cur;
 	int err;
@@ -198,12 +179,10 @@ static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 		pthread_mutex_unlock(&b->lock);
 		return -EAGAIN;
 	}
-	pthread_cond_init(&w.cv, &cv_attr);
 	w.b = b;
 	w.next = b->head;
 	b->head = &w;
 	err = sleep_queued(t, &w, b, deadline);
-	pthread_cond_destroy(&w.cv);
 	if (err == -ERESTARTSYS && deadline) {
 		t->restart = (struct restart_block){
 			.fn = futex_wait_restart,
@@ -379,73 +358,38 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool 
 	return n;
 }
 
-/* The timeout argument as an absolute CLOCK_MONOTONIC deadline. */
-static int deadline_of(struct task *t, uint64_t uts, int cmd, int op,
-		       struct timespec *dl)
+/*
+ * One futex operation (Linux's do_futex()): op with its flags, the
+ * timeout as an absolute CLOCK_MONOTONIC deadline (NULL: none), val2 the
+ * count of FUTEX_REQUEUE and friends.
+ */
+long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
+	      const struct timespec *deadline, uint32_t val2, uint64_t addr2, uint32_t val3)
 {
-	struct timespec ts, now, mono;
-
-	if (copy_from_user(t->tg->mm, &ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	if (cmd == FUTEX_WAIT) {                /* relative */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	} else {                                /* absolute, on its clock */
-		clock_gettime((op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC,
-			      &now);
-		clock_gettime(CLOCK_MONOTONIC, &mono);
-		ts.tv_sec -= now.tv_sec;
-		ts.tv_nsec -= now.tv_nsec;
-		now = mono;
-	}
-	dl->tv_sec = now.tv_sec + ts.tv_sec;
-	dl->tv_nsec = now.tv_nsec + ts.tv_nsec;
-	while (dl->tv_nsec >= 1000000000L) {
-		dl->tv_sec++;
-		dl->tv_nsec -= 1000000000L;
-	}
-	while (dl->tv_nsec < 0) {
-		dl->tv_sec--;
-		dl->tv_nsec += 1000000000L;
-	}
-	return 0;
-}
-
-long sys_futex(struct task *t, const struct syscall_args *a)
-{
-	int op = ARG_INT(a, 1), cmd = op & FUTEX_CMD_MASK;
+	int cmd = op & FUTEX_CMD_MASK;
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
-	uint64_t addr = a->a[0];
-	struct timespec dl;
-	int err;
 
 	if (addr & 3)
 		return -EINVAL;
 	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET: {
-		uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : ARG_UINT(a, 5);
+		uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
 
 		if (!bitset)
 			return -EINVAL;
-		if (a->a[3] && (err = deadline_of(t, a->a[3], cmd, op, &dl)))
-			return err;
-		return futex_wait(t, addr, shared, ARG_UINT(a, 2), bitset, a->a[3] ? &dl : NULL);
+		return futex_wait(t, addr, shared, val, bitset, deadline);
 	}
 	case FUTEX_WAKE:
-		return futex_wake(t, addr, shared, ARG_INT(a, 2), FUTEX_BITSET_MATCH_ANY);
+		return futex_wake(t, addr, shared, (int)val, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
-		return futex_wake(t, addr, shared, ARG_INT(a, 2), ARG_UINT(a, 5));
+		return futex_wake(t, addr, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
-		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     false, 0);
+		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, false, 0);
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     true, ARG_UINT(a, 5));
+		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, true, val3);
 	case FUTEX_WAKE_OP:
-		return futex_wake_op(t, addr, a->a[4], shared, ARG_INT(a, 2), (int)a->a[3],
-				     ARG_UINT(a, 5));
+		return futex_wake_op(t, addr, addr2, shared, (int)val, (int)val2, val3);
 	default:
 		return -ENOSYS;         /* PI futexes: not yet */
 	}

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "platform/platform.h"
+#include "kernel/waitq.h"
 
 struct mm;
 struct task;
@@ -96,6 +97,8 @@ struct thread_group {
 	int pdeathsig;                  /* prctl state */
 	bool subreaper, no_new_privs, undumpable;
 	int nr_tasks;
+	struct task *group_exec_task;   /* exec waits for the other threads to leave */
+	struct waitq signalfd_wq;       /* woken by each signal sent to the group or a thread */
 	struct task *tasks;
 	int nice;                       /* setpriority: sandbox state, not the host's */
 	struct rusage ru_self;          /* the stub's usage, sampled before it is killed */
@@ -143,6 +146,13 @@ struct task {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	volatile bool kicked;           /* a signal arrived: stop blocking */
+	/* The waker (task.c): wakes since the task began to wait are counted
+	 * in wake_seq; wait_mode says how it sleeps (futex, or ppoll on
+	 * wake_fd with host fds) so that the waker makes the one host call
+	 * that ends that sleep, and none when it is not asleep. */
+	uint32_t wake_seq, wait_seen;
+	int wait_mode;
+	int wake_fd;
 	/* Linux's TIF_SIGPENDING: woken for a signal (or unblocked a pending
 	 * one), so it may take the group's signals (kernel/signal.c) */
 	volatile bool sigpending;
@@ -173,7 +183,7 @@ struct sandbox {
 	int exit_status;                /* init's wait(2) status */
 	int event_fd;                   /* wakes the sentry's main thread */
 	struct thread_group *tgs;       /* every live thread group */
-	pthread_cond_t child_cv;        /* a thread group exited or exec'ed */
+	struct waitq child_wq;          /* a thread group exited, stopped, continued, exec'ed */
 	struct timespec boot_time;      /* CLOCK_MONOTONIC at start: /proc/uptime */
 	struct sentry_opts opts;
 	char hostname[65];
@@ -217,7 +227,13 @@ void task_kick(struct task *t);
 bool task_interrupted(struct task *t);
 void task_long_wait(struct task *t);
 bool task_limit_reached(void);
-int task_block_stopped(struct task *t, const struct timespec *ts);
+/* One sleep for every wait (task.c): see task_block(). */
+void task_prepare_wait(struct task *t);
+void task_wake(struct task *t);
+int task_block(struct task *t, const struct timespec *deadline, struct pollfd *fds,
+	       unsigned n);
+int task_block_nosig(struct task *t, const struct timespec *deadline);
+void wait_entry_task(struct wait_entry *e, struct task *t, uint32_t mask);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 		   const struct timespec *ts);
@@ -282,16 +298,31 @@ void do_exit_group(struct task *t, int status);
 void tg_exit_group(struct thread_group *tg, int status, struct task *self);
 void tg_exited(struct thread_group *tg);
 void tg_release_mm(struct thread_group *tg);
-/* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
-void child_wait_slice(void);
+/* Sleep (sandbox.lock held, dropped meanwhile) until a child changes state:
+ * the caller's entry is on sandbox.child_wq; task_block()'s result. */
+int child_wait(struct task *t);
 /* Record the usage of tg's stub process before it is killed (sys_cred.c). */
 void tg_account_exit(struct thread_group *tg);
 
+/* kernel/exec.c: execve with the arguments in the sentry */
+long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
+
+/* kernel/wait.c: wait for a child of t, selected by pid, process group or any */
+enum { CHILD_ANY, CHILD_PID, CHILD_PGID };
+long wait_child(struct task *t, int by, pid_t id, int options, bool nohang, bool nowait,
+		struct thread_group **out, int *status, struct rusage *ru);
+
 /* kernel/futex.c */
 void exit_robust_list(struct task *t);
+long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
+	      const struct timespec *deadline, uint32_t val2, uint64_t addr2, uint32_t val3);
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
+struct ktimer;
+struct ktimer *wake_timer_new(void (*fn)(void *arg), void *arg);
+void wake_timer_arm(struct ktimer *k, int64_t rel_ns, int64_t interval_ns);
+void wake_timer_free(struct ktimer *k);
 
 /* kernel/fork.c */
 struct thread_group *tg_alloc(void);

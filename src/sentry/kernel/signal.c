@@ -157,7 +157,8 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 {
 	if (sig == SIGKILL)
 		return true;
-	if (tg->sigaction[sig - 1].handler != SIG_DFL_H || (target->sigmask & SIGBIT(sig)))
+	if (tg->sigaction[sig - 1].handler != SIG_DFL_H ||
+	    ((target->sigmask | target->real_blocked) & SIGBIT(sig)))
 		return false;
 	return sig_default_fatal(sig);
 }
@@ -204,6 +205,7 @@ static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_
 		task_kick(target);
 	fatal = target && kills_now(tg, target, sig);
 	pthread_mutex_unlock(&tg->lock);
+	waitq_wake(&tg->signalfd_wq, POLLIN | POLLRDNORM);
 	if (fatal)
 		tg_exit_group(tg, W_EXITCODE(0, sig), NULL);
 }
@@ -252,9 +254,7 @@ static void notify_parent(struct thread_group *tg, int code, int sig)
 		tg_put(parent);
 	}
 	/* then wake wait(2) (WUNTRACED, WCONTINUED): the signal is pending by then */
-	pthread_mutex_lock(&sandbox.lock);
-	pthread_cond_broadcast(&sandbox.child_cv);
-	pthread_mutex_unlock(&sandbox.lock);
+	waitq_wake(&sandbox.child_wq, 0);
 }
 
 /* Job control: the whole group stops; every task parks in stop_wait(). */
@@ -291,24 +291,31 @@ void job_continue(struct thread_group *tg)
 	tg->shared_pending &= ~SIGBIT(SIGSTOP);
 	if (was)
 		tg->wait_report = 2;
+	for (struct task *o = tg->tasks; was && o; o = o->next)
+		task_wake(o);           /* out of stop_wait() */
 	pthread_mutex_unlock(&tg->lock);
 	if (was)
 		notify_parent(tg, CLD_CONTINUED, SIGCONT);
 }
 
-/* A stopped task waits here, in the sentry, until SIGCONT or SIGKILL. */
+/*
+ * A stopped task waits here, in the sentry, until SIGCONT (job_continue()
+ * wakes it) or SIGKILL or a group exit (a kick).  A signal does not end
+ * this sleep: only those do.
+ */
 void stop_wait(struct task *t)
 {
-	struct timespec slice = { 0, 20000000 };
-
-	while (__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) && !t->tg->exiting) {
+	for (;;) {
+		task_prepare_wait(t);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&t->tg->stopped, __ATOMIC_ACQUIRE) || t->tg->exiting)
+			return;
 		pthread_mutex_lock(&t->tg->lock);
 		bool killed = (t->pending | t->tg->shared_pending) & SIGBIT(SIGKILL);
 		pthread_mutex_unlock(&t->tg->lock);
 		if (killed)
 			return;
-		task_block_stopped(t, &slice);
+		task_block_nosig(t, NULL);
 	}
 }
 

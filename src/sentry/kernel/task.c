@@ -10,7 +10,10 @@
 #include <string.h>
 #include <time.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 #include <unistd.h>
 
 #include "kernel/kernel.h"
@@ -21,7 +24,7 @@
 struct sandbox sandbox = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.next_pid = 1,
-	.child_cv = PTHREAD_COND_INITIALIZER,
+	.child_wq = WAITQ_INIT,
 	.hostname = "cvisor",
 };
 
@@ -49,9 +52,9 @@ void install_kick_handler(void)
 
 /*
  * Make t notice a new signal wherever it is: in application code (the
- * interrupt), or blocked in the sentry (SIG_KICK makes the host call
- * return EINTR).  Both are cheap and harmless when not needed.  Like
- * Linux's signal_wake_up(), it lets t take the group's signals.
+ * interrupt), or asleep in the sentry (its waker).  Both are cheap and
+ * harmless when not needed.  Like Linux's signal_wake_up(), it lets t take
+ * the group's signals.
  */
 void task_kick(struct task *t)
 {
@@ -59,26 +62,164 @@ void task_kick(struct task *t)
 	__atomic_store_n(&t->kicked, true, __ATOMIC_SEQ_CST);
 	if (t->st)
 		stub_thread_interrupt(t->st);
-	if (t->thread)
-		pthread_kill(t->thread, SIG_KICK);
+	task_wake(t);
 }
 
 /*
- * Block in ppoll with SIG_KICK unblocked for its duration only, so that a
- * kick is never lost between the check of t->kicked and the sleep.
+ * The waker.  A sentry thread sleeps in one of two host calls: a futex
+ * wait on its wake_seq when it waits for wait queues and signals only
+ * (the cheapest sleep and wake-up on this machine), or a ppoll on its
+ * wake_fd (an eventfd) and the host fds it waits for.  A wake bumps
+ * wake_seq, then makes the host call that ends the sleep the sleeper
+ * said it is in, or none if it is awake.  The sleeper reads wake_seq in
+ * task_prepare_wait(), before it looks at the state it waits for; a wake
+ * after that look changes wake_seq, and task_block() sees it and does not
+ * sleep (the two sides' stores and loads are sequentially consistent: one
+ * of them always sees the other).  See docs/processes.md, "Waiting".
  */
-static int block_raw(struct task *t, struct pollfd *pfd, nfds_t n,
-		     const struct timespec *ts)
+enum { WAIT_AWAKE, WAIT_FUTEX, WAIT_PPOLL };
+
+void task_prepare_wait(struct task *t)
 {
-	sigset_t mask;
+	t->wait_seen = __atomic_load_n(&t->wake_seq, __ATOMIC_SEQ_CST);
+}
+
+void task_wake(struct task *t)
+{
+	__atomic_add_fetch(&t->wake_seq, 1, __ATOMIC_SEQ_CST);
+	switch (__atomic_load_n(&t->wait_mode, __ATOMIC_SEQ_CST)) {
+	case WAIT_FUTEX:
+		syscall(SYS_futex, &t->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		break;
+	case WAIT_PPOLL: {
+		uint64_t one = 1;
+
+		if (write(t->wake_fd, &one, sizeof(one)) < 0) {
+			/* the counter is full: it is readable anyway */
+		}
+		break;
+	}
+	}
+}
+
+static void wake_task_entry(struct wait_entry *e, uint32_t events)
+{
+	(void)events;
+	task_wake(e->priv);
+}
+
+/* An entry that wakes t for the events of mask (0: any). */
+void wait_entry_task(struct wait_entry *e, struct task *t, uint32_t mask)
+{
+	*e = (struct wait_entry){ .mask = mask, .func = wake_task_entry, .priv = t };
+}
+
+static int sleep_futex(struct task *t, const struct timespec *deadline)
+{
+	long r = syscall(SYS_futex, &t->wake_seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+			 t->wait_seen, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+
+	return r < 0 && errno == ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
+/*
+ * The eventfd is made on the first sleep with host fds: most tasks never
+ * sleep so, and 2,000 threads would otherwise hold 2,000 host fds.  Set
+ * before wait_mode says WAIT_PPOLL, so a waker that sees the mode sees it.
+ */
+static int wake_fd_make(struct task *t)
+{
+	int fd;
+
+	if (t->wake_fd >= 0)
+		return 0;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	__atomic_store_n(&t->wake_fd, fd, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int sleep_ppoll(struct task *t, const struct timespec *deadline,
+		       struct pollfd *fds, unsigned n)
+{
+	struct pollfd local[16], *p;
+	struct timespec left;
 	int ret;
 
-	if (__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
-		return -EINTR;
-	pthread_sigmask(SIG_SETMASK, NULL, &mask);
-	sigdelset(&mask, SIG_KICK);
-	ret = ppoll(pfd, n, ts, &mask);
-	return ret < 0 ? -errno : ret;
+	p = n < 16 ? local : calloc(n + 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p[0] = (struct pollfd){ .fd = t->wake_fd, .events = POLLIN };
+	memcpy(p + 1, fds, n * sizeof(*fds));
+	if (deadline && (left = ts_left(deadline)).tv_sec < 0)
+		left = (struct timespec){ 0, 0 };
+	ret = ppoll(p, n + 1, deadline ? &left : NULL, NULL);
+	if (ret < 0) {
+		ret = errno == EINTR ? 0 : -errno;
+	} else if (ret == 0) {
+		ret = -ETIMEDOUT;
+	} else {
+		uint64_t v;
+
+		if (p[0].revents && read(t->wake_fd, &v, sizeof(v)) == sizeof(v))
+			ret--;
+		for (unsigned i = 0; i < n; i++)
+			fds[i].revents = p[i + 1].revents;
+	}
+	if (p != local)
+		free(p);
+	return ret;
+}
+
+/*
+ * Sleep until a wake (of a queue t's entries are on, or a kick) since
+ * task_prepare_wait(), the deadline (CLOCK_MONOTONIC, NULL: none), or
+ * readiness of one of the n host fds (their revents filled), whatever a
+ * signal says.  Returns the number of ready host fds, 0 if woken (or for
+ * nothing: callers look again), -ETIMEDOUT.
+ */
+static int sleep_raw(struct task *t, const struct timespec *deadline, struct pollfd *fds,
+		     unsigned n)
+{
+	int ret = 0;
+
+	if (n && (ret = wake_fd_make(t)) < 0)
+		return ret;
+	__atomic_store_n(&t->wait_mode, n ? WAIT_PPOLL : WAIT_FUTEX, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->wake_seq, __ATOMIC_SEQ_CST) == t->wait_seen)
+		ret = n ? sleep_ppoll(t, deadline, fds, n) : sleep_futex(t, deadline);
+	__atomic_store_n(&t->wait_mode, WAIT_AWAKE, __ATOMIC_SEQ_CST);
+	if (!ret && deadline && ts_left(deadline).tv_sec < 0)
+		ret = -ETIMEDOUT;
+	return ret;
+}
+
+/*
+ * The one sleep of a task (gVisor's Task.BlockWithDeadline): the caller
+ * queues its entries, calls task_prepare_wait(), looks at what it waits
+ * for, and if it must wait calls this.  It ends on the first of a wake, a
+ * signal for the task (-ERESTARTSYS, as Linux's interruptible waits; the
+ * caller may say otherwise), the deadline (-ETIMEDOUT), or ready host fds
+ * (their number).  0: woken, look again.
+ */
+int task_block(struct task *t, const struct timespec *deadline, struct pollfd *fds,
+	       unsigned n)
+{
+	int ret;
+
+	if (task_interrupted(t))
+		return -ERESTARTSYS;
+	ret = sleep_raw(t, deadline, fds, n);
+	if (ret >= 0 && task_interrupted(t))
+		return -ERESTARTSYS;
+	return ret;
+}
+
+/* A sleep that signals do not end (a stopped task's): wakes and the deadline only. */
+int task_block_nosig(struct task *t, const struct timespec *deadline)
+{
+	return sleep_raw(t, deadline, NULL, 0);
 }
 
 /*
@@ -148,50 +289,29 @@ struct timespec ts_left(const struct timespec *deadline)
 }
 
 /*
- * A kick whose signal was already handled can still be pending on the
- * host thread (it is blocked outside ppoll): the next sleep would end at
- * once.  Such an EINTR with nothing to deliver is not one: sleep on for
- * what is left of the timeout.  Interrupted, the sleep says -ERESTARTSYS,
- * as Linux's interruptible waits do; the caller may say otherwise.
+ * Sleep until one of the host fds is ready (returns how many), the
+ * timeout (0) or a signal (-ERESTARTSYS).
  */
-static int block(struct task *t, struct pollfd *pfd, nfds_t n,
-		 const struct timespec *ts)
-{
-	struct timespec end = ts ? ts_deadline(ts) : (struct timespec){ 0, 0 }, left;
-	int ret;
-
-	for (left = ts ? *ts : (struct timespec){ 0, 0 };;) {
-		if (task_interrupted(t))
-			return -ERESTARTSYS;
-		ret = block_raw(t, pfd, n, ts ? &left : NULL);
-		if (ret != -EINTR)
-			return ret;
-		if (!ts)
-			continue;
-		left = ts_left(&end);
-		if (left.tv_sec < 0)
-			return 0;       /* timed out */
-	}
-}
-
-/* A stopped task's sleep: only a kick (SIGCONT, SIGKILL) ends it early. */
-int task_block_stopped(struct task *t, const struct timespec *ts)
-{
-	return block_raw(t, NULL, 0, ts);
-}
-
-/* Sleep until one of the host fds is ready, the timeout, or a kick. */
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 		   const struct timespec *ts)
 {
-	return block(t, pfd, n, ts);
+	struct timespec end = ts ? ts_deadline(ts) : (struct timespec){ 0, 0 };
+
+	for (;;) {
+		int ret;
+
+		task_prepare_wait(t);
+		ret = task_block(t, ts ? &end : NULL, pfd, n);
+		if (ret != 0)
+			return ret == -ETIMEDOUT ? 0 : ret;
+	}
 }
 
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = hostfd, .events = events };
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
-	int ret = block(t, &pfd, 1, timeout_ms < 0 ? NULL : &ts);
+	int ret = task_block_fds(t, &pfd, 1, timeout_ms < 0 ? NULL : &ts);
 
 	return ret < 0 ? ret : 0;
 }
@@ -200,7 +320,7 @@ int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms)
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem)
 {
 	struct timespec end = ts_deadline(ts);
-	int ret = block(t, NULL, 0, ts);
+	int ret = task_block_fds(t, NULL, 0, ts);
 
 	if (rem) {
 		*rem = ts_left(&end);
@@ -236,6 +356,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 
 	if (!t)
 		return NULL;
+	t->wake_fd = -1;                /* made by its first sleep with host fds */
 	t->tg = tg;
 	t->st = st;
 	/* A thread's own id comes from the sandbox's counter, taken outside
@@ -301,6 +422,8 @@ static void task_exit(struct task *t)
 			break;
 		}
 	last = --tg->nr_tasks == 0;
+	if (tg->group_exec_task)
+		task_wake(tg->group_exec_task);
 	signal_retarget_exit(t);
 	pthread_mutex_unlock(&tg->lock);
 	if (last && !tg->exiting)
@@ -316,6 +439,8 @@ static void task_exit(struct task *t)
 		t->rtq = e->next;
 		free(e);
 	}
+	if (t->wake_fd >= 0)
+		close(t->wake_fd);
 	free(t);
 }
 

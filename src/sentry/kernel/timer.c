@@ -25,6 +25,9 @@ struct ktimer {
 	uint64_t value;                 /* sigev_value */
 	struct timespec next, interval; /* next: monotonic, 0 = disarmed */
 	int overrun;
+	/* A wake timer (timerfd): fn(arg) at expiry instead of a signal */
+	void (*fn)(void *arg);
+	void *arg;
 	struct ktimer *next_t;
 };
 
@@ -75,7 +78,9 @@ static void fire(struct ktimer *k, int64_t now)
 	} else {
 		k->next = ts_of(0);
 	}
-	if (k->notify != SIGEV_NONE && !k->tg->exiting)
+	if (k->fn)
+		k->fn(k->arg);
+	else if (k->notify != SIGEV_NONE && !k->tg->exiting)
 		send_signal_info(k->tg, NULL, &si);
 }
 
@@ -371,4 +376,48 @@ void timers_exit(struct thread_group *tg, bool keep_alarm)
 		}
 	}
 	pthread_mutex_unlock(&tlock);
+}
+
+/*
+ * Wake timers: fn(arg) runs on the timer thread at each expiry (with the
+ * timers' lock held: it must not arm or free a timer).  timerfd wakes its
+ * readers with one, so that nothing looks at the clock in slices.
+ */
+struct ktimer *wake_timer_new(void (*fn)(void *arg), void *arg)
+{
+	struct ktimer *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->id = -2;
+	k->fn = fn;
+	k->arg = arg;
+	pthread_once(&tonce, timers_init);
+	pthread_mutex_lock(&tlock);
+	k->next_t = timers;
+	timers = k;
+	pthread_mutex_unlock(&tlock);
+	return k;
+}
+
+/* Expire in rel_ns (> 0; 0 disarms), then every interval_ns (0: once). */
+void wake_timer_arm(struct ktimer *k, int64_t rel_ns, int64_t interval_ns)
+{
+	pthread_mutex_lock(&tlock);
+	k->next = ts_of(rel_ns ? mono_now() + rel_ns : 0);
+	k->interval = ts_of(interval_ns);
+	pthread_cond_signal(&tcv);
+	pthread_mutex_unlock(&tlock);
+}
+
+void wake_timer_free(struct ktimer *k)
+{
+	pthread_mutex_lock(&tlock);
+	for (struct ktimer **pp = &timers; *pp; pp = &(*pp)->next_t)
+		if (*pp == k) {
+			*pp = k->next_t;
+			break;
+		}
+	pthread_mutex_unlock(&tlock);
+	free(k);
 }

@@ -395,10 +395,11 @@ static long sock_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t ar
 	return host_ioctl(t, ((struct hsock *)f->priv)->fd, HOST_FD_SOCK, cmd, arg);
 }
 
-static short sock_poll(struct file *f, short events)
+static short sock_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct pollfd p = { .fd = ((struct hsock *)f->priv)->fd, .events = events };
 
+	(void)pt;                       /* no wait queue: callers sleep on ->wait_fd */
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 

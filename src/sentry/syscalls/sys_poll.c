@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * poll and ppoll.  Files served by the sentry report readiness through
- * ->poll (files without it are always ready, as regular files are);
- * files backed by a host stream lend their host fd to sleep on.  Wait
- * queues for sentry-side pipes and sockets come with the process model.
+ * poll, ppoll, select, pselect6, as Linux's fs/select.c: the first pass
+ * over the files asks each ->poll with a poll table, which queues the
+ * task on the file's wait queues (and notes the host fds of files served
+ * by the host); then the task sleeps once, until a wake, a host fd, the
+ * timeout or a signal, and looks again.  Files without ->poll are always
+ * ready, as regular files are.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,22 +20,105 @@
 
 #define POLL_MAX 4096
 
-static short readiness(struct file *f, short events)
-{
-	short always = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+/* A queue the poller is on, with a reference on the file that owns it. */
+struct poll_entry {
+	struct wait_entry e;
+	struct file *f;
+};
 
-	return (f->ops->poll ? f->ops->poll(f, events) : always) &
-	       (events | POLLERR | POLLHUP | POLLNVAL);
+#define ENTRIES_PER_CHUNK 32
+
+struct poll_chunk {
+	struct poll_chunk *next;
+	int n;
+	struct poll_entry e[ENTRIES_PER_CHUNK];
+};
+
+/* Linux's poll_wqueues: the table, the queues it put the task on, the host fds. */
+struct poll_wqueues {
+	struct poll_table pt;
+	struct task *t;
+	struct file *cur;               /* the file being asked */
+	struct poll_chunk *chunks;
+	struct pollfd *host;
+	unsigned nhost, cap;
+	int err;                        /* -ENOMEM: a queue could not be joined */
+};
+
+static void pw_queue(struct poll_table *pt, struct waitq *q, uint32_t events)
+{
+	struct poll_wqueues *pw = (struct poll_wqueues *)pt;
+	struct poll_chunk *c = pw->chunks;
+	struct poll_entry *pe;
+
+	if (!c || c->n == ENTRIES_PER_CHUNK) {
+		if (!(c = calloc(1, sizeof(*c)))) {
+			pw->err = -ENOMEM;
+			return;
+		}
+		c->next = pw->chunks;
+		pw->chunks = c;
+	}
+	pe = &c->e[c->n++];
+	pe->f = file_get(pw->cur);      /* the queue lives as long as its file */
+	wait_entry_task(&pe->e, pw->t, events | POLLHUP | POLLERR);
+	waitq_add(q, &pe->e);
 }
 
-/* One pass: fill revents; returns the number of ready entries. */
-static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *host,
-		unsigned *nhost, bool *sentry_side)
+static void pw_host(struct poll_table *pt, int fd, uint32_t events)
+{
+	struct poll_wqueues *pw = (struct poll_wqueues *)pt;
+
+	if (pw->nhost == pw->cap) {
+		unsigned cap = pw->cap ? 2 * pw->cap : 16;
+		struct pollfd *h = realloc(pw->host, cap * sizeof(*h));
+
+		if (!h) {
+			pw->err = -ENOMEM;
+			return;
+		}
+		pw->host = h;
+		pw->cap = cap;
+	}
+	pw->host[pw->nhost++] = (struct pollfd){ fd, (short)(events & 0xffff), 0 };
+}
+
+static void pw_free(struct poll_wqueues *pw)
+{
+	while (pw->chunks) {
+		struct poll_chunk *c = pw->chunks;
+
+		for (int i = 0; i < c->n; i++) {
+			if (c->e[i].e.q)
+				waitq_remove(c->e[i].e.q, &c->e[i].e);
+			file_put(c->e[i].f);
+		}
+		pw->chunks = c->next;
+		free(c);
+	}
+	free(pw->host);
+}
+
+static short readiness(struct poll_wqueues *pw, struct file *f, short events, bool queue)
+{
+	short always = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	short r;
+
+	pw->cur = f;
+	r = f->ops->poll ? f->ops->poll(f, events, queue ? &pw->pt : NULL) : always;
+	r &= events | POLLERR | POLLHUP | POLLNVAL;
+	if (queue && !r && f->ops->wait_fd)
+		pw_host(&pw->pt, f->ops->wait_fd(f), (uint16_t)events);
+	return r;
+}
+
+/* One pass: fill revents; returns the number of ready entries.  The
+ * first (queue) also joins the files' queues and notes their host fds. */
+static int scan(struct task *t, struct pollfd *p, unsigned n, struct poll_wqueues *pw,
+		bool queue)
 {
 	int ready = 0;
 
-	*nhost = 0;
-	*sentry_side = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct file *f;
 
@@ -44,12 +129,7 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 		if (!f) {
 			p[i].revents = POLLNVAL;
 		} else {
-			p[i].revents = readiness(f, p[i].events);
-			if (!p[i].revents && f->ops->wait_fd)
-				host[(*nhost)++] = (struct pollfd){ f->ops->wait_fd(f),
-								   p[i].events, 0 };
-			else if (!p[i].revents)
-				*sentry_side = true;
+			p[i].revents = readiness(pw, f, p[i].events, queue);
 			file_put(f);
 		}
 		if (p[i].revents)
@@ -57,7 +137,6 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct pollfd *hos
 	}
 	return ready;
 }
-
 
 /*
  * Set *to to what is left of it (never below 0), which Linux writes back
@@ -87,47 +166,34 @@ static long timeout_back(struct task *t, uint64_t uaddr, const void *v, size_t l
 /*
  * poll on a set held by the sentry: fills revents, returns the ready
  * count; interrupted, -ERESTARTNOHAND (run again only if no handler runs).
+ * A zero timeout neither queues nor sleeps.
  */
 long poll_kernel(struct task *t, struct pollfd *p, unsigned n, const struct timespec *to)
 {
-	struct pollfd *host = calloc(n ? n : 1, sizeof(*host));
-	struct timespec deadline = { 0, 0 }, left;
-	unsigned nhost;
-	bool sentry_side;
-	long ret = 0;
+	struct poll_wqueues pw = { .pt = { pw_queue, pw_host }, .t = t };
+	struct timespec deadline = { 0, 0 };
+	bool zero = to && !to->tv_sec && !to->tv_nsec, queue = !zero, last = false;
+	long ret;
 
-	if (!host)
-		return -ENOMEM;
 	if (to)
 		deadline = ts_deadline(to);
-	while (!ret) {
-		int ready = scan(t, p, n, host, &nhost, &sentry_side);
+	for (;;) {
+		int r;
 
-		if (ready) {
-			ret = ready;
+		task_prepare_wait(t);
+		ret = scan(t, p, n, &pw, queue);
+		queue = false;
+		if (ret || last || zero || pw.err)
 			break;
-		}
-		left = ts_left(&deadline);
-		if (to && left.tv_sec < 0)
-			break;          /* timed out: 0 */
-		/*
-		 * Sentry-side files (pipes) have no host fd to sleep on: look
-		 * again every millisecond.  Wait queues replace this later.
-		 */
-		struct timespec slice = { 0, 1000000 };
-
-		if (sentry_side && (!to || left.tv_sec > 0 || left.tv_nsec > slice.tv_nsec))
-			ret = task_block_fds(t, host, nhost, &slice);
-		else
-			ret = task_block_fds(t, host, nhost, to ? &left : NULL);
-		if (ret == -ERESTARTSYS) {
+		r = task_block(t, to ? &deadline : NULL, pw.host, pw.nhost);
+		if (r == -ERESTARTSYS) {
 			ret = -ERESTARTNOHAND;
 			break;
 		}
-		ret = 0;
+		last = r == -ETIMEDOUT;         /* one last look, as Linux's do_poll() */
 	}
-	free(host);
-	return ret;
+	pw_free(&pw);
+	return ret ? ret : pw.err;
 }
 
 static long do_poll(struct task *t, uint64_t ufds, unsigned n, const struct timespec *to)

@@ -34,7 +34,10 @@ struct lock {
 
 static struct lock *locks;
 static pthread_mutex_t lock_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t lock_cv = PTHREAD_COND_INITIALIZER;
+/* Woken by every unlock; a waiter looks at its conflict again (Linux
+ * wakes the blocked locks of the lock released: one queue is simpler,
+ * and lock waits are rare). */
+static struct waitq lock_wq = WAITQ_INIT;
 
 /* POSIX and OFD locks conflict with each other; flock only with flock. */
 static bool conflicts(const struct lock *a, const struct lock *b)
@@ -93,6 +96,21 @@ static int unlock_range(const struct lock *w)
 	return 0;
 }
 
+/* Sleep until a lock is released (lock_mu held, dropped meanwhile). */
+static int lock_wait(struct task *t)
+{
+	struct wait_entry e;
+	int err;
+
+	wait_entry_task(&e, t, 0);
+	waitq_add(&lock_wq, &e);
+	pthread_mutex_unlock(&lock_mu);
+	err = task_block(t, NULL, NULL, 0);
+	waitq_remove(&lock_wq, &e);
+	pthread_mutex_lock(&lock_mu);
+	return err == -ERESTARTSYS ? err : 0;
+}
+
 static int set_lock(struct task *t, const struct lock *want, bool wait)
 {
 	struct lock *l;
@@ -100,25 +118,16 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 
 	pthread_mutex_lock(&lock_mu);
 	if (want->type != F_UNLCK) {
-		while (find_conflict(want)) {
-			struct timespec ts;
-
+		for (;;) {
+			task_prepare_wait(t);
+			if (!find_conflict(want))
+				break;
 			if (!wait) {
 				err = -EAGAIN;
 				goto out;
 			}
-			if (task_interrupted(t)) {
-				err = -ERESTARTSYS;
+			if ((err = lock_wait(t)))
 				goto out;
-			}
-			/* a short timed wait: a kick has no way to signal the cv */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 20000000;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&lock_cv, &lock_mu, &ts);
 		}
 	}
 	err = unlock_range(want);
@@ -132,7 +141,7 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 		l->next = locks;
 		locks = l;
 	}
-	pthread_cond_broadcast(&lock_cv);
+	waitq_wake(&lock_wq, 0);
 out:
 	pthread_mutex_unlock(&lock_mu);
 	return err;
@@ -256,7 +265,7 @@ void locks_close_posix(const void *tg, struct file *f)
 	w.ino = f->inode->ino;
 	pthread_mutex_lock(&lock_mu);
 	unlock_range(&w);
-	pthread_cond_broadcast(&lock_cv);
+	waitq_wake(&lock_wq, 0);
 	pthread_mutex_unlock(&lock_mu);
 }
 
@@ -278,6 +287,6 @@ void locks_release(const void *owner)
 			pp = &(*pp)->next;
 		}
 	}
-	pthread_cond_broadcast(&lock_cv);
+	waitq_wake(&lock_wq, 0);
 	pthread_mutex_unlock(&lock_mu);
 }

@@ -103,6 +103,8 @@ struct mount {
 	struct mount *next;
 };
 
+struct poll_table;
+
 struct file_ops {
 	/* buf is a sentry buffer: the caller copies to and from the application */
 	ssize_t (*read)(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);
@@ -117,8 +119,10 @@ struct file_ops {
 	int (*mmap_fd)(struct file *f, bool shared_write);
 	/* datasync: fdatasync(2), only what reading the data back needs */
 	int (*fsync)(struct file *f, bool datasync);
-	/* Readiness now (POLLIN...); files without it are always ready. */
-	short (*poll)(struct file *f, short events);
+	/* Readiness now (POLLIN...); files without it are always ready.
+	 * With pt, also queue the caller (poll_wait()) on every wait queue
+	 * whose wake may change the answer, as Linux's ->poll. */
+	short (*poll)(struct file *f, short events, struct poll_table *pt);
 	/* A host fd whose readiness is this file's, to sleep on in ppoll. */
 	int (*wait_fd)(struct file *f);
 	/* readv/writev as one operation (a socket's datagram is one message);

@@ -200,8 +200,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	pid = tg->pid;
 	store_tids(flags, tg->mm, ctid, t->tg->mm, ptid, pid);
 	tg_link(tg);
-	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
-	stub_thread_resume(st);
+	stub_thread_resume(st, &c->regs);
 	err = task_start(c);
 	if (err)
 		return err;
@@ -242,8 +241,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
 	store_tids(flags, tg->mm, ctid, tg->mm, ptid, tid);
-	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
-	stub_thread_resume(st);
+	stub_thread_resume(st, &c->regs);
 	err = task_start(c);
 	return err ? err : tid;
 }

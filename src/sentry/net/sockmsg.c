@@ -24,7 +24,7 @@
 
 #include "mm/mm.h"
 #include "net/hostinet.h"
-#include "syscalls/syscalls.h"
+#include "net/net.h"
 
 /* flags passed to the host; others are dropped */
 #define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB | MSG_CONFIRM)
@@ -188,41 +188,23 @@ static long recv_iov(struct task *t, struct file *f, const struct iovec *iov, si
 	return r;
 }
 
-long sys_sendto(struct task *t, const struct syscall_args *a)
+long sock_sendto(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
+		 struct sockaddr_storage *to, socklen_t tolen)
 {
-	struct iovec iov = { (void *)a->a[1], ARG_UINT(a, 2) };
-	struct sockaddr_storage ss;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	struct iovec iov = { (void *)buf, len < MAX_RW ? len : MAX_RW };
 
-	if (!s)
-		return err;
-	if (iov.iov_len > MAX_RW)
-		iov.iov_len = MAX_RW;
-	if (a->a[4])
-		err = addr_in(t, a->a[4], a->a[5], &ss);
-	if (!err)
-		err = send_iov(t, f, &iov, 1, iov.iov_len, ARG_INT(a, 3) & SEND_FLAGS,
-			       a->a[4] ? &ss : NULL, (socklen_t)a->a[5], NULL, 0);
-	file_put(f);
-	return err;
+	return send_iov(t, f, &iov, 1, iov.iov_len, flags & SEND_FLAGS, to, tolen, NULL, 0);
 }
 
-long sys_recvfrom(struct task *t, const struct syscall_args *a)
+long sock_recvfrom(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
+		   struct sockaddr_storage *from, socklen_t *fromlen)
 {
-	struct iovec iov = { (void *)a->a[1], ARG_UINT(a, 2) };
+	struct iovec iov = { (void *)buf, len };
 	struct recv_info ri = { .ctllen = 0 };
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
+	long ret = recv_iov(t, f, &iov, 1, iov.iov_len, flags & RECV_FLAGS, &ri);
 
-	if (!s)
-		return ret;
-	ret = recv_iov(t, f, &iov, 1, iov.iov_len, ARG_INT(a, 3) & RECV_FLAGS, &ri);
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ri.from, ri.fromlen))
-		ret = -EFAULT;
-	file_put(f);
+	*from = ri.from;
+	*fromlen = ri.fromlen;
 	return ret;
 }
 
@@ -327,7 +309,7 @@ static size_t ctl_filter(char *ctl, size_t len)
 }
 
 /* One sendmsg: the count sent. */
-static long send_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
+long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
 	_Alignas(struct cmsghdr) char ctl[CTL_MAX];
 	struct sockaddr_storage ss;
@@ -374,7 +356,7 @@ static long msg_out(struct task *t, uint64_t umsg, const struct umsg *m, struct 
 }
 
 /* One recvmsg: the count received. */
-static long recv_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
+long sock_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
 	struct recv_info *ri = malloc(sizeof(*ri));
 	struct umsg m = { .iov = NULL };
@@ -392,123 +374,6 @@ static long recv_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 	free(m.iov);
 	free(ri);
 	return ret;
-}
-
-/* sendmsg(2), recvmsg(2): one message */
-static long sock_msg(struct task *t, const struct syscall_args *a,
-		     long (*op)(struct task *t, struct file *f, uint64_t umsg, int flags))
-{
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	ret = op(t, f, a->a[1], ARG_INT(a, 2));
-	file_put(f);
-	return ret;
-}
-
-long sys_sendmsg(struct task *t, const struct syscall_args *a)
-{
-	return sock_msg(t, a, send_umsg);
-}
-
-long sys_recvmsg(struct task *t, const struct syscall_args *a)
-{
-	return sock_msg(t, a, recv_umsg);
-}
-
-/* ---------- sendmmsg, recvmmsg ---------- */
-
-#define MMSG_MAX 1024           /* UIO_MAXIOV: Linux cuts vlen there */
-
-/* Each message's count into its msg_len. */
-static int mmsg_len(struct task *t, uint64_t entry, long n)
-{
-	unsigned len = (unsigned)n;
-
-	return copy_to_user(t->tg->mm, entry + offsetof(struct mmsghdr, msg_len), &len,
-			    sizeof(len));
-}
-
-long sys_sendmmsg(struct task *t, const struct syscall_args *a)
-{
-	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	for (i = 0; i < vlen; i++) {
-		uint64_t entry = a->a[1] + i * sizeof(struct mmsghdr);
-
-		ret = send_umsg(t, f, entry, ARG_INT(a, 3));
-		if (ret >= 0 && mmsg_len(t, entry, ret))
-			ret = -EFAULT;
-		if (ret < 0)
-			break;
-	}
-	file_put(f);
-	return i ? (long)i : ret;
-}
-
-/* recvmmsg's timeout: when it runs out */
-static long timeout_in(struct task *t, uint64_t uts, struct timespec *end)
-{
-	struct timespec ts;
-
-	if (copy_from_user(t->tg->mm, &ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	*end = ts_deadline(&ts);
-	return 0;
-}
-
-/* recvmmsg: MSG_WAITFORONE waits for the first message only; the timeout
- * is looked at after each message, as Linux does, and gets what is left. */
-long sys_recvmmsg(struct task *t, const struct syscall_args *a)
-{
-	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
-	int flags = ARG_INT(a, 3);
-	struct timespec ts = { 0, 0 }, end;
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	if (a->a[4])
-		ret = timeout_in(t, a->a[4], &end);
-	for (i = 0; !ret && i < vlen;) {
-		uint64_t entry = a->a[1] + i * sizeof(struct mmsghdr);
-		long n = recv_umsg(t, f, entry, flags);
-
-		if (n >= 0 && mmsg_len(t, entry, n))
-			n = -EFAULT;
-		if (n < 0) {
-			ret = n;        /* reported only if nothing came */
-			break;
-		}
-		i++;
-		if (flags & MSG_WAITFORONE)
-			flags |= MSG_DONTWAIT;
-		if (a->a[4]) {
-			ts = ts_left(&end);
-			if (ts.tv_sec < 0 || (!ts.tv_sec && !ts.tv_nsec))
-				break;
-		}
-	}
-	if (i && a->a[4]) {
-		if (ts.tv_sec < 0)
-			ts = (struct timespec){ 0, 0 };
-		if (copy_to_user(t->tg->mm, a->a[4], &ts, sizeof(ts)))
-			i = 0, ret = -EFAULT;
-	}
-	file_put(f);
-	return i ? (long)i : ret;
 }
 
 /* ---------- the socket as a file ---------- */

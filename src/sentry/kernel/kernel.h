@@ -292,6 +292,21 @@ void exit_robust_list(struct task *t);
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
+int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *old);
+void itimer_real_get(struct thread_group *tg, struct itimerspec *cur);
+/* A POSIX timer's struct sigevent, as far as the sandbox reads it. */
+struct timer_event {
+	uint64_t value;
+	int32_t signo, notify, tid;
+};
+/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one). */
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
+		       int *id);
+int posix_timer_settime(struct thread_group *tg, int id, int flags,
+			const struct itimerspec *v, struct itimerspec *old);
+int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur);
+int posix_timer_getoverrun(struct thread_group *tg, int id);
+int posix_timer_delete(struct thread_group *tg, int id);
 
 /* kernel/fork.c */
 struct thread_group *tg_alloc(void);

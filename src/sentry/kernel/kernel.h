@@ -312,6 +312,9 @@ int posix_timer_delete(struct thread_group *tg, int id);
 struct thread_group *tg_alloc(void);
 void tg_link(struct thread_group *tg);
 void sandbox_finish(int status);
+/* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno. */
+long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+	      uint64_t ctid, uint64_t tls);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);
@@ -325,6 +328,17 @@ void signal_parent(struct thread_group *child, struct thread_group *parent,
 void sigpend_discard(uint64_t *set, struct sigq **q, int sig);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
+/* rt_sigreturn: the registers, mask and altstack of the frame at the stack
+ * pointer; the interrupted rax.  A bad frame is SIGSEGV. */
+long restore_sigframe(struct task *t);
+/* The kernel's stack_t (sigaltstack(2)). */
+struct k_stack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+/* Set the alternate stack to *ss (if not NULL); the one before in *old. */
+int do_sigaltstack(struct task *t, const struct k_stack *ss, struct k_stack *old);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
 bool sig_default_fatal(int sig);

@@ -24,7 +24,6 @@
 #include "fs/memfs.h"
 #include "mm/mm.h"
 #include "sentry.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 #include "boot/boot.h"
 

@@ -107,6 +107,17 @@ struct syscall_args {
 	uint64_t a[6];
 };
 
+/* Argument helpers: the kernel reads int arguments as 32 bits. */
+#define ARG_INT(a, i) ((int)(a)->a[i])
+#define ARG_UINT(a, i) ((unsigned)(a)->a[i])
+
+/*
+ * Where the task loop sends a system call: syscalls/table.c's dispatcher,
+ * registered by boot/ before the first task runs, so that kernel/ never
+ * calls up into syscalls/ (gVisor's kernel.RegisterSyscallTable).
+ */
+void task_set_syscall_entry(void (*entry)(struct task *t));
+
 /*
  * Linux's restart codes (include/linux/errno.h).  A handler a signal
  * interrupted returns one of them, and handle_signals() turns it into
@@ -284,8 +295,10 @@ void tg_exited(struct thread_group *tg);
 void tg_release_mm(struct thread_group *tg);
 /* Wait on sandbox.child_cv (sandbox.lock held) for up to 50 ms. */
 void child_wait_slice(void);
-/* Record the usage of tg's stub process before it is killed (sys_cred.c). */
+/* kernel/rusage.c: record the usage of tg's stub process before it is killed */
 void tg_account_exit(struct thread_group *tg);
+/* RUSAGE_SELF, RUSAGE_THREAD or RUSAGE_CHILDREN of t, as of now. */
+void task_usage(struct task *t, int who, struct rusage *ru);
 
 /* kernel/futex.c */
 void exit_robust_list(struct task *t);

@@ -14,7 +14,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 #define SIG_DFL_H 0
 #define SIG_IGN_H 1

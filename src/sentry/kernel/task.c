@@ -15,7 +15,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 struct sandbox sandbox = {
@@ -24,6 +23,7 @@ struct sandbox sandbox = {
 	.child_cv = PTHREAD_COND_INITIALIZER,
 	.hostname = "cvisor",
 };
+int host_proc_fd = -1;         /* opened by boot/ */
 
 pid_t alloc_pid(void)
 {
@@ -319,11 +319,18 @@ static void task_exit(struct task *t)
 	free(t);
 }
 
+static void (*syscall_entry)(struct task *t);
+
+void task_set_syscall_entry(void (*entry)(struct task *t))
+{
+	syscall_entry = entry;
+}
+
 static void handle_event(struct task *t, int ev)
 {
 	switch (ev) {
 	case EV_SYSCALL:
-		syscall_dispatch(t);
+		syscall_entry(t);
 		break;
 	case EV_FAULT:
 		signal_fault(t, stub_thread_fault_signo(t->st));

@@ -492,53 +492,16 @@ long sys_setpriority(struct task *t, const struct syscall_args *a)
 	return err;
 }
 
-/* --- resource usage: the host's accounting of the stub processes --- */
-
-/*
- * The host forgets a stub's usage when the reaper waits for it, which can
- * be before the parent's wait4: keep the last sample for RUSAGE_CHILDREN.
- * Called before each kill of a living stub; a later sample has more time.
- */
-void tg_account_exit(struct thread_group *tg)
-{
-	struct rusage ru;
-
-	if (stub_proc_usage(tg->mm->proc, NULL, &ru))
-		return;
-	pthread_mutex_lock(&tg->lock);
-	if (ru.ru_maxrss < tg->ru_self.ru_maxrss)
-		ru.ru_maxrss = tg->ru_self.ru_maxrss;   /* a zombie has no memory left */
-	tg->ru_self = ru;
-	pthread_mutex_unlock(&tg->lock);
-}
-
-static void self_usage(struct task *t, bool thread, struct rusage *ru)
-{
-	if (stub_proc_usage(t->tg->mm->proc, thread ? t->st : NULL, ru)) {
-		pthread_mutex_lock(&t->tg->lock);
-		*ru = t->tg->ru_self;   /* the stub is already gone: exiting */
-		pthread_mutex_unlock(&t->tg->lock);
-	}
-}
-
-static void children_usage(struct task *t, struct rusage *ru)
-{
-	pthread_mutex_lock(&sandbox.lock);     /* wait4 adds to it under this lock */
-	*ru = t->tg->ru_children;
-	pthread_mutex_unlock(&sandbox.lock);
-}
+/* --- resource usage (kernel/rusage.c) --- */
 
 long sys_getrusage(struct task *t, const struct syscall_args *a)
 {
 	struct rusage ru;
 	int who = ARG_INT(a, 0);
 
-	if (who == RUSAGE_CHILDREN)
-		children_usage(t, &ru);
-	else if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		self_usage(t, who == RUSAGE_THREAD, &ru);
-	else
+	if (who != RUSAGE_CHILDREN && who != RUSAGE_SELF && who != RUSAGE_THREAD)
 		return -EINVAL;
+	task_usage(t, who, &ru);
 	return copy_to_user(t->tg->mm, a->a[1], &ru, sizeof(ru));
 }
 
@@ -554,8 +517,8 @@ long sys_times(struct task *t, const struct syscall_args *a)
 	struct tms tms;
 	struct timespec now;
 
-	self_usage(t, false, &self);
-	children_usage(t, &children);
+	task_usage(t, RUSAGE_SELF, &self);
+	task_usage(t, RUSAGE_CHILDREN, &children);
 	tms.tms_utime = tv_ticks(self.ru_utime);
 	tms.tms_stime = tv_ticks(self.ru_stime);
 	tms.tms_cutime = tv_ticks(children.ru_utime);

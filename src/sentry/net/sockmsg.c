@@ -39,24 +39,25 @@
  * takes all of it, as tcp_sendmsg waits for room, unless a signal or
  * SO_SNDTIMEO ends the wait (then what was sent counts).
  */
-static ssize_t sock_send(struct task *t, struct file *f, struct msghdr *m, int flags)
+static ssize_t sock_send(struct task *t, struct file *f, struct msghdr m, int flags)
 {
 	struct hsock *s = f->priv;
 	struct sock_wait w = wait_init(f, s, flags, SND);
-	size_t len = m->msg_iov->iov_len, done = 0;
+	struct iovec *v = m.msg_iov;
+	size_t len = v->iov_len, done = 0;
 
 	for (;;) {
-		ssize_t n = sendmsg(s->fd, m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n = sendmsg(s->fd, &m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 		int err;
 
 		if (n >= 0) {
 			done += (size_t)n;
 			if (done == len || s->type != SOCK_STREAM || !w.wait)
 				return (ssize_t)done;
-			m->msg_iov->iov_base = (char *)m->msg_iov->iov_base + n;
-			m->msg_iov->iov_len -= (size_t)n;
-			m->msg_control = NULL;  /* it went with the first part */
-			m->msg_controllen = 0;
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+			m.msg_control = NULL;   /* it went with the first part */
+			m.msg_controllen = 0;
 			continue;
 		}
 		err = errno == EAGAIN ? sock_wait(t, s, POLLOUT, &w) : -errno;
@@ -73,29 +74,38 @@ static ssize_t sock_send(struct task *t, struct file *f, struct msghdr *m, int f
 /* Receive into a message of sentry buffers (one iovec), waiting as a
  * blocking socket does; MSG_WAITALL on a stream waits for all of it, and
  * MSG_ERRQUEUE never waits. */
-static ssize_t sock_recv(struct task *t, struct file *f, struct msghdr *m, int flags)
+static ssize_t sock_recv(struct task *t, struct file *f, struct msghdr *hdr, int flags)
 {
 	struct hsock *s = f->priv;
 	struct sock_wait w = wait_init(f, s, flags & MSG_ERRQUEUE ? MSG_DONTWAIT : flags, RCV);
 	bool all = (flags & MSG_WAITALL) && s->type == SOCK_STREAM && !(flags & MSG_PEEK);
-	size_t len = m->msg_iov->iov_len, done = 0;
+	struct msghdr m = *hdr;         /* the host's answers go back to *hdr */
+	struct iovec *v = m.msg_iov;
+	size_t len = v->iov_len, done = 0;
+	ssize_t ret;
 
 	for (;;) {
-		ssize_t n = recvmsg(s->fd, m, (flags & ~MSG_WAITALL) | MSG_DONTWAIT);
+		ssize_t n = recvmsg(s->fd, &m, (flags & ~MSG_WAITALL) | MSG_DONTWAIT);
 		int err;
 
 		if (n > 0 && all && done + (size_t)n < len) {
 			done += (size_t)n;
-			m->msg_iov->iov_base = (char *)m->msg_iov->iov_base + n;
-			m->msg_iov->iov_len -= (size_t)n;
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
 			continue;
 		}
-		if (n >= 0)
-			return (ssize_t)done + n;
+		if (n >= 0) {
+			ret = (ssize_t)done + n;
+			break;
+		}
 		err = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
-		if (err)
-			return done ? (ssize_t)done : err;
+		if (err) {
+			ret = done ? (ssize_t)done : err;
+			break;
+		}
 	}
+	*hdr = m;
+	return ret;
 }
 
 /* ---------- the application's side ---------- */
@@ -142,7 +152,7 @@ static long send_iov(struct task *t, struct file *f, const struct iovec *iov, si
 				    .msg_control = done ? NULL : ctl,
 				    .msg_controllen = done ? 0 : ctllen };
 		ssize_t r = iov_copy(t, iov, cnt, done, buf, n, false) ? -EFAULT
-								       : sock_send(t, f, &m, flags);
+								       : sock_send(t, f, m, flags);
 
 		if (r < 0) {
 			err = done ? 0 : r;     /* what was sent counts */
@@ -263,16 +273,16 @@ static bool cmsg_listed(int level, int type)
 
 /* The control messages of a message to send: copied, well formed
  * (CMSG_OK), each of the list; the host checks their sizes and values. */
-static long ctl_in(struct task *t, const struct msghdr *h, char *ctl, size_t *len)
+static long ctl_in(struct task *t, uint64_t uctl, size_t ulen, char *ctl, size_t *len)
 {
 	size_t off;
 
-	*len = h->msg_controllen;
+	*len = ulen;
 	if (!*len)
 		return 0;
 	if (*len > CTL_MAX)
 		return -ENOBUFS;
-	if (copy_from_user(t->tg->mm, ctl, (uint64_t)h->msg_control, *len))
+	if (copy_from_user(t->tg->mm, ctl, uctl, *len))
 		return -EFAULT;
 	for (off = 0; off + sizeof(struct cmsghdr) <= *len;) {
 		struct cmsghdr *c = (struct cmsghdr *)(ctl + off);
@@ -323,7 +333,7 @@ long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 	if (!err && m.h.msg_name && namelen)
 		err = addr_in(t, (uint64_t)m.h.msg_name, namelen, &ss);
 	if (!err)
-		err = ctl_in(t, &m.h, ctl, &ctllen);
+		err = ctl_in(t, (uint64_t)m.h.msg_control, m.h.msg_controllen, ctl, &ctllen);
 	if (!err)
 		err = send_iov(t, f, m.iov, m.h.msg_iovlen, m.len, flags & SEND_FLAGS,
 			       m.h.msg_name && namelen ? &ss : NULL, namelen, ctl, ctllen);
@@ -393,7 +403,7 @@ ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len, 
 	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
 
 	(void)pos;
-	return sock_send(t, f, &m, 0);
+	return sock_send(t, f, m, 0);
 }
 
 /* readv and writev: one message, as recvmsg and sendmsg without flags */

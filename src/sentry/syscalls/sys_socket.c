@@ -26,65 +26,69 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 	return fd;
 }
 
-long sys_bind(struct task *t, const struct syscall_args *a)
+/*
+ * The frame of every call on a socket fd: the socket of argument 0 (EBADF,
+ * ENOTSOCK), op on it, its reference dropped.
+ */
+static long on_sock(struct task *t, const struct syscall_args *a,
+		    long (*op)(struct task *t, struct file *f, const struct syscall_args *a))
 {
-	struct sockaddr_storage ss;
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	long ret;
+	struct file *f = sock_fget(t, ARG_INT(a, 0), &ret);
 
 	if (!f)
-		return err;
-	err = addr_in(t, a->a[1], a->a[2], &ss);
-	if (!err)
-		err = sock_bind(t, f, &ss, (socklen_t)a->a[2]);
+		return ret;
+	ret = op(t, f, a);
 	file_put(f);
-	return err;
+	return ret;
+}
+
+static long bind_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	long err = addr_in(t, a->a[1], a->a[2], &ss);
+
+	return err ? err : sock_bind(t, f, &ss, (socklen_t)a->a[2]);
+}
+
+long sys_bind(struct task *t, const struct syscall_args *a)
+{
+	return on_sock(t, a, bind_op);
+}
+
+static long listen_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	(void)t;
+	return sock_listen(f, ARG_INT(a, 1));
 }
 
 long sys_listen(struct task *t, const struct syscall_args *a)
 {
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	return on_sock(t, a, listen_op);
+}
 
-	if (!f)
-		return err;
-	err = sock_listen(f, ARG_INT(a, 1));
-	file_put(f);
-	return err;
+static long connect_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	long err = addr_in(t, a->a[1], a->a[2], &ss);
+
+	return err ? err : sock_connect(t, f, &ss, (socklen_t)a->a[2]);
 }
 
 long sys_connect(struct task *t, const struct syscall_args *a)
 {
-	struct sockaddr_storage ss;
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
-
-	if (!f)
-		return err;
-	err = addr_in(t, a->a[1], a->a[2], &ss);
-	if (!err)
-		err = sock_connect(t, f, &ss, (socklen_t)a->a[2]);
-	file_put(f);
-	return err;
+	return on_sock(t, a, connect_op);
 }
 
 /* The peer's address goes to the application before the new fd exists:
  * a bad address pointer loses the connection, never leaks an fd. */
-static long do_accept(struct task *t, const struct syscall_args *a, int flags)
+static long do_accept(struct task *t, struct file *f, const struct syscall_args *a, int flags)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct file *nf;
-	struct file *f;
-	long ret;
+	long ret = sock_accept(t, f, flags, &ss, &len, &nf);
 
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
-	f = sock_fget(t, ARG_INT(a, 0), &ret);
-	if (!f)
-		return ret;
-	ret = sock_accept(t, f, flags, &ss, &len, &nf);
-	file_put(f);
 	if (ret)
 		return ret;
 	ret = addr_out(t, a->a[1], a->a[2], &ss, len);
@@ -95,131 +99,136 @@ static long do_accept(struct task *t, const struct syscall_args *a, int flags)
 	return ret;
 }
 
+static long accept_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return do_accept(t, f, a, 0);
+}
+
+static long accept4_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return do_accept(t, f, a, ARG_INT(a, 3));
+}
+
 long sys_accept(struct task *t, const struct syscall_args *a)
 {
-	return do_accept(t, a, 0);
+	return on_sock(t, a, accept_op);
 }
 
 long sys_accept4(struct task *t, const struct syscall_args *a)
 {
-	return do_accept(t, a, ARG_INT(a, 3));
+	if (ARG_INT(a, 3) & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;         /* before the fd, as Linux */
+	return on_sock(t, a, accept4_op);
 }
 
-static long sock_name(struct task *t, const struct syscall_args *a, bool peer)
+static long do_name(struct task *t, struct file *f, const struct syscall_args *a, bool peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	long err = sock_getname(f, peer, &ss, &len);
 
-	if (!f)
-		return err;
-	err = sock_getname(f, peer, &ss, &len);
-	file_put(f);
 	return err ? err : addr_out(t, a->a[1], a->a[2], &ss, len);
+}
+
+static long sockname_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return do_name(t, f, a, false);
+}
+
+static long peername_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return do_name(t, f, a, true);
 }
 
 long sys_getsockname(struct task *t, const struct syscall_args *a)
 {
-	return sock_name(t, a, false);
+	return on_sock(t, a, sockname_op);
 }
 
 long sys_getpeername(struct task *t, const struct syscall_args *a)
 {
-	return sock_name(t, a, true);
+	return on_sock(t, a, peername_op);
+}
+
+static long shutdown_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	(void)t;
+	return sock_shutdown(f, ARG_INT(a, 1));
 }
 
 long sys_shutdown(struct task *t, const struct syscall_args *a)
 {
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	return on_sock(t, a, shutdown_op);
+}
 
-	if (!f)
-		return err;
-	err = sock_shutdown(f, ARG_INT(a, 1));
-	file_put(f);
-	return err;
+static long setsockopt_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return sock_setsockopt(t, f, ARG_INT(a, 1), ARG_INT(a, 2), a->a[3], ARG_INT(a, 4));
 }
 
 long sys_setsockopt(struct task *t, const struct syscall_args *a)
 {
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	return on_sock(t, a, setsockopt_op);
+}
 
-	if (!f)
-		return err;
-	err = sock_setsockopt(t, f, ARG_INT(a, 1), ARG_INT(a, 2), a->a[3], ARG_INT(a, 4));
-	file_put(f);
-	return err;
+static long getsockopt_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return sock_getsockopt(t, f, ARG_INT(a, 1), ARG_INT(a, 2), a->a[3], a->a[4]);
 }
 
 long sys_getsockopt(struct task *t, const struct syscall_args *a)
 {
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	return on_sock(t, a, getsockopt_op);
+}
 
-	if (!f)
-		return err;
-	err = sock_getsockopt(t, f, ARG_INT(a, 1), ARG_INT(a, 2), a->a[3], a->a[4]);
-	file_put(f);
-	return err;
+static long sendto_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	long err = a->a[4] ? addr_in(t, a->a[4], a->a[5], &ss) : 0;
+
+	return err ? err : sock_sendto(t, f, a->a[1], ARG_UINT(a, 2), ARG_INT(a, 3),
+				       a->a[4] ? &ss : NULL, (socklen_t)a->a[5]);
 }
 
 long sys_sendto(struct task *t, const struct syscall_args *a)
 {
-	struct sockaddr_storage ss;
-	long err;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &err);
+	return on_sock(t, a, sendto_op);
+}
 
-	if (!f)
-		return err;
-	if (a->a[4])
-		err = addr_in(t, a->a[4], a->a[5], &ss);
-	if (!err)
-		err = sock_sendto(t, f, a->a[1], ARG_UINT(a, 2), ARG_INT(a, 3),
-				  a->a[4] ? &ss : NULL, (socklen_t)a->a[5]);
-	file_put(f);
-	return err;
+static long recvfrom_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	long ret = sock_recvfrom(t, f, a->a[1], ARG_UINT(a, 2), ARG_INT(a, 3), &ss, &len);
+
+	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ss, len))
+		ret = -EFAULT;
+	return ret;
 }
 
 long sys_recvfrom(struct task *t, const struct syscall_args *a)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = 0;
-	long ret;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &ret);
-
-	if (!f)
-		return ret;
-	ret = sock_recvfrom(t, f, a->a[1], ARG_UINT(a, 2), ARG_INT(a, 3), &ss, &len);
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ss, len))
-		ret = -EFAULT;
-	file_put(f);
-	return ret;
+	return on_sock(t, a, recvfrom_op);
 }
 
-/* sendmsg(2), recvmsg(2): one message */
-static long sock_msg(struct task *t, const struct syscall_args *a,
-		     long (*op)(struct task *t, struct file *f, uint64_t umsg, int flags))
+static long sendmsg_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
-	long ret;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &ret);
-
-	if (!f)
-		return ret;
-	ret = op(t, f, a->a[1], ARG_INT(a, 2));
-	file_put(f);
-	return ret;
+	return sock_sendmsg(t, f, a->a[1], ARG_INT(a, 2));
 }
 
 long sys_sendmsg(struct task *t, const struct syscall_args *a)
 {
-	return sock_msg(t, a, sock_sendmsg);
+	return on_sock(t, a, sendmsg_op);
+}
+
+static long recvmsg_op(struct task *t, struct file *f, const struct syscall_args *a)
+{
+	return sock_recvmsg(t, f, a->a[1], ARG_INT(a, 2));
 }
 
 long sys_recvmsg(struct task *t, const struct syscall_args *a)
 {
-	return sock_msg(t, a, sock_recvmsg);
+	return on_sock(t, a, recvmsg_op);
 }
 
 /* ---------- sendmmsg, recvmmsg ---------- */
@@ -235,14 +244,11 @@ static int mmsg_len(struct task *t, uint64_t entry, long n)
 			    sizeof(len));
 }
 
-long sys_sendmmsg(struct task *t, const struct syscall_args *a)
+static long sendmmsg_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
 	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
-	long ret;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &ret);
+	long ret = 0;
 
-	if (!f)
-		return ret;
 	for (i = 0; i < vlen; i++) {
 		uint64_t entry = a->a[1] + i * sizeof(struct mmsghdr);
 
@@ -252,8 +258,12 @@ long sys_sendmmsg(struct task *t, const struct syscall_args *a)
 		if (ret < 0)
 			break;
 	}
-	file_put(f);
 	return i ? (long)i : ret;
+}
+
+long sys_sendmmsg(struct task *t, const struct syscall_args *a)
+{
+	return on_sock(t, a, sendmmsg_op);
 }
 
 /* recvmmsg's timeout: when it runs out */
@@ -271,16 +281,13 @@ static long timeout_in(struct task *t, uint64_t uts, struct timespec *end)
 
 /* recvmmsg: MSG_WAITFORONE waits for the first message only; the timeout
  * is looked at after each message, as Linux does, and gets what is left. */
-long sys_recvmmsg(struct task *t, const struct syscall_args *a)
+static long recvmmsg_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
 	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
 	int flags = ARG_INT(a, 3);
 	struct timespec ts = { 0, 0 }, end;
-	long ret;
-	struct file *f = sock_fget(t, ARG_INT(a, 0), &ret);
+	long ret = 0;
 
-	if (!f)
-		return ret;
 	if (a->a[4])
 		ret = timeout_in(t, a->a[4], &end);
 	for (i = 0; !ret && i < vlen;) {
@@ -308,6 +315,10 @@ long sys_recvmmsg(struct task *t, const struct syscall_args *a)
 		if (copy_to_user(t->tg->mm, a->a[4], &ts, sizeof(ts)))
 			i = 0, ret = -EFAULT;
 	}
-	file_put(f);
 	return i ? (long)i : ret;
+}
+
+long sys_recvmmsg(struct task *t, const struct syscall_args *a)
+{
+	return on_sock(t, a, recvmmsg_op);
 }

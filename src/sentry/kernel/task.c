@@ -367,7 +367,7 @@ static void *task_main(void *arg)
 		if (ev < 0) {
 			if (!t->zap && t->tg->mm && stub_thread_proc(t->st) == t->tg->mm->proc &&
 			    !t->tg->exiting)
-				stub_died(t->tg, t->tg->mm->proc, t, ev == STUB_BROKEN);
+				stub_died(t->tg, stub_thread_proc(t->st), t, ev == STUB_BROKEN);
 			break;
 		}
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);

@@ -187,8 +187,6 @@ static int wait_for_start(const struct sentry_run *r, int sfd, int err)
 	return 0;
 }
 
-int host_proc_fd = -1;
-
 int sentry_main(const struct sentry_run *r)
 {
 	struct task *init = NULL;
@@ -196,6 +194,7 @@ int sentry_main(const struct sentry_run *r)
 	int sfd, err;
 
 	spawn_save_rlimits();
+	task_set_syscall_entry(syscall_dispatch);
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
 	sandbox.opts.log_fd = 2;

@@ -24,7 +24,6 @@
 #include "fs/memfs.h"
 #include "mm/mm.h"
 #include "sentry.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 #include "boot/boot.h"
 
@@ -192,7 +191,6 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 	t->regs.rip = res.entry;
 	t->regs.rsp = res.sp;
 	t->regs.eflags = 0x202;
-	memcpy(&st->msg->regs, &t->regs, sizeof(t->regs));
 	*out = t;
 	return 0;
 }
@@ -200,6 +198,6 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 /* Let a spawned process run its first instruction. */
 int task_release(struct task *t)
 {
-	stub_thread_resume(t->st);
+	stub_thread_resume(t->st, &t->regs);
 	return task_start(t);
 }

@@ -17,7 +17,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 #define EFD_SEMAPHORE_F 1

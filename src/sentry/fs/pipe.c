@@ -15,7 +15,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 #define PIPE_DEF_SIZE (64 << 10)

@@ -78,8 +78,7 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
 		struct stub_regs r = t->regs;
 
 		stub_thread_set_exit(&r);
-		memcpy(&old_st->msg->regs, &r, sizeof(r));
-		stub_thread_resume(old_st);
+		stub_thread_resume(old_st, &r);
 	}
 	mm_put(old);                    /* kills the old stub process if unshared */
 	stub_thread_free(old_st);

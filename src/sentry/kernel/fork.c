@@ -4,7 +4,8 @@
  * syscall thread runs a host clone, so the host makes the copy-on-write
  * copy of the address space; the sentry copies its own state (VMAs, fds,
  * signal dispositions, credentials) and starts the child's first thread
- * with the parent's registers and rax = 0.
+ * with the parent's registers and rax = 0.  The system calls decode their
+ * arguments into do_clone() in syscalls/sys_fork.c.
  */
 #include <errno.h>
 #include <sched.h>
@@ -14,7 +15,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 struct thread_group *tg_alloc(void)
@@ -209,8 +209,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	pid = tg->pid;
 	store_tids(flags, tg->mm, ctid, t->tg->mm, ptid, pid);
 	tg_link(tg);
-	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
-	stub_thread_resume(st);
+	stub_thread_resume(st, &c->regs);
 	err = task_start(c);
 	if (err)
 		return err;
@@ -251,8 +250,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	child_regs(c, t, flags, stack, ctid, tls);
 	tid = c->tid;
 	store_tids(flags, tg->mm, ctid, tg->mm, ptid, tid);
-	memcpy(&st->msg->regs, &c->regs, sizeof(c->regs));
-	stub_thread_resume(st);
+	stub_thread_resume(st, &c->regs);
 	err = task_start(c);
 	return err ? err : tid;
 }
@@ -277,42 +275,4 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	if (flags & CLONE_PIDFD)
 		return -EINVAL;
 	return fork_process(t, flags, stack, ptid, ctid, tls);
-}
-
-long sys_clone(struct task *t, const struct syscall_args *a)
-{
-	/* x86_64 order: flags, stack, parent_tid, child_tid, tls */
-	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
-}
-
-long sys_fork(struct task *t, const struct syscall_args *a)
-{
-	(void)a;
-	return do_clone(t, SIGCHLD, 0, 0, 0, 0);
-}
-
-long sys_vfork(struct task *t, const struct syscall_args *a)
-{
-	(void)a;
-	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
-}
-
-long sys_clone3(struct task *t, const struct syscall_args *a)
-{
-	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-			stack_size, tls, set_tid, set_tid_size, cgroup;
-	} ca;
-	size_t size = a->a[1];
-
-	memset(&ca, 0, sizeof(ca));
-	if (size < 64 || size > 4096)
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &ca, a->a[0], size < sizeof(ca) ? size : sizeof(ca)))
-		return -EFAULT;
-	if (ca.exit_signal > 64 || (ca.flags & 0xff) || ca.set_tid || ca.cgroup)
-		return -EINVAL;
-	return do_clone(t, ca.flags | ca.exit_signal,
-			ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
-			ca.child_tid, ca.tls);
 }

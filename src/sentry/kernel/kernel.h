@@ -110,6 +110,17 @@ struct syscall_args {
 	uint64_t a[6];
 };
 
+/* Argument helpers: the kernel reads int arguments as 32 bits. */
+#define ARG_INT(a, i) ((int)(a)->a[i])
+#define ARG_UINT(a, i) ((unsigned)(a)->a[i])
+
+/*
+ * Where the task loop sends a system call: syscalls/table.c's dispatcher,
+ * registered by boot/ before the first task runs, so that kernel/ never
+ * calls up into syscalls/ (gVisor's kernel.RegisterSyscallTable).
+ */
+void task_set_syscall_entry(void (*entry)(struct task *t));
+
 /*
  * Linux's restart codes (include/linux/errno.h).  A handler a signal
  * interrupted returns one of them, and handle_signals() turns it into
@@ -301,8 +312,10 @@ void tg_release_mm(struct thread_group *tg);
 /* Sleep (sandbox.lock held, dropped meanwhile) until a child changes state:
  * the caller's entry is on sandbox.child_wq; task_block()'s result. */
 int child_wait(struct task *t);
-/* Record the usage of tg's stub process before it is killed (sys_cred.c). */
+/* kernel/rusage.c: record the usage of tg's stub process before it is killed */
 void tg_account_exit(struct thread_group *tg);
+/* RUSAGE_SELF, RUSAGE_THREAD or RUSAGE_CHILDREN of t, as of now. */
+void task_usage(struct task *t, int who, struct rusage *ru);
 
 /* kernel/exec.c: execve with the arguments in the sentry */
 long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
@@ -319,6 +332,21 @@ long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
+int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *old);
+void itimer_real_get(struct thread_group *tg, struct itimerspec *cur);
+/* A POSIX timer's struct sigevent, as far as the sandbox reads it. */
+struct timer_event {
+	uint64_t value;
+	int32_t signo, notify, tid;
+};
+/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one). */
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
+		       int *id);
+int posix_timer_settime(struct thread_group *tg, int id, int flags,
+			const struct itimerspec *v, struct itimerspec *old);
+int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur);
+int posix_timer_getoverrun(struct thread_group *tg, int id);
+int posix_timer_delete(struct thread_group *tg, int id);
 struct ktimer;
 struct ktimer *wake_timer_new(void (*fn)(void *arg), void *arg);
 void wake_timer_arm(struct ktimer *k, int64_t rel_ns, int64_t interval_ns);
@@ -328,6 +356,9 @@ void wake_timer_free(struct ktimer *k);
 struct thread_group *tg_alloc(void);
 void tg_link(struct thread_group *tg);
 void sandbox_finish(int status);
+/* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno. */
+long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+	      uint64_t ctid, uint64_t tls);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);
@@ -341,6 +372,17 @@ void signal_parent(struct thread_group *child, struct thread_group *parent,
 void sigpend_discard(uint64_t *set, struct sigq **q, int sig);
 int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 		   const siginfo_t *info);
+/* rt_sigreturn: the registers, mask and altstack of the frame at the stack
+ * pointer; the interrupted rax.  A bad frame is SIGSEGV. */
+long restore_sigframe(struct task *t);
+/* The kernel's stack_t (sigaltstack(2)). */
+struct k_stack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+/* Set the alternate stack to *ss (if not NULL); the one before in *old. */
+int do_sigaltstack(struct task *t, const struct k_stack *ss, struct k_stack *old);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
 bool sig_default_fatal(int sig);

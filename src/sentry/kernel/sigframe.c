@@ -5,7 +5,8 @@
  * sigcontext and the old mask), siginfo, then the xsave area, so that
  * SA_SIGINFO handlers, ucontext users and siglongjmp see what they expect.
  * The FPU state comes from the frame the host kernel built for the stub's
- * own signal handler, and goes back there on rt_sigreturn.
+ * own signal handler, and goes back there on rt_sigreturn.  The system
+ * calls (rt_sigreturn, sigaltstack) are syscalls/sys_sigframe.c.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +14,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 struct rt_sigframe {
 	uint64_t pretcode;
@@ -125,7 +125,7 @@ int setup_sigframe(struct task *t, int sig, const struct k_sigaction *act,
 	return 0;
 }
 
-long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
+long restore_sigframe(struct task *t)
 {
 	struct mm *mm = t->tg->mm;
 	uint64_t frame = t->regs.rsp - 8;       /* the handler's ret popped pretcode */
@@ -133,7 +133,6 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 	struct rt_sigframe f;
 	size_t fpsz;
 
-	(void)a;
 	if (copy_from_user(mm, &f, frame, sizeof(f))) {
 		signal_fault(t, SIGSEGV);
 		return -EFAULT;
@@ -159,34 +158,29 @@ long sys_rt_sigreturn(struct task *t, const struct syscall_args *a)
 	return (long)t->regs.rax;       /* keeps the interrupted rax */
 }
 
-long sys_sigaltstack(struct task *t, const struct syscall_args *a)
+int do_sigaltstack(struct task *t, const struct k_stack *ss, struct k_stack *old)
 {
-	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss, old;
 	bool on = on_altstack(t, t->regs.rsp);
 
-	old.sp = t->ss_sp;
-	old.size = t->ss_size;
-	old.flags = t->ss_size ? (on ? SS_ONSTACK : t->ss_flags) : SS_DISABLE;
-	old.pad = 0;
-	if (a->a[0]) {
-		if (copy_from_user(t->tg->mm, &ss, a->a[0], sizeof(ss)))
-			return -EFAULT;
-		if (on)
-			return -EPERM;
-		if ((uint32_t)ss.flags & ~(uint32_t)(SS_DISABLE | SS_AUTODISARM))
-			return -EINVAL;
-		if (ss.flags & SS_DISABLE) {
-			t->ss_sp = t->ss_size = 0;
-			t->ss_flags = SS_DISABLE;
-		} else {
-			if (ss.size < 2048)     /* MINSIGSTKSZ */
-				return -ENOMEM;
-			t->ss_sp = ss.sp;
-			t->ss_size = ss.size;
-			t->ss_flags = ss.flags;
-		}
+	old->sp = t->ss_sp;
+	old->size = t->ss_size;
+	old->flags = t->ss_size ? (on ? SS_ONSTACK : t->ss_flags) : SS_DISABLE;
+	old->pad = 0;
+	if (!ss)
+		return 0;
+	if (on)
+		return -EPERM;
+	if ((uint32_t)ss->flags & ~(uint32_t)(SS_DISABLE | SS_AUTODISARM))
+		return -EINVAL;
+	if (ss->flags & SS_DISABLE) {
+		t->ss_sp = t->ss_size = 0;
+		t->ss_flags = SS_DISABLE;
+	} else {
+		if (ss->size < 2048)    /* MINSIGSTKSZ */
+			return -ENOMEM;
+		t->ss_sp = ss->sp;
+		t->ss_size = ss->size;
+		t->ss_flags = ss->flags;
 	}
-	if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &old, sizeof(old)))
-		return -EFAULT;
 	return 0;
 }

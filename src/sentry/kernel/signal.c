@@ -14,7 +14,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 #define SIG_DFL_H 0
 #define SIG_IGN_H 1
@@ -607,7 +606,7 @@ void signal_fault(struct task *t, int sig)
 	default:
 		sig = SIGSEGV;
 	}
-	memcpy(&info, t->st->msg->siginfo, sizeof(info));
+	stub_thread_fault_info(t->st, &info);
 	info.si_signo = sig;
 	pthread_mutex_lock(&tg->lock);
 	bool caught = tg->sigaction[sig - 1].handler > SIG_IGN_H && !(t->sigmask & SIGBIT(sig));

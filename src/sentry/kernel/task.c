@@ -18,7 +18,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 struct sandbox sandbox = {
@@ -27,6 +26,7 @@ struct sandbox sandbox = {
 	.child_wq = WAITQ_INIT,
 	.hostname = "cvisor",
 };
+int host_proc_fd = -1;         /* opened by boot/ */
 
 pid_t alloc_pid(void)
 {
@@ -427,7 +427,7 @@ static void task_exit(struct task *t)
 	signal_retarget_exit(t);
 	pthread_mutex_unlock(&tg->lock);
 	if (last && !tg->exiting)
-		stub_died(tg, t->st->proc, NULL, false);
+		stub_died(tg, stub_thread_proc(t->st), NULL, false);
 	stub_thread_free(t->st);
 	fs_put(t->fs);
 	update_spin(-1);
@@ -444,14 +444,21 @@ static void task_exit(struct task *t)
 	free(t);
 }
 
+static void (*syscall_entry)(struct task *t);
+
+void task_set_syscall_entry(void (*entry)(struct task *t))
+{
+	syscall_entry = entry;
+}
+
 static void handle_event(struct task *t, int ev)
 {
 	switch (ev) {
 	case EV_SYSCALL:
-		syscall_dispatch(t);
+		syscall_entry(t);
 		break;
 	case EV_FAULT:
-		signal_fault(t, (int)t->st->msg->signo);
+		signal_fault(t, stub_thread_fault_signo(t->st));
 		break;
 	case EV_INTERRUPT:
 	case EV_READY:
@@ -470,8 +477,7 @@ __thread struct task *current_task;
 static void leave_stub(struct task *t)
 {
 	stub_thread_set_exit(&t->regs);
-	memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
-	stub_thread_resume(t->st);
+	stub_thread_resume(t->st, &t->regs);
 }
 
 static void *task_main(void *arg)
@@ -480,18 +486,15 @@ static void *task_main(void *arg)
 
 	current_task = t;
 	for (;;) {
-		int ev = stub_thread_wait(t->st);
+		int ev = stub_thread_wait(t->st, &t->regs);
 
 		/* (not a thread exec zapped: its group lives on elsewhere) */
 		if (ev < 0) {
-			if (!t->zap && t->tg->mm && t->st->proc == t->tg->mm->proc &&
+			if (!t->zap && t->tg->mm && stub_thread_proc(t->st) == t->tg->mm->proc &&
 			    !t->tg->exiting)
-				stub_died(t->tg, t->st->proc, t, ev == STUB_BROKEN);
+				stub_died(t->tg, stub_thread_proc(t->st), t, ev == STUB_BROKEN);
 			break;
 		}
-		/* A snapshot: the sysmsg page is writable by the application. */
-		memcpy(&t->regs, &t->st->msg->regs, sizeof(t->regs));
-		__atomic_store_n(&t->st->msg->interrupt, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
 		t->last_event = ev;
 		if (!t->zap)
@@ -501,8 +504,7 @@ static void *task_main(void *arg)
 			break;
 		}
 		__atomic_store_n(&t->kicked, false, __ATOMIC_SEQ_CST);
-		memcpy(&t->st->msg->regs, &t->regs, sizeof(t->regs));
-		stub_thread_resume(t->st);
+		stub_thread_resume(t->st, &t->regs);
 	}
 	task_exit(t);
 	return NULL;

@@ -4,7 +4,7 @@
  * served by one sentry thread that sleeps until the next expiry and then
  * queues the signal (SIGALRM, or the timer's sigevent).  Expiries are
  * measured on CLOCK_MONOTONIC; absolute CLOCK_REALTIME times are converted
- * when armed.
+ * when armed.  The system calls are syscalls/sys_timer.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,8 +14,6 @@
 #include <time.h>
 
 #include "kernel/kernel.h"
-#include "mm/mm.h"
-#include "syscalls/syscalls.h"
 
 struct ktimer {
 	int id;                         /* timer_create id; -1: ITIMER_REAL */
@@ -177,8 +175,7 @@ static struct ktimer *itimer_real(struct thread_group *tg)
 }
 
 /* ITIMER_REAL (setitimer, alarm): arm it, the old value in *o. */
-static int arm_itimer_real(struct thread_group *tg, const struct itimerspec *v,
-			   struct itimerspec *o)
+int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *o)
 {
 	struct ktimer *k;
 
@@ -191,85 +188,31 @@ static int arm_itimer_real(struct thread_group *tg, const struct itimerspec *v,
 	return k ? 0 : -ENOMEM;
 }
 
-static struct itimerval to_itimerval(const struct itimerspec *o)
+void itimer_real_get(struct thread_group *tg, struct itimerspec *cur)
 {
-	return (struct itimerval){
-		{ o->it_interval.tv_sec, o->it_interval.tv_nsec / 1000 },
-		{ o->it_value.tv_sec, o->it_value.tv_nsec / 1000 },
-	};
-}
-
-long sys_setitimer(struct task *t, const struct syscall_args *a)
-{
-	struct itimerval nv = { { 0, 0 }, { 0, 0 } }, ov;
-	struct itimerspec v, o;
-
-	if (ARG_INT(a, 0) != ITIMER_REAL)
-		return ARG_INT(a, 0) == ITIMER_VIRTUAL || ARG_INT(a, 0) == ITIMER_PROF
-			       ? -ENOSYS : -EINVAL;   /* CPU-time timers: not yet */
-	if (a->a[1] && copy_from_user(t->tg->mm, &nv, a->a[1], sizeof(nv)))
-		return -EFAULT;
-	if (nv.it_value.tv_usec < 0 || nv.it_value.tv_usec >= 1000000 ||
-	    nv.it_interval.tv_usec < 0 || nv.it_interval.tv_usec >= 1000000)
-		return -EINVAL;
-	v.it_value = (struct timespec){ nv.it_value.tv_sec, nv.it_value.tv_usec * 1000 };
-	v.it_interval = (struct timespec){ nv.it_interval.tv_sec, nv.it_interval.tv_usec * 1000 };
-	if (arm_itimer_real(t->tg, &v, &o))
-		return -ENOMEM;
-	ov = to_itimerval(&o);
-	if (a->a[2] && copy_to_user(t->tg->mm, a->a[2], &ov, sizeof(ov)))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_getitimer(struct task *t, const struct syscall_args *a)
-{
-	struct itimerval ov;
-	struct itimerspec o = { { 0, 0 }, { 0, 0 } };
 	struct ktimer *k;
 
-	if (ARG_INT(a, 0) < ITIMER_REAL || ARG_INT(a, 0) > ITIMER_PROF)
-		return -EINVAL;
+	*cur = (struct itimerspec){ { 0, 0 }, { 0, 0 } };
 	pthread_mutex_lock(&tlock);
-	if (ARG_INT(a, 0) == ITIMER_REAL && (k = find(t->tg, -1)))
-		current(k, &o);
+	k = find(tg, -1);
+	if (k)
+		current(k, cur);
 	pthread_mutex_unlock(&tlock);
-	ov = to_itimerval(&o);
-	return copy_to_user(t->tg->mm, a->a[1], &ov, sizeof(ov));
 }
 
-long sys_alarm(struct task *t, const struct syscall_args *a)
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
+		       int *idp)
 {
-	struct itimerspec v = { { 0, 0 }, { (time_t)ARG_UINT(a, 0), 0 } }, o;
-
-	if (arm_itimer_real(t->tg, &v, &o))
-		return -ENOMEM;
-	/* seconds left, rounded up as alarm(2) reports them */
-	return o.it_value.tv_sec + (o.it_value.tv_nsec ? 1 : 0);
-}
-
-long sys_timer_create(struct task *t, const struct syscall_args *a)
-{
-	clockid_t clock = ARG_INT(a, 0);
-	struct { uint64_t value; int32_t signo, notify; int32_t tid; } ev;
 	struct ktimer *k;
 	int id;
 
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
 		return clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID
 			       ? -ENOTSUP : -EINVAL;
-	if (a->a[1]) {
-		if (copy_from_user(t->tg->mm, &ev, a->a[1], sizeof(ev)))
-			return -EFAULT;
-	} else {
-		ev.signo = SIGALRM;
-		ev.notify = SIGEV_SIGNAL;
-		ev.tid = 0;
-	}
-	if (ev.notify != SIGEV_NONE && ev.notify != SIGEV_SIGNAL &&
-	    ev.notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID))
+	if (ev && ev->notify != SIGEV_NONE && ev->notify != SIGEV_SIGNAL &&
+	    ev->notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID))
 		return -EINVAL;
-	if (ev.notify != SIGEV_NONE && (ev.signo < 1 || ev.signo > NSIG_LINUX))
+	if (ev && ev->notify != SIGEV_NONE && (ev->signo < 1 || ev->signo > NSIG_LINUX))
 		return -EINVAL;
 	k = calloc(1, sizeof(*k));
 	if (!k)
@@ -278,77 +221,68 @@ long sys_timer_create(struct task *t, const struct syscall_args *a)
 	pthread_mutex_lock(&tlock);
 	id = next_id++;
 	k->id = id;
-	k->tg = t->tg;
-	k->signo = ev.signo;
-	k->notify = ev.notify;
-	k->value = a->a[1] ? ev.value : (uint64_t)id;
+	k->tg = tg;
+	/* no sigevent: SIGALRM with the timer's id as its value */
+	k->signo = ev ? ev->signo : SIGALRM;
+	k->notify = ev ? ev->notify : SIGEV_SIGNAL;
+	k->value = ev ? ev->value : (uint64_t)id;
 	k->next_t = timers;
 	timers = k;
 	pthread_mutex_unlock(&tlock);
-	if (copy_to_user(t->tg->mm, a->a[2], &id, sizeof(id)))
-		return -EFAULT;
+	*idp = id;
 	return 0;
 }
 
-long sys_timer_settime(struct task *t, const struct syscall_args *a)
+int posix_timer_settime(struct thread_group *tg, int id, int flags,
+			const struct itimerspec *v, struct itimerspec *old)
 {
-	struct itimerspec v, o;
 	struct ktimer *k;
 
-	if (ARG_INT(a, 1) & ~TIMER_ABSTIME)
+	if (flags & ~TIMER_ABSTIME)
 		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &v, a->a[2], sizeof(v)))
-		return -EFAULT;
-	if (v.it_value.tv_nsec < 0 || v.it_value.tv_nsec >= 1000000000L ||
-	    v.it_interval.tv_nsec < 0 || v.it_interval.tv_nsec >= 1000000000L ||
-	    v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
+	if (v->it_value.tv_nsec < 0 || v->it_value.tv_nsec >= 1000000000L ||
+	    v->it_interval.tv_nsec < 0 || v->it_interval.tv_nsec >= 1000000000L ||
+	    v->it_value.tv_sec < 0 || v->it_interval.tv_sec < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&tlock);
-	k = ARG_INT(a, 0) >= 0 ? find(t->tg, ARG_INT(a, 0)) : NULL;
+	k = id >= 0 ? find(tg, id) : NULL;
 	if (k)
-		arm(k, &v, ARG_INT(a, 1) & TIMER_ABSTIME, CLOCK_REALTIME, &o);
+		arm(k, v, flags & TIMER_ABSTIME, CLOCK_REALTIME, old);
 	pthread_mutex_unlock(&tlock);
-	if (!k)
-		return -EINVAL;
-	if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &o, sizeof(o)))
-		return -EFAULT;
-	return 0;
+	return k ? 0 : -EINVAL;
 }
 
-long sys_timer_gettime(struct task *t, const struct syscall_args *a)
+int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur)
 {
-	struct itimerspec o;
 	struct ktimer *k;
 
 	pthread_mutex_lock(&tlock);
-	k = ARG_INT(a, 0) >= 0 ? find(t->tg, ARG_INT(a, 0)) : NULL;
+	k = id >= 0 ? find(tg, id) : NULL;
 	if (k)
-		current(k, &o);
+		current(k, cur);
 	pthread_mutex_unlock(&tlock);
-	if (!k)
-		return -EINVAL;
-	return copy_to_user(t->tg->mm, a->a[1], &o, sizeof(o));
+	return k ? 0 : -EINVAL;
 }
 
-long sys_timer_getoverrun(struct task *t, const struct syscall_args *a)
+int posix_timer_getoverrun(struct thread_group *tg, int id)
 {
 	struct ktimer *k;
-	long ret;
+	int ret;
 
 	pthread_mutex_lock(&tlock);
-	k = ARG_INT(a, 0) >= 0 ? find(t->tg, ARG_INT(a, 0)) : NULL;
+	k = id >= 0 ? find(tg, id) : NULL;
 	ret = k ? k->overrun : -EINVAL;
 	pthread_mutex_unlock(&tlock);
 	return ret;
 }
 
-long sys_timer_delete(struct task *t, const struct syscall_args *a)
+int posix_timer_delete(struct thread_group *tg, int id)
 {
-	long ret = -EINVAL;
+	int ret = -EINVAL;
 
 	pthread_mutex_lock(&tlock);
 	for (struct ktimer **pp = &timers; *pp; pp = &(*pp)->next_t)
-		if ((*pp)->tg == t->tg && (*pp)->id == ARG_INT(a, 0) && ARG_INT(a, 0) >= 0) {
+		if ((*pp)->tg == tg && (*pp)->id == id && id >= 0) {
 			struct ktimer *k = *pp;
 
 			*pp = k->next_t;

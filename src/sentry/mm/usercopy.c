@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Application memory I/O with process_vm_readv/writev: the host checks
- * every page, so a bad pointer is an error return (-EFAULT for the
- * application), never a fault in the sentry.
+ * Application memory I/O through the platform (process_vm_readv/writev on
+ * systrap): the host checks every page, so a bad pointer is an error
+ * return (-EFAULT for the application), never a fault in the sentry.
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/uio.h>
 
 #include "mm/mm.h"
 
@@ -25,26 +24,20 @@ bool access_ok(uint64_t addr, size_t len)
 
 int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len)
 {
-	struct iovec l = { dst, len }, r = { (void *)src, len };
-
 	if (!len)
 		return 0;
 	if (!user_range(src, len))
 		return -EFAULT;
-	return process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
-		       ? 0 : -EFAULT;
+	return stub_proc_copy_in(mm->proc, dst, src, len);
 }
 
 int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len)
 {
-	struct iovec l = { (void *)src, len }, r = { (void *)dst, len };
-
 	if (!len)
 		return 0;
 	if (!user_range(dst, len))
 		return -EFAULT;
-	return process_vm_writev(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
-		       ? 0 : -EFAULT;
+	return stub_proc_copy_out(mm->proc, dst, src, len);
 }
 
 int clear_user(struct mm *mm, uint64_t dst, size_t len)
@@ -149,16 +142,10 @@ long reader_strncpy(struct user_reader *r, char *dst, uint64_t src, size_t max)
  */
 int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len)
 {
-	struct iovec l = { dst, len }, r = { (void *)src, len };
-
-	return process_vm_readv(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
-		       ? 0 : -EFAULT;
+	return stub_proc_copy_in(mm->proc, dst, src, len);
 }
 
 int copy_to_user_raw(struct mm *mm, uint64_t dst, const void *src, size_t len)
 {
-	struct iovec l = { (void *)src, len }, r = { (void *)dst, len };
-
-	return process_vm_writev(mm->proc->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len
-		       ? 0 : -EFAULT;
+	return stub_proc_copy_out(mm->proc, dst, src, len);
 }

@@ -18,7 +18,8 @@
  * SO_RCVTIMEO / SO_SNDTIMEO allow.  AF_UNIX is not here yet (EAFNOSUPPORT).
  *
  * This file: creating sockets, addresses, connect and accept, the socket
- * as a file.  Options are in sockopt.c, data in sockmsg.c.
+ * as a file.  Options are in sockopt.c, data in sockmsg.c.  The system
+ * calls are syscalls/sys_socket.c, over the calls of net/net.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,12 +34,11 @@
 
 #include "mm/mm.h"
 #include "net/hostinet.h"
-#include "syscalls/syscalls.h"
+#include "net/net.h"
 
 static const struct file_ops sock_ops;
 
-/* The socket behind fd, with a reference on its file in *fp. */
-struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err)
+struct file *sock_fget(struct task *t, int fd, long *err)
 {
 	struct file *f = fdt_get(t->tg->fdt, fd);
 
@@ -47,8 +47,7 @@ struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err)
 		file_put(f);
 		return NULL;
 	}
-	*fp = f;
-	return f->priv;
+	return f;
 }
 
 /* ---------- waiting, as a blocking socket waits ---------- */
@@ -156,12 +155,13 @@ static bool ping_allowed(const struct creds *c)
 	return false;
 }
 
-static int install(struct task *t, int h, int family, int type, int protocol, int flags)
+/* The file of host socket h (taken, closed on failure); 0 or -ENOMEM. */
+static int sock_file(int h, int family, int type, int protocol, int flags,
+		     struct file **out)
 {
 	struct hsock *s = calloc(1, sizeof(*s));
 	struct file *f = s ? file_new(&sock_ops, O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0),
 				      s) : NULL;
-	int fd;
 
 	if (!f) {
 		free(s);
@@ -169,15 +169,12 @@ static int install(struct task *t, int h, int family, int type, int protocol, in
 		return -ENOMEM;
 	}
 	*s = (struct hsock){ .fd = h, .family = family, .type = type, .protocol = protocol };
-	fd = fdt_install(t->tg->fdt, -1, f, flags & SOCK_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	*out = f;
+	return 0;
 }
 
-long sys_socket(struct task *t, const struct syscall_args *a)
+int sock_create(struct task *t, int domain, int type, int protocol, struct file **out)
 {
-	int domain = ARG_INT(a, 0), type = ARG_INT(a, 1), protocol = ARG_INT(a, 2);
 	int base = type & SOCK_TYPE_MASK, err, h;
 
 	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -195,7 +192,7 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 	    !ping_allowed(&t->tg->cred))
 		return -EACCES;
 	h = socket(domain, base | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-	return h < 0 ? -errno : install(t, h, domain, base, protocol, type);
+	return h < 0 ? -errno : sock_file(h, domain, base, protocol, type, out);
 }
 
 /* ---------- addresses ---------- */
@@ -240,41 +237,24 @@ static bool low_port(const struct sockaddr_storage *ss)
 	return port && port < 1024;
 }
 
-long sys_bind(struct task *t, const struct syscall_args *a)
+int sock_bind(struct task *t, struct file *f, const struct sockaddr_storage *ss,
+	      socklen_t len)
 {
-	struct sockaddr_storage ss;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	struct hsock *s = f->priv;
 
-	if (!s)
-		return err;
-	err = addr_in(t, a->a[1], a->a[2], &ss);
-	if (!err && low_port(&ss) && !capable(&t->tg->cred, 10 /* CAP_NET_BIND_SERVICE */))
-		err = -EACCES;
-	if (!err && bind(s->fd, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
-		err = -errno;
-	file_put(f);
-	return err;
+	if (low_port(ss) && !capable(&t->tg->cred, 10 /* CAP_NET_BIND_SERVICE */))
+		return -EACCES;
+	return bind(s->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
 }
 
-/* listen(2) and shutdown(2): one int, nothing read from memory */
-static long sock_int_op(struct task *t, const struct syscall_args *a, int (*op)(int, int))
+int sock_listen(struct file *f, int backlog)
 {
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-
-	if (!s)
-		return err;
-	err = op(s->fd, ARG_INT(a, 1)) ? -errno : 0;
-	file_put(f);
-	return err;
+	return listen(((struct hsock *)f->priv)->fd, backlog) ? -errno : 0;
 }
 
-long sys_listen(struct task *t, const struct syscall_args *a)
+int sock_shutdown(struct file *f, int how)
 {
-	return sock_int_op(t, a, listen);
+	return shutdown(((struct hsock *)f->priv)->fd, how) ? -errno : 0;
 }
 
 /* A blocking connect: wait for the host's, for SO_SNDTIMEO at most. */
@@ -291,96 +271,40 @@ static long connect_wait(struct task *t, struct file *f, struct hsock *s)
 	return -so;
 }
 
-long sys_connect(struct task *t, const struct syscall_args *a)
+int sock_connect(struct task *t, struct file *f, const struct sockaddr_storage *ss,
+		 socklen_t len)
 {
-	struct sockaddr_storage ss;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	struct hsock *s = f->priv;
+	int err = connect(s->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
 
-	if (!s)
-		return err;
-	err = addr_in(t, a->a[1], a->a[2], &ss);
-	if (!err && connect(s->fd, (struct sockaddr *)&ss, (socklen_t)a->a[2]))
-		err = -errno;
 	/* blocking: wait for the handshake, also in a connect run again after a signal */
 	if ((err == -EINPROGRESS || err == -EALREADY) && !(f->flags & O_NONBLOCK))
-		err = connect_wait(t, f, s);
-	file_put(f);
+		err = (int)connect_wait(t, f, s);
 	return err;
 }
 
-static long do_accept(struct task *t, const struct syscall_args *a, int flags)
+int sock_accept(struct task *t, struct file *f, int flags, struct sockaddr_storage *ss,
+		socklen_t *len, struct file **out)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct sock_wait w;
-	struct file *f;
-	struct hsock *s;
-	long ret;
-	int n;
+	struct hsock *s = f->priv;
+	struct sock_wait w = wait_init(f, s, 0, RCV);
+	socklen_t room = *len;
+	int n, err;
 
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
-	s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-	if (!s)
-		return ret;
-	w = wait_init(f, s, 0, RCV);
-	while ((n = accept4(s->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
-		ret = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
-		if (ret) {
-			file_put(f);
-			return ret;
-		}
-		len = sizeof(ss);
+	while ((n = accept4(s->fd, (struct sockaddr *)ss, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
+		err = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
+		if (err)
+			return err;
+		*len = room;
 	}
-	ret = addr_out(t, a->a[1], a->a[2], &ss, len);
-	if (ret)
-		close(n);
-	else
-		ret = install(t, n, s->family, s->type, s->protocol, flags);
-	file_put(f);
-	return ret;
+	return sock_file(n, s->family, s->type, s->protocol, flags, out);
 }
 
-long sys_accept(struct task *t, const struct syscall_args *a)
+int sock_getname(struct file *f, bool peer, struct sockaddr_storage *ss, socklen_t *len)
 {
-	return do_accept(t, a, 0);
-}
+	int fd = ((struct hsock *)f->priv)->fd;
 
-long sys_accept4(struct task *t, const struct syscall_args *a)
-{
-	return do_accept(t, a, ARG_INT(a, 3));
-}
-
-static long sock_name(struct task *t, const struct syscall_args *a, bool peer)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
-
-	if (!s)
-		return err;
-	err = (peer ? getpeername : getsockname)(s->fd, (struct sockaddr *)&ss, &len) ? -errno : 0;
-	file_put(f);
-	return err ? err : addr_out(t, a->a[1], a->a[2], &ss, len);
-}
-
-long sys_getsockname(struct task *t, const struct syscall_args *a)
-{
-	return sock_name(t, a, false);
-}
-
-long sys_getpeername(struct task *t, const struct syscall_args *a)
-{
-	return sock_name(t, a, true);
-}
-
-long sys_shutdown(struct task *t, const struct syscall_args *a)
-{
-	return sock_int_op(t, a, shutdown);
+	return (peer ? getpeername : getsockname)(fd, (struct sockaddr *)ss, len) ? -errno : 0;
 }
 
 /* ---------- the socket as a file (read and write: sockmsg.c) ---------- */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host-mode inet sockets, shared by net/hostinet.c (the socket calls),
- * net/sockopt.c (options) and net/sockmsg.c (data).  See hostinet.c.
+ * net/sockopt.c (options) and net/sockmsg.c (data): inside net/ only; the
+ * rest of the sentry asks through net/net.h.  See hostinet.c.
  */
 #ifndef CVISOR_NET_HOSTINET_H
 #define CVISOR_NET_HOSTINET_H
@@ -26,8 +27,6 @@ struct hsock {
 
 enum { RCV, SND };
 
-struct hsock *sock_get(struct task *t, int fd, struct file **fp, long *err);
-
 /* How long a call may wait, and the wait (hostinet.c). */
 struct sock_wait {
 	bool wait, forever;
@@ -36,10 +35,6 @@ struct sock_wait {
 
 struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir);
 int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w);
-
-int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss);
-int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockaddr_storage *ss,
-	     socklen_t len);
 
 /* sockmsg.c: the socket's read and write */
 ssize_t sock_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);

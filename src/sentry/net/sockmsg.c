@@ -24,7 +24,7 @@
 
 #include "mm/mm.h"
 #include "net/hostinet.h"
-#include "syscalls/syscalls.h"
+#include "net/net.h"
 
 /* flags passed to the host; others are dropped */
 #define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB | MSG_CONFIRM)
@@ -39,24 +39,25 @@
  * takes all of it, as tcp_sendmsg waits for room, unless a signal or
  * SO_SNDTIMEO ends the wait (then what was sent counts).
  */
-static ssize_t sock_send(struct task *t, struct file *f, struct msghdr *m, int flags)
+static ssize_t sock_send(struct task *t, struct file *f, struct msghdr m, int flags)
 {
 	struct hsock *s = f->priv;
 	struct sock_wait w = wait_init(f, s, flags, SND);
-	size_t len = m->msg_iov->iov_len, done = 0;
+	struct iovec *v = m.msg_iov;
+	size_t len = v->iov_len, done = 0;
 
 	for (;;) {
-		ssize_t n = sendmsg(s->fd, m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n = sendmsg(s->fd, &m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 		int err;
 
 		if (n >= 0) {
 			done += (size_t)n;
 			if (done == len || s->type != SOCK_STREAM || !w.wait)
 				return (ssize_t)done;
-			m->msg_iov->iov_base = (char *)m->msg_iov->iov_base + n;
-			m->msg_iov->iov_len -= (size_t)n;
-			m->msg_control = NULL;  /* it went with the first part */
-			m->msg_controllen = 0;
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+			m.msg_control = NULL;   /* it went with the first part */
+			m.msg_controllen = 0;
 			continue;
 		}
 		err = errno == EAGAIN ? sock_wait(t, s, POLLOUT, &w) : -errno;
@@ -73,29 +74,38 @@ static ssize_t sock_send(struct task *t, struct file *f, struct msghdr *m, int f
 /* Receive into a message of sentry buffers (one iovec), waiting as a
  * blocking socket does; MSG_WAITALL on a stream waits for all of it, and
  * MSG_ERRQUEUE never waits. */
-static ssize_t sock_recv(struct task *t, struct file *f, struct msghdr *m, int flags)
+static ssize_t sock_recv(struct task *t, struct file *f, struct msghdr *hdr, int flags)
 {
 	struct hsock *s = f->priv;
 	struct sock_wait w = wait_init(f, s, flags & MSG_ERRQUEUE ? MSG_DONTWAIT : flags, RCV);
 	bool all = (flags & MSG_WAITALL) && s->type == SOCK_STREAM && !(flags & MSG_PEEK);
-	size_t len = m->msg_iov->iov_len, done = 0;
+	struct msghdr m = *hdr;         /* the host's answers go back to *hdr */
+	struct iovec *v = m.msg_iov;
+	size_t len = v->iov_len, done = 0;
+	ssize_t ret;
 
 	for (;;) {
-		ssize_t n = recvmsg(s->fd, m, (flags & ~MSG_WAITALL) | MSG_DONTWAIT);
+		ssize_t n = recvmsg(s->fd, &m, (flags & ~MSG_WAITALL) | MSG_DONTWAIT);
 		int err;
 
 		if (n > 0 && all && done + (size_t)n < len) {
 			done += (size_t)n;
-			m->msg_iov->iov_base = (char *)m->msg_iov->iov_base + n;
-			m->msg_iov->iov_len -= (size_t)n;
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
 			continue;
 		}
-		if (n >= 0)
-			return (ssize_t)done + n;
+		if (n >= 0) {
+			ret = (ssize_t)done + n;
+			break;
+		}
 		err = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
-		if (err)
-			return done ? (ssize_t)done : err;
+		if (err) {
+			ret = done ? (ssize_t)done : err;
+			break;
+		}
 	}
+	*hdr = m;
+	return ret;
 }
 
 /* ---------- the application's side ---------- */
@@ -142,7 +152,7 @@ static long send_iov(struct task *t, struct file *f, const struct iovec *iov, si
 				    .msg_control = done ? NULL : ctl,
 				    .msg_controllen = done ? 0 : ctllen };
 		ssize_t r = iov_copy(t, iov, cnt, done, buf, n, false) ? -EFAULT
-								       : sock_send(t, f, &m, flags);
+								       : sock_send(t, f, m, flags);
 
 		if (r < 0) {
 			err = done ? 0 : r;     /* what was sent counts */
@@ -188,41 +198,23 @@ static long recv_iov(struct task *t, struct file *f, const struct iovec *iov, si
 	return r;
 }
 
-long sys_sendto(struct task *t, const struct syscall_args *a)
+long sock_sendto(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
+		 struct sockaddr_storage *to, socklen_t tolen)
 {
-	struct iovec iov = { (void *)a->a[1], ARG_UINT(a, 2) };
-	struct sockaddr_storage ss;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	struct iovec iov = { (void *)buf, len < MAX_RW ? len : MAX_RW };
 
-	if (!s)
-		return err;
-	if (iov.iov_len > MAX_RW)
-		iov.iov_len = MAX_RW;
-	if (a->a[4])
-		err = addr_in(t, a->a[4], a->a[5], &ss);
-	if (!err)
-		err = send_iov(t, f, &iov, 1, iov.iov_len, ARG_INT(a, 3) & SEND_FLAGS,
-			       a->a[4] ? &ss : NULL, (socklen_t)a->a[5], NULL, 0);
-	file_put(f);
-	return err;
+	return send_iov(t, f, &iov, 1, iov.iov_len, flags & SEND_FLAGS, to, tolen, NULL, 0);
 }
 
-long sys_recvfrom(struct task *t, const struct syscall_args *a)
+long sock_recvfrom(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
+		   struct sockaddr_storage *from, socklen_t *fromlen)
 {
-	struct iovec iov = { (void *)a->a[1], ARG_UINT(a, 2) };
+	struct iovec iov = { (void *)buf, len };
 	struct recv_info ri = { .ctllen = 0 };
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
+	long ret = recv_iov(t, f, &iov, 1, iov.iov_len, flags & RECV_FLAGS, &ri);
 
-	if (!s)
-		return ret;
-	ret = recv_iov(t, f, &iov, 1, iov.iov_len, ARG_INT(a, 3) & RECV_FLAGS, &ri);
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ri.from, ri.fromlen))
-		ret = -EFAULT;
-	file_put(f);
+	*from = ri.from;
+	*fromlen = ri.fromlen;
 	return ret;
 }
 
@@ -281,16 +273,16 @@ static bool cmsg_listed(int level, int type)
 
 /* The control messages of a message to send: copied, well formed
  * (CMSG_OK), each of the list; the host checks their sizes and values. */
-static long ctl_in(struct task *t, const struct msghdr *h, char *ctl, size_t *len)
+static long ctl_in(struct task *t, uint64_t uctl, size_t ulen, char *ctl, size_t *len)
 {
 	size_t off;
 
-	*len = h->msg_controllen;
+	*len = ulen;
 	if (!*len)
 		return 0;
 	if (*len > CTL_MAX)
 		return -ENOBUFS;
-	if (copy_from_user(t->tg->mm, ctl, (uint64_t)h->msg_control, *len))
+	if (copy_from_user(t->tg->mm, ctl, uctl, *len))
 		return -EFAULT;
 	for (off = 0; off + sizeof(struct cmsghdr) <= *len;) {
 		struct cmsghdr *c = (struct cmsghdr *)(ctl + off);
@@ -327,7 +319,7 @@ static size_t ctl_filter(char *ctl, size_t len)
 }
 
 /* One sendmsg: the count sent. */
-static long send_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
+long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
 	_Alignas(struct cmsghdr) char ctl[CTL_MAX];
 	struct sockaddr_storage ss;
@@ -341,7 +333,7 @@ static long send_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 	if (!err && m.h.msg_name && namelen)
 		err = addr_in(t, (uint64_t)m.h.msg_name, namelen, &ss);
 	if (!err)
-		err = ctl_in(t, &m.h, ctl, &ctllen);
+		err = ctl_in(t, (uint64_t)m.h.msg_control, m.h.msg_controllen, ctl, &ctllen);
 	if (!err)
 		err = send_iov(t, f, m.iov, m.h.msg_iovlen, m.len, flags & SEND_FLAGS,
 			       m.h.msg_name && namelen ? &ss : NULL, namelen, ctl, ctllen);
@@ -374,7 +366,7 @@ static long msg_out(struct task *t, uint64_t umsg, const struct umsg *m, struct 
 }
 
 /* One recvmsg: the count received. */
-static long recv_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
+long sock_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 {
 	struct recv_info *ri = malloc(sizeof(*ri));
 	struct umsg m = { .iov = NULL };
@@ -394,123 +386,6 @@ static long recv_umsg(struct task *t, struct file *f, uint64_t umsg, int flags)
 	return ret;
 }
 
-/* sendmsg(2), recvmsg(2): one message */
-static long sock_msg(struct task *t, const struct syscall_args *a,
-		     long (*op)(struct task *t, struct file *f, uint64_t umsg, int flags))
-{
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	ret = op(t, f, a->a[1], ARG_INT(a, 2));
-	file_put(f);
-	return ret;
-}
-
-long sys_sendmsg(struct task *t, const struct syscall_args *a)
-{
-	return sock_msg(t, a, send_umsg);
-}
-
-long sys_recvmsg(struct task *t, const struct syscall_args *a)
-{
-	return sock_msg(t, a, recv_umsg);
-}
-
-/* ---------- sendmmsg, recvmmsg ---------- */
-
-#define MMSG_MAX 1024           /* UIO_MAXIOV: Linux cuts vlen there */
-
-/* Each message's count into its msg_len. */
-static int mmsg_len(struct task *t, uint64_t entry, long n)
-{
-	unsigned len = (unsigned)n;
-
-	return copy_to_user(t->tg->mm, entry + offsetof(struct mmsghdr, msg_len), &len,
-			    sizeof(len));
-}
-
-long sys_sendmmsg(struct task *t, const struct syscall_args *a)
-{
-	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	for (i = 0; i < vlen; i++) {
-		uint64_t entry = a->a[1] + i * sizeof(struct mmsghdr);
-
-		ret = send_umsg(t, f, entry, ARG_INT(a, 3));
-		if (ret >= 0 && mmsg_len(t, entry, ret))
-			ret = -EFAULT;
-		if (ret < 0)
-			break;
-	}
-	file_put(f);
-	return i ? (long)i : ret;
-}
-
-/* recvmmsg's timeout: when it runs out */
-static long timeout_in(struct task *t, uint64_t uts, struct timespec *end)
-{
-	struct timespec ts;
-
-	if (copy_from_user(t->tg->mm, &ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	*end = ts_deadline(&ts);
-	return 0;
-}
-
-/* recvmmsg: MSG_WAITFORONE waits for the first message only; the timeout
- * is looked at after each message, as Linux does, and gets what is left. */
-long sys_recvmmsg(struct task *t, const struct syscall_args *a)
-{
-	unsigned vlen = ARG_UINT(a, 2) < MMSG_MAX ? ARG_UINT(a, 2) : MMSG_MAX, i;
-	int flags = ARG_INT(a, 3);
-	struct timespec ts = { 0, 0 }, end;
-	struct file *f;
-	long ret;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &ret);
-
-	if (!s)
-		return ret;
-	if (a->a[4])
-		ret = timeout_in(t, a->a[4], &end);
-	for (i = 0; !ret && i < vlen;) {
-		uint64_t entry = a->a[1] + i * sizeof(struct mmsghdr);
-		long n = recv_umsg(t, f, entry, flags);
-
-		if (n >= 0 && mmsg_len(t, entry, n))
-			n = -EFAULT;
-		if (n < 0) {
-			ret = n;        /* reported only if nothing came */
-			break;
-		}
-		i++;
-		if (flags & MSG_WAITFORONE)
-			flags |= MSG_DONTWAIT;
-		if (a->a[4]) {
-			ts = ts_left(&end);
-			if (ts.tv_sec < 0 || (!ts.tv_sec && !ts.tv_nsec))
-				break;
-		}
-	}
-	if (i && a->a[4]) {
-		if (ts.tv_sec < 0)
-			ts = (struct timespec){ 0, 0 };
-		if (copy_to_user(t->tg->mm, a->a[4], &ts, sizeof(ts)))
-			i = 0, ret = -EFAULT;
-	}
-	file_put(f);
-	return i ? (long)i : ret;
-}
-
 /* ---------- the socket as a file ---------- */
 
 ssize_t sock_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
@@ -528,7 +403,7 @@ ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len, 
 	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
 
 	(void)pos;
-	return sock_send(t, f, &m, 0);
+	return sock_send(t, f, m, 0);
 }
 
 /* readv and writev: one message, as recvmsg and sendmsg without flags */

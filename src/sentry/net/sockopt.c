@@ -15,7 +15,7 @@
 
 #include "mm/mm.h"
 #include "net/hostinet.h"
-#include "syscalls/syscalls.h"
+#include "net/net.h"
 
 /* The types of the options' values (common/hostnet.def), and how much of
  * each the sentry copies: the most that Linux reads or writes for it. */
@@ -82,34 +82,30 @@ static void timeo_set(struct hsock *s, int name, const struct timeval *tv)
 	__atomic_store_n(&s->timeo[name == SO_RCVTIMEO ? RCV : SND], ns, __ATOMIC_RELAXED);
 }
 
-long sys_setsockopt(struct task *t, const struct syscall_args *a)
+int sock_setsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
+		    int len)
 {
-	int level = ARG_INT(a, 1), name = ARG_INT(a, 2), len = ARG_INT(a, 4);
 	const struct sockopt *o = NULL;
 	char val[OPT_MAX] = { 0 };
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	struct hsock *s = f->priv;
+	int err;
 
-	if (!s)
-		return err;
 	if (len < 0)
 		err = -EINVAL;
 	else if (!(o = sockopt_find(level, name, SET)))
 		err = -ENOPROTOOPT;     /* nothing of the value is read */
 	else
-		err = opt_in(t, o, a->a[3], val, &len);
+		err = opt_in(t, o, uval, val, &len);
 	if (!err && setsockopt(s->fd, level, name, val, (socklen_t)len))
 		err = -errno;
 	if (!err && o->kind == OPT_TIMEVAL)
 		timeo_set(s, name, (const struct timeval *)val);
-	file_put(f);
 	return err;
 }
 
 /* The host answers into a sentry buffer no larger than the value's type
  * (nor than room): what it writes, and its length, go to the application. */
-static long opt_out(struct task *t, const struct sockopt *o, int fd, int room,
+static int opt_out(struct task *t, const struct sockopt *o, int fd, int room,
 		    uint64_t uval, uint64_t ulen)
 {
 	char val[OPT_MAX];
@@ -124,22 +120,15 @@ static long opt_out(struct task *t, const struct sockopt *o, int fd, int room,
 	return 0;
 }
 
-long sys_getsockopt(struct task *t, const struct syscall_args *a)
+int sock_getsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
+		    uint64_t ulen)
 {
-	const struct sockopt *o;
-	struct file *f;
-	long err;
-	struct hsock *s = sock_get(t, ARG_INT(a, 0), &f, &err);
+	const struct sockopt *o = sockopt_find(level, name, GET);
 	int room;
 
-	if (!s)
-		return err;
-	if (!(o = sockopt_find(ARG_INT(a, 1), ARG_INT(a, 2), GET)))
-		err = -ENOPROTOOPT;     /* neither length nor value is touched */
-	else if (copy_from_user(t->tg->mm, &room, a->a[4], sizeof(room)))
-		err = -EFAULT;
-	else
-		err = room < 0 ? -EINVAL : opt_out(t, o, s->fd, room, a->a[3], a->a[4]);
-	file_put(f);
-	return err;
+	if (!o)
+		return -ENOPROTOOPT;     /* neither length nor value is touched */
+	if (copy_from_user(t->tg->mm, &room, ulen, sizeof(room)))
+		return -EFAULT;
+	return room < 0 ? -EINVAL : opt_out(t, o, ((struct hsock *)f->priv)->fd, room, uval, ulen);
 }

@@ -3,9 +3,40 @@
 #ifndef CVISOR_PLATFORM_INTERNAL_H
 #define CVISOR_PLATFORM_INTERNAL_H
 
+#include <pthread.h>
 #include <sched.h>
 
 #include "platform/platform.h"
+
+struct stub_proc {
+	pid_t host_pid;
+	int ctl_fd;                 /* request + response pages, then one
+				     * sysmsg page per thread slot */
+	struct stub_req *req;       /* the sentry's mappings of them */
+	struct stub_resp *resp;
+	pthread_mutex_t lock;       /* one host call at a time */
+	uint32_t seq;
+	uint32_t nr_slots;          /* slots used so far */
+	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
+	struct stub_thread *first;  /* slot 0, made by the process itself,
+				     * until stub_thread_create() takes it */
+	struct stub_proc *forked_from;  /* a fork's parent, until then */
+	bool dead;
+	bool broken;                /* killed for breaking the protocol */
+	uint32_t reaped;            /* the host reported its end: host_status */
+	int host_status;            /* its wait(2) status on the host */
+	int refs;
+	struct stub_proc *next;     /* in the list of live stub processes */
+};
+
+struct stub_thread {
+	struct stub_proc *proc;
+	uint32_t slot;
+	pid_t host_tid;
+	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
+	uint32_t posted;            /* the state the sentry last wrote there */
+	bool interrupting;          /* an interrupt not answered yet */
+};
 
 /* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */
 #define STUB_CLONE_THREAD (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
@@ -25,6 +56,9 @@ int build_sys_filter(struct sock_filter_abi *f, unsigned max);
 
 long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		    uint64_t child);
+
+/* hostproc.c: the host's /proc, opened by platform_init(). */
+int hostproc_init(void);
 
 void futex_wake_word(uint32_t *w);
 void futex_wake_all(uint32_t *w);

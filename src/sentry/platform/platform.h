@@ -1,48 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The platform interface (DESIGN.md §3): what the rest of the sentry may ask
- * of the systrap platform.  A stub_proc is one application address space (a
- * stub process), a stub_thread one application thread in it.
+ * The platform interface (DESIGN.md §3, docs/platform.md): everything the
+ * rest of the sentry may ask of the platform that runs application code.
+ * A stub_proc is one application address space (a stub process under
+ * systrap), a stub_thread one application thread in it.  Both are opaque
+ * here: a platform defines them in its own files, and a second platform
+ * (syscall user dispatch, ptrace, KVM) is added by implementing this file.
  */
 #ifndef CVISOR_PLATFORM_H
 #define CVISOR_PLATFORM_H
 
-#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
+/*
+ * The types the interface shares with the stub: struct stub_regs (general
+ * registers in user_regs_struct layout), the EV_* events a thread stops
+ * for, and STUB_BASE, the first address that is not the application's.
+ */
 #include "stub_abi.h"
 
-struct stub_proc {
-	pid_t host_pid;
-	int ctl_fd;                 /* request + response pages, then one
-				     * sysmsg page per thread slot */
-	struct stub_req *req;       /* the sentry's mappings of them */
-	struct stub_resp *resp;
-	pthread_mutex_t lock;       /* one host call at a time */
-	uint32_t seq;
-	uint32_t nr_slots;          /* slots used so far */
-	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
-	struct stub_thread *first;  /* slot 0, made by the process itself,
-				     * until stub_thread_create() takes it */
-	struct stub_proc *forked_from;  /* a fork's parent, until then */
-	bool dead;
-	bool broken;                /* killed for breaking the protocol */
-	uint32_t reaped;            /* the host reported its end: host_status */
-	int host_status;            /* its wait(2) status on the host */
-	int refs;
-	struct stub_proc *next;     /* in the list of live stub processes */
-};
-
-struct stub_thread {
-	struct stub_proc *proc;
-	uint32_t slot;
-	pid_t host_tid;
-	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
-	uint32_t posted;            /* the state the sentry last wrote there */
-	bool interrupting;          /* an interrupt not answered yet */
-};
+struct stub_proc;
+struct stub_thread;
 
 /* The host kernel's own mappings in every stub process (vDSO, vvar,
  * vsyscall), at the same addresses in all: /proc/PID/maps shows them. */
@@ -64,7 +48,12 @@ int platform_init(void);
 void platform_spare_start(void);
 /* Kill the template; every stub process goes with the sentry. */
 void platform_fini(void);
+/* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
+void platform_set_spin(bool spin);
 
+/* --- address spaces --- */
+
+/* A new address space: empty (from NULL), or a copy-on-write copy of from. */
 int stub_proc_create(struct stub_proc *from, struct stub_proc **out);
 void stub_proc_kill(struct stub_proc *p);
 /* The same, for breaking the protocol (its threads' waits say STUB_BROKEN). */
@@ -79,18 +68,44 @@ int stub_proc_wait(struct stub_proc *p);
 long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	      uint64_t a3, uint64_t a4, uint64_t a5);
 
-int stub_thread_create(struct stub_proc *p, struct stub_thread **out);
-void stub_thread_free(struct stub_thread *t);
+/*
+ * Copy len bytes from or to the address space: 0, or -EFAULT if any byte
+ * of the range cannot be reached (the host checks every page; a bad
+ * pointer is never a fault in the sentry).  No range check: the callers
+ * (mm/usercopy.c) decide what is the application's.
+ */
+int stub_proc_copy_in(struct stub_proc *p, void *dst, uint64_t src, size_t len);
+int stub_proc_copy_out(struct stub_proc *p, uint64_t dst, const void *src, size_t len);
 
 /*
- * Wait for the thread's next event (enum sysmsg_event); -1 if it died,
- * STUB_BROKEN if the sentry killed it because the application broke the
- * protocol in the process's pages.
+ * The host's accounting of the address space's process, as of now: its CPU
+ * clock, and its rusage (of one of its threads if t is not NULL: CPU time,
+ * faults, peak resident set).  -ESRCH once the process is gone.
+ */
+int stub_proc_cputime(struct stub_proc *p, struct timespec *ts);
+int stub_proc_usage(struct stub_proc *p, const struct stub_thread *t, struct rusage *ru);
+
+/* --- threads --- */
+
+int stub_thread_create(struct stub_proc *p, struct stub_thread **out);
+void stub_thread_free(struct stub_thread *t);
+/* The address space the thread runs in. */
+struct stub_proc *stub_thread_proc(const struct stub_thread *t);
+
+/*
+ * Wait for the thread's next event (enum sysmsg_event: EV_SYSCALL,
+ * EV_FAULT, EV_INTERRUPT) and copy its registers at that event to *regs
+ * (if regs is not NULL); a pending interrupt request is answered by it.
+ * -1 if the thread died, STUB_BROKEN if the sentry killed its process
+ * because the application broke the protocol.
  */
 #define STUB_BROKEN (-2)
-int stub_thread_wait(struct stub_thread *t);
-/* Let the thread go on with the registers in t->msg->regs. */
-void stub_thread_resume(struct stub_thread *t);
+int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs);
+/* Let the thread go on with the registers *regs. */
+void stub_thread_resume(struct stub_thread *t, const struct stub_regs *regs);
+/* EV_FAULT: the host signal the thread took, and its siginfo. */
+int stub_thread_fault_signo(const struct stub_thread *t);
+void stub_thread_fault_info(const struct stub_thread *t, siginfo_t *info);
 /*
  * Where the host saved the FPU state of the thread's current event: on its
  * own signal stack, or 0 if the page (which the application can write)
@@ -103,7 +118,7 @@ void stub_thread_set_exit(struct stub_regs *regs);
 void stub_thread_interrupt(struct stub_thread *t);
 /* The answer to the thread's event will take long: it sleeps now, not spins. */
 void stub_thread_nospin(struct stub_thread *t);
-/* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
-void platform_set_spin(bool spin);
+/* The thread's host CPU clock. */
+int stub_thread_cputime(const struct stub_thread *t, struct timespec *ts);
 
 #endif

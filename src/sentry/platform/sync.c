@@ -8,6 +8,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,7 +141,7 @@ static int stub_broken(struct stub_thread *t)
  * it sleeps on a value changed under it, and sends an interrupt again in
  * case the application cleared the flag that makes the stub take it.
  */
-int stub_thread_wait(struct stub_thread *t)
+int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs)
 {
 	struct sysmsg *m = t->msg;
 
@@ -162,6 +163,11 @@ int stub_thread_wait(struct stub_thread *t)
 			if (ev < EV_READY || ev > EV_INTERRUPT)
 				return stub_broken(t);
 			__atomic_store_n(&t->interrupting, false, __ATOMIC_RELAXED);
+			if (regs) {
+				/* a snapshot: the page is the application's too */
+				memcpy(regs, &m->regs, sizeof(*regs));
+				__atomic_store_n(&m->interrupt, 0, __ATOMIC_SEQ_CST);
+			}
 			return (int)ev;
 		}
 		if (s != t->posted)
@@ -175,15 +181,27 @@ int stub_thread_wait(struct stub_thread *t)
 	}
 }
 
-void stub_thread_resume(struct stub_thread *t)
+void stub_thread_resume(struct stub_thread *t, const struct stub_regs *regs)
 {
 	struct sysmsg *m = t->msg;
 
+	memcpy(&m->regs, regs, sizeof(*regs));
 	m->spin = __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED);
 	t->posted = SYSMSG_DONE;
 	__atomic_store_n(&m->state, SYSMSG_DONE, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->stub_waiting, __ATOMIC_SEQ_CST))
 		futex_wake_word(&m->state);
+}
+
+int stub_thread_fault_signo(const struct stub_thread *t)
+{
+	return (int)__atomic_load_n(&t->msg->signo, __ATOMIC_RELAXED);
+}
+
+void stub_thread_fault_info(const struct stub_thread *t, siginfo_t *info)
+{
+	_Static_assert(sizeof(*info) == sizeof(t->msg->siginfo), "siginfo size");
+	memcpy(info, t->msg->siginfo, sizeof(*info));
 }
 
 void stub_thread_nospin(struct stub_thread *t)

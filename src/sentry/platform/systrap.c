@@ -276,6 +276,8 @@ int platform_init(void)
 
 	err = no_core_dumps();
 	if (!err)
+		err = hostproc_init();
+	if (!err)
 		err = map_stub_region(&g);
 	if (!err)
 		err = ctl_pages(&template);
@@ -644,7 +646,7 @@ static int take_first(struct stub_proc *p, struct stub_thread *t)
 	int32_t tid;
 	int err;
 
-	if (stub_thread_wait(t) != EV_READY) {
+	if (stub_thread_wait(t, NULL) != EV_READY) {
 		tid = (int32_t)__atomic_load_n(&p->resp->first_tid, __ATOMIC_ACQUIRE);
 		free(t);
 		return tid < 0 && tid > -4096 ? tid : -EIO;
@@ -688,7 +690,7 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 	if (ret <= 0)
 		goto fail;
 	t->host_tid = (pid_t)ret;
-	if (stub_thread_wait(t) != EV_READY)
+	if (stub_thread_wait(t, NULL) != EV_READY)
 		goto fail;
 	*out = t;
 	return 0;
@@ -714,4 +716,9 @@ void stub_thread_set_exit(struct stub_regs *regs)
 void stub_thread_free(struct stub_thread *t)
 {
 	free(t);
+}
+
+struct stub_proc *stub_thread_proc(const struct stub_thread *t)
+{
+	return t->proc;
 }

@@ -492,140 +492,16 @@ long sys_setpriority(struct task *t, const struct syscall_args *a)
 	return err;
 }
 
-/* --- resource usage: the host's accounting of the stub processes --- */
-
-/* A host /proc file of pid (of its thread tid, if not 0), NUL-terminated. */
-static int read_proc(pid_t pid, pid_t tid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	if (tid)
-		snprintf(path, sizeof(path), "%d/task/%d/%s", pid, tid, name);
-	else
-		snprintf(path, sizeof(path), "%d/%s", pid, name);
-	fd = openat(host_proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -EIO;
-	buf[n] = '\0';
-	return 0;
-}
-
-static void ns_to_tv(uint64_t ns, struct timeval *tv)
-{
-	tv->tv_sec = (time_t)(ns / 1000000000u);
-	tv->tv_usec = (suseconds_t)(ns % 1000000000u / 1000);
-}
-
-/*
- * CPU time and faults of a host process (or of its thread tid).  A process's
- * CPU clock is exact; the tick-sampled utime:stime of /proc/.../stat only
- * says how to split it, as Linux splits it for its own getrusage.  Another
- * process's thread clocks cannot be read: threads get the ticks alone.
- */
-static int host_times(pid_t pid, pid_t tid, struct rusage *ru)
-{
-	clockid_t cid = (clockid_t)((~(unsigned)pid << 3) | 2);   /* CPUCLOCK_SCHED */
-	unsigned long minflt, majflt, ut, st;
-	uint64_t tick = 1000000000u / (uint64_t)sysconf(_SC_CLK_TCK), total, u;
-	struct timespec ts;
-	char buf[1024], *p;
-	int err = read_proc(pid, tid, "stat", buf, sizeof(buf));
-
-	if (err)
-		return err;
-	p = strrchr(buf, ')');  /* the name may hold anything but this */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %lu %*u %lu %*u %lu %lu",
-			 &minflt, &majflt, &ut, &st) != 4)
-		return -EIO;
-	total = (ut + st) * tick;
-	if (!tid && !clock_gettime(cid, &ts))
-		total = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	u = ut + st ? (uint64_t)((unsigned __int128)total * ut / (ut + st)) : total;
-	ns_to_tv(u, &ru->ru_utime);
-	ns_to_tv(total - u, &ru->ru_stime);
-	ru->ru_minflt = (long)minflt;
-	ru->ru_majflt = (long)majflt;
-	return 0;
-}
-
-/* The peak resident set of a host process in KiB; 0 once its memory is gone. */
-static long host_maxrss(pid_t pid)
-{
-	char buf[4096], *p;
-
-	if (read_proc(pid, 0, "status", buf, sizeof(buf)))
-		return 0;
-	p = strstr(buf, "\nVmHWM:");
-	return p ? strtol(p + 7, NULL, 10) : 0;
-}
-
-/* The usage of tg's stub process (its thread tid, if not 0) as of now. */
-static int stub_usage(struct thread_group *tg, pid_t tid, struct rusage *ru)
-{
-	struct stub_proc *p = tg->mm->proc;
-	int err;
-
-	memset(ru, 0, sizeof(*ru));
-	/* a dead stub's pid is the host's again: it may name another process */
-	if (__atomic_load_n(&p->dead, __ATOMIC_SEQ_CST))
-		return -ESRCH;
-	err = host_times(p->host_pid, tid, ru);
-	if (!err)
-		ru->ru_maxrss = host_maxrss(p->host_pid);
-	return err;
-}
-
-/*
- * The host forgets a stub's usage when the reaper waits for it, which can
- * be before the parent's wait4: keep the last sample for RUSAGE_CHILDREN.
- * Called before each kill of a living stub; a later sample has more time.
- */
-void tg_account_exit(struct thread_group *tg)
-{
-	struct rusage ru;
-
-	if (stub_usage(tg, 0, &ru))
-		return;
-	pthread_mutex_lock(&tg->lock);
-	if (ru.ru_maxrss < tg->ru_self.ru_maxrss)
-		ru.ru_maxrss = tg->ru_self.ru_maxrss;   /* a zombie has no memory left */
-	tg->ru_self = ru;
-	pthread_mutex_unlock(&tg->lock);
-}
-
-static void self_usage(struct task *t, bool thread, struct rusage *ru)
-{
-	if (stub_usage(t->tg, thread ? t->st->host_tid : 0, ru)) {
-		pthread_mutex_lock(&t->tg->lock);
-		*ru = t->tg->ru_self;   /* the stub is already gone: exiting */
-		pthread_mutex_unlock(&t->tg->lock);
-	}
-}
-
-static void children_usage(struct task *t, struct rusage *ru)
-{
-	pthread_mutex_lock(&sandbox.lock);     /* wait4 adds to it under this lock */
-	*ru = t->tg->ru_children;
-	pthread_mutex_unlock(&sandbox.lock);
-}
+/* --- resource usage (kernel/rusage.c) --- */
 
 long sys_getrusage(struct task *t, const struct syscall_args *a)
 {
 	struct rusage ru;
 	int who = ARG_INT(a, 0);
 
-	if (who == RUSAGE_CHILDREN)
-		children_usage(t, &ru);
-	else if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		self_usage(t, who == RUSAGE_THREAD, &ru);
-	else
+	if (who != RUSAGE_CHILDREN && who != RUSAGE_SELF && who != RUSAGE_THREAD)
 		return -EINVAL;
+	task_usage(t, who, &ru);
 	return copy_to_user(t->tg->mm, a->a[1], &ru, sizeof(ru));
 }
 
@@ -641,8 +517,8 @@ long sys_times(struct task *t, const struct syscall_args *a)
 	struct tms tms;
 	struct timespec now;
 
-	self_usage(t, false, &self);
-	children_usage(t, &children);
+	task_usage(t, RUSAGE_SELF, &self);
+	task_usage(t, RUSAGE_CHILDREN, &children);
 	tms.tms_utime = tv_ticks(self.ru_utime);
 	tms.tms_stime = tv_ticks(self.ru_stime);
 	tms.tms_cutime = tv_ticks(children.ru_utime);

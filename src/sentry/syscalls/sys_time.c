@@ -22,21 +22,13 @@ static bool clock_ok(clockid_t id)
 	return false;
 }
 
-/*
- * CPU-time clocks: the sentry thread's own clock is not the application's.
- * Read the stub thread's through its host CPU clock id (see clock_getcpuclockid).
- */
+/* CPU-time clocks: the stub's, not the sentry thread's (the platform's). */
 static int read_clock(struct task *t, clockid_t id, struct timespec *ts)
 {
-	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
-		pid_t pid = id == CLOCK_PROCESS_CPUTIME_ID ? t->tg->mm->proc->host_pid
-							   : t->st->host_tid;
-		/* CPUCLOCK_SCHED, per-process or per-thread: see MAKE_PROCESS_CPUCLOCK */
-		clockid_t cid = (clockid_t)((~(unsigned)pid << 3) | 2 |
-					    (id == CLOCK_THREAD_CPUTIME_ID ? 4 : 0));
-
-		return clock_gettime(cid, ts) ? -errno : 0;
-	}
+	if (id == CLOCK_PROCESS_CPUTIME_ID)
+		return stub_proc_cputime(t->tg->mm->proc, ts);
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return stub_thread_cputime(t->st, ts);
 	return clock_gettime(id, ts) ? -errno : 0;
 }
 

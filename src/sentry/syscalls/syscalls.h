@@ -18,8 +18,4 @@ void syscall_dispatch(struct task *t);
 const char *syscall_name(long nr);
 void syscall_print_stats(int fd);
 
-/* Argument helpers: the kernel reads int arguments as 32 bits. */
-#define ARG_INT(a, i) ((int)(a)->a[i])
-#define ARG_UINT(a, i) ((unsigned)(a)->a[i])
-
 #endif

@@ -15,7 +15,6 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
-#include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
 enum lock_kind { LK_POSIX, LK_OFD, LK_FLOCK };

@@ -84,7 +84,7 @@ cdo() {
 			flags=$(sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/$fd)
 			echo "$fd $((0$flags & 3)) $((0$flags & 02000000))"
 		done
-		readlink /proc/$$/cwd /proc/$$/root
+		cd /etc && readlink /proc/$$/cwd /proc/$$/root
 		grep -c "\[stack\]$" /proc/$$/maps
 		grep -c "\[vdso\]$" /proc/$$/maps
 		grep "^Max open files" /proc/$$/limits | tr -s " " | cut -d" " -f4
@@ -100,7 +100,7 @@ cdo() {
 	[ "${lines[0]}" = /etc/hostname ]
 	[ "${lines[1]}" = "7 0 0" ]
 	[ "${lines[2]}" = "8 1 0" ]
-	[ "${lines[3]}" = "$PWD" ]
+	[ "${lines[3]}" = /etc ]
 	[ "${lines[4]}" = / ]
 	[ "${lines[5]}" = 1 ]
 	[ "${lines[6]}" = 1 ]

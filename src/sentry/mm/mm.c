@@ -392,7 +392,6 @@ static void stat_vma(struct mm_stat *st, const struct vma *v)
 	uint64_t len = v->end - v->start;
 
 	st->size += len;
-	st->map_count++;
 	if (v->kind == VMA_STACK)
 		st->stk += len;
 	else if ((v->prot & PROT_WRITE) && !vma_shared(v))

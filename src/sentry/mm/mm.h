@@ -108,7 +108,6 @@ struct mm_stat {
 	uint64_t start_code, end_code;  /* the lowest executable file mapping */
 	uint64_t start_stack, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
-	size_t map_count;
 };
 void mm_stat(struct mm *mm, struct mm_stat *st);
 static inline bool vma_shared(const struct vma *v)

@@ -12,7 +12,7 @@ STUB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Isrc/common \
             -fno-asynchronous-unwind-tables -fno-jump-tables -fcf-protection=none \
             -mgeneral-regs-only -mfsgsbase -nostdlib
 
-SENTRY_SRC := $(wildcard src/sentry/*/*.c)
+SENTRY_SRC := $(wildcard src/sentry/*/*.c src/sentry/*/*/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c src/oci/*.c src/sandbox/*.c) \
               $(filter-out src/profile/loadgen.c,$(wildcard src/profile/*.c))
 CVISOR_OBJ := $(patsubst %.c,$(B)/%.o,$(SENTRY_SRC) $(CLI_SRC)) $(B)/stub/blob.o

@@ -15,6 +15,7 @@
 #include "oci/config.h"
 #include "oci/hooks.h"
 #include "sandbox/cgroup.h"
+#include "sandbox/pidfd.h"
 
 static const struct opt no_opts[] = { { NULL, 0, NULL, NULL, NULL } };
 
@@ -264,11 +265,14 @@ int cmd_events(const struct gopts *g, int argc, char **argv)
 	const struct opt opts[] = { { "stats", 0, NULL, &stats, NULL },
 				    { "interval", 0, &interval, NULL, NULL },
 				    { NULL, 0, NULL, NULL, NULL } };
-	int i = parse_opts("events", argc, argv, opts);
+	int i = parse_opts("events", argc, argv, opts), fd, secs;
 	struct oci_state st;
 
 	if (load_container(g, "events", argc, argv, i, &st))
 		return 1;
+	/* the interval is a timeout on the sandbox's exit: events ends with it */
+	fd = stats ? -1 : pidfd_of(st.pid);
+	secs = atoi(interval) > 0 ? atoi(interval) : 5;
 	do {
 		json_t *pids = host_pids(&st);
 		json_t *ev = json_pack("{s:s,s:s,s:{s:{s:i}}}", "type", "stats", "id", st.id,
@@ -280,9 +284,10 @@ int cmd_events(const struct gopts *g, int argc, char **argv)
 		free(s);
 		json_decref(ev);
 		json_decref(pids);
-		if (!stats)
-			sleep((unsigned)atoi(interval) ? (unsigned)atoi(interval) : 5);
-	} while (!stats && state_alive(&st));
+	} while (!stats && fd >= 0 && pidfd_wait_any(&fd, 1, secs * 1000L) == 0 &&
+		 state_alive(&st));
+	if (fd >= 0)
+		close(fd);
 	state_free(&st);
 	return 0;
 }

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/oci.h"
+#include "sandbox/pidfd.h"
 
 static int set_opt(const struct opt *o, const char *val)
 {
@@ -248,14 +248,19 @@ int parse_signal(const char *s)
 	return -1;
 }
 
+/*
+ * The sandbox is not our child (create has exited), so its pidfd.  It is
+ * opened before the pid is checked to be the sandbox's (its start time):
+ * a pid reused after the check would still be the one the pidfd names.
+ */
 bool wait_gone(const struct oci_state *st, int ms)
 {
-	struct timespec slice = { 0, 5000000 };
+	int fd = pidfd_of(st->pid);
+	int r;
 
-	for (int waited = 0; waited < ms; waited += 5) {
-		if (!state_alive(st))
-			return true;
-		nanosleep(&slice, NULL);
-	}
-	return !state_alive(st);
+	if (fd < 0)
+		return fd == -ESRCH || !state_alive(st);
+	r = !state_alive(st) ? 1 : pidfd_wait_any(&fd, 1, ms);
+	close(fd);
+	return r > 0;
 }

@@ -10,31 +10,38 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "oci/hooks.h"
+#include "sandbox/pidfd.h"
 
+/* waitpid without a retry on EINTR would lose the hook's status */
+static int reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+/*
+ * The hook's timeout (s, 0: none) is a poll timeout on its pidfd; when it
+ * runs out the hook is killed and reaped.
+ */
 static int wait_timeout(pid_t pid, int timeout, int *status)
 {
-	struct timespec slice = { 0, 10000000 };
-	long waited = 0;
+	int fd, r, err;
 
-	for (;;) {
-		pid_t r = waitpid(pid, status, timeout ? WNOHANG : 0);
-
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (timeout && waited >= timeout * 100L) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			return -ETIMEDOUT;
-		}
-		nanosleep(&slice, NULL);
-		waited++;
-	}
+	if (!timeout)
+		return reap(pid, status);
+	fd = pidfd_of(pid);
+	r = fd < 0 ? fd : pidfd_wait_any(&fd, 1, timeout * 1000L);
+	if (fd >= 0)
+		close(fd);
+	if (r <= 0)
+		kill(pid, SIGKILL);     /* out of time, or no way to time it */
+	err = reap(pid, status);
+	return r == 0 ? -ETIMEDOUT : r < 0 ? r : err;
 }
 
 static int run_one(const struct oci_hook *h, const char *state, char *err, size_t len)

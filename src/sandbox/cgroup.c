@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 
 #include "pathname.h"
 #include "sandbox/cgroup.h"
+#include "sandbox/pidfd.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 
@@ -181,19 +183,67 @@ static int cg_parent(const char *root, const char *path, char *leaf)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The sandbox's last tasks may still be dying when it is taken down (the
- * sentry ends after the supervisor, the stubs with the sentry): the
- * cgroup is busy (EBUSY) until they are gone, a moment. */
-static void remove_in(const char *root, const char *path)
+static long ms_left(const struct timespec *deadline)
 {
-	const struct timespec nap = { 0, 1000000 };
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+#define REMOVE_TIMEOUT_MS 2000
+
+/*
+ * Wait until the cgroup dir (an O_PATH fd) has no process left, at most
+ * until deadline: on a pidfd of each process cgroup.procs lists, read
+ * again once one has exited.  A process leaves the list when its last
+ * thread exits, which is when its pidfd becomes readable.
+ */
+static void wait_empty(int dir, const struct timespec *deadline)
+{
+	char buf[4096];
+	int fds[64];
+	long left;
+
+	while ((left = ms_left(deadline)) > 0 &&
+	       read_at(dir, "cgroup.procs", buf, sizeof(buf)) > 0) {
+		int n = 0, r;
+
+		for (char *p = buf, *end; *p && n < 64; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p || *end != '\n')
+				break;  /* the end, or a line cut off by the buffer */
+			end++;
+			if ((fds[n] = pidfd_of((pid_t)pid)) >= 0)
+				n++;
+		}
+		/* none opened: they exited between the read and the open */
+		r = n ? pidfd_wait_any(fds, n, left) : 1;
+		while (n)
+			close(fds[--n]);
+		if (r <= 0)
+			return;
+	}
+}
+
+/* The sandbox's last tasks may still be exiting when it is taken down (the
+ * sentry ends after the supervisor, the stubs with the sentry): the
+ * cgroup is busy (EBUSY) until they are gone. */
+static void remove_in(const char *root, const char *path, const struct timespec *deadline)
+{
 	char leaf[NAME_MAX + 1];
-	int dir = cg_parent(root, path, leaf);
+	int dir = cg_parent(root, path, leaf), cg;
 
 	if (dir < 0)
 		return;
-	for (int i = 0; i < 2000 && unlinkat(dir, leaf, AT_REMOVEDIR) && errno == EBUSY; i++)
-		nanosleep(&nap, NULL);
+	cg = openat(dir, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cg >= 0) {
+		wait_empty(cg, deadline);
+		close(cg);
+		unlinkat(dir, leaf, AT_REMOVEDIR);
+	}
 	close(dir);
 }
 
@@ -203,13 +253,16 @@ void cgroup_remove(const char *path)
 				    "hugetlb", "devices", "freezer", "net_cls", "net_prio",
 				    "unified", NULL };
 	const char *v2 = v2_root();
+	struct timespec deadline;
 	char root[64];
 
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += REMOVE_TIMEOUT_MS / 1000;
 	if (v2)
-		remove_in(v2, path);
+		remove_in(v2, path, &deadline);
 	for (int i = 0; v1[i]; i++) {
 		snprintf(root, sizeof(root), CG_ROOT "/%s", v1[i]);
-		remove_in(root, path);
+		remove_in(root, path, &deadline);
 	}
 }
 
@@ -434,15 +487,6 @@ static int read_word(int dir, const char *file, char *out, size_t len)
 		return (int)n;
 	out[strcspn(out, "\n")] = 0;
 	return 0;
-}
-
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
 /*

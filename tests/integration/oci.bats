@@ -225,6 +225,44 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	no_state_left c9
 }
 
+@test "a hook that outlives its timeout is killed and fails create; nothing is left" {
+	EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "41.5"], "timeout": 1}]}' \
+		bundle sleep 30
+	run -1 --separate-stderr $C create -b "$B" c10
+	[[ "$stderr" == *"timed out after 1 s"* ]]
+	no_state_left c10
+	run -1 pgrep -f '^sleep 41.5$'
+}
+
+# The host side waits on pidfds (issue 13, item 5): a hook with a timeout,
+# events' interval and delete's wait for the sandbox to stop are each a
+# poll that the process's exit ends, never a sleep in slices.  strace
+# follows the cvisor process only (not the hook or the sandbox).
+@test "create (a slow hook with a timeout), events and delete wait on pidfds, never in sleeps" {
+	command -v strace >/dev/null || skip "no strace (Debian package strace)"
+	EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "0.5"], "timeout": 10}]}' \
+		bundle sleep 1
+	tr=$BATS_TEST_TMPDIR/trace
+	strace -qq -e trace=nanosleep,clock_nanosleep,poll,ppoll -o "$tr.create" \
+		$C create -b "$B" c11 >"$BATS_TEST_TMPDIR/log" 2>&1
+	run -0 $C start c11
+	strace -qq -e trace=nanosleep,clock_nanosleep,poll,ppoll -o "$tr.events" \
+		$C events --interval 1 c11 >"$BATS_TEST_TMPDIR/events"
+	grep -q '"type":"stats"' "$BATS_TEST_TMPDIR/events"
+	bundle sleep 30
+	$C run -d -b "$B" c12 >"$BATS_TEST_TMPDIR/log" 2>&1
+	strace -qq -e trace=nanosleep,clock_nanosleep,poll,ppoll -o "$tr.delete" \
+		$C delete --force c12
+	no_state_left c12
+	for t in create events delete; do
+		echo "$t: $(grep -c 'sleep(' "$tr.$t") sleeps, $(grep -c 'poll(' "$tr.$t") polls"
+	done
+	[ "$(cat "$tr.create" "$tr.events" "$tr.delete" | grep -c 'sleep(')" = 0 ]
+	# the hook and the container's program were still running: waited for
+	grep -q 'poll(' "$tr.create" && grep -q 'poll(' "$tr.events"
+	$C delete --force c11
+}
+
 @test "global options engines pass are accepted; spec and features" {
 	bundle true
 	run -0 $CVISOR --root "$STATE" --log "$BATS_TEST_TMPDIR/log" --log-format json \

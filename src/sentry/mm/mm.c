@@ -386,3 +386,65 @@ uint64_t mm_brk(struct mm *mm, uint64_t addr)
 	mm->brk = addr;
 	return addr;
 }
+
+static void stat_vma(struct mm_stat *st, const struct vma *v)
+{
+	uint64_t len = v->end - v->start;
+
+	st->size += len;
+	if (v->kind == VMA_STACK)
+		st->stk += len;
+	else if ((v->prot & PROT_WRITE) && !vma_shared(v))
+		st->data += len;
+	if (v->kind == VMA_FILE && (v->prot & PROT_EXEC)) {
+		st->exec += len;
+		/* the lowest one is the program's text, the rest libraries */
+		if (!st->end_code) {
+			st->start_code = v->start;
+			st->end_code = v->end;
+		}
+	}
+}
+
+void mm_stat(struct mm *mm, struct mm_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!mm)
+		return;
+	pthread_mutex_lock(&mm->lock);
+	for (size_t i = 0; i < mm->vmas.n; i++)
+		stat_vma(st, &mm->vmas.v[i]);
+	st->start_stack = mm->stack_top;
+	st->start_brk = mm->brk_start;
+	st->arg_start = mm->arg_start;
+	st->arg_end = mm->arg_end;
+	st->env_start = mm->env_start;
+	st->env_end = mm->env_end;
+	pthread_mutex_unlock(&mm->lock);
+}
+
+int mm_for_each_vma(struct mm *mm, int (*fn)(const struct vma *v, void *arg), void *arg)
+{
+	int r = 0;
+
+	if (!mm)
+		return 0;
+	pthread_mutex_lock(&mm->lock);
+	for (size_t i = 0; i < mm->vmas.n && !r; i++)
+		r = fn(&mm->vmas.v[i], arg);
+	pthread_mutex_unlock(&mm->lock);
+	return r;
+}
+
+size_t mm_auxv(struct mm *mm, void *buf, size_t len)
+{
+	size_t n;
+
+	if (!mm)
+		return 0;
+	pthread_mutex_lock(&mm->lock);
+	n = mm->auxv_len * sizeof(mm->auxv[0]);
+	memcpy(buf, mm->auxv, n < len ? n : len);
+	pthread_mutex_unlock(&mm->lock);
+	return n;
+}

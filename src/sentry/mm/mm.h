@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #include "platform/platform.h"
@@ -94,6 +95,31 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	       int flags, uint64_t new_addr);
 long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
 uint64_t mm_brk(struct mm *mm, uint64_t addr);
+
+/*
+ * What /proc shows of an address space (Linux's task_mem and the mm
+ * fields of /proc/PID/stat), in bytes and addresses, taken under
+ * mm->lock so the numbers agree with each other.
+ */
+struct mm_stat {
+	uint64_t size;                  /* VmSize: every VMA */
+	uint64_t data, stk;             /* VmData (private writable), VmStk */
+	uint64_t exec;                  /* executable file mappings (VmExe + VmLib) */
+	uint64_t start_code, end_code;  /* the lowest executable file mapping */
+	uint64_t start_stack, start_brk;
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+void mm_stat(struct mm *mm, struct mm_stat *st);
+static inline bool vma_shared(const struct vma *v)
+{
+	return (v->flags & MAP_TYPE) != MAP_PRIVATE;
+}
+/* fn on each VMA in address order, under mm->lock (so fn must not take
+ * it); stops at fn's first nonzero return, which it returns. */
+int mm_for_each_vma(struct mm *mm, int (*fn)(const struct vma *v, void *arg), void *arg);
+/* The auxiliary vector the loader put on the stack: its bytes in buf, up
+ * to len; the whole vector's size is returned. */
+size_t mm_auxv(struct mm *mm, void *buf, size_t len);
 
 /* usercopy.c: application memory, a bad address is -EFAULT */
 bool access_ok(uint64_t addr, size_t len);

@@ -6,12 +6,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/sbuf.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 
@@ -84,25 +84,6 @@ static long unsupported(long nr)
 
 /* --- strace --- */
 
-struct sbuf {
-	char s[1024];
-	size_t n;
-};
-
-static void put(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (b->n >= sizeof(b->s))
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
-	va_end(ap);
-	if (r > 0)
-		b->n += (size_t)r < sizeof(b->s) - b->n ? (size_t)r : sizeof(b->s) - b->n;
-}
-
 static void put_bytes(struct sbuf *b, struct task *t, uint64_t addr, size_t len,
 		      bool nul_ends)
 {
@@ -114,27 +95,27 @@ static void put_bytes(struct sbuf *b, struct task *t, uint64_t addr, size_t len,
 		long l = nul_ends ? strncpy_from_user(t->tg->mm, (char *)buf, addr, 33) : -1;
 
 		if (l < 0) {
-			put(b, "0x%lx", addr);
+			sb_printf(b, "0x%lx", addr);
 			return;
 		}
 		n = (size_t)l;
 	}
-	put(b, "\"");
+	sb_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		if (nul_ends && !buf[i]) {
-			put(b, "\"");
+			sb_putc(b, '"');
 			return;
 		}
 		if (buf[i] == '\n')
-			put(b, "\\n");
+			sb_puts(b, "\\n");
 		else if (buf[i] == '"' || buf[i] == '\\')
-			put(b, "\\%c", buf[i]);
+			sb_printf(b, "\\%c", buf[i]);
 		else if (buf[i] >= 32 && buf[i] < 127)
-			put(b, "%c", buf[i]);
+			sb_putc(b, (char)buf[i]);
 		else
-			put(b, "\\x%02x", buf[i]);
+			sb_printf(b, "\\x%02x", buf[i]);
 	}
-	put(b, "\"%s", len > n ? "..." : "");
+	sb_printf(b, "\"%s", len > n ? "..." : "");
 }
 
 static void put_arg(struct sbuf *b, struct task *t, char f, const struct syscall_args *a,
@@ -143,20 +124,20 @@ static void put_arg(struct sbuf *b, struct task *t, char f, const struct syscall
 	uint64_t v = a->a[i];
 
 	switch (f) {
-	case 'd': case 'f': case 'S': put(b, "%d", (int)v); break;
-	case 'u': put(b, "%lu", v); break;
-	case 'm': put(b, "0%lo", v); break;
-	case 'o': case 'x': put(b, "%#lx", v); break;
-	case 'p': if (v) put(b, "0x%lx", v); else put(b, "NULL"); break;
+	case 'd': case 'f': case 'S': sb_printf(b, "%d", (int)v); break;
+	case 'u': sb_printf(b, "%lu", v); break;
+	case 'm': sb_printf(b, "0%lo", v); break;
+	case 'o': case 'x': sb_printf(b, "%#lx", v); break;
+	case 'p': if (v) sb_printf(b, "0x%lx", v); else sb_puts(b, "NULL"); break;
 	case 's': put_bytes(b, t, v, 4096, true); break;
 	case 'b': put_bytes(b, t, v, i < 5 ? a->a[i + 1] : 0, false); break;
 	case 'r':
 		if (done && ret >= 0)
 			put_bytes(b, t, v, (size_t)ret, false);
 		else
-			put(b, "0x%lx", v);
+			sb_printf(b, "0x%lx", v);
 		break;
-	default: put(b, "%#lx", v); break;
+	default: sb_printf(b, "%#lx", v); break;
 	}
 }
 
@@ -177,32 +158,33 @@ static void strace_line(struct task *t, const struct syscall_args *a, long ret)
 	const struct syscall_desc *d = a->nr >= 0 && a->nr < NR_SYSCALLS ? &table[a->nr] : NULL;
 	/* an implemented call's fmt is exact; others show six raw arguments */
 	const char *fmt = d && d->fn ? d->fmt : "xxxxxx";
-	struct sbuf b = { .n = 0 };
+	struct sbuf b = { 0 };
 
-	put(&b, "[pid %d] ", t->tid);
+	sb_printf(&b, "[pid %d] ", t->tid);
 	if (d && d->name)
-		put(&b, "%s(", d->name);
+		sb_printf(&b, "%s(", d->name);
 	else
-		put(&b, "syscall_%ld(", a->nr);
+		sb_printf(&b, "syscall_%ld(", a->nr);
 	for (int i = 0; fmt[i] && i < 6; i++) {
 		if (i)
-			put(&b, ", ");
+			sb_puts(&b, ", ");
 		put_arg(&b, t, fmt[i], a, i, ret, true);
 	}
 	if (a->nr == 60 || a->nr == 231)
-		put(&b, ") = ?\n");
+		sb_puts(&b, ") = ?\n");
 	else if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
-		put(&b, ") = ? %s\n", restart_name(ret));
+		sb_printf(&b, ") = ? %s\n", restart_name(ret));
 	else if (ret < 0 && ret > -4096)
-		put(&b, ") = -1 %s (%s)\n", strerrorname_np((int)-ret) ?: "?",
-		    strerror((int)-ret));
+		sb_printf(&b, ") = -1 %s (%s)\n", strerrorname_np((int)-ret) ?: "?",
+			  strerror((int)-ret));
 	else if (ret >= 0 && ret < 0x10000)
-		put(&b, ") = %ld\n", ret);
+		sb_printf(&b, ") = %ld\n", ret);
 	else
-		put(&b, ") = %#lx\n", ret);
-	if (write(sandbox.opts.log_fd, b.s, b.n) < 0) {
+		sb_printf(&b, ") = %#lx\n", ret);
+	if (b.len && write(sandbox.opts.log_fd, b.p, b.len) < 0) {
 		/* nowhere to report it */
 	}
+	sb_free(&b);
 }
 
 static uint64_t now_ns(void)

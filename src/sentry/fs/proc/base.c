@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * procfs: /proc/PID and /proc/PID/task/TID (Linux's fs/proc/base.c and
+ * array.c): their tables, the pid and tid directories, and the files about
+ * a process's ids, state, signals and limits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/proc/internal.h"
+#include "mm/mm.h"
+
+/* ---------- finding processes ---------- */
+
+/* The pids of all thread groups, ascending, in *out (free it); or -ENOMEM. */
+long proc_all_pids(pid_t **out)
+{
+	size_t n = 0, cap = 0;
+	pid_t *v = NULL;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg) {
+		if (n == cap) {
+			pid_t *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!nv) {
+				pthread_mutex_unlock(&sandbox.lock);
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[n++] = tg->pid;
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	if (n)
+		qsort(v, n, sizeof(*v), proc_cmp_pid);
+	*out = v;
+	return (long)n;
+}
+
+/* Exited groups stay in sandbox.tgs until reaped: they have no /proc entry. */
+static bool tg_alive(struct thread_group *tg)
+{
+	bool alive;
+
+	pthread_mutex_lock(&tg->lock);
+	alive = !tg->exiting || tg->nr_tasks > 0;
+	pthread_mutex_unlock(&tg->lock);
+	return alive;
+}
+
+/* The live thread group pid (tg_put() it), or NULL. */
+struct thread_group *proc_get_tg(pid_t pid)
+{
+	struct thread_group *tg = pid > 0 ? tg_find(pid) : NULL;
+
+	if (tg && !tg_alive(tg)) {
+		tg_put(tg);
+		return NULL;
+	}
+	return tg;
+}
+
+/* With tg->lock held: thread tid, or for 0 the leader (else any thread). */
+struct task *proc_node_task(struct thread_group *tg, pid_t tid)
+{
+	pid_t want = tid ? tid : tg->pid;
+
+	for (struct task *t = tg->tasks; t; t = t->next)
+		if (t->tid == want)
+			return t;
+	return tid ? NULL : tg->tasks;
+}
+
+/* Whether tg has thread tid (0: any). */
+bool proc_tg_has(struct thread_group *tg, pid_t tid)
+{
+	bool found;
+
+	pthread_mutex_lock(&tg->lock);
+	found = proc_node_task(tg, tid) != NULL;
+	pthread_mutex_unlock(&tg->lock);
+	return found;
+}
+
+static bool has_task(pid_t pid, pid_t tid)
+{
+	struct thread_group *tg = proc_get_tg(pid);
+	bool found = tg && proc_tg_has(tg, tid);
+
+	if (tg)
+		tg_put(tg);
+	return found;
+}
+
+/* The thread group that has thread tid (/proc/<tid> works for threads too). */
+static pid_t tgid_of(pid_t tid)
+{
+	pid_t *pids = NULL, found = 0;
+	long n = proc_all_pids(&pids);
+
+	for (long i = 0; i < n && !found; i++)
+		if (pids[i] != tid && has_task(pids[i], tid))
+			found = pids[i];
+	free(pids);
+	return found;
+}
+
+/* Who may see another process's memory, files and links (tg may be NULL:
+ * a process that has gone). */
+bool proc_may_access(struct task *reader, struct thread_group *tg)
+{
+	struct creds r, c;
+	bool undumpable;
+
+	if (!reader)
+		return true;            /* the sentry itself */
+	if (!tg)
+		return false;
+	if (reader->tg == tg)
+		return true;            /* one's own process */
+	pthread_mutex_lock(&reader->tg->lock);
+	r = reader->tg->cred;
+	pthread_mutex_unlock(&reader->tg->lock);
+	pthread_mutex_lock(&tg->lock);
+	c = tg->cred;
+	undumpable = tg->undumpable;
+	pthread_mutex_unlock(&tg->lock);
+	return ptrace_may_read(&r, &c, undumpable);
+}
+
+/* ---------- what the files show ---------- */
+
+/* What the per-process files show, copied out under tg->lock. */
+struct pinfo {
+	pid_t pid, tid, ppid, pgid, sid;
+	char comm[16];
+	struct creds cred;
+	bool no_new_privs;
+	int threads, fd_size;
+	mode_t umask;
+	uint64_t pending, shpending, blocked, ignored, caught;
+	struct rlimit rlim[RLIM_NLIMITS];
+	struct mm *mm;
+};
+
+static void sig_dispositions(struct thread_group *tg, uint64_t *ign, uint64_t *cgt)
+{
+	*ign = *cgt = 0;
+	for (int s = 1; s <= NSIG_LINUX; s++) {
+		uint64_t h = tg->sigaction[s - 1].handler;
+
+		if (h == 1)                     /* SIG_IGN */
+			*ign |= SIGBIT(s);
+		else if (h)                     /* not SIG_DFL */
+			*cgt |= SIGBIT(s);
+	}
+}
+
+/* Linux's FDSize: the fd array's size, 64 and doubling past the top fd. */
+static int fd_size(struct fd_table *fdt)
+{
+	int top = -1, size = 64;
+
+	if (!fdt)
+		return 0;
+	pthread_mutex_lock(&fdt->lock);
+	for (int i = 0; i < FD_MAX; i++)
+		if (fdt->fd[i])
+			top = i;
+	pthread_mutex_unlock(&fdt->lock);
+	while (size <= top)
+		size *= 2;
+	return size;
+}
+
+static mode_t task_umask(struct task *t)
+{
+	mode_t m = 022;
+
+	if (t->fs) {
+		pthread_mutex_lock(&t->fs->lock);
+		m = t->fs->umask;
+		pthread_mutex_unlock(&t->fs->lock);
+	}
+	return m;
+}
+
+static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
+{
+	struct task *t = proc_node_task(tg, tid);
+
+	pi->pid = tg->pid;
+	pi->tid = tid ? tid : tg->pid;
+	pi->ppid = tg->ppid;
+	pi->pgid = tg->pgid;
+	pi->sid = tg->sid;
+	memcpy(pi->comm, tg->comm, sizeof(pi->comm) - 1);
+	pi->cred = tg->cred;
+	pi->no_new_privs = tg->no_new_privs;
+	pi->threads = tg->nr_tasks;
+	pi->shpending = tg->shared_pending;
+	memcpy(pi->rlim, tg->rlim, sizeof(pi->rlim));
+	pi->mm = tg->mm;
+	sig_dispositions(tg, &pi->ignored, &pi->caught);
+	pi->fd_size = fd_size(tg->fdt);
+	pi->umask = t ? task_umask(t) : 022;
+	if (t) {
+		pi->pending = t->pending;
+		pi->blocked = t->sigmask;
+	}
+}
+
+static void get_pinfo(const struct pnode *n, struct thread_group *tg, struct pinfo *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pthread_mutex_lock(&tg->lock);
+	fill_pinfo(tg, n->tid, pi);
+	pthread_mutex_unlock(&tg->lock);
+}
+
+static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	struct pinfo pi;
+	struct mm_stat vs;
+
+	get_pinfo(n, tg, &pi);
+	mm_stat(pi.mm, &vs);
+	/* starttime 0: the sentry does not record when a process started */
+	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 %lu",
+		  pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, pi.threads, vs.size,
+		  (uint64_t)pi.rlim[RLIMIT_RSS].rlim_cur);
+	sb_printf(b, " %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0",
+		  vs.start_code, vs.end_code, vs.start_stack, pi.pending & 0x7fffffff,
+		  pi.blocked & 0x7fffffff, pi.ignored & 0x7fffffff, pi.caught & 0x7fffffff);
+	sb_printf(b, " 0 0 %lu %lu %lu %lu %lu 0\n", vs.start_brk, vs.arg_start,
+		  vs.arg_end, vs.env_start, vs.env_end);
+	return 0;
+}
+
+static void status_ids(struct sbuf *b, const struct pinfo *pi)
+{
+	const struct creds *c = &pi->cred;
+
+	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\n", pi->comm, pi->umask);
+	sb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+		  pi->pid, pi->tid, pi->ppid);
+	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid,
+		  c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid);
+	sb_printf(b, "FDSize:\t%d\nGroups:\t", pi->fd_size);
+	for (uint32_t i = 0; i < c->ngroups && i < 32; i++)
+		sb_printf(b, i ? " %u" : "%u", c->groups[i]);
+	/* Linux's trailing space, there even with no groups */
+	sb_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n",
+		  pi->pid, pi->tid, pi->pgid, pi->sid);
+}
+
+static void status_vm(struct sbuf *b, const struct mm_stat *vs)
+{
+	uint64_t text = vs->end_code - vs->start_code;
+
+	/* no peak or resident-set tracking: peak is current, RSS unknown (0) */
+	sb_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\nVmPin:\t%8d kB\n",
+		  vs->size >> 10, vs->size >> 10, 0, 0);
+	sb_printf(b, "VmHWM:\t%8d kB\nVmRSS:\t%8d kB\nRssAnon:\t%8d kB\nRssFile:\t%8d kB\n"
+		  "RssShmem:\t%8d kB\n", 0, 0, 0, 0, 0);
+	sb_printf(b, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\n",
+		  vs->data >> 10, vs->stk >> 10, text >> 10, (vs->exec - text) >> 10);
+	sb_printf(b, "VmPTE:\t%8d kB\nVmSwap:\t%8d kB\nHugetlbPages:\t%8d kB\n"
+		  "CoreDumping:\t0\nTHP_enabled:\t1\n", 0, 0, 0);
+}
+
+static void status_sig(struct sbuf *b, const struct pinfo *pi)
+{
+	sb_printf(b, "Threads:\t%d\nSigQ:\t0/%lu\n", pi->threads,
+		  (uint64_t)pi->rlim[RLIMIT_SIGPENDING].rlim_cur);
+	sb_printf(b, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
+		  "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", pi->pending, pi->shpending,
+		  pi->blocked, pi->ignored, pi->caught);
+	sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
+		  "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+		  (unsigned long long)pi->cred.cap_inh, (unsigned long long)pi->cred.cap_perm,
+		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd,
+		  (unsigned long long)pi->cred.cap_amb);
+	/* the container's seccomp profile, which the sentry runs, is the
+	 * process's filter as under runc; the sandbox's own filters are not */
+	sb_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n"
+		  "Speculation_Store_Bypass:\tthread vulnerable\n"
+		  "SpeculationIndirectBranch:\tconditional enabled\n", pi->no_new_privs,
+		  app_seccomp_active() ? 2 : 0, app_seccomp_active());
+}
+
+static int show_status(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	struct pinfo pi;
+	struct mm_stat vs;
+
+	get_pinfo(n, tg, &pi);
+	mm_stat(pi.mm, &vs);
+	status_ids(b, &pi);
+	status_vm(b, &vs);
+	status_sig(b, &pi);
+	sb_puts(b, "Cpus_allowed:\t");
+	proc_cpu_mask(b);
+	sb_puts(b, "\nCpus_allowed_list:\t");
+	proc_cpu_list(b);
+	sb_puts(b, "\nMems_allowed:\t00000001\nMems_allowed_list:\t0\n"
+		"voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+	return 0;
+}
+
+static int show_statm(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	struct pinfo pi;
+	struct mm_stat vs;
+
+	get_pinfo(n, tg, &pi);
+	mm_stat(pi.mm, &vs);
+	sb_printf(b, "%lu 0 0 %lu 0 %lu 0\n", vs.size / PAGE_SIZE,
+		  (vs.end_code - vs.start_code) / PAGE_SIZE, (vs.data + vs.stk) / PAGE_SIZE);
+	return 0;
+}
+
+static int show_comm(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	struct pinfo pi;
+
+	get_pinfo(n, tg, &pi);
+	sb_printf(b, "%s\n", pi.comm);
+	return 0;
+}
+
+static void limit_value(struct sbuf *b, rlim_t v)
+{
+	if (v == RLIM_INFINITY)
+		sb_printf(b, "%-20s ", "unlimited");
+	else
+		sb_printf(b, "%-20lu ", (uint64_t)v);
+}
+
+static int show_limits(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	static const struct { const char *name, *unit; } lim[RLIM_NLIMITS] = {
+		{ "Max cpu time", "seconds" }, { "Max file size", "bytes" },
+		{ "Max data size", "bytes" }, { "Max stack size", "bytes" },
+		{ "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+		{ "Max processes", "processes" }, { "Max open files", "files" },
+		{ "Max locked memory", "bytes" }, { "Max address space", "bytes" },
+		{ "Max file locks", "locks" }, { "Max pending signals", "signals" },
+		{ "Max msgqueue size", "bytes" }, { "Max nice priority", NULL },
+		{ "Max realtime priority", NULL }, { "Max realtime timeout", "us" },
+	};
+	struct pinfo pi;
+
+	get_pinfo(n, tg, &pi);
+	sb_printf(b, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+	for (int i = 0; i < RLIM_NLIMITS; i++) {
+		sb_printf(b, "%-25s ", lim[i].name);
+		limit_value(b, pi.rlim[i].rlim_cur);
+		limit_value(b, pi.rlim[i].rlim_max);
+		if (lim[i].unit)
+			sb_printf(b, "%-10s", lim[i].unit);
+		sb_putc(b, '\n');
+	}
+	return 0;
+}
+
+/* The sandbox's processes are the sentry's and its stubs on the host: one
+ * oom_score_adj for all, the config's (set on the sentry at create). */
+static int show_oom_score_adj(struct sbuf *b)
+{
+	sb_printf(b, "%d\n", sandbox.oom_score_adj);
+	return 0;
+}
+
+/* "inside outside count" lines, in the kernel's column widths. */
+static void show_idmap(struct sbuf *b, const char *map)
+{
+	unsigned in, out, count;
+	int used;
+
+	for (const char *p = map ? map : "0 0 4294967295\n";
+	     sscanf(p, "%u %u %u%n", &in, &out, &count, &used) == 3; p += used)
+		sb_printf(b, "%10u %10u %10u\n", in, out, count);
+}
+
+static int show_uid_map(struct sbuf *b)
+{
+	show_idmap(b, sandbox.uid_map);
+	return 0;
+}
+
+static int show_gid_map(struct sbuf *b)
+{
+	show_idmap(b, sandbox.gid_map);
+	return 0;
+}
+
+/* ---------- the tables ---------- */
+
+/* task/: the group's threads */
+static void list_tids(struct dsnap *s, const struct pnode *dir, struct thread_group *tg)
+{
+	pid_t *tids;
+	int n = 0;
+
+	if (!tg)
+		return;
+	pthread_mutex_lock(&tg->lock);
+	tids = malloc(((size_t)tg->nr_tasks + 1) * sizeof(*tids));
+	for (struct task *t = tg->tasks; tids && t && n <= tg->nr_tasks; t = t->next)
+		tids[n++] = t->tid;
+	pthread_mutex_unlock(&tg->lock);
+	if (n)
+		qsort(tids, (size_t)n, sizeof(*tids), proc_cmp_pid);
+	for (int i = 0; i < n; i++)
+		proc_list_num(s, dir, tids[i], S_IFDIR);
+	free(tids);
+}
+
+static const struct pent tid_dir;
+
+static int lookup_tid(struct pnode *dir, struct thread_group *tg, const char *name,
+		      struct inode **out)
+{
+	int id = proc_parse_num(name);
+
+	if (id <= 0 || !proc_tg_has(tg, id))
+		return -ENOENT;
+	return proc_new_child(dir, &tid_dir, name, dir->pid, id, -1, out);
+}
+
+static const struct proc_dyn tids = { .lookup = lookup_tid, .list = list_tids };
+
+#define TID_ENTS \
+	P_REG("stat", show_stat), \
+	P_REG("status", show_status), \
+	P_REG("statm", show_statm), \
+	P_REG("comm", show_comm), \
+	P_REG("cmdline", proc_show_cmdline), \
+	P_PRIV("environ", proc_show_environ), \
+	P_PRIV("auxv", proc_show_auxv), \
+	{ .name = "maps", .mode = S_IFREG | 0444, .show = proc_show_maps, .priv = true }, \
+	P_REG("limits", show_limits), \
+	P_GEN("mounts", proc_mounts), \
+	P_GEN("mountinfo", proc_mountinfo), \
+	P_TXT("cgroup", "0::/\n"), \
+	P_TXT("oom_score", "0\n"), \
+	P_GEN("oom_score_adj", show_oom_score_adj), \
+	P_GEN("uid_map", show_uid_map), \
+	P_GEN("gid_map", show_gid_map), \
+	{ .name = "fd", .mode = S_IFDIR | 0500, .dyn = &proc_fds, .priv = true }, \
+	{ .name = "fdinfo", .mode = S_IFDIR | 0500, .dyn = &proc_fdinfos, .priv = true }, \
+	P_MAGIC("exe", proc_link_exe), \
+	P_MAGIC("cwd", proc_link_cwd), \
+	P_MAGIC("root", proc_link_root)
+
+static const struct pent tid_ents[] = { TID_ENTS, { 0 } };
+static const struct pent pid_ents[] = {
+	TID_ENTS,
+	{ .name = "task", .mode = S_IFDIR | 0555, .dyn = &tids },
+	{ 0 }
+};
+
+/* Templates for the children of the pid and tid directories. */
+static const struct pent pid_dir = P_DIR("<pid>", pid_ents);
+static const struct pent tid_dir = P_DIR("<tid>", tid_ents);
+
+/* /proc's numbered directories: the live thread groups. */
+static void list_pids(struct dsnap *s, const struct pnode *dir, struct thread_group *tg)
+{
+	pid_t *pids = NULL;
+	long n = proc_all_pids(&pids);
+
+	(void)tg;
+	for (long i = 0; i < n; i++)
+		if (has_task(pids[i], 0))
+			proc_list_num(s, dir, pids[i], S_IFDIR);
+	free(pids);
+}
+
+/* /proc/<n>: a thread group, or any thread of one (hidden from readdir). */
+static int lookup_pid(struct pnode *dir, struct thread_group *tg, const char *name,
+		      struct inode **out)
+{
+	int id = proc_parse_num(name);
+	pid_t tgid;
+
+	(void)tg;
+	if (id <= 0)
+		return -ENOENT;
+	if (has_task(id, 0))
+		return proc_new_child(dir, &pid_dir, name, id, 0, -1, out);
+	tgid = tgid_of(id);
+	if (!tgid)
+		return -ENOENT;
+	return proc_new_child(dir, &pid_dir, name, tgid, id, -1, out);
+}
+
+const struct proc_dyn proc_pids = { .lookup = lookup_pid, .list = list_pids };

@@ -120,8 +120,8 @@ static struct epitem *find(struct epoll *ep, int fd, struct file *f)
 
 long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 {
-	struct file *epf = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 2));
+	struct file *epf = fget(t, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 2));
 	int op = ARG_INT(a, 1), fd = ARG_INT(a, 2);
 	struct epoll_event ev = { 0, { 0 } };
 	struct epoll *ep;
@@ -316,7 +316,7 @@ static struct timespec sleep_for(long slice_ns, int ms, const struct timespec *d
  */
 static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 {
-	struct file *f = fdt_get(t->tg->fdt, epfd);
+	struct file *f = fget(t, epfd);
 	struct pollfd host[256];        /* beyond these, the look-again finds them */
 	struct ep_sleep sl = { .host = host, .cap = 256 };
 	struct epoll_event *evs;

@@ -218,6 +218,30 @@ int vfs_may(struct task *t, struct inode *ino, int mask);
 int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out);
 struct file *file_alloc(struct dentry *d, struct inode *ino, int flags);
 
+/*
+ * ops.c: what handlers call to change the tree and attributes, with every
+ * permission rule (docs/vfs.md); dir is a walked parent, name its last
+ * component.  t NULL: the sentry itself, no checks, root's files.
+ */
+#define VFS_RENAME_DIR (1U << 31)       /* a trailing slash: the source is a directory */
+int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode,
+	       struct dentry **out);
+int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode);
+int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode, dev_t dev);
+int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char *target);
+int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char *name);
+int vfs_unlink(struct task *t, struct dentry *dir, const char *name);
+int vfs_rmdir(struct task *t, struct dentry *dir, const char *name);
+int vfs_rename(struct task *t, struct dentry *odir, const char *oname, struct dentry *ndir,
+	       const char *nname, unsigned flags);
+long vfs_readlink(struct dentry *d, char *buf, size_t len);
+int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *ia);
+int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
+/* 0 if t owns ino or holds CAP_FOWNER over it, else -EPERM (O_NOATIME) */
+int vfs_owner_or_capable(struct task *t, struct inode *ino);
+/* -ETXTBSY if a process runs the program ino is, else 0 */
+int vfs_deny_write(struct inode *ino);
+
 /* files and fd tables */
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);
 struct file *file_get(struct file *f);
@@ -227,6 +251,14 @@ struct fd_table *fdt_new(void);
 struct fd_table *fdt_dup(struct fd_table *t);
 void fdt_put(struct fd_table *t);
 struct file *fdt_get(struct fd_table *t, int fd);
+/*
+ * The file task t's fd names, with a reference, or NULL (EBADF).  fget()
+ * is for calls that use the file: it refuses O_PATH files.  fget_raw()
+ * is for calls that only name it (fstat, fchdir, *at dirfds, close, dup,
+ * fcntl's fd flags, fstatfs), as Linux's fdget and fdget_raw.
+ */
+struct file *fget(struct task *t, int fd);
+struct file *fget_raw(struct task *t, int fd);
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
 int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
 int fdt_close(struct fd_table *t, int fd);
@@ -234,6 +266,7 @@ int fdt_close(struct fd_table *t, int fd);
 /* lock.c */
 void locks_close_posix(const void *tg, struct file *f);
 void locks_release(const void *owner);
+long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
 
 struct fs_struct *fs_new(struct dentry *root);
 void fs_put(struct fs_struct *fs);
@@ -263,5 +296,12 @@ struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
 int memfs_add_inode(struct inode *dir, const char *name, struct inode *ino);
+/* memfd_create(2): an unnamed tmpfs file */
+int memfs_anon_file(const char *name, struct file **out);
+/* /dev/zero, whose mappings are anonymous memory */
+bool devfs_is_zero(struct file *f);
+/* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
+bool is_pipe(struct file *f);
+long pipe_size(struct file *f, long set);
 
 #endif

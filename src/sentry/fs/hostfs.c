@@ -453,3 +453,17 @@ struct inode *hostfs_bind(const char *path, bool readonly)
 	inode_put(parent);
 	return ino;
 }
+
+/* A host directory tree: from an O_PATH fd the sentry opened, or a host
+ * path the engine named (a bind mount's source). */
+static struct inode *hostfs_mount(const struct fs_mount *m)
+{
+	if (m->host_fd >= 0)
+		return hostfs_root(m->host_fd, m->readonly);
+	return m->source ? hostfs_bind(m->source, m->readonly) : NULL;
+}
+
+/* nodev: the sandbox sees no block device behind it (gVisor lists its
+ * gofer file system as "nodev 9p" likewise) */
+static struct fs_type hostfs_type = { .name = "hostfs", .mount = hostfs_mount };
+FS_REGISTER(hostfs_type)

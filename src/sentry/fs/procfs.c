@@ -1305,6 +1305,26 @@ static const struct pent sys_ents[] = {
 	{ 0 }
 };
 
+/* The file system types the sentry registered (vfs/fstype.c). */
+static int show_filesystems(struct sbuf *b, const struct pnode *n)
+{
+	char buf[4096];
+
+	(void)n;
+	vfs_filesystems(buf, sizeof(buf));
+	sb_printf(b, "%s", buf);
+	return 0;
+}
+
+static struct inode *proc_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return procfs_root();
+}
+
+static struct fs_type proc_type = { .name = "proc", .mount = proc_mount };
+FS_REGISTER(proc_type)
+
 static const struct pent root_ents[] = {
 	P_RDLNK("self", readlink_self),
 	P_RDLNK("thread-self", readlink_thread_self),
@@ -1313,8 +1333,7 @@ static const struct pent root_ents[] = {
 	P_REG("uptime", show_uptime),
 	P_REG("loadavg", show_loadavg),
 	P_TXT("version", "Linux version " PROC_RELEASE " (cvisor) " PROC_VERSION "\n"),
-	P_TXT("filesystems", "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n"
-	      "nodev\tdevpts\nnodev\toverlay\n\text4\n"),
+	P_REG("filesystems", show_filesystems),
 	P_LNK("mounts", "self/mounts"),
 	P_REG("stat", show_stat_top),
 	P_DIR("sys", sys_ents),

@@ -178,6 +178,39 @@ struct mount *vfs_mounts(void);
 /* "/a/b" of a dentry, as seen from root; returns length or -ENAMETOOLONG. */
 long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len);
 
+/*
+ * fstype.c: the file system types (register_filesystem).  A type makes
+ * new instances from a mount's arguments; each uses what it needs of them.
+ */
+struct fs_mount {
+	const char *source;             /* hostfs: the host path (-1 host_fd) */
+	int host_fd;                    /* hostfs: an O_PATH directory it takes, or -1 */
+	bool readonly;
+	mode_t mode;                    /* tmpfs and the like: the root's, 0 the default */
+	struct inode *lower;            /* overlay: the read-only lower layer it takes */
+};
+
+#define FS_REQUIRES_DEV 1               /* on a block device: not "nodev" */
+
+struct fs_type {
+	const char *name;
+	unsigned flags;
+	/* A new instance: its root inode (a reference), or NULL. */
+	struct inode *(*mount)(const struct fs_mount *m);
+	struct fs_type *next;
+};
+
+int register_filesystem(struct fs_type *fs);
+const struct fs_type *get_fs_type(const char *name);
+struct inode *vfs_fs_instance(const char *name, const struct fs_mount *m);
+size_t vfs_filesystems(char *buf, size_t len);
+/* A file system's registration, run before main (Linux's initcalls). */
+#define FS_REGISTER(type) \
+	static void __attribute__((constructor)) register_##type(void) \
+	{ \
+		register_filesystem(&type); \
+	}
+
 /* path walk */
 #define WALK_FOLLOW     1               /* follow a final symlink */
 #define WALK_PARENT     2               /* stop at the parent of the last name */

@@ -134,6 +134,8 @@ static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, si
 
 	if (!buf)
 		return -ENOMEM;
+	if (f->remove_privs && len)
+		vfs_file_remove_privs(t, f);
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
 		ssize_t w;
@@ -340,6 +342,8 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 		return -ENOMEM;
 	if (len > (size_t)MAX_RW)
 		len = MAX_RW;
+	if (out->remove_privs && len)
+		vfs_file_remove_privs(t, out);
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
 		ssize_t r, w = 0;

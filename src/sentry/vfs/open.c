@@ -142,6 +142,8 @@ int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out)
 		file_put(f);
 		return err;
 	}
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		f->remove_privs = vfs_write_kills_privs(t, ino);
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode)) {
 		struct iattr ia = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME };
 

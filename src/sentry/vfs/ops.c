@@ -391,32 +391,73 @@ static int setattr_prepare(struct task *t, struct inode *ino, const struct stat 
 }
 
 /*
- * The set-ID bits a change of owner or size takes away (Linux's
- * should_remove_suid and setattr_should_drop_sgid): set-user-ID always,
- * set-group-ID with group execute or where the caller could not keep it;
- * a truncate keeps them for CAP_FSETID.
+ * The set-ID bits a write takes away (should_remove_suid): set-user-ID,
+ * and set-group-ID with group execute (without, it marks mandatory
+ * locking), unless the writer holds CAP_FSETID.  0: none.
+ */
+static mode_t write_kills(const struct creds *c, const struct stat *st)
+{
+	mode_t kill = (st->st_mode & S_ISUID) |
+		      ((st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) ? S_ISGID : 0);
+
+	return S_ISREG(st->st_mode) && !capable(c, CAP_FSETID) ? kill : 0;
+}
+
+/*
+ * The set-ID bits a change of owner or size takes away: a chown drops
+ * set-user-ID, and set-group-ID with group execute or where the caller
+ * could not keep it (setattr_should_drop_sgid); a truncate drops what a
+ * write would.
  */
 static void kill_suid(struct task *t, const struct stat *st, struct iattr *ia)
 {
 	const struct creds *c = &t->tg->cred;
-	mode_t kill;
+	mode_t kill = 0;
 
-	if ((ia->valid & ATTR_MODE) || S_ISDIR(st->st_mode) ||
-	    !(st->st_mode & (S_ISUID | S_ISGID)))
+	if ((ia->valid & ATTR_MODE) || S_ISDIR(st->st_mode))
 		return;
 	if (ia->valid & (ATTR_UID | ATTR_GID)) {
-		kill = S_ISUID;
+		kill = st->st_mode & S_ISUID;
 		if ((st->st_mode & S_IXGRP) || !keeps_sgid(c, st, st->st_gid))
-			kill |= S_ISGID;
-	} else {
-		if (capable(c, CAP_FSETID))
-			return;
-		kill = S_ISUID | ((st->st_mode & S_IXGRP) ? S_ISGID : 0);
+			kill |= st->st_mode & S_ISGID;
+	} else if (ia->valid & ATTR_SIZE) {
+		kill = write_kills(c, st);
 	}
-	if (!(st->st_mode & kill))
+	if (!kill)
 		return;
 	ia->mode = st->st_mode & ~kill;
 	ia->valid |= ATTR_MODE;
+}
+
+/* Whether a write through a file t opens for writing must drop set-ID bits. */
+bool vfs_write_kills_privs(struct task *t, struct inode *ino)
+{
+	struct stat st;
+
+	/* CAP_FSETID (root's, usually) keeps them: no attribute read then */
+	if (!t || capable(&t->tg->cred, CAP_FSETID))
+		return false;
+	return !vfs_getattr(ino, &st) && write_kills(&t->tg->cred, &st);
+}
+
+/*
+ * file_remove_privs(): the first write to a set-ID file drops the bits,
+ * as the writer could not keep them (vfs_open marked the file).  Forced:
+ * the writer need not own the file.
+ */
+int vfs_file_remove_privs(struct task *t, struct file *f)
+{
+	struct iattr ia = { .valid = ATTR_MODE };
+	struct stat st;
+	int err;
+
+	f->remove_privs = false;
+	if (!f->inode || !f->inode->ops->setattr || (err = vfs_getattr(f->inode, &st)))
+		return 0;
+	if (!(ia.mode = write_kills(&t->tg->cred, &st)))
+		return 0;
+	ia.mode = st.st_mode & ~ia.mode;
+	return f->inode->ops->setattr(f->inode, &ia);
 }
 
 int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *iap)

@@ -134,6 +134,7 @@ struct file {
 	int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
 	off_t pos;
 	pthread_mutex_t pos_lock;
+	bool remove_privs;              /* a set-ID file: the first write drops the bits */
 	struct dentry *dentry;          /* NULL for anonymous files */
 	struct inode *inode;
 	void *priv;
@@ -272,6 +273,8 @@ int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *ia);
 int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
 /* 0 if t owns ino or holds CAP_FOWNER over it, else -EPERM (O_NOATIME) */
 int vfs_owner_or_capable(struct task *t, struct inode *ino);
+bool vfs_write_kills_privs(struct task *t, struct inode *ino);
+int vfs_file_remove_privs(struct task *t, struct file *f);
 /* -ETXTBSY if a process runs the program ino is, else 0 */
 int vfs_deny_write(struct inode *ino);
 

@@ -3,23 +3,8 @@
  * symlinks.  Also O_NOATIME: only the file's owner or CAP_FOWNER may ask
  * for it, at open or with F_SETFL (EPERM).  Needs root. */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
 #include <sys/fsuid.h>
-#include <sys/stat.h>
-#include "become.h"
-
-static char top[64];
-
-static const char *at(const char *name)
-{
-	static char path[4][160];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", top, name);
-	return path[i];
-}
+#include "perm.h"
 
 static void owned(const char *name, uid_t u, gid_t g)
 {
@@ -90,9 +75,7 @@ int main(void)
 {
 	int fd;
 
-	snprintf(top, sizeof(top), "/tmp/vfs_fsuid.XXXXXX");
-	CHECK(mkdtemp(top), "mkdtemp: %s", strerror(errno));
-	CHECK_OK(chmod(top, 0755));
+	make_top("vfs_fsuid");
 	CHECK_OK(mkdir(at("w"), 0777));
 	CHECK_OK(chmod(at("w"), 0777));
 	CHECK_OK(mkdir(at("r"), 0755));

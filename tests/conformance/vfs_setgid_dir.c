@@ -5,22 +5,7 @@
  * the group and without CAP_FSETID loses S_ISGID (with group execute).
  * Needs root. */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include "become.h"
-
-static char top[64];
-
-static const char *at(const char *name)
-{
-	static char path[4][160];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", top, name);
-	return path[i];
-}
+#include "perm.h"
 
 static struct stat st_of(const char *name)
 {
@@ -98,9 +83,7 @@ static void fsetid(void)
 
 int main(void)
 {
-	snprintf(top, sizeof(top), "/tmp/vfs_setgid.XXXXXX");
-	CHECK(mkdtemp(top), "mkdtemp: %s", strerror(errno));
-	CHECK_OK(chmod(top, 0755));
+	make_top("vfs_setgid");
 	CHECK_OK(mkdir(at("sg"), 0777));
 	CHECK_OK(chown(at("sg"), 0, 2000));
 	CHECK_OK(chmod(at("sg"), 02777));

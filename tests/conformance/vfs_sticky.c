@@ -5,23 +5,8 @@
  * Files made by the parent as root, each case in a child that becomes
  * uid 1000.  Needs root. */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include "become.h"
-
-static char top[64];
-
-static const char *at(const char *name)
-{
-	static char path[4][160];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", top, name);
-	return path[i];
-}
+#include "perm.h"
 
 static void mk(const char *name, uid_t u, mode_t m, bool dir)
 {
@@ -71,9 +56,7 @@ static void fowner(void)
 
 int main(void)
 {
-	snprintf(top, sizeof(top), "/tmp/vfs_sticky.XXXXXX");
-	CHECK(mkdtemp(top), "mkdtemp: %s", strerror(errno));
-	CHECK_OK(chmod(top, 0755));
+	make_top("vfs_sticky");
 	umask(0);
 	mk("s", 0, 01777, true);
 	mk("s/theirs", 1001, 0666, false);

@@ -4,22 +4,7 @@
  * and stays), unless the writer holds CAP_FSETID; reading keeps them.
  * The owner is no exception.  Needs root. */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include "become.h"
-
-static char top[64];
-
-static const char *at(const char *name)
-{
-	static char path[4][160];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", top, name);
-	return path[i];
-}
+#include "perm.h"
 
 static void mk(const char *name, mode_t mode)
 {
@@ -88,9 +73,7 @@ static void fsetid(void)
 
 int main(void)
 {
-	snprintf(top, sizeof(top), "/tmp/vfs_wsuid.XXXXXX");
-	CHECK(mkdtemp(top), "mkdtemp: %s", strerror(errno));
-	CHECK_OK(chmod(top, 0755));
+	make_top("vfs_wsuid");
 	mk("r", 06755);
 	mk("w", 06755);
 	mk("g", 02644);

@@ -133,49 +133,65 @@ static int may_delete(struct task *t, struct dentry *dir, const char *name, int 
 	return err;
 }
 
+/* What a new inode gets: its type and mode, owner and group. */
+struct new_owner {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+};
+
 /*
  * inode_init_owner() with vfs_prepare_mode(): the umask, then the owner
  * and group a new inode in dir gets, and its set-group-ID bit.
  */
-static void init_owner(struct task *t, struct dentry *dir, mode_t *mode, uid_t *uid,
-		       gid_t *gid)
+static void init_owner(struct task *t, struct dentry *dir, struct new_owner *o)
 {
 	const struct creds *c;
 	struct stat ds;
 
-	*uid = *gid = 0;
+	o->uid = o->gid = 0;
 	if (!t)
 		return;
 	c = &t->tg->cred;
-	if (!S_ISLNK(*mode))
-		*mode &= ~(t->fs->umask & 0777) | S_IFMT;
-	*uid = c->fsuid;
-	*gid = c->fsgid;
+	if (!S_ISLNK(o->mode))
+		o->mode &= ~(t->fs->umask & 0777) | S_IFMT;
+	o->uid = c->fsuid;
+	o->gid = c->fsgid;
 	if (vfs_getattr(dir->inode, &ds) || !(ds.st_mode & S_ISGID))
 		return;
-	*gid = ds.st_gid;
-	if (S_ISDIR(*mode))
-		*mode |= S_ISGID;
-	else if ((*mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	o->gid = ds.st_gid;
+	if (S_ISDIR(o->mode))
+		o->mode |= S_ISGID;
+	else if ((o->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
 		 !in_group(c, ds.st_gid) && !capable_wrt_ids(c, CAP_FSETID, ds.st_uid, ds.st_gid))
-		*mode &= ~(mode_t)S_ISGID;
+		o->mode &= ~(mode_t)S_ISGID;
+}
+
+/* Before making name in dir: may_create(), the file system's op (if it
+ * has none: EPERM), then the new inode's owner and mode. */
+static int prepare_new(struct task *t, struct dentry *dir, const char *name, bool has_op,
+		       struct new_owner *o)
+{
+	int err = may_create(t, dir, name);
+
+	if (err)
+		return err;
+	if (!has_op)
+		return -EPERM;
+	init_owner(t, dir, o);
+	return 0;
 }
 
 int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode,
 	       struct dentry **out)
 {
+	struct new_owner o = { .mode = S_IFREG | (mode & 07777) };
 	struct inode *ino;
-	uid_t uid;
-	gid_t gid;
-	int err = may_create(t, dir, name);
+	int err = prepare_new(t, dir, name, dir->inode->ops->create, &o);
 
 	if (err)
-		return err;
-	if (!dir->inode->ops->create)
-		return -EACCES;
-	mode = S_IFREG | (mode & 07777);
-	init_owner(t, dir, &mode, &uid, &gid);
-	err = dir->inode->ops->create(dir->inode, name, mode & 07777, uid, gid, &ino);
+		return err == -EPERM ? -EACCES : err;   /* open(O_CREAT)'s answer */
+	err = dir->inode->ops->create(dir->inode, name, o.mode & 07777, o.uid, o.gid, &ino);
 	if (err)
 		return err;
 	*out = dentry_new(dir, dir->mnt, name, ino);
@@ -188,54 +204,34 @@ int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode
 
 int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode)
 {
-	uid_t uid;
-	gid_t gid;
-	int err = may_create(t, dir, name);
+	struct new_owner o = { .mode = S_IFDIR | (mode & 07777) };
+	int err = prepare_new(t, dir, name, dir->inode->ops->mkdir, &o);
 
-	if (err)
-		return err;
-	if (!dir->inode->ops->mkdir)
-		return -EPERM;
-	mode = S_IFDIR | (mode & 07777);
-	init_owner(t, dir, &mode, &uid, &gid);
-	return dir->inode->ops->mkdir(dir->inode, name, mode & 07777, uid, gid);
+	return err ? err : dir->inode->ops->mkdir(dir->inode, name, o.mode & 07777, o.uid, o.gid);
 }
 
 int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode, dev_t dev)
 {
-	uid_t uid;
-	gid_t gid;
+	struct new_owner o = { .mode = (mode & S_IFMT) ? mode : mode | S_IFREG };
 	int err;
 
-	if (!(mode & S_IFMT))
-		mode |= S_IFREG;
-	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) &&
-	    !S_ISSOCK(mode))
+	if (!S_ISREG(o.mode) && !S_ISCHR(o.mode) && !S_ISBLK(o.mode) && !S_ISFIFO(o.mode) &&
+	    !S_ISSOCK(o.mode))
 		return -EINVAL;
-	if ((err = may_create(t, dir, name)))
+	if ((err = prepare_new(t, dir, name, dir->inode->ops->mknod, &o)))
 		return err;
 	/* a device node takes CAP_MKNOD, checked after EEXIST and EACCES */
-	if ((S_ISCHR(mode) || S_ISBLK(mode)) && t && !capable(&t->tg->cred, CAP_MKNOD))
+	if ((S_ISCHR(o.mode) || S_ISBLK(o.mode)) && t && !capable(&t->tg->cred, CAP_MKNOD))
 		return -EPERM;
-	if (!dir->inode->ops->mknod)
-		return -EPERM;
-	init_owner(t, dir, &mode, &uid, &gid);
-	return dir->inode->ops->mknod(dir->inode, name, mode, dev, uid, gid);
+	return dir->inode->ops->mknod(dir->inode, name, o.mode, dev, o.uid, o.gid);
 }
 
 int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char *target)
 {
-	mode_t mode = S_IFLNK | 0777;
-	uid_t uid;
-	gid_t gid;
-	int err = may_create(t, dir, name);
+	struct new_owner o = { .mode = S_IFLNK | 0777 };
+	int err = prepare_new(t, dir, name, dir->inode->ops->symlink, &o);
 
-	if (err)
-		return err;
-	if (!dir->inode->ops->symlink)
-		return -EPERM;
-	init_owner(t, dir, &mode, &uid, &gid);
-	return dir->inode->ops->symlink(dir->inode, name, target, uid, gid);
+	return err ? err : dir->inode->ops->symlink(dir->inode, name, target, o.uid, o.gid);
 }
 
 int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char *name)

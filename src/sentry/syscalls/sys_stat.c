@@ -252,16 +252,8 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
 static long put_statfs(struct task *t, struct inode *ino, uint64_t addr)
 {
 	struct statfs sf;
-	int err;
+	int err = vfs_statfs(ino, &sf);
 
-	memset(&sf, 0, sizeof(sf));
-	err = ino->ops->statfs ? ino->ops->statfs(ino, &sf) : -ENOSYS;
-	if (err == -ENOSYS) {
-		sf.f_type = 0x01021994;
-		sf.f_bsize = 4096;
-		sf.f_namelen = 255;
-		err = 0;
-	}
 	return err ? err : copy_to_user(t->tg->mm, addr, &sf, sizeof(sf));
 }
 

@@ -25,6 +25,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -345,6 +346,18 @@ long vfs_readlink(struct dentry *d, char *buf, size_t len)
 	if (!S_ISLNK(d->inode->mode) || !d->inode->ops->readlink)
 		return -EINVAL;
 	return d->inode->ops->readlink(d->inode, buf, len);
+}
+
+/* statfs(2): the file system's answer, or a tmpfs-like one if it has none. */
+int vfs_statfs(struct inode *ino, struct statfs *sf)
+{
+	memset(sf, 0, sizeof(*sf));
+	if (ino->ops->statfs)
+		return ino->ops->statfs(ino, sf);
+	sf->f_type = 0x01021994;        /* TMPFS_MAGIC */
+	sf->f_bsize = 4096;
+	sf->f_namelen = 255;
+	return 0;
 }
 
 /* in_group_or_capable(): may c keep a set-group-ID bit for group gid? */

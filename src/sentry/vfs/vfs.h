@@ -269,6 +269,7 @@ int vfs_rmdir(struct task *t, struct dentry *dir, const char *name);
 int vfs_rename(struct task *t, struct dentry *odir, const char *oname, struct dentry *ndir,
 	       const char *nname, unsigned flags);
 long vfs_readlink(struct dentry *d, char *buf, size_t len);
+int vfs_statfs(struct inode *ino, struct statfs *sf);
 int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *ia);
 int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
 /* 0 if t owns ino or holds CAP_FOWNER over it, else -EPERM (O_NOATIME) */

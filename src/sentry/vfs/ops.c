@@ -63,8 +63,9 @@ static bool dots(const char *name)
 	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "/");
 }
 
-/* may_create(): name is free in dir, dir may be written. */
-static int may_create(struct task *t, struct dentry *dir, const char *name)
+/* may_create(): name is free in dir (unless the caller has just found it
+ * absent: open's O_CREAT), dir may be written. */
+static int may_create(struct task *t, struct dentry *dir, const char *name, bool absent)
 {
 	struct dentry *d;
 	int err;
@@ -73,7 +74,7 @@ static int may_create(struct task *t, struct dentry *dir, const char *name)
 		return -ENOTDIR;
 	if (dots(name))
 		return -EEXIST;
-	err = vfs_lookup_one(dir, name, &d);
+	err = absent ? -ENOENT : vfs_lookup_one(dir, name, &d);
 	if (!err) {
 		dentry_put(d);
 		return -EEXIST;
@@ -171,9 +172,9 @@ static void init_owner(struct task *t, struct dentry *dir, struct new_owner *o)
 /* Before making name in dir: may_create(), the file system's op (if it
  * has none: EPERM), then the new inode's owner and mode. */
 static int prepare_new(struct task *t, struct dentry *dir, const char *name, bool has_op,
-		       struct new_owner *o)
+		       bool absent, struct new_owner *o)
 {
-	int err = may_create(t, dir, name);
+	int err = may_create(t, dir, name, absent);
 
 	if (err)
 		return err;
@@ -188,7 +189,7 @@ int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode
 {
 	struct new_owner o = { .mode = S_IFREG | (mode & 07777) };
 	struct inode *ino;
-	int err = prepare_new(t, dir, name, dir->inode->ops->create, &o);
+	int err = prepare_new(t, dir, name, dir->inode->ops->create, true, &o);
 
 	if (err)
 		return err == -EPERM ? -EACCES : err;   /* open(O_CREAT)'s answer */
@@ -206,7 +207,7 @@ int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode
 int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode)
 {
 	struct new_owner o = { .mode = S_IFDIR | (mode & 07777) };
-	int err = prepare_new(t, dir, name, dir->inode->ops->mkdir, &o);
+	int err = prepare_new(t, dir, name, dir->inode->ops->mkdir, false, &o);
 
 	return err ? err : dir->inode->ops->mkdir(dir->inode, name, o.mode & 07777, o.uid, o.gid);
 }
@@ -219,7 +220,7 @@ int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode,
 	if (!S_ISREG(o.mode) && !S_ISCHR(o.mode) && !S_ISBLK(o.mode) && !S_ISFIFO(o.mode) &&
 	    !S_ISSOCK(o.mode))
 		return -EINVAL;
-	if ((err = prepare_new(t, dir, name, dir->inode->ops->mknod, &o)))
+	if ((err = prepare_new(t, dir, name, dir->inode->ops->mknod, false, &o)))
 		return err;
 	/* a device node takes CAP_MKNOD, checked after EEXIST and EACCES */
 	if ((S_ISCHR(o.mode) || S_ISBLK(o.mode)) && t && !capable(&t->tg->cred, CAP_MKNOD))
@@ -230,14 +231,14 @@ int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode,
 int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char *target)
 {
 	struct new_owner o = { .mode = S_IFLNK | 0777 };
-	int err = prepare_new(t, dir, name, dir->inode->ops->symlink, &o);
+	int err = prepare_new(t, dir, name, dir->inode->ops->symlink, false, &o);
 
 	return err ? err : dir->inode->ops->symlink(dir->inode, name, target, o.uid, o.gid);
 }
 
 int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char *name)
 {
-	int err = may_create(t, dir, name);
+	int err = may_create(t, dir, name, false);
 
 	if (err)
 		return err;
@@ -293,7 +294,7 @@ static int may_replace(struct task *t, struct dentry *ndir, const char *nname,
 	int err = vfs_lookup_one(ndir, nname, &dst);
 
 	if (err == -ENOENT)
-		return (flags & RENAME_EXCHANGE) ? -ENOENT : may_create(t, ndir, nname);
+		return (flags & RENAME_EXCHANGE) ? -ENOENT : may_create(t, ndir, nname, true);
 	if (err)
 		return err;
 	if (flags & RENAME_NOREPLACE)

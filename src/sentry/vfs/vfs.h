@@ -258,6 +258,7 @@ struct file *file_alloc(struct dentry *d, struct inode *ino, int flags);
  * component.  t NULL: the sentry itself, no checks, root's files.
  */
 #define VFS_RENAME_DIR (1U << 31)       /* a trailing slash: the source is a directory */
+/* create: name was looked up and is absent (open's O_CREAT) */
 int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode,
 	       struct dentry **out);
 int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode);

@@ -907,7 +907,7 @@ static int show_mountinfo(struct sbuf *b, const struct pnode *n)
 			  major(m->root->dev), minor(m->root->dev));
 		/* a bind mount's root is the host directory it shows, not
 		 * its file system's root (engines check it, as Linux has it) */
-		sb_escape(b, strcmp(m->fstype, "bind") || !m->source ? "/" : m->source);
+		sb_escape(b, strcmp(m->fstype, "hostfs") || !m->parent || !m->source ? "/" : m->source);
 		sb_add(b, " ", 1);
 		sb_escape(b, mount_path(m));
 		sb_printf(b, " %s - %s ", mount_opts(m), m->fstype);

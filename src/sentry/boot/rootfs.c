@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs/memfs.h"
 #include "boot/boot.h"
 #include "kernel/kernel.h"
 #include "pathname.h"
@@ -109,8 +108,8 @@ static int make_path(struct fs_struct *fs, const char *path, bool file)
 	return make_path_at(fs, fs->root, path, file, 0, NULL);
 }
 
-static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
-		    const char *fstype, const char *source, bool ro)
+static int mount_root(struct fs_struct *fs, const char *path, struct inode *root,
+		      const char *fstype, const char *source, bool ro)
 {
 	int err;
 
@@ -128,17 +127,20 @@ static int mount_at(struct fs_struct *fs, const char *path, struct inode *root,
 	return err;
 }
 
-static struct inode *sysfs_inode(void)
+/* A new instance of the registered type fstype, mounted on path. */
+static int mount_at(struct fs_struct *fs, const char *path, const char *fstype,
+		    const char *source, bool ro, mode_t mode)
 {
-	struct inode *sys = sysfs_root();
+	struct fs_mount m = { .source = source, .host_fd = -1, .readonly = ro, .mode = mode };
 
-	if (sys)
-		memfs_set_magic(sys, 0x62656572);       /* SYSFS_MAGIC */
-	return sys;
+	return mount_root(fs, path, vfs_fs_instance(fstype, &m), fstype, source, ro);
 }
 
-static struct fs_struct *fs_of_root(struct inode *root, const char *fstype, const char *src)
+/* The root file system: the first mount, and the fs_struct tasks start with. */
+static struct fs_struct *fs_of_root(const char *fstype, const struct fs_mount *args,
+				    const char *src)
 {
+	struct inode *root = vfs_fs_instance(fstype, args);
 	struct mount *m = root ? vfs_mount(NULL, root, fstype, src, false) : NULL;
 	struct dentry *rd = m ? vfs_root_dentry(m) : NULL;
 	struct fs_struct *fs = rd ? fs_new(rd) : NULL;
@@ -157,21 +159,24 @@ static struct fs_struct *fs_of_root(struct inode *root, const char *fstype, cons
 static struct fs_struct *build_do_root(const struct sentry_run *r)
 {
 	const char *src = r->root ? r->root : "/";
-	int hfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct inode *lower = hfd >= 0 ? hostfs_root(hfd, true) : NULL;
-	struct fs_struct *fs = fs_of_root(lower ? memfs_root(lower, 0755) : NULL, "overlay", src);
+	struct fs_mount host = { .host_fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC),
+				 .readonly = true };
+	struct fs_mount upper = { .host_fd = -1, .mode = 0755 };
+	struct fs_struct *fs;
 
+	upper.lower = host.host_fd >= 0 ? vfs_fs_instance("hostfs", &host) : NULL;
+	fs = upper.lower ? fs_of_root("overlay", &upper, src) : NULL;
 	if (!fs)
 		return NULL;
-	if (mount_at(fs, "/proc", procfs_root(), "proc", "proc", false) ||
-	    mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
-	    mount_at(fs, "/dev/pts", devpts_root(), "devpts", "devpts", false) ||
-	    mount_at(fs, "/dev/shm", memfs_root(NULL, 01777), "tmpfs", "shm", false) ||
-	    mount_at(fs, "/sys", sysfs_inode(), "sysfs", "sysfs", true) ||
-	    mount_at(fs, "/tmp", memfs_root(NULL, 01777), "tmpfs", "tmpfs", false))
+	if (mount_at(fs, "/proc", "proc", "proc", false, 0) ||
+	    mount_at(fs, "/dev", "devtmpfs", "dev", false, 0) ||
+	    mount_at(fs, "/dev/pts", "devpts", "devpts", false, 0) ||
+	    mount_at(fs, "/dev/shm", "tmpfs", "shm", false, 01777) ||
+	    mount_at(fs, "/sys", "sysfs", "sysfs", true, 0) ||
+	    mount_at(fs, "/tmp", "tmpfs", "tmpfs", false, 01777))
 		return NULL;
 	for (int i = 0; i < r->nr_rw; i++)
-		if (mount_at(fs, r->rw[i], hostfs_bind(r->rw[i], false), "bind", r->rw[i], false))
+		if (mount_at(fs, r->rw[i], "hostfs", r->rw[i], false, 0))
 			return NULL;
 	return fs;
 }
@@ -183,21 +188,17 @@ static int container_mount(struct fs_struct *fs, const struct sentry_mount *m)
 	unsigned mode = m->mode ? m->mode : 01777;
 
 	if (!strcmp(t, "bind") || !strcmp(t, "rbind"))
-		return mount_at(fs, m->dest, hostfs_bind(m->source, m->ro), "bind", m->source, m->ro);
-	if (!strcmp(t, "proc"))
-		return mount_at(fs, m->dest, procfs_root(), "proc", "proc", m->ro);
-	if (!strcmp(t, "sysfs"))
-		return mount_at(fs, m->dest, sysfs_inode(), "sysfs", "sysfs", true);
+		return mount_at(fs, m->dest, "hostfs", m->source, m->ro, 0);
 	if (!strcmp(t, "tmpfs") && !strcmp(m->dest, "/dev"))
 		/* the engine's empty /dev: the sentry's devfs has the devices
 		 * runc would create in it (null, zero, tty, ptmx, pts/, ...) */
-		return mount_at(fs, m->dest, devfs_root(), "tmpfs", "tmpfs", false);
-	if (!strcmp(t, "tmpfs") || !strcmp(t, "mqueue"))
-		return mount_at(fs, m->dest, memfs_root(NULL, mode), t, m->source, m->ro);
+		return mount_at(fs, m->dest, "devtmpfs", "tmpfs", false, 0);
+	if (!strcmp(t, "sysfs") || !strcmp(t, "cgroup") || !strcmp(t, "cgroup2"))
+		return mount_at(fs, m->dest, t, t, true, 0);    /* read-only, always */
 	if (!strcmp(t, "devpts"))
-		return mount_at(fs, m->dest, devpts_root(), "devpts", "devpts", false);
-	if (!strcmp(t, "cgroup") || !strcmp(t, "cgroup2"))
-		return mount_at(fs, m->dest, memfs_root(NULL, 0555), t, t, true);
+		return mount_at(fs, m->dest, t, t, false, 0);
+	if (get_fs_type(t) && strcmp(t, "hostfs") && strcmp(t, "overlay"))
+		return mount_at(fs, m->dest, t, m->source, m->ro, mode);
 	fprintf(stderr, "cvisor: mount on %s: type '%s' is not supported\n", m->dest, t);
 	return -EINVAL;
 }
@@ -215,8 +216,9 @@ static void mask_paths(struct task *t, const struct sentry_run *r)
 		if (vfs_walk_at(t, t->fs->root, r->masked[i], WALK_FOLLOW, &w))
 			continue;       /* not there: nothing to hide */
 		if (S_ISDIR(w.d->inode->mode))
-			vfs_mount_path(t->fs, r->masked[i], memfs_root(NULL, 0555), "tmpfs",
-				       "masked", true);
+			vfs_mount_path(t->fs, r->masked[i],
+				       vfs_fs_instance("tmpfs", &(struct fs_mount){ .mode = 0555 }),
+				       "tmpfs", "masked", true);
 		else
 			vfs_mount_path(t->fs, r->masked[i], devfs_null(), "devtmpfs", "masked",
 				       true);
@@ -232,7 +234,7 @@ static void readonly_paths(struct task *t, const struct sentry_run *r)
 
 		if (vfs_walk_at(t, t->fs->root, r->readonly[i], WALK_FOLLOW, &w))
 			continue;       /* not there: nothing to protect */
-		vfs_mount_path(t->fs, r->readonly[i], inode_get(w.d->inode), "bind",
+		vfs_mount_path(t->fs, r->readonly[i], inode_get(w.d->inode), w.d->mnt->fstype,
 			       r->readonly[i], true);
 		dentry_put(w.d);
 	}
@@ -298,16 +300,19 @@ static bool has_mount(const struct sentry_run *r, const char *dest)
 
 static struct fs_struct *build_container_root(const struct sentry_run *r)
 {
-	int hfd = r->root_fd >= 0 ? r->root_fd : open(r->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct fs_struct *fs = fs_of_root(hfd >= 0 ? hostfs_root(hfd, r->root_ro) : NULL,
-					  "rootfs", r->root);
+	struct fs_mount root = {
+		.host_fd = r->root_fd >= 0 ? r->root_fd
+					   : open(r->root, O_PATH | O_DIRECTORY | O_CLOEXEC),
+		.readonly = r->root_ro,
+	};
+	struct fs_struct *fs = root.host_fd >= 0 ? fs_of_root("hostfs", &root, r->root) : NULL;
 
 	if (!fs)
 		return NULL;
 	/* runc always makes the default devices: so does the sentry */
 	if (!has_mount(r, "/dev") &&
-	    (mount_at(fs, "/dev", devfs_root(), "devtmpfs", "dev", false) ||
-	     mount_at(fs, "/dev/pts", devpts_root(), "devpts", "devpts", false)))
+	    (mount_at(fs, "/dev", "devtmpfs", "dev", false, 0) ||
+	     mount_at(fs, "/dev/pts", "devpts", "devpts", false, 0)))
 		return NULL;
 	for (int i = 0; i < r->nmounts; i++)
 		if (container_mount(fs, &r->mounts[i]))

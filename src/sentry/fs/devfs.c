@@ -190,3 +190,20 @@ struct inode *devfs_root(void)
 		inode_put(d);
 	return root;
 }
+
+static struct inode *devtmpfs_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return devfs_root();
+}
+
+static struct inode *devpts_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return devpts_root();
+}
+
+static struct fs_type devtmpfs_type = { .name = "devtmpfs", .mount = devtmpfs_mount };
+static struct fs_type devpts_type = { .name = "devpts", .mount = devpts_mount };
+FS_REGISTER(devtmpfs_type)
+FS_REGISTER(devpts_type)

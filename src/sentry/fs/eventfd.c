@@ -286,7 +286,7 @@ static const struct file_ops tfd_ops = {
 
 static struct evobj *tfd_of(struct task *t, int fd, struct file **out)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget(t, fd);
 
 	if (f && f->ops != &tfd_ops) {
 		file_put(f);
@@ -480,7 +480,7 @@ long sys_signalfd4(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	mask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 	if (fd != -1) {
-		f = fdt_get(t->tg->fdt, fd);
+		f = fget(t, fd);
 		if (!f)
 			return -EBADF;
 		if (f->ops != &sfd_ops) {

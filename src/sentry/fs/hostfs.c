@@ -175,22 +175,16 @@ static int host_statfs(struct inode *ino, struct statfs *sf)
 #define RW_OR_EROFS(h) do { if ((h)->ro) return -EROFS; } while (0)
 
 /*
- * A new file belongs to its creator, as in Linux's inode_init_owner: the
- * host made it the sentry's (root's).  The group is the creator's unless
- * the directory is set-group-ID, whose group the host gave it already.
- * The set-ID and sticky bits go on only after the chown (which would clear
- * the set-ID ones), so that no file is ever root's and set-user-ID on the
- * host.  On failure the
- * new entry is removed: a create either happens whole or not at all.
+ * A new file belongs to the owner vfs_* chose (inode_init_owner's rules):
+ * the host made it the sentry's (root's).  The set-ID and sticky bits go
+ * on only after the chown (which would clear the set-ID ones), so that no
+ * file is ever root's and set-user-ID on the host.  On failure the new
+ * entry is removed: a create either happens whole or not at all.
  */
 static int host_own(struct hnode *dir, const char *name, uid_t uid, gid_t gid,
 		    mode_t mode, int rmflag)
 {
-	struct stat st;
-
-	if (fstat(dir->fd, &st) ||
-	    fchownat(dir->fd, name, uid, (st.st_mode & S_ISGID) ? (gid_t)-1 : gid,
-		     AT_SYMLINK_NOFOLLOW) ||
+	if (fchownat(dir->fd, name, uid, gid, AT_SYMLINK_NOFOLLOW) ||
 	    ((mode & 07000) && fchmodat(dir->fd, name, mode & 07777, 0))) {
 		int err = -errno;
 
@@ -459,3 +453,17 @@ struct inode *hostfs_bind(const char *path, bool readonly)
 	inode_put(parent);
 	return ino;
 }
+
+/* A host directory tree: from an O_PATH fd the sentry opened, or a host
+ * path the engine named (a bind mount's source). */
+static struct inode *hostfs_mount(const struct fs_mount *m)
+{
+	if (m->host_fd >= 0)
+		return hostfs_root(m->host_fd, m->readonly);
+	return m->source ? hostfs_bind(m->source, m->readonly) : NULL;
+}
+
+/* nodev: the sandbox sees no block device behind it (gVisor lists its
+ * gofer file system as "nodev 9p" likewise) */
+static struct fs_type hostfs_type = { .name = "hostfs", .mount = hostfs_mount };
+FS_REGISTER(hostfs_type)

@@ -1020,3 +1020,36 @@ int memfs_anon_file(const char *name, struct file **out)
 	*out = f;
 	return 0;
 }
+
+/* --- the types made of memfs --- */
+
+static struct inode *tmpfs_mount(const struct fs_mount *m)
+{
+	return memfs_root(NULL, m->mode ? m->mode : 01777);
+}
+
+/* cvisor do's root: an in-memory upper layer over a read-only lower one */
+static struct inode *overlay_mount(const struct fs_mount *m)
+{
+	return memfs_root(m->lower, m->mode ? m->mode : 0755);
+}
+
+/* A container's cgroup mount: an empty, read-only directory (no
+ * controllers are exposed to the sandbox) */
+static struct inode *cgroup_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return memfs_root(NULL, 0555);
+}
+
+static struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount };
+static struct fs_type overlay_type = { .name = "overlay", .mount = overlay_mount };
+/* POSIX message queues are not implemented: their mount is a tmpfs */
+static struct fs_type mqueue_type = { .name = "mqueue", .mount = tmpfs_mount };
+static struct fs_type cgroup_type = { .name = "cgroup", .mount = cgroup_mount };
+static struct fs_type cgroup2_type = { .name = "cgroup2", .mount = cgroup_mount };
+FS_REGISTER(tmpfs_type)
+FS_REGISTER(overlay_type)
+FS_REGISTER(mqueue_type)
+FS_REGISTER(cgroup_type)
+FS_REGISTER(cgroup2_type)

@@ -44,10 +44,5 @@ int memfs_add_symlink(struct inode *dir, const char *name, const char *target);
 
 
 
-/* memfd_create(2) */
-#define MFD_CLOEXEC_FLAG 1U
-#define MFD_ALLOW_SEALING_FLAG 2U
-#define MFD_HUGETLB_FLAG 4U
-int memfs_anon_file(const char *name, struct file **out);
 void memfs_set_magic(struct inode *root, long magic);
 #endif

@@ -74,5 +74,15 @@ struct inode *sysfs_root(void)
 		inode_put(root);
 		return NULL;
 	}
+	memfs_set_magic(root, 0x62656572);      /* SYSFS_MAGIC, for statfs */
 	return root;
 }
+
+static struct inode *sysfs_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return sysfs_root();
+}
+
+static struct fs_type sysfs_type = { .name = "sysfs", .mount = sysfs_mount };
+FS_REGISTER(sysfs_type)

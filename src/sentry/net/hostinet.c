@@ -40,7 +40,7 @@ static const struct file_ops sock_ops;
 
 struct file *sock_fget(struct task *t, int fd, long *err)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget(t, fd);
 
 	*err = !f ? -EBADF : f->ops != &sock_ops ? -ENOTSOCK : 0;
 	if (*err) {

@@ -43,8 +43,8 @@ long sys_epoll_create(struct task *t, const struct syscall_args *a)
 
 long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 {
-	struct file *epf = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 2));
+	struct file *epf = fget(t, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 2));
 	int op = ARG_INT(a, 1);
 	struct epoll_event ev = { 0, { 0 } };
 	long err;
@@ -64,7 +64,7 @@ long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 
 static long ep_wait(struct task *t, int epfd, uint64_t uevs, int max, int ms)
 {
-	struct file *f = fdt_get(t->tg->fdt, epfd);
+	struct file *f = fget(t, epfd);
 	struct epoll_event *evs;
 	long n;
 

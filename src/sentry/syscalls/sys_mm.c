@@ -6,27 +6,23 @@
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
-#include "vfs/file.h"
+#include "vfs/vfs.h"
 
 long sys_brk(struct task *t, const struct syscall_args *a)
 {
 	return (long)mm_brk(t->tg->mm, a->a[0]);
 }
 
-bool devfs_is_zero(struct file *f);
-
 /* A file mapping: the file system names the host fd the stub maps. */
 static long mmap_file(struct task *t, const struct syscall_args *a, int flags)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 4));
+	struct file *f = fget(t, ARG_INT(a, 4));
 	int prot = ARG_INT(a, 2), type = flags & MAP_TYPE, acc;
 	bool shared_write;
 	long ret;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
 	acc = f->flags & O_ACCMODE;
 	shared_write = type != MAP_PRIVATE && (prot & PROT_WRITE);
 	if (acc == O_WRONLY || (shared_write && acc != O_RDWR))

@@ -15,62 +15,20 @@
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
-/* Walk to the parent of path's last name and check we may change it. */
+/* Walk to the parent of path's last name. */
 static int walk_parent(struct task *t, int dirfd, uint64_t upath, struct walk_result *w)
 {
-	int err = user_walk(t, dirfd, upath, WALK_PARENT | WALK_FOLLOW, w);
-
-	if (err)
-		return err;
-	if (!S_ISDIR(w->d->inode->mode))
-		err = -ENOTDIR;
-	else if (w->d->mnt->readonly)
-		err = -EROFS;
-	else
-		err = vfs_may(t, w->d->inode, W_OK | X_OK);
-	if (err)
-		dentry_put(w->d);
-	return err;
-}
-
-/* ".", ".." or "/" (the root itself): names that cannot be made or removed */
-static bool dots(const char *name)
-{
-	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "/");
-}
-
-/* Fail with EEXIST if name exists in dir. */
-static int must_not_exist(struct dentry *dir, const char *name)
-{
-	struct dentry *d;
-	int err = vfs_lookup_one(dir, name, &d);
-
-	if (!err) {
-		dentry_put(d);
-		return -EEXIST;
-	}
-	return err == -ENOENT ? 0 : err;
+	return user_walk(t, dirfd, upath, WALK_PARENT | WALK_FOLLOW, w);
 }
 
 static long do_mkdir(struct task *t, int dirfd, uint64_t upath, mode_t mode)
 {
 	struct walk_result w;
-	int err = user_walk(t, dirfd, upath, WALK_PARENT | WALK_FOLLOW, &w);
+	int err = walk_parent(t, dirfd, upath, &w);
 
 	if (err)
 		return err;
-	if (dots(w.last))
-		err = -EEXIST;
-	else if (!(err = must_not_exist(w.d, w.last))) {
-		if (w.d->mnt->readonly)
-			err = -EROFS;
-		else if (!(err = vfs_may(t, w.d->inode, W_OK | X_OK)))
-			err = w.d->inode->ops->mkdir
-				      ? w.d->inode->ops->mkdir(w.d->inode, w.last,
-							      mode & ~t->fs->umask & 07777,
-							      t->tg->cred.fsuid, t->tg->cred.fsgid)
-				      : -EPERM;
-	}
+	err = vfs_mkdir(t, w.d, w.last, mode);
 	dentry_put(w.d);
 	return err;
 }
@@ -90,23 +48,12 @@ static long do_mknod(struct task *t, int dirfd, uint64_t upath, mode_t mode, dev
 	struct walk_result w;
 	int err;
 
-	if (!(mode & S_IFMT))
-		mode |= S_IFREG;
 	if (S_ISDIR(mode))
 		return -EINVAL;
 	err = walk_parent(t, dirfd, upath, &w);
 	if (err)
 		return err;
-	err = dots(w.last) ? -EEXIST : must_not_exist(w.d, w.last);
-	/* a device node takes CAP_MKNOD, checked after EEXIST and EACCES */
-	if (!err && (S_ISCHR(mode) || S_ISBLK(mode)) && !capable(&t->tg->cred, CAP_MKNOD))
-		err = -EPERM;
-	if (!err)
-		err = w.d->inode->ops->mknod
-			      ? w.d->inode->ops->mknod(w.d->inode, w.last,
-						       (mode & S_IFMT) | (mode & ~t->fs->umask & 07777),
-						       dev, t->tg->cred.fsuid, t->tg->cred.fsgid)
-			      : -EPERM;
+	err = vfs_mknod(t, w.d, w.last, mode, dev);
 	dentry_put(w.d);
 	return err;
 }
@@ -129,12 +76,15 @@ static long do_remove(struct task *t, int dirfd, uint64_t upath, bool dir)
 
 	if (err)
 		return err;
+	/* what the last name is, before the directory is asked (do_rmdir) */
 	if (!strcmp(w.last, "/"))
 		err = dir ? -EBUSY : -EISDIR;
 	else if (!strcmp(w.last, "."))
 		err = dir ? -EINVAL : -EISDIR;
 	else if (!strcmp(w.last, ".."))
 		err = dir ? -ENOTEMPTY : -EISDIR;
+	else if (!S_ISDIR(w.d->inode->mode))
+		err = -ENOTDIR;
 	else if (!dir && w.trailing_slash) {
 		struct dentry *d;
 
@@ -144,10 +94,7 @@ static long do_remove(struct task *t, int dirfd, uint64_t upath, bool dir)
 			dentry_put(d);
 		}
 	} else {
-		int (*op)(struct inode *, const char *) =
-			dir ? w.d->inode->ops->rmdir : w.d->inode->ops->unlink;
-
-		err = op ? op(w.d->inode, w.last) : -EPERM;
+		err = dir ? vfs_rmdir(t, w.d, w.last) : vfs_unlink(t, w.d, w.last);
 	}
 	dentry_put(w.d);
 	return err;
@@ -170,21 +117,10 @@ long sys_unlinkat(struct task *t, const struct syscall_args *a)
 	return do_remove(t, ARG_INT(a, 0), a->a[1], ARG_INT(a, 2) & AT_REMOVEDIR);
 }
 
-/* Whether a is d or one of its ancestors. */
-static bool is_ancestor(struct dentry *a, struct dentry *d)
-{
-	for (; d; d = d->parent)
-		if (d->mnt == a->mnt && d->inode->ino == a->inode->ino &&
-		    d->inode->dev == a->inode->dev)
-			return true;
-	return false;
-}
-
 static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t npath,
 		      unsigned flags)
 {
 	struct walk_result ow, nw;
-	struct dentry *src = NULL;
 	int err;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
@@ -199,22 +135,9 @@ static long do_rename(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t
 		dentry_put(ow.d);
 		return err;
 	}
-	if (dots(ow.last) || dots(nw.last))
-		err = -EBUSY;
-	else if (ow.d->mnt != nw.d->mnt)
-		err = -EXDEV;
-	else if (!(err = vfs_lookup_one(ow.d, ow.last, &src))) {
-		if (S_ISDIR(src->inode->mode) && is_ancestor(src, nw.d))
-			err = -EINVAL;  /* into its own subtree */
-		else if (!S_ISDIR(src->inode->mode) && (ow.trailing_slash || nw.trailing_slash))
-			err = -ENOTDIR;
-		else
-			err = ow.d->inode->ops->rename
-				      ? ow.d->inode->ops->rename(ow.d->inode, ow.last,
-								 nw.d->inode, nw.last, flags)
-				      : -EPERM;
-		dentry_put(src);
-	}
+	if (ow.trailing_slash || nw.trailing_slash)
+		flags |= VFS_RENAME_DIR;
+	err = vfs_rename(t, ow.d, ow.last, nw.d, nw.last, flags);
 	dentry_put(ow.d);
 	dentry_put(nw.d);
 	return err;
@@ -252,16 +175,7 @@ static long do_link(struct task *t, int ofd, uint64_t opath, int nfd, uint64_t n
 		dentry_put(ow.d);
 		return err;
 	}
-	if (dots(nw.last))
-		err = -EEXIST;
-	else if (S_ISDIR(ow.d->inode->mode))
-		err = -EPERM;
-	else if (ow.d->mnt != nw.d->mnt)
-		err = -EXDEV;
-	else if (!(err = must_not_exist(nw.d, nw.last)))
-		err = nw.d->inode->ops->link ? nw.d->inode->ops->link(nw.d->inode, nw.last,
-								      ow.d->inode)
-					     : -EPERM;
+	err = vfs_link(t, ow.d, nw.d, nw.last);
 	dentry_put(ow.d);
 	dentry_put(nw.d);
 	return err;
@@ -291,13 +205,7 @@ static long do_symlink(struct task *t, uint64_t utarget, int dirfd, uint64_t upa
 	err = walk_parent(t, dirfd, upath, &w);
 	if (err)
 		return err;
-	if (dots(w.last))
-		err = -EEXIST;
-	else if (!(err = must_not_exist(w.d, w.last)))
-		err = w.d->inode->ops->symlink
-			      ? w.d->inode->ops->symlink(w.d->inode, w.last, target,
-							 t->tg->cred.fsuid, t->tg->cred.fsgid)
-			      : -EPERM;
+	err = vfs_symlink(t, w.d, w.last, target);
 	dentry_put(w.d);
 	return err;
 }
@@ -312,76 +220,7 @@ long sys_symlinkat(struct task *t, const struct syscall_args *a)
 	return do_symlink(t, a->a[0], ARG_INT(a, 1), a->a[2]);
 }
 
-/* --- attributes --- */
-
-/* in_group_or_capable(): may c keep a set-group-ID bit for group gid? */
-static bool keeps_sgid(const struct creds *c, const struct stat *st, uint32_t gid)
-{
-	return in_group(c, gid) || capable_wrt_ids(c, CAP_FSETID, st->st_uid, st->st_gid);
-}
-
-/*
- * setattr_prepare(): a new owner needs CAP_CHOWN; a new group, being the
- * owner and in that group, or CAP_CHOWN; a mode, being the owner or
- * CAP_FOWNER, and set-group-ID is dropped unless in the group or
- * CAP_FSETID.
- */
-static int may_setattr(const struct creds *c, const struct stat *st, struct iattr *ia)
-{
-	bool owner = st->st_uid == c->fsuid;
-
-	if ((ia->valid & ATTR_UID) && !(owner && ia->uid == st->st_uid) &&
-	    !capable_wrt_ids(c, CAP_CHOWN, st->st_uid, st->st_gid))
-		return -EPERM;
-	if ((ia->valid & ATTR_GID) &&
-	    !(owner && (ia->gid == st->st_gid || in_group(c, ia->gid))) &&
-	    !capable_wrt_ids(c, CAP_CHOWN, st->st_uid, st->st_gid))
-		return -EPERM;
-	if (ia->valid & ATTR_MODE) {
-		if (!owner && !capable_wrt_ids(c, CAP_FOWNER, st->st_uid, st->st_gid))
-			return -EPERM;
-		if (!keeps_sgid(c, st, ia->valid & ATTR_GID ? ia->gid : st->st_gid))
-			ia->mode &= ~(mode_t)S_ISGID;
-	}
-	if ((ia->valid & ATTR_TIMES_SET) && !owner &&
-	    !capable_wrt_ids(c, CAP_FOWNER, st->st_uid, st->st_gid))
-		return -EPERM;
-	return 0;
-}
-
-static long setattr_dentry(struct task *t, struct dentry *d, const struct iattr *iap)
-{
-	const struct creds *c = &t->tg->cred;
-	struct iattr ia2 = *iap, *ia = &ia2;
-	struct stat st;
-	int err;
-
-	if (d->mnt && d->mnt->readonly)
-		return -EROFS;
-	if (!d->inode->ops->setattr)
-		return -EPERM;
-	if (!(ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_TIMES_SET | ATTR_TOUCH)))
-		return d->inode->ops->setattr(d->inode, ia);
-	err = vfs_getattr(d->inode, &st);
-	if (err)
-		return err;
-	/* utimes to now: the owner, CAP_FOWNER, or whoever may write it */
-	if ((ia->valid & ATTR_TOUCH) && st.st_uid != c->fsuid &&
-	    !capable_wrt_ids(c, CAP_FOWNER, st.st_uid, st.st_gid) &&
-	    (err = vfs_may(t, d->inode, W_OK)))
-		return err;
-	/* chown drops set-user-ID, and set-group-ID with group execute or
-	 * where the caller could not keep it (setattr_should_drop_sgid) */
-	if ((ia->valid & (ATTR_UID | ATTR_GID)) && !(ia->valid & ATTR_MODE) &&
-	    !S_ISDIR(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID))) {
-		ia->mode = st.st_mode & ~(mode_t)S_ISUID;
-		if ((st.st_mode & S_IXGRP) || !keeps_sgid(c, &st, st.st_gid))
-			ia->mode &= ~(mode_t)S_ISGID;
-		ia->valid |= ATTR_MODE;
-	}
-	err = may_setattr(c, &st, ia);
-	return err ? err : d->inode->ops->setattr(d->inode, ia);
-}
+/* --- attributes: the rules are vfs_setattr()'s --- */
 
 static long setattr_path(struct task *t, int dirfd, uint64_t upath, int follow,
 			 const struct iattr *ia)
@@ -391,21 +230,19 @@ static long setattr_path(struct task *t, int dirfd, uint64_t upath, int follow,
 
 	if (err)
 		return err;
-	err = setattr_dentry(t, w.d, ia);
+	err = vfs_setattr(t, w.d, ia);
 	dentry_put(w.d);
 	return err;
 }
 
 static long setattr_fd(struct task *t, int fd, const struct iattr *ia)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget(t, fd);
 	long err;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
-	err = f->dentry ? setattr_dentry(t, f->dentry, ia) : -EINVAL;
+	err = f->dentry ? vfs_setattr(t, f->dentry, ia) : -EINVAL;
 	file_put(f);
 	return err;
 }
@@ -575,64 +412,44 @@ long sys_utime(struct task *t, const struct syscall_args *a)
 	return do_utimes(t, AT_FDCWD, a->a[0], ts, 0);
 }
 
-static int check_truncate(struct dentry *d, off_t len)
-{
-	if (len < 0)
-		return -EINVAL;
-	if (S_ISDIR(d->inode->mode))
-		return -EISDIR;
-	if (!S_ISREG(d->inode->mode))
-		return -EINVAL;
-	return 0;
-}
-
 long sys_truncate(struct task *t, const struct syscall_args *a)
 {
-	struct iattr ia = { .valid = ATTR_SIZE | ATTR_MTIME, .size = (off_t)a->a[1] };
 	struct walk_result w;
-	long err = user_walk(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &w);
+	long err;
 
+	if ((off_t)a->a[1] < 0)
+		return -EINVAL;
+	err = user_walk(t, AT_FDCWD, a->a[0], WALK_FOLLOW, &w);
 	if (err)
 		return err;
-	clock_gettime(CLOCK_REALTIME, &ia.mtime);
-	err = check_truncate(w.d, ia.size);
-	if (!err)
-		err = vfs_may(t, w.d->inode, W_OK);
-	if (!err)
-		err = setattr_dentry(t, w.d, &ia);
+	err = vfs_truncate(t, w.d, (off_t)a->a[1], true);
 	dentry_put(w.d);
 	return err;
 }
 
 long sys_ftruncate(struct task *t, const struct syscall_args *a)
 {
-	struct iattr ia = { .valid = ATTR_SIZE | ATTR_MTIME, .size = (off_t)a->a[1] };
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	long err;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
-	clock_gettime(CLOCK_REALTIME, &ia.mtime);
 	if (!f->dentry || (f->flags & O_ACCMODE) == O_RDONLY)
 		err = -EINVAL;
 	else
-		err = check_truncate(f->dentry, ia.size);
-	if (!err)
-		err = f->inode->ops->setattr ? f->inode->ops->setattr(f->inode, &ia) : -EINVAL;
+		err = vfs_truncate(t, f->dentry, (off_t)a->a[1], false);
 	file_put(f);
 	return err;
 }
 
 long sys_fallocate(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	off_t off = (off_t)a->a[2], len = (off_t)a->a[3];
 	long err = 0;
 	int hfd;
 
-	if (!f || (f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
 		err = -EBADF;
 	else if (ARG_INT(a, 1) & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |
 				   FALLOC_FL_ZERO_RANGE))
@@ -681,7 +498,7 @@ long sys_chdir(struct task *t, const struct syscall_args *a)
 
 long sys_fchdir(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget_raw(t, ARG_INT(a, 0));
 	struct dentry *d;
 
 	if (!f)
@@ -712,7 +529,7 @@ long sys_getcwd(struct task *t, const struct syscall_args *a)
 
 long sys_syncfs(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 
 	file_put(f);
 	return f ? 0 : -EBADF;  /* nothing is cached: all is already "on disk" */
@@ -763,7 +580,7 @@ long sys_llistxattr(struct task *t, const struct syscall_args *a)
 
 long sys_fgetxattr(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 
 	file_put(f);
 	return f ? -ENODATA : -EBADF;
@@ -771,7 +588,7 @@ long sys_fgetxattr(struct task *t, const struct syscall_args *a)
 
 long sys_flistxattr(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 
 	file_put(f);
 	return f ? 0 : -EBADF;

@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
+#include <linux/memfd.h>
 #include <linux/openat2.h>
 #include <string.h>
 
-#include "fs/memfs.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
@@ -20,35 +20,16 @@
 static int open_create(struct task *t, struct walk_result *w, int flags, mode_t mode,
 		       struct dentry **out)
 {
-	struct dentry *dir = w->d, *d;
-	struct inode *ino;
 	int err;
 
 	if (!strcmp(w->last, ".") || !strcmp(w->last, "..") || w->trailing_slash)
 		return -EISDIR;
-	err = vfs_lookup_one(dir, w->last, &d);
-	if (!err) {
-		if (flags & O_EXCL) {
-			dentry_put(d);
-			return -EEXIST;
-		}
-		*out = d;
-		return 0;
+	err = vfs_lookup_one(w->d, w->last, out);
+	if (!err && (flags & O_EXCL)) {
+		dentry_put(*out);
+		return -EEXIST;
 	}
-	if (err != -ENOENT)
-		return err;
-	if ((err = vfs_may(t, dir->inode, W_OK | X_OK)))
-		return err;
-	if (dir->mnt->readonly)
-		return -EROFS;
-	if (!dir->inode->ops->create)
-		return -EACCES;
-	err = dir->inode->ops->create(dir->inode, w->last, mode & ~t->fs->umask & 07777,
-				      t->tg->cred.fsuid, t->tg->cred.fsgid, &ino);
-	if (err)
-		return err;
-	*out = dentry_new(dir, dir->mnt, w->last, ino);
-	return *out ? 0 : -ENOMEM;
+	return err == -ENOENT ? vfs_create(t, w->d, w->last, mode, out) : err;
 }
 
 long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode,
@@ -78,10 +59,8 @@ long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode,
 		for (int links = 0; !err && S_ISLNK(d->inode->mode) && !(flags & O_NOFOLLOW);
 		     links++) {
 			char target[PATH_MAX];
-			long n = links < 40 && d->inode->ops->readlink
-					 ? d->inode->ops->readlink(d->inode, target,
-								   sizeof(target) - 1)
-					 : -ELOOP;
+			long n = links < 40 ? vfs_readlink(d, target, sizeof(target) - 1)
+					    : -ELOOP;
 			struct walk_result tw;
 
 			dentry_put(d);
@@ -181,7 +160,7 @@ long sys_openat2(struct task *t, const struct syscall_args *a)
 
 long sys_close(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget_raw(t, ARG_INT(a, 0));
 
 	if (!f)
 		return -EBADF;
@@ -214,7 +193,7 @@ long sys_close_range(struct task *t, const struct syscall_args *a)
 
 static long dup_to(struct task *t, int oldfd, int newfd, bool cloexec)
 {
-	struct file *f = fdt_get(t->tg->fdt, oldfd);
+	struct file *f = fget_raw(t, oldfd);
 
 	if (!f)
 		return -EBADF;
@@ -227,7 +206,7 @@ static long dup_to(struct task *t, int oldfd, int newfd, bool cloexec)
 
 static long dup_min(struct task *t, int oldfd, int min, bool cloexec)
 {
-	struct file *f = fdt_get(t->tg->fdt, oldfd);
+	struct file *f = fget_raw(t, oldfd);
 	long fd;
 
 	if (!f)
@@ -250,7 +229,7 @@ long sys_dup(struct task *t, const struct syscall_args *a)
 long sys_dup2(struct task *t, const struct syscall_args *a)
 {
 	if (ARG_INT(a, 0) == ARG_INT(a, 1)) {
-		struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+		struct file *f = fget_raw(t, ARG_INT(a, 0));
 
 		if (!f)
 			return -EBADF;
@@ -269,15 +248,23 @@ long sys_dup3(struct task *t, const struct syscall_args *a)
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
-long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
-bool is_pipe(struct file *f);
-long pipe_size(struct file *f, long set);
+/* F_SETFL: O_NOATIME only for the owner or CAP_FOWNER, as at open */
+static long setfl(struct task *t, struct file *f, int arg)
+{
+	int err;
+
+	if ((arg & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
+	    (err = vfs_owner_or_capable(t, f->inode)))
+		return err;
+	f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
+	return 0;
+}
 
 long sys_fcntl(struct task *t, const struct syscall_args *a)
 {
 	struct fd_table *fdt = t->tg->fdt;
 	int fd = ARG_INT(a, 0), cmd = ARG_INT(a, 1);
-	struct file *f = fdt_get(fdt, fd);
+	struct file *f = fget_raw(t, fd);
 	long ret;
 
 	if (!f)
@@ -307,8 +294,7 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		ret = f->flags | O_LARGEFILE;
 		break;
 	case F_SETFL:
-		f->flags = (f->flags & ~SETFL_MASK) | (ARG_INT(a, 2) & SETFL_MASK);
-		ret = 0;
+		ret = setfl(t, f, ARG_INT(a, 2));
 		break;
 	case F_GETLK: case F_SETLK: case F_SETLKW:
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
@@ -348,14 +334,14 @@ long sys_memfd_create(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (n < 0)
 		return n;
-	if (flags & ~(MFD_CLOEXEC_FLAG | MFD_ALLOW_SEALING_FLAG | MFD_HUGETLB_FLAG))
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
 		return -EINVAL;
-	if (flags & MFD_HUGETLB_FLAG)
+	if (flags & MFD_HUGETLB)
 		return -EINVAL;
 	err = memfs_anon_file(name, &f);
 	if (err)
 		return err;
-	err = fdt_install(t->tg->fdt, -1, f, flags & MFD_CLOEXEC_FLAG);
+	err = fdt_install(t->tg->fdt, -1, f, flags & MFD_CLOEXEC);
 	if (err < 0)
 		file_put(f);
 	return err;

@@ -125,7 +125,7 @@ static int scan(struct task *t, struct pollfd *p, unsigned n, struct poll_wqueue
 		p[i].revents = 0;
 		if (p[i].fd < 0)
 			continue;
-		f = fdt_get(t->tg->fdt, p[i].fd);
+		f = fget(t, p[i].fd);
 		if (!f) {
 			p[i].revents = POLLNVAL;
 		} else {

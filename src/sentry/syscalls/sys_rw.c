@@ -47,7 +47,7 @@ static long readable(struct file *f)
 {
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (!f->ops->read)
 		return f->inode && S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
@@ -58,7 +58,7 @@ static long writable(struct file *f)
 {
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	return f->ops->write ? 0 : -EINVAL;
 }
@@ -134,6 +134,8 @@ static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, si
 
 	if (!buf)
 		return -ENOMEM;
+	if (f->remove_privs && len)
+		vfs_file_remove_privs(t, f);
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
 		ssize_t w;
@@ -174,7 +176,7 @@ static long rw_pos(struct task *t, struct file *f, uint64_t addr, size_t len, bo
 
 long sys_read(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	long err = readable(f);
 
 	if (!err)
@@ -185,7 +187,7 @@ long sys_read(struct task *t, const struct syscall_args *a)
 
 long sys_write(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	long err = writable(f);
 
 	if (!err)
@@ -196,7 +198,7 @@ long sys_write(struct task *t, const struct syscall_args *a)
 
 static long prw(struct task *t, const struct syscall_args *a, bool write)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	off_t pos = (off_t)a->a[3];
 	long err = write ? writable(f) : readable(f);
 
@@ -230,7 +232,7 @@ long sys_pwrite64(struct task *t, const struct syscall_args *a)
 static long rw_vec(struct task *t, int fd, uint64_t uiov, unsigned long cnt, off_t *pos,
 		   bool write)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget(t, fd);
 	struct iovec *iov = NULL;
 	long err = write ? writable(f) : readable(f), total = 0;
 
@@ -307,13 +309,11 @@ long sys_pwritev(struct task *t, const struct syscall_args *a)
 
 long sys_lseek(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	long ret;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
 	if (!f->ops->llseek) {
 		file_put(f);
 		return -ESPIPE;
@@ -342,6 +342,8 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 		return -ENOMEM;
 	if (len > (size_t)MAX_RW)
 		len = MAX_RW;
+	if (out->remove_privs && len)
+		vfs_file_remove_privs(t, out);
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
 		ssize_t r, w = 0;
@@ -374,8 +376,8 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 
 long sys_sendfile(struct task *t, const struct syscall_args *a)
 {
-	struct file *out = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *in = fdt_get(t->tg->fdt, ARG_INT(a, 1));
+	struct file *out = fget(t, ARG_INT(a, 0));
+	struct file *in = fget(t, ARG_INT(a, 1));
 	long err = writable(out);
 	off_t off;
 
@@ -401,8 +403,8 @@ long sys_sendfile(struct task *t, const struct syscall_args *a)
 
 long sys_copy_file_range(struct task *t, const struct syscall_args *a)
 {
-	struct file *in = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	struct file *out = fdt_get(t->tg->fdt, ARG_INT(a, 2));
+	struct file *in = fget(t, ARG_INT(a, 0));
+	struct file *out = fget(t, ARG_INT(a, 2));
 	long err = readable(in);
 	off_t ioff = 0, ooff = 0;
 
@@ -446,10 +448,10 @@ long sys_copy_file_range(struct task *t, const struct syscall_args *a)
 
 long sys_fadvise64(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	long err = 0;
 
-	if (!f || (f->flags & O_PATH))
+	if (!f)
 		err = -EBADF;
 	else if (stream(f))
 		err = -ESPIPE;
@@ -461,13 +463,11 @@ long sys_fadvise64(struct task *t, const struct syscall_args *a)
 
 static long do_fsync(struct task *t, int fd, bool datasync)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget(t, fd);
 	long err;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
 	if (f->ops->fsync)
 		err = f->ops->fsync(f, datasync);
 	else    /* memory is always in sync; special files cannot sync */
@@ -496,14 +496,12 @@ long sys_sync(struct task *t, const struct syscall_args *a)
 long sys_ioctl(struct task *t, const struct syscall_args *a)
 {
 	struct fd_table *fdt = t->tg->fdt;
-	struct file *f = fdt_get(fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	unsigned cmd = ARG_UINT(a, 1);
 	long ret;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
 	switch (cmd) {
 	case FIOCLEX: case FIONCLEX:
 		pthread_mutex_lock(&fdt->lock);

@@ -24,7 +24,7 @@ static int stat_file(struct file *f, struct stat *st)
 
 static int stat_fd(struct task *t, int fd, struct stat *st)
 {
-	struct file *f = fdt_get(t->tg->fdt, fd);
+	struct file *f = fget_raw(t, fd);
 	int err;
 
 	if (!f)
@@ -194,7 +194,7 @@ static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t buf,
 {
 	struct walk_result w;
 	char target[PATH_MAX];
-	long n = 0;
+	long n;
 	int err;
 
 	if (size <= 0)
@@ -202,12 +202,9 @@ static long do_readlink(struct task *t, int dirfd, uint64_t upath, uint64_t buf,
 	err = user_walk(t, dirfd, upath, WALK_EMPTY, &w);
 	if (err)
 		return err;
-	if (!S_ISLNK(w.d->inode->mode) || !w.d->inode->ops->readlink)
-		n = -EINVAL;
+	n = vfs_readlink(w.d, target, sizeof(target));
 	if (n == -EINVAL && strncpy_from_user(t->tg->mm, target, upath, 1) == 0)
 		n = -ENOENT;    /* "" names the fd itself: only a symlink will do */
-	else
-		n = w.d->inode->ops->readlink(w.d->inode, target, sizeof(target));
 	dentry_put(w.d);
 	if (n < 0)
 		return n;
@@ -228,15 +225,13 @@ long sys_readlinkat(struct task *t, const struct syscall_args *a)
 
 long sys_getdents64(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget(t, ARG_INT(a, 0));
 	size_t len = ARG_UINT(a, 2) < 65536 ? ARG_UINT(a, 2) : 65536;
 	char buf[65536];
 	long n;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
+	if (!f)
 		return -EBADF;
-	}
 	if (!f->ops->getdents) {
 		file_put(f);
 		return -ENOTDIR;
@@ -257,16 +252,8 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
 static long put_statfs(struct task *t, struct inode *ino, uint64_t addr)
 {
 	struct statfs sf;
-	int err;
+	int err = vfs_statfs(ino, &sf);
 
-	memset(&sf, 0, sizeof(sf));
-	err = ino->ops->statfs ? ino->ops->statfs(ino, &sf) : -ENOSYS;
-	if (err == -ENOSYS) {
-		sf.f_type = 0x01021994;
-		sf.f_bsize = 4096;
-		sf.f_namelen = 255;
-		err = 0;
-	}
 	return err ? err : copy_to_user(t->tg->mm, addr, &sf, sizeof(sf));
 }
 
@@ -284,7 +271,7 @@ long sys_statfs(struct task *t, const struct syscall_args *a)
 
 long sys_fstatfs(struct task *t, const struct syscall_args *a)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
+	struct file *f = fget_raw(t, ARG_INT(a, 0));
 	long err;
 
 	if (!f)

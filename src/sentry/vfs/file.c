@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Open files, fd tables and per-task file system context. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 
+#include "kernel/kernel.h"
 #include "vfs/vfs.h"
 
 struct file *file_new(const struct file_ops *ops, int flags, void *priv)
@@ -96,6 +98,22 @@ struct file *fdt_get(struct fd_table *t, int fd)
 	if (t->fd[fd])
 		f = file_get(t->fd[fd]);
 	pthread_mutex_unlock(&t->lock);
+	return f;
+}
+
+struct file *fget_raw(struct task *t, int fd)
+{
+	return fdt_get(t->tg->fdt, fd);
+}
+
+struct file *fget(struct task *t, int fd)
+{
+	struct file *f = fdt_get(t->tg->fdt, fd);
+
+	if (f && (f->flags & O_PATH)) {
+		file_put(f);
+		return NULL;
+	}
 	return f;
 }
 

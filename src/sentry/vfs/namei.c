@@ -248,7 +248,7 @@ static int dirfd_dentry(struct task *t, int dirfd, struct dentry **out)
 		pthread_mutex_unlock(&t->fs->lock);
 		return 0;
 	}
-	f = fdt_get(t->tg->fdt, dirfd);
+	f = fget_raw(t, dirfd);
 	if (!f)
 		return -EBADF;
 	*out = dentry_get(f->dentry);

@@ -138,6 +138,7 @@ struct file {
 	int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
 	off_t pos;
 	pthread_mutex_t pos_lock;
+	bool remove_privs;              /* a set-ID file: the first write drops the bits */
 	struct dentry *dentry;          /* NULL for anonymous files */
 	struct inode *inode;
 	void *priv;
@@ -182,6 +183,39 @@ struct mount *vfs_mounts(void);
 /* "/a/b" of a dentry, as seen from root; returns length or -ENAMETOOLONG. */
 long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len);
 
+/*
+ * fstype.c: the file system types (register_filesystem).  A type makes
+ * new instances from a mount's arguments; each uses what it needs of them.
+ */
+struct fs_mount {
+	const char *source;             /* hostfs: the host path (-1 host_fd) */
+	int host_fd;                    /* hostfs: an O_PATH directory it takes, or -1 */
+	bool readonly;
+	mode_t mode;                    /* tmpfs and the like: the root's, 0 the default */
+	struct inode *lower;            /* overlay: the read-only lower layer it takes */
+};
+
+#define FS_REQUIRES_DEV 1               /* on a block device: not "nodev" */
+
+struct fs_type {
+	const char *name;
+	unsigned flags;
+	/* A new instance: its root inode (a reference), or NULL. */
+	struct inode *(*mount)(const struct fs_mount *m);
+	struct fs_type *next;
+};
+
+int register_filesystem(struct fs_type *fs);
+const struct fs_type *get_fs_type(const char *name);
+struct inode *vfs_fs_instance(const char *name, const struct fs_mount *m);
+size_t vfs_filesystems(char *buf, size_t len);
+/* A file system's registration, run before main (Linux's initcalls). */
+#define FS_REGISTER(type) \
+	static void __attribute__((constructor)) register_##type(void) \
+	{ \
+		register_filesystem(&type); \
+	}
+
 /* path walk */
 #define WALK_FOLLOW     1               /* follow a final symlink */
 #define WALK_PARENT     2               /* stop at the parent of the last name */
@@ -222,6 +256,34 @@ int vfs_may(struct task *t, struct inode *ino, int mask);
 int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out);
 struct file *file_alloc(struct dentry *d, struct inode *ino, int flags);
 
+/*
+ * ops.c: what handlers call to change the tree and attributes, with every
+ * permission rule (docs/vfs.md); dir is a walked parent, name its last
+ * component.  t NULL: the sentry itself, no checks, root's files.
+ */
+#define VFS_RENAME_DIR (1U << 31)       /* a trailing slash: the source is a directory */
+/* create: name was looked up and is absent (open's O_CREAT) */
+int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode,
+	       struct dentry **out);
+int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode);
+int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode, dev_t dev);
+int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char *target);
+int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char *name);
+int vfs_unlink(struct task *t, struct dentry *dir, const char *name);
+int vfs_rmdir(struct task *t, struct dentry *dir, const char *name);
+int vfs_rename(struct task *t, struct dentry *odir, const char *oname, struct dentry *ndir,
+	       const char *nname, unsigned flags);
+long vfs_readlink(struct dentry *d, char *buf, size_t len);
+int vfs_statfs(struct inode *ino, struct statfs *sf);
+int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *ia);
+int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
+/* 0 if t owns ino or holds CAP_FOWNER over it, else -EPERM (O_NOATIME) */
+int vfs_owner_or_capable(struct task *t, struct inode *ino);
+bool vfs_write_kills_privs(struct task *t, struct inode *ino);
+int vfs_file_remove_privs(struct task *t, struct file *f);
+/* -ETXTBSY if a process runs the program ino is, else 0 */
+int vfs_deny_write(struct inode *ino);
+
 /* files and fd tables */
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);
 struct file *file_get(struct file *f);
@@ -231,6 +293,14 @@ struct fd_table *fdt_new(void);
 struct fd_table *fdt_dup(struct fd_table *t);
 void fdt_put(struct fd_table *t);
 struct file *fdt_get(struct fd_table *t, int fd);
+/*
+ * The file task t's fd names, with a reference, or NULL (EBADF).  fget()
+ * is for calls that use the file: it refuses O_PATH files.  fget_raw()
+ * is for calls that only name it (fstat, fchdir, *at dirfds, close, dup,
+ * fcntl's fd flags, fstatfs), as Linux's fdget and fdget_raw.
+ */
+struct file *fget(struct task *t, int fd);
+struct file *fget_raw(struct task *t, int fd);
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
 int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
 int fdt_close(struct fd_table *t, int fd);
@@ -238,6 +308,7 @@ int fdt_close(struct fd_table *t, int fd);
 /* lock.c */
 void locks_close_posix(const void *tg, struct file *f);
 void locks_release(const void *owner);
+long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
 
 struct fs_struct *fs_new(struct dentry *root);
 void fs_put(struct fs_struct *fs);
@@ -267,5 +338,12 @@ struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
 int memfs_add_inode(struct inode *dir, const char *name, struct inode *ino);
+/* memfd_create(2): an unnamed tmpfs file */
+int memfs_anon_file(const char *name, struct file **out);
+/* /dev/zero, whose mappings are anonymous memory */
+bool devfs_is_zero(struct file *f);
+/* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
+bool is_pipe(struct file *f);
+long pipe_size(struct file *f, long set);
 
 #endif

@@ -514,3 +514,12 @@ struct inode *procfs_root(void)
 	root = pnode_new(vfs_new_dev(), PROC_ROOT_INO, &proc_root_ent, 0, 0, -1);
 	return root ? &root->vfs : NULL;
 }
+
+static struct inode *proc_mount(const struct fs_mount *m)
+{
+	(void)m;
+	return procfs_root();
+}
+
+static struct fs_type proc_type = { .name = "proc", .mount = proc_mount };
+FS_REGISTER(proc_type)

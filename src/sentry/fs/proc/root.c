@@ -119,7 +119,7 @@ int proc_mountinfo(struct sbuf *b)
 			  major(m->root->dev), minor(m->root->dev));
 		/* a bind mount's root is the host directory it shows, not
 		 * its file system's root (engines check it, as Linux has it) */
-		sb_escape(b, strcmp(m->fstype, "bind") || !m->source ? "/" : m->source);
+		sb_escape(b, strcmp(m->fstype, "hostfs") || !m->parent || !m->source ? "/" : m->source);
 		sb_putc(b, ' ');
 		sb_escape(b, mount_path(m));
 		sb_printf(b, " %s - %s ", mount_opts(m), m->fstype);
@@ -336,6 +336,16 @@ static const struct pent sys_ents[] = {
 	{ 0 }
 };
 
+/* The file system types the sentry registered (vfs/fstype.c). */
+static int show_filesystems(struct sbuf *b)
+{
+	char buf[4096];
+
+	vfs_filesystems(buf, sizeof(buf));
+	sb_puts(b, buf);
+	return 0;
+}
+
 static const struct pent root_ents[] = {
 	P_RDLNK("self", readlink_self),
 	P_RDLNK("thread-self", readlink_thread_self),
@@ -344,8 +354,7 @@ static const struct pent root_ents[] = {
 	P_GEN("uptime", show_uptime),
 	P_GEN("loadavg", show_loadavg),
 	P_TXT("version", "Linux version " PROC_RELEASE " (cvisor) " PROC_VERSION "\n"),
-	P_TXT("filesystems", "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n"
-	      "nodev\tdevpts\nnodev\toverlay\n\text4\n"),
+	P_GEN("filesystems", show_filesystems),
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
 	P_DIR("sys", sys_ents),

@@ -27,7 +27,6 @@
 #include <time.h>
 
 #include "kernel/kernel.h"
-#include "fs/epoll.h"
 #include "vfs/vfs.h"
 
 #define EP_MAX_NESTS 4                  /* Linux's EPOLL_MAX_NESTS */

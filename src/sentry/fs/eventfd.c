@@ -19,8 +19,6 @@
 #include "mm/mm.h"
 #include "vfs/vfs.h"
 
-#define EFD_SEMAPHORE_F 1
-
 struct evobj {
 	pthread_mutex_t lock;
 	/* eventfd */
@@ -98,18 +96,6 @@ static struct file *ev_file(const struct file_ops *ops, int flags)
 	if (!f)
 		free(e);
 	return f;
-}
-
-static long install(struct task *t, struct file *f, int flags)
-{
-	long fd;
-
-	if (!f)
-		return -ENOMEM;
-	fd = fdt_install(t->tg->fdt, -1, f, flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
 }
 
 /* --- eventfd --- */
@@ -194,26 +180,16 @@ static const struct file_ops efd_ops = {
 	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = ev_release,
 };
 
-long sys_eventfd2(struct task *t, const struct syscall_args *a)
+/* A new eventfd with count; in semaphore mode a read takes one. */
+struct file *eventfd_file_new(uint64_t count, bool semaphore, int flags)
 {
-	int flags = ARG_INT(a, 1);
-	struct file *f;
+	struct file *f = ev_file(&efd_ops, flags);
 
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE_F))
-		return -EINVAL;
-	f = ev_file(&efd_ops, flags);
 	if (f) {
-		((struct evobj *)f->priv)->count = ARG_UINT(a, 0);
-		((struct evobj *)f->priv)->semaphore = flags & EFD_SEMAPHORE_F;
+		((struct evobj *)f->priv)->count = count;
+		((struct evobj *)f->priv)->semaphore = semaphore;
 	}
-	return install(t, f, flags);
-}
-
-long sys_eventfd(struct task *t, const struct syscall_args *a)
-{
-	struct syscall_args b = { .nr = a->nr, .a = { a->a[0], 0 } };
-
-	return sys_eventfd2(t, &b);
+	return f;
 }
 
 /* --- timerfd: expirations counted from the clock when asked --- */
@@ -284,43 +260,28 @@ static const struct file_ops tfd_ops = {
 	.read = tfd_read, .poll = tfd_poll, .release = ev_release,
 };
 
-static struct evobj *tfd_of(struct task *t, int fd, struct file **out)
+bool is_timerfd(struct file *f)
 {
-	struct file *f = fget(t, fd);
-
-	if (f && f->ops != &tfd_ops) {
-		file_put(f);
-		*out = NULL;
-		return NULL;
-	}
-	*out = f;
-	return f ? f->priv : NULL;
+	return f->ops == &tfd_ops;
 }
 
-long sys_timerfd_create(struct task *t, const struct syscall_args *a)
+/* A new timerfd on clock (the _ALARM clocks count as their plain ones). */
+struct file *timerfd_file_new(clockid_t c, int flags)
 {
-	clockid_t c = ARG_INT(a, 0);
-	int flags = ARG_INT(a, 1);
-	struct file *f;
+	struct file *f = ev_file(&tfd_ops, flags);
+	struct evobj *e;
 
-	if (c != CLOCK_REALTIME && c != CLOCK_MONOTONIC && c != CLOCK_BOOTTIME &&
-	    c != CLOCK_REALTIME_ALARM && c != CLOCK_BOOTTIME_ALARM)
-		return -EINVAL;
-	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
-		return -EINVAL;
-	f = ev_file(&tfd_ops, flags);
-	if (f) {
-		struct evobj *e = f->priv;
-
-		e->clock = c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
-			   c == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : c;
-		e->timer = wake_timer_new(tfd_expire, e);
-		if (!e->timer) {
-			file_put(f);
-			return -ENOMEM;
-		}
+	if (!f)
+		return NULL;
+	e = f->priv;
+	e->clock = c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
+		   c == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : c;
+	e->timer = wake_timer_new(tfd_expire, e);
+	if (!e->timer) {
+		file_put(f);
+		return NULL;
 	}
-	return install(t, f, flags);
+	return f;
 }
 
 static void tfd_current(struct evobj *e, struct itimerspec *cur)
@@ -334,56 +295,33 @@ static void tfd_current(struct evobj *e, struct itimerspec *cur)
 					      e->interval % 1000000000LL };
 }
 
-long sys_timerfd_settime(struct task *t, const struct syscall_args *a)
+/* timerfd_settime(2) on a timerfd, v checked: the old setting in *old. */
+void timerfd_set(struct file *f, int flags, const struct itimerspec *v, struct itimerspec *old)
 {
-	struct itimerspec v, o;
-	struct file *f;
-	struct evobj *e;
-	int flags = ARG_INT(a, 1);
+	struct evobj *e = f->priv;
+	int64_t val = v->it_value.tv_sec * 1000000000LL + v->it_value.tv_nsec;
+	int64_t rel, interval;
 
-	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &v, a->a[2], sizeof(v)))
-		return -EFAULT;
-	if (v.it_value.tv_nsec < 0 || v.it_value.tv_nsec >= 1000000000L ||
-	    v.it_interval.tv_nsec < 0 || v.it_interval.tv_nsec >= 1000000000L ||
-	    v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
-		return -EINVAL;
-	e = tfd_of(t, ARG_INT(a, 0), &f);
-	if (!e)
-		return f ? -EINVAL : -EBADF;
 	pthread_mutex_lock(&e->lock);
-	tfd_current(e, &o);
-	int64_t val = v.it_value.tv_sec * 1000000000LL + v.it_value.tv_nsec;
-	e->interval = v.it_interval.tv_sec * 1000000000LL + v.it_interval.tv_nsec;
+	tfd_current(e, old);
+	e->interval = v->it_interval.tv_sec * 1000000000LL + v->it_interval.tv_nsec;
 	e->count = 0;
-	e->next = !val ? 0 : (flags & TFD_TIMER_ABSTIME) ? (val ? val : 1)
-							 : now_on(e->clock) + val;
-	int64_t rel = e->next ? e->next - now_on(e->clock) : 0, interval = e->interval;
+	e->next = !val ? 0 : (flags & TFD_TIMER_ABSTIME) ? val : now_on(e->clock) + val;
+	rel = e->next ? e->next - now_on(e->clock) : 0;
+	interval = e->interval;
 	pthread_mutex_unlock(&e->lock);
 	/* on CLOCK_MONOTONIC from now, as the other timers (timer.c) */
-	if (e->timer)
-		wake_timer_arm(e->timer, e->next ? (rel > 0 ? rel : 1) : 0, interval);
-	file_put(f);
-	if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &o, sizeof(o)))
-		return -EFAULT;
-	return 0;
+	wake_timer_arm(e->timer, e->next ? (rel > 0 ? rel : 1) : 0, interval);
 }
 
-long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
+void timerfd_get(struct file *f, struct itimerspec *cur)
 {
-	struct itimerspec o;
-	struct file *f;
-	struct evobj *e = tfd_of(t, ARG_INT(a, 0), &f);
+	struct evobj *e = f->priv;
 
-	if (!e)
-		return f ? -EINVAL : -EBADF;
 	pthread_mutex_lock(&e->lock);
 	e->count += tfd_expired(e);
-	tfd_current(e, &o);
+	tfd_current(e, cur);
 	pthread_mutex_unlock(&e->lock);
-	file_put(f);
-	return copy_to_user(t->tg->mm, a->a[1], &o, sizeof(o));
 }
 
 /* --- signalfd: pending signals of the reader, as records --- */
@@ -468,38 +406,21 @@ static const struct file_ops sfd_ops = {
 	.read = sfd_read, .poll = sfd_poll, .release = ev_release,
 };
 
-long sys_signalfd4(struct task *t, const struct syscall_args *a)
+bool is_signalfd(struct file *f)
 {
-	int fd = ARG_INT(a, 0), flags = ARG_INT(a, 3);
-	uint64_t mask;
-	struct file *f;
-
-	if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK) || a->a[2] != 8)
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &mask, a->a[1], sizeof(mask)))
-		return -EFAULT;
-	mask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	if (fd != -1) {
-		f = fget(t, fd);
-		if (!f)
-			return -EBADF;
-		if (f->ops != &sfd_ops) {
-			file_put(f);
-			return -EINVAL;
-		}
-		((struct evobj *)f->priv)->mask = mask;
-		file_put(f);
-		return fd;
-	}
-	f = ev_file(&sfd_ops, flags);
-	if (f)
-		((struct evobj *)f->priv)->mask = mask;
-	return install(t, f, flags);
+	return f->ops == &sfd_ops;
 }
 
-long sys_signalfd(struct task *t, const struct syscall_args *a)
+void signalfd_set_mask(struct file *f, uint64_t mask)
 {
-	struct syscall_args b = { .nr = a->nr, .a = { a->a[0], a->a[1], a->a[2], 0 } };
+	((struct evobj *)f->priv)->mask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+}
 
-	return sys_signalfd4(t, &b);
+struct file *signalfd_file_new(uint64_t mask, int flags)
+{
+	struct file *f = ev_file(&sfd_ops, flags);
+
+	if (f)
+		signalfd_set_mask(f, mask);
+	return f;
 }

@@ -255,15 +255,11 @@ long pipe_size(struct file *f, long set)
 	return ret;
 }
 
-static long do_pipe(struct task *t, uint64_t ufds, int flags)
+/* pipe(2)'s two ends of a new pipe; flags checked by the caller. */
+int pipe_files_new(int flags, struct file **r, struct file **w)
 {
-	struct pipe *p;
-	struct file *r, *w;
-	int fds[2];
+	struct pipe *p = calloc(1, sizeof(*p));
 
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
-		return -EINVAL;
-	p = calloc(1, sizeof(*p));
 	if (!p || !(p->buf = malloc(PIPE_DEF_SIZE))) {
 		free(p);
 		return -ENOMEM;
@@ -275,36 +271,9 @@ static long do_pipe(struct task *t, uint64_t ufds, int flags)
 	p->readers = p->writers = 1;
 	p->refs = 2;
 	p->ino = __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED);
-	r = file_new(&pipe_ops, O_RDONLY | (flags & O_NONBLOCK), p);
-	w = file_new(&pipe_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)), p);
-	if (!r || !w)
+	*r = file_new(&pipe_ops, O_RDONLY | (flags & O_NONBLOCK), p);
+	*w = file_new(&pipe_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)), p);
+	if (!*r || !*w)
 		return -ENOMEM;         /* leaks one small pipe on OOM: rare */
-	fds[0] = fdt_install(t->tg->fdt, -1, r, flags & O_CLOEXEC);
-	if (fds[0] < 0) {
-		file_put(r);
-		file_put(w);
-		return fds[0];
-	}
-	fds[1] = fdt_install(t->tg->fdt, -1, w, flags & O_CLOEXEC);
-	if (fds[1] < 0) {
-		fdt_close(t->tg->fdt, fds[0]);
-		file_put(w);
-		return fds[1];
-	}
-	if (copy_to_user(t->tg->mm, ufds, fds, sizeof(fds))) {
-		fdt_close(t->tg->fdt, fds[0]);
-		fdt_close(t->tg->fdt, fds[1]);
-		return -EFAULT;
-	}
 	return 0;
-}
-
-long sys_pipe(struct task *t, const struct syscall_args *a)
-{
-	return do_pipe(t, a->a[0], 0);
-}
-
-long sys_pipe2(struct task *t, const struct syscall_args *a)
-{
-	return do_pipe(t, a->a[0], ARG_INT(a, 1));
 }

@@ -8,7 +8,6 @@
 #include <sys/epoll.h>
 #include <time.h>
 
-#include "fs/epoll.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
@@ -18,18 +17,10 @@
 long sys_epoll_create1(struct task *t, const struct syscall_args *a)
 {
 	int flags = ARG_INT(a, 0);
-	struct file *f;
-	long fd;
 
 	if (flags & ~EPOLL_CLOEXEC)
 		return -EINVAL;
-	f = epoll_file_new();
-	if (!f)
-		return -ENOMEM;
-	fd = fdt_install(t->tg->fdt, -1, f, flags & EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(t, epoll_file_new(), flags & EPOLL_CLOEXEC);
 }
 
 long sys_epoll_create(struct task *t, const struct syscall_args *a)

@@ -94,10 +94,7 @@ long do_open(struct task *t, int dirfd, uint64_t upath, int flags, mode_t mode,
 	dentry_put(d);
 	if (err)
 		return err;
-	err = fdt_install(t->tg->fdt, -1, f, flags & O_CLOEXEC);
-	if (err < 0)
-		file_put(f);
-	return err;
+	return fd_install_new(t, f, flags & O_CLOEXEC);
 }
 
 long sys_open(struct task *t, const struct syscall_args *a)
@@ -322,6 +319,18 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 	return ret;
 }
 
+long sys_flock(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = fget(t, ARG_INT(a, 0));
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = do_flock(t, f, ARG_INT(a, 1));
+	file_put(f);
+	return err;
+}
+
 long sys_memfd_create(struct task *t, const struct syscall_args *a)
 {
 	char name[250];
@@ -341,8 +350,5 @@ long sys_memfd_create(struct task *t, const struct syscall_args *a)
 	err = memfs_anon_file(name, &f);
 	if (err)
 		return err;
-	err = fdt_install(t->tg->fdt, -1, f, flags & MFD_CLOEXEC);
-	if (err < 0)
-		file_put(f);
-	return err;
+	return fd_install_new(t, f, flags & MFD_CLOEXEC);
 }

@@ -14,16 +14,13 @@
 
 long sys_socket(struct task *t, const struct syscall_args *a)
 {
-	int type = ARG_INT(a, 1), fd;
+	int type = ARG_INT(a, 1);
 	struct file *f;
 	int err = sock_create(t, ARG_INT(a, 0), type, ARG_INT(a, 2), &f);
 
 	if (err)
 		return err;
-	fd = fdt_install(t->tg->fdt, -1, f, type & SOCK_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(t, f, type & SOCK_CLOEXEC);
 }
 
 /*
@@ -92,11 +89,11 @@ static long do_accept(struct task *t, struct file *f, const struct syscall_args 
 	if (ret)
 		return ret;
 	ret = addr_out(t, a->a[1], a->a[2], &ss, len);
-	if (!ret)
-		ret = fdt_install(t->tg->fdt, -1, nf, flags & SOCK_CLOEXEC);
-	if (ret < 0)
+	if (ret) {
 		file_put(nf);
-	return ret;
+		return ret;
+	}
+	return fd_install_new(t, nf, flags & SOCK_CLOEXEC);
 }
 
 static long accept_op(struct task *t, struct file *f, const struct syscall_args *a)

@@ -137,6 +137,18 @@ int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec)
 	return fd;
 }
 
+long fd_install_new(struct task *t, struct file *f, bool cloexec)
+{
+	long fd;
+
+	if (!f)
+		return -ENOMEM;
+	fd = fdt_install(t->tg->fdt, -1, f, cloexec);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 /* Install f at fd, replacing what is there; fd < 0: the lowest free one. */
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec)
 {

@@ -221,35 +221,26 @@ long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg)
 	return set_lock(t, &want, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
-long sys_flock(struct task *t, const struct syscall_args *a)
+/* flock(2) on f: a whole-file lock owned by the open file. */
+long do_flock(struct task *t, struct file *f, int op)
 {
-	struct file *f = fdt_get(t->tg->fdt, ARG_INT(a, 0));
-	int op = ARG_INT(a, 1);
 	struct lock want = { .start = 0, .end = OFF_MAX, .kind = LK_FLOCK };
 	long err;
 
-	if (!f || (f->flags & O_PATH)) {
-		file_put(f);
-		return -EBADF;
-	}
 	switch (op & ~LOCK_NB) {
 	case LOCK_SH: want.type = F_RDLCK; break;
 	case LOCK_EX: want.type = F_WRLCK; break;
 	case LOCK_UN: want.type = F_UNLCK; break;
 	default:
-		file_put(f);
 		return -EINVAL;
 	}
-	if (!f->inode) {
-		file_put(f);
+	if (!f->inode)
 		return -EINVAL;
-	}
 	want.dev = f->inode->dev;
 	want.ino = f->inode->ino;
 	want.owner = f;
 	want.pid = t->tg->pid;
 	err = set_lock(t, &want, !(op & LOCK_NB));
-	file_put(f);
 	return err == -EAGAIN ? -EWOULDBLOCK : err;
 }
 

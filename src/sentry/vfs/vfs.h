@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 
 struct task;
 struct file;
@@ -304,11 +305,15 @@ struct file *fget_raw(struct task *t, int fd);
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
 int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
 int fdt_close(struct fd_table *t, int fd);
+/* A new file into the lowest free fd (the table takes the reference; on
+ * failure it is dropped); f NULL (its allocation failed): -ENOMEM. */
+long fd_install_new(struct task *t, struct file *f, bool cloexec);
 
 /* lock.c */
 void locks_close_posix(const void *tg, struct file *f);
 void locks_release(const void *owner);
 long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
+long do_flock(struct task *t, struct file *f, int op);
 
 struct fs_struct *fs_new(struct dentry *root);
 void fs_put(struct fs_struct *fs);
@@ -345,5 +350,24 @@ bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
 bool is_pipe(struct file *f);
 long pipe_size(struct file *f, long set);
+/* pipe(2): the read and write ends (flags: O_NONBLOCK, O_DIRECT) */
+int pipe_files_new(int flags, struct file **r, struct file **w);
+/* eventfd, timerfd, signalfd (fs/eventfd.c); NULL: out of memory */
+struct file *eventfd_file_new(uint64_t count, bool semaphore, int flags);
+struct file *timerfd_file_new(clockid_t clock, int flags);
+bool is_timerfd(struct file *f);
+/* flags: TFD_TIMER_ABSTIME; v checked by the caller */
+void timerfd_set(struct file *f, int flags, const struct itimerspec *v, struct itimerspec *old);
+void timerfd_get(struct file *f, struct itimerspec *cur);
+struct file *signalfd_file_new(uint64_t mask, int flags);
+bool is_signalfd(struct file *f);
+void signalfd_set_mask(struct file *f, uint64_t mask);
+/* epoll (fs/epoll.c) */
+struct epoll_event;
+struct file *epoll_file_new(void);
+bool is_epoll(struct file *f);
+long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
+		    const struct epoll_event *ev);
+long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, int max, int ms);
 
 #endif

@@ -71,6 +71,7 @@ busy_note() {
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; } # the 1, 5 and 15 min load averages
+first_line() { "$@" 2>/dev/null | head -n1 || true; } # head's SIGPIPE is no failure
 
 runsc_root=/tmp/runsc-bench-root
 runc_root=/tmp/runc-bench-root
@@ -220,8 +221,8 @@ nrow() { # the N of each environment for one mode
 
 bench_info() { # bench_info TEXT -> info: TEXT and the machine and peers' versions
 	local runsc_ver="" runc_ver=""
-	[ -z "$have_runsc" ] || runsc_ver=$(runsc --version 2>/dev/null | head -n1 || true)
-	[ -z "$have_runc" ] || runc_ver=$(runc --version 2>/dev/null | head -n1 || true)
+	[ -z "$have_runsc" ] || runsc_ver=$(first_line runsc --version)
+	[ -z "$have_runc" ] || runc_ver=$(first_line runc --version)
 	info="$1, $(nproc) CPUs, kernel $(uname -r)"
 	[ -z "$runc_ver" ] || info="$info, $runc_ver"
 	[ -z "$runsc_ver" ] || info="$info, $runsc_ver (ptrace)"

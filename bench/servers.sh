@@ -213,14 +213,14 @@ cmdline="bench/servers.sh --runs $runs --requests $requests${cv_before:+ --cviso
 [ -n "$use_runc" ] || cmdline+=" --no-runc"
 [ -n "$use_runsc" ] || cmdline+=" --no-runsc"
 {
-	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $(redis-server --version | cut -d' ' -f1-3),"
+	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $(first_line redis-server --version | cut -d' ' -f1-3),"
 	echo "\`redis-benchmark -t get,set -c 20 -n $requests\` on the host against a fresh server each run."
 	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
 	echo "Median requests/s over $runs rounds; ratios of the medians to native (higher is better)."
 	echo "cvisor = \`$(realpath "$cv")\`${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."
-	[[ " ${envs[*]} " != *" runc "* ]] || echo "runc: $(runc --version 2>/dev/null | head -n1), host network."
+	[[ " ${envs[*]} " != *" runc "* ]] || echo "runc: $(first_line runc --version), host network."
 	[[ " ${envs[*]} " != *" runsc "* ]] ||
-		echo "runsc: $(runsc --version 2>/dev/null | head -n1), \`runsc --platform=ptrace --network=host run\`."
+		echo "runsc: $(first_line runsc --version), \`runsc --platform=ptrace --network=host run\`."
 	echo
 	echo "| environment | SET req/s | GET req/s | SET x native | GET x native |"
 	echo "|---|--:|--:|--:|--:|"

@@ -178,7 +178,7 @@ cmdline="bench/wake.sh --runs $runs --ms $ms${pin:+ --pin}${cv_before:+ --cvisor
 [ -n "$use_runsc" ] || cmdline+=" --no-runsc"
 [ -z "$want_modes" ] || cmdline+=" --modes \"$want_modes\""
 runsc_ver=""
-[ -z "${cmd[runsc]+x}" ] || runsc_ver=", $(runsc --version 2>/dev/null | head -n1) (ptrace, --network=none)"
+[ -z "${cmd[runsc]+x}" ] || runsc_ver=", $(first_line runsc --version) (ptrace, --network=none)"
 {
 	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $pin_text$runsc_ver."
 	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."

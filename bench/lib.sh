@@ -73,6 +73,22 @@ busy_note() {
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; } # the 1, 5 and 15 min load averages
 first_line() { "$@" 2>/dev/null | head -n1 || true; } # head's SIGPIPE is no failure
 
+# cvisor_columns BEFORE AFTER DO_ARGS... : envs=(native [cvisor-before]
+# cvisor) and cmd[ENV], the command that runs a program there ("" natively);
+# BEFORE (empty: none) and AFTER are cvisor binaries, DO_ARGS do's options.
+cvisor_columns() {
+	local before=$1 after=$2
+	shift 2
+	envs=(native)
+	declare -gA cmd=([native]="")
+	if [ -n "$before" ]; then
+		[ -x "$before" ] || { echo "$0: $before: not executable" >&2; exit 1; }
+		envs+=(cvisor-before) cmd[cvisor-before]="$(realpath "$before") do $* --"
+	fi
+	[ -x "$after" ] || { echo "$0: $after: not executable" >&2; exit 1; }
+	envs+=(cvisor) cmd[cvisor]="$(realpath "$after") do $* --"
+}
+
 runsc_root=/tmp/runsc-bench-root
 runc_root=/tmp/runc-bench-root
 

@@ -65,15 +65,7 @@ if redis-cli -p "$PORT" ping >/dev/null 2>&1; then
 	exit 1
 fi
 
-envs=(native)
-declare -A cmd # ENV -> the command that runs the server there (runc: below)
-cmd[native]=""
-if [ -n "$cv_before" ]; then
-	[ -x "$cv_before" ] || { echo "$0: $cv_before: not executable" >&2; exit 1; }
-	envs+=(cvisor-before) cmd[cvisor-before]="$(realpath "$cv_before") do --network=host --"
-fi
-[ -x "$cv" ] || { echo "$0: $cv: not executable" >&2; exit 1; }
-envs+=(cvisor) cmd[cvisor]="$(realpath "$cv") do --network=host --"
+cvisor_columns "$cv_before" "$cv" --network=host # runc and runsc: below
 
 errf=$(mktemp) bundle="" srv_pid="" oci_id="" oci_env="" lockfd=""
 cleanup() {

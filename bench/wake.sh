@@ -70,15 +70,7 @@ done
 
 bench_build wake -pthread
 # The columns, in the order each round runs them.
-envs=(native)
-declare -A cmd # ENV -> the command that runs the program there
-cmd[native]=""
-if [ -n "$cv_before" ]; then
-	[ -x "$cv_before" ] || { echo "$0: $cv_before: not executable" >&2; exit 1; }
-	envs+=(cvisor-before) cmd[cvisor-before]="$(realpath "$cv_before") do --"
-fi
-[ -x "$cv" ] || { echo "$0: $cv: not executable" >&2; exit 1; }
-envs+=(cvisor) cmd[cvisor]="$(realpath "$cv") do --"
+cvisor_columns "$cv_before" "$cv"
 if [ -n "$use_runsc" ] && have_runsc; then
 	mkdir -p "$runsc_root"
 	envs+=(runsc) cmd[runsc]="${runsc_do[*]}"

@@ -31,7 +31,8 @@
 #   --no-runsc            leave runsc out
 # BUILD_DIR (default build) holds bench/wake (compiled here if stale).  The
 # results go to bench/results/wake-STAMP.md (the table), wake-STAMP.csv (the
-# medians) and wake-STAMP-runs.csv (every run), STAMP being the UTC time and
+# medians) and wake-STAMP-runs.csv (every run; for timerfd also the reads
+# that found more than one expiry), STAMP being the UTC time and
 # "-pin" if pinned.  RUN_TIMEOUT (20) bounds one program start, in seconds.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -91,7 +92,7 @@ trap 'exit 130' INT TERM
 load_start=$(loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 echo "load average at start: $load_start" >&2
-echo "round,mode,env,mean_ns,median_ns,n" >"$raw_csv"
+echo "round,mode,env,mean_ns,median_ns,n,overruns" >"$raw_csv" # overruns: timerfd only
 
 why() { # why STATUS -> how a run that gave no result ended
 	case $1 in
@@ -113,14 +114,14 @@ for ((r = 1; r <= runs; r++)); do
 			# shellcheck disable=SC2086 # cmd[] is a command line
 			if out=$(timeout "$RUN_TIMEOUT" "${pinning[@]}" ${cmd[$env]} "$bin" -t "$ms" \
 				"$mode" 2>"$errf" | cat) &&
-				[[ "$out" =~ ^$mode\ (ns_per_op|lateness_ns)\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+) ]]; then
+				[[ "$out" =~ ^$mode\ (ns_per_op|lateness_ns)\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+)(\ overruns\ ([0-9]+))? ]]; then
 				vals[$env,$mode]+=" ${BASH_REMATCH[2]}"
-				echo "$r,$mode,$env,${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[4]}" >>"$raw_csv"
+				echo "$r,$mode,$env,${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[4]},${BASH_REMATCH[6]}" >>"$raw_csv"
 			else
 				fail[$env,$mode]="$(why $?)$(head -n1 "$errf" | cut -c1-160)"
 				fail[$env,$mode]=${fail[$env,$mode]%" "}
 				echo "warning: $mode in $env failed: ${fail[$env,$mode]}" >&2
-				echo "$r,$mode,$env,fail,," >>"$raw_csv"
+				echo "$r,$mode,$env,fail,,," >>"$raw_csv"
 			fi
 		done
 	done

@@ -47,8 +47,8 @@ $(B)/cvisor-filters: $(FILTERS_OBJ)
 
 # The calibration's load generator: static, so that it runs unchanged
 # natively, under cvisor do and under runsc do.
-$(B)/cvisor-loadgen: src/profile/loadgen.c
-	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+$(B)/cvisor-loadgen: src/profile/loadgen.c src/common/timing.h
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -Isrc/common -o $@ $<
 
 # --- the stub blob ---
 $(B)/stub/stub.o: src/stub/stub.c src/common/stub_abi.h
@@ -94,9 +94,9 @@ $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 $(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka -lseccomp
-$(B)/bench/%: bench/%.c
+$(B)/bench/%: bench/%.c bench/bench.h src/common/timing.h
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Isrc/common -o $@ $<
 
 deps:
 	@scripts/deps.sh

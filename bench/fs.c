@@ -31,32 +31,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define BLK 4096L
 #define CHUNK (1L << 20)
 
 static const char *file;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	char buf[512];
-	int len = errno ? snprintf(buf, sizeof(buf), "fs: %s: %s\n", what, strerror(errno))
-			: snprintf(buf, sizeof(buf), "fs: %s\n", what);
-
-	if (len > 0) {
-		ssize_t r = write(2, buf, (size_t)len);
-
-		(void)r;
-	}
-	exit(2);
-}
 
 static void usage(void)
 {
@@ -136,16 +116,14 @@ int main(int argc, char **argv)
 	const char *mode;
 	double t0, t1, ns;
 	long n, warm;
-	char out[128], *end;
-	int len;
 
+	bench_name = "fs";
 	if (argc != 4)
 		usage();
 	file = argv[1];
 	mode = argv[2];
-	errno = 0;
-	n = strtol(argv[3], &end, 10);
-	if (*argv[3] == '\0' || *end != '\0' || errno || n <= 0)
+	n = parse_count(argv[3]);
+	if (n < 0)
 		usage();
 
 	if (strcmp(mode, "openclose") == 0) {
@@ -186,13 +164,8 @@ int main(int argc, char **argv)
 		double bytes = (double)file_size * (double)n;
 
 		ns = (t1 - t0) / (bytes / (double)BLK);
-		len = snprintf(out, sizeof(out), "read ns_per_op %.1f MB/s %.1f\n", ns,
-			       bytes / 1e6 / ((t1 - t0) / 1e9));
-	} else {
-		ns = (t1 - t0) / (double)n;
-		len = snprintf(out, sizeof(out), "%s ns_per_op %.1f\n", mode, ns);
+		return report("read ns_per_op %.1f MB/s %.1f\n", ns, bytes / 1e6 / ((t1 - t0) / 1e9));
 	}
-	if (len < 0 || write(1, out, (size_t)len) != len)
-		return 1;
-	return 0;
+	ns = (t1 - t0) / (double)n;
+	return report("%s ns_per_op %.1f\n", mode, ns);
 }

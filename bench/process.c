@@ -46,31 +46,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 extern char **environ;
 
 static const char *self; /* argv[0]: absolute path of this program */
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	char buf[512];
-	int len = errno ? snprintf(buf, sizeof(buf), "process: %s: %s\n", what, strerror(errno))
-			: snprintf(buf, sizeof(buf), "process: %s\n", what);
-
-	if (len > 0) {
-		ssize_t r = write(2, buf, (size_t)len);
-
-		(void)r;
-	}
-	exit(2);
-}
 
 static void usage(void)
 {
@@ -289,18 +269,16 @@ int main(int argc, char **argv)
 	const char *mode;
 	double t0, t1;
 	long n, warm;
-	char out[128], *end;
-	int len;
 
+	bench_name = "process";
 	if (argc == 2 && strcmp(argv[1], "true") == 0)
 		return 0;
 	if (argc != 3)
 		usage();
 	self = argv[0];
 	mode = argv[1];
-	errno = 0;
-	n = strtol(argv[2], &end, 10);
-	if (*argv[2] == '\0' || *end != '\0' || errno || n <= 0)
+	n = parse_count(argv[2]);
+	if (n < 0)
 		usage();
 	warm = n / 10 > 0 ? n / 10 : 1;
 
@@ -354,8 +332,5 @@ int main(int argc, char **argv)
 		}
 	}
 
-	len = snprintf(out, sizeof(out), "%s ns_per_op %.1f\n", mode, (t1 - t0) / (double)n);
-	if (len < 0 || write(1, out, (size_t)len) != len)
-		return 1;
-	return 0;
+	return report("%s ns_per_op %.1f\n", mode, (t1 - t0) / (double)n);
 }

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 static long raw_getppid(void)
 {
 #if defined(__x86_64__)
@@ -40,20 +42,10 @@ static long libc_getppid(void)
 	return syscall(SYS_getppid);
 }
 
-static double now_ns(void)
+static void unexpected(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void die(const char *msg)
-{
-	ssize_t r = write(2, msg, strlen(msg));
-
-	(void)r;
-	exit(2);
+	errno = 0;
+	die("getppid: unexpected result");
 }
 
 int main(int argc, char **argv)
@@ -62,35 +54,28 @@ int main(int argc, char **argv)
 	long (*call)(void) = libc_getppid;
 	long expect, i;
 	double t0, t1;
-	char buf[64];
-	int len;
 
-	if (argc > 1) {
-		char *end;
-
-		n = strtol(argv[1], &end, 10);
-		if (*argv[1] == '\0' || *end != '\0' || n <= 0)
-			die("usage: syscall [N>0] [raw]\n");
+	bench_name = "syscall";
+	if (argc > 1 && (n = parse_count(argv[1])) < 0) {
+		errno = 0;
+		die("usage: syscall [N>0] [raw]");
 	}
 	if (argc > 2) {
 		if (strcmp(argv[2], "raw") != 0)
-			die("usage: syscall [N>0] [raw]\n");
+			die("usage: syscall [N>0] [raw]");
 		call = raw_getppid;
 	}
 
 	expect = call();
 	for (i = 0; i < n / 10; i++)
 		if (call() != expect)
-			die("getppid: unexpected result\n");
+			unexpected();
 
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
 		if (call() != expect)
-			die("getppid: unexpected result\n");
+			unexpected();
 	t1 = now_ns();
 
-	len = snprintf(buf, sizeof(buf), "getppid_ns %.1f\n", (t1 - t0) / (double)n);
-	if (len < 0 || write(1, buf, (size_t)len) != len)
-		return 1;
-	return 0;
+	return report("getppid_ns %.1f\n", (t1 - t0) / (double)n);
 }

@@ -12,18 +12,9 @@
 # RUNSC_N (20000), RUN_TIMEOUT seconds per run (120).
 set -euo pipefail
 
-usage() { echo "usage: $0 BUILD_DIR [--md FILE]" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
 
-build_dir="" md=""
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--md) [ $# -ge 2 ] || usage; md="$2"; shift 2 ;;
-	-h|--help) usage ;;
-	*) [ -z "$build_dir" ] || usage; build_dir="$1"; shift ;;
-	esac
-done
-[ -n "$build_dir" ] || usage
-
+bench_args "$@"
 REPS=${REPS:-5}
 NATIVE_N=${NATIVE_N:-2000000}
 CVISOR_N=${CVISOR_N:-1000000}
@@ -35,7 +26,6 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 bin=$(realpath -e "$build_dir/bench/syscall" 2>/dev/null) ||
 	{ echo "$0: $build_dir/bench/syscall not built" >&2; exit 1; }
 cvisor=$(realpath "$build_dir/cvisor" 2>/dev/null || true)
-runsc_root=/tmp/runsc-bench-root
 
 errf=$(mktemp)
 trap 'rm -f "$errf"' EXIT
@@ -55,9 +45,7 @@ run_reps() {
 		fi
 		vals+=("${BASH_REMATCH[1]}")
 	done
-	printf '%s\n' "${vals[@]}" | sort -g |
-		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-			printf "%.1f %.1f\n", m, v[1] }'
+	echo "$(median "${vals[@]}") $(printf '%s\n' "${vals[@]}" | sort -g | awk 'NR == 1 { printf "%.1f", $1 }')"
 }
 
 read -r nat_med nat_min < <(run_reps "$NATIVE_N")
@@ -70,21 +58,14 @@ else
 fi
 
 runsc_ver=""
-if command -v runsc >/dev/null && [ "$(id -u)" -eq 0 ]; then
+if have_runsc; then
 	mkdir -p "$runsc_root"
 	runsc_ver=$(runsc --version 2>/dev/null | head -n1 || true)
-	read -r rs_med rs_min < <(run_reps "$RUNSC_N" \
-		runsc --root "$runsc_root" --platform=ptrace --network=none "do")
+	read -r rs_med rs_min < <(run_reps "$RUNSC_N" "${runsc_do[@]}")
 else
 	echo "note: runsc skipped (needs runsc in PATH and root)" >&2
 	rs_med=n/a rs_min=n/a
 fi
-
-ratio() { # ratio A B -> A/B, or n/a
-	if [ "$1" = n/a ] || [ "$2" = n/a ]; then echo n/a; else
-		awk -v a="$1" -v b="$2" 'BEGIN { r = b > 0 ? a / b : -1
-			printf (r < 0 ? "n/a" : r < 0.1 ? "%.4f" : "%.2f"), r }'; fi
-}
 
 rows=(
 	"native|$NATIVE_N|$nat_med|$nat_min|$(ratio "$nat_med" "$nat_med")|$(ratio "$nat_med" "$rs_med")"

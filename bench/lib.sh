@@ -1,0 +1,289 @@
+# bench/lib.sh: the scaffolding the bench scripts share; sourced, never run.
+#
+# A script that times a small static program (bench/NAME.c) in several
+# environments sources this file and then calls, in order:
+#   bench_args "$@"              BUILD_DIR [--md FILE] -> $build_dir, $md
+#   bench_build NAME [CFLAGS..]  compiles BUILD_DIR/bench/NAME if stale -> $bin
+#   bench_envs PREFIX            runc bundle (rootfs under $bundle/rootfs, filled
+#                                by the caller), runsc root, $cvisor, clean-up trap
+#   bench_run_all                every (mode, environment): med[ENV,MODE] and
+#                                mbps[ENV,MODE], REPS runs each
+#   bench_rows / bench_print / bench_md   the table of medians and ratios
+# The caller defines defN (the N of each ENV_MODE), modes, runc_prog (the
+# program's path inside the runc rootfs) and prog_args MODE N (sets pargs[],
+# its arguments).
+# wake.sh and servers.sh use the helpers below the first group only.
+
+usage() { echo "usage: $0 BUILD_DIR [--md FILE]" >&2; exit 2; }
+
+bench_args() { # bench_args ARGS... -> build_dir, md
+	build_dir="" md=""
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--md) [ $# -ge 2 ] || usage; md="$2"; shift 2 ;;
+		-h|--help) usage ;;
+		*) [ -z "$build_dir" ] || usage; build_dir="$1"; shift ;;
+		esac
+	done
+	[ -n "$build_dir" ] || usage
+	[ -d "$build_dir" ] || { echo "$0: $build_dir: no such directory" >&2; exit 1; }
+}
+
+bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# bench_build NAME [CFLAGS...] -> bin: BUILD_DIR/bench/NAME, compiled (the
+# Makefile's flags) if missing or older than its source or the shared header.
+bench_build() {
+	local name=$1 src
+	shift
+	src=$bench_srcdir/$name.c
+	mkdir -p "$build_dir/bench"
+	bin="$build_dir/bench/$name"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$bench_srcdir/bench.h" -nt "$bin" ] ||
+		[ "$bench_srcdir/../src/common/timing.h" -nt "$bin" ]; then
+		echo "building $bin" >&2
+		${CC:-gcc} -static -O2 -std=gnu11 -Wall -Wextra -Werror \
+			-I"$bench_srcdir/../src/common" "$@" -o "$bin" "$src"
+	fi
+	# Absolute: runsc do resolves relative paths against the cwd.
+	bin=$(realpath -e "$bin")
+}
+
+nval() { # nval ENV MODE -> N, from N_ENV_MODE or the default
+	local key="${1^^}_${2^^}" var
+	var="N_$key"
+	echo "${!var:-${defN[$key]}}"
+}
+
+# cvisor's hand-offs spin across CPUs: other busy processes skew it most.
+busy() { # busy -> % of CPU time not idle over the next second
+	local a b
+	a=$(head -n1 /proc/stat) && sleep 1 && b=$(head -n1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y); t = 0
+		for (i = 2; i <= 9; i++) t += y[i] - x[i]
+		idle = y[5] - x[5] + y[6] - x[6]; printf "%d", (t > 0 ? 100 * (t - idle) / t : 0) }'
+}
+busy_note() {
+	local cpu_busy
+	cpu_busy=$(busy)
+	[ "$cpu_busy" -lt 20 ] ||
+		echo "note: CPUs ${cpu_busy}% busy before starting: results will be noisy" >&2
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; } # the 1, 5 and 15 min load averages
+first_line() { "$@" 2>/dev/null | head -n1 || true; } # head's SIGPIPE is no failure
+
+# cvisor_columns BEFORE AFTER DO_ARGS... : envs=(native [cvisor-before]
+# cvisor) and cmd[ENV], the command that runs a program there ("" natively);
+# BEFORE (empty: none) and AFTER are cvisor binaries, DO_ARGS do's options.
+cvisor_columns() {
+	local before=$1 after=$2
+	shift 2
+	envs=(native)
+	declare -gA cmd=([native]="")
+	if [ -n "$before" ]; then
+		[ -x "$before" ] || { echo "$0: $before: not executable" >&2; exit 1; }
+		envs+=(cvisor-before) cmd[cvisor-before]="$(realpath "$before") do $* --"
+	fi
+	[ -x "$after" ] || { echo "$0: $after: not executable" >&2; exit 1; }
+	envs+=(cvisor) cmd[cvisor]="$(realpath "$after") do $* --"
+}
+
+runsc_root=/tmp/runsc-bench-root
+runc_root=/tmp/runc-bench-root
+
+have_runsc() { command -v runsc >/dev/null && [ "$(id -u)" -eq 0 ]; }
+have_runc() { command -v runc >/dev/null && command -v jq >/dev/null && [ "$(id -u)" -eq 0 ]; }
+
+# bench_envs PREFIX: a throw-away runc bundle under BUILD_DIR/bench (the
+# caller fills $bundle/rootfs), the runsc root, $cvisor and the EXIT trap
+# that removes them.  PREFIX names the runc containers and the hostname.
+bench_envs() {
+	bench_prefix=$1
+	cvisor=$(realpath "$build_dir/cvisor" 2>/dev/null || true)
+	errf=$(mktemp)
+	bundle=""
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+	have_runc=""
+	if have_runc; then
+		bundle=$(mktemp -d "$(realpath "$build_dir")/bench/${bench_prefix}bundle.XXXXXX")
+		mkdir -p "$bundle/rootfs"
+		(cd "$bundle" && runc spec)
+		mkdir -p "$runc_root"
+		have_runc=1
+	else
+		echo "note: runc skipped (needs runc and jq in PATH and root)" >&2
+	fi
+	have_runsc=""
+	if have_runsc; then
+		mkdir -p "$runsc_root"
+		have_runsc=1
+	else
+		echo "note: runsc skipped (needs runsc in PATH and root)" >&2
+	fi
+	[ -x "$cvisor" ] || echo "note: $build_dir/cvisor not found" >&2
+}
+
+bench_cleanup() {
+	local id
+	if [ -n "$bundle" ] && [ -d "$runc_root" ]; then # runs killed by timeout
+		for id in $(runc --root "$runc_root" list -q 2>/dev/null |
+			grep "^${bench_prefix}bench-$$-" || true); do
+			runc --root "$runc_root" delete -f "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	[ -z "$bundle" ] || rm -rf "$bundle"
+	rm -f "$errf"
+}
+
+runc_config() { # runc_config ARGS... : the process args of the bundle
+	jq --args --arg h "${bench_prefix}bench" '.process.args = $ARGS.positional |
+		.process.terminal = false | .root.readonly = true | .hostname = $h' "$@" \
+		<"$bundle/config.json" >"$bundle/config.json.new"
+	mv -f "$bundle/config.json.new" "$bundle/config.json"
+}
+
+# runsc do CMD: CMD in gVisor on the host root (ptrace platform)
+runsc_do=(runsc --root "$runsc_root" --platform=ptrace --network=none "do")
+
+# launch ENV MODE N REP : runs the program once in ENV (stdout = its line).
+launch() {
+	local env=$1 mode=$2 n=$3 rep=$4
+	prog_args "$mode" "$n"
+	case "$env" in
+	native) timeout "$RUN_TIMEOUT" "$bin" "${pargs[@]}" ;;
+	cvisor) timeout "$RUN_TIMEOUT" "$cvisor" "do" -- "$bin" "${pargs[@]}" ;;
+	runsc) timeout "$RUN_TIMEOUT" "${runsc_do[@]}" "$bin" "${pargs[@]}" ;;
+	runc) timeout "$RUN_TIMEOUT" runc --root "$runc_root" run --bundle "$bundle" \
+		"${bench_prefix}bench-$$-$mode-$rep" ;;
+	esac
+}
+
+# run_reps ENV MODE N : prints "median_ns median_MB/s" (MB/s is "-" unless
+# the program printed one) of REPS runs, or "n/a n/a".  The output is read
+# through a pipe: runsc writes to a regular-file stdout without moving the
+# shared file offset, so never point it at a file.
+run_reps() {
+	local env=$1 mode=$2 n=$3 out ns=() mbs=() i
+	for ((i = 0; i < REPS; i++)); do
+		if ! out=$(launch "$env" "$mode" "$n" "$i" 2>"$errf") ||
+			[[ ! "$out" =~ ^$mode\ ns_per_op\ ([0-9.]+)(\ MB/s\ ([0-9.]+))?$ ]]; then
+			echo "warning: $env $mode N=$n failed: $(head -c 300 "$errf")" >&2
+			echo "n/a n/a"
+			return
+		fi
+		ns+=("${BASH_REMATCH[1]}")
+		mbs+=("${BASH_REMATCH[3]:--}")
+	done
+	if [ "${mbs[0]}" = - ]; then
+		echo "$(median "${ns[@]}") -"
+	else
+		echo "$(median "${ns[@]}") $(median "${mbs[@]}")"
+	fi
+}
+
+median() { # median VALUES... -> the median, one decimal
+	printf '%s\n' "$@" | sort -g |
+		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+			printf "%.1f\n", m }'
+}
+
+ratio() { # ratio A B -> A/B, or n/a
+	if [ "$1" = n/a ] || [ "$2" = n/a ]; then echo n/a; else
+		awk -v a="$1" -v b="$2" 'BEGIN { r = b > 0 ? a / b : -1
+			printf (r < 0 ? "n/a" : r < 0.1 ? "%.4f" : "%.2f"), r }'; fi
+}
+
+envs=(native cvisor runc runsc)
+
+bench_run_all() { # fills med[ENV,MODE] and mbps[ENV,MODE]
+	local mode env
+	declare -gA med mbps
+	for mode in "${modes[@]}"; do
+		if [ -n "$have_runc" ]; then
+			prog_args "$mode" "$(nval runc "$mode")"
+			runc_config "$runc_prog" "${pargs[@]}"
+		fi
+		for env in "${envs[@]}"; do
+			if { [ "$env" = cvisor ] && [ ! -x "$cvisor" ]; } ||
+				{ [ "$env" = runc ] && [ -z "$have_runc" ]; } ||
+				{ [ "$env" = runsc ] && [ -z "$have_runsc" ]; }; then
+				med[$env,$mode]=n/a mbps[$env,$mode]=n/a
+				continue
+			fi
+			echo "running $mode in $env (N=$(nval "$env" "$mode"), $REPS runs)" >&2
+			read -r "med[$env,$mode]" "mbps[$env,$mode]" \
+				< <(run_reps "$env" "$mode" "$(nval "$env" "$mode")")
+		done
+	done
+}
+
+header="mode|native|cvisor|runc|runsc|cvisor x native|runc x native|runsc x native|cvisor better than runsc by (x)"
+
+bench_rows() { # -> rows[]: one "|"-separated row of medians and ratios a mode
+	local mode n c r s cr sr
+	rows=()
+	for mode in "${modes[@]}"; do
+		n=${med[native,$mode]} c=${med[cvisor,$mode]} r=${med[runc,$mode]} s=${med[runsc,$mode]}
+		cr=$(ratio "$c" "$n") sr=$(ratio "$s" "$n")
+		rows+=("$mode|$n|$c|$r|$s|$cr|$(ratio "$r" "$n")|$sr|$(ratio "$sr" "$cr")")
+	done
+}
+
+nrow() { # the N of each environment for one mode
+	echo "$1|$(nval native "$1")|$(nval cvisor "$1")|$(nval runc "$1")|$(nval runsc "$1")"
+}
+
+bench_info() { # bench_info TEXT -> info: TEXT and the machine and peers' versions
+	local runsc_ver="" runc_ver=""
+	[ -z "$have_runsc" ] || runsc_ver=$(first_line runsc --version)
+	[ -z "$have_runc" ] || runc_ver=$(first_line runc --version)
+	info="$1, $(nproc) CPUs, kernel $(uname -r)"
+	[ -z "$runc_ver" ] || info="$info, $runc_ver"
+	[ -z "$runsc_ver" ] || info="$info, $runsc_ver (ptrace)"
+}
+
+row() { printf '%-10s %10s %10s %10s %10s %9s %9s %9s %11s\n' "$@"; }
+
+bench_print() { # the table of rows[] on stdout; then the caller's extra rows
+	local r a b c d e f g h i
+	echo "$info"
+	echo "$legend"
+	row mode native cvisor runc runsc "cv/nat" "runc/nat" "runsc/nat" "cv>runsc x"
+	for r in "${rows[@]}"; do
+		IFS='|' read -r a b c d e f g h i <<<"$r"
+		row "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i"
+	done
+}
+
+bench_print_n() { # bench_print_n TITLE : the N of each (mode, environment)
+	local mode a b c d e
+	echo "$1"
+	for mode in "${modes[@]}"; do
+		IFS='|' read -r a b c d e <<<"$(nrow "$mode")"
+		printf '%-10s %10s %10s %10s %10s\n' "$a" "$b" "$c" "$d" "$e"
+	done
+}
+
+bench_md() { # bench_md TITLE : the Markdown table of rows[] on stdout
+	local r
+	echo "# $1"
+	echo
+	echo "$info; ratios use medians; the last column is"
+	echo "(runsc/native) / (cvisor/native). $legend."
+	echo
+	echo "| ${header//|/ | } |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+	for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
+}
+
+bench_md_n() { # bench_md_n TITLE : the N table in Markdown
+	local mode r
+	echo
+	echo "$1"
+	echo
+	echo "| mode | native | cvisor | runc | runsc |"
+	echo "|---|--:|--:|--:|--:|"
+	for mode in "${modes[@]}"; do r=$(nrow "$mode"); echo "| ${r//|/ | } |"; done
+}

@@ -38,7 +38,7 @@ struct epoll;
 
 struct epitem {
 	int fd;
-	struct file *file;              /* not a reference: compared only */
+	uint64_t file_id;               /* its file's id: no reference, compared only */
 	struct file *sub;               /* a watched epoll: a reference (ep_loops() reads it) */
 	uint32_t events;
 	uint64_t data;
@@ -167,6 +167,38 @@ static void item_remove(struct epoll *ep, size_t i)
 	item_free(ep, it);
 }
 
+/* Is it the item of f (not of a closed file whose fd f now has)? */
+static bool item_is(const struct epitem *it, const struct file *f)
+{
+	return f && f->id == it->file_id;
+}
+
+/* Drop item it of ep, wherever it is in the array (ep->mtx held). */
+static void item_drop(struct epoll *ep, struct epitem *it)
+{
+	for (size_t i = 0; i < ep->n; i++)
+		if (ep->items[i] == it) {
+			item_remove(ep, i);
+			return;
+		}
+}
+
+/*
+ * Items of fd whose file is not f any more: the file was closed and the
+ * number reused (ep->mtx held).  Linux removes an item when its file is
+ * released; holding no reference, we find out here and in epoll_wait, so
+ * that an ADD of the new file is not refused with EEXIST and items of
+ * closed files do not pile up.
+ */
+static void drop_stale(struct epoll *ep, int fd, struct file *f)
+{
+	for (size_t i = 0; i < ep->n;)
+		if (ep->items[i]->fd == fd && !item_is(ep->items[i], f))
+			item_remove(ep, i);
+		else
+			i++;
+}
+
 static void ep_release(struct file *f)
 {
 	struct epoll *ep = f->priv;
@@ -203,7 +235,7 @@ bool is_epoll(struct file *f)
 static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx)
 {
 	for (size_t i = 0; i < ep->n; i++)
-		if (ep->items[i]->fd == fd && ep->items[i]->file == f) {
+		if (ep->items[i]->fd == fd && item_is(ep->items[i], f)) {
 			if (idx)
 				*idx = i;
 			return ep->items[i];
@@ -258,7 +290,7 @@ static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_
 	ep->items = n;
 	if (!(it = calloc(1, sizeof(*it))))
 		return -ENOMEM;
-	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events, .data = ev->data.u64,
+	*it = (struct epitem){ .fd = fd, .file_id = f->id, .events = ev->events, .data = ev->data.u64,
 			       .ep = ep, .host = f->ops->wait_fd != NULL,
 			       .sub = is_epoll(f) ? file_get(f) : NULL };
 	ep->items[ep->n++] = it;
@@ -291,6 +323,7 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 		}
 	}
 	pthread_mutex_lock(&ep->mtx);
+	drop_stale(ep, fd, f);
 	it = find(ep, fd, f, &idx);
 	if (op == EPOLL_CTL_ADD) {
 		err = it ? -EEXIST : ep_add(ep, fd, f, ev);
@@ -346,12 +379,9 @@ static int send_events(struct task *t, struct epoll *ep, struct epoll_event *evs
 			continue;
 		}
 		f = fdt_get(t->tg->fdt, it->fd);
-		if (f != it->file) {            /* closed (or reused): forget it */
-			size_t i;
-
+		if (!item_is(it, f)) {          /* closed (or reused): forget it */
 			file_put(f);
-			if (find(ep, it->fd, it->file, &i))
-				item_remove(ep, i);
+			item_drop(ep, it);
 			continue;
 		}
 		r = it->events & ~EP_PRIVATE ? item_poll(it, f, NULL) : 0;
@@ -440,7 +470,7 @@ static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, in
 		if (!(it->events & ~EP_PRIVATE))
 			continue;       /* a fired one-shot */
 		f = fdt_get(t->tg->fdt, it->fd);
-		if (f != it->file) {
+		if (!item_is(it, f)) {
 			file_put(f);
 			continue;       /* dropped when next reported */
 		}

@@ -9,11 +9,14 @@
 
 struct file *file_new(const struct file_ops *ops, int flags, void *priv)
 {
+	static uint64_t next_id;
 	struct file *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
+
 	f->ops = ops;
+	f->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
 	f->refs = 1;
 	f->flags = flags;
 	f->priv = priv;

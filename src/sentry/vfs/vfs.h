@@ -135,6 +135,9 @@ struct file_ops {
 
 struct file {
 	const struct file_ops *ops;
+	/* unique for the sentry's life: a freed file's address comes back,
+	 * its id does not (epoll tells a reused fd's new file by it) */
+	uint64_t id;
 	int refs;
 	int flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
 	off_t pos;

@@ -49,7 +49,7 @@ static const int allowed[] = {
 	/* the stub processes: application memory, reaping, SIGKILL */
 	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(wait4),
 	SCMP_SYS(waitid), SCMP_SYS(kill),
-	/* waiting: the kick (ppoll with a mask), the main loop, timers */
+	/* waiting: ppoll with host fds, the main loop, timers */
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(eventfd2), SCMP_SYS(signalfd4),
 	SCMP_SYS(pipe2), SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
 	SCMP_SYS(timerfd_gettime), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),

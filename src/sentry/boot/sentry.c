@@ -209,16 +209,14 @@ int sentry_main(const struct sentry_run *r)
 	 * process ended) and those the supervisor forwards, for init.  They
 	 * must be caught, not left to their default: as the init of its pid
 	 * namespace the sentry would never see one it has no handler for.
-	 * The kick is blocked too, but for ppoll's duration (task.c).
+	 * (A sleeping sentry thread is woken by its waker, kernel/task.c,
+	 * never by a signal.)
 	 */
 	sigemptyset(&set);
 	for (int s = 1; s < __SIGRTMIN; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			sigaddset(&set, s);
-	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	sigdelset(&set, SIG_KICK);
-	install_kick_handler();
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	sandbox.event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (sfd < 0 || sandbox.event_fd < 0)

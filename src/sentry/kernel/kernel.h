@@ -213,13 +213,6 @@ struct sandbox {
 
 extern struct sandbox sandbox;
 
-/*
- * The host signal that kicks a sentry thread out of a blocking host call: a
- * real-time one, since the signals the sentry forwards to the application
- * from the host (sentry.c) are all the others, SIGUSR1 and SIGUSR2 included.
- */
-#define SIG_KICK (__SIGRTMIN + 8)
-
 /* The sentry's /proc, opened before it pivots into an empty root. */
 extern int host_proc_fd;
 
@@ -251,7 +244,6 @@ int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
-void install_kick_handler(void);
 
 /* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's

@@ -38,18 +38,6 @@ pid_t alloc_pid(void)
 	return pid;
 }
 
-static void kick_handler(int sig)
-{
-	(void)sig;
-}
-
-void install_kick_handler(void)
-{
-	struct sigaction sa = { .sa_handler = kick_handler };   /* no SA_RESTART */
-
-	sigaction(SIG_KICK, &sa, NULL);
-}
-
 /*
  * Make t notice a new signal wherever it is: in application code (the
  * interrupt), or asleep in the sentry (its waker).  Both are cheap and

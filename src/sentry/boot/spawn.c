@@ -177,12 +177,14 @@ int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct sp
 	tg->cred = cred;
 	tg->no_new_privs = sp->no_new_privs;
 	prog = find_prog(t, sp, buf, sizeof(buf));
-	err = exec_load(t, prog, sp->argv, sp->envp, &res, &why);
+	err = exec_load(t, tg->mm, prog, sp->argv, sp->envp, &res, &why);
 	if (err) {
 		fprintf(stderr, "cvisor: %s: %s\n", prog, why ? why : strerror(-err));
 		return err;
 	}
 	cred_exec_commit(tg, &res.cred, res.secure);
+	dentry_put(tg->exe);
+	tg->exe = res.exe;
 	err = stub_thread_create(tg->mm->proc, &st);
 	if (err)
 		return err;

@@ -64,13 +64,20 @@ static void zap_other_threads(struct task *t)
 }
 
 /* Past the point of no return: the thread group becomes the new program. */
-static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
+static void commit_exec(struct task *t, struct mm *mm, struct stub_thread *st,
 			const char *path, const struct exec_result *res)
 {
 	struct thread_group *tg = t->tg;
 	struct stub_thread *old_st = t->st;
 	const char *base = strrchr(path, '/');
+	struct mm *old;
 
+	pthread_mutex_lock(&tg->lock);
+	old = tg->mm;
+	tg->mm = mm;
+	pthread_mutex_unlock(&tg->lock);
+	dentry_put(tg->exe);
+	tg->exe = res->exe;
 	t->st = st;
 	if (mm_shared(old)) {
 		/* a vfork child: the parent's address space lives on, and
@@ -107,31 +114,23 @@ static void commit_exec(struct task *t, struct mm *old, struct stub_thread *st,
  */
 long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp)
 {
-	struct thread_group *tg = t->tg;
 	struct stub_thread *st;
 	const char *why;
 	struct exec_result res;
-	struct mm *old = tg->mm, *mm;
+	struct mm *mm = mm_new();
 	long err;
 
-	mm = mm_new();
 	if (!mm)
 		return -ENOMEM;
-	pthread_mutex_lock(&tg->lock);
-	tg->mm = mm;
-	pthread_mutex_unlock(&tg->lock);
-	err = exec_load(t, path, argv, envp, &res, &why);
+	err = exec_load(t, mm, path, argv, envp, &res, &why);
 	if (!err)
 		err = stub_thread_create(mm->proc, &st);
-	if (!err)
-		zap_other_threads(t);
 	if (err) {
-		pthread_mutex_lock(&tg->lock);
-		tg->mm = old;
-		pthread_mutex_unlock(&tg->lock);
+		dentry_put(res.exe);    /* NULL when the load failed */
 		mm_put(mm);
 		return err;
 	}
-	commit_exec(t, old, st, path, &res);
+	zap_other_threads(t);
+	commit_exec(t, mm, st, path, &res);
 	return 0;
 }

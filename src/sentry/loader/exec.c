@@ -108,7 +108,7 @@ static void free_argv(char **v)
 	free(v);
 }
 
-static int load_interp(struct task *t, struct elf_image *img, const char **why)
+static int load_interp(struct task *t, struct mm *mm, struct elf_image *img, const char **why)
 {
 	struct elf_image ii;
 	struct file *f;
@@ -118,7 +118,7 @@ static int load_interp(struct task *t, struct elf_image *img, const char **why)
 		*why = "cannot open the ELF interpreter";
 		return err == -ENOENT ? -ENOENT : -ELIBBAD;
 	}
-	err = load_elf(t->tg->mm, hfd, true, &ii, why);
+	err = load_elf(mm, hfd, true, &ii, why);
 	file_put(f);
 	if (err)
 		return err;
@@ -159,7 +159,7 @@ static int exec_creds(struct task *t, struct file *f, int hfd, struct exec_resul
 	return cred_exec(&old, nnp, &ef, &res->cred, &res->secure);
 }
 
-static int exec_depth(struct task *t, const char *path, char *const argv[],
+static int exec_depth(struct task *t, struct mm *mm, const char *path, char *const argv[],
 		      char *const envp[], struct exec_result *res, const char **why,
 		      int depth)
 {
@@ -179,31 +179,39 @@ static int exec_depth(struct task *t, const char *path, char *const argv[],
 		file_put(f);
 		if (!v)
 			return depth < MAX_SCRIPT_DEPTH ? -ENOMEM : -ELOOP;
-		err = exec_depth(t, v[0], v, envp, res, why, depth + 1);
+		err = exec_depth(t, mm, v[0], v, envp, res, why, depth + 1);
 		free_argv(v);
 		return err;
 	}
 	if (!err)
-		err = load_elf(t->tg->mm, hfd, false, &img, why);
+		err = load_elf(mm, hfd, false, &img, why);
 	if (!err)
 		err = exec_creds(t, f, hfd, res);
 	if (!err) {
-		dentry_put(t->tg->exe);
-		t->tg->exe = dentry_get(f->dentry);
+		dentry_put(res->exe);
+		res->exe = dentry_get(f->dentry);
 	}
 	file_put(f);
 	if (!err && img.interp[0])
-		err = load_interp(t, &img, why);
+		err = load_interp(t, mm, &img, why);
 	if (err)
 		return err;
-	t->tg->mm->brk_start = t->tg->mm->brk = img.end;
+	mm->brk_start = mm->brk = img.end;
 	res->entry = img.interp[0] ? img.interp_entry : img.entry;
-	return (int)setup_stack(t->tg->mm, &img, path, argv, envp, res);
+	return (int)setup_stack(mm, &img, path, argv, envp, res);
 }
 
-int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
-	      struct exec_result *res, const char **why)
+int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],
+	      char *const envp[], struct exec_result *res, const char **why)
 {
+	int err;
+
 	*why = NULL;
-	return exec_depth(t, path, argv, envp, res, why, 0);
+	res->exe = NULL;
+	err = exec_depth(t, mm, path, argv, envp, res, why, 0);
+	if (err) {
+		dentry_put(res->exe);
+		res->exe = NULL;
+	}
+	return err;
 }

@@ -31,16 +31,19 @@ struct exec_result {
 	uint64_t entry, sp;
 	struct creds cred;              /* the program's credentials (cred_exec) */
 	bool secure;                    /* a privileged exec: AT_SECURE */
+	struct dentry *exe;             /* the program's file, a reference: /proc/PID/exe */
 };
 
 /*
  * execve's loading half: resolve path in the sandbox, follow #! scripts,
- * load the program and its interpreter, work out its credentials from the
- * task's (set-id bits, file capabilities), build the stack.  On failure
- * returns -errno and sets *why when it has a reason.
+ * load the program and its interpreter into mm, work out its credentials
+ * from the task's (set-id bits, file capabilities), build the stack.  It
+ * changes nothing of t's thread group: mm is not yet the group's, so the
+ * group's other threads go on in the old image until the caller commits.
+ * On failure returns -errno and sets *why when it has a reason.
  */
-int exec_load(struct task *t, const char *path, char *const argv[], char *const envp[],
-	      struct exec_result *res, const char **why);
+int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],
+	      char *const envp[], struct exec_result *res, const char **why);
 /* Check that fd holds something load_elf can run, without loading it. */
 int check_elf(int fd, const char **why);
 

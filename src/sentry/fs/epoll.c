@@ -15,8 +15,11 @@
  * reported ready and is still ready is left out of the sleep (its next
  * edge is found when it is looked at again): Linux would report data that
  * arrives on a socket the application did not drain; we wait until it did.
- * Interest is keyed by (fd, file) as in Linux; an item whose fd was
- * closed is dropped when it is next looked at.
+ * Interest is keyed by (fd, file) as in Linux.  An item refers to its file
+ * without a reference and lives until EPOLL_CTL_DEL or until the file's
+ * last reference goes (Linux's eventpoll_release()): closing one of two
+ * dup'd fds keeps it, and a closed fd whose number is reused for another
+ * file is a new key.  The file tells its items through a file_watch.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,8 +41,9 @@ struct epoll;
 
 struct epitem {
 	int fd;
-	uint64_t file_id;               /* its file's id: no reference, compared only */
-	struct file *sub;               /* a watched epoll: a reference (ep_loops() reads it) */
+	struct file *file;              /* no reference: the watch removes us first */
+	struct file_watch watch;        /* on file->watches */
+	struct file *sub;               /* file, when it is an epoll (ep_loops() reads it) */
 	uint32_t events;
 	uint64_t data;
 	struct epoll *ep;
@@ -153,8 +157,7 @@ static void item_free(struct epoll *ep, struct epitem *it)
 			ep->rd_last = prev;
 	}
 	pthread_mutex_unlock(&ep->rdlock);
-	if (it->sub)
-		file_put(it->sub);
+	file_watch_del(it->file, &it->watch);
 	free(it);
 }
 
@@ -167,44 +170,33 @@ static void item_remove(struct epoll *ep, size_t i)
 	item_free(ep, it);
 }
 
-/* Is it the item of f (not of a closed file whose fd f now has)? */
-static bool item_is(const struct epitem *it, const struct file *f)
+/*
+ * The item's file is being released (file_watch_lock() held): the item
+ * goes, as Linux's eventpoll_release_file() removes it.
+ */
+static void item_gone(struct file_watch *w)
 {
-	return f && f->id == it->file_id;
-}
+	struct epitem *it = (struct epitem *)((char *)w - offsetof(struct epitem, watch));
+	struct epoll *ep = it->ep;
 
-/* Drop item it of ep, wherever it is in the array (ep->mtx held). */
-static void item_drop(struct epoll *ep, struct epitem *it)
-{
+	pthread_mutex_lock(&ep->mtx);
 	for (size_t i = 0; i < ep->n; i++)
 		if (ep->items[i] == it) {
 			item_remove(ep, i);
-			return;
+			break;
 		}
-}
-
-/*
- * Items of fd whose file is not f any more: the file was closed and the
- * number reused (ep->mtx held).  Linux removes an item when its file is
- * released; holding no reference, we find out here and in epoll_wait, so
- * that an ADD of the new file is not refused with EEXIST and items of
- * closed files do not pile up.
- */
-static void drop_stale(struct epoll *ep, int fd, struct file *f)
-{
-	for (size_t i = 0; i < ep->n;)
-		if (ep->items[i]->fd == fd && !item_is(ep->items[i], f))
-			item_remove(ep, i);
-		else
-			i++;
+	pthread_mutex_unlock(&ep->mtx);
 }
 
 static void ep_release(struct file *f)
 {
 	struct epoll *ep = f->priv;
 
+	/* with the lock a watched file's release holds: an item is freed once */
+	file_watch_lock();
 	while (ep->n)
 		item_remove(ep, 0);
+	file_watch_unlock();
 	waitq_release(&ep->wq);
 	free(ep->items);
 	free(ep);
@@ -235,7 +227,7 @@ bool is_epoll(struct file *f)
 static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx)
 {
 	for (size_t i = 0; i < ep->n; i++)
-		if (ep->items[i]->fd == fd && item_is(ep->items[i], f)) {
+		if (ep->items[i]->fd == fd && ep->items[i]->file == f) {
 			if (idx)
 				*idx = i;
 			return ep->items[i];
@@ -290,9 +282,11 @@ static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_
 	ep->items = n;
 	if (!(it = calloc(1, sizeof(*it))))
 		return -ENOMEM;
-	*it = (struct epitem){ .fd = fd, .file_id = f->id, .events = ev->events, .data = ev->data.u64,
+	*it = (struct epitem){ .fd = fd, .file = f, .events = ev->events, .data = ev->data.u64,
 			       .ep = ep, .host = f->ops->wait_fd != NULL,
-			       .sub = is_epoll(f) ? file_get(f) : NULL };
+			       .watch = { .gone = item_gone },
+			       .sub = is_epoll(f) ? f : NULL };
+	file_watch_add(f, &it->watch);
 	ep->items[ep->n++] = it;
 	item_arm(ep, it, f);
 	return 0;
@@ -323,7 +317,6 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 		}
 	}
 	pthread_mutex_lock(&ep->mtx);
-	drop_stale(ep, fd, f);
 	it = find(ep, fd, f, &idx);
 	if (op == EPOLL_CTL_ADD) {
 		err = it ? -EEXIST : ep_add(ep, fd, f, ev);
@@ -358,7 +351,7 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
  * A peek (evs NULL, poll on the epoll fd) only counts, and puts every
  * item back.  ep->mtx held.
  */
-static int send_events(struct task *t, struct epoll *ep, struct epoll_event *evs, int max)
+static int send_events(struct epoll *ep, struct epoll_event *evs, int max)
 {
 	struct epitem *list, *it;
 	int n = 0;
@@ -378,14 +371,8 @@ static int send_events(struct task *t, struct epoll *ep, struct epoll_event *evs
 			ready_add(ep, it);
 			continue;
 		}
-		f = fdt_get(t->tg->fdt, it->fd);
-		if (!item_is(it, f)) {          /* closed (or reused): forget it */
-			file_put(f);
-			item_drop(ep, it);
-			continue;
-		}
+		f = it->file;           /* alive: its release would need ep->mtx */
 		r = it->events & ~EP_PRIVATE ? item_poll(it, f, NULL) : 0;
-		file_put(f);
 		if (!r)
 			continue;
 		n++;
@@ -435,7 +422,7 @@ static void host_add(struct hostset *hs, int fd, uint32_t events, struct epitem 
 	hs->who[hs->n++] = it;
 }
 
-static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, int depth);
+static void gather_host(struct epoll *ep, struct hostset *hs, int depth);
 
 struct host_pt {
 	struct poll_table pt;
@@ -458,7 +445,7 @@ static void no_queue(struct poll_table *pt, struct waitq *q, uint32_t events)
 }
 
 /* ep->mtx held */
-static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, int depth)
+static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 {
 	for (size_t i = 0; i < ep->n; i++) {
 		struct epitem *it = ep->items[i];
@@ -469,11 +456,7 @@ static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, in
 			continue;
 		if (!(it->events & ~EP_PRIVATE))
 			continue;       /* a fired one-shot */
-		f = fdt_get(t->tg->fdt, it->fd);
-		if (!item_is(it, f)) {
-			file_put(f);
-			continue;       /* dropped when next reported */
-		}
+		f = it->file;
 		if (it->host) {
 			if (it->last_ready && (it->events & EPOLLET))
 				it->last_ready = item_poll(it, f, NULL) != 0;
@@ -484,7 +467,6 @@ static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, in
 
 			ep_poll(f, POLLIN, &h.pt);
 		}
-		file_put(f);
 	}
 }
 
@@ -496,11 +478,8 @@ static void gather_host(struct task *t, struct epoll *ep, struct hostset *hs, in
 static short ep_poll(struct file *f, short events, struct poll_table *pt)
 {
 	struct epoll *ep = f->priv;
-	struct task *t = current_task;
 	int n = 0;
 
-	if (!t)
-		return 0;
 	poll_wait(pt, &ep->wq, POLLIN);
 	pthread_mutex_lock(&ep->mtx);
 	if (pt && pt->host) {
@@ -509,10 +488,10 @@ static short ep_poll(struct file *f, short events, struct poll_table *pt)
 
 		if (pt->host == host_pt_add) {          /* a parent epoll: nested */
 			h->hs->for_item = h->it;
-			gather_host(t, ep, h->hs, 1);
+			gather_host(ep, h->hs, 1);
 			h->hs->for_item = NULL;
 		} else {
-			gather_host(t, ep, &hs, 1);
+			gather_host(ep, &hs, 1);
 			for (size_t i = 0; i < hs.n; i++)
 				poll_wait_host(pt, hs.fds[i].fd, (uint16_t)hs.fds[i].events);
 		}
@@ -522,7 +501,7 @@ static short ep_poll(struct file *f, short events, struct poll_table *pt)
 	for (size_t i = 0; i < ep->n; i++)
 		if (ep->items[i]->host)
 			ready_add(ep, ep->items[i]);
-	n = send_events(t, ep, NULL, 1);
+	n = send_events(ep, NULL, 1);
 	pthread_mutex_unlock(&ep->mtx);
 	return n ? (POLLIN | POLLRDNORM) & events : 0;
 }
@@ -551,10 +530,10 @@ long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, in
 
 		task_prepare_wait(t);
 		pthread_mutex_lock(&ep->mtx);
-		n = send_events(t, ep, evs, max);
+		n = send_events(ep, evs, max);
 		hs.n = 0;
 		if (!n && !last)
-			gather_host(t, ep, &hs, 0);
+			gather_host(ep, &hs, 0);
 		pthread_mutex_unlock(&ep->mtx);
 		if (n || last || (ms == 0 && !hs.n))
 			break;

@@ -42,10 +42,65 @@ struct file *file_get(struct file *f)
 	return f;
 }
 
+/* Outer: held while watches are told and while an owner frees its own;
+ * recursive, as releasing an epoll's items may release a watched file. */
+static pthread_mutex_t watch_outer = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+/* Inner: the lists, taken with nothing else needed under it. */
+static pthread_mutex_t watch_list = PTHREAD_MUTEX_INITIALIZER;
+
+void file_watch_lock(void)
+{
+	pthread_mutex_lock(&watch_outer);
+}
+
+void file_watch_unlock(void)
+{
+	pthread_mutex_unlock(&watch_outer);
+}
+
+void file_watch_add(struct file *f, struct file_watch *w)
+{
+	pthread_mutex_lock(&watch_list);
+	w->next = f->watches;
+	f->watches = w;
+	pthread_mutex_unlock(&watch_list);
+}
+
+void file_watch_del(struct file *f, struct file_watch *w)
+{
+	pthread_mutex_lock(&watch_list);
+	for (struct file_watch **pp = &f->watches; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	pthread_mutex_unlock(&watch_list);
+}
+
+/* The last reference is gone: nobody can add a watch now (adding takes a
+ * reference), so the list only shrinks while each is told. */
+static void file_watches_release(struct file *f)
+{
+	struct file_watch *w;
+
+	file_watch_lock();
+	for (;;) {
+		pthread_mutex_lock(&watch_list);
+		w = f->watches;
+		pthread_mutex_unlock(&watch_list);
+		if (!w)
+			break;
+		w->gone(w);
+	}
+	file_watch_unlock();
+}
+
 void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (__atomic_load_n(&f->watches, __ATOMIC_ACQUIRE))
+		file_watches_release(f);
 	if (f->inode)
 		locks_release(f);
 	if (f->ops && f->ops->release)

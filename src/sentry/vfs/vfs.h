@@ -133,6 +133,19 @@ struct file_ops {
 	void (*release)(struct file *f);
 };
 
+/*
+ * Something that refers to a file without holding a reference (an epoll
+ * item, as Linux's f_ep_links): told when the file's last reference goes,
+ * before the file's own release, and must then unhook itself with
+ * file_watch_del().  Called with file_watch_lock() held, which whoever frees
+ * watches of its own (an epoll closing) takes too, so that a watch is never
+ * freed twice; file_watch_add/del take only an inner lock.
+ */
+struct file_watch {
+	struct file_watch *next;
+	void (*gone)(struct file_watch *w);
+};
+
 struct file {
 	const struct file_ops *ops;
 	/* unique for the sentry's life: a freed file's address comes back,
@@ -146,6 +159,7 @@ struct file {
 	struct dentry *dentry;          /* NULL for anonymous files */
 	struct inode *inode;
 	void *priv;
+	struct file_watch *watches;     /* see struct file_watch */
 };
 
 #define FD_MAX 1024
@@ -292,6 +306,10 @@ int vfs_deny_write(struct inode *ino);
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+void file_watch_add(struct file *f, struct file_watch *w);
+void file_watch_del(struct file *f, struct file_watch *w);
+void file_watch_lock(void);
+void file_watch_unlock(void);
 
 struct fd_table *fdt_new(void);
 struct fd_table *fdt_dup(struct fd_table *t);

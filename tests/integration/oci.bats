@@ -122,7 +122,7 @@ no_state_left() {
 @test "exec runs a second process in the running container, with its status" {
 	bundle sh -c 'echo shared > /tmp/f; sleep 30'
 	$C run -d -b "$B" c4 >"$BATS_TEST_TMPDIR/log" 2>&1
-	sleep 0.3
+	for i in $(seq 100); do $C exec c4 /bin/test -e /tmp/f && break; sleep 0.1; done
 	run -0 --separate-stderr $C exec c4 /bin/sh -c 'cat /tmp/f; echo $$'
 	[ "${lines[0]}" = shared ]
 	[ "${lines[1]}" -gt 1 ]
@@ -188,14 +188,26 @@ no_state_left() {
 @test "kill -9 of the sentry leaves no application process; delete then succeeds" {
 	bundle sh -c 'sleep 30 & sleep 30'
 	$C run -d -b "$B" c7 >"$BATS_TEST_TMPDIR/log" 2>&1
-	sleep 0.5
-	pids=$($C ps --format json c7 | tr '[],' '   ')
-	[ "$(echo $pids | wc -w)" -ge 3 ]      # the sentry and two stubs
-	for p in $pids; do grep -q "cvisor\|sleep\|sh" /proc/$p/comm; done
+	# the sentry and two stubs (cvisor-sentry, cvisor-stub), each still
+	# there when looked at (an exec replaces a stub process: one listed a
+	# moment before may be gone)
+	settled() {
+		pids=$($C ps --format json c7 | tr '[],' '   ')
+		[ "$(echo $pids | wc -w)" -ge 3 ] || return 1
+		for p in $pids; do grep -q "^cvisor-" /proc/$p/comm 2>/dev/null || return 1; done
+	}
+	for i in $(seq 100); do settled && break; sleep 0.1; done
+	settled || { for p in $pids; do echo "$p: $(cat /proc/$p/comm)"; done >&2; false; }
 	kill -9 "$(pid_of c7)"
-	sleep 0.5
+	alive() { [ -d /proc/$1 ] && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; }
+	for i in $(seq 50); do
+		left=0
+		for p in $pids; do alive $p && left=1; done
+		[ $left = 0 ] && break
+		sleep 0.1
+	done
 	for p in $pids; do
-		if [ -d /proc/$p ] && ! grep -q '^State:.*Z' /proc/$p/status; then
+		if alive $p; then
 			echo "process $p survived" >&2
 			return 1
 		fi
@@ -394,11 +406,13 @@ cat /proc/self/oom_score_adj; sleep 0.5'
 
 @test "namespaces: no uts namespace in the config gives the host's name; the sandbox has its own cgroup namespace" {
 	EDIT='c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]
-c.pop("hostname", None)' bundle sh -c 'hostname; sleep 0.5'
+c.pop("hostname", None)' bundle sh -c 'hostname; sleep 60'
 	$C run -d -b "$B" ns1 >"$BATS_TEST_TMPDIR/out" 2>&1
-	pid=$(pid_of ns1)
+	pid=$(pid_of ns1)      # running until killed below: no race with a busy host
 	[ "$(readlink /proc/$pid/ns/uts)" = "$(readlink /proc/self/ns/uts)" ]
 	[ "$(readlink /proc/$pid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ]
+	for i in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	$C kill ns1 KILL
 	wait_stopped ns1
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(hostname)" ]
 	$C delete ns1
@@ -411,11 +425,14 @@ c.pop("hostname", None)' bundle sh -c 'hostname; sleep 0.5'
 	EDIT='c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]' \
-		bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 0.5'
+		bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 60'
 	$C run -d -b "$B" um1 >"$BATS_TEST_TMPDIR/out" 2>&1
-	# the sandbox's processes are host uid 100000 and gid 200000
+	# the sandbox's processes are host uid 100000 and gid 200000 (running
+	# until killed below: no race with a busy host)
 	grep -q "^Uid:[[:space:]]*100000[[:space:]]" /proc/$(pid_of um1)/status
 	grep -q "^Gid:[[:space:]]*200000[[:space:]]" /proc/$(pid_of um1)/status
+	for i in $(seq 100); do [ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -ge 3 ] && break; sleep 0.1; done
+	$C kill um1 KILL
 	wait_stopped um1
 	run -0 cat "$BATS_TEST_TMPDIR/out"
 	[ "${lines[0]}" = "         0     100000      65536" ]

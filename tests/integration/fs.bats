@@ -63,6 +63,18 @@ teardown() {
 	[ "$(cat "$TMP/result")" = out ]
 }
 
+@test "--rw DIR: a non-root user's files, directories, links and FIFOs are its own on the host; the FIFO works" {
+	chmod 777 "$TMP"
+	run -0 --separate-stderr "$CVISOR" do --rw "$TMP" -- /usr/bin/setpriv --reuid=65534 \
+		--regid=65534 --clear-groups /bin/sh -c "cd $TMP && touch f && mkdir d && ln -s f l &&
+		mkfifo p && (echo through-the-fifo > p &) && cat p"
+	[ "$output" = through-the-fifo ]
+	for n in f d l p; do
+		[ "$(stat -c %u:%g "$TMP/$n")" = 65534:65534 ] || { echo "$n: $(stat -c %u:%g "$TMP/$n")"; false; }
+	done
+	[ -p "$TMP/p" ]
+}
+
 @test "symlinks that point outside the root resolve inside it" {
 	R=$TMP/root
 	mkdir -p "$R/bin" "$R/etc" "$R/a/b"

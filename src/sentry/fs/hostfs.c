@@ -152,6 +152,9 @@ static int host_open(struct inode *ino, struct file *f)
 	struct hnode *h = HN(ino);
 	int fd;
 
+	/* a FIFO is the sentry's pipe, never the host's (whose open could block) */
+	if (S_ISFIFO(h->vfs.mode))
+		return fifo_open(ino, f);
 	if ((f->flags & O_ACCMODE) != O_RDONLY && h->ro)
 		return -EROFS;
 	fd = host_reopen(h, f->flags);
@@ -217,6 +220,33 @@ static int host_mkdir(struct inode *dino, const char *name, mode_t mode, uid_t u
 	if (mkdirat(HN(dino)->fd, name, mode & 0777))
 		return -errno;
 	return host_own(HN(dino), name, uid, gid, mode, AT_REMOVEDIR);
+}
+
+/*
+ * FIFOs and socket files: made on the host (mknod of either needs no
+ * privilege), owned as the rest.  The sentry serves them (fifo_open; a
+ * bound AF_UNIX socket), so the host node is only a name.  No device nodes
+ * on the host: a sandbox must not leave one where host programs find it.
+ */
+static int host_mknod(struct inode *dino, const char *name, mode_t mode, dev_t dev,
+		      uid_t uid, gid_t gid)
+{
+	struct inode *ino;
+	int err;
+
+	(void)dev;
+	RW_OR_EROFS(HN(dino));
+	if (S_ISREG(mode)) {
+		err = host_create(dino, name, mode, uid, gid, &ino);
+		if (!err)
+			inode_put(ino);
+		return err;
+	}
+	if (!S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return -EPERM;
+	if (mknodat(HN(dino)->fd, name, (mode & S_IFMT) | (mode & 0777), 0))
+		return -errno;
+	return host_own(HN(dino), name, uid, gid, mode, 0);
 }
 
 static int host_symlink(struct inode *dino, const char *name, const char *target,
@@ -302,6 +332,7 @@ static const struct inode_ops host_iops = {
 	.lookup = host_lookup,
 	.create = host_create,
 	.mkdir = host_mkdir,
+	.mknod = host_mknod,
 	.symlink = host_symlink,
 	.link = host_link,
 	.unlink = host_unlink,

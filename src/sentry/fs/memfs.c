@@ -666,6 +666,8 @@ static int mem_open(struct inode *ino, struct file *f)
 		f->ops = &mem_dir_fops;
 		return 0;
 	}
+	if (S_ISFIFO(n->mode))
+		return fifo_open(ino, f);
 	if (!S_ISREG(n->mode))
 		return -ENXIO;
 	if (n->lower && n->memfd < 0)   /* read-only: straight from below */

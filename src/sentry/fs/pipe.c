@@ -3,6 +3,11 @@
  * Pipes, inside the sentry: a ring buffer, blocking readers and writers
  * (interruptible by signals), EOF when the last writer goes, EPIPE and
  * SIGPIPE when the last reader does, PIPE_BUF-sized writes atomic.
+ *
+ * Named pipes (FIFOs, Linux's fs/pipe.c fifo_open) are the same pipe, found
+ * by the FIFO's inode identity (dev, ino) in a table while it is open, so
+ * that every open of one FIFO meets the same buffer whatever file system
+ * holds it (memfs, or hostfs, where the sentry never opens the host FIFO).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,13 +38,25 @@ struct pipe {
 	struct waitq rd_wq, wr_wq;
 	uint64_t ino;
 	int refs;
+	/* a FIFO: its inode, and how many opens each side has seen, so that a
+	 * blocked open knows its partner came (Linux's r_counter, w_counter) */
+	bool fifo;
+	uint64_t fifo_dev, fifo_ino;
+	unsigned r_counter, w_counter;
+	struct pipe *fifo_next;
 };
 
 static uint64_t next_ino = 1000;
 
+/* The ends a file is: a FIFO opened O_RDWR is both. */
 static bool reader(struct file *f)
 {
-	return (f->flags & O_ACCMODE) == O_RDONLY;
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool writer(struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
 /*
@@ -141,14 +158,19 @@ static short pipe_poll(struct file *f, short events, struct poll_table *pt)
 	struct pipe *p = f->priv;
 	short r = 0;
 
-	poll_wait(pt, reader(f) ? &p->rd_wq : &p->wr_wq, (uint32_t)events | POLLHUP | POLLERR);
+	if (reader(f))
+		poll_wait(pt, &p->rd_wq, (uint32_t)events | POLLHUP | POLLERR);
+	if (writer(f))
+		poll_wait(pt, &p->wr_wq, (uint32_t)events | POLLHUP | POLLERR);
 	pthread_mutex_lock(&p->lock);
 	if (reader(f)) {
 		if (p->len)
 			r |= POLLIN | POLLRDNORM;
-		if (!p->writers)
+		/* a FIFO no writer ever opened is not hung up (Linux's w_counter) */
+		if (!p->writers && (!p->fifo || p->w_counter))
 			r |= POLLHUP;
-	} else {
+	}
+	if (writer(f)) {
 		if (p->cap - p->len >= PIPE_BUF)
 			r |= POLLOUT | POLLWRNORM;
 		if (!p->readers)
@@ -184,18 +206,23 @@ static long pipe_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t ar
 	return copy_to_user(t->tg->mm, arg, &n, sizeof(n));
 }
 
+static void fifo_unhash(struct pipe *p);
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
 	bool last;
 
+	if (p->fifo)
+		fifo_unhash(p);         /* takes the table lock, then p->lock */
 	pthread_mutex_lock(&p->lock);
 	if (reader(f))
 		p->readers--;
-	else
+	if (writer(f))
 		p->writers--;
 	/* HUP or ERR for the other end */
-	waitq_wake(reader(f) ? &p->wr_wq : &p->rd_wq, POLLHUP | POLLERR);
+	waitq_wake(&p->wr_wq, POLLHUP | POLLERR);
+	waitq_wake(&p->rd_wq, POLLHUP | POLLERR);
 	last = --p->refs == 0;
 	pthread_mutex_unlock(&p->lock);
 	if (last) {
@@ -218,6 +245,119 @@ static const struct file_ops pipe_ops = {
 bool is_pipe(struct file *f)
 {
 	return f->ops == &pipe_ops;
+}
+
+/* ---------- FIFOs ---------- */
+
+static pthread_mutex_t fifo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pipe *fifos;              /* the open FIFOs' pipes */
+
+static struct pipe *pipe_alloc(void)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->buf = malloc(PIPE_DEF_SIZE))) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	waitq_init(&p->rd_wq);
+	waitq_init(&p->wr_wq);
+	p->cap = PIPE_DEF_SIZE;
+	p->ino = __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+/* The file being released holds the last reference: the FIFO's buffer goes
+ * with it (Linux frees i_pipe when the last opener closes). */
+static void fifo_unhash(struct pipe *p)
+{
+	pthread_mutex_lock(&fifo_lock);
+	pthread_mutex_lock(&p->lock);
+	if (p->refs == 1)
+		for (struct pipe **pp = &fifos; *pp; pp = &(*pp)->fifo_next)
+			if (*pp == p) {
+				*pp = p->fifo_next;
+				break;
+			}
+	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&fifo_lock);
+}
+
+/* The pipe of FIFO ino, found or made, with a reference for one more open. */
+static struct pipe *fifo_get(const struct inode *ino)
+{
+	struct pipe *p;
+
+	pthread_mutex_lock(&fifo_lock);
+	for (p = fifos; p; p = p->fifo_next)
+		if (p->fifo_dev == ino->dev && p->fifo_ino == ino->ino)
+			break;
+	if (!p && (p = pipe_alloc())) {
+		p->fifo = true;
+		p->fifo_dev = ino->dev;
+		p->fifo_ino = ino->ino;
+		p->fifo_next = fifos;
+		fifos = p;
+	}
+	if (p) {
+		pthread_mutex_lock(&p->lock);
+		p->refs++;
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_unlock(&fifo_lock);
+	return p;
+}
+
+/* Wait (p->lock held) until *counter moves from seen: a partner opened. */
+static int fifo_wait(struct task *t, struct pipe *p, const unsigned *counter, unsigned seen)
+{
+	int err = 0;
+
+	while (*counter == seen && !err)
+		err = pipe_sleep(t, p, &p->rd_wq, POLLIN | POLLOUT);
+	return err;
+}
+
+/*
+ * open(2) of a FIFO (Linux's fifo_open): readers wait for a writer unless
+ * O_NONBLOCK; writers wait for a reader, or fail with ENXIO under
+ * O_NONBLOCK; O_RDWR never waits.  Sets f's ops and priv.
+ */
+int fifo_open(struct inode *ino, struct file *f)
+{
+	struct task *t = current_task;
+	struct pipe *p = fifo_get(ino);
+	bool nonblock = f->flags & O_NONBLOCK;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_lock(&p->lock);
+	if (reader(f)) {
+		p->readers++;
+		p->r_counter++;
+	}
+	if (writer(f)) {
+		p->writers++;
+		p->w_counter++;
+	}
+	/* both queues: a partner's open must reach a waiter of either side */
+	waitq_wake(&p->rd_wq, POLLIN | POLLOUT);
+	waitq_wake(&p->wr_wq, POLLIN | POLLOUT);
+	if (reader(f) && !writer(f) && !p->writers && !nonblock)
+		err = fifo_wait(t, p, &p->w_counter, p->w_counter);
+	else if (writer(f) && !reader(f) && !p->readers)
+		err = nonblock ? -ENXIO : fifo_wait(t, p, &p->r_counter, p->r_counter);
+	pthread_mutex_unlock(&p->lock);
+	f->ops = &pipe_ops;
+	f->priv = p;
+	if (err) {
+		pipe_release(f);        /* undoes the counts above and the reference */
+		f->ops = NULL;
+		f->priv = NULL;
+	}
+	return err;
 }
 
 /* F_GETPIPE_SZ / F_SETPIPE_SZ */
@@ -258,19 +398,12 @@ long pipe_size(struct file *f, long set)
 /* pipe(2)'s two ends of a new pipe; flags checked by the caller. */
 int pipe_files_new(int flags, struct file **r, struct file **w)
 {
-	struct pipe *p = calloc(1, sizeof(*p));
+	struct pipe *p = pipe_alloc();
 
-	if (!p || !(p->buf = malloc(PIPE_DEF_SIZE))) {
-		free(p);
+	if (!p)
 		return -ENOMEM;
-	}
-	pthread_mutex_init(&p->lock, NULL);
-	waitq_init(&p->rd_wq);
-	waitq_init(&p->wr_wq);
-	p->cap = PIPE_DEF_SIZE;
 	p->readers = p->writers = 1;
 	p->refs = 2;
-	p->ino = __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED);
 	*r = file_new(&pipe_ops, O_RDONLY | (flags & O_NONBLOCK), p);
 	*w = file_new(&pipe_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)), p);
 	if (!*r || !*w)

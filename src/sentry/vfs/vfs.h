@@ -370,6 +370,8 @@ int memfs_anon_file(const char *name, struct file **out);
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
 bool is_pipe(struct file *f);
+/* open of a FIFO inode, from a file system's ->open (fs/pipe.c) */
+int fifo_open(struct inode *ino, struct file *f);
 long pipe_size(struct file *f, long set);
 /* pipe(2): the read and write ends (flags: O_NONBLOCK, O_DIRECT) */
 int pipe_files_new(int flags, struct file **r, struct file **w);

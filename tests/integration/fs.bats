@@ -110,3 +110,15 @@ teardown() {
 	run -0 --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS -- /bin/busybox readlink /proc/self/exe
 	[ "$output" = /usr/bin/busybox ] || [ "$output" = /bin/busybox ]
 }
+
+@test "inotify: node's fs.watch sees a file created in the sandbox, as natively" {
+	[ -x /usr/bin/node ] || skip "no /usr/bin/node"
+	js='const fs = require("fs"); const d = fs.mkdtempSync("/tmp/w");
+	const w = fs.watch(d, (ev, name) => { console.log(ev, name); w.close(); process.exit(0); });
+	setTimeout(() => fs.writeFileSync(d + "/x", "hi"), 100);
+	setTimeout(() => { console.log("no event"); process.exit(1); }, 10000);'
+	want=$(/usr/bin/node -e "$js")
+	run -0 --separate-stderr "$CVISOR" do -- /usr/bin/node -e "$js"
+	[ "$output" = "$want" ]
+	[ "$output" = "rename x" ]
+}

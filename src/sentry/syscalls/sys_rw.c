@@ -123,6 +123,8 @@ static ssize_t read_to_user(struct task *t, struct file *f, uint64_t addr, size_
 		if ((size_t)r < n || stream(f))
 			break;
 	}
+	if (done)
+		fsnotify_access(f);
 	return (ssize_t)done;
 }
 
@@ -149,8 +151,8 @@ static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, si
 		if ((size_t)w < n)
 			break;
 	}
-	if (done == 0 && len == 0)
-		return 0;
+	if (done)
+		fsnotify_modify(f);
 	return (ssize_t)done;
 }
 

@@ -101,6 +101,8 @@ void file_put(struct file *f)
 		return;
 	if (__atomic_load_n(&f->watches, __ATOMIC_ACQUIRE))
 		file_watches_release(f);
+	if (f->dentry && f->ops && !(f->flags & O_PATH))
+		fsnotify_close(f);
 	if (f->inode)
 		locks_release(f);
 	if (f->ops && f->ops->release)

@@ -155,6 +155,7 @@ int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out)
 			return err;
 		}
 	}
+	fsnotify_open(f);
 	*out = f;
 	return 0;
 }

@@ -196,6 +196,7 @@ int vfs_create(struct task *t, struct dentry *dir, const char *name, mode_t mode
 	err = dir->inode->ops->create(dir->inode, name, o.mode & 07777, o.uid, o.gid, &ino);
 	if (err)
 		return err;
+	fsnotify_create(dir, name, false);
 	*out = dentry_new(dir, dir->mnt, name, ino);
 	if (!*out) {
 		inode_put(ino);
@@ -209,7 +210,11 @@ int vfs_mkdir(struct task *t, struct dentry *dir, const char *name, mode_t mode)
 	struct new_owner o = { .mode = S_IFDIR | (mode & 07777) };
 	int err = prepare_new(t, dir, name, dir->inode->ops->mkdir, false, &o);
 
-	return err ? err : dir->inode->ops->mkdir(dir->inode, name, o.mode & 07777, o.uid, o.gid);
+	if (!err)
+		err = dir->inode->ops->mkdir(dir->inode, name, o.mode & 07777, o.uid, o.gid);
+	if (!err)
+		fsnotify_create(dir, name, true);
+	return err;
 }
 
 int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode, dev_t dev)
@@ -225,7 +230,10 @@ int vfs_mknod(struct task *t, struct dentry *dir, const char *name, mode_t mode,
 	/* a device node takes CAP_MKNOD, checked after EEXIST and EACCES */
 	if ((S_ISCHR(o.mode) || S_ISBLK(o.mode)) && t && !capable(&t->tg->cred, CAP_MKNOD))
 		return -EPERM;
-	return dir->inode->ops->mknod(dir->inode, name, o.mode, dev, o.uid, o.gid);
+	err = dir->inode->ops->mknod(dir->inode, name, o.mode, dev, o.uid, o.gid);
+	if (!err)
+		fsnotify_create(dir, name, false);
+	return err;
 }
 
 int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char *target)
@@ -233,7 +241,11 @@ int vfs_symlink(struct task *t, struct dentry *dir, const char *name, const char
 	struct new_owner o = { .mode = S_IFLNK | 0777 };
 	int err = prepare_new(t, dir, name, dir->inode->ops->symlink, false, &o);
 
-	return err ? err : dir->inode->ops->symlink(dir->inode, name, target, o.uid, o.gid);
+	if (!err)
+		err = dir->inode->ops->symlink(dir->inode, name, target, o.uid, o.gid);
+	if (!err)
+		fsnotify_create(dir, name, false);
+	return err;
 }
 
 int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char *name)
@@ -248,7 +260,10 @@ int vfs_link(struct task *t, struct dentry *old, struct dentry *dir, const char 
 		return -EPERM;
 	if (!dir->inode->ops->link)
 		return -EPERM;
-	return dir->inode->ops->link(dir->inode, name, old->inode);
+	err = dir->inode->ops->link(dir->inode, name, old->inode);
+	if (!err)
+		fsnotify_create(dir, name, false);
+	return err;
 }
 
 /* unlink (isdir false) or rmdir (isdir true) */
@@ -262,6 +277,8 @@ static int remove_name(struct task *t, struct dentry *dir, const char *name, boo
 	if (err)
 		return err;
 	err = op ? op(dir->inode, name) : -EPERM;
+	if (!err)
+		fsnotify_delete(dir, name, victim->inode);
 	dentry_put(victim);
 	return err;
 }
@@ -338,6 +355,8 @@ int vfs_rename(struct task *t, struct dentry *odir, const char *oname, struct de
 									  ndir->inode, nname,
 									  flags)
 					       : -EPERM;
+	if (!err)
+		fsnotify_move(odir, oname, ndir, nname, src->inode);
 	dentry_put(src);
 	return err;
 }
@@ -470,7 +489,7 @@ int vfs_file_remove_privs(struct task *t, struct file *f)
 	return f->inode->ops->setattr(f->inode, &ia);
 }
 
-int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *iap)
+static int setattr_checked(struct task *t, struct dentry *d, const struct iattr *iap)
 {
 	struct iattr ia = *iap;
 	struct stat st;
@@ -489,6 +508,15 @@ int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *iap)
 	if ((err = setattr_prepare(t, d->inode, &st, &ia)))
 		return err;
 	return d->inode->ops->setattr(d->inode, &ia);
+}
+
+int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *iap)
+{
+	int err = setattr_checked(t, d, iap);
+
+	if (!err)
+		fsnotify_change(d, iap->valid);
+	return err;
 }
 
 /*

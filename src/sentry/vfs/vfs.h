@@ -370,6 +370,22 @@ int memfs_anon_file(const char *name, struct file **out);
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
 bool is_pipe(struct file *f);
+/* File change notification (vfs/notify.c): the hooks, called after the
+ * change was made, and inotify's instance (the syscalls in sys_inotify.c). */
+void fsnotify_create(struct dentry *dir, const char *name, bool is_dir);
+void fsnotify_delete(struct dentry *dir, const char *name, struct inode *victim);
+void fsnotify_move(struct dentry *odir, const char *oname, struct dentry *ndir,
+		   const char *nname, struct inode *moved);
+void fsnotify_change(struct dentry *d, unsigned valid);
+void fsnotify_open(struct file *f);
+void fsnotify_close(struct file *f);
+void fsnotify_modify(struct file *f);
+void fsnotify_access(struct file *f);
+struct file *inotify_file_new(int flags);
+bool is_inotify(struct file *f);
+long inotify_add(struct file *f, struct dentry *d, uint32_t mask);
+long inotify_rm(struct file *f, int wd);
+
 /* open of a FIFO inode, from a file system's ->open (fs/pipe.c) */
 int fifo_open(struct inode *ino, struct file *f);
 long pipe_size(struct file *f, long set);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kernel/kernel.h"
+#include "vfs/vfs.h"
 
 struct ktimer {
 	int id;                         /* timer_create id; -1: ITIMER_REAL */
@@ -96,6 +97,12 @@ static void *timer_main(void *arg)
 				fire(k, now);
 			if (ns_of(k->next) && ns_of(k->next) < soonest)
 				soonest = ns_of(k->next);
+		}
+		if (fasync_pending()) {         /* SIGIO owed by a timerfd's wake-up */
+			pthread_mutex_unlock(&tlock);
+			fasync_flush();
+			pthread_mutex_lock(&tlock);
+			continue;
 		}
 		if (soonest == INT64_MAX) {
 			pthread_cond_wait(&tcv, &tlock);

@@ -246,15 +246,40 @@ long sys_dup3(struct task *t, const struct syscall_args *a)
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 /* F_SETFL: O_NOATIME only for the owner or CAP_FOWNER, as at open */
-static long setfl(struct task *t, struct file *f, int arg)
+static long setfl(struct task *t, struct file *f, int fd, int arg)
 {
 	int err;
 
 	if ((arg & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
 	    (err = vfs_owner_or_capable(t, f->inode)))
 		return err;
+	if (((arg ^ f->flags) & O_ASYNC) && (err = fasync_set(f, fd, arg & O_ASYNC)))
+		return err;
 	f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 	return 0;
+}
+
+/*
+ * F_GETOWN_EX / F_SETOWN_EX: a process (F_OWNER_PID) or a process group
+ * (F_OWNER_PGRP).  F_OWNER_TID, a single thread, is not served: EINVAL
+ * (docs/vfs.md).
+ */
+static long owner_ex(struct task *t, struct file *f, int cmd, uint64_t uarg)
+{
+	struct f_owner_ex o;
+	pid_t pid;
+
+	if (cmd == F_GETOWN_EX) {
+		pid = fasync_getown(f);
+		o = (struct f_owner_ex){ .type = pid < 0 ? F_OWNER_PGRP : F_OWNER_PID,
+					 .pid = pid < 0 ? -pid : pid };
+		return copy_to_user(t->tg->mm, uarg, &o, sizeof(o)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(t->tg->mm, &o, uarg, sizeof(o)))
+		return -EFAULT;
+	if ((o.type != F_OWNER_PID && o.type != F_OWNER_PGRP) || o.pid < 0)
+		return -EINVAL;
+	return fasync_setown(t, f, o.type == F_OWNER_PGRP ? -o.pid : o.pid);
 }
 
 long sys_fcntl(struct task *t, const struct syscall_args *a)
@@ -291,7 +316,7 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		ret = f->flags | O_LARGEFILE;
 		break;
 	case F_SETFL:
-		ret = setfl(t, f, ARG_INT(a, 2));
+		ret = setfl(t, f, fd, ARG_INT(a, 2));
 		break;
 	case F_GETLK: case F_SETLK: case F_SETLKW:
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
@@ -303,10 +328,20 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 				 : -EBADF;
 		break;
 	case F_GETOWN:
-		ret = 0;
+		ret = fasync_getown(f);
 		break;
 	case F_SETOWN:
-		ret = 0;
+		ret = fasync_setown(t, f, ARG_INT(a, 2));
+		break;
+	case F_GETOWN_EX:
+	case F_SETOWN_EX:
+		ret = owner_ex(t, f, cmd, a->a[2]);
+		break;
+	case F_GETSIG:
+		ret = fasync_getsig(f);
+		break;
+	case F_SETSIG:
+		ret = fasync_setsig(f, ARG_INT(a, 2));
 		break;
 	case F_ADD_SEALS:
 	case F_GET_SEALS:

@@ -519,6 +519,16 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
 			f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
 		break;
 	}
+	case FIOASYNC: {                /* Linux's ioctl_fioasync: F_SETFL's O_ASYNC */
+		int on;
+
+		ret = copy_from_user(t->tg->mm, &on, a->a[2], sizeof(on)) ? -EFAULT : 0;
+		if (!ret)
+			ret = fasync_set(f, ARG_INT(a, 0), on);
+		if (!ret)
+			f->flags = on ? f->flags | O_ASYNC : f->flags & ~O_ASYNC;
+		break;
+	}
 	case FIONREAD:
 		if (f->inode && S_ISREG(f->inode->mode)) {
 			struct stat st;

@@ -14,6 +14,7 @@
 #include "lib/sbuf.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
 
 struct syscall_desc {
 	const char *name;
@@ -226,6 +227,7 @@ void syscall_dispatch(struct task *t)
 	else
 		ret = unsupported(a->nr);
 	t->regs.rax = (uint64_t)ret;
+	fasync_flush();                 /* SIGIO this call's wake-ups owe */
 	if (sandbox.opts.strace && a->nr != 60 && a->nr != 231)
 		strace_line(t, a, ret);
 	__atomic_add_fetch(&calls[slot], 1, __ATOMIC_RELAXED);

@@ -103,6 +103,8 @@ void file_put(struct file *f)
 		file_watches_release(f);
 	if (f->dentry && f->ops && !(f->flags & O_PATH))
 		fsnotify_close(f);
+	if (f->fasync)
+		fasync_release(f);
 	if (f->inode)
 		locks_release(f);
 	if (f->ops && f->ops->release)

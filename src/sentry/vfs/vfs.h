@@ -160,6 +160,7 @@ struct file {
 	struct inode *inode;
 	void *priv;
 	struct file_watch *watches;     /* see struct file_watch */
+	struct fasync *fasync;          /* owner and O_ASYNC subscription (vfs/fasync.c) */
 };
 
 #define FD_MAX 1024
@@ -385,6 +386,17 @@ struct file *inotify_file_new(int flags);
 bool is_inotify(struct file *f);
 long inotify_add(struct file *f, struct dentry *d, uint32_t mask);
 long inotify_rm(struct file *f, int wd);
+
+/* Signal-driven I/O (vfs/fasync.c): O_ASYNC, F_SETOWN, F_SETSIG; the
+ * signals a wake-up owes go out from fasync_flush(), lock-free. */
+int fasync_set(struct file *f, int fd, bool on);
+int fasync_setown(struct task *t, struct file *f, pid_t pid);
+pid_t fasync_getown(struct file *f);
+int fasync_setsig(struct file *f, int sig);
+int fasync_getsig(struct file *f);
+void fasync_release(struct file *f);
+bool fasync_pending(void);
+void fasync_flush(void);
 
 /* open of a FIFO inode, from a file system's ->open (fs/pipe.c) */
 int fifo_open(struct inode *ino, struct file *f);

@@ -66,17 +66,7 @@ static bool writer(struct file *f)
  */
 static int pipe_sleep(struct task *t, struct pipe *p, struct waitq *q, uint32_t events)
 {
-	struct wait_entry e;
-	int err;
-
-	wait_entry_task(&e, t, events);
-	task_prepare_wait(t);
-	waitq_add(q, &e);
-	pthread_mutex_unlock(&p->lock);
-	err = task_block(t, NULL, NULL, 0);
-	waitq_remove(q, &e);
-	pthread_mutex_lock(&p->lock);
-	return err == -ERESTARTSYS ? err : 0;
+	return task_sleep_on(t, q, events, &p->lock, NULL);
 }
 
 static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)

@@ -237,6 +237,8 @@ void task_wake(struct task *t);
 int task_block(struct task *t, const struct timespec *deadline, struct pollfd *fds,
 	       unsigned n);
 int task_block_nosig(struct task *t, const struct timespec *deadline);
+int task_sleep_on(struct task *t, struct waitq *q, uint32_t events, pthread_mutex_t *lock,
+		  const struct timespec *deadline);
 void wait_entry_task(struct wait_entry *e, struct task *t, uint32_t mask);
 int task_block_fd(struct task *t, int hostfd, short events, int timeout_ms);
 int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,

@@ -204,6 +204,28 @@ int task_block(struct task *t, const struct timespec *deadline, struct pollfd *f
 	return ret;
 }
 
+/*
+ * The sleep of an object that keeps its state under a mutex (a pipe, a
+ * socket, an inotify queue): queued on q before lock is dropped, so no
+ * wake-up between the caller's look and the sleep is missed; lock is held
+ * again on return.  0 (woken: look again), -ERESTARTSYS or -ETIMEDOUT.
+ */
+int task_sleep_on(struct task *t, struct waitq *q, uint32_t events, pthread_mutex_t *lock,
+		  const struct timespec *deadline)
+{
+	struct wait_entry e;
+	int err;
+
+	wait_entry_task(&e, t, events);
+	task_prepare_wait(t);
+	waitq_add(q, &e);
+	pthread_mutex_unlock(lock);
+	err = task_block(t, deadline, NULL, 0);
+	waitq_remove(q, &e);
+	pthread_mutex_lock(lock);
+	return err < 0 ? err : 0;
+}
+
 /* A sleep that signals do not end (a stopped task's): wakes and the deadline only. */
 int task_block_nosig(struct task *t, const struct timespec *deadline)
 {

@@ -251,22 +251,9 @@ static ssize_t in_read(struct task *t, struct file *f, void *buf, size_t len, of
 
 	(void)pos;
 	pthread_mutex_lock(&in->lock);
-	while (!in->head && !err) {
-		struct wait_entry e;
-
-		if (f->flags & O_NONBLOCK) {
-			err = -EAGAIN;
-			break;
-		}
-		wait_entry_task(&e, t, POLLIN);
-		task_prepare_wait(t);
-		waitq_add(&in->wq, &e);
-		pthread_mutex_unlock(&in->lock);
-		err = task_block(t, NULL, NULL, 0);
-		waitq_remove(&in->wq, &e);
-		pthread_mutex_lock(&in->lock);
-		err = err == -ERESTARTSYS ? err : 0;
-	}
+	while (!in->head && !err)
+		err = f->flags & O_NONBLOCK ? -EAGAIN
+					    : task_sleep_on(t, &in->wq, POLLIN, &in->lock, NULL);
 	while (!err && in->head) {
 		struct nevent *e = in->head;
 		size_t n = EV_SIZE + e->ev.len;

@@ -55,8 +55,7 @@ long sys_bind(struct task *t, const struct syscall_args *a)
 
 static long listen_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
-	(void)t;
-	return sock_listen(f, ARG_INT(a, 1));
+	return sock_listen(t, f, ARG_INT(a, 1));
 }
 
 long sys_listen(struct task *t, const struct syscall_args *a)
@@ -122,7 +121,7 @@ static long do_name(struct task *t, struct file *f, const struct syscall_args *a
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	long err = sock_getname(f, peer, &ss, &len);
+	long err = sock_getname(t, f, peer, &ss, &len);
 
 	return err ? err : addr_out(t, a->a[1], a->a[2], &ss, len);
 }
@@ -149,8 +148,7 @@ long sys_getpeername(struct task *t, const struct syscall_args *a)
 
 static long shutdown_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
-	(void)t;
-	return sock_shutdown(f, ARG_INT(a, 1));
+	return sock_shutdown(t, f, ARG_INT(a, 1));
 }
 
 long sys_shutdown(struct task *t, const struct syscall_args *a)

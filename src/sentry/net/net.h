@@ -61,4 +61,8 @@ long sock_recvfrom(struct task *t, struct file *f, uint64_t buf, size_t len, int
 long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
 long sock_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
 
+/* /proc/net/unix (net/unix/proc.c) */
+struct sbuf;
+int proc_net_unix(struct sbuf *b);
+
 #endif

@@ -181,9 +181,9 @@ int unix_bind(struct task *t, struct socket *s, const struct sockaddr_storage *s
 
 	if (err)
 		return err;
-	if (autob) {
+	if (autob) {            /* a bound socket keeps its name: 0, as Linux */
 		pthread_mutex_lock(&unix_lock);
-		err = u->addr ? -EINVAL : unix_autobind(u);
+		err = unix_autobind(u);
 		pthread_mutex_unlock(&unix_lock);
 		return err;
 	}

@@ -219,6 +219,19 @@ static int host_mkdir(struct inode *dino, const char *name, mode_t mode, uid_t u
 	return host_own(HN(dino), name, uid, gid, mode, AT_REMOVEDIR);
 }
 
+/* Only socket inodes (an AF_UNIX bind, net/unix/names.c): the host file
+ * is a name; the sentry's socket answers for it. */
+static int host_mknod(struct inode *dino, const char *name, mode_t mode, dev_t dev, uid_t uid,
+		      gid_t gid)
+{
+	RW_OR_EROFS(HN(dino));
+	if (!S_ISSOCK(mode) || dev)
+		return -EPERM;
+	if (mknodat(HN(dino)->fd, name, S_IFSOCK | (mode & 0777), 0))
+		return -errno;
+	return host_own(HN(dino), name, uid, gid, mode, 0);
+}
+
 static int host_symlink(struct inode *dino, const char *name, const char *target,
 			uid_t uid, gid_t gid)
 {
@@ -302,6 +315,7 @@ static const struct inode_ops host_iops = {
 	.lookup = host_lookup,
 	.create = host_create,
 	.mkdir = host_mkdir,
+	.mknod = host_mknod,
 	.symlink = host_symlink,
 	.link = host_link,
 	.unlink = host_unlink,

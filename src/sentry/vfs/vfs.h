@@ -146,6 +146,9 @@ struct file {
 	struct dentry *dentry;          /* NULL for anonymous files */
 	struct inode *inode;
 	void *priv;
+	/* references held by SCM_RIGHTS messages in flight (net/unix/scm.c,
+	 * under its gc lock), Linux's unix_sock.inflight */
+	unsigned inflight;
 };
 
 #define FD_MAX 1024

@@ -10,24 +10,15 @@
 
 static int sv[2];
 
-/* Send one byte on sv[0], with creds if c is not NULL. */
+/* Send one byte on sv[0], with creds if c is not NULL, in a cmsg of len
+ * bytes of data (sizeof(*c) is right; what is past *c is zero). */
 static long send_creds(const struct ucred *c, size_t len)
 {
-	union ctlbuf u;
-	char byte = 'c';
-	struct iovec v = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
+	char data[2 * sizeof(*c)] = { 0 };
 
-	if (c) {
-		memset(&u, 0, sizeof(u));
-		u.h.cmsg_len = CMSG_LEN(len);
-		u.h.cmsg_level = SOL_SOCKET;
-		u.h.cmsg_type = SCM_CREDENTIALS;
-		memcpy(CMSG_DATA(&u.h), c, sizeof(*c));
-		m.msg_control = u.buf;
-		m.msg_controllen = CMSG_SPACE(len);
-	}
-	return sendmsg(sv[0], &m, 0);
+	if (c)
+		memcpy(data, c, sizeof(*c));
+	return send_cmsg(sv[0], SCM_CREDENTIALS, c ? data : NULL, len);
 }
 
 /* Receive one byte on sv[1] with room bytes of control room: 1 if

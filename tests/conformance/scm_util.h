@@ -20,24 +20,31 @@ union ctlbuf {
 	char buf[CMSG_SPACE(MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 };
 
-/* sendmsg of one byte with n fds in one SCM_RIGHTS message. */
-static inline long send_fds(int sock, const int *fds, int n)
+/* sendmsg of one byte on sock with one SOL_SOCKET cmsg of type and len
+ * bytes of data (none if data is NULL). */
+static inline long send_cmsg(int sock, int type, const void *data, size_t len)
 {
 	union ctlbuf u;
 	char byte = 'x';
 	struct iovec v = { &byte, 1 };
 	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
 
-	if (n) {
+	if (data) {
 		memset(&u, 0, sizeof(u));
 		m.msg_control = u.buf;
-		m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-		u.h.cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		m.msg_controllen = CMSG_SPACE(len);
+		u.h.cmsg_len = CMSG_LEN(len);
 		u.h.cmsg_level = SOL_SOCKET;
-		u.h.cmsg_type = SCM_RIGHTS;
-		memcpy(CMSG_DATA(&u.h), fds, (size_t)n * sizeof(int));
+		u.h.cmsg_type = type;
+		memcpy(CMSG_DATA(&u.h), data, len);
 	}
 	return sendmsg(sock, &m, MSG_NOSIGNAL);
+}
+
+/* sendmsg of one byte with n fds in one SCM_RIGHTS message. */
+static inline long send_fds(int sock, const int *fds, int n)
+{
+	return send_cmsg(sock, SCM_RIGHTS, n ? fds : NULL, (size_t)n * sizeof(int));
 }
 
 static inline long send_fd(int sock, int fd)

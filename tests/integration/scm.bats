@@ -26,6 +26,7 @@ files_at_exit() {
 	base=$(files_at_exit 0)
 	after=$(files_at_exit 50)
 	echo "open files at exit: $base without cycles, $after after 150 cycles"
-	[ -n "$base" ] && [ -n "$after" ]
+	[ -n "$base" ]
+	[ -n "$after" ]
 	[ "$after" -eq "$base" ]
 }

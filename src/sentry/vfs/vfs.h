@@ -146,6 +146,9 @@ struct file {
 	struct dentry *dentry;          /* NULL for anonymous files */
 	struct inode *inode;
 	void *priv;
+	/* references held by SCM_RIGHTS messages in flight (net/unix/scm.c,
+	 * under its gc lock), Linux's unix_sock.inflight */
+	unsigned inflight;
 };
 
 #define FD_MAX 1024
@@ -292,6 +295,8 @@ int vfs_deny_write(struct inode *ino);
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* struct files alive in the sentry (--stats prints it: a leak shows) */
+long vfs_files_live(void);
 
 struct fd_table *fdt_new(void);
 struct fd_table *fdt_dup(struct fd_table *t);

@@ -16,15 +16,13 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "check.h"
+#include "unix_util.h"
 
 static char dir[] = "/tmp/unixsXXXXXX";
 
 static socklen_t addr(struct sockaddr_un *sa, const char *name)
 {
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir, name);
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sa->sun_path) + 1);
+	return unix_path(sa, dir, name);
 }
 
 static int listener(const char *name, int backlog, int flags)

@@ -199,6 +199,19 @@ static int reader_sleep(struct task *t, struct unix_sock *u, const struct sock_w
 	return err;
 }
 
+/* Nothing to read (unix_lock and iolock held): the socket's error, once;
+ * 1 at the end (shut for reading, the peer gone); else a sleep (0: woken). */
+static int reader_idle(struct task *t, struct unix_sock *u, const struct sock_wait *w)
+{
+	int err = u->err;
+
+	if (err) {
+		u->err = 0;
+		return -err;
+	}
+	return u->rcv_shut ? 1 : reader_sleep(t, u, w);
+}
+
 /* ---------- stream ---------- */
 
 static void pipe_signal(struct task *t, long err, size_t sent, int flags)
@@ -357,19 +370,15 @@ static long stream_recv(struct task *t, struct socket *s, struct sock_msg *m, in
 		}
 		if (r.copied >= target)
 			break;
-		if (u->err) {
-			err = -u->err;
-			u->err = 0;
-		} else if (u->rcv_shut) {
+		err = reader_idle(t, u, &w);
+		if (err)
 			break;
-		} else {
-			err = reader_sleep(t, u, &w);
-			pos = u->head;
-			skip = 0;
-			if (flags & MSG_PEEK && r.copied)
-				break;  /* the queue may have changed under a peek */
-		}
+		pos = u->head;
+		skip = 0;
+		if (flags & MSG_PEEK && r.copied)
+			break;          /* the queue may have changed under a peek */
 	}
+	err = err == 1 ? 0 : err;
 	pthread_mutex_unlock(&unix_lock);
 	m->namelen = 0;
 	deliver_scm(t, s, m, flags, r.scm, r.has_cred ? &r.cred : NULL, u->passcred);
@@ -387,13 +396,10 @@ static int dgram_dest(struct task *t, struct socket *s, struct sock_msg *m,
 		      struct unix_sock **o)
 {
 	struct unix_sock *u = unix_sk(s);
-	bool autob;
 	int err;
 
 	if (s->type == SOCK_DGRAM && m->name && m->namelen) {
-		err = unix_addr_check(m->name, m->namelen, &autob);
-		if (!err && autob)
-			err = -EINVAL;
+		err = unix_dest_check(u, m->name, m->namelen);
 		return err ? err : unix_find(t, m->name, m->namelen, s->type, o);
 	}
 	pthread_mutex_lock(&unix_lock);
@@ -496,16 +502,9 @@ static long dgram_recv(struct task *t, struct socket *s, struct sock_msg *m, int
 		return -ENOTCONN;
 	pthread_mutex_lock(&u->iolock);
 	pthread_mutex_lock(&unix_lock);
-	while (!err && !(k = u->head)) {
-		if (u->err) {
-			err = -u->err;
-			u->err = 0;
-		} else if (u->rcv_shut) {
-			break;
-		} else {
-			err = reader_sleep(t, u, &w);
-		}
-	}
+	while (!err && !(k = u->head))
+		err = reader_idle(t, u, &w);
+	err = err == 1 ? 0 : err;
 	if (k && !peek)
 		skb_dequeue(u);
 	pthread_mutex_unlock(&unix_lock);

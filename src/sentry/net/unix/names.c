@@ -33,7 +33,7 @@
 #define SUN_OFF offsetof(struct sockaddr_un, sun_path)
 
 /* Linux's unix_validate_addr; *autob for the family alone (bind's autobind). */
-int unix_addr_check(const struct sockaddr_storage *ss, socklen_t len, bool *autob)
+static int unix_addr_check(const struct sockaddr_storage *ss, socklen_t len, bool *autob)
 {
 	*autob = len == SUN_OFF && ss->ss_family == AF_UNIX;
 	if (*autob)
@@ -41,6 +41,21 @@ int unix_addr_check(const struct sockaddr_storage *ss, socklen_t len, bool *auto
 	if (len <= SUN_OFF || len > sizeof(struct sockaddr_un) || ss->ss_family != AF_UNIX)
 		return -EINVAL;
 	return 0;
+}
+
+int unix_dest_check(struct unix_sock *u, const struct sockaddr_storage *ss, socklen_t len)
+{
+	bool autob;
+	int err = unix_addr_check(ss, len, &autob);
+
+	if (!err && autob)
+		err = -EINVAL;
+	if (!err && u->passcred && !u->addr) {
+		pthread_mutex_lock(&unix_lock);
+		err = unix_autobind(u);
+		pthread_mutex_unlock(&unix_lock);
+	}
+	return err;
 }
 
 /* The path of a path address, NUL-terminated (unix_mkname_bsd). */

@@ -266,16 +266,8 @@ static int unix_stream_connect(struct task *t, struct socket *s,
 {
 	struct unix_sock *u = unix_sk(s), *l = NULL, *n;
 	struct sock_wait w = sock_wait_init(s, s->file->flags & O_NONBLOCK ? MSG_DONTWAIT : 0, SND);
-	bool autob;
-	int err = unix_addr_check(ss, len, &autob);
+	int err = unix_dest_check(u, ss, len);
 
-	if (!err && autob)
-		err = -EINVAL;
-	if (!err && u->passcred && !u->addr) {
-		pthread_mutex_lock(&unix_lock);
-		err = unix_autobind(u);
-		pthread_mutex_unlock(&unix_lock);
-	}
 	if (err)
 		return err;
 	n = unix_sock_new(s->type, &t->tg->cred);
@@ -311,8 +303,7 @@ static int unix_dgram_connect(struct task *t, struct socket *s,
 			      const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct unix_sock *u = unix_sk(s), *o = NULL, *old;
-	bool autob;
-	int err = 0;
+	int err;
 
 	if (len >= sizeof(sa_family_t) && ss->ss_family == AF_UNSPEC) {
 		pthread_mutex_lock(&unix_lock);
@@ -324,14 +315,7 @@ static int unix_dgram_connect(struct task *t, struct socket *s,
 		pthread_mutex_unlock(&unix_lock);
 		return 0;
 	}
-	err = unix_addr_check(ss, len, &autob);
-	if (!err && autob)
-		err = -EINVAL;
-	if (!err && u->passcred && !u->addr) {
-		pthread_mutex_lock(&unix_lock);
-		err = unix_autobind(u);
-		pthread_mutex_unlock(&unix_lock);
-	}
+	err = unix_dest_check(u, ss, len);
 	if (!err)
 		err = unix_find(t, ss, len, s->type, &o);
 	if (err)

@@ -110,8 +110,9 @@ int unix_sleep(struct task *t, struct unix_sock *u, const struct sock_wait *w, u
 void unix_wake(struct unix_sock *u, uint32_t events);
 
 /* names.c */
-/* Check an address from the application (EINVAL); *autob: an empty one. */
-int unix_addr_check(const struct sockaddr_storage *ss, socklen_t len, bool *autob);
+/* An address to connect or send to: valid and not empty; with SO_PASSCRED
+ * u gets a name first (Linux autobinds it). */
+int unix_dest_check(struct unix_sock *u, const struct sockaddr_storage *ss, socklen_t len);
 int unix_bind(struct task *t, struct socket *s, const struct sockaddr_storage *ss,
 	      socklen_t len);
 int unix_autobind(struct unix_sock *u);         /* unix_lock held */

@@ -1,7 +1,7 @@
 /* socketpair(2) for AF_UNIX: stream, datagram and seqpacket pairs carry
  * data both ways (records kept for datagram and seqpacket), the flags
  * SOCK_NONBLOCK and SOCK_CLOEXEC, SO_PEERCRED, FIONREAD and SIOCOUTQ,
- * EOF, EPIPE with SIGPIPE and MSG_NOSIGNAL, shutdown, and bad input:
+ * FIOASYNC, EOF, EPIPE with SIGPIPE and MSG_NOSIGNAL, shutdown, and bad input:
  * another family, a bad protocol or type, a bad pointer for the fds. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -73,6 +73,14 @@ int main(void)
 	CHECK(fcntl(sv[1], F_GETFD) & FD_CLOEXEC, "FD_CLOEXEC");
 	CHECK_ERRNO(read(sv[0], buf, 1), EAGAIN);
 	CHECK_ERRNO(recv(sv[0], buf, 1, MSG_DONTWAIT), EAGAIN);
+	/* FIOASYNC: O_ASYNC, as fcntl sets it (nginx's channel) */
+	v = 1;
+	CHECK_OK(ioctl(sv[0], FIOASYNC, &v));
+	CHECK(fcntl(sv[0], F_GETFL) & O_ASYNC, "FIOASYNC on");
+	v = 0;
+	CHECK_OK(ioctl(sv[0], FIOASYNC, &v));
+	CHECK(!(fcntl(sv[0], F_GETFL) & O_ASYNC), "FIOASYNC off");
+	CHECK_ERRNO(ioctl(sv[0], FIOASYNC, KERNEL_PTR), EFAULT);
 
 	/* credentials of the caller at socketpair */
 	CHECK_OK(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cr, &len));

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "mm/mm.h"
@@ -571,10 +572,22 @@ uint64_t sock_ino(struct socket *s)
 	return ino;
 }
 
+/*
+ * FIOASYNC is every file's in Linux (ioctl_fioasync): O_ASYNC as
+ * fcntl(F_SETFL) sets it (nginx sets it on its channel socketpair).  The
+ * sentry keeps the flag; it sends no SIGIO, for any file, today.
+ */
 static long sock_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
 	struct socket *s = sock_of(f);
+	int on;
 
+	if (cmd == FIOASYNC) {
+		if (copy_from_user(t->tg->mm, &on, arg, sizeof(on)))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_ASYNC : f->flags & ~O_ASYNC;
+		return 0;
+	}
 	return s->ops->ioctl ? s->ops->ioctl(t, s, cmd, arg) : -ENOTTY;
 }
 

@@ -90,6 +90,10 @@ $(B)/tests/fuzz/%: tests/fuzz/%.c
 $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
+# net/unix/scm.c alone, with vfs/file.c and the test's AF_UNIX stand-in
+$(B)/tests/unit/test_scm: tests/unit/test_scm.c src/sentry/net/unix/scm.c src/sentry/vfs/file.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lcmocka -lpthread
 # cvisor-filters' reading, without its main
 $(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
 	@mkdir -p $(dir $@)

@@ -245,8 +245,11 @@ int sentry_main(const struct sentry_run *r)
 		return err;
 	}
 	main_loop(sfd, r->ctl_fd);
-	if (sandbox.opts.stats)
+	if (sandbox.opts.stats) {
+		/* open files the exited application left: a leak shows here */
+		dprintf(2, "sentry: %ld files open at exit\n", vfs_files_live());
 		syscall_print_stats(2);
+	}
 	platform_fini();
 	reap_all();
 	return sandbox.exit_status;

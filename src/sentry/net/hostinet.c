@@ -15,11 +15,11 @@
  *
  * The host socket is always non-blocking: a call that would block waits
  * in the sentry (task_block_fd), where signals reach it, for as long as
- * SO_RCVTIMEO / SO_SNDTIMEO allow.  AF_UNIX is not here yet (EAFNOSUPPORT).
+ * SO_RCVTIMEO / SO_SNDTIMEO allow.
  *
- * This file: creating sockets, addresses, connect and accept, the socket
- * as a file.  Options are in sockopt.c, data in sockmsg.c.  The system
- * calls are syscalls/sys_socket.c, over the calls of net/net.h.
+ * This file: the family (hostinet_ops, behind net/socket.c's dispatch):
+ * creating sockets, addresses, connect and accept, the socket as a file.
+ * Options are in sockopt.c, data in sockmsg.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,38 +36,9 @@
 #include "net/hostinet.h"
 #include "net/net.h"
 
-static const struct file_ops sock_ops;
-
-struct file *sock_fget(struct task *t, int fd, long *err)
-{
-	struct file *f = fget(t, fd);
-
-	*err = !f ? -EBADF : f->ops != &sock_ops ? -ENOTSOCK : 0;
-	if (*err) {
-		file_put(f);
-		return NULL;
-	}
-	return f;
-}
+static const struct proto_ops hostinet_ops;
 
 /* ---------- waiting, as a blocking socket waits ---------- */
-
-/* How long a call on s may wait: not at all for O_NONBLOCK or MSG_DONTWAIT,
- * else for SO_RCVTIMEO / SO_SNDTIMEO from now, counted across its waits. */
-struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
-{
-	int64_t ns = __atomic_load_n(&s->timeo[dir], __ATOMIC_RELAXED);
-	struct sock_wait w = { .wait = !(f->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT) &&
-					ns >= 0,
-			       .forever = ns == 0 };
-
-	if (w.wait && !w.forever) {
-		struct timespec rel = { ns / 1000000000, ns % 1000000000 };
-
-		w.end = ts_deadline(&rel);
-	}
-	return w;
-}
 
 /*
  * Sleep until the host socket is ready for events: -EAGAIN if this call
@@ -75,19 +46,18 @@ struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir)
  * for ever (-ERESTARTSYS) and ends one that a timeout bounds with EINTR,
  * never a restart (Linux's sock_intr_errno()).
  */
-int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w)
+int sock_wait(struct task *t, struct hsock *h, short events, const struct sock_wait *w)
 {
-	struct pollfd p = { .fd = s->fd, .events = events };
+	struct pollfd p = { .fd = h->fd, .events = events };
+	const struct timespec *end;
 	struct timespec left;
-	int n;
+	int n = sock_wait_deadline(w, &end);
 
-	if (!w->wait)
-		return -EAGAIN;
-	if (w->forever)
-		return task_block_fd(t, s->fd, events, -1);
-	left = ts_left(&w->end);
-	if (left.tv_sec < 0)
-		return -EAGAIN;
+	if (n)
+		return n;
+	if (!end)
+		return task_block_fd(t, h->fd, events, -1);
+	left = ts_left(end);
 	n = task_block_fds(t, &p, 1, &left);
 	if (n == -ERESTARTSYS)
 		return -EINTR;
@@ -95,9 +65,6 @@ int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_w
 }
 
 /* ---------- socket() ---------- */
-
-#define SOCK_TYPE_MASK 0xf
-#define SOCK_TYPE_MAX 11        /* SOCK_MAX: past it, Linux says EINVAL */
 
 static const struct { int domain, type, protocol; } sock_types[] = {
 #define HOST_SOCKET(domain, type, protocol) { domain, type, protocol },
@@ -155,76 +122,51 @@ static bool ping_allowed(const struct creds *c)
 	return false;
 }
 
-/* The file of host socket h (taken, closed on failure); 0 or -ENOMEM. */
-static int sock_file(int h, int family, int type, int protocol, int flags,
-		     struct file **out)
+/* Socket s takes host socket h (closed on failure); 0 or -ENOMEM. */
+static int hsock_attach(struct socket *s, int h)
 {
-	struct hsock *s = calloc(1, sizeof(*s));
-	struct file *f = s ? file_new(&sock_ops, O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0),
-				      s) : NULL;
+	struct hsock *hs = calloc(1, sizeof(*hs));
 
-	if (!f) {
-		free(s);
+	if (!hs) {
 		close(h);
 		return -ENOMEM;
 	}
-	*s = (struct hsock){ .fd = h, .family = family, .type = type, .protocol = protocol };
-	*out = f;
+	hs->fd = h;
+	s->priv = hs;
+	s->ops = &hostinet_ops;
 	return 0;
 }
 
-int sock_create(struct task *t, int domain, int type, int protocol, struct file **out)
+static int hostinet_create(struct task *t, struct socket *s, int type, int protocol)
 {
-	int base = type & SOCK_TYPE_MASK, err, h;
+	int err, h;
 
-	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
 	/* Linux makes (AF_INET, SOCK_PACKET) a packet socket: not here either */
-	if ((domain != AF_INET && domain != AF_INET6) ||
-	    (domain == AF_INET && base == SOCK_PACKET))
+	if (s->family == AF_INET && type == SOCK_PACKET)
 		return -EAFNOSUPPORT;
-	if (base >= SOCK_TYPE_MAX || protocol < 0 || protocol >= IPPROTO_MAX)
+	if (protocol < 0 || protocol >= IPPROTO_MAX)
 		return -EINVAL;
-	err = sock_lookup(&t->tg->cred, domain, base, &protocol);
+	err = sock_lookup(&t->tg->cred, s->family, type, &protocol);
 	if (err)
 		return err;
 	if ((protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6) &&
 	    !ping_allowed(&t->tg->cred))
 		return -EACCES;
-	h = socket(domain, base | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-	return h < 0 ? -errno : sock_file(h, domain, base, protocol, type, out);
+	h = socket(s->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (h < 0)
+		return -errno;
+	s->protocol = protocol;
+	return hsock_attach(s, h);
 }
 
 /* ---------- addresses ---------- */
 
-/* An address from the application: its length checked, its family an inet one. */
-int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss)
+int inet_addr_check(const struct sockaddr_storage *ss, socklen_t len)
 {
-	if (len > sizeof(*ss) || len < sizeof(sa_family_t))
+	if (len < sizeof(sa_family_t))
 		return -EINVAL;
-	memset(ss, 0, sizeof(*ss));
-	if (copy_from_user(t->tg->mm, ss, uaddr, len))
-		return -EFAULT;
 	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6 && ss->ss_family != AF_UNSPEC)
 		return -EAFNOSUPPORT;
-	return 0;
-}
-
-/* An address to the application, with the value-result length the kernel's way. */
-int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockaddr_storage *ss,
-	     socklen_t len)
-{
-	uint32_t room;
-
-	if (!uaddr)
-		return 0;
-	if (copy_from_user(t->tg->mm, &room, ulen, sizeof(room)))
-		return -EFAULT;
-	if ((int32_t)room < 0)
-		return -EINVAL;
-	if (copy_to_user(t->tg->mm, uaddr, ss, room < len ? room : len) ||
-	    copy_to_user(t->tg->mm, ulen, &len, sizeof(len)))
-		return -EFAULT;
 	return 0;
 }
 
@@ -237,114 +179,152 @@ static bool low_port(const struct sockaddr_storage *ss)
 	return port && port < 1024;
 }
 
-int sock_bind(struct task *t, struct file *f, const struct sockaddr_storage *ss,
-	      socklen_t len)
+static int hostinet_bind(struct task *t, struct socket *s, const struct sockaddr_storage *ss,
+			 socklen_t len)
 {
-	struct hsock *s = f->priv;
+	struct hsock *h = s->priv;
+	int err = inet_addr_check(ss, len);
 
+	if (err)
+		return err;
 	if (low_port(ss) && !capable(&t->tg->cred, 10 /* CAP_NET_BIND_SERVICE */))
 		return -EACCES;
-	return bind(s->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
+	return bind(h->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
 }
 
-int sock_listen(struct file *f, int backlog)
+static int hostinet_listen(struct task *t, struct socket *s, int backlog)
 {
-	return listen(((struct hsock *)f->priv)->fd, backlog) ? -errno : 0;
+	(void)t;
+	return listen(((struct hsock *)s->priv)->fd, backlog) ? -errno : 0;
 }
 
-int sock_shutdown(struct file *f, int how)
+static int hostinet_shutdown(struct task *t, struct socket *s, int how)
 {
-	return shutdown(((struct hsock *)f->priv)->fd, how) ? -errno : 0;
+	(void)t;
+	return shutdown(((struct hsock *)s->priv)->fd, how) ? -errno : 0;
 }
 
 /* A blocking connect: wait for the host's, for SO_SNDTIMEO at most. */
-static long connect_wait(struct task *t, struct file *f, struct hsock *s)
+static long connect_wait(struct task *t, struct socket *s, struct hsock *h)
 {
-	struct sock_wait w = wait_init(f, s, 0, SND);
+	struct sock_wait w = sock_wait_init(s, 0, SND);
 	socklen_t len = sizeof(int);
-	int err = sock_wait(t, s, POLLOUT, &w), so;
+	int err = sock_wait(t, h, POLLOUT, &w), so;
 
 	if (err)
 		return err == -EAGAIN ? -EINPROGRESS : err;
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &so, &len))
+	if (getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &so, &len))
 		return -errno;
 	return -so;
 }
 
-int sock_connect(struct task *t, struct file *f, const struct sockaddr_storage *ss,
-		 socklen_t len)
+static int hostinet_connect(struct task *t, struct socket *s, const struct sockaddr_storage *ss,
+			    socklen_t len)
 {
-	struct hsock *s = f->priv;
-	int err = connect(s->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
+	struct hsock *h = s->priv;
+	int err = inet_addr_check(ss, len);
 
+	if (!err)
+		err = connect(h->fd, (const struct sockaddr *)ss, len) ? -errno : 0;
 	/* blocking: wait for the handshake, also in a connect run again after a signal */
-	if ((err == -EINPROGRESS || err == -EALREADY) && !(f->flags & O_NONBLOCK))
-		err = (int)connect_wait(t, f, s);
+	if ((err == -EINPROGRESS || err == -EALREADY) && !(s->file->flags & O_NONBLOCK))
+		err = (int)connect_wait(t, s, h);
 	return err;
 }
 
-int sock_accept(struct task *t, struct file *f, int flags, struct sockaddr_storage *ss,
-		socklen_t *len, struct file **out)
+static int hostinet_accept(struct task *t, struct socket *s, int flags, struct socket **out,
+			   struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct hsock *s = f->priv;
-	struct sock_wait w = wait_init(f, s, 0, RCV);
+	struct hsock *h = s->priv;
+	struct sock_wait w = sock_wait_init(s, s->file->flags & O_NONBLOCK ? MSG_DONTWAIT : 0, RCV);
 	socklen_t room = *len;
+	struct socket *ns;
 	int n, err;
 
-	while ((n = accept4(s->fd, (struct sockaddr *)ss, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
-		err = errno == EAGAIN ? sock_wait(t, s, POLLIN, &w) : -errno;
+	while ((n = accept4(h->fd, (struct sockaddr *)ss, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
+		err = errno == EAGAIN ? sock_wait(t, h, POLLIN, &w) : -errno;
 		if (err)
 			return err;
 		*len = room;
 	}
-	return sock_file(n, s->family, s->type, s->protocol, flags, out);
+	err = sock_alloc(s->family, s->type, s->protocol, flags, &ns);
+	if (err) {
+		close(n);
+		return err;
+	}
+	err = hsock_attach(ns, n);
+	if (err) {
+		file_put(ns->file);
+		return err;
+	}
+	*out = ns;
+	return 0;
 }
 
-int sock_getname(struct file *f, bool peer, struct sockaddr_storage *ss, socklen_t *len)
+static int hostinet_getname(struct task *t, struct socket *s, bool peer,
+			    struct sockaddr_storage *ss, socklen_t *len)
 {
-	int fd = ((struct hsock *)f->priv)->fd;
+	int fd = ((struct hsock *)s->priv)->fd;
 
+	(void)t;
 	return (peer ? getpeername : getsockname)(fd, (struct sockaddr *)ss, len) ? -errno : 0;
 }
 
-/* ---------- the socket as a file (read and write: sockmsg.c) ---------- */
+/* ---------- the socket as a file ---------- */
 
-static int sock_fstat(struct file *f, struct stat *st)
+static int hostinet_fstat(struct socket *s, struct stat *st)
 {
-	return fstat(((struct hsock *)f->priv)->fd, st) ? -errno : 0;
+	return fstat(((struct hsock *)s->priv)->fd, st) ? -errno : 0;
 }
 
-static long sock_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+static long hostinet_ioctl(struct task *t, struct socket *s, unsigned cmd, uint64_t arg)
 {
-	return host_ioctl(t, ((struct hsock *)f->priv)->fd, HOST_FD_SOCK, cmd, arg);
+	return host_ioctl(t, ((struct hsock *)s->priv)->fd, HOST_FD_SOCK, cmd, arg);
 }
 
-static short sock_poll(struct file *f, short events, struct poll_table *pt)
+static short hostinet_poll(struct socket *s, short events, struct poll_table *pt)
 {
-	struct pollfd p = { .fd = ((struct hsock *)f->priv)->fd, .events = events };
+	struct pollfd p = { .fd = ((struct hsock *)s->priv)->fd, .events = events };
 
 	(void)pt;                       /* no wait queue: callers sleep on ->wait_fd */
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 
-static int sock_wait_fd(struct file *f)
+static int hostinet_wait_fd(struct socket *s)
 {
-	return ((struct hsock *)f->priv)->fd;
+	return ((struct hsock *)s->priv)->fd;
 }
 
-static void sock_release(struct file *f)
+static void hostinet_release(struct socket *s)
 {
-	close(((struct hsock *)f->priv)->fd);
-	free(f->priv);
+	close(((struct hsock *)s->priv)->fd);
+	free(s->priv);
 }
 
-static const struct file_ops sock_ops = {
-	.read = sock_read,
-	.write = sock_write,
-	.fstat = sock_fstat,
-	.ioctl = sock_ioctl,
-	.poll = sock_poll,
-	.wait_fd = sock_wait_fd,
-	.rw_iov = sock_rw_iov,
-	.release = sock_release,
+static const struct proto_ops hostinet_ops = {
+	.family = AF_INET,
+	.bind = hostinet_bind,
+	.listen = hostinet_listen,
+	.connect = hostinet_connect,
+	.accept = hostinet_accept,
+	.getname = hostinet_getname,
+	.shutdown = hostinet_shutdown,
+	.setsockopt = hostinet_setsockopt,
+	.getsockopt = hostinet_getsockopt,
+	.sendmsg = hostinet_sendmsg,
+	.recvmsg = hostinet_recvmsg,
+	.poll = hostinet_poll,
+	.wait_fd = hostinet_wait_fd,
+	.ioctl = hostinet_ioctl,
+	.fstat = hostinet_fstat,
+	.release = hostinet_release,
 };
+
+static const struct net_proto_family inet_family = { AF_INET, hostinet_create };
+static const struct net_proto_family inet6_family = { AF_INET6, hostinet_create };
+
+static void __attribute__((constructor)) hostinet_register(void)
+{
+	sock_register(&inet_family);
+	sock_register(&inet6_family);
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host-mode inet sockets, shared by net/hostinet.c (the socket calls),
+ * Host-mode inet sockets, the family of net/hostinet.c (the socket calls),
  * net/sockopt.c (options) and net/sockmsg.c (data): inside net/ only; the
- * rest of the sentry asks through net/net.h.  See hostinet.c.
+ * rest of the sentry asks through net/net.h, and net/socket.c calls these
+ * through hostinet_ops.  See hostinet.c.
  */
 #ifndef CVISOR_NET_HOSTINET_H
 #define CVISOR_NET_HOSTINET_H
@@ -13,32 +14,29 @@
 #include <sys/time.h>
 
 #include "kernel/kernel.h"
+#include "net/socket.h"
 #include "vfs/vfs.h"
 
 #define MAX_IO (1 << 20)        /* bytes moved per host send/recv call */
 
 struct hsock {
 	int fd;                         /* the host socket, O_NONBLOCK */
-	int family, type, protocol;
-	/* SO_RCVTIMEO, SO_SNDTIMEO in ns, for the sentry's waits:
-	 * 0 waits for ever, < 0 not at all (a negative tv_sec in Linux) */
-	int64_t timeo[2];
 };
 
-enum { RCV, SND };
+/* Wait (sock_wait_init's w) for the host socket's events. */
+int sock_wait(struct task *t, struct hsock *h, short events, const struct sock_wait *w);
 
-/* How long a call may wait, and the wait (hostinet.c). */
-struct sock_wait {
-	bool wait, forever;
-	struct timespec end;
-};
+/* An address for the host: an inet family (or AF_UNSPEC), else EAFNOSUPPORT
+ * before the host sees it. */
+int inet_addr_check(const struct sockaddr_storage *ss, socklen_t len);
 
-struct sock_wait wait_init(struct file *f, struct hsock *s, int flags, int dir);
-int sock_wait(struct task *t, struct hsock *s, short events, const struct sock_wait *w);
-
-/* sockmsg.c: the socket's read and write */
-ssize_t sock_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);
-ssize_t sock_write(struct task *t, struct file *f, const void *buf, size_t len, off_t *pos);
-long sock_rw_iov(struct task *t, struct file *f, const struct iovec *iov, size_t cnt, bool write);
+/* sockopt.c */
+int hostinet_setsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
+			int len);
+int hostinet_getsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
+			uint64_t ulen);
+/* sockmsg.c: flags here include MSG_DONTWAIT for an O_NONBLOCK file */
+long hostinet_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+long hostinet_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * Sockets, as the rest of the sentry asks for them: the socket system
  * calls (syscalls/sys_socket.c) decode their arguments and call these, as
- * Linux's __sys_*() call sock->ops.  Today every socket is a host-mode
- * inet socket (net/hostinet.c); the calls name a socket by its file.
+ * Linux's __sys_*() call sock->ops.  net/socket.c decodes what is common
+ * and calls the socket's family (net/socket.h); the calls name a socket by
+ * its file.
  *
  * uaddr, uval, ulen, umsg and buf are application addresses: the calls copy
  * from and to them with the rules of each option or message.  Results are
@@ -26,10 +27,13 @@ struct file *sock_fget(struct task *t, int fd, long *err);
 int sock_create(struct task *t, int domain, int type, int protocol, struct file **out);
 /* accept(2): the new connection's file, not yet in the fd table, and its peer
  * (flags: SOCK_NONBLOCK, SOCK_CLOEXEC only, checked by the caller). */
+/* socketpair(2): two joined sockets' files, not yet in the fd table. */
+int sock_socketpair(struct task *t, int domain, int type, int protocol, struct file *out[2]);
 int sock_accept(struct task *t, struct file *f, int flags, struct sockaddr_storage *ss,
 		socklen_t *len, struct file **out);
 
-/* An address from the application (its length checked, an inet family), and
+/* An address from the application (its length checked; the family checks
+ * the rest), and
  * one to it with the value-result length, the kernel's way. */
 int addr_in(struct task *t, uint64_t uaddr, uint64_t len, struct sockaddr_storage *ss);
 int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockaddr_storage *ss,
@@ -37,24 +41,28 @@ int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockadd
 
 int sock_bind(struct task *t, struct file *f, const struct sockaddr_storage *ss,
 	      socklen_t len);
-int sock_listen(struct file *f, int backlog);
+int sock_listen(struct task *t, struct file *f, int backlog);
 int sock_connect(struct task *t, struct file *f, const struct sockaddr_storage *ss,
 		 socklen_t len);
-int sock_getname(struct file *f, bool peer, struct sockaddr_storage *ss, socklen_t *len);
-int sock_shutdown(struct file *f, int how);
+int sock_getname(struct task *t, struct file *f, bool peer, struct sockaddr_storage *ss, socklen_t *len);
+int sock_shutdown(struct task *t, struct file *f, int how);
 
-/* Options: only those of common/hostnet.def (sockopt.c). */
+/* Options: the family's (host-mode inet: only those of common/hostnet.def). */
 int sock_setsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
 		    int len);
 int sock_getsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
 		    uint64_t ulen);
 
-/* Data (sockmsg.c): one buffer, or one application msghdr at umsg. */
+/* Data: one buffer, or one application msghdr at umsg. */
 long sock_sendto(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
 		 struct sockaddr_storage *to, socklen_t tolen);
 long sock_recvfrom(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
 		   struct sockaddr_storage *from, socklen_t *fromlen);
 long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
 long sock_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
+
+/* /proc/net/unix (net/unix/proc.c) */
+struct sbuf;
+int proc_net_unix(struct sbuf *b);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include "kernel/kernel.h"
@@ -49,7 +50,18 @@ struct sock_msg {
 	char *ctl;
 	size_t ctllen;
 	int msg_flags;
+	/* added: iov holds sentry addresses (read(2), write(2), sendfile:
+	 * sys_rw's buffer), not the application's; sock_msg_copy knows */
+	bool kernel;
 };
+
+/*
+ * Copy len bytes at offset off of m's iovecs to (to_msg) or from buf:
+ * copy_to_user / copy_from_user, or memcpy for a kernel message.  -EFAULT
+ * if a range is not the application's.  (Added with the dispatch.)
+ */
+int sock_msg_copy(struct task *t, const struct sock_msg *m, size_t off, void *buf, size_t len,
+		  bool to_msg);
 
 struct proto_ops {
 	int family;
@@ -86,7 +98,29 @@ struct socket {
 	int family, type, protocol;     /* type: the base type, no flags */
 	struct file *file;              /* the file that holds this socket (no reference) */
 	void *priv;                     /* the family's state */
+	uint64_t ino;                   /* added: sockfs's inode number, 0 until asked */
+	/* added: SO_RCVTIMEO, SO_SNDTIMEO in ns, for the sentry's waits:
+	 * 0 waits for ever, < 0 not at all (a negative tv_sec in Linux) */
+	int64_t timeo[2];
 };
+
+/* added: how long one call on a socket may wait (sock_wait_init), counted
+ * across its waits: not at all with MSG_DONTWAIT (net/socket.c adds it for
+ * an O_NONBLOCK file), else for SO_RCVTIMEO / SO_SNDTIMEO from now. */
+enum { RCV, SND };
+struct sock_wait {
+	bool wait, forever;
+	struct timespec end;
+};
+struct sock_wait sock_wait_init(struct socket *s, int flags, int dir);
+/* The deadline of w (NULL: none); -EAGAIN if it may not wait or its
+ * time ran out. */
+int sock_wait_deadline(const struct sock_wait *w, const struct timespec **deadline);
+/* SO_RCVTIMEO / SO_SNDTIMEO (a checked timeval), as sock_set_timeout(). */
+void sock_set_timeo(struct socket *s, int name, const struct timeval *tv);
+
+/* The socket's inode number (fstat, /proc/PID/fd, /proc/net/unix). */
+uint64_t sock_ino(struct socket *s);
 
 /* A family: socket(2) with its domain calls create (type without flags,
  * protocol as given: the family checks both), which sets s->ops and

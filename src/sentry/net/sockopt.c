@@ -71,35 +71,23 @@ static int opt_in(struct task *t, const struct sockopt *o, uint64_t uval, char *
 	return n == -EFAULT ? -EFAULT : 0;
 }
 
-/* SO_RCVTIMEO / SO_SNDTIMEO, once the host has checked the value: as in
- * sock_set_timeout(), a negative one never waits, a huge one for ever. */
-static void timeo_set(struct hsock *s, int name, const struct timeval *tv)
-{
-	int64_t ns = tv->tv_sec < 0 ? -1 :
-		     tv->tv_sec >= INT64_MAX / 1000000000LL - 1 ? 0 :
-		     tv->tv_sec * 1000000000LL + tv->tv_usec * 1000LL;
-
-	__atomic_store_n(&s->timeo[name == SO_RCVTIMEO ? RCV : SND], ns, __ATOMIC_RELAXED);
-}
-
-int sock_setsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
-		    int len)
+int hostinet_setsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
+			int len)
 {
 	const struct sockopt *o = NULL;
 	char val[OPT_MAX] = { 0 };
-	struct hsock *s = f->priv;
+	struct hsock *h = s->priv;
 	int err;
 
-	if (len < 0)
-		err = -EINVAL;
-	else if (!(o = sockopt_find(level, name, SET)))
+	if (!(o = sockopt_find(level, name, SET)))
 		err = -ENOPROTOOPT;     /* nothing of the value is read */
 	else
 		err = opt_in(t, o, uval, val, &len);
-	if (!err && setsockopt(s->fd, level, name, val, (socklen_t)len))
+	if (!err && setsockopt(h->fd, level, name, val, (socklen_t)len))
 		err = -errno;
+	/* SO_RCVTIMEO / SO_SNDTIMEO, once the host has checked the value */
 	if (!err && o->kind == OPT_TIMEVAL)
-		timeo_set(s, name, (const struct timeval *)val);
+		sock_set_timeo(s, name, (const struct timeval *)val);
 	return err;
 }
 
@@ -120,8 +108,8 @@ static int opt_out(struct task *t, const struct sockopt *o, int fd, int room,
 	return 0;
 }
 
-int sock_getsockopt(struct task *t, struct file *f, int level, int name, uint64_t uval,
-		    uint64_t ulen)
+int hostinet_getsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
+			uint64_t ulen)
 {
 	const struct sockopt *o = sockopt_find(level, name, GET);
 	int room;
@@ -130,5 +118,5 @@ int sock_getsockopt(struct task *t, struct file *f, int level, int name, uint64_
 		return -ENOPROTOOPT;     /* neither length nor value is touched */
 	if (copy_from_user(t->tg->mm, &room, ulen, sizeof(room)))
 		return -EFAULT;
-	return room < 0 ? -EINVAL : opt_out(t, o, ((struct hsock *)f->priv)->fd, room, uval, ulen);
+	return room < 0 ? -EINVAL : opt_out(t, o, ((struct hsock *)s->priv)->fd, room, uval, ulen);
 }

@@ -23,6 +23,37 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 	return fd_install_new(t, f, type & SOCK_CLOEXEC);
 }
 
+/* socketpair(2): both files made first, then both fds, then the answer:
+ * a bad sv pointer closes the two again (Linux's order, without its
+ * fd reservation: the fds were briefly visible, as pipe2's are). */
+long sys_socketpair(struct task *t, const struct syscall_args *a)
+{
+	int type = ARG_INT(a, 1), fds[2];
+	bool cloexec = type & SOCK_CLOEXEC;
+	struct file *f[2];
+	int err = sock_socketpair(t, ARG_INT(a, 0), type, ARG_INT(a, 2), f);
+
+	if (err)
+		return err;
+	fds[0] = fdt_install(t->tg->fdt, -1, f[0], cloexec);
+	if (fds[0] < 0) {
+		file_put(f[0]);
+		file_put(f[1]);
+		return fds[0];
+	}
+	fds[1] = (int)fd_install_new(t, f[1], cloexec);
+	if (fds[1] < 0) {
+		fdt_close(t->tg->fdt, fds[0]);
+		return fds[1];
+	}
+	if (copy_to_user(t->tg->mm, a->a[3], fds, sizeof(fds))) {
+		fdt_close(t->tg->fdt, fds[0]);
+		fdt_close(t->tg->fdt, fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 /*
  * The frame of every call on a socket fd: the socket of argument 0 (EBADF,
  * ENOTSOCK), op on it, its reference dropped.
@@ -55,8 +86,7 @@ long sys_bind(struct task *t, const struct syscall_args *a)
 
 static long listen_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
-	(void)t;
-	return sock_listen(f, ARG_INT(a, 1));
+	return sock_listen(t, f, ARG_INT(a, 1));
 }
 
 long sys_listen(struct task *t, const struct syscall_args *a)
@@ -122,7 +152,7 @@ static long do_name(struct task *t, struct file *f, const struct syscall_args *a
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	long err = sock_getname(f, peer, &ss, &len);
+	long err = sock_getname(t, f, peer, &ss, &len);
 
 	return err ? err : addr_out(t, a->a[1], a->a[2], &ss, len);
 }
@@ -149,8 +179,7 @@ long sys_getpeername(struct task *t, const struct syscall_args *a)
 
 static long shutdown_op(struct task *t, struct file *f, const struct syscall_args *a)
 {
-	(void)t;
-	return sock_shutdown(f, ARG_INT(a, 1));
+	return sock_shutdown(t, f, ARG_INT(a, 1));
 }
 
 long sys_shutdown(struct task *t, const struct syscall_args *a)

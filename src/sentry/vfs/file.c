@@ -7,6 +7,13 @@
 #include "kernel/kernel.h"
 #include "vfs/vfs.h"
 
+static long files_live;
+
+long vfs_files_live(void)
+{
+	return __atomic_load_n(&files_live, __ATOMIC_RELAXED);
+}
+
 struct file *file_new(const struct file_ops *ops, int flags, void *priv)
 {
 	static uint64_t next_id;
@@ -21,6 +28,7 @@ struct file *file_new(const struct file_ops *ops, int flags, void *priv)
 	f->flags = flags;
 	f->priv = priv;
 	pthread_mutex_init(&f->pos_lock, NULL);
+	__atomic_add_fetch(&files_live, 1, __ATOMIC_RELAXED);
 	return f;
 }
 
@@ -112,6 +120,7 @@ void file_put(struct file *f)
 	dentry_put(f->dentry);
 	inode_put(f->inode);
 	free(f);
+	__atomic_sub_fetch(&files_live, 1, __ATOMIC_RELAXED);
 }
 
 struct fd_table *fdt_new(void)

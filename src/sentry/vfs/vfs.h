@@ -161,6 +161,9 @@ struct file {
 	void *priv;
 	struct file_watch *watches;     /* see struct file_watch */
 	struct fasync *fasync;          /* owner and O_ASYNC subscription (vfs/fasync.c) */
+	/* references held by SCM_RIGHTS messages in flight (net/unix/scm.c,
+	 * under its gc lock), Linux's unix_sock.inflight */
+	unsigned inflight;
 };
 
 #define FD_MAX 1024
@@ -311,6 +314,8 @@ void file_watch_add(struct file *f, struct file_watch *w);
 void file_watch_del(struct file *f, struct file_watch *w);
 void file_watch_lock(void);
 void file_watch_unlock(void);
+/* struct files alive in the sentry (--stats prints it: a leak shows) */
+long vfs_files_live(void);
 
 struct fd_table *fdt_new(void);
 struct fd_table *fdt_dup(struct fd_table *t);

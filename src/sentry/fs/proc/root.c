@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fs/proc/internal.h"
+#include "net/net.h"
 
 #define USER_HZ 100
 
@@ -346,6 +347,9 @@ static int show_filesystems(struct sbuf *b)
 	return 0;
 }
 
+/* /proc/net: the sandbox's one network namespace (Linux links it to self/net) */
+static const struct pent proc_net_ents[] = { P_GEN("unix", proc_net_unix), { 0 } };
+
 static const struct pent root_ents[] = {
 	P_RDLNK("self", readlink_self),
 	P_RDLNK("thread-self", readlink_thread_self),
@@ -358,6 +362,7 @@ static const struct pent root_ents[] = {
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
 	P_DIR("sys", sys_ents),
+	P_DIR("net", proc_net_ents),
 	{ 0 }
 };
 

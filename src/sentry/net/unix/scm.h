@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "net/socket.h"
@@ -23,6 +24,7 @@
 struct scm {
 	struct file **fp;       /* references, taken at send */
 	int nfp;
+	uint32_t user;          /* the uid charged for fp (Linux's fpl->user) */
 	bool has_creds;
 	struct ucred creds;     /* pid, uid, gid, as the sandbox numbers them */
 };

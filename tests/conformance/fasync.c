@@ -1,11 +1,12 @@
 /* Signal-driven I/O: O_ASYNC by F_SETFL and by FIOASYNC, F_SETOWN/F_GETOWN,
- * F_SETSIG (si_fd, si_code), F_SETOWN_EX for a process group, and no
+ * F_SETSIG (si_fd, si_code), on a pipe and an AF_UNIX socket, F_SETOWN_EX for a process group, and no
  * signal once O_ASYNC is off.
  * EXPECT_STDOUT: ok */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include "check.h"
 
 static volatile sig_atomic_t got_io, got_rt, rt_fd, rt_code;
@@ -72,6 +73,16 @@ int main(void)
 	wait_for(&got_rt);
 	CHECK(got_rt >= 1, "no signal after F_SETFL O_ASYNC");
 	CHECK(ioctl(p[0], FIOASYNC, &off) == 0 && !(fcntl(p[0], F_GETFL) & O_ASYNC), "FIOASYNC off");
+
+	/* an AF_UNIX socket, as nginx's channels: SIGIO when data arrives */
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair: %s", strerror(errno));
+	CHECK(fcntl(sv[0], F_SETOWN, getpid()) == 0 && ioctl(sv[0], FIOASYNC, &on) == 0,
+	      "O_ASYNC on a socket: %s", strerror(errno));
+	got_io = 0;
+	CHECK(write(sv[1], "e", 1) == 1, "socket write");
+	wait_for(&got_io);
+	CHECK(got_io >= 1, "no SIGIO for data on an O_ASYNC AF_UNIX socket");
 
 	/* a process group as owner */
 	struct f_owner_ex ex = { .type = F_OWNER_PGRP, .pid = getpgrp() }, back;

@@ -13,13 +13,25 @@
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
-/* The attributes of what fd names: the inode, or the file itself. */
+/*
+ * The attributes of what fd names: the inode, or the file itself.  Files
+ * with neither (eventfd, epoll, inotify, signalfd, timerfd) share one
+ * anonymous inode in Linux (anon_inode_getfile): mode 0600, no type bits,
+ * owned by root, one link, the same device and inode number for all.
+ */
 static int stat_file(struct file *f, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (f->inode)
 		return vfs_getattr(f->inode, st);
-	return f->ops->fstat ? f->ops->fstat(f, st) : -EBADF;
+	if (f->ops->fstat)
+		return f->ops->fstat(f, st);
+	st->st_mode = S_IRUSR | S_IWUSR;
+	st->st_nlink = 1;
+	st->st_dev = makedev(0, 14);    /* anon_inodefs */
+	st->st_ino = 1;
+	st->st_blksize = 4096;
+	return 0;
 }
 
 static int stat_fd(struct task *t, int fd, struct stat *st)

@@ -117,6 +117,13 @@ static void exit_siginfo(struct thread_group *tg, siginfo_t *si)
  * to wait for, its files are closed, its children go to init, and the
  * parent hears of it.  Init's exit ends the sandbox.
  */
+static void (*exit_hook)(struct thread_group *tg);
+
+void tg_set_exit_hook(void (*fn)(struct thread_group *tg))
+{
+	exit_hook = fn;
+}
+
 void tg_exited(struct thread_group *tg)
 {
 	struct thread_group *parent = NULL, *orphans[64];
@@ -124,6 +131,8 @@ void tg_exited(struct thread_group *tg)
 	int norphans = 0;
 
 	tg_release_mm(tg);
+	if (exit_hook)
+		exit_hook(tg);
 	timers_exit(tg, false);
 	pthread_mutex_lock(&tg->lock);
 	fdt = tg->fdt;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fs/proc/internal.h"
+#include "ipc/ipc.h"
 
 #define USER_HZ 100
 
@@ -306,6 +307,20 @@ static const struct pent kernel_ents[] = {
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),
+	P_GEN("shmmax", ipc_proc_shmmax),       /* System V IPC: ipc/ */
+	P_GEN("shmall", ipc_proc_shmall),
+	P_GEN("shmmni", ipc_proc_shmmni),
+	P_GEN("sem", ipc_proc_sem),
+	P_GEN("msgmax", ipc_proc_msgmax),
+	P_GEN("msgmnb", ipc_proc_msgmnb),
+	P_GEN("msgmni", ipc_proc_msgmni),
+	{ 0 }
+};
+
+static const struct pent sysvipc_ents[] = {
+	P_GEN("shm", shm_proc_show),
+	P_GEN("sem", sem_proc_show),
+	P_GEN("msg", msg_proc_show),
 	{ 0 }
 };
 
@@ -358,6 +373,7 @@ static const struct pent root_ents[] = {
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
 	P_DIR("sys", sys_ents),
+	P_DIR("sysvipc", sysvipc_ents),
 	{ 0 }
 };
 

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox's IPC namespace: ids, keys, permissions and limits, as
+ * Linux's ipc/util.c has them.  An object's id is seq * IPC_MNI + index,
+ * seq counting the allocations of the table, so that a stale id of a
+ * removed object does not name the one that took its index.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ipc/ipc.h"
+
+struct ipc_limits ipc_limits = {
+	.shmmax = ~0UL - (1UL << 24), .shmall = ~0UL - (1UL << 24), .shmmni = 4096,
+	.semmsl = 32000, .semmns = 1024000000, .semopm = 500, .semmni = 32000,
+	.msgmax = 8192, .msgmnb = 16384, .msgmni = 32000,
+};
+
+static int id_index(int id)
+{
+	return id & (IPC_MNI - 1);
+}
+
+struct ipc_obj *ipc_find_key(struct ipc_ids *ids, key_t key)
+{
+	for (int i = 0; i < ids->size; i++)
+		if (ids->entries[i] && ids->entries[i]->key == key)
+			return ids->entries[i];
+	return NULL;
+}
+
+struct ipc_obj *ipc_find_index(struct ipc_ids *ids, int index)
+{
+	if (index < 0 || index >= ids->size)
+		return NULL;
+	return ids->entries[index];
+}
+
+struct ipc_obj *ipc_find_id(struct ipc_ids *ids, int id)
+{
+	struct ipc_obj *o;
+
+	if (id < 0)
+		return NULL;
+	o = ipc_find_index(ids, id_index(id));
+	return o && o->id == id ? o : NULL;
+}
+
+/* The highest index in use, or -1 (what IPC_INFO answers). */
+int ipc_max_index(const struct ipc_ids *ids)
+{
+	for (int i = ids->size; i-- > 0;)
+		if (ids->entries[i])
+			return i;
+	return -1;
+}
+
+/* Enter o at the lowest free index: ENOSPC past limit objects. */
+int ipc_add(struct ipc_ids *ids, struct ipc_obj *o, int limit)
+{
+	int i;
+
+	if (ids->in_use >= limit || ids->in_use >= IPC_MNI)
+		return -ENOSPC;
+	for (i = 0; i < ids->size && ids->entries[i]; i++)
+		;
+	if (i == ids->size) {
+		int size = ids->size ? ids->size * 2 : 16;
+		struct ipc_obj **e = realloc(ids->entries, size * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		memset(e + ids->size, 0, (size - ids->size) * sizeof(*e));
+		ids->entries = e;
+		ids->size = size;
+	}
+	o->seq = ids->seq++;
+	if (ids->seq >= (1 << (31 - IPC_MNI_SHIFT)) - 1)
+		ids->seq = 0;
+	o->id = (int)o->seq << IPC_MNI_SHIFT | i;
+	o->refs = 1;
+	ids->entries[i] = o;
+	ids->in_use++;
+	return 0;
+}
+
+/* Out of the table: the key and id name nothing from now on. */
+void ipc_remove(struct ipc_ids *ids, struct ipc_obj *o)
+{
+	int i = id_index(o->id);
+
+	if (i < ids->size && ids->entries[i] == o) {
+		ids->entries[i] = NULL;
+		ids->in_use--;
+	}
+	o->deleted = true;
+}
+
+void ipc_init_obj(struct ipc_obj *o, const struct creds *c, key_t key, int mode)
+{
+	o->key = key;
+	o->uid = o->cuid = c->euid;
+	o->gid = o->cgid = c->egid;
+	o->mode = mode & 0777;
+}
+
+/*
+ * Linux's ipcperms(): mode's rwx bits (in any of the three places) must
+ * all be granted by the owner's, the group's or the others' bits of the
+ * object, whichever class the caller is in; CAP_IPC_OWNER overrides.
+ */
+int ipc_perms(const struct creds *c, const struct ipc_obj *o, int mode)
+{
+	int want = (mode >> 6 | mode >> 3 | mode) & 7;
+	unsigned granted = o->mode;
+
+	if (c->euid == o->cuid || c->euid == o->uid)
+		granted >>= 6;
+	else if (in_group(c, o->cgid) || in_group(c, o->gid))
+		granted >>= 3;
+	if ((want & ~granted & 7) && !capable(c, CAP_IPC_OWNER))
+		return -EACCES;
+	return 0;
+}
+
+/* IPC_SET, IPC_RMID, SHM_LOCK: the owner, the creator, or cap (EPERM). */
+int ipc_owner_or(const struct creds *c, const struct ipc_obj *o, int cap)
+{
+	if (c->euid == o->uid || c->euid == o->cuid || capable(c, cap))
+		return 0;
+	return -EPERM;
+}
+
+void ipc_fill_perm(struct ipc_perm *out, const struct ipc_obj *o)
+{
+	memset(out, 0, sizeof(*out));
+	out->__key = o->key;
+	out->uid = o->uid;
+	out->gid = o->gid;
+	out->cuid = o->cuid;
+	out->cgid = o->cgid;
+	out->mode = o->mode;
+	out->__seq = o->seq;
+}
+
+/* IPC_SET: the owner and the permission bits; ids must be mapped. */
+int ipc_set_perm(struct ipc_obj *o, const struct ipc_perm *in)
+{
+	if (!uid_valid(in->uid) || !gid_valid(in->gid))
+		return -EINVAL;
+	o->uid = in->uid;
+	o->gid = in->gid;
+	o->mode = (o->mode & ~0777u) | (in->mode & 0777);
+	return 0;
+}
+
+int ipc_get(struct task *t, struct ipc_ids *ids, key_t key, int flg,
+	    const struct ipc_get_ops *ops, void *arg)
+{
+	struct ipc_obj *o;
+	int ret;
+
+	pthread_mutex_lock(&ids->lock);
+	o = key == IPC_PRIVATE ? NULL : ipc_find_key(ids, key);
+	if (!o) {
+		if (key != IPC_PRIVATE && !(flg & IPC_CREAT))
+			ret = -ENOENT;
+		else
+			ret = ops->create(t, key, flg, arg);
+	} else if ((flg & IPC_CREAT) && (flg & IPC_EXCL)) {
+		ret = -EEXIST;
+	} else {
+		ret = ops->check ? ops->check(o, arg) : 0;
+		if (!ret)
+			ret = ipc_perms(ipc_cred(t), o, flg);
+		if (!ret)
+			ret = o->id;
+	}
+	pthread_mutex_unlock(&ids->lock);
+	return ret;
+}
+
+/* ---------- /proc/sys/kernel ---------- */
+
+int ipc_proc_shmmax(struct sbuf *b)
+{
+	sb_printf(b, "%lu\n", ipc_limits.shmmax);
+	return 0;
+}
+
+int ipc_proc_shmall(struct sbuf *b)
+{
+	sb_printf(b, "%lu\n", ipc_limits.shmall);
+	return 0;
+}
+
+int ipc_proc_shmmni(struct sbuf *b)
+{
+	sb_printf(b, "%d\n", ipc_limits.shmmni);
+	return 0;
+}
+
+int ipc_proc_sem(struct sbuf *b)
+{
+	sb_printf(b, "%d\t%d\t%d\t%d\n", ipc_limits.semmsl, ipc_limits.semmns,
+		  ipc_limits.semopm, ipc_limits.semmni);
+	return 0;
+}
+
+int ipc_proc_msgmax(struct sbuf *b)
+{
+	sb_printf(b, "%d\n", ipc_limits.msgmax);
+	return 0;
+}
+
+int ipc_proc_msgmnb(struct sbuf *b)
+{
+	sb_printf(b, "%d\n", ipc_limits.msgmnb);
+	return 0;
+}
+
+int ipc_proc_msgmni(struct sbuf *b)
+{
+	sb_printf(b, "%d\n", ipc_limits.msgmni);
+	return 0;
+}
+
+void ipc_exit(struct thread_group *tg)
+{
+	sem_exit(tg);
+	shm_exit(tg);
+}

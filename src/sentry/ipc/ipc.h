@@ -10,6 +10,7 @@
  *   shm.c        segments: a sentry-owned memfd each, mapped by the stubs
  *   sem.c        semaphore sets, SEM_UNDO
  *   msg.c        message queues
+ *   mqueue.c     POSIX message queues, as files
  *
  * Layer: with fs/ (above kernel/ and mm/, below syscalls/).
  */
@@ -115,6 +116,20 @@ long msg_snd(struct task *t, int id, uint64_t msgp, size_t sz, int flg);
 long msg_rcv(struct task *t, int id, uint64_t msgp, size_t sz, long type, int flg);
 long msg_ctl(struct task *t, int id, int cmd, uint64_t buf);
 int msg_proc_show(struct sbuf *b);
+
+/* mqueue.c: POSIX message queues */
+struct mq_attr;
+struct sigevent;
+long mq_open_name(struct task *t, uint64_t uname, int oflag, mode_t mode,
+		  const struct mq_attr *attr);
+long mq_unlink_name(struct task *t, uint64_t uname);
+/* deadline: CLOCK_MONOTONIC, NULL none */
+long mq_do_send(struct task *t, int fd, uint64_t uptr, size_t len, unsigned prio,
+	     const struct timespec *deadline);
+long mq_do_receive(struct task *t, int fd, uint64_t uptr, size_t len, uint64_t uprio,
+		const struct timespec *deadline);
+long mq_notify_set(struct task *t, int fd, const struct sigevent *ev);
+long mq_getsetattr_fd(struct task *t, int fd, const struct mq_attr *set, struct mq_attr *old);
 
 /* A thread group is gone: its semaphore undos, its segments' times. */
 void ipc_exit(struct thread_group *tg);

@@ -142,5 +142,12 @@ int ipc_proc_sem(struct sbuf *b);
 int ipc_proc_msgmax(struct sbuf *b);
 int ipc_proc_msgmnb(struct sbuf *b);
 int ipc_proc_msgmni(struct sbuf *b);
+int ipc_store_shmmax(struct task *t, const char *buf, size_t len);
+int ipc_store_shmall(struct task *t, const char *buf, size_t len);
+int ipc_store_shmmni(struct task *t, const char *buf, size_t len);
+int ipc_store_sem(struct task *t, const char *buf, size_t len);
+int ipc_store_msgmax(struct task *t, const char *buf, size_t len);
+int ipc_store_msgmnb(struct task *t, const char *buf, size_t len);
+int ipc_store_msgmni(struct task *t, const char *buf, size_t len);
 
 #endif

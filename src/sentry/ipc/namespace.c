@@ -6,6 +6,7 @@
  * removed object does not name the one that took its index.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -224,6 +225,71 @@ int ipc_proc_msgmnb(struct sbuf *b)
 int ipc_proc_msgmni(struct sbuf *b)
 {
 	sb_printf(b, "%d\n", ipc_limits.msgmni);
+	return 0;
+}
+
+/*
+ * Writes (root of the sandbox: the files are 0644, as Linux's): the whole
+ * value, numbers separated by white space, each within its range, or
+ * EINVAL and nothing changes.  They take effect at the next call.
+ */
+static int parse(const char *buf, size_t len, unsigned long *v, int n, unsigned long max)
+{
+	char s[128], *p = s, *end;
+	int i;
+
+	if (len >= sizeof(s))
+		return -EINVAL;
+	memcpy(s, buf, len);
+	s[len] = 0;
+	for (i = 0; i < n; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || v[i] > max)
+			return -EINVAL;
+		p = end;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return *p ? -EINVAL : 0;
+}
+
+#define STORE_ULONG(name, max)                                                  \
+	int ipc_store_##name(struct task *t, const char *buf, size_t len)       \
+	{                                                                       \
+		unsigned long v;                                                \
+		int err = parse(buf, len, &v, 1, max);                          \
+									\
+		(void)t;                                                        \
+		if (!err)                                                       \
+			ipc_limits.name = v;                                    \
+		return err;                                                     \
+	}
+
+STORE_ULONG(shmmax, ~0UL)
+STORE_ULONG(shmall, ~0UL)
+STORE_ULONG(shmmni, IPC_MNI)
+STORE_ULONG(msgmax, INT_MAX)
+STORE_ULONG(msgmnb, INT_MAX)
+STORE_ULONG(msgmni, IPC_MNI)
+
+/* semmsl semmns semopm semmni */
+int ipc_store_sem(struct task *t, const char *buf, size_t len)
+{
+	unsigned long v[4];
+	int err = parse(buf, len, v, 4, INT_MAX);
+
+	(void)t;
+	if (err || v[3] > IPC_MNI)
+		return -EINVAL;
+	ipc_limits.semmsl = (int)v[0];
+	ipc_limits.semmns = (int)v[1];
+	ipc_limits.semopm = (int)v[2];
+	ipc_limits.semmni = (int)v[3];
 	return 0;
 }
 

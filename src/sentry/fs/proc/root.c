@@ -307,13 +307,13 @@ static const struct pent kernel_ents[] = {
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),
-	P_GEN("shmmax", ipc_proc_shmmax),       /* System V IPC: ipc/ */
-	P_GEN("shmall", ipc_proc_shmall),
-	P_GEN("shmmni", ipc_proc_shmmni),
-	P_GEN("sem", ipc_proc_sem),
-	P_GEN("msgmax", ipc_proc_msgmax),
-	P_GEN("msgmnb", ipc_proc_msgmnb),
-	P_GEN("msgmni", ipc_proc_msgmni),
+	P_RW("shmmax", ipc_proc_shmmax, ipc_store_shmmax),       /* System V IPC: ipc/ */
+	P_RW("shmall", ipc_proc_shmall, ipc_store_shmall),
+	P_RW("shmmni", ipc_proc_shmmni, ipc_store_shmmni),
+	P_RW("sem", ipc_proc_sem, ipc_store_sem),
+	P_RW("msgmax", ipc_proc_msgmax, ipc_store_msgmax),
+	P_RW("msgmnb", ipc_proc_msgmnb, ipc_store_msgmnb),
+	P_RW("msgmni", ipc_proc_msgmni, ipc_store_msgmni),
 	{ 0 }
 };
 

@@ -76,6 +76,11 @@ void ipc_init_obj(struct ipc_obj *o, const struct creds *c, key_t key, int mode)
 int ipc_perms(const struct creds *c, const struct ipc_obj *o, int mode);
 int ipc_owner_or(const struct creds *c, const struct ipc_obj *o, int cap);
 void ipc_fill_perm(struct ipc_perm *out, const struct ipc_obj *o);
+long ipc_reply(struct task *t, uint64_t buf, const void *src, size_t len, long ret);
+long ipc_info_reply(struct task *t, const struct ipc_ids *ids, uint64_t buf, const void *src,
+		    size_t len);
+int ipc_stat_obj(struct task *t, struct ipc_ids *ids, int id, bool by_index, bool any,
+		 struct ipc_obj **out);
 int ipc_set_perm(struct ipc_obj *o, const struct ipc_perm *in);
 /*
  * shmget, semget, msgget (Linux's ipcget): the object for key, made by

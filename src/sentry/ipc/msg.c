@@ -279,16 +279,13 @@ static long msg_info(struct task *t, int cmd, uint64_t buf)
 		.msgmap = ipc_limits.msgmnb, .msgtql = ipc_limits.msgmnb,
 		.msgpool = (int)((long)ipc_limits.msgmni * ipc_limits.msgmnb / 1024),
 	};
-	int max = ipc_max_index(&msg_ids);
 
 	if (cmd == MSG_INFO) {
 		mi.msgpool = msg_ids.in_use;
 		mi.msgmap = (int)msg_total;
 		mi.msgtql = (int)msg_bytes;
 	}
-	if (copy_to_user(t->tg->mm, buf, &mi, sizeof(mi)))
-		return -EFAULT;
-	return max < 0 ? 0 : max;
+	return ipc_info_reply(t, &msg_ids, buf, &mi, sizeof(mi));
 }
 
 static long msg_stat(struct task *t, int id, int cmd, uint64_t buf)
@@ -296,12 +293,10 @@ static long msg_stat(struct task *t, int id, int cmd, uint64_t buf)
 	struct ipc_obj *o;
 	struct msqid_ds ds;
 	struct msg_queue *q;
+	int err = ipc_stat_obj(t, &msg_ids, id, cmd != IPC_STAT, cmd == MSG_STAT_ANY, &o);
 
-	o = cmd == IPC_STAT ? ipc_find_id(&msg_ids, id) : ipc_find_index(&msg_ids, id);
-	if (!o)
-		return -EINVAL;
-	if (cmd != MSG_STAT_ANY && ipc_perms(ipc_cred(t), o, S_IRUGO))
-		return -EACCES;
+	if (err)
+		return err;
 	q = queue_of(o);
 	memset(&ds, 0, sizeof(ds));
 	ipc_fill_perm(&ds.msg_perm, o);
@@ -313,9 +308,7 @@ static long msg_stat(struct task *t, int id, int cmd, uint64_t buf)
 	ds.msg_qbytes = q->qbytes;
 	ds.msg_lspid = q->lspid;
 	ds.msg_lrpid = q->lrpid;
-	if (copy_to_user(t->tg->mm, buf, &ds, sizeof(ds)))
-		return -EFAULT;
-	return cmd == IPC_STAT ? 0 : o->id;
+	return ipc_reply(t, buf, &ds, sizeof(ds), cmd == IPC_STAT ? 0 : o->id);
 }
 
 static void queue_remove(struct msg_queue *q)

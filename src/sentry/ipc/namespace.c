@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ipc/ipc.h"
+#include "mm/mm.h"
 
 struct ipc_limits ipc_limits = {
 	.shmmax = ~0UL - (1UL << 24), .shmall = ~0UL - (1UL << 24), .shmmni = 4096,
@@ -157,6 +158,38 @@ int ipc_set_perm(struct ipc_obj *o, const struct ipc_perm *in)
 	return 0;
 }
 
+/*
+ * The object of IPC_STAT (by id), or of SHM_STAT, SEM_STAT, MSG_STAT (by
+ * index, as ipcs walks the table); the *_STAT_ANY ones skip the read check.
+ */
+int ipc_stat_obj(struct task *t, struct ipc_ids *ids, int id, bool by_index, bool any,
+		 struct ipc_obj **out)
+{
+	struct ipc_obj *o = by_index ? ipc_find_index(ids, id) : ipc_find_id(ids, id);
+
+	if (!o)
+		return -EINVAL;
+	if (!any && ipc_perms(ipc_cred(t), o, S_IRUGO))
+		return -EACCES;
+	*out = o;
+	return 0;
+}
+
+/* The answer of a STAT or INFO command: ret once len bytes are out. */
+long ipc_reply(struct task *t, uint64_t buf, const void *src, size_t len, long ret)
+{
+	return copy_to_user(t->tg->mm, buf, src, len) ? -EFAULT : ret;
+}
+
+/* What IPC_INFO and the *_INFO commands answer: the highest index in use. */
+long ipc_info_reply(struct task *t, const struct ipc_ids *ids, uint64_t buf, const void *src,
+		    size_t len)
+{
+	int max = ipc_max_index(ids);
+
+	return ipc_reply(t, buf, src, len, max < 0 ? 0 : max);
+}
+
 int ipc_get(struct task *t, struct ipc_ids *ids, key_t key, int flg,
 	    const struct ipc_get_ops *ops, void *arg)
 {
@@ -184,49 +217,6 @@ int ipc_get(struct task *t, struct ipc_ids *ids, key_t key, int flg,
 }
 
 /* ---------- /proc/sys/kernel ---------- */
-
-int ipc_proc_shmmax(struct sbuf *b)
-{
-	sb_printf(b, "%lu\n", ipc_limits.shmmax);
-	return 0;
-}
-
-int ipc_proc_shmall(struct sbuf *b)
-{
-	sb_printf(b, "%lu\n", ipc_limits.shmall);
-	return 0;
-}
-
-int ipc_proc_shmmni(struct sbuf *b)
-{
-	sb_printf(b, "%d\n", ipc_limits.shmmni);
-	return 0;
-}
-
-int ipc_proc_sem(struct sbuf *b)
-{
-	sb_printf(b, "%d\t%d\t%d\t%d\n", ipc_limits.semmsl, ipc_limits.semmns,
-		  ipc_limits.semopm, ipc_limits.semmni);
-	return 0;
-}
-
-int ipc_proc_msgmax(struct sbuf *b)
-{
-	sb_printf(b, "%d\n", ipc_limits.msgmax);
-	return 0;
-}
-
-int ipc_proc_msgmnb(struct sbuf *b)
-{
-	sb_printf(b, "%d\n", ipc_limits.msgmnb);
-	return 0;
-}
-
-int ipc_proc_msgmni(struct sbuf *b)
-{
-	sb_printf(b, "%d\n", ipc_limits.msgmni);
-	return 0;
-}
 
 /*
  * Writes (root of the sandbox: the files are 0644, as Linux's): the whole
@@ -258,7 +248,13 @@ static int parse(const char *buf, size_t len, unsigned long *v, int n, unsigned 
 	return *p ? -EINVAL : 0;
 }
 
-#define STORE_ULONG(name, max)                                                  \
+/* A one-number sysctl: ipc_proc_NAME shows it, ipc_store_NAME sets it. */
+#define SYSCTL(name, max)                                                       \
+	int ipc_proc_##name(struct sbuf *b)                                     \
+	{                                                                       \
+		sb_printf(b, "%lu\n", (unsigned long)ipc_limits.name);          \
+		return 0;                                                       \
+	}                                                                       \
 	int ipc_store_##name(struct task *t, const char *buf, size_t len)       \
 	{                                                                       \
 		unsigned long v;                                                \
@@ -270,14 +266,21 @@ static int parse(const char *buf, size_t len, unsigned long *v, int n, unsigned 
 		return err;                                                     \
 	}
 
-STORE_ULONG(shmmax, ~0UL)
-STORE_ULONG(shmall, ~0UL)
-STORE_ULONG(shmmni, IPC_MNI)
-STORE_ULONG(msgmax, INT_MAX)
-STORE_ULONG(msgmnb, INT_MAX)
-STORE_ULONG(msgmni, IPC_MNI)
+SYSCTL(shmmax, ~0UL)
+SYSCTL(shmall, ~0UL)
+SYSCTL(shmmni, IPC_MNI)
+SYSCTL(msgmax, INT_MAX)
+SYSCTL(msgmnb, INT_MAX)
+SYSCTL(msgmni, IPC_MNI)
 
-/* semmsl semmns semopm semmni */
+/* sem: semmsl semmns semopm semmni */
+int ipc_proc_sem(struct sbuf *b)
+{
+	sb_printf(b, "%d\t%d\t%d\t%d\n", ipc_limits.semmsl, ipc_limits.semmns,
+		  ipc_limits.semopm, ipc_limits.semmni);
+	return 0;
+}
+
 int ipc_store_sem(struct task *t, const char *buf, size_t len)
 {
 	unsigned long v[4];

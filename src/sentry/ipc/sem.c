@@ -352,31 +352,24 @@ static long sem_info(struct task *t, int cmd, uint64_t buf)
 		.semvmx = SEMVMX, .semmnu = ipc_limits.semmns, .semmap = ipc_limits.semmns,
 		.semume = ipc_limits.semopm, .semusz = 20, .semaem = SEMAEM,
 	};
-	int max = ipc_max_index(&sem_ids);
 
 	if (cmd == SEM_INFO) {
 		si.semusz = sem_ids.in_use;
 		si.semaem = (int)used_sems;
 	}
-	if (copy_to_user(t->tg->mm, buf, &si, sizeof(si)))
-		return -EFAULT;
-	return max < 0 ? 0 : max;
+	return ipc_info_reply(t, &sem_ids, buf, &si, sizeof(si));
 }
 
 static long sem_stat(struct task *t, int id, int cmd, uint64_t buf)
 {
 	struct ipc_obj *o;
 	struct semid_ds ds;
+	int err = ipc_stat_obj(t, &sem_ids, id, cmd != IPC_STAT, cmd == SEM_STAT_ANY, &o);
 
-	o = cmd == IPC_STAT ? ipc_find_id(&sem_ids, id) : ipc_find_index(&sem_ids, id);
-	if (!o)
-		return -EINVAL;
-	if (cmd != SEM_STAT_ANY && ipc_perms(ipc_cred(t), o, S_IRUGO))
-		return -EACCES;
+	if (err)
+		return err;
 	fill_stat(&ds, set_of(o));
-	if (copy_to_user(t->tg->mm, buf, &ds, sizeof(ds)))
-		return -EFAULT;
-	return cmd == IPC_STAT ? 0 : o->id;
+	return ipc_reply(t, buf, &ds, sizeof(ds), cmd == IPC_STAT ? 0 : o->id);
 }
 
 static void set_remove(struct sem_set *s)

@@ -327,45 +327,32 @@ static void fill_stat(struct shmid_ds *ds, const struct shm_seg *s)
 
 static long shm_info(struct task *t, int cmd, uint64_t buf)
 {
-	int max = ipc_max_index(&shm_ids);
+	struct shminfo si = {
+		.shmmax = ipc_limits.shmmax, .shmmin = 1,
+		.shmmni = (unsigned long)ipc_limits.shmmni,
+		.shmseg = (unsigned long)ipc_limits.shmmni, .shmall = ipc_limits.shmall,
+	};
+	struct shm_info info = { .used_ids = shm_ids.in_use };
 
-	if (cmd == IPC_INFO) {
-		struct shminfo si = {
-			.shmmax = ipc_limits.shmmax, .shmmin = 1,
-			.shmmni = (unsigned long)ipc_limits.shmmni,
-			.shmseg = (unsigned long)ipc_limits.shmmni, .shmall = ipc_limits.shmall,
-		};
-
-		if (copy_to_user(t->tg->mm, buf, &si, sizeof(si)))
-			return -EFAULT;
-	} else {
-		struct shm_info si = { .used_ids = shm_ids.in_use };
-
-		for (int i = 0; i < shm_ids.size; i++)
-			if (shm_ids.entries[i]) {
-				si.shm_tot += seg_pages(seg_of(shm_ids.entries[i]));
-				si.shm_rss += seg_pages(seg_of(shm_ids.entries[i]));
-			}
-		if (copy_to_user(t->tg->mm, buf, &si, sizeof(si)))
-			return -EFAULT;
-	}
-	return max < 0 ? 0 : max;
+	if (cmd == IPC_INFO)
+		return ipc_info_reply(t, &shm_ids, buf, &si, sizeof(si));
+	for (int i = 0; i < shm_ids.size; i++)
+		if (shm_ids.entries[i])
+			info.shm_tot += seg_pages(seg_of(shm_ids.entries[i]));
+	info.shm_rss = info.shm_tot;    /* all of it: docs/ipc.md */
+	return ipc_info_reply(t, &shm_ids, buf, &info, sizeof(info));
 }
 
 static long shm_stat(struct task *t, int id, int cmd, uint64_t buf)
 {
 	struct ipc_obj *o;
 	struct shmid_ds ds;
+	int err = ipc_stat_obj(t, &shm_ids, id, cmd != IPC_STAT, cmd == SHM_STAT_ANY, &o);
 
-	o = cmd == IPC_STAT ? ipc_find_id(&shm_ids, id) : ipc_find_index(&shm_ids, id);
-	if (!o)
-		return -EINVAL;
-	if (cmd != SHM_STAT_ANY && ipc_perms(ipc_cred(t), o, S_IRUGO))
-		return -EACCES;
+	if (err)
+		return err;
 	fill_stat(&ds, seg_of(o));
-	if (copy_to_user(t->tg->mm, buf, &ds, sizeof(ds)))
-		return -EFAULT;
-	return cmd == IPC_STAT ? 0 : o->id;
+	return ipc_reply(t, buf, &ds, sizeof(ds), cmd == IPC_STAT ? 0 : o->id);
 }
 
 static long shm_set(struct task *t, struct shm_seg *s, int cmd, uint64_t buf)

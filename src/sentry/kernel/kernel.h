@@ -244,6 +244,7 @@ int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
+struct timespec ts_sub(struct timespec a, struct timespec b);
 
 /* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's

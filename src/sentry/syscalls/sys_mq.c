@@ -34,7 +34,7 @@ long sys_mq_unlink(struct task *t, const struct syscall_args *a)
  */
 static int mq_deadline(struct task *t, uint64_t uts, struct timespec *out, bool *set)
 {
-	struct timespec ts, now, mono;
+	struct timespec ts, now;
 
 	*set = false;
 	if (!uts)
@@ -44,13 +44,7 @@ static int mq_deadline(struct task *t, uint64_t uts, struct timespec *out, bool 
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 		return -EINVAL;
 	clock_gettime(CLOCK_REALTIME, &now);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	ts.tv_sec -= now.tv_sec;
-	ts.tv_nsec -= now.tv_nsec;
-	if (ts.tv_nsec < 0) {
-		ts.tv_sec--;
-		ts.tv_nsec += 1000000000L;
-	}
+	ts = ts_sub(ts, now);
 	if (ts.tv_sec < 0)
 		ts.tv_sec = ts.tv_nsec = 0;     /* past: expired at once */
 	*out = ts_deadline(&ts);

@@ -186,7 +186,7 @@ print("value", v.value, [p.exitcode for p in ps])
 	run -0 --separate-stderr "$CVISOR" do --rw "$dir" -- setpriv --reuid=postgres --regid=postgres --init-groups sh "$dir/run.sh"
 	echo "$output"
 	[[ "$output" != *"could not create shared memory"* ]]
-	[ "${lines[-4]}" = 42 ]
-	[ "${lines[-3]}" = "segment postgres 600 1" ]   # attached by the server
+	[ "${lines[-3]}" = 42 ]
+	[ "${lines[-2]}" = "segment postgres 600 1" ]   # attached by the server
 	[ "${lines[-1]}" = 0 ]                          # removed at shutdown
 }

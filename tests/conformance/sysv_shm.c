@@ -241,13 +241,57 @@ static void permissions(void)
 	CHECK_OK(shmctl(id2, IPC_RMID, NULL));
 }
 
-int main(void)
+/* exec detaches: a child that execs (this program, "exec-child") holds
+ * the segment no more, while it lives on. */
+static void exec_detaches(const char *self)
 {
+	int id = shmget(IPC_PRIVATE, PAGE, 0600), up[2], down[2];
+	char c;
+	pid_t pid;
+
+	CHECK(id >= 0 && shmat(id, NULL, 0) != (void *)-1, "shmget/shmat: %s", strerror(errno));
+	CHECK_OK(pipe(up));
+	CHECK_OK(pipe(down));
+	pid = fork();
+	if (pid == 0) {
+		char w[16], r[16];
+
+		if (stat_of(id).shm_nattch != 2)
+			_exit(2);
+		close(up[0]);
+		close(down[1]);
+		snprintf(w, sizeof(w), "%d", up[1]);
+		snprintf(r, sizeof(r), "%d", down[0]);
+		execl(self, self, "exec-child", w, r, (char *)NULL);
+		_exit(3);
+	}
+	close(up[1]);
+	close(down[0]);
+	CHECK(read(up[0], &c, 1) == 1, "the exec'd child did not start");
+	CHECK(stat_of(id).shm_nattch == 1, "nattch %lu after the child's exec",
+	      (unsigned long)stat_of(id).shm_nattch);
+	close(down[1]);                 /* the child may go */
+	close(up[0]);
+	CHECK(wait_child(pid) == 0, "exec child");
+	CHECK_OK(shmctl(id, IPC_RMID, NULL));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "exec-child")) {
+		char c;
+
+		/* the new program runs: tell the parent, wait for it to look */
+		if (write(atoi(argv[2]), "x", 1) != 1 || read(atoi(argv[3]), &c, 1) != 0)
+			return 1;
+		return 0;
+	}
 	bad_input();
 	keys();
 	fork_and_rmid();
 	rdonly_rnd_remap();
 	ctl_commands();
 	permissions();
+	exec_detaches("/proc/self/exe");
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <mqueue.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -149,6 +150,29 @@ static void order_and_limits(void)
 	mq_close(q);
 }
 
+/* epoll sees a queue become readable; the queue may go while watched. */
+static void epoll_queue(void)
+{
+	mqd_t q = open_q(name, O_RDWR | O_EXCL, 2, 16);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 7 };
+	int ep = epoll_create1(0);
+	char buf[16];
+
+	CHECK(ep >= 0, "epoll_create1");
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, q, &ev));
+	CHECK(epoll_wait(ep, &ev, 1, 0) == 0, "empty queue readable");
+	CHECK_OK(mq_send(q, "e", 1, 0));
+	CHECK(epoll_wait(ep, &ev, 1, 0) == 1 && ev.data.u32 == 7 && (ev.events & EPOLLIN),
+	      "epoll did not see the message");
+	CHECK(mq_receive(q, buf, sizeof(buf), NULL) == 1, "receive");
+	CHECK(epoll_wait(ep, &ev, 1, 0) == 0, "still readable after the receive");
+	CHECK_OK(mq_send(q, "f", 1, 0));
+	CHECK_OK(mq_unlink(name));
+	CHECK_OK(mq_close(q));                  /* the queue goes while watched */
+	CHECK(epoll_wait(ep, &ev, 1, 0) == 0, "a closed queue's event");
+	close(ep);
+}
+
 /* A child blocks in mq_receive; the parent's send wakes it. */
 static void blocking(void)
 {
@@ -229,6 +253,7 @@ int main(void)
 	umask(022);
 	bad_input();
 	order_and_limits();
+	epoll_queue();
 	blocking();
 	notify();
 	permissions();

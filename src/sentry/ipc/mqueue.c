@@ -75,6 +75,7 @@ static void mq_put(struct mqueue *q)
 		n = m->next;
 		free(m);
 	}
+	waitq_release(&q->wq);          /* a poll or epoll still queued on it */
 	free(q);
 }
 

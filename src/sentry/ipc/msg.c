@@ -55,6 +55,7 @@ static void queue_put(struct msg_queue *q)
 		n = m->next;
 		free(m);
 	}
+	waitq_release(&q->wq);
 	free(q);
 }
 

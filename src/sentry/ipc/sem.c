@@ -173,6 +173,7 @@ static void set_free(struct sem_set *s)
 {
 	if (--s->perm.refs)
 		return;
+	waitq_release(&s->wq);
 	free(s->sems);
 	free(s);
 }

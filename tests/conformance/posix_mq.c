@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "check.h"
@@ -246,6 +247,42 @@ static void permissions(void)
 	CHECK_OK(mq_unlink(name2));
 }
 
+/* Where an mqueue file system is mounted at /dev/mqueue (cvisor do and
+ * containers; not every host), the queues are its files. */
+static void mqueue_fs(void)
+{
+	struct statfs sf;
+	struct stat st;
+	struct mq_attr a;
+	char path[96], line[128] = { 0 };
+	int fd;
+
+	if (statfs("/dev/mqueue", &sf) || sf.f_type != 0x19800202)
+		return;
+	mqd_t q = open_q(name, O_RDWR | O_EXCL, 3, 16);
+	snprintf(path, sizeof(path), "/dev/mqueue%s", name);
+	CHECK(stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600,
+	      "stat %s: mode %o", path, st.st_mode);
+	CHECK_OK(mq_send(q, "abc", 3, 0));
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, line, sizeof(line) - 1) > 0 && !strncmp(line, "QSIZE:3 ", 8),
+	      "the queue's file reads '%s'", line);
+	close(fd);
+	CHECK_OK(unlink(path));                 /* mq_unlink by another name */
+	CHECK_ERRNO(mq_open(name, O_RDWR), ENOENT);
+	mq_close(q);
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0640);       /* a queue by open(2) */
+	CHECK(fd >= 0, "open(O_CREAT) in /dev/mqueue: %s", strerror(errno));
+	close(fd);
+	q = mq_open(name, O_RDWR);
+	CHECK(q != (mqd_t)-1 && mq_getattr(q, &a) == 0 && a.mq_maxmsg == 10 &&
+	      a.mq_msgsize == 8192, "the created queue's attributes");
+	mq_close(q);
+	CHECK_OK(mq_unlink(name));
+	CHECK_ERRNO(stat(path, &st), ENOENT);
+}
+
 int main(void)
 {
 	snprintf(name, sizeof(name), "/cvisor-mq-%d", getpid());
@@ -257,5 +294,6 @@ int main(void)
 	blocking();
 	notify();
 	permissions();
+	mqueue_fs();
 	return 0;
 }

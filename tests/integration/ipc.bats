@@ -71,6 +71,21 @@ objects() {
 	[ "${lines[2]}" = 16384 ]
 }
 
+# /dev/mqueue is the sandbox's POSIX message queues as files.
+@test "/dev/mqueue: queues made, listed, read and removed as files" {
+	run -0 "$CVISOR" do -- sh -c '
+		stat -f -c %t /dev/mqueue
+		touch /dev/mqueue/one && chmod 640 /dev/mqueue/one
+		ls -l /dev/mqueue | awk "/one/ { print \$1, \$NF }"
+		cat /dev/mqueue/one
+		rm /dev/mqueue/one && ls /dev/mqueue | wc -l'
+	echo "$output"
+	[ "${lines[0]}" = 19800202 ]        # MQUEUE_MAGIC
+	[ "${lines[1]}" = "-rw-r----- one" ]
+	[[ "${lines[2]}" == "QSIZE:0 "*"NOTIFY:0 "*"SIGNO:0 "*"NOTIFY_PID:0"* ]]
+	[ "${lines[3]}" = 0 ]
+}
+
 # The limits are the sandbox's: root in it may change them, and they hold.
 @test "/proc/sys/kernel IPC limits: written by root, enforced, refused to others" {
 	need ipcmk

@@ -10,7 +10,8 @@
  *   shm.c        segments: a sentry-owned memfd each, mapped by the stubs
  *   sem.c        semaphore sets, SEM_UNDO
  *   msg.c        message queues
- *   mqueue.c     POSIX message queues, as files
+ *   mqueue.c     POSIX message queues, as files (mqueue.h: their table)
+ *   mqueue_fs.c  the mqueue file system, /dev/mqueue
  *
  * Layer: with fs/ (above kernel/ and mm/, below syscalls/).
  */

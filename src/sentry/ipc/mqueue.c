@@ -40,7 +40,7 @@ void mq_put(struct mqueue *q)
 {
 	if (--q->refs)
 		return;
-	for (struct mq_msg *m = q->msgs, *n; m; m = n) {
+	for (struct mq_msg *m = q->queue, *n; m; m = n) {
 		n = m->next;
 		free(m);
 	}
@@ -95,7 +95,7 @@ static ssize_t mq_read(struct task *t, struct file *f, void *buf, size_t len, of
 
 	(void)t;
 	pthread_mutex_lock(&mq_lock);
-	for (struct mq_msg *m = q->msgs; m; m = m->next)
+	for (struct mq_msg *m = q->queue; m; m = m->next)
 		bytes += m->len;
 	n = (size_t)snprintf(line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d"
 			     " NOTIFY_PID:%-6d\n", bytes, q->notify_pid ? q->notify_kind : 0,
@@ -385,7 +385,7 @@ long mq_do_send(struct task *t, int fd, uint64_t uptr, size_t len, unsigned prio
 			err = mq_sleep(t, q, deadline);
 	}
 	if (!err) {
-		for (p = &q->msgs; *p && (*p)->prio >= prio; p = &(*p)->next)
+		for (p = &q->queue; *p && (*p)->prio >= prio; p = &(*p)->next)
 			;
 		m->next = *p;
 		*p = m;
@@ -428,8 +428,8 @@ long mq_do_receive(struct task *t, int fd, uint64_t uptr, size_t len, uint64_t u
 			err = mq_sleep(t, q, deadline);
 	}
 	if (!err) {
-		m = q->msgs;
-		q->msgs = m->next;
+		m = q->queue;
+		q->queue = m->next;
 		q->curmsgs--;
 	}
 	pthread_mutex_unlock(&mq_lock);

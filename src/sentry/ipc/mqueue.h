@@ -47,7 +47,7 @@ struct mqueue {
 	uint32_t uid, gid;
 	mode_t mode;
 	long maxmsg, msgsize, curmsgs;
-	struct mq_msg *msgs;            /* by priority, then arrival */
+	struct mq_msg *queue;           /* by priority, then arrival */
 	struct waitq wq;
 	/* mq_notify: the process told once a message reaches an empty queue */
 	pid_t notify_pid;

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs/proc/internal.h"
 #include "ipc/ipc.h"
+#include "fs/proc/internal.h"
 
 #define USER_HZ 100
 
@@ -372,8 +372,8 @@ static const struct pent root_ents[] = {
 	P_GEN("filesystems", show_filesystems),
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
-	P_DIR("sys", sys_ents),
 	P_DIR("sysvipc", sysvipc_ents),
+	P_DIR("sys", sys_ents),
 	{ 0 }
 };
 

@@ -13,6 +13,8 @@ pkgs+=(iproute2)
 pkgs+=(runc libcap2-bin)
 # tests/security/pause.bats attaches gdb to the sentry (and strace, above).
 pkgs+=(gdb)
+# tests/integration/ipc.bats runs PostgreSQL 15 (System V shared memory).
+pkgs+=(postgresql)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.

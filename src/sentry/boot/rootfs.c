@@ -172,6 +172,7 @@ static struct fs_struct *build_do_root(const struct sentry_run *r)
 	    mount_at(fs, "/dev", "devtmpfs", "dev", false, 0) ||
 	    mount_at(fs, "/dev/pts", "devpts", "devpts", false, 0) ||
 	    mount_at(fs, "/dev/shm", "tmpfs", "shm", false, 01777) ||
+	    mount_at(fs, "/dev/mqueue", "mqueue", "mqueue", false, 0) ||
 	    mount_at(fs, "/sys", "sysfs", "sysfs", true, 0) ||
 	    mount_at(fs, "/tmp", "tmpfs", "tmpfs", false, 01777))
 		return NULL;

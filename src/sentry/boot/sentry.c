@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/ipc.h"
 #include "kernel/kernel.h"
 #include "loader/loader.h"
 #include "fs/memfs.h"
@@ -195,6 +196,7 @@ int sentry_main(const struct sentry_run *r)
 
 	spawn_save_rlimits();
 	task_set_syscall_entry(syscall_dispatch);
+	tg_set_exit_hook(ipc_exit);
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
 	sandbox.opts.log_fd = 2;

@@ -1046,12 +1046,9 @@ static struct inode *cgroup_mount(const struct fs_mount *m)
 
 static struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount };
 static struct fs_type overlay_type = { .name = "overlay", .mount = overlay_mount };
-/* POSIX message queues are not implemented: their mount is a tmpfs */
-static struct fs_type mqueue_type = { .name = "mqueue", .mount = tmpfs_mount };
 static struct fs_type cgroup_type = { .name = "cgroup", .mount = cgroup_mount };
 static struct fs_type cgroup2_type = { .name = "cgroup2", .mount = cgroup_mount };
 FS_REGISTER(tmpfs_type)
 FS_REGISTER(overlay_type)
-FS_REGISTER(mqueue_type)
 FS_REGISTER(cgroup_type)
 FS_REGISTER(cgroup2_type)

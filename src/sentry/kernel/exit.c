@@ -112,11 +112,26 @@ static void exit_siginfo(struct thread_group *tg, siginfo_t *si)
 	}
 }
 
+static void exit_signal_parent(struct thread_group *tg, struct thread_group *parent)
+{
+	siginfo_t si;
+
+	exit_siginfo(tg, &si);
+	signal_parent(tg, parent, &si, false);
+}
+
 /*
  * A thread group's last task is gone: it becomes a zombie for its parent
  * to wait for, its files are closed, its children go to init, and the
  * parent hears of it.  Init's exit ends the sandbox.
  */
+static void (*exit_hook)(struct thread_group *tg);
+
+void tg_set_exit_hook(void (*fn)(struct thread_group *tg))
+{
+	exit_hook = fn;
+}
+
 void tg_exited(struct thread_group *tg)
 {
 	struct thread_group *parent = NULL, *orphans[64];
@@ -124,6 +139,8 @@ void tg_exited(struct thread_group *tg)
 	int norphans = 0;
 
 	tg_release_mm(tg);
+	if (exit_hook)
+		exit_hook(tg);
 	timers_exit(tg, false);
 	pthread_mutex_lock(&tg->lock);
 	fdt = tg->fdt;
@@ -154,18 +171,18 @@ void tg_exited(struct thread_group *tg)
 		tg->exit_notify_fd = -1;
 		tg->reaped = true;
 	}
-	pthread_mutex_unlock(&sandbox.lock);
-	/* the parent's signal is pending before wait(2) can reap, as in Linux */
-	if (parent && tg->exit_signal) {
-		siginfo_t si;
-
-		exit_siginfo(tg, &si);
-		signal_parent(tg, parent, &si, false);
-	}
-	pthread_mutex_lock(&sandbox.lock);
+	/* A zombie and the parent's signal in one step that wait(2) cannot
+	 * see between, as Linux's exit_notify under tasklist_lock: the signal
+	 * is pending before wait can reap, and a SIGCHLD handler's
+	 * waitpid(WNOHANG) always finds the zombie it was sent for.  (An exit
+	 * signal of SIGCONT goes after: sending it takes sandbox.lock.) */
 	tg->zombie = true;
 	tg->vfork_done = true;
+	if (parent && tg->exit_signal && tg->exit_signal != SIGCONT)
+		exit_signal_parent(tg, parent);
 	pthread_mutex_unlock(&sandbox.lock);
+	if (parent && tg->exit_signal == SIGCONT)
+		exit_signal_parent(tg, parent);
 	waitq_wake(&sandbox.child_wq, 0);
 	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);

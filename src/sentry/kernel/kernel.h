@@ -246,6 +246,7 @@ int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
+struct timespec ts_sub(struct timespec a, struct timespec b);
 
 /* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's
@@ -302,6 +303,9 @@ long app_seccomp_check(struct task *t, const struct syscall_args *a, bool *kille
 void do_exit_group(struct task *t, int status);
 void tg_exit_group(struct thread_group *tg, int status, struct task *self);
 void tg_exited(struct thread_group *tg);
+/* What parts above kernel/ keep per process and undo at its exit (SysV
+ * semaphore undos: Linux's exit_sem), registered by boot/. */
+void tg_set_exit_hook(void (*fn)(struct thread_group *tg));
 void tg_release_mm(struct thread_group *tg);
 /* Sleep (sandbox.lock held, dropped meanwhile) until a child changes state:
  * the caller's entry is on sandbox.child_wq; task_block()'s result. */

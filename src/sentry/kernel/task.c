@@ -263,7 +263,7 @@ bool task_interrupted(struct task *t)
 	return true;
 }
 
-static struct timespec ts_sub(struct timespec a, struct timespec b)
+struct timespec ts_sub(struct timespec a, struct timespec b)
 {
 	struct timespec r = { a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec };
 

@@ -131,8 +131,8 @@ static uint64_t new_shm_id(void)
 #define HOST_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | \
 		    MAP_POPULATE | MAP_STACK)
 
-long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
-	     int host_fd, uint64_t off, enum vma_kind kind)
+static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+		    int host_fd, uint64_t off, enum vma_kind kind, uint64_t obj)
 {
 	int type = flags & MAP_TYPE;
 	uint64_t at;
@@ -177,8 +177,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 				 (flags & MAP_ANONYMOUS),
 			.kind = kind, .host_fd = host_fd, .off = off,
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
-			.shm_id = type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
-			.file_id = type != MAP_PRIVATE ? file_id(host_fd) : 0,
+			.shm_id = obj ? obj : type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
+			.file_id = type != MAP_PRIVATE && !obj ? file_id(host_fd) : 0,
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);
@@ -189,6 +189,20 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	}
 	pthread_mutex_unlock(&mm->lock);
 	return ret;
+}
+
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     int host_fd, uint64_t off, enum vma_kind kind)
+{
+	return do_mmap(mm, addr, len, prot, flags, host_fd, off, kind, 0);
+}
+
+/* A shared object the sentry names (a System V segment): its VMAs carry
+ * obj as their shm_id in every address space that maps it. */
+long mm_mmap_obj(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+		 int host_fd, uint64_t obj)
+{
+	return do_mmap(mm, addr, len, prot, flags, host_fd, 0, VMA_ANON, obj);
 }
 
 long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)

@@ -89,6 +89,8 @@ static inline bool mm_shared(struct mm *mm)
 }
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     int host_fd, uint64_t off, enum vma_kind kind);
+long mm_mmap_obj(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+		 int host_fd, uint64_t obj);
 long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
 long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,

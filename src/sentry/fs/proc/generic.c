@@ -142,8 +142,9 @@ static int proc_getattr(struct inode *ino, struct stat *st)
 
 static int proc_setattr(struct inode *ino, const struct iattr *ia)
 {
-	(void)ino;
-	(void)ia;
+	/* a writable file opened with O_TRUNC (the shell's >): nothing to cut */
+	if (PN(ino)->e->store && !(ia->valid & ~(ATTR_SIZE | ATTR_MTIME | ATTR_CTIME)))
+		return 0;
 	return -EPERM;
 }
 
@@ -315,7 +316,7 @@ static int proc_open(struct inode *ino, struct file *f)
 	struct thread_group *tg = NULL;
 	int err = -ENXIO;
 
-	if ((f->flags & O_ACCMODE) != O_RDONLY)
+	if ((f->flags & O_ACCMODE) != O_RDONLY && !n->e->store)
 		return -EACCES;
 	/* the process this node is about, once for the whole open */
 	if (n->pid)
@@ -369,6 +370,18 @@ static ssize_t pf_read(struct task *t, struct file *f, void *buf, size_t len, of
 	return (ssize_t)n;
 }
 
+/* A sysctl takes each write as its whole new value, as Linux's proc_dointvec. */
+static ssize_t pf_write(struct task *t, struct file *f, const void *buf, size_t len,
+			off_t *pos)
+{
+	int err = PN(f->inode)->e->store(t, buf, len);
+
+	if (err)
+		return err;
+	*pos += (off_t)len;
+	return (ssize_t)len;
+}
+
 static off_t pf_llseek(struct file *f, off_t off, int whence)
 {
 	return generic_llseek(f, off, whence, (off_t)((struct sbuf *)f->priv)->len);
@@ -387,6 +400,7 @@ static void pf_release(struct file *f)
 
 static const struct file_ops proc_file_fops = {
 	.read = pf_read,
+	.write = pf_write,
 	.fstat = proc_fstat,
 	.llseek = pf_llseek,
 	.release = pf_release,

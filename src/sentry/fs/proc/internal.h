@@ -46,6 +46,8 @@ struct dsnap;
 typedef int (*show_fn)(struct sbuf *b, const struct pnode *n, struct thread_group *tg);
 /* A system-wide file's content. */
 typedef int (*gen_fn)(struct sbuf *b);
+/* A write to a writable system-wide file (a sysctl): the whole value. */
+typedef int (*store_fn)(struct task *t, const char *buf, size_t len);
 /* A symlink whose target depends on who reads it (self, thread-self). */
 typedef long (*rdlink_fn)(char *buf, size_t len);
 /* A magic link of n's process tg: its dentry (a reference), or for a file
@@ -69,6 +71,7 @@ struct pent {
 	bool priv;                      /* the owner's only (ptrace access) */
 	show_fn show;                   /* per-process files: make the content */
 	gen_fn gen;                     /* system-wide files: make the content */
+	store_fn store;                 /* writable ones (mode 0644): take a value */
 	const char *text;               /* files: fixed content */
 	const struct pent *sub;         /* dirs: fixed children, ending in {0} */
 	const struct proc_dyn *dyn;     /* dirs: children from sentry state */
@@ -91,6 +94,7 @@ struct pnode {
 #define P_PRIV(nm, fn)  { .name = nm, .mode = S_IFREG | 0400, .show = fn, .priv = true }
 #define P_GEN(nm, fn)   { .name = nm, .mode = S_IFREG | 0444, .gen = fn }
 #define P_TXT(nm, s)    { .name = nm, .mode = S_IFREG | 0444, .text = s }
+#define P_RW(nm, fn, st) { .name = nm, .mode = S_IFREG | 0644, .gen = fn, .store = st }
 #define P_DIR(nm, ents) { .name = nm, .mode = S_IFDIR | 0555, .sub = ents }
 #define P_LNK(nm, t)    { .name = nm, .mode = S_IFLNK | 0777, .target = t }
 #define P_RDLNK(nm, fn) { .name = nm, .mode = S_IFLNK | 0777, .readlink = fn }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/ipc.h"
 #include "fs/proc/internal.h"
 #include "net/net.h"
 
@@ -307,6 +308,20 @@ static const struct pent kernel_ents[] = {
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),
+	P_RW("shmmax", ipc_proc_shmmax, ipc_store_shmmax),       /* System V IPC: ipc/ */
+	P_RW("shmall", ipc_proc_shmall, ipc_store_shmall),
+	P_RW("shmmni", ipc_proc_shmmni, ipc_store_shmmni),
+	P_RW("sem", ipc_proc_sem, ipc_store_sem),
+	P_RW("msgmax", ipc_proc_msgmax, ipc_store_msgmax),
+	P_RW("msgmnb", ipc_proc_msgmnb, ipc_store_msgmnb),
+	P_RW("msgmni", ipc_proc_msgmni, ipc_store_msgmni),
+	{ 0 }
+};
+
+static const struct pent sysvipc_ents[] = {
+	P_GEN("shm", shm_proc_show),
+	P_GEN("sem", sem_proc_show),
+	P_GEN("msg", msg_proc_show),
 	{ 0 }
 };
 
@@ -361,6 +376,7 @@ static const struct pent root_ents[] = {
 	P_GEN("filesystems", show_filesystems),
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
+	P_DIR("sysvipc", sysvipc_ents),
 	P_DIR("sys", sys_ents),
 	P_DIR("net", proc_net_ents),
 	{ 0 }

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox's interfaces, addresses and routes, read from the host.
+ *
+ * The sentry lives in the sandbox's network namespace (a new one with only
+ * lo for cvisor do, the engine's for docker and podman, the host's with
+ * --network=host), and the application's inet sockets are host sockets
+ * there (net/hostinet.c), so the interfaces those sockets use are the
+ * ones the host shows the sentry.  Each dump opens a NETLINK_ROUTE socket
+ * on the host, sends a dump request the sentry builds (type and family
+ * only: no byte of the application's request reaches the host), and reads
+ * the answer to its end; gVisor's hostinet stack reads them the same way.
+ * The sentry has no capability in any namespace, so even a bug here could
+ * not change the network: the host would answer EPERM.
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/netlink/netlink.h"
+
+/* The largest datagram the host sends in a dump (netlink_dump: 32 KiB). */
+#define HOST_DGRAM 32768
+/* A namespace with more than this to dump is not served (ENOBUFS). */
+#define HOST_DUMP_MAX (16 << 20)
+
+/* The fixed header of each request and answer, as rtnetlink parses it. */
+static size_t fixed_len(int type)
+{
+	switch (type & ~3) {
+	case RTM_BASE:          /* RTM_*LINK */
+		return sizeof(struct ifinfomsg);
+	case RTM_NEWADDR:
+		return sizeof(struct ifaddrmsg);
+	case RTM_NEWROUTE:
+		return sizeof(struct rtmsg);
+	}
+	return 0;
+}
+
+static int host_request(int fd, int type, int family, uint32_t seq)
+{
+	struct {
+		struct nlmsghdr h;
+		char fixed[NLMSG_ALIGN(sizeof(struct ifinfomsg))];
+	} req;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	size_t len = NLMSG_LENGTH(fixed_len(type));
+
+	memset(&req, 0, sizeof(req));
+	req.h = (struct nlmsghdr){ .nlmsg_len = (uint32_t)len, .nlmsg_type = (uint16_t)type,
+				   .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = seq };
+	req.fixed[0] = (char)family;    /* the family is the first byte of each */
+	if (sendto(fd, &req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+/*
+ * One datagram of the answer: each message to fn.  1 at NLMSG_DONE, the
+ * host's error at NLMSG_ERROR, -EPROTO for a malformed message.
+ */
+static int host_dgram(const char *buf, size_t len, uint32_t seq, int type, host_dump_fn fn,
+		      void *arg)
+{
+	size_t off = 0;
+
+	while (len - off >= NLMSG_HDRLEN) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(buf + off);
+		int err;
+
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			return -EPROTO;
+		if (h->nlmsg_seq != seq)
+			;               /* not ours: nothing else is sent on fd */
+		else if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		else if (h->nlmsg_type == NLMSG_ERROR)
+			return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ?
+			       *(const int *)NLMSG_DATA(h) : -EPROTO;
+		else if (h->nlmsg_type == (type & ~3) &&
+			 h->nlmsg_len >= NLMSG_LENGTH(fixed_len(type)) &&
+			 (err = fn(h, arg)))
+			return err;
+		off += NLMSG_ALIGN(h->nlmsg_len) < len - off ? NLMSG_ALIGN(h->nlmsg_len) : len - off;
+	}
+	return 0;
+}
+
+int host_dump(int type, int family, host_dump_fn fn, void *arg)
+{
+	static uint32_t next_seq;
+	uint32_t seq = __atomic_add_fetch(&next_seq, 1, __ATOMIC_RELAXED);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	char *buf = malloc(HOST_DGRAM);
+	size_t total = 0;
+	int err = fd < 0 ? -errno : !buf ? -ENOMEM : host_request(fd, type, family, seq);
+
+	while (!err) {
+		ssize_t n = recv(fd, buf, HOST_DGRAM, MSG_TRUNC);
+
+		if (n < 0)
+			err = errno == EINTR ? 0 : -errno;
+		else if (n > HOST_DGRAM || (total += (size_t)n) > HOST_DUMP_MAX)
+			err = -ENOBUFS;
+		else
+			err = host_dgram(buf, (size_t)n, seq, type, fn, arg);
+	}
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return err == 1 ? 0 : err;
+}

@@ -294,7 +294,9 @@ static int nl_setsockopt(struct task *t, struct socket *s, int level, int name, 
 		return timeo_set(t, s, name, uval, len);
 	if (level != SOL_SOCKET && level != SOL_NETLINK)
 		return -ENOPROTOOPT;
-	err = opt_int_in(t, uval, len, &val);
+	/* netlink_setsockopt() takes a short value as 0; sock_setsockopt() not */
+	val = 0;
+	err = level == SOL_NETLINK && len < (int)sizeof(int) ? 0 : opt_int_in(t, uval, len, &val);
 	if (err)
 		return err;
 	pthread_mutex_lock(&n->lock);

@@ -59,10 +59,22 @@ static int host_request(int fd, int type, int family, uint32_t seq)
 	return 0;
 }
 
-/*
- * One datagram of the answer: each message to fn.  1 at NLMSG_DONE, the
- * host's error at NLMSG_ERROR, -EPROTO for a malformed message.
- */
+/* One message of the answer: 1 at NLMSG_DONE, the host's error at
+ * NLMSG_ERROR, fn's result for an object of the kind asked for. */
+static int host_msg(const struct nlmsghdr *h, int type, host_dump_fn fn, void *arg)
+{
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ? *(const int *)NLMSG_DATA(h)
+								 : -EPROTO;
+	if (h->nlmsg_type != (type & ~3) || h->nlmsg_len < NLMSG_LENGTH(fixed_len(type)))
+		return 0;       /* RTM_NEW* answers RTM_GET*; another is skipped */
+	return fn(h, arg);
+}
+
+/* One datagram of the answer: its messages of our sequence, in order;
+ * -EPROTO for a malformed one. */
 static int host_dgram(const char *buf, size_t len, uint32_t seq, int type, host_dump_fn fn,
 		      void *arg)
 {
@@ -74,16 +86,8 @@ static int host_dgram(const char *buf, size_t len, uint32_t seq, int type, host_
 
 		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
 			return -EPROTO;
-		if (h->nlmsg_seq != seq)
-			;               /* not ours: nothing else is sent on fd */
-		else if (h->nlmsg_type == NLMSG_DONE)
-			return 1;
-		else if (h->nlmsg_type == NLMSG_ERROR)
-			return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ?
-			       *(const int *)NLMSG_DATA(h) : -EPROTO;
-		else if (h->nlmsg_type == (type & ~3) &&
-			 h->nlmsg_len >= NLMSG_LENGTH(fixed_len(type)) &&
-			 (err = fn(h, arg)))
+		err = h->nlmsg_seq == seq ? host_msg(h, type, fn, arg) : 0;
+		if (err)
 			return err;
 		off += NLMSG_ALIGN(h->nlmsg_len) < len - off ? NLMSG_ALIGN(h->nlmsg_len) : len - off;
 	}

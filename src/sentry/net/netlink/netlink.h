@@ -19,9 +19,10 @@
 #include "kernel/kernel.h"
 
 /*
- * Replies being built for one request: whole netlink messages, packed
- * into datagrams of at most NL_DGRAM_MAX bytes as Linux packs a dump into
- * skbs (a message never straddles two), queued on the socket at the end.
+ * Replies being built for one request: whole netlink messages in
+ * datagrams, a dump's packed into datagrams of at most NL_DGRAM_MAX bytes
+ * as Linux packs a dump into skbs (a message never straddles two), queued
+ * on the socket at the end.
  */
 #define NL_DGRAM_MAX 4096       /* NLMSG_GOODSIZE on 4 KiB pages is smaller */
 

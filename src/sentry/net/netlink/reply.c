@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Building a reply: netlink messages packed into datagrams as Linux packs
- * them into skbs (nlmsg_put, netlink_ack, netlink_dump_done), so that a
- * reader with a page-sized buffer gets whole messages in each recvmsg.
+ * Building a reply: netlink messages in datagrams as Linux puts them in
+ * skbs (nlmsg_put, netlink_ack, netlink_dump_done): the messages of a dump
+ * packed into datagrams of at most a page, so that a reader with a
+ * page-sized buffer gets whole messages in each recvmsg, and every other
+ * message (an answer, an acknowledgement) a datagram of its own.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,7 +38,9 @@ void *nl_put(struct nl_reply *r, uint16_t type, uint16_t flags, uint32_t seq, si
 
 	if (r->err)
 		return NULL;
-	if (!d || d->cap - d->len < need)
+	/* the parts of a dump share datagrams; any other message is one */
+	if (!d || d->cap - d->len < need || !(flags & NLM_F_MULTI) ||
+	    !(r->cur->nlmsg_flags & NLM_F_MULTI) || r->cur->nlmsg_seq != seq)
 		d = dgram_new(r, need);
 	if (!d) {
 		r->err = -ENOMEM;

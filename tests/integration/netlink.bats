@@ -110,6 +110,26 @@ make_netns() {
 	[[ "$output" == *"va 10 0x11043 fd00:77::1"* ]]
 }
 
+# Node's os.networkInterfaces() (libuv: getifaddrs), one line per address.
+JS='const i = require("os").networkInterfaces();
+for (const n of Object.keys(i).sort()) for (const a of i[n])
+	console.log(n, a.family, a.address, a.netmask, a.mac, a.internal, a.cidr, a.scopeid ?? "");'
+
+@test "Node's os.networkInterfaces() as natively, in both modes" {
+	command -v node >/dev/null || skip "no node (nodejs)"
+	run -0 --separate-stderr native_none node -e "$JS"
+	want=$output
+	run -0 --separate-stderr "$CVISOR" do -- node -e "$JS"
+	[ "$output" = "$want" ]
+	[[ "$output" == *"lo IPv4 127.0.0.1 255.0.0.0 00:00:00:00:00:00 true 127.0.0.1/8"* ]]
+	make_netns
+	run -0 --separate-stderr ip netns exec "$NS" node -e "$JS"
+	want=$output
+	run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- node -e "$JS"
+	[ "$output" = "$want" ]
+	[[ "$output" == *"va IPv6 fd00:77::1 ffff:ffff:ffff:ffff:: "*" false fd00:77::1/64 0"* ]]
+}
+
 @test "changes are refused: EOPNOTSUPP as root, EPERM without CAP_NET_ADMIN; nothing changes" {
 	run -2 --separate-stderr "$CVISOR" do -- ip addr add 10.9.9.9/32 dev lo
 	[ "$stderr" = "RTNETLINK answers: Operation not supported" ]

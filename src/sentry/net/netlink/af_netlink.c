@@ -62,7 +62,7 @@ struct nl_sock {
  */
 static pthread_mutex_t bound_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nl_sock *bound_socks;
-static int32_t rover = -4096;           /* netlink_autobind's */
+static uint32_t rover = (uint32_t)-4096; /* netlink_autobind's, counting down */
 
 static bool portid_used(uint32_t portid)
 {
@@ -84,9 +84,9 @@ static int nl_insert(struct task *t, struct nl_sock *n, uint32_t portid)
 	} else if (!portid) {
 		portid = (uint32_t)t->tg->pid;
 		while (portid_used(portid)) {
-			portid = (uint32_t)rover--;
-			if (rover > -4096)
-				rover = -4096;
+			portid = rover--;
+			if ((int32_t)rover > -4096)
+				rover = (uint32_t)-4096;
 		}
 	}
 	if (!err) {
@@ -152,8 +152,12 @@ static int nl_connect(struct task *t, struct socket *s, const struct sockaddr_st
 	struct nl_sock *n = s->priv;
 	int err;
 
-	if (len >= sizeof(sa_family_t) && ss->ss_family == AF_UNSPEC) {
+	if (len < sizeof(sa_family_t))
+		return -EINVAL;
+	if (ss->ss_family == AF_UNSPEC) {
+		pthread_mutex_lock(&n->lock);
 		n->dst_portid = n->dst_group = 0;
+		pthread_mutex_unlock(&n->lock);
 		return 0;
 	}
 	err = nl_addr(ss, len);

@@ -243,6 +243,13 @@ static void test_dumps(void)
 	CHECK(v6.lo_v6 && !v6.lo_v4 && !v6.other_family, "AF_INET6 dump: lo's ::1/128 only");
 	CHECK(all.lo_v4 && all.lo_v6, "AF_UNSPEC address dump: both of lo's");
 	CHECK(routes.local_route && !routes.other_family, "no local route to 127.0.0.1");
+	/* either bit of NLM_F_DUMP makes a dump (rtnetlink_rcv_msg) */
+	{
+		struct rtgenmsg g = { AF_UNSPEC };
+
+		send_req(fd, RTM_GETLINK, NLM_F_REQUEST | NLM_F_ROOT, 1006, &g, sizeof(g));
+		CHECK(read_dump(fd, 1006, AF_UNSPEC).lo_link, "NLM_F_ROOT alone: no lo");
+	}
 	nothing_queued(fd);
 	close(fd);
 }

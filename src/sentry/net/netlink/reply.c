@@ -72,14 +72,14 @@ void nl_ack(struct nl_reply *r, const struct nlmsghdr *h, int err, bool cap_ack)
 {
 	/* an error carries the whole request back unless NETLINK_CAP_ACK */
 	size_t echo = err && !cap_ack ? h->nlmsg_len - NLMSG_HDRLEN : 0;
-	struct nlmsgerr *e = nl_put(r, NLMSG_ERROR, cap_ack ? NLM_F_CAPPED : 0, h->nlmsg_seq,
-				    sizeof(*e) + echo);
+	struct nlmsgerr ack = { .error = err, .msg = *h };
+	char *p = nl_put(r, NLMSG_ERROR, cap_ack ? NLM_F_CAPPED : 0, h->nlmsg_seq,
+			 sizeof(ack) + echo);
 
-	if (!e)
+	if (!p)
 		return;
-	e->error = err;
-	e->msg = *h;
-	memcpy(e + 1, NLMSG_DATA(h), echo);
+	memcpy(p, &ack, sizeof(ack));
+	memcpy(p + sizeof(ack), NLMSG_DATA(h), echo);
 }
 
 void nl_done(struct nl_reply *r, const struct nlmsghdr *h)

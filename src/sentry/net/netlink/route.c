@@ -264,7 +264,7 @@ static int getroute_dump(struct dump *d, bool strict)
 int rtnl_request(struct task *t, const struct nlmsghdr *h, bool strict, struct nl_reply *r)
 {
 	struct dump d = { .req = h, .r = r, .flags = NLM_F_MULTI };
-	bool is_dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	bool is_dump = h->nlmsg_flags & NLM_F_DUMP;     /* either bit, as Linux */
 
 	if (h->nlmsg_type > RTM_MAX)
 		return -EOPNOTSUPP;

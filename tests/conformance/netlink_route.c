@@ -4,7 +4,7 @@
  * single RTM_GETLINK by index and by name, acknowledgements, changes
  * refused (EPERM without CAP_NET_ADMIN), the socket calls (bind, port ids,
  * getsockname, options, MSG_PEEK, MSG_TRUNC, the source address, poll,
- * epoll, a blocked reader woken), and bad input: a truncated header,
+ * epoll, a blocked reader woken or interrupted), and bad input: a truncated header,
  * nlmsg_len past the data, bad pointers, an unknown type. */
 #include <arpa/inet.h>
 #include <linux/if.h>
@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
@@ -452,6 +453,28 @@ static void test_poll(void)
 	close(fd);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A blocked reader: a signal without SA_RESTART interrupts it, SO_RCVTIMEO
+ * ends it with EAGAIN. */
+static void test_blocking(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct timeval tv = { 0, 50000 };
+	int fd = nl_socket(SOCK_RAW);
+
+	CHECK_OK(sigaction(SIGALRM, &sa, NULL));
+	alarm(1);
+	CHECK_ERRNO(recv(fd, buf, BUF, 0), EINTR);
+	CHECK_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	CHECK_ERRNO(recv(fd, buf, BUF, 0), EAGAIN);
+	CHECK_ERRNO(recv(fd, buf, BUF, MSG_DONTWAIT), EAGAIN);
+	close(fd);
+}
+
 int main(void)
 {
 	test_sockets();
@@ -461,5 +484,6 @@ int main(void)
 	test_bad_input();
 	test_recv_flags();
 	test_poll();
+	test_blocking();
 	return 0;
 }

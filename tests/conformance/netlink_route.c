@@ -1,7 +1,7 @@
 /* NETLINK_ROUTE, read-only (issue 14, item 3): dumps of links, addresses
  * and routes contain lo with 127.0.0.1/8 and ::1/128, each message echoes
  * the request's sequence number and port id, NLMSG_DONE ends a dump, a
- * single RTM_GETLINK by index and by name, acknowledgements, changes
+ * single RTM_GETLINK by index and by name, a route lookup, acknowledgements, changes
  * refused (EPERM without CAP_NET_ADMIN), the socket calls (bind, port ids,
  * getsockname, options, MSG_PEEK, MSG_TRUNC, the source address, poll,
  * epoll, a blocked reader woken or interrupted), and bad input: a truncated header,
@@ -291,6 +291,40 @@ static void test_getlink_one(void)
 	close(fd);
 }
 
+/* A route lookup (ip route get 127.0.0.1): the local route, answered once. */
+static void test_getroute_one(void)
+{
+	int fd = nl_socket(SOCK_RAW);
+	struct {
+		struct rtmsg rtm;
+		struct rtattr a;
+		uint32_t dst;
+	} req = { .rtm = { .rtm_family = AF_INET, .rtm_dst_len = 32 },
+		  .a = { .rta_len = RTA_LENGTH(4), .rta_type = RTA_DST },
+		  .dst = htonl(INADDR_LOOPBACK) };
+	struct nlmsghdr *h;
+	const struct rtattr *dst;
+
+	send_req(fd, RTM_GETROUTE, NLM_F_REQUEST, 60, &req, sizeof(req));
+	h = reply(fd);
+	CHECK(h->nlmsg_type == RTM_NEWROUTE && h->nlmsg_seq == 60 &&
+	      !(h->nlmsg_flags & NLM_F_MULTI), "route lookup: type %d", h->nlmsg_type);
+	dst = find_attr(h, sizeof(struct rtmsg), RTA_DST);
+	CHECK(((struct rtmsg *)NLMSG_DATA(h))->rtm_type == RTN_LOCAL && dst &&
+	      *(uint32_t *)RTA_DATA(dst) == htonl(INADDR_LOOPBACK), "the local route to 127.0.0.1");
+	nothing_queued(fd);
+	/* AF_UNSPEC has no lookup; a destination shorter than an address is refused */
+	req.rtm.rtm_family = AF_UNSPEC;
+	send_req(fd, RTM_GETROUTE, NLM_F_REQUEST, 61, &req, sizeof(req));
+	want_ack(fd, 61, -EOPNOTSUPP);
+	req.rtm.rtm_family = AF_INET;
+	req.a.rta_len = RTA_LENGTH(2);
+	send_req(fd, RTM_GETROUTE, NLM_F_REQUEST, 62, &req, sizeof(req));
+	want_ack(fd, 62, -ERANGE);
+	nothing_queued(fd);
+	close(fd);
+}
+
 /* Changes are refused: EPERM without CAP_NET_ADMIN (given up before the
  * socket is made, as Linux checks the opener's too).  The requests name
  * no interface, so even a kernel that took them would change nothing. */
@@ -480,6 +514,7 @@ int main(void)
 	test_sockets();
 	test_dumps();
 	test_getlink_one();
+	test_getroute_one();
 	test_refused();
 	test_bad_input();
 	test_recv_flags();

@@ -94,6 +94,25 @@ make_netns() {
 	[ "$(echo $output)" = "va@vb UP 10.77.0.1/24 fd00:77::1/64" ]
 }
 
+@test "ip route get: the host's lookup, as natively (routes, sources, unreachable), in both modes" {
+	run --separate-stderr native_none ip route get 8.8.8.8
+	want="$status $stderr"
+	run --separate-stderr "$CVISOR" do -- ip route get 8.8.8.8
+	[ "$status $stderr" = "$want" ]
+	[ "$stderr" = "RTNETLINK answers: Network is unreachable" ]
+	make_netns
+	for cmd in "ip route get 1.1.1.1" "ip route get 10.77.0.9" "ip route get 127.0.0.1" \
+		"ip route get fibmatch 1.1.1.1" "ip route get 10.77.0.5 from 10.77.0.1" \
+		"ip route get 1.1.1.1 oif va" "ip -6 route get 2001:db8::1" \
+		"setpriv --reuid=1000 ip route get 10.77.0.9"; do
+		run -0 --separate-stderr ip netns exec "$NS" $cmd
+		want=$output
+		run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- $cmd
+		[ "$output" = "$want" ] || { echo "$cmd: want"; echo "$want"; echo "got"; echo "$output"; false; }
+	done
+	[[ "$output" == "10.77.0.9 dev va src 10.77.0.1 uid 1000 "* ]]
+}
+
 @test "getaddrinfo(AI_ADDRCONFIG), if_nameindex and getifaddrs as natively, in both modes" {
 	run -0 --separate-stderr native_none python3 -c "$PY"
 	want=$output

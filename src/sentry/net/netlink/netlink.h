@@ -71,5 +71,8 @@ int rtnl_request(struct task *t, const struct nlmsghdr *h, bool strict, struct n
  */
 typedef int (*host_dump_fn)(const struct nlmsghdr *h, void *arg);
 int host_dump(int type, int family, host_dump_fn fn, void *arg);
+/* The host's answer to a request the sentry built (req, whose nlmsg_seq is
+ * set here): fn on each object, to NLMSG_DONE for a dump, else the one. */
+int host_ask(struct nlmsghdr *req, host_dump_fn fn, void *arg);
 
 #endif

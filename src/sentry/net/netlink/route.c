@@ -3,7 +3,8 @@
  * NETLINK_ROUTE, read-only (issue 14, item 3), as Linux's rtnetlink.c and
  * gVisor's netlink/route: dumps of the links, addresses and routes of the
  * sandbox's network namespace (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE with
- * NLM_F_DUMP) and one link by index or name.  What would change the
+ * NLM_F_DUMP), one link by index or name, and a route lookup (ip route
+ * get), answered by the host's own lookup.  What would change the
  * network is refused as Linux refuses it: EPERM without CAP_NET_ADMIN,
  * and with it EOPNOTSUPP, since the sandbox never changes it.
  *
@@ -46,7 +47,8 @@ static const uint64_t addr_attrs =
 static const uint64_t route_attrs =
 	BIT(RTA_DST) | BIT(RTA_SRC) | BIT(RTA_IIF) | BIT(RTA_OIF) | BIT(RTA_GATEWAY) |
 	BIT(RTA_PRIORITY) | BIT(RTA_PREFSRC) | BIT(RTA_METRICS) | BIT(RTA_MULTIPATH) |
-	BIT(RTA_FLOW) | BIT(RTA_CACHEINFO) | BIT(RTA_TABLE) | BIT(RTA_PREF) | BIT(RTA_VIA);
+	BIT(RTA_FLOW) | BIT(RTA_CACHEINFO) | BIT(RTA_TABLE) | BIT(RTA_PREF) | BIT(RTA_VIA) |
+	BIT(RTA_UID);
 
 /* One dump (or a search for one link) in progress. */
 struct dump {
@@ -97,6 +99,11 @@ static int put_filtered(struct dump *d, const struct nlmsghdr *h)
 	nl_trim(d->r, out);
 	d->found++;
 	return 0;
+}
+
+static int put_filtered_cb(const struct nlmsghdr *h, void *arg)
+{
+	return put_filtered(arg, h);
 }
 
 /* The name of a link message (IFLA_IFNAME), or NULL. */
@@ -261,6 +268,71 @@ static int getroute_dump(struct dump *d, bool strict)
 	return dump(d, RTM_GETROUTE, route_cb);
 }
 
+/* A route lookup the sentry asks the host: the application's rtmsg fields
+ * and the attributes a lookup by destination, source and output interface
+ * needs, checked and copied; the requester's uid, as Linux takes current's. */
+struct route_get {
+	struct nlmsghdr h;
+	struct rtmsg rtm;
+	char attrs[3 * RTA_SPACE(16) + RTA_SPACE(4)];
+};
+
+static int getroute_attr(struct route_get *q, const struct rtattr *a)
+{
+	unsigned type = a->rta_type & NLA_TYPE_MASK;
+	size_t want = type == RTA_OIF ? 4 : q->rtm.rtm_family == AF_INET ? 4 : 16;
+	struct rtattr *out = (struct rtattr *)((char *)q + q->h.nlmsg_len);
+
+	if (type != RTA_DST && type != RTA_SRC && type != RTA_OIF)
+		return 0;               /* not needed for a lookup: left out */
+	if (RTA_PAYLOAD(a) < want)
+		return -ERANGE;         /* shorter than its policy says (validate_nla) */
+	if (q->h.nlmsg_len + RTA_SPACE(want) > sizeof(*q))
+		return -EINVAL;         /* the same attribute again and again */
+	out->rta_type = (unsigned short)type;
+	out->rta_len = (unsigned short)RTA_LENGTH(want);
+	memcpy(RTA_DATA(out), RTA_DATA(a), want);
+	q->h.nlmsg_len += RTA_SPACE(want);
+	return 0;
+}
+
+/* RTM_GETROUTE without NLM_F_DUMP (ip route get): the host's answer. */
+static int getroute_one(struct task *t, struct dump *d)
+{
+	const struct rtmsg *rtm = fixed_of(d->req, sizeof(*rtm), true);
+	const char *p = NLMSG_DATA(d->req);
+	size_t len = d->req->nlmsg_len - NLMSG_HDRLEN;
+	struct route_get q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+				      .nlmsg_type = RTM_GETROUTE, .nlmsg_flags = NLM_F_REQUEST } };
+	struct rtattr *uid;
+	int err;
+
+	if (!rtm)
+		return -EINVAL;
+	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+		return -EOPNOTSUPP;     /* no AF_UNSPEC lookup, as Linux */
+	q.rtm = (struct rtmsg){ .rtm_family = rtm->rtm_family, .rtm_dst_len = rtm->rtm_dst_len,
+				.rtm_src_len = rtm->rtm_src_len, .rtm_tos = rtm->rtm_tos,
+				.rtm_flags = rtm->rtm_flags & (RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE) };
+	for (size_t off = NLMSG_ALIGN(sizeof(*rtm)); off < len;) {
+		const struct rtattr *a = attr_at(p, off, len);
+
+		err = a ? getroute_attr(&q, a) : -EINVAL;
+		if (err)
+			return err;
+		off += RTA_ALIGN(a->rta_len);
+	}
+	uid = (struct rtattr *)((char *)&q + q.h.nlmsg_len);
+	*uid = (struct rtattr){ .rta_len = RTA_LENGTH(4), .rta_type = RTA_UID };
+	memcpy(RTA_DATA(uid), &t->tg->cred.uid, 4);
+	q.h.nlmsg_len += RTA_SPACE(4);
+	d->fixed = sizeof(struct rtmsg);
+	d->attrs = route_attrs;
+	d->flags = 0;
+	err = host_ask(&q.h, put_filtered_cb, d);
+	return err ? err : d->r->err;
+}
+
 int rtnl_request(struct task *t, const struct nlmsghdr *h, bool strict, struct nl_reply *r)
 {
 	struct dump d = { .req = h, .r = r, .flags = NLM_F_MULTI };
@@ -280,8 +352,7 @@ int rtnl_request(struct task *t, const struct nlmsghdr *h, bool strict, struct n
 	case RTM_GETADDR:
 		return is_dump ? getaddr_dump(&d, strict) : -EOPNOTSUPP;
 	case RTM_GETROUTE:
-		/* a route lookup (ip route get) is not served */
-		return is_dump ? getroute_dump(&d, strict) : -EOPNOTSUPP;
+		return is_dump ? getroute_dump(&d, strict) : getroute_one(t, &d);
 	}
 	return -EOPNOTSUPP;
 }

@@ -49,6 +49,25 @@ native_none() {
 	unshare -n sh -c 'ip link set lo up && exec "$@"' sh "$@"
 }
 
+# same_none CMD...: CMD prints the same (status 0) in cvisor do as natively
+# in a new namespace; the sandbox's output stays in $output.
+same_none() {
+	run -0 --separate-stderr native_none "$@"
+	local want=$output
+	run -0 --separate-stderr "$CVISOR" do -- "$@"
+	[ "$output" = "$want" ] || { echo "$*: want"; echo "$want"; echo "got"; echo "$output"; false; }
+}
+
+# same_host CMD...: the same in $NS, natively and in cvisor do --network=host;
+# WANT_SED edits the native output first (what the sandbox does not show).
+same_host() {
+	run -0 --separate-stderr ip netns exec "$NS" "$@"
+	local want=$output
+	[ -z "${WANT_SED:-}" ] || want=$(sed "$WANT_SED" <<<"$want")
+	run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- "$@"
+	[ "$output" = "$want" ] || { echo "$*: want"; echo "$want"; echo "got"; echo "$output"; false; }
+}
+
 # A namespace with a veth pair, IPv4 and IPv6 addresses and a default
 # route; no link-local addresses nor address detection, whose state would
 # change between two runs.
@@ -70,10 +89,7 @@ make_netns() {
 @test "cvisor do: ip addr, ip link, ip route as natively in a new namespace (lo only)" {
 	for cmd in "ip addr" "ip link" "ip route" "ip -6 route" "ip route show table local" \
 		"ip -4 addr show dev lo" "ip link show lo"; do
-		run -0 --separate-stderr native_none $cmd
-		want=$output
-		run -0 --separate-stderr "$CVISOR" do -- $cmd
-		[ "$output" = "$want" ] || { echo "$cmd: want"; echo "$want"; echo "got"; echo "$output"; false; }
+		same_none $cmd
 	done
 	[[ "$output" == *"1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"* ]]
 	run -0 "$CVISOR" do -- ip -br addr
@@ -84,11 +100,8 @@ make_netns() {
 	make_netns
 	for cmd in "ip addr" "ip link" "ip route" "ip -6 route" "ip route show table local" \
 		"ip -6 addr show dev va" "ip link show vb" "ip -d link show va"; do
-		run -0 --separate-stderr ip netns exec "$NS" $cmd
 		# per-family device settings (IFLA_AF_SPEC) are not served
-		want=${output/ addrgenmode none/}
-		run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- $cmd
-		[ "$output" = "$want" ] || { echo "$cmd: want"; echo "$want"; echo "got"; echo "$output"; false; }
+		WANT_SED='s/ addrgenmode none//' same_host $cmd
 	done
 	run -0 ip netns exec "$NS" "$CVISOR" do --network=host -- ip -br addr show dev va
 	[ "$(echo $output)" = "va@vb UP 10.77.0.1/24 fd00:77::1/64" ]
@@ -105,26 +118,17 @@ make_netns() {
 		"ip route get fibmatch 1.1.1.1" "ip route get 10.77.0.5 from 10.77.0.1" \
 		"ip route get 1.1.1.1 oif va" "ip -6 route get 2001:db8::1" \
 		"setpriv --reuid=1000 ip route get 10.77.0.9"; do
-		run -0 --separate-stderr ip netns exec "$NS" $cmd
-		want=$output
-		run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- $cmd
-		[ "$output" = "$want" ] || { echo "$cmd: want"; echo "$want"; echo "got"; echo "$output"; false; }
+		same_host $cmd
 	done
 	[[ "$output" == "10.77.0.9 dev va src 10.77.0.1 uid 1000 "* ]]
 }
 
 @test "getaddrinfo(AI_ADDRCONFIG), if_nameindex and getifaddrs as natively, in both modes" {
-	run -0 --separate-stderr native_none python3 -c "$PY"
-	want=$output
-	run -0 --separate-stderr "$CVISOR" do -- python3 -c "$PY"
-	[ "$output" = "$want" ]
+	same_none python3 -c "$PY"
 	[[ "$output" == *"('127.0.0.1', 80)"* ]]
 	[[ "$output" == *"[(1, 'lo')]"* ]]
 	make_netns
-	run -0 --separate-stderr ip netns exec "$NS" python3 -c "$PY"
-	want=$output
-	run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- python3 -c "$PY"
-	[ "$output" = "$want" ]
+	same_host python3 -c "$PY"
 	[[ "$output" == *"va 2 0x11043 10.77.0.1"* ]]
 	[[ "$output" == *"va 10 0x11043 fd00:77::1"* ]]
 }
@@ -136,16 +140,10 @@ for (const n of Object.keys(i).sort()) for (const a of i[n])
 
 @test "Node's os.networkInterfaces() as natively, in both modes" {
 	command -v node >/dev/null || skip "no node (nodejs)"
-	run -0 --separate-stderr native_none node -e "$JS"
-	want=$output
-	run -0 --separate-stderr "$CVISOR" do -- node -e "$JS"
-	[ "$output" = "$want" ]
+	same_none node -e "$JS"
 	[[ "$output" == *"lo IPv4 127.0.0.1 255.0.0.0 00:00:00:00:00:00 true 127.0.0.1/8"* ]]
 	make_netns
-	run -0 --separate-stderr ip netns exec "$NS" node -e "$JS"
-	want=$output
-	run -0 --separate-stderr ip netns exec "$NS" "$CVISOR" do --network=host -- node -e "$JS"
-	[ "$output" = "$want" ]
+	same_host node -e "$JS"
 	[[ "$output" == *"va IPv6 fd00:77::1 ffff:ffff:ffff:ffff:: "*" false fd00:77::1/64 0"* ]]
 }
 

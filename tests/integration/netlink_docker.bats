@@ -19,12 +19,8 @@ setup_file() {
 	command -v dockerd >/dev/null && command -v docker >/dev/null || return 0
 	command -v nsenter >/dev/null || return 0
 	[ -x /bin/busybox ] || return 0
-	export DK=$BATS_FILE_TMPDIR/dk
-	mkdir -p "$DK/rootfs/bin"
-	cp /bin/busybox "$DK/rootfs/bin/"
-	for a in sh sleep ip; do ln -s busybox "$DK/rootfs/bin/$a"; done
-	dockerd_start "$DK"
-	tar -C "$DK/rootfs" -c . | docker import - cvisor-nl >/dev/null
+	dockerd_start "$BATS_FILE_TMPDIR/dk"
+	busybox_image cvisor-nl sh sleep ip
 }
 
 teardown_file() {

@@ -5,6 +5,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -129,6 +130,15 @@ int sentry_seccomp_install(void)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_nr[i], 0);
 	if (!err)
 		err = add_hostnet_rules(ctx);
+	/* the sandbox's interfaces, addresses and routes for the application's
+	 * NETLINK_ROUTE dumps (net/netlink/host.c): a route netlink socket of
+	 * the sentry's own, of exactly this type, read with recvfrom; without
+	 * any capability the sentry can only read the namespace through it */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+				       SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
+				       SCMP_A1(SCMP_CMP_EQ, SOCK_RAW | SOCK_CLOEXEC),
+				       SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
 	/* threads only: a clone without CLONE_THREAD would be a new host
 	 * process, which the sentry never makes after start */
 	if (!err)

@@ -18,12 +18,8 @@ load dockerd
 setup_file() {
 	command -v dockerd >/dev/null && command -v docker >/dev/null || return 0
 	[ -x /bin/busybox ] || return 0
-	export DK=$BATS_FILE_TMPDIR/dk
-	mkdir -p "$DK/rootfs/bin"
-	cp /bin/busybox "$DK/rootfs/bin/"
-	for a in sh echo sleep uname cat httpd; do ln -s busybox "$DK/rootfs/bin/$a"; done
-	dockerd_start "$DK"
-	tar -C "$DK/rootfs" -c . | docker import - cvisor-bb >/dev/null
+	dockerd_start "$BATS_FILE_TMPDIR/dk"
+	busybox_image cvisor-bb sh echo sleep uname cat httpd
 }
 
 teardown_file() {

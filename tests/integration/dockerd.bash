@@ -7,6 +7,7 @@
 #
 #   load dockerd (or ../integration/dockerd)
 #   setup_file: dockerd_start DIR      (exports DK=DIR and DOCKER_HOST)
+#               busybox_image NAME APPLET...
 #   teardown_file: dockerd_stop
 
 # dockerd_start DIR: start it and wait until it answers.
@@ -20,6 +21,17 @@ dockerd_start() {
 		--pidfile "$DK/pid" -H "unix://$DK/sock" >"$DK/log" 2>&1 &
 	export DOCKER_HOST=unix://$DK/sock
 	for i in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+}
+
+# busybox_image NAME APPLET...: an image of /bin/busybox and links for the
+# applets, made with docker import (no registry here); its root is $DK/rootfs.
+busybox_image() {
+	local name=$1 a
+	shift
+	mkdir -p "$DK/rootfs/bin"
+	cp /bin/busybox "$DK/rootfs/bin/"
+	for a in "$@"; do ln -s busybox "$DK/rootfs/bin/$a"; done
+	tar -C "$DK/rootfs" -c . | docker import - "$name" >/dev/null
 }
 
 dockerd_stop() {

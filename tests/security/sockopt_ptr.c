@@ -162,7 +162,10 @@ static void sockets(void)
 		{ "raw ICMPv6", AF_INET6, SOCK_RAW, IPPROTO_ICMPV6, raw },
 		{ "packet raw", AF_PACKET, SOCK_RAW, 0x0300 /* htons(ETH_P_ALL) */, EAFNOSUPPORT },
 		{ "packet dgram", AF_PACKET, SOCK_DGRAM, 0x0300, EAFNOSUPPORT },
-		{ "netlink route", AF_NETLINK, SOCK_RAW, 0, EAFNOSUPPORT },
+		/* route netlink is the sentry's (net/netlink/); no other protocol */
+		{ "netlink generic", AF_NETLINK, SOCK_RAW, 16 /* NETLINK_GENERIC */, EPROTONOSUPPORT },
+		{ "netlink netfilter", AF_NETLINK, SOCK_RAW, 12 /* NETLINK_NETFILTER */, EPROTONOSUPPORT },
+		{ "netlink audit", AF_NETLINK, SOCK_RAW, 9 /* NETLINK_AUDIT */, EPROTONOSUPPORT },
 		{ "AF_ALG", AF_ALG, SOCK_SEQPACKET, 0, EAFNOSUPPORT },
 		{ "AF_KEY", AF_KEY, SOCK_RAW, 2, EAFNOSUPPORT },
 		{ "AF_VSOCK", AF_VSOCK, SOCK_STREAM, 0, EAFNOSUPPORT },

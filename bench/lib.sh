@@ -89,6 +89,16 @@ cvisor_columns() {
 	envs+=(cvisor) cmd[cvisor]="$(realpath "$after") do $* --"
 }
 
+run_why() { # run_why STATUS -> how a run that gave no result ended
+	case $1 in
+	0) echo "no result line: " ;;
+	124) echo "hung: killed after ${RUN_TIMEOUT} s " ;;
+	12[5-7]) echo "timeout could not run it ($1) " ;;
+	*) [ "$1" -gt 128 ] && echo "killed by signal $(($1 - 128)) ($(kill -l $(($1 - 128)))) " ||
+		echo "exit status $1: " ;;
+	esac
+}
+
 runsc_root=/tmp/runsc-bench-root
 runc_root=/tmp/runc-bench-root
 

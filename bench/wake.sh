@@ -94,15 +94,6 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 echo "load average at start: $load_start" >&2
 echo "round,mode,env,mean_ns,median_ns,n,overruns" >"$raw_csv" # overruns: timerfd only
 
-why() { # why STATUS -> how a run that gave no result ended
-	case $1 in
-	0) echo "no result line: " ;;
-	124) echo "hung: killed after ${RUN_TIMEOUT} s " ;;
-	12[5-7]) echo "timeout could not run it ($1) " ;;
-	*) [ "$1" -gt 128 ] && echo "killed by signal $(($1 - 128)) ($(kill -l $(($1 - 128)))) " ||
-		echo "exit status $1: " ;;
-	esac
-}
 declare -A vals fail # ENV,MODE -> the runs' means; the first failure
 for ((r = 1; r <= runs; r++)); do
 	echo "round $r of $runs" >&2
@@ -118,7 +109,7 @@ for ((r = 1; r <= runs; r++)); do
 				vals[$env,$mode]+=" ${BASH_REMATCH[2]}"
 				echo "$r,$mode,$env,${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[4]},${BASH_REMATCH[6]}" >>"$raw_csv"
 			else
-				fail[$env,$mode]="$(why $?)$(head -n1 "$errf" | cut -c1-160)"
+				fail[$env,$mode]="$(run_why $?)$(head -n1 "$errf" | cut -c1-160)"
 				fail[$env,$mode]=${fail[$env,$mode]%" "}
 				echo "warning: $mode in $env failed: ${fail[$env,$mode]}" >&2
 				echo "$r,$mode,$env,fail,,," >>"$raw_csv"

@@ -109,6 +109,11 @@ test: deps
 	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(SEC_BIN) $(UNIT_BIN) $(B)/bench/syscall
 	tests/run.sh $(B)
 
+# real applications in the sandbox (tests/apps, issue 14); not part of make test
+.PHONY: test-apps
+test-apps: deps
+	scripts/deps-apps.sh && $(MAKE) -j2 all && tests/apps/run.sh $(B)
+
 bench: export WITH_BENCH = 1
 bench: deps
 	$(MAKE) -j2 all $(B)/bench/syscall $(B)/bench/fs $(B)/bench/process

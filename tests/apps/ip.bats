@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# Netlink route, read-only (issue 14): `ip addr`, `ip link`, `ip route` and
+# glibc's getaddrinfo(AI_ADDRCONFIG) in the sandbox see the interfaces of
+# its network namespace.  A namespace of the test's own (unshare -n: lo, and
+# a veth pair with an IPv4 address only) is the same for the native run and
+# `cvisor do --network=host` started in it, so the outputs must be equal.
+# Without netlink glibc assumes IPv6 is configured, and AI_ADDRCONFIG keeps
+# the ::1 of a name that has both: that is what the second test catches.
+
+bats_require_minimum_version 1.5.0
+load apps
+
+setup() {
+	need ip iproute2
+	need $PY python3
+	command -v unshare >/dev/null || { echo "no unshare (util-linux)" >&2; return 1; }
+	# a hosts file with a name of both families and one of IPv6 only
+	{ cat /etc/hosts; echo "127.0.0.1 dual.test"; echo "::1 dual.test"
+	  echo "::1 v6only.test"; } >"$BATS_TEST_TMPDIR/hosts"
+}
+
+# in_netns CMD...: CMD in a new network (and mount) namespace: lo up, veth
+# v0 (10.9.9.9/24) and v1, no IPv6 on them; /etc/hosts is the test's.
+in_netns() {
+	timeout 120 unshare -m -n sh -c '
+		ip link set lo up && ip link add v0 type veth peer name v1 &&
+		sysctl -qw net.ipv6.conf.v0.disable_ipv6=1 net.ipv6.conf.v1.disable_ipv6=1 &&
+		ip addr add 10.9.9.9/24 dev v0 && ip link set v0 up && ip link set v1 up &&
+		mount --bind "$0" /etc/hosts && exec "$@"' "$BATS_TEST_TMPDIR/hosts" "$@"
+}
+
+# compare NATIVE_FILE SANDBOX_STATUS SANDBOX_OUT SANDBOX_ERR
+differs() {
+	echo "want: $(cat "$1")" >&2
+	echo "got (status $2): $3" >&2
+	echo "stderr: $(tail -n 5 <<<"$4")" >&2
+	echo "unsupported: $(unsupported <<<"$4")" >&2
+	return 1
+}
+
+@test "ip addr, ip link, ip route in the sandbox: as natively in the same namespace" {
+	local cmd='ip addr; ip link; ip route; ip -6 route; ip -br addr'
+	in_netns sh -c "$cmd" >"$BATS_TEST_TMPDIR/want" 2>&1
+	grep -q '10.9.9.9/24' "$BATS_TEST_TMPDIR/want"
+	run --separate-stderr in_netns "$CVISOR" do --network=host -- /bin/sh -c "$cmd"
+	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
+		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+}
+
+@test "getaddrinfo(AI_ADDRCONFIG) in the sandbox: no IPv6 answer without an IPv6 address" {
+	local code='
+import socket
+print(socket.getaddrinfo("localhost", 80, flags=socket.AI_ADDRCONFIG))
+for h in ["dual.test", "v6only.test"]:
+    try:
+        r = sorted(set((a[0].name, a[4][0]) for a in socket.getaddrinfo(h, 80, flags=socket.AI_ADDRCONFIG)))
+    except socket.gaierror as e:
+        r = "gaierror %d" % e.errno
+    print(h, r)'
+	in_netns $PY -c "$code" >"$BATS_TEST_TMPDIR/want" 2>&1
+	run --separate-stderr in_netns "$CVISOR" do --network=host -- $PY -c "$code"
+	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
+		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+}
+
+@test "ip addr in the sandbox's own namespace (cvisor do): loopback only, up" {
+	unshare -n sh -c 'ip link set lo up; ip addr' >"$BATS_TEST_TMPDIR/want" 2>&1
+	run --separate-stderr sandbox -- ip addr
+	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
+		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+}

@@ -29,22 +29,28 @@ in_netns() {
 		mount --bind "$0" /etc/hosts && exec "$@"' "$BATS_TEST_TMPDIR/hosts" "$@"
 }
 
-# compare NATIVE_FILE SANDBOX_STATUS SANDBOX_OUT SANDBOX_ERR
-differs() {
-	echo "want: $(cat "$1")" >&2
-	echo "got (status $2): $3" >&2
-	echo "stderr: $(tail -n 5 <<<"$4")" >&2
-	echo "unsupported: $(unsupported <<<"$4")" >&2
+# native_then_sandbox CMD: in one namespace of in_netns, sh -c CMD natively
+# (its output in $BATS_TEST_TMPDIR/want), then in the sandbox with the
+# host's (this namespace's) network: the test's $output and $stderr.
+native_then_sandbox() {
+	run --separate-stderr in_netns sh -c 'sh -c "$1" >"$2" 2>&1; shift 2; exec "$@"' sh \
+		"$1" "$BATS_TEST_TMPDIR/want" "$CVISOR" do --network=host -- /bin/sh -c "$1"
+}
+
+# same: the sandbox's status 0 and output is what the native run printed
+same() {
+	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] && return 0
+	echo "want: $(cat "$BATS_TEST_TMPDIR/want")" >&2
+	echo "got (status $status): $output" >&2
+	echo "stderr: $(tail -n 5 <<<"$stderr")" >&2
+	echo "unsupported: $(unsupported <<<"$stderr")" >&2
 	return 1
 }
 
 @test "ip addr, ip link, ip route in the sandbox: as natively in the same namespace" {
-	local cmd='ip addr; ip link; ip route; ip -6 route; ip -br addr'
-	in_netns sh -c "$cmd" >"$BATS_TEST_TMPDIR/want" 2>&1
+	native_then_sandbox 'ip addr; ip link; ip route; ip -6 route; ip -br addr'
 	grep -q '10.9.9.9/24' "$BATS_TEST_TMPDIR/want"
-	run --separate-stderr in_netns "$CVISOR" do --network=host -- /bin/sh -c "$cmd"
-	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
-		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+	same
 }
 
 @test "getaddrinfo(AI_ADDRCONFIG) in the sandbox: no IPv6 answer without an IPv6 address" {
@@ -57,15 +63,12 @@ for h in ["dual.test", "v6only.test"]:
     except socket.gaierror as e:
         r = "gaierror %d" % e.errno
     print(h, r)'
-	in_netns $PY -c "$code" >"$BATS_TEST_TMPDIR/want" 2>&1
-	run --separate-stderr in_netns "$CVISOR" do --network=host -- $PY -c "$code"
-	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
-		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+	native_then_sandbox "$PY -c '$code'"
+	same
 }
 
 @test "ip addr in the sandbox's own namespace (cvisor do): loopback only, up" {
 	unshare -n sh -c 'ip link set lo up; ip addr' >"$BATS_TEST_TMPDIR/want" 2>&1
 	run --separate-stderr sandbox -- ip addr
-	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
-		differs "$BATS_TEST_TMPDIR/want" "$status" "$output" "$stderr"
+	same
 }

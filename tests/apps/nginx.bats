@@ -36,9 +36,9 @@ setup() {
 	command -v curl >/dev/null || { echo "no curl" >&2; false; }
 	run --separate-stderr sandbox -- /bin/sh -c '
 		nginx || exit 1
-		i=0; until curl -sf -o /dev/null http://127.0.0.1/ || [ $i -ge 100 ]; do sleep 0.2; i=$((i + 1)); done
+		i=0; until curl -sf -m 5 -o /dev/null http://127.0.0.1/ || [ $i -ge 100 ]; do sleep 0.2; i=$((i + 1)); done
 		echo "processes: $(grep -lx nginx /proc/[0-9]*/comm | wc -l)"
-		curl -sf http://127.0.0.1/ | cmp - /var/www/html/index.nginx-debian.html && echo "page ok"
+		curl -sf -m 5 http://127.0.0.1/ | cmp - /var/www/html/index.nginx-debian.html && echo "page ok"
 		ab -q -n 2000 -c 20 http://127.0.0.1/ | grep -E "^(Complete|Failed) requests|^Non-2xx"
 		nginx -s quit'
 	echo "$output" >&2
@@ -58,13 +58,13 @@ setup() {
 	port=$(free_port)
 	id=$(timeout 60 docker run -d --runtime=cvisor -p "127.0.0.1:$port:80" cvisor-apps-nginx \
 		/usr/sbin/nginx -g 'daemon off;')
-	if ! wait_until 150 curl -sf -o /dev/null "http://127.0.0.1:$port/"; then
+	if ! wait_until 150 curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port/"; then
 		echo "logs: $(docker logs "$id" 2>&1 | tail -n 10)" >&2
 		echo "unsupported: $(docker logs "$id" 2>&1 | unsupported)" >&2
 		timeout 30 docker rm -f "$id" >/dev/null
 		false
 	fi
-	run curl -sf "http://127.0.0.1:$port/"
+	run curl -sf -m 5 "http://127.0.0.1:$port/"
 	[ "$output" = "$(cat /var/www/html/index.nginx-debian.html)" ]
 	run timeout 600 ab -q -n 20000 -c 50 "http://127.0.0.1:$port/"
 	echo "$output" | grep -E "requests|Non-2xx|Requests per second" >&2

@@ -58,7 +58,7 @@ setup() {
 	port=$(free_port)
 	id=$(timeout 60 docker run -d --runtime=cvisor -p "127.0.0.1:$port:80" cvisor-apps-nginx \
 		/usr/sbin/nginx -g 'daemon off;')
-	if ! wait_until 150 curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port/"; then
+	if ! wait_until 50 curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/"; then
 		echo "logs: $(docker logs "$id" 2>&1 | tail -n 10)" >&2
 		echo "unsupported: $(docker logs "$id" 2>&1 | unsupported)" >&2
 		timeout 30 docker rm -f "$id" >/dev/null

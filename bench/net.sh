@@ -37,109 +37,30 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-net_usage() {
-	echo "usage: $0 [--cvisor PATH] [--cvisor-before PATH] [--runs N] [--pin] [--ms MS]" \
-		"[--modes \"M ...\"] [--no-runsc] [BUILD_DIR]" >&2
-	exit 2
-}
-build_dir="" cv="" cv_before="" runs=5 pin="" ms=300 want_modes="" use_runsc=1
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--cvisor) [ $# -ge 2 ] || net_usage; cv=$2; shift 2 ;;
-	--cvisor-before) [ $# -ge 2 ] || net_usage; cv_before=$2; shift 2 ;;
-	--runs) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || net_usage; runs=$2; shift 2 ;;
-	--ms) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || net_usage; ms=$2; shift 2 ;;
-	--modes) [ $# -ge 2 ] || net_usage; want_modes=$2; shift 2 ;;
-	--pin) pin=1; shift ;;
-	--no-runsc) use_runsc=""; shift ;;
-	-h|--help) net_usage ;;
-	-*) net_usage ;;
-	*) [ -z "$build_dir" ] || net_usage; build_dir=$1; shift ;;
-	esac
-done
-build_dir=${build_dir:-build}
-[ -d "$build_dir" ] || { echo "$0: $build_dir: no such directory" >&2; exit 1; }
-RUN_TIMEOUT=${RUN_TIMEOUT:-20}
-cv=${cv:-$build_dir/cvisor}
-
-all_modes=(unix-pingpong socketpair-pingpong tcp-pingpong unix-stream)
-if [ -n "$want_modes" ]; then read -ra modes <<<"$want_modes"; else modes=("${all_modes[@]}"); fi
-for m in "${modes[@]}"; do
-	[[ " ${all_modes[*]} " == *" $m "* ]] || { echo "$0: unknown mode $m" >&2; exit 2; }
-done
-
+rounds_args net "$@"
+rounds_setup net unix-pingpong socketpair-pingpong tcp-pingpong unix-stream
 bench_build net
-cvisor_columns "$cv_before" "$cv"
-if [ -n "$use_runsc" ] && have_runsc; then
-	mkdir -p "$runsc_root"
-	envs+=(runsc) cmd[runsc]="${runsc_do[*]}"
-else
-	echo "note: runsc left out" >&2
-fi
-pinning=() pin_text="unpinned"
-[ -z "$pin" ] || pinning=(taskset -c 0) pin_text="pinned to CPU 0 (taskset -c 0)"
 
-# mode_cmd ENV MODE: the command line that runs the program there; cvisor's
-# TCP row uses the host's network (the sentry's host sockets).
-mode_cmd() {
-	local c=${cmd[$1]}
-	[[ "$1" != cvisor* || "$2" != tcp-* ]] || c=${c/ do / do --network=host }
-	echo "$c"
-}
-# the value a run gives: the mean round trip in ns, or the stream's MB/s
+# the stream's value is its MB/s, the others' their mean round trip in ns
 is_stream() { [[ "$1" == *-stream ]]; }
-
-stamp=$(date -u +%Y%m%d-%H%M%S)${pin:+-pin}
-resdir=$bench_srcdir/results
-mkdir -p "$resdir"
-out_md=$resdir/net-$stamp.md out_csv=$resdir/net-$stamp.csv raw_csv=$resdir/net-$stamp-runs.csv
-errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
-trap 'exit 130' INT TERM
-
-load_start=$(loadavg)
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "load average at start: $load_start" >&2
-echo "round,mode,env,mean_ns,median_ns,n,mb_per_s" >"$raw_csv"
-
-declare -A vals fail # ENV,MODE -> the runs' values; the first failure
-for ((r = 1; r <= runs; r++)); do
-	echo "round $r of $runs" >&2
-	for mode in "${modes[@]}"; do
-		for env in "${envs[@]}"; do
-			[ -z "${fail[$env,$mode]:-}" ] || continue
-			# A pipe, never a file: runsc writes to a regular-file
-			# stdout without moving the shared offset.
-			# shellcheck disable=SC2046 # mode_cmd prints a command line
-			if out=$(timeout "$RUN_TIMEOUT" "${pinning[@]}" $(mode_cmd "$env" "$mode") \
-				"$bin" -t "$ms" "$mode" 2>"$errf" | cat) &&
-				[[ "$out" =~ ^$mode\ ns_per_op\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+)(\ MB/s\ ([0-9.]+))? ]]; then
-				if is_stream "$mode"; then v=${BASH_REMATCH[5]}; else v=${BASH_REMATCH[1]}; fi
-				vals[$env,$mode]+=" $v"
-				echo "$r,$mode,$env,${BASH_REMATCH[1]},${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[5]}" >>"$raw_csv"
-			else
-				fail[$env,$mode]="$(run_why $?)$(head -n1 "$errf" | cut -c1-160)"
-				fail[$env,$mode]=${fail[$env,$mode]%" "}
-				echo "warning: $mode in $env failed: ${fail[$env,$mode]}" >&2
-				echo "$r,$mode,$env,fail,,," >>"$raw_csv"
-			fi
-		done
+# cvisor's TCP row uses the host's network (the sentry's host sockets)
+round_cmd() {
+	local w
+	rcmd=()
+	for w in ${cmd[$1]}; do
+		[[ "$w" != -- || "$1" != cvisor* || "$2" != tcp-* ]] || rcmd+=(--network=host)
+		rcmd+=("$w")
 	done
-done
-load_end=$(loadavg)
-echo "load average at end: $load_end" >&2
+	rcmd+=("$bin" -t "$ms" "$2")
+}
+round_parse() {
+	[[ "$2" =~ ^$1\ ns_per_op\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+)(\ MB/s\ ([0-9.]+))? ]] ||
+		return
+	if is_stream "$1"; then val=${BASH_REMATCH[5]}; else val=${BASH_REMATCH[1]}; fi
+	csv="${BASH_REMATCH[1]},${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[5]}"
+}
+rounds_run "round,mode,env,mean_ns,median_ns,n,mb_per_s"
 
-declare -A med
-for mode in "${modes[@]}"; do
-	for env in "${envs[@]}"; do
-		if [ -n "${fail[$env,$mode]:-}" ] || [ -z "${vals[$env,$mode]:-}" ]; then
-			med[$env,$mode]=n/a
-		else
-			# shellcheck disable=SC2086 # the values are numbers
-			med[$env,$mode]=$(median ${vals[$env,$mode]})
-		fi
-	done
-done
 cell() { # cell ENV MODE -> the median in us (the stream: MB/s), or "fail"
 	if [ -n "${fail[$1,$2]:-}" ]; then
 		echo fail
@@ -177,31 +98,7 @@ for mode in "${modes[@]}"; do
 	done
 done
 
-cmdline="bench/net.sh --runs $runs --ms $ms${pin:+ --pin}${cv_before:+ --cvisor-before $cv_before} --cvisor $cv"
-[ -n "$use_runsc" ] || cmdline+=" --no-runsc"
-[ -z "$want_modes" ] || cmdline+=" --modes \"$want_modes\""
-runsc_ver=""
-[ -z "${cmd[runsc]+x}" ] || runsc_ver=", $(first_line runsc --version) (ptrace, --network=none)"
-{
-	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $pin_text$runsc_ver."
-	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
-	echo "Median over $runs rounds of each run's mean round trip in µs (unix-stream: MB/s of"
-	echo "64 KiB chunks); ratios of the medians (the stream: sandbox MB/s / native MB/s)."
-	echo "cvisor = \`$(realpath "$cv")\` (tcp-pingpong with --network=host)${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."
-	echo
-	echo "| ${hdr//|/ | } |"
-	printf '|---|---'
-	for ((i = 2; i < $(awk -F'|' '{ print NF }' <<<"$hdr"); i++)); do printf '|--:'; done
-	echo '|'
-	for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
-	first=1
-	for mode in "${modes[@]}"; do
-		for env in "${envs[@]}"; do
-			[ -n "${fail[$env,$mode]:-}" ] || continue
-			[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
-			echo "- $mode in $env: ${fail[$env,$mode]}"
-		done
-	done
-} >"$out_md"
-cat "$out_md"
-echo "wrote $out_md, $out_csv, $raw_csv" >&2
+rounds_md 2 "$hdr" \
+	"Median over $runs rounds of each run's mean round trip in µs (unix-stream: MB/s of" \
+	"64 KiB chunks); ratios of the medians (the stream: sandbox MB/s / native MB/s)." \
+	"cvisor = \`$(realpath "$cv")\` (tcp-pingpong with --network=host)${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."

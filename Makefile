@@ -94,7 +94,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(filter-out $(B)/src/cli/%,$(CVISOR_OBJ))
 $(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka -lseccomp
-$(B)/bench/%: bench/%.c bench/bench.h src/common/timing.h
+$(B)/bench/%: bench/%.c bench/bench.h bench/timed.h src/common/timing.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Isrc/common -o $@ $<
 

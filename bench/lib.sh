@@ -40,6 +40,7 @@ bench_build() {
 	mkdir -p "$build_dir/bench"
 	bin="$build_dir/bench/$name"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$bench_srcdir/bench.h" -nt "$bin" ] ||
+		[ "$bench_srcdir/timed.h" -nt "$bin" ] ||
 		[ "$bench_srcdir/../src/common/timing.h" -nt "$bin" ]; then
 		echo "building $bin" >&2
 		${CC:-gcc} -static -O2 -std=gnu11 -Wall -Wextra -Werror \

@@ -37,14 +37,10 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "timed.h"
 
-#define WARM 20
-#define MIN_OPS 5
-#define MAX_OPS (1L << 20)
 #define CHUNK (64 << 10)
 
-static double budget_ns = 300e6;
-static double *samples; /* one duration per timed operation */
 static int peer;        /* the parent's end of the connection */
 static char chunk[CHUNK];
 
@@ -172,37 +168,6 @@ static __attribute__((noreturn)) void child(int fd, bool stream)
 	_exit(r == 0 ? 0 : 3);
 }
 
-static void reap(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) != pid)
-		if (errno != EINTR)
-			die("waitpid");
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		errno = 0;
-		die("child failed");
-	}
-}
-
-/* Times op() until the budget is spent; returns how many were timed. */
-static long time_ops(void (*op)(void))
-{
-	double start;
-	long n = 0;
-
-	for (int i = 0; i < WARM; i++)
-		op();
-	start = now_ns();
-	do {
-		double t = now_ns();
-
-		op();
-		samples[n++] = now_ns() - t;
-	} while (n < MAX_OPS && (n < MIN_OPS || now_ns() - start < budget_ns));
-	return n;
-}
-
 static int run_mode(const char *mode)
 {
 	const char *dash = strchr(mode, '-');
@@ -241,8 +206,7 @@ static int run_mode(const char *mode)
 		sum += samples[i];
 	if (stream)     /* bytes per ns = 1000 MB/s */
 		snprintf(tail, sizeof(tail), " MB/s %.1f", (double)n * CHUNK / sum * 1e3);
-	return report("%s ns_per_op %.1f median %.1f n %ld%s\n", mode, sum / (double)n,
-		      median(samples, (size_t)n), n, tail);
+	return print(mode, "ns_per_op", n, tail);
 }
 
 static const char *const all[] = {

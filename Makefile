@@ -111,8 +111,9 @@ test: deps
 
 # real applications in the sandbox (tests/apps, issue 14); not part of make test
 .PHONY: test-apps
+test-apps: export WITH_APPS = 1
 test-apps: deps
-	scripts/deps-apps.sh && $(MAKE) -j2 all && tests/apps/run.sh $(B)
+	$(MAKE) -j2 all && tests/apps/run.sh $(B)
 
 bench: export WITH_BENCH = 1
 bench: deps

@@ -2,7 +2,7 @@
 # Each .bats file here runs a real Debian program in `cvisor do` (and
 # nginx through docker --runtime=cvisor) and, where it means something,
 # the same natively, and compares.  The programs come from
-# scripts/deps-apps.sh (make test-apps runs it): a missing one is a
+# scripts/deps.sh with WITH_APPS=1 (make test-apps sets it): a missing one is a
 # failure that names the package, never a skip.
 #
 #   load apps
@@ -18,7 +18,7 @@ PY=/usr/bin/python3
 
 need() {
 	command -v "$1" >/dev/null ||
-		{ echo "$1 is not installed (Debian package $2): run scripts/deps-apps.sh" >&2; return 1; }
+		{ echo "$1 is not installed (Debian package $2): run WITH_APPS=1 scripts/deps.sh" >&2; return 1; }
 }
 
 sandbox() {

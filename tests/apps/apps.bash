@@ -59,3 +59,23 @@ await() {
 	echo "gave up waiting for $1" >&2
 	return 1
 }
+
+# differs WANT: the last `run` in the sandbox did not print WANT with
+# status 0: say what it printed, its stderr's end and what the sandbox
+# reported unsupported, and fail.
+differs() {
+	echo "want: $1" >&2
+	echo "got (status $status): $output" >&2
+	echo "stderr: $(tail -n 5 <<<"${stderr:-}")" >&2
+	echo "unsupported: $(unsupported <<<"${stderr:-}")" >&2
+	return 1
+}
+
+# same_as_native CMD...: CMD natively, then in the sandbox: the sandbox's
+# status is 0 and its output the native one.
+same_as_native() {
+	local want
+	want=$(timeout 60 "$@" 2>&1) || { echo "natively: $want" >&2; return 1; }
+	run --separate-stderr sandbox -- "$@"
+	[ "$status" = 0 ] && [ "$output" = "$want" ] || differs "$want"
+}

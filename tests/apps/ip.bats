@@ -39,12 +39,8 @@ native_then_sandbox() {
 
 # same: the sandbox's status 0 and output is what the native run printed
 same() {
-	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] && return 0
-	echo "want: $(cat "$BATS_TEST_TMPDIR/want")" >&2
-	echo "got (status $status): $output" >&2
-	echo "stderr: $(tail -n 5 <<<"$stderr")" >&2
-	echo "unsupported: $(unsupported <<<"$stderr")" >&2
-	return 1
+	[ "$status" = 0 ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/want")" ] ||
+		differs "$(cat "$BATS_TEST_TMPDIR/want")"
 }
 
 @test "ip addr, ip link, ip route in the sandbox: as natively in the same namespace" {

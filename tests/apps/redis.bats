@@ -30,11 +30,5 @@ exit 0'
 	local want
 	want=$(timeout 60 sh -c "$session" sh "$BATS_TEST_TMPDIR") || { echo "natively: $want" >&2; false; }
 	run --separate-stderr sandbox -- /bin/sh -c "$session" sh /tmp
-	if [ "$status" != 0 ] || [ "$output" != "$want" ]; then
-		echo "want: $want" >&2
-		echo "got (status $status): $output" >&2
-		echo "stderr: $(tail -n 5 <<<"$stderr")" >&2
-		echo "unsupported: $(unsupported <<<"$stderr")" >&2
-		false
-	fi
+	[ "$status" = 0 ] && [ "$output" = "$want" ] || differs "$want"
 }

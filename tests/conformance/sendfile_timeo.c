@@ -16,12 +16,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include "check.h"
+#include "sendfile_util.h"
 
 #define SIZE (10 << 20)
 #define ROOM (2 * SIZE)         /* a buggy sender delivers more than SIZE */
 
-static char dir[] = "/tmp/cvt.XXXXXX";
 static unsigned char *want, *got;
 static size_t got_len;
 static int rcv;
@@ -181,26 +180,16 @@ static void to_file(int in, bool with_off)
 
 int main(void)
 {
-	char path[512];
-	int in;
+	int in = make_input(SIZE, &want);
 
-	CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/in", dir);
-	in = open(path, O_RDWR | O_CREAT, 0644);
-	CHECK(in >= 0, "create: %s", strerror(errno));
-	want = malloc(SIZE);
 	got = malloc(ROOM);
-	CHECK(want && got, "malloc");
-	for (size_t i = 0; i < SIZE; i++)
-		want[i] = (unsigned char)(i * 7 + i / 4093);
-	CHECK(write(in, want, SIZE) == SIZE, "write");
+	CHECK(got, "malloc");
 	over_tcp(in, true);
 	over_tcp(in, false);
 	to_pipe(in, true);
 	to_pipe(in, false);
 	to_file(in, true);
 	to_file(in, false);
-	unlink(path);
-	rmdir(dir);
+	remove_input(in);
 	return 0;
 }

@@ -215,33 +215,16 @@ static const char *const all[] = {
 
 int main(int argc, char **argv)
 {
-	int i = 1, rc = 0;
+	int i;
 
 	bench_name = "net";
-	if (argc > 2 && !strcmp(argv[1], "-t")) {
-		long ms = parse_count(argv[2]);
-
-		if (ms < 0) {
-			errno = 0;
-			die("-t: a number of ms > 0");
-		}
-		budget_ns = (double)ms * 1e6;
-		i = 3;
-	}
-	if (i >= argc) {
+	i = timed_args(argc, argv);
+	if (!i) {
 		errno = 0;
 		die("usage: net [-t MS] all|MODE...");
 	}
 	samples = malloc(MAX_OPS * sizeof(*samples));
 	if (!samples)
 		die("malloc");
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "all")) {
-			for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
-				rc |= run_mode(all[k]);
-		} else {
-			rc |= run_mode(argv[i]);
-		}
-	}
-	return rc;
+	return run_modes(i, argc, argv, all, sizeof(all) / sizeof(all[0]), run_mode);
 }

@@ -60,4 +60,39 @@ static long time_ops(void (*op)(void))
 	return n;
 }
 
+/* "[-t MS] MODE...": sets budget_ns; returns the index of the first mode,
+ * or 0 if the arguments are not of that form. */
+static int timed_args(int argc, char **argv)
+{
+	int i = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		long ms = parse_count(argv[2]);
+
+		if (ms < 0)
+			return 0;
+		budget_ns = (double)ms * 1e6;
+		i = 3;
+	}
+	return i < argc ? i : 0;
+}
+
+/* Runs run(MODE) for argv[i..argc-1], "all" standing for all[0..n-1] in
+ * order; the exit status: 1 if any failed. */
+static int run_modes(int i, int argc, char **argv, const char *const *all, size_t n,
+		     int (*run)(const char *))
+{
+	int rc = 0;
+
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "all")) {
+			for (size_t k = 0; k < n; k++)
+				rc |= run(all[k]);
+		} else {
+			rc |= run(argv[i]);
+		}
+	}
+	return rc;
+}
+
 #endif

@@ -366,18 +366,11 @@ static int run_mode(const char *mode)
 int main(int argc, char **argv)
 {
 	sigset_t set;
-	int i = 1, rc = 0;
+	int i;
 
 	bench_name = "wake";
-	if (argc > 2 && !strcmp(argv[1], "-t")) {
-		long ms = parse_count(argv[2]);
-
-		if (ms < 0)
-			usage();
-		budget_ns = (double)ms * 1e6;
-		i = 3;
-	}
-	if (i >= argc)
+	i = timed_args(argc, argv);
+	if (!i)
 		usage();
 	/* SIGUSR1 is only ever waited for: blocked in every thread and child. */
 	sigemptyset(&set);
@@ -389,13 +382,5 @@ int main(int argc, char **argv)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED || samples == MAP_FAILED)
 		die("mmap");
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "all")) {
-			for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
-				rc |= run_mode(all[k]);
-		} else {
-			rc |= run_mode(argv[i]);
-		}
-	}
-	return rc;
+	return run_modes(i, argc, argv, all, sizeof(all) / sizeof(all[0]), run_mode);
 }

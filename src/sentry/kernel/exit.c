@@ -154,15 +154,16 @@ void tg_exited(struct thread_group *tg)
 		tg->exit_notify_fd = -1;
 		tg->reaped = true;
 	}
-	pthread_mutex_unlock(&sandbox.lock);
-	/* the parent's signal is pending before wait(2) can reap, as in Linux */
+	/* the parent's signal is pending before wait(2) can reap, and the
+	 * zombie is there when the parent sees the signal: both under
+	 * sandbox.lock, as Linux's exit_notify() under tasklist_lock (a
+	 * waitpid(WNOHANG) after SIGCHLD must find it) */
 	if (parent && tg->exit_signal) {
 		siginfo_t si;
 
 		exit_siginfo(tg, &si);
 		signal_parent(tg, parent, &si, false);
 	}
-	pthread_mutex_lock(&sandbox.lock);
 	tg->zombie = true;
 	tg->vfork_done = true;
 	pthread_mutex_unlock(&sandbox.lock);

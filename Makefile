@@ -98,7 +98,7 @@ $(B)/tests/unit/test_scm: tests/unit/test_scm.c src/sentry/net/unix/scm.c src/se
 $(B)/tests/unit/test_filters_sym: tests/unit/test_filters_sym.c $(filter-out %/main.o,$(FILTERS_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka -lseccomp
-$(B)/bench/%: bench/%.c bench/bench.h src/common/timing.h
+$(B)/bench/%: bench/%.c bench/bench.h bench/timed.h src/common/timing.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -pthread -Isrc/common -o $@ $<
 
@@ -112,6 +112,12 @@ demo: deps
 test: deps
 	$(MAKE) -j2 all $(CONF_BIN) $(PROGS_BIN) $(SEC_BIN) $(UNIT_BIN) $(B)/bench/syscall
 	tests/run.sh $(B)
+
+# real applications in the sandbox (tests/apps, issue 14); not part of make test
+.PHONY: test-apps
+test-apps: export WITH_APPS = 1
+test-apps: deps
+	$(MAKE) -j2 all && tests/apps/run.sh $(B)
 
 bench: export WITH_BENCH = 1
 bench: deps

@@ -40,6 +40,7 @@ bench_build() {
 	mkdir -p "$build_dir/bench"
 	bin="$build_dir/bench/$name"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$bench_srcdir/bench.h" -nt "$bin" ] ||
+		[ "$bench_srcdir/timed.h" -nt "$bin" ] ||
 		[ "$bench_srcdir/../src/common/timing.h" -nt "$bin" ]; then
 		echo "building $bin" >&2
 		${CC:-gcc} -static -O2 -std=gnu11 -Wall -Wextra -Werror \
@@ -87,6 +88,16 @@ cvisor_columns() {
 	fi
 	[ -x "$after" ] || { echo "$0: $after: not executable" >&2; exit 1; }
 	envs+=(cvisor) cmd[cvisor]="$(realpath "$after") do $* --"
+}
+
+run_why() { # run_why STATUS -> how a run that gave no result ended
+	case $1 in
+	0) echo "no result line: " ;;
+	124) echo "hung: killed after ${RUN_TIMEOUT} s " ;;
+	12[5-7]) echo "timeout could not run it ($1) " ;;
+	*) [ "$1" -gt 128 ] && echo "killed by signal $(($1 - 128)) ($(kill -l $(($1 - 128)))) " ||
+		echo "exit status $1: " ;;
+	esac
 }
 
 runsc_root=/tmp/runsc-bench-root
@@ -286,4 +297,151 @@ bench_md_n() { # bench_md_n TITLE : the N table in Markdown
 	echo "| mode | native | cvisor | runc | runsc |"
 	echo "|---|--:|--:|--:|--:|"
 	for mode in "${modes[@]}"; do r=$(nrow "$mode"); echo "| ${r//|/ | } |"; done
+}
+
+# ---------- interleaved rounds (wake.sh, net.sh) ----------
+# A script that starts a bench program once per (round, mode, environment):
+#   rounds_args NAME "$@"     its options -> build_dir cv cv_before runs ms
+#                             want_modes pin use_runsc (usage names NAME.sh)
+#   rounds_setup NAME MODES.. modes[] (checked against MODES), envs[] and
+#                             cmd[] (native, [cvisor-before], cvisor, [runsc]),
+#                             pinning[], the result files, the load at start
+#   rounds_run CSV_HEADER     RUNS rounds: each mode once in every environment,
+#                             one after the other, so that a change of load
+#                             falls on all alike; a failing (mode, env) is
+#                             not tried again.  The caller defines
+#                             round_cmd ENV MODE (sets rcmd[], the command) and
+#                             round_parse MODE OUT (sets val, the value kept,
+#                             and csv, the run's fields; fails on no result).
+#                             -> vals[ENV,MODE], fail[ENV,MODE], med[ENV,MODE]
+#   rounds_md LEFT HDR TEXT   $out_md: TEXT, the table of HDR and rows[] (the
+#                             first LEFT columns left-aligned), the failures
+
+rounds_usage() {
+	echo "usage: bench/$rounds_name.sh [--cvisor PATH] [--cvisor-before PATH] [--runs N]" \
+		"[--pin] [--ms MS] [--modes \"M ...\"] [--no-runsc] [BUILD_DIR]" >&2
+	exit 2
+}
+
+rounds_args() {
+	rounds_name=$1
+	shift
+	build_dir="" cv="" cv_before="" runs=5 pin="" ms=300 want_modes="" use_runsc=1
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--cvisor) [ $# -ge 2 ] || rounds_usage; cv=$2; shift 2 ;;
+		--cvisor-before) [ $# -ge 2 ] || rounds_usage; cv_before=$2; shift 2 ;;
+		--runs) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || rounds_usage; runs=$2; shift 2 ;;
+		--ms) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || rounds_usage; ms=$2; shift 2 ;;
+		--modes) [ $# -ge 2 ] || rounds_usage; want_modes=$2; shift 2 ;;
+		--pin) pin=1; shift ;;
+		--no-runsc) use_runsc=""; shift ;;
+		-*) rounds_usage ;;
+		*) [ -z "$build_dir" ] || rounds_usage; build_dir=$1; shift ;;
+		esac
+	done
+	build_dir=${build_dir:-build}
+	[ -d "$build_dir" ] || { echo "$0: $build_dir: no such directory" >&2; exit 1; }
+	RUN_TIMEOUT=${RUN_TIMEOUT:-20}
+	cv=${cv:-$build_dir/cvisor}
+}
+
+rounds_setup() {
+	local m
+	shift
+	if [ -n "$want_modes" ]; then read -ra modes <<<"$want_modes"; else modes=("$@"); fi
+	for m in "${modes[@]}"; do
+		[[ " $* " == *" $m "* ]] || { echo "$0: unknown mode $m" >&2; exit 2; }
+	done
+	# The columns, in the order each round runs them.
+	cvisor_columns "$cv_before" "$cv"
+	if [ -n "$use_runsc" ] && have_runsc; then
+		mkdir -p "$runsc_root"
+		envs+=(runsc) cmd[runsc]="${runsc_do[*]}"
+	else
+		echo "note: runsc left out" >&2
+	fi
+	pinning=() pin_text="unpinned"
+	[ -z "$pin" ] || pinning=(taskset -c 0) pin_text="pinned to CPU 0 (taskset -c 0)"
+	stamp=$(date -u +%Y%m%d-%H%M%S)${pin:+-pin}
+	resdir=$bench_srcdir/results
+	mkdir -p "$resdir"
+	out_md=$resdir/$rounds_name-$stamp.md out_csv=$resdir/$rounds_name-$stamp.csv
+	raw_csv=$resdir/$rounds_name-$stamp-runs.csv
+	errf=$(mktemp)
+	trap 'rm -f "$errf"' EXIT
+	trap 'exit 130' INT TERM
+	load_start=$(loadavg)
+	started=$(date -u '+%Y-%m-%d %H:%M UTC')
+	echo "load average at start: $load_start" >&2
+	cmdline="bench/$rounds_name.sh --runs $runs --ms $ms${pin:+ --pin}${cv_before:+ --cvisor-before $cv_before} --cvisor $cv"
+	[ -n "$use_runsc" ] || cmdline+=" --no-runsc"
+	[ -z "$want_modes" ] || cmdline+=" --modes \"$want_modes\""
+	runsc_ver=""
+	[ -z "${cmd[runsc]+x}" ] || runsc_ver=", $(first_line runsc --version) (ptrace, --network=none)"
+}
+
+rounds_run() {
+	local r mode env out
+	declare -gA vals fail med # ENV,MODE -> the runs' values; the first failure; their median
+	echo "$1" >"$raw_csv"
+	for ((r = 1; r <= runs; r++)); do
+		echo "round $r of $runs" >&2
+		for mode in "${modes[@]}"; do
+			for env in "${envs[@]}"; do
+				[ -z "${fail[$env,$mode]:-}" ] || continue
+				round_cmd "$env" "$mode"
+				# A pipe, never a file: runsc writes to a regular-file
+				# stdout without moving the shared offset.
+				if out=$(timeout "$RUN_TIMEOUT" "${pinning[@]}" "${rcmd[@]}" 2>"$errf" | cat) &&
+					round_parse "$mode" "$out"; then
+					vals[$env,$mode]+=" $val"
+					echo "$r,$mode,$env,$csv" >>"$raw_csv"
+				else
+					fail[$env,$mode]="$(run_why $?)$(head -n1 "$errf" | cut -c1-160)"
+					fail[$env,$mode]=${fail[$env,$mode]%" "}
+					echo "warning: $mode in $env failed: ${fail[$env,$mode]}" >&2
+					echo "$r,$mode,$env,fail$(tr -cd , <<<"${1#*,*,*,}")" >>"$raw_csv"
+				fi
+			done
+		done
+	done
+	load_end=$(loadavg)
+	echo "load average at end: $load_end" >&2
+	for mode in "${modes[@]}"; do
+		for env in "${envs[@]}"; do
+			if [ -n "${fail[$env,$mode]:-}" ] || [ -z "${vals[$env,$mode]:-}" ]; then
+				med[$env,$mode]=n/a
+			else
+				# shellcheck disable=SC2086 # the values are numbers
+				med[$env,$mode]=$(median ${vals[$env,$mode]})
+			fi
+		done
+	done
+}
+
+rounds_md() {
+	local left=$1 hdr=$2 r i mode env first=1
+	shift 2
+	{
+		echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $pin_text$runsc_ver."
+		echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
+		printf '%s\n' "$@"
+		echo
+		echo "| ${hdr//|/ | } |"
+		for ((i = 0; i < $(awk -F'|' '{ print NF }' <<<"$hdr"); i++)); do
+			if [ "$i" -lt "$left" ]; then printf '|---'; else printf '|--:'; fi
+		done
+		echo '|'
+		for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
+		for mode in "${modes[@]}"; do
+			for env in "${envs[@]}"; do
+				[ -n "${fail[$env,$mode]:-}" ] || continue
+				[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
+				echo "- $mode in $env: ${fail[$env,$mode]}"
+			done
+		done
+	} >"$out_md"
+	cat "$out_md"
+	echo "wrote $out_md, $out_csv, $raw_csv" >&2
 }

@@ -49,13 +49,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-
-#define WARM 20
-#define MIN_OPS 5
-#define MAX_OPS (1L << 20)
-
-static double budget_ns = 300e6;
-static double *samples; /* one duration per timed operation */
+#include "timed.h"
 
 /* What the two sides share: a MAP_SHARED page, so that it stays shared
  * after fork.  Direction 0 is main -> partner (the partner waits on it),
@@ -226,48 +220,6 @@ static void *partner_thread(void *k)
 	return NULL;
 }
 
-/* Waits for child pid; dies unless it exited with status 0. */
-static void reap(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) != pid)
-		if (errno != EINTR)
-			die("waitpid");
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		errno = 0;
-		die("child failed");
-	}
-}
-
-static int print(const char *mode, const char *what, long n, const char *tail)
-{
-	double sum = 0;
-
-	for (long i = 0; i < n; i++)
-		sum += samples[i];
-	return report("%s %s %.1f median %.1f n %ld%s\n", mode, what, sum / (double)n,
-		      median(samples, (size_t)n), n, tail);
-}
-
-/* Times op() until the budget is spent; returns how many were timed. */
-static long time_ops(void (*op)(void))
-{
-	double start;
-	long n = 0;
-
-	for (int i = 0; i < WARM; i++)
-		op();
-	start = now_ns();
-	do {
-		double t = now_ns();
-
-		op();
-		samples[n++] = now_ns() - t;
-	} while (n < MAX_OPS && (n < MIN_OPS || now_ns() - start < budget_ns));
-	return n;
-}
-
 static const struct kind *cur;
 
 static void round_trip(void)
@@ -414,18 +366,11 @@ static int run_mode(const char *mode)
 int main(int argc, char **argv)
 {
 	sigset_t set;
-	int i = 1, rc = 0;
+	int i;
 
 	bench_name = "wake";
-	if (argc > 2 && !strcmp(argv[1], "-t")) {
-		long ms = parse_count(argv[2]);
-
-		if (ms < 0)
-			usage();
-		budget_ns = (double)ms * 1e6;
-		i = 3;
-	}
-	if (i >= argc)
+	i = timed_args(argc, argv);
+	if (!i)
 		usage();
 	/* SIGUSR1 is only ever waited for: blocked in every thread and child. */
 	sigemptyset(&set);
@@ -437,13 +382,5 @@ int main(int argc, char **argv)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED || samples == MAP_FAILED)
 		die("mmap");
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "all")) {
-			for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
-				rc |= run_mode(all[k]);
-		} else {
-			rc |= run_mode(argv[i]);
-		}
-	}
-	return rc;
+	return run_modes(i, argc, argv, all, sizeof(all) / sizeof(all[0]), run_mode);
 }

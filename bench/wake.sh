@@ -37,110 +37,21 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-wake_usage() {
-	echo "usage: $0 [--cvisor PATH] [--cvisor-before PATH] [--runs N] [--pin] [--ms MS]" \
-		"[--modes \"M ...\"] [--no-runsc] [BUILD_DIR]" >&2
-	exit 2
-}
-build_dir="" cv="" cv_before="" runs=5 pin="" ms=300 want_modes="" use_runsc=1
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--cvisor) [ $# -ge 2 ] || wake_usage; cv=$2; shift 2 ;;
-	--cvisor-before) [ $# -ge 2 ] || wake_usage; cv_before=$2; shift 2 ;;
-	--runs) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || wake_usage; runs=$2; shift 2 ;;
-	--ms) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || wake_usage; ms=$2; shift 2 ;;
-	--modes) [ $# -ge 2 ] || wake_usage; want_modes=$2; shift 2 ;;
-	--pin) pin=1; shift ;;
-	--no-runsc) use_runsc=""; shift ;;
-	-h|--help) wake_usage ;;
-	-*) wake_usage ;;
-	*) [ -z "$build_dir" ] || wake_usage; build_dir=$1; shift ;;
-	esac
-done
-build_dir=${build_dir:-build}
-[ -d "$build_dir" ] || { echo "$0: $build_dir: no such directory" >&2; exit 1; }
-RUN_TIMEOUT=${RUN_TIMEOUT:-20}
-cv=${cv:-$build_dir/cvisor}
-
-all_modes=(pipe-thread poll-thread epoll-thread eventfd-thread futex-thread signal-thread
-	pipe-proc poll-proc epoll-proc eventfd-proc futex-proc signal-proc wait4-proc timerfd)
-if [ -n "$want_modes" ]; then read -ra modes <<<"$want_modes"; else modes=("${all_modes[@]}"); fi
-for m in "${modes[@]}"; do
-	[[ " ${all_modes[*]} " == *" $m "* ]] || { echo "$0: unknown mode $m" >&2; exit 2; }
-done
-
+rounds_args wake "$@"
+rounds_setup wake pipe-thread poll-thread epoll-thread eventfd-thread futex-thread signal-thread \
+	pipe-proc poll-proc epoll-proc eventfd-proc futex-proc signal-proc wait4-proc timerfd
 bench_build wake -pthread
-# The columns, in the order each round runs them.
-cvisor_columns "$cv_before" "$cv"
-if [ -n "$use_runsc" ] && have_runsc; then
-	mkdir -p "$runsc_root"
-	envs+=(runsc) cmd[runsc]="${runsc_do[*]}"
-else
-	echo "note: runsc left out" >&2
-fi
-pinning=() pin_text="unpinned"
-[ -z "$pin" ] || pinning=(taskset -c 0) pin_text="pinned to CPU 0 (taskset -c 0)"
 
-stamp=$(date -u +%Y%m%d-%H%M%S)${pin:+-pin}
-resdir=$bench_srcdir/results
-mkdir -p "$resdir"
-out_md=$resdir/wake-$stamp.md out_csv=$resdir/wake-$stamp.csv raw_csv=$resdir/wake-$stamp-runs.csv
-errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
-trap 'exit 130' INT TERM
-
-load_start=$(loadavg)
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "load average at start: $load_start" >&2
-echo "round,mode,env,mean_ns,median_ns,n,overruns" >"$raw_csv" # overruns: timerfd only
-
-why() { # why STATUS -> how a run that gave no result ended
-	case $1 in
-	0) echo "no result line: " ;;
-	124) echo "hung: killed after ${RUN_TIMEOUT} s " ;;
-	12[5-7]) echo "timeout could not run it ($1) " ;;
-	*) [ "$1" -gt 128 ] && echo "killed by signal $(($1 - 128)) ($(kill -l $(($1 - 128)))) " ||
-		echo "exit status $1: " ;;
-	esac
+round_cmd() { read -ra rcmd <<<"${cmd[$1]}"; rcmd+=("$bin" -t "$ms" "$2"); }
+round_parse() {
+	[[ "$2" =~ ^$1\ (ns_per_op|lateness_ns)\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+)(\ overruns\ ([0-9]+))? ]] ||
+		return
+	val=${BASH_REMATCH[2]}
+	csv="${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[4]},${BASH_REMATCH[6]}"
 }
-declare -A vals fail # ENV,MODE -> the runs' means; the first failure
-for ((r = 1; r <= runs; r++)); do
-	echo "round $r of $runs" >&2
-	for mode in "${modes[@]}"; do
-		for env in "${envs[@]}"; do
-			[ -z "${fail[$env,$mode]:-}" ] || continue
-			# A pipe, never a file: runsc writes to a regular-file
-			# stdout without moving the shared offset.
-			# shellcheck disable=SC2086 # cmd[] is a command line
-			if out=$(timeout "$RUN_TIMEOUT" "${pinning[@]}" ${cmd[$env]} "$bin" -t "$ms" \
-				"$mode" 2>"$errf" | cat) &&
-				[[ "$out" =~ ^$mode\ (ns_per_op|lateness_ns)\ ([0-9.]+)\ median\ ([0-9.]+)\ n\ ([0-9]+)(\ overruns\ ([0-9]+))? ]]; then
-				vals[$env,$mode]+=" ${BASH_REMATCH[2]}"
-				echo "$r,$mode,$env,${BASH_REMATCH[2]},${BASH_REMATCH[3]},${BASH_REMATCH[4]},${BASH_REMATCH[6]}" >>"$raw_csv"
-			else
-				fail[$env,$mode]="$(why $?)$(head -n1 "$errf" | cut -c1-160)"
-				fail[$env,$mode]=${fail[$env,$mode]%" "}
-				echo "warning: $mode in $env failed: ${fail[$env,$mode]}" >&2
-				echo "$r,$mode,$env,fail,,," >>"$raw_csv"
-			fi
-		done
-	done
-done
-load_end=$(loadavg)
-echo "load average at end: $load_end" >&2
+rounds_run "round,mode,env,mean_ns,median_ns,n,overruns" # overruns: timerfd only
 
 us() { [ "$1" = n/a ] && echo n/a || awk -v v="$1" 'BEGIN { printf (v < 100000 ? "%.1f" : "%.0f"), v / 1000 }'; }
-declare -A med
-for mode in "${modes[@]}"; do
-	for env in "${envs[@]}"; do
-		if [ -n "${fail[$env,$mode]:-}" ] || [ -z "${vals[$env,$mode]:-}" ]; then
-			med[$env,$mode]=n/a
-		else
-			# shellcheck disable=SC2086 # the values are numbers
-			med[$env,$mode]=$(median ${vals[$env,$mode]})
-		fi
-	done
-done
 cell() { # cell ENV MODE -> the median in us, or "fail"
 	if [ -n "${fail[$1,$2]:-}" ]; then echo fail; else us "${med[$1,$2]}"; fi
 }
@@ -167,31 +78,7 @@ for mode in "${modes[@]}"; do
 	done
 done
 
-cmdline="bench/wake.sh --runs $runs --ms $ms${pin:+ --pin}${cv_before:+ --cvisor-before $cv_before} --cvisor $cv"
-[ -n "$use_runsc" ] || cmdline+=" --no-runsc"
-[ -z "$want_modes" ] || cmdline+=" --modes \"$want_modes\""
-runsc_ver=""
-[ -z "${cmd[runsc]+x}" ] || runsc_ver=", $(first_line runsc --version) (ptrace, --network=none)"
-{
-	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $pin_text$runsc_ver."
-	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
-	echo "Median over $runs rounds of each run's mean round trip in µs (timerfd: mean lateness"
-	echo "of a 1 ms periodic timer); ratios of the medians; \"runsc x cvisor\": how many times"
-	echo "faster cvisor is than runsc. cvisor = \`$(realpath "$cv")\`${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."
-	echo
-	echo "| ${hdr//|/ | } |"
-	printf '|---'
-	for ((i = 1; i < $(awk -F'|' '{ print NF }' <<<"$hdr"); i++)); do printf '|--:'; done
-	echo '|'
-	for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
-	first=1
-	for mode in "${modes[@]}"; do
-		for env in "${envs[@]}"; do
-			[ -n "${fail[$env,$mode]:-}" ] || continue
-			[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
-			echo "- $mode in $env: ${fail[$env,$mode]}"
-		done
-	done
-} >"$out_md"
-cat "$out_md"
-echo "wrote $out_md, $out_csv, $raw_csv" >&2
+rounds_md 1 "$hdr" \
+	"Median over $runs rounds of each run's mean round trip in µs (timerfd: mean lateness" \
+	"of a 1 ms periodic timer); ratios of the medians; \"runsc x cvisor\": how many times" \
+	"faster cvisor is than runsc. cvisor = \`$(realpath "$cv")\`${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."

@@ -23,6 +23,10 @@ pkgs+=(linux-perf gnuplot-nox)
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
 # trinity is only for `make fuzz`.
 [ "${WITH_FUZZ:-0}" = 1 ] && pkgs+=(trinity)
+# The applications of `make test-apps` (tests/apps, issue 14), their clients
+# and load generators.
+[ "${WITH_APPS:-0}" = 1 ] && pkgs+=(nginx apache2-utils nodejs mariadb-server mariadb-client
+	memcached libmemcached-tools redis-server redis-tools util-linux)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -37,6 +41,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "cvisor: installing ${missing[*]}" >&2
+# The tests start each server themselves, in the sandbox: none is started by
+# its package's install (a policy-rc.d that refuses, if the machine has none).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}" >/dev/null

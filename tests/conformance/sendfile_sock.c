@@ -12,11 +12,10 @@
 #include <stdbool.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
-#include "check.h"
+#include "sendfile_util.h"
 
 #define SIZE (3 << 20)
 
-static char dir[] = "/tmp/cvt.XXXXXX";
 static unsigned char *want, *got;
 static int rcv;
 
@@ -79,22 +78,12 @@ static void send_all(int in, bool with_off)
 
 int main(void)
 {
-	char path[512];
-	int in;
+	int in = make_input(SIZE, &want);
 
-	CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/in", dir);
-	in = open(path, O_RDWR | O_CREAT, 0644);
-	CHECK(in >= 0, "create: %s", strerror(errno));
-	want = malloc(SIZE);
 	got = malloc(SIZE);
-	CHECK(want && got, "malloc");
-	for (size_t i = 0; i < SIZE; i++)
-		want[i] = (unsigned char)(i * 7 + i / 4096);
-	CHECK(write(in, want, SIZE) == SIZE, "write");
+	CHECK(got, "malloc");
 	send_all(in, true);
 	send_all(in, false);
-	unlink(path);
-	rmdir(dir);
+	remove_input(in);
 	return 0;
 }

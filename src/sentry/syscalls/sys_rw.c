@@ -348,7 +348,7 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 		vfs_file_remove_privs(t, out);
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
-		ssize_t r, w = 0;
+		ssize_t r, w;
 
 		if (task_interrupted(t))
 			return done ? (long)done : -EINTR;
@@ -358,18 +358,16 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 				done = (size_t)r;
 			break;
 		}
-		while (w < r) {
-			ssize_t k = out->ops->write(t, out, buf + w, (size_t)(r - w), opos);
-
-			if (k <= 0) {
-				/* a full non-blocking output took w of the r bytes:
-				 * the rest goes back to the input's position (a
-				 * pipe's is lost, where Linux leaves it in the pipe) */
-				*ipos -= r - w;
-				done += (size_t)w;
-				return done ? (long)done : (k < 0 ? k : -EIO);
-			}
-			w += k;
+		w = out->ops->write(t, out, buf, (size_t)r, opos);
+		if (w < r) {
+			/* a full output (non-blocking, or its SO_SNDTIMEO ran
+			 * out) took w > 0 of the r bytes, or none: the call ends
+			 * there, as splice_direct_to_actor stops at a short
+			 * write, and the rest goes back to the input's position
+			 * (a pipe's is lost, where Linux leaves it in the pipe) */
+			*ipos -= r - (w > 0 ? w : 0);
+			done += w > 0 ? (size_t)w : 0;
+			return done ? (long)done : (w < 0 ? w : -EIO);
 		}
 		done += (size_t)r;
 	}

@@ -100,7 +100,6 @@ struct thread_group {
 	struct task *group_exec_task;   /* exec waits for the other threads to leave */
 	struct waitq signalfd_wq;       /* woken by each signal sent to the group or a thread */
 	struct task *tasks;
-	int nice;                       /* setpriority: sandbox state, not the host's */
 	struct rusage ru_self;          /* the stub's usage, sampled before it is killed */
 	struct rusage ru_children;      /* of reaped children and their reaped ones */
 };
@@ -142,6 +141,19 @@ struct restart_block {
 	struct timespec deadline;       /* CLOCK_MONOTONIC */
 };
 
+/*
+ * A thread's scheduling parameters (sched_setscheduler, setpriority,
+ * sched_setaffinity): sandbox state, kept per thread as Linux keeps them
+ * and read back; the host schedules every stub thread the same.
+ */
+struct task_sched {
+	int policy;                     /* SCHED_OTHER, _FIFO, _RR, _BATCH, _IDLE */
+	int rt_priority;                /* 1..99 under FIFO and RR, else 0 */
+	int nice;                       /* -20..19 */
+	bool reset_on_fork;             /* SCHED_RESET_ON_FORK */
+	uint64_t cpus;                  /* affinity: within sandbox.cpu_mask */
+};
+
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
@@ -178,6 +190,7 @@ struct task {
 	struct sigq *rtq;
 	struct syscall_args args;       /* the syscall being serviced */
 	struct restart_block restart;
+	struct task_sched sched;
 };
 
 struct sentry_opts {
@@ -244,6 +257,10 @@ int task_block_fds(struct task *t, struct pollfd *pfd, unsigned n,
 int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
+
+/* kernel/sched.c: a new thread's scheduling parameters, its creator's
+ * (creator NULL: the defaults), as Linux's sched_fork(). */
+void sched_fork(struct task *child, const struct task *creator);
 
 /* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's

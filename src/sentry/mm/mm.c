@@ -56,6 +56,9 @@ struct mm *mm_fork(struct mm *from)
 	if (mm->vmas.v) {
 		memcpy(mm->vmas.v, from->vmas.v, from->vmas.n * sizeof(struct vma));
 		mm->vmas.n = mm->vmas.cap = from->vmas.n;
+		/* memory locks are not inherited by a child (mlock(2)) */
+		for (size_t i = 0; i < mm->vmas.n; i++)
+			mm->vmas.v[i].locked = false;
 	}
 	mm->mmap_base = from->mmap_base;
 	mm->brk_start = from->brk_start;
@@ -179,6 +182,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
 			.shm_id = type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
 			.file_id = type != MAP_PRIVATE ? file_id(host_fd) : 0,
+			.locked = mm->lock_future || (flags & MAP_LOCKED),
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);
@@ -392,6 +396,8 @@ static void stat_vma(struct mm_stat *st, const struct vma *v)
 	uint64_t len = v->end - v->start;
 
 	st->size += len;
+	if (v->locked)
+		st->locked += len;
 	if (v->kind == VMA_STACK)
 		st->stk += len;
 	else if ((v->prot & PROT_WRITE) && !vma_shared(v))

@@ -38,6 +38,7 @@ struct vma {
 					 * hashed (futex keys; fd numbers are reused) */
 	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
 	bool locked;                    /* mlock: counted in VmLck (the host pins nothing) */
+	bool dontfork;                  /* MADV_DONTFORK: a child does not get it */
 };
 
 /* Whether off means something: file mappings and shared anonymous memory. */
@@ -76,6 +77,9 @@ int vma_insert(struct vma_list *l, const struct vma *v);
 int vma_remove_range(struct vma_list *l, uint64_t start, uint64_t end);
 int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot);
 int vma_lock_range(struct vma_list *l, uint64_t start, uint64_t end, bool locked);
+int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork);
+/* A forked child's copy of the list: the MADV_DONTFORK VMAs go. */
+void vma_drop_dontfork(struct vma_list *l);
 /* Bytes of [start, end) (every VMA if start == end == 0) not yet locked. */
 uint64_t vma_unlocked_bytes(const struct vma_list *l, uint64_t start, uint64_t end);
 bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);

@@ -51,6 +51,7 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
 	       a->nowrite == b->nowrite && a->locked == b->locked &&
+	       a->dontfork == b->dontfork &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
 	       a->shm_id == b->shm_id && a->file_id == b->file_id &&
 	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off);
@@ -173,6 +174,26 @@ int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot
 int vma_lock_range(struct vma_list *l, uint64_t start, uint64_t end, bool locked)
 {
 	return change_range(l, start, end, set_locked, locked);
+}
+
+static void set_dontfork(struct vma *v, int dontfork)
+{
+	v->dontfork = dontfork;
+}
+
+int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork)
+{
+	return change_range(l, start, end, set_dontfork, dontfork);
+}
+
+void vma_drop_dontfork(struct vma_list *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i].dontfork)
+			l->v[n++] = l->v[i];
+	l->n = n;
 }
 
 uint64_t vma_unlocked_bytes(const struct vma_list *l, uint64_t start, uint64_t end)

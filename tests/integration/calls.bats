@@ -53,3 +53,17 @@ teardown() {
 	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- "$BUILD/tests/conformance/mlock"
 	[[ "$output" != *"unsupported syscall"* ]]
 }
+
+@test "runuser -u nobody id: as natively, no unsupported-syscall report (pam_keyinit's keyctl)" {
+	command -v runuser >/dev/null || skip "no runuser"
+	native=$(runuser -u nobody id)
+	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- runuser -u nobody id
+	[ "$output" = "$native" ]
+}
+
+@test "su -s /bin/sh nobody -c id: as natively, no unsupported-syscall report" {
+	command -v su >/dev/null || skip "no su"
+	native=$(su -s /bin/sh nobody -c id)
+	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- su -s /bin/sh nobody -c id
+	[ "$output" = "$native" ]
+}

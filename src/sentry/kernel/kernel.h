@@ -96,6 +96,8 @@ struct thread_group {
 	int wait_report;                /* for WUNTRACED/WCONTINUED: 1 stop, 2 cont */
 	int pdeathsig;                  /* prctl state */
 	bool subreaper, no_new_privs, undumpable;
+	int32_t session_keyring;        /* keys (sys_keys.c): 0 none; fork copies it */
+	int32_t process_keyring;        /* not inherited */
 	int nr_tasks;
 	struct task *group_exec_task;   /* exec waits for the other threads to leave */
 	struct waitq signalfd_wq;       /* woken by each signal sent to the group or a thread */

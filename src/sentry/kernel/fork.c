@@ -58,6 +58,7 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
 	tg->session_keyring = p->session_keyring;
+	tg->personality = p->personality;
 	/* A CLONE_PARENT child is its caller's sibling: it tells their
 	 * parent of its exit as the caller would, as Linux's copy_process()
 	 * does; the flags' signal is for a parent of our own. */

@@ -98,6 +98,7 @@ struct thread_group {
 	bool subreaper, no_new_privs, undumpable;
 	int32_t session_keyring;        /* keys (sys_keys.c): 0 none; fork copies it */
 	int32_t process_keyring;        /* not inherited */
+	unsigned personality;           /* personality(2): kept, not acted on */
 	int nr_tasks;
 	struct task *group_exec_task;   /* exec waits for the other threads to leave */
 	struct waitq signalfd_wq;       /* woken by each signal sent to the group or a thread */

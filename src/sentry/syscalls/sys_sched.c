@@ -119,6 +119,9 @@ struct set_sched {
 	int policy;                     /* -1: keep (sched_setparam) */
 	int prio;
 	bool reset_on_fork;
+	bool set_nice;                  /* sched_setattr of a fair policy */
+	int nice;
+	bool keep_params;               /* SCHED_FLAG_KEEP_PARAMS */
 };
 
 /* __sched_setscheduler()'s user_check, for a caller without CAP_SYS_NICE. */
@@ -134,6 +137,8 @@ static long may_set_sched(struct task *self, struct task *p, const struct set_sc
 		if (s->prio > p->sched.rt_priority && (rlim_t)s->prio > rtprio)
 			return -EPERM;
 	}
+	if (s->set_nice && s->nice < p->sched.nice && !can_nice(self, p, s->nice))
+		return -EPERM;
 	/* leaving SCHED_IDLE is raising one's priority */
 	if (p->sched.policy == SCHED_IDLE && s->policy != SCHED_IDLE &&
 	    !can_nice(self, p, p->sched.nice))
@@ -157,13 +162,34 @@ static long set_sched(struct task *self, struct task *p, void *arg)
 	}
 	if (rt_policy(s.policy) != (s.prio != 0))
 		return -EINVAL;
+	s.set_nice &= !rt_policy(s.policy);
+	/* SCHED_FLAG_KEEP_PARAMS (for utilisation hints alone): policy and
+	 * parameters stay, only the reset-on-fork flag is taken */
+	if (s.keep_params) {
+		s.policy = p->sched.policy;
+		s.prio = p->sched.rt_priority;
+		s.set_nice = false;
+	}
 	err = may_set_sched(self, p, &s);
 	if (err)
 		return err;
 	p->sched.policy = s.policy;
 	p->sched.rt_priority = s.prio;
 	p->sched.reset_on_fork = s.reset_on_fork;
+	if (s.set_nice)
+		p->sched.nice = s.nice;
 	return 0;
+}
+
+/* A policy the sandbox keeps (SCHED_DEADLINE is not one: EINVAL). */
+static bool known_policy(int policy)
+{
+	switch (policy) {
+	case SCHED_OTHER: case SCHED_FIFO: case SCHED_RR: case SCHED_BATCH: case SCHED_IDLE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static long do_set_sched(struct task *t, pid_t pid, int policy, uint64_t uparam)
@@ -178,19 +204,109 @@ static long do_set_sched(struct task *t, pid_t pid, int policy, uint64_t uparam)
 	if (policy >= 0) {
 		s.reset_on_fork = policy & SCHED_RESET_ON_FORK;
 		s.policy = policy & ~SCHED_RESET_ON_FORK;
-		switch (s.policy) {
-		case SCHED_OTHER: case SCHED_FIFO: case SCHED_RR:
-		case SCHED_BATCH: case SCHED_IDLE:
-			break;
-		case SCHED_DEADLINE_POLICY:     /* only through sched_setattr */
-		default:
+		if (!known_policy(s.policy))
 			return -EINVAL;
-		}
 	}
 	if (sp.sched_priority < 0 || sp.sched_priority > MAX_RT_PRIO)
 		return -EINVAL;
 	s.prio = sp.sched_priority;
 	return with_task(t, pid, set_sched, &s);
+}
+
+/* --- sched_setattr, sched_getattr: the same state in struct sched_attr --- */
+
+struct k_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+#define SCHED_ATTR_SIZE_VER0 48
+#define SCHED_FLAG_RESET_ON_FORK_ 0x01
+#define SCHED_FLAG_KEEP_POLICY_ 0x08
+#define SCHED_FLAG_KEEP_PARAMS_ 0x10
+#define SCHED_FLAG_UTIL_CLAMP_ 0x60
+
+/* copy_struct_from_user(): a larger struct's extra bytes must be zero. */
+static long get_attr(struct task *t, uint64_t uattr, struct k_sched_attr *ka)
+{
+	uint32_t size;
+	unsigned char extra[64];
+
+	if (copy_from_user(t->tg->mm, &size, uattr, sizeof(size)))
+		return -EFAULT;
+	if (!size)
+		size = SCHED_ATTR_SIZE_VER0;
+	if (size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE)
+		goto too_big;
+	memset(ka, 0, sizeof(*ka));
+	if (copy_from_user(t->tg->mm, ka, uattr, size < sizeof(*ka) ? size : sizeof(*ka)))
+		return -EFAULT;
+	for (uint64_t at = sizeof(*ka); at < size; at += sizeof(extra)) {
+		size_t n = size - at < sizeof(extra) ? size - at : sizeof(extra);
+
+		if (copy_from_user(t->tg->mm, extra, uattr + at, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (extra[i])
+				goto too_big;
+	}
+	return 0;
+too_big:
+	size = sizeof(*ka);
+	return copy_to_user(t->tg->mm, uattr, &size, sizeof(size)) ?: -E2BIG;
+}
+
+long sys_sched_setattr(struct task *t, const struct syscall_args *a)
+{
+	struct k_sched_attr ka;
+	struct set_sched s = { 0 };
+	long err;
+
+	if (!a->a[1] || ARG_INT(a, 0) < 0 || a->a[2])
+		return -EINVAL;
+	err = get_attr(t, a->a[1], &ka);
+	if (err)
+		return err;
+	if ((int)ka.policy < 0 || (ka.flags & ~(uint64_t)(SCHED_FLAG_RESET_ON_FORK_ |
+		SCHED_FLAG_KEEP_POLICY_ | SCHED_FLAG_KEEP_PARAMS_ | SCHED_FLAG_UTIL_CLAMP_)))
+		return -EINVAL;
+	s.policy = ka.flags & SCHED_FLAG_KEEP_POLICY_ ? -1 : (int)ka.policy;
+	if (s.policy >= 0 && !known_policy(s.policy))
+		return -EINVAL;
+	if (ka.priority > MAX_RT_PRIO)
+		return -EINVAL;
+	s.prio = (int)ka.priority;
+	s.reset_on_fork = ka.flags & SCHED_FLAG_RESET_ON_FORK_;
+	s.keep_params = ka.flags & SCHED_FLAG_KEEP_PARAMS_;
+	s.set_nice = true;
+	s.nice = ka.nice < -20 ? -20 : ka.nice > 19 ? 19 : ka.nice;
+	return with_task(t, ARG_INT(a, 0), set_sched, &s);
+}
+
+long sys_sched_getattr(struct task *t, const struct syscall_args *a)
+{
+	struct task_sched s;
+	struct k_sched_attr ka = { .util_max = 1024 };  /* uclamp's defaults */
+	uint64_t usize = a->a[2];
+	long err;
+
+	if (!a->a[1] || ARG_INT(a, 0) < 0 || usize > PAGE_SIZE ||
+	    usize < SCHED_ATTR_SIZE_VER0 || a->a[3])
+		return -EINVAL;
+	err = with_task(t, ARG_INT(a, 0), get_sched, &s);
+	if (err)
+		return err;
+	ka.policy = (uint32_t)s.policy;
+	ka.flags = s.reset_on_fork ? SCHED_FLAG_RESET_ON_FORK_ : 0;
+	if (rt_policy(s.policy))
+		ka.priority = (uint32_t)s.rt_priority;
+	else
+		ka.nice = s.nice;
+	ka.size = (uint32_t)(usize < sizeof(ka) ? usize : sizeof(ka));
+	return copy_to_user(t->tg->mm, a->a[1], &ka, ka.size);
 }
 
 long sys_sched_setscheduler(struct task *t, const struct syscall_args *a)

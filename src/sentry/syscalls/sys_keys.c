@@ -332,6 +332,13 @@ static long get_desc(struct task *t, uint64_t uaddr, char *desc)
 	return n < 0 ? n : n == 0 ? -EINVAL : 0;
 }
 
+/* add_key's and request_key's first two arguments. */
+static long get_type_desc(struct task *t, const struct syscall_args *a, enum key_type *type,
+			  char *desc)
+{
+	return get_type(t, a->a[0], type) ?: get_desc(t, a->a[1], desc);
+}
+
 /* The data of add_key/KEYCTL_UPDATE, in a buffer the caller frees. */
 static long get_payload(struct task *t, uint64_t uaddr, uint64_t len, void **out)
 {
@@ -365,9 +372,7 @@ long sys_add_key(struct task *t, const struct syscall_args *a)
 
 	if (!desc)
 		return -ENOMEM;
-	ret = get_type(t, a->a[0], &type);
-	if (!ret)
-		ret = get_desc(t, a->a[1], desc);
+	ret = get_type_desc(t, a, &type, desc);
 	if (!ret && type == KT_KEYRING && (a->a[2] || a->a[3]))
 		ret = -EINVAL;          /* a keyring takes no payload */
 	if (!ret && type != KT_KEYRING && !a->a[2])
@@ -419,9 +424,7 @@ long sys_request_key(struct task *t, const struct syscall_args *a)
 
 	if (!desc)
 		return -ENOMEM;
-	ret = get_type(t, a->a[0], &type);
-	if (!ret)
-		ret = get_desc(t, a->a[1], desc);
+	ret = get_type_desc(t, a, &type, desc);
 	if (ret)
 		goto out;
 	pthread_mutex_lock(&store.lock);

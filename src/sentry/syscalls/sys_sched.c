@@ -85,14 +85,17 @@ static long get_sched(struct task *self, struct task *p, void *arg)
 	return 0;
 }
 
+/* The parameters of thread pid (0: the caller); a negative pid is EINVAL. */
+static long sched_of(struct task *t, pid_t pid, struct task_sched *s)
+{
+	return pid < 0 ? -EINVAL : with_task(t, pid, get_sched, s);
+}
+
 long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
 {
 	struct task_sched s;
-	long err;
+	long err = sched_of(t, ARG_INT(a, 0), &s);
 
-	if (ARG_INT(a, 0) < 0)
-		return -EINVAL;
-	err = with_task(t, ARG_INT(a, 0), get_sched, &s);
 	if (err)
 		return err;
 	return s.policy | (s.reset_on_fork ? SCHED_RESET_ON_FORK : 0);
@@ -104,9 +107,9 @@ long sys_sched_getparam(struct task *t, const struct syscall_args *a)
 	struct sched_param sp;
 	long err;
 
-	if (ARG_INT(a, 0) < 0 || !a->a[1])
+	if (!a->a[1])
 		return -EINVAL;
-	err = with_task(t, ARG_INT(a, 0), get_sched, &s);
+	err = sched_of(t, ARG_INT(a, 0), &s);
 	if (err)
 		return err;
 	sp.sched_priority = rt_policy(s.policy) ? s.rt_priority : 0;
@@ -293,10 +296,9 @@ long sys_sched_getattr(struct task *t, const struct syscall_args *a)
 	uint64_t usize = a->a[2];
 	long err;
 
-	if (!a->a[1] || ARG_INT(a, 0) < 0 || usize > PAGE_SIZE ||
-	    usize < SCHED_ATTR_SIZE_VER0 || a->a[3])
+	if (!a->a[1] || usize > PAGE_SIZE || usize < SCHED_ATTR_SIZE_VER0 || a->a[3])
 		return -EINVAL;
-	err = with_task(t, ARG_INT(a, 0), get_sched, &s);
+	err = sched_of(t, ARG_INT(a, 0), &s);
 	if (err)
 		return err;
 	ka.policy = (uint32_t)s.policy;
@@ -346,11 +348,8 @@ long sys_sched_rr_get_interval(struct task *t, const struct syscall_args *a)
 {
 	struct task_sched s;
 	struct timespec ts = { 0, 0 };
-	long err;
+	long err = sched_of(t, ARG_INT(a, 0), &s);
 
-	if (ARG_INT(a, 0) < 0)
-		return -EINVAL;
-	err = with_task(t, ARG_INT(a, 0), get_sched, &s);
 	if (err)
 		return err;
 	if (s.policy == SCHED_RR)

@@ -9,8 +9,8 @@ pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busyb
 pkgs+=(podman docker.io curl)
 # tests/security/sockopt.bats brings up lo in a network namespace of its own.
 pkgs+=(iproute2)
-# tests/integration/calls.bats runs java -version and compiles a Java program.
-pkgs+=(default-jdk-headless)
+# tests/integration/calls.bats runs java -version, compiles a Java program, starts node.
+pkgs+=(default-jdk-headless nodejs)
 # tests/security/caps.bats compares with runc and uses capsh and setcap.
 pkgs+=(runc libcap2-bin)
 # tests/security/pause.bats attaches gdb to the sentry (and strace, above).

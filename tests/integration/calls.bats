@@ -67,3 +67,10 @@ teardown() {
 	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- su -s /bin/sh nobody -c id
 	[ "$output" = "$native" ]
 }
+
+@test "node starts without an unsupported-syscall report (V8 probes pkey_alloc)" {
+	command -v node >/dev/null || skip "no node"
+	native=$(node -e 'console.log(process.version)')
+	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- node -e 'console.log(process.version)'
+	[ "$output" = "$native" ]
+}

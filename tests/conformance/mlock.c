@@ -45,6 +45,7 @@ static void check_mlock(char *p)
 	CHECK_OK(munlock(p, 8 * PAGE));
 	CHECK(vmlck_kb() == base, "munlock after a failed mlock");
 	CHECK_OK(mlock(p, 0));
+	CHECK_ERRNO(mlock((void *)(-2 * PAGE), 4 * PAGE), EINVAL);   /* wraps */
 
 	CHECK_ERRNO(mlockall(0), EINVAL);
 	CHECK_ERRNO(mlockall(MCL_ONFAULT), EINVAL);

@@ -33,10 +33,10 @@ long mm_mlock(struct mm *mm, uint64_t addr, uint64_t len, bool lock, uint64_t li
 	uint64_t start = PAGE_DOWN(addr), end;
 	long ret = 0;
 
-	len = PAGE_ALIGN(len + (addr - start));
+	len = PAGE_ALIGN(len + (addr - start));  /* may wrap to 0: nothing */
 	end = start + len;
-	if (end < start || (len && !end))
-		return -ENOMEM;
+	if (end < start)
+		return -EINVAL;
 	if (end == start)
 		return 0;
 	pthread_mutex_lock(&mm->lock);

@@ -91,6 +91,29 @@ static struct key *key_new(enum key_type type, const char *desc, uint32_t uid, u
 	return k;
 }
 
+static long unlink_key(struct key *ring, int32_t serial);
+
+/* KEYCTL_INVALIDATE: the key goes at once (Linux's garbage collector
+ * takes it soon after): unlinked everywhere, then freed; its serial is
+ * ENOKEY from then on. */
+static void key_destroy(struct key *k)
+{
+	struct key **pp = &store.keys;
+
+	for (struct key *x = store.keys; x; x = x->next)
+		if (x->type == KT_KEYRING)
+			unlink_key(x, k->serial);
+	while (*pp != k)
+		pp = &(*pp)->next;
+	*pp = k->next;
+	store.nkeys--;
+	store.bytes -= k->len;
+	free(k->payload);
+	free(k->links);
+	free(k->desc);
+	free(k);
+}
+
 static bool keyring_has(const struct key *ring, int32_t serial)
 {
 	for (size_t i = 0; i < ring->nlinks; i++)
@@ -557,12 +580,10 @@ static long do_keyctl(struct task *t, int cmd, const uint64_t *arg)
 	case KEYCTL_INVALIDATE:
 		ret = get_key(t, (int32_t)arg[0], false,
 			      cmd == KEYCTL_REVOKE ? KEY_USR_WRITE : KEY_USR_SEARCH, &k);
-		if (!ret)
-			k->revoked = true;
 		if (!ret && cmd == KEYCTL_INVALIDATE)
-			for (struct key *x = store.keys; x; x = x->next)
-				if (x->type == KT_KEYRING)
-					unlink_key(x, k->serial);
+			key_destroy(k);
+		else if (!ret)
+			k->revoked = true;
 		return ret;
 	case KEYCTL_CHOWN:
 		ret = lookup(t, (int32_t)arg[0], false, &k);

@@ -9,8 +9,9 @@ pkgs=(gcc make libc6-dev binutils libjansson-dev libcap-dev libseccomp-dev busyb
 pkgs+=(podman docker.io curl)
 # tests/security/sockopt.bats brings up lo in a network namespace of its own.
 pkgs+=(iproute2)
-# tests/integration/netlink.bats: Node's os.networkInterfaces() in the sandbox.
-pkgs+=(nodejs)
+# tests/integration/netlink.bats: Node's os.networkInterfaces() in the sandbox;
+# tests/integration/calls.bats runs java -version, compiles a Java program, starts node.
+pkgs+=(default-jdk-headless nodejs)
 # tests/security/caps.bats compares with runc and uses capsh and setcap.
 pkgs+=(runc libcap2-bin)
 # tests/security/pause.bats attaches gdb to the sentry (and strace, above).

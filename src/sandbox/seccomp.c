@@ -36,6 +36,8 @@ static const int allowed[] = {
 	/* its own memory (and mapping memfds for the stubs' sysmsg pages) */
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(brk),
+	/* membarrier(2) of the application: one global barrier (sys_mlock.c) */
+	SCMP_SYS(membarrier),
 	/* its threads (one per task), their signals and futexes */
 	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(gettid),
 	SCMP_SYS(getpid), SCMP_SYS(getppid), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),

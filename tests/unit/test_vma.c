@@ -833,6 +833,56 @@ static void test_random_against_model(void **state)
 	free(snap.v);
 }
 
+/* mlock's marks: split at the range's ends, counted, merged back on unlock. */
+static void test_lock_split_count_merge(void **state)
+{
+	struct vma_list *l = *state;
+
+	ins(l, anon(A(0), A(8), RW));
+	assert_int_equal(vma_unlocked_bytes(l, A(0), A(8)), P(8));
+	assert_int_equal(vma_lock_range(l, A(2), A(5), true), 0);
+	assert_int_equal(l->n, 3);
+	assert_true(!l->v[0].locked && l->v[1].locked && !l->v[2].locked);
+	expect_vma(l, 1, A(2), A(5), RW);
+	assert_int_equal(vma_unlocked_bytes(l, A(0), A(8)), P(5));
+	assert_int_equal(vma_unlocked_bytes(l, A(3), A(6)), P(1));
+	assert_int_equal(vma_unlocked_bytes(l, 0, 0), P(5));       /* every VMA */
+	assert_int_equal(vma_lock_range(l, A(6), A(9), true), -ENOMEM);  /* a hole */
+	assert_int_equal(l->n, 3);
+	assert_int_equal(vma_lock_range(l, A(0), A(8), false), 0);
+	assert_int_equal(l->n, 1);
+	expect_vma(l, 0, A(0), A(8), RW);
+}
+
+/* The vDSO is never locked or counted (Linux's VM_SPECIAL). */
+static void test_lock_skips_vdso(void **state)
+{
+	struct vma_list *l = *state;
+	struct vma v = anon(A(0), A(2), RX);
+
+	v.kind = VMA_VDSO;
+	ins(l, v);
+	assert_int_equal(vma_lock_range(l, A(0), A(2), true), 0);
+	assert_false(l->v[0].locked);
+	assert_int_equal(vma_unlocked_bytes(l, A(0), A(2)), 0);
+}
+
+/* MADV_DONTFORK: marked part of a VMA is what a child's copy loses. */
+static void test_dontfork_dropped(void **state)
+{
+	struct vma_list *l = *state;
+
+	ins(l, anon(A(0), A(6), RW));
+	ins(l, anon(A(8), A(9), RO));
+	assert_int_equal(vma_dontfork_range(l, A(2), A(4), true), 0);
+	assert_int_equal(l->n, 4);
+	vma_drop_dontfork(l);
+	assert_int_equal(l->n, 3);
+	expect_vma(l, 0, A(0), A(2), RW);
+	expect_vma(l, 1, A(4), A(6), RW);
+	expect_vma(l, 2, A(8), A(9), RO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +906,9 @@ int main(void)
 		T(test_find_gap),
 		T(test_find_gap_full),
 		T(test_random_against_model),
+		T(test_lock_split_count_merge),
+		T(test_lock_skips_vdso),
+		T(test_dontfork_dropped),
 #undef T
 	};
 

@@ -69,46 +69,60 @@ static int pipe_sleep(struct task *t, struct pipe *p, struct waitq *q, uint32_t 
 	return task_sleep_on(t, q, events, &p->lock, NULL);
 }
 
-static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+/*
+ * Read from the pipe; how: PIPE_NOWAIT fails with EAGAIN instead of
+ * sleeping (splice's SPLICE_F_NONBLOCK), PIPE_PEEK leaves the data in the
+ * pipe (tee).
+ */
+ssize_t pipe_read_ext(struct task *t, struct file *f, void *buf, size_t len, int how)
 {
 	struct pipe *p = f->priv;
 	bool was_full = false;
-	size_t n = 0;
+	size_t n = 0, head, left;
 	int err = 0;
 
-	(void)pos;
 	pthread_mutex_lock(&p->lock);
 	while (!p->len && p->writers && !err) {
-		if (f->flags & O_NONBLOCK)
+		if ((f->flags & O_NONBLOCK) || (how & PIPE_NOWAIT))
 			err = -EAGAIN;
 		else
 			err = pipe_sleep(t, p, &p->rd_wq, POLLIN | POLLHUP);
 	}
-	while (!err && n < len && p->len) {
-		size_t chunk = p->cap - p->head < p->len ? p->cap - p->head : p->len;
+	head = p->head;
+	left = p->len;
+	while (!err && n < len && left) {
+		size_t chunk = p->cap - head < left ? p->cap - head : left;
 
 		if (chunk > len - n)
 			chunk = len - n;
-		was_full |= p->cap - p->len < PIPE_BUF;
-		memcpy((char *)buf + n, p->buf + p->head, chunk);
-		p->head = (p->head + chunk) % p->cap;
-		p->len -= chunk;
+		was_full |= p->cap - left < PIPE_BUF;
+		memcpy((char *)buf + n, p->buf + head, chunk);
+		head = (head + chunk) % p->cap;
+		left -= chunk;
 		n += chunk;
 	}
-	if (n && was_full)
-		waitq_wake(&p->wr_wq, POLLOUT | POLLWRNORM);    /* room for writers again */
+	if (!(how & PIPE_PEEK)) {
+		p->head = head;
+		p->len = left;
+		if (n && was_full)
+			waitq_wake(&p->wr_wq, POLLOUT | POLLWRNORM);    /* room for writers again */
+	}
 	pthread_mutex_unlock(&p->lock);
 	return n ? (ssize_t)n : err;
 }
 
-static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_t len,
-			  off_t *pos)
+static ssize_t pipe_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
+{
+	(void)pos;
+	return pipe_read_ext(t, f, buf, len, 0);
+}
+
+ssize_t pipe_write_ext(struct task *t, struct file *f, const void *buf, size_t len, int how)
 {
 	struct pipe *p = f->priv;
 	size_t n = 0;
 	int err = 0;
 
-	(void)pos;
 	pthread_mutex_lock(&p->lock);
 	while (n < len && !err) {
 		size_t space = p->cap - p->len, chunk;
@@ -119,7 +133,7 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 		}
 		/* up to PIPE_BUF bytes go in whole or not at all */
 		if (!space || (len - n <= PIPE_BUF && space < len - n)) {
-			if (f->flags & O_NONBLOCK)
+			if ((f->flags & O_NONBLOCK) || (how & PIPE_NOWAIT))
 				err = -EAGAIN;
 			else
 				err = pipe_sleep(t, p, &p->wr_wq, POLLOUT | POLLERR);
@@ -141,6 +155,18 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	if (err == -EPIPE && !n)
 		send_signal_tg(t->tg, SIGPIPE);
 	return n ? (ssize_t)n : err;
+}
+
+static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_t len,
+			  off_t *pos)
+{
+	(void)pos;
+	return pipe_write_ext(t, f, buf, len, 0);
+}
+
+bool pipe_same(struct file *a, struct file *b)
+{
+	return is_pipe(a) && is_pipe(b) && a->priv == b->priv;
 }
 
 static short pipe_poll(struct file *f, short events, struct poll_table *pt)

@@ -120,9 +120,36 @@ static void exit_signal_parent(struct thread_group *tg, struct thread_group *par
 	signal_parent(tg, parent, &si, false);
 }
 
+/* A live thread group by pid (sandbox.lock held). */
+static struct thread_group *tg_by_pid(pid_t pid)
+{
+	for (struct thread_group *g = sandbox.tgs; g; g = g->next_tg)
+		if (g->pid == pid && !g->reaped)
+			return g;
+	return NULL;
+}
+
+/*
+ * Linux's find_new_reaper(): the nearest ancestor that made itself a
+ * child subreaper (PR_SET_CHILD_SUBREAPER) and is not exiting, else init.
+ * sandbox.lock held.
+ */
+static pid_t find_reaper(const struct thread_group *tg)
+{
+	const struct thread_group *a = tg_by_pid(tg->ppid);
+
+	for (int depth = 0; a && a->pid != 1 && depth < 4096; depth++) {
+		if (a->subreaper && !a->exiting && !a->zombie)
+			return a->pid;
+		a = tg_by_pid(a->ppid);
+	}
+	return 1;
+}
+
 /*
  * A thread group's last task is gone: it becomes a zombie for its parent
- * to wait for, its files are closed, its children go to init, and the
+ * to wait for, its files are closed, its children go to the nearest
+ * subreaper or init, and the
  * parent hears of it.  Init's exit ends the sandbox.
  */
 static void (*exit_hook)(struct thread_group *tg);
@@ -149,11 +176,13 @@ void tg_exited(struct thread_group *tg)
 	fdt_put(fdt);
 	locks_release(tg);              /* its POSIX locks */
 	pthread_mutex_lock(&sandbox.lock);
+	pid_t reaper = find_reaper(tg);
+
 	for (struct thread_group *c = sandbox.tgs; c; c = c->next_tg) {
 		if (c->ppid == tg->pid && c != tg) {
 			/* an orphan tells init of its exit with SIGCHLD,
 			 * whatever its clone asked (Linux's reparent_leader) */
-			c->ppid = 1;
+			c->ppid = reaper;
 			c->parent_tid = 0;
 			c->exit_signal = SIGCHLD;
 			if (c->pdeathsig && !c->zombie && norphans < 64)

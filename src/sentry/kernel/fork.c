@@ -57,7 +57,8 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	tg->exe = dentry_get(p->exe);
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
-	tg->nice = p->nice;
+	tg->session_keyring = p->session_keyring;
+	tg->personality = p->personality;
 	/* A CLONE_PARENT child is its caller's sibling: it tells their
 	 * parent of its exit as the caller would, as Linux's copy_process()
 	 * does; the flags' signal is for a parent of our own. */
@@ -193,6 +194,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	c = tg->fdt ? task_new(tg, NULL) : NULL;
 	if (!c)
 		return -ENOMEM;
+	sched_fork(c, t);
 	if (flags & CLONE_FS) {
 		c->fs = t->fs;
 		__atomic_add_fetch(&c->fs->refs, 1, __ATOMIC_RELAXED);
@@ -241,6 +243,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	c = task_new(tg, st);
 	if (!c)
 		return -ENOMEM;
+	sched_fork(c, t);
 	if (flags & CLONE_FS) {
 		c->fs = t->fs;
 		__atomic_add_fetch(&c->fs->refs, 1, __ATOMIC_RELAXED);

@@ -96,11 +96,13 @@ struct thread_group {
 	int wait_report;                /* for WUNTRACED/WCONTINUED: 1 stop, 2 cont */
 	int pdeathsig;                  /* prctl state */
 	bool subreaper, no_new_privs, undumpable;
+	int32_t session_keyring;        /* keys (sys_keys.c): 0 none; fork copies it */
+	int32_t process_keyring;        /* not inherited */
+	unsigned personality;           /* personality(2): kept, not acted on */
 	int nr_tasks;
 	struct task *group_exec_task;   /* exec waits for the other threads to leave */
 	struct waitq signalfd_wq;       /* woken by each signal sent to the group or a thread */
 	struct task *tasks;
-	int nice;                       /* setpriority: sandbox state, not the host's */
 	struct rusage ru_self;          /* the stub's usage, sampled before it is killed */
 	struct rusage ru_children;      /* of reaped children and their reaped ones */
 };
@@ -142,6 +144,19 @@ struct restart_block {
 	struct timespec deadline;       /* CLOCK_MONOTONIC */
 };
 
+/*
+ * A thread's scheduling parameters (sched_setscheduler, setpriority,
+ * sched_setaffinity): sandbox state, kept per thread as Linux keeps them
+ * and read back; the host schedules every stub thread the same.
+ */
+struct task_sched {
+	int policy;                     /* SCHED_OTHER, _FIFO, _RR, _BATCH, _IDLE */
+	int rt_priority;                /* 1..99 under FIFO and RR, else 0 */
+	int nice;                       /* -20..19 */
+	bool reset_on_fork;             /* SCHED_RESET_ON_FORK */
+	uint64_t cpus;                  /* affinity: within sandbox.cpu_mask */
+};
+
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
@@ -178,6 +193,7 @@ struct task {
 	struct sigq *rtq;
 	struct syscall_args args;       /* the syscall being serviced */
 	struct restart_block restart;
+	struct task_sched sched;
 };
 
 struct sentry_opts {
@@ -247,6 +263,10 @@ int task_sleep(struct task *t, const struct timespec *ts, struct timespec *rem);
 struct timespec ts_deadline(const struct timespec *rel);
 struct timespec ts_left(const struct timespec *deadline);
 struct timespec ts_sub(struct timespec a, struct timespec b);
+
+/* kernel/sched.c: a new thread's scheduling parameters, its creator's
+ * (creator NULL: the defaults), as Linux's sched_fork(). */
+void sched_fork(struct task *child, const struct task *creator);
 
 /* kernel/cred.c uses it; boot/spawn.c starts processes with it. */
 /* A process started from outside (init, cvisor exec): the config's

@@ -369,6 +369,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	t->wake_fd = -1;                /* made by its first sleep with host fds */
 	t->tg = tg;
 	t->st = st;
+	sched_fork(t, NULL);            /* do_clone copies its creator's */
 	/* A thread's own id comes from the sandbox's counter, taken outside
 	 * the group's lock: the order is sandbox.lock, then a group's
 	 * (tg_exited holds the first and takes the parent's), and the other

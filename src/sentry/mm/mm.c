@@ -56,6 +56,11 @@ struct mm *mm_fork(struct mm *from)
 	if (mm->vmas.v) {
 		memcpy(mm->vmas.v, from->vmas.v, from->vmas.n * sizeof(struct vma));
 		mm->vmas.n = mm->vmas.cap = from->vmas.n;
+		/* memory locks are not inherited by a child (mlock(2)), nor
+		 * MADV_DONTFORK memory, which the host fork did not copy */
+		for (size_t i = 0; i < mm->vmas.n; i++)
+			mm->vmas.v[i].locked = false;
+		vma_drop_dontfork(&mm->vmas);
 	}
 	mm->mmap_base = from->mmap_base;
 	mm->brk_start = from->brk_start;
@@ -179,6 +184,7 @@ static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 			.nowrite = (flags & MM_NOWRITE) && type != MAP_PRIVATE,
 			.shm_id = obj ? obj : type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
 			.file_id = type != MAP_PRIVATE && !obj ? file_id(host_fd) : 0,
+			.locked = mm->lock_future || (flags & MAP_LOCKED),
 		};
 
 		vma_remove_range(&mm->vmas, at, at + len);
@@ -339,6 +345,34 @@ out:
 	return ret;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+
+/* Does [start, end) hold a locked VMA? (mm->lock held) */
+static bool range_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (size_t i = vma_index(&mm->vmas, start); i < mm->vmas.n; i++) {
+		if (mm->vmas.v[i].start >= end)
+			break;
+		if (mm->vmas.v[i].locked)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The advice values of Linux 6.1 (the kernel the sandbox says it is).
+ * The stub carries each out in the application's address space, so the
+ * host does what Linux does (MADV_DONTNEED really zeroes private anonymous
+ * pages, MADV_DONTFORK and MADV_WIPEONFORK act at the host fork that is
+ * the application's fork); the sentry adds what its own bookkeeping needs:
+ * a VMA the child will not have is marked, and locked memory (which the
+ * host does not know is locked) refuses to be dropped.
+ */
 long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 {
 	long ret = 0;
@@ -347,14 +381,20 @@ long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 		return -EINVAL;
 	switch (advice) {
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE:
 	case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE:
 	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
-	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
+	case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+	case MADV_DONTNEED_LOCKED: case MADV_COLLAPSE:
 		break;
+	case MADV_HWPOISON: case MADV_SOFT_OFFLINE:
+		return -EPERM;          /* CAP_SYS_ADMIN of the host's */
 	default:
 		return -EINVAL;
 	}
+	if (len && !PAGE_ALIGN(len))
+		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	if (addr + len < addr)
 		return -EINVAL;
@@ -363,9 +403,15 @@ long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 	pthread_mutex_lock(&mm->lock);
 	if (!vma_range_mapped(&mm->vmas, addr, addr + len))
 		ret = -ENOMEM;
+	else if ((advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_COLD ||
+		  advice == MADV_PAGEOUT) && range_locked(mm, addr, addr + len))
+		ret = -EINVAL;          /* Linux keeps locked pages */
 	else
 		ret = hostcall(mm->proc, __NR_madvise, addr, len, (uint64_t)advice,
 			       0, 0, 0);
+	if (!ret && (advice == MADV_DONTFORK || advice == MADV_DOFORK))
+		ret = vma_dontfork_range(&mm->vmas, addr, addr + len,
+					 advice == MADV_DONTFORK);
 	pthread_mutex_unlock(&mm->lock);
 	return ret;
 }
@@ -406,6 +452,8 @@ static void stat_vma(struct mm_stat *st, const struct vma *v)
 	uint64_t len = v->end - v->start;
 
 	st->size += len;
+	if (v->locked)
+		st->locked += len;
 	if (v->kind == VMA_STACK)
 		st->stk += len;
 	else if ((v->prot & PROT_WRITE) && !vma_shared(v))

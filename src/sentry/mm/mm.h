@@ -37,6 +37,8 @@ struct vma {
 	uint64_t file_id;               /* shared VMA_FILE: the host file's (dev, ino),
 					 * hashed (futex keys; fd numbers are reused) */
 	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
+	bool locked;                    /* mlock: counted in VmLck (the host pins nothing) */
+	bool dontfork;                  /* MADV_DONTFORK: a child does not get it */
 };
 
 /* Whether off means something: file mappings and shared anonymous memory. */
@@ -64,6 +66,8 @@ struct mm {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t auxv[64];
 	size_t auxv_len;
+	bool lock_future;               /* mlockall(MCL_FUTURE): new mappings are locked */
+	int membarrier_reg;             /* MEMBARRIER_CMD_REGISTER_* done in it */
 };
 
 /* vma.c: the VMA list, no host calls (unit tested) */
@@ -72,6 +76,12 @@ struct vma *vma_lookup(const struct vma_list *l, uint64_t addr);
 int vma_insert(struct vma_list *l, const struct vma *v);
 int vma_remove_range(struct vma_list *l, uint64_t start, uint64_t end);
 int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot);
+int vma_lock_range(struct vma_list *l, uint64_t start, uint64_t end, bool locked);
+int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork);
+/* A forked child's copy of the list: the MADV_DONTFORK VMAs go. */
+void vma_drop_dontfork(struct vma_list *l);
+/* Bytes of [start, end) (every VMA if start == end == 0) not yet locked. */
+uint64_t vma_unlocked_bytes(const struct vma_list *l, uint64_t start, uint64_t end);
 bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
 bool vma_range_mapped(const struct vma_list *l, uint64_t start, uint64_t end);
 uint64_t vma_find_gap(const struct vma_list *l, uint64_t len, uint64_t top,
@@ -96,6 +106,14 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	       int flags, uint64_t new_addr);
 long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
+/* mlock.c: mlock(2) and its kin as sandbox accounting; limit is the
+ * RLIMIT_MEMLOCK in bytes (UINT64_MAX with CAP_IPC_LOCK). */
+long mm_mlock(struct mm *mm, uint64_t addr, uint64_t len, bool lock, uint64_t limit);
+long mm_mlockall(struct mm *mm, int flags, uint64_t limit);
+long mm_munlockall(struct mm *mm);
+long mm_msync(struct mm *mm, uint64_t addr, uint64_t len, int flags);
+/* mincore: 0 if [addr, addr + len) is mapped, else -ENOMEM */
+long mm_mincore(struct mm *mm, uint64_t addr, uint64_t len);
 uint64_t mm_brk(struct mm *mm, uint64_t addr);
 
 /*
@@ -106,6 +124,7 @@ uint64_t mm_brk(struct mm *mm, uint64_t addr);
 struct mm_stat {
 	uint64_t size;                  /* VmSize: every VMA */
 	uint64_t data, stk;             /* VmData (private writable), VmStk */
+	uint64_t locked;                /* VmLck */
 	uint64_t exec;                  /* executable file mappings (VmExe + VmLib) */
 	uint64_t start_code, end_code;  /* the lowest executable file mapping */
 	uint64_t start_stack, start_brk;

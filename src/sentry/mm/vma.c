@@ -50,7 +50,8 @@ static int reserve(struct vma_list *l, size_t extra)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
-	       a->nowrite == b->nowrite &&
+	       a->nowrite == b->nowrite && a->locked == b->locked &&
+	       a->dontfork == b->dontfork &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
 	       a->shm_id == b->shm_id && a->file_id == b->file_id &&
 	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off);
@@ -128,7 +129,9 @@ static void merge_around(struct vma_list *l, size_t i)
 	}
 }
 
-int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot)
+/* Set one attribute of every VMA of a mapped range, splitting at its ends. */
+static int change_range(struct vma_list *l, uint64_t start, uint64_t end,
+			void (*set)(struct vma *v, int val), int val)
 {
 	size_t i;
 
@@ -137,7 +140,7 @@ int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot
 	if (split_at(l, start) || split_at(l, end))
 		return -ENOMEM;
 	for (i = vma_index(l, start); i < l->n && l->v[i].start < end; i++)
-		l->v[i].prot = prot;
+		set(&l->v[i], val);
 	/* Merge back what became identical, from the right. */
 	for (size_t k = vma_index(l, end); k-- > 0;) {
 		merge_around(l, k);
@@ -145,6 +148,69 @@ int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot
 			break;
 	}
 	return 0;
+}
+
+static void set_prot(struct vma *v, int prot)
+{
+	v->prot = prot;
+}
+
+/* The vDSO and vvar are special mappings Linux never locks or counts. */
+static bool lockable(const struct vma *v)
+{
+	return v->kind != VMA_VDSO && v->kind != VMA_VVAR;
+}
+
+static void set_locked(struct vma *v, int locked)
+{
+	v->locked = locked && lockable(v);
+}
+
+int vma_protect_range(struct vma_list *l, uint64_t start, uint64_t end, int prot)
+{
+	return change_range(l, start, end, set_prot, prot);
+}
+
+int vma_lock_range(struct vma_list *l, uint64_t start, uint64_t end, bool locked)
+{
+	return change_range(l, start, end, set_locked, locked);
+}
+
+static void set_dontfork(struct vma *v, int dontfork)
+{
+	v->dontfork = dontfork;
+}
+
+int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork)
+{
+	return change_range(l, start, end, set_dontfork, dontfork);
+}
+
+void vma_drop_dontfork(struct vma_list *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i].dontfork)
+			l->v[n++] = l->v[i];
+	l->n = n;
+}
+
+uint64_t vma_unlocked_bytes(const struct vma_list *l, uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t s = l->v[i].start, e = l->v[i].end;
+
+		if (end) {
+			s = s > start ? s : start;
+			e = e < end ? e : end;
+		}
+		if (s < e && !l->v[i].locked && lockable(&l->v[i]))
+			n += e - s;
+	}
+	return n;
 }
 
 bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end)

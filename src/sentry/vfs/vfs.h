@@ -408,6 +408,12 @@ int fifo_open(struct inode *ino, struct file *f);
 long pipe_size(struct file *f, long set);
 /* pipe(2): the read and write ends (flags: O_NONBLOCK, O_DIRECT) */
 int pipe_files_new(int flags, struct file **r, struct file **w);
+/* splice, tee, vmsplice (syscalls/sys_splice.c): how = PIPE_NOWAIT, PIPE_PEEK */
+#define PIPE_NOWAIT 1
+#define PIPE_PEEK 2
+ssize_t pipe_read_ext(struct task *t, struct file *f, void *buf, size_t len, int how);
+ssize_t pipe_write_ext(struct task *t, struct file *f, const void *buf, size_t len, int how);
+bool pipe_same(struct file *a, struct file *b);
 /* eventfd, timerfd, signalfd (fs/eventfd.c); NULL: out of memory */
 struct file *eventfd_file_new(uint64_t count, bool semaphore, int flags);
 struct file *timerfd_file_new(clockid_t clock, int flags);

@@ -263,8 +263,8 @@ static void status_vm(struct sbuf *b, const struct mm_stat *vs)
 	uint64_t text = vs->end_code - vs->start_code;
 
 	/* no peak or resident-set tracking: peak is current, RSS unknown (0) */
-	sb_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\nVmPin:\t%8d kB\n",
-		  vs->size >> 10, vs->size >> 10, 0, 0);
+	sb_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8d kB\n",
+		  vs->size >> 10, vs->size >> 10, vs->locked >> 10, 0);
 	sb_printf(b, "VmHWM:\t%8d kB\nVmRSS:\t%8d kB\nRssAnon:\t%8d kB\nRssFile:\t%8d kB\n"
 		  "RssShmem:\t%8d kB\n", 0, 0, 0, 0, 0);
 	sb_printf(b, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\n",

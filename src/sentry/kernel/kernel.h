@@ -79,7 +79,7 @@ struct thread_group {
 	struct sigq *shared_rtq;
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct creds cred;
-	char comm[16];
+	char comm[16];                  /* the main thread's: the process's name */
 	struct dentry *exe;             /* the program, for /proc/[pid]/exe */
 	struct thread_group *next_tg;   /* in sandbox.tgs */
 	bool exiting;
@@ -145,6 +145,7 @@ struct restart_block {
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
+	char comm[16];                  /* this thread's name (tg->lock) */
 	struct task *next;              /* in tg->tasks */
 	struct stub_thread *st;
 	struct fs_struct *fs;           /* root, cwd, umask */
@@ -228,6 +229,9 @@ void tg_put(struct thread_group *tg);
 int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
+/* Name thread t (PR_SET_NAME, /proc/.../comm); the main thread names the
+ * process too.  tg->lock held. */
+void task_set_comm(struct task *t, const char *name);
 bool task_interrupted(struct task *t);
 void task_long_wait(struct task *t);
 bool task_limit_reached(void);

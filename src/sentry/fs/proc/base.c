@@ -198,7 +198,8 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	pi->ppid = tg->ppid;
 	pi->pgid = tg->pgid;
 	pi->sid = tg->sid;
-	memcpy(pi->comm, tg->comm, sizeof(pi->comm) - 1);
+	/* a thread's own name; the process's is its main thread's */
+	memcpy(pi->comm, tid && t ? t->comm : tg->comm, sizeof(pi->comm) - 1);
 	pi->cred = tg->cred;
 	pi->no_new_privs = tg->no_new_privs;
 	pi->threads = tg->nr_tasks;
@@ -333,6 +334,28 @@ static int show_comm(struct sbuf *b, const struct pnode *n, struct thread_group 
 	return 0;
 }
 
+/*
+ * Linux's comm_write: a thread renames itself or another of its group
+ * (the process's file names the main thread); another process may not.
+ * The bytes are kept as written, a newline too, as Linux keeps them.
+ */
+static ssize_t store_comm(const struct pnode *n, struct thread_group *tg, const char *buf,
+			  size_t len)
+{
+	char name[16] = { 0 };
+	struct task *t;
+
+	if (current_task && current_task->tg != tg)
+		return -EINVAL;
+	memcpy(name, buf, len < sizeof(name) - 1 ? len : sizeof(name) - 1);
+	pthread_mutex_lock(&tg->lock);
+	t = proc_node_task(tg, n->tid ? n->tid : tg->pid);
+	if (t)
+		task_set_comm(t, name);
+	pthread_mutex_unlock(&tg->lock);
+	return t ? 0 : -ESRCH;
+}
+
 static void limit_value(struct sbuf *b, rlim_t v)
 {
 	if (v == RLIM_INFINITY)
@@ -439,7 +462,7 @@ static const struct proc_dyn tids = { .lookup = lookup_tid, .list = list_tids };
 	P_REG("stat", show_stat), \
 	P_REG("status", show_status), \
 	P_REG("statm", show_statm), \
-	P_REG("comm", show_comm), \
+	P_RW("comm", show_comm, store_comm), \
 	P_REG("cmdline", proc_show_cmdline), \
 	P_PRIV("environ", proc_show_environ), \
 	P_PRIV("auxv", proc_show_auxv), \

@@ -315,7 +315,7 @@ static int proc_open(struct inode *ino, struct file *f)
 	struct thread_group *tg = NULL;
 	int err = -ENXIO;
 
-	if ((f->flags & O_ACCMODE) != O_RDONLY)
+	if ((f->flags & O_ACCMODE) != O_RDONLY && !n->e->store)
 		return -EACCES;
 	/* the process this node is about, once for the whole open */
 	if (n->pid)
@@ -369,6 +369,25 @@ static ssize_t pf_read(struct task *t, struct file *f, void *buf, size_t len, of
 	return (ssize_t)n;
 }
 
+/* A write is taken whole, as Linux's small proc writers take it. */
+static ssize_t pf_write(struct task *t, struct file *f, const void *buf, size_t len,
+			off_t *pos)
+{
+	struct pnode *n = PN(f->inode);
+	struct thread_group *tg;
+	ssize_t r;
+
+	(void)t, (void)pos;
+	if (!n->e->store)
+		return -EINVAL;
+	tg = proc_get_tg(n->pid);
+	if (!tg)
+		return -ESRCH;
+	r = n->e->store(n, tg, buf, len);
+	tg_put(tg);
+	return r < 0 ? r : (ssize_t)len;
+}
+
 static off_t pf_llseek(struct file *f, off_t off, int whence)
 {
 	return generic_llseek(f, off, whence, (off_t)((struct sbuf *)f->priv)->len);
@@ -387,6 +406,7 @@ static void pf_release(struct file *f)
 
 static const struct file_ops proc_file_fops = {
 	.read = pf_read,
+	.write = pf_write,
 	.fstat = proc_fstat,
 	.llseek = pf_llseek,
 	.release = pf_release,

@@ -210,6 +210,7 @@ struct sandbox {
 	int ncpus;
 	int oom_score_adj;              /* the sentry's own, as the host's OOM killer sees it */
 	const char *uid_map, *gid_map;  /* the sandbox's id mappings (NULL: identity) */
+	bool container;                 /* an OCI container, not cvisor do (init's signals) */
 };
 
 extern struct sandbox sandbox;
@@ -355,6 +356,16 @@ void sandbox_finish(int status);
 /* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno. */
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	      uint64_t ctid, uint64_t tls);
+
+/* kernel/tty.c: the sandbox's terminal's session and foreground group */
+void tty_set_console(int host_fd);
+/* The terminal's host fd if it is tg's controlling terminal, else -1. */
+int tty_console_fd(struct thread_group *tg);
+long tty_get(struct thread_group *tg, bool want_sid, pid_t *out);
+long tty_set_pgrp(struct thread_group *tg, pid_t pgrp);
+long tty_set_ctty(struct thread_group *tg, bool steal);
+long tty_notty(struct thread_group *tg);
+bool tty_signal(int sig);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);

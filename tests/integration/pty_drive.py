@@ -5,9 +5,11 @@ usage: pty_drive.py SCRIPT -- CMD...
 
 SCRIPT is a list of steps separated by ';;':  'send:TEXT' types TEXT
 (\\n, \\x03 etc. decoded), 'expect:TEXT' waits until TEXT has appeared in
-the output since the last expect.  At the end the program's output is
-printed and the driver exits with the program's status (128+N for signal N),
-or 124 if an expect never came (after 60 s: a bound, not a measure).
+the output since the last expect (the terminal echoes what is typed: an
+expected text must not be typed as such, write "RE""ADY").  At the end the
+program's output is printed and the driver exits with the program's status
+(128+N for signal N), or 124 if an expect never came or the program did
+not end (after 60 s: a bound, not a measure; the program is then killed).
 """
 import os, pty, select, sys, time
 
@@ -49,7 +51,16 @@ def main():
     deadline = time.time() + 60
     while time.time() < deadline and pump(deadline):
         pass
-    _, st = os.waitpid(pid, 0)
+    done, st = os.waitpid(pid, os.WNOHANG)
+    while not done and time.time() < deadline:  # its terminal closes first
+        time.sleep(0.05)
+        done, st = os.waitpid(pid, os.WNOHANG)
+    if not done:
+        sys.stdout.write(out.decode(errors='replace'))
+        print('\npty_drive: the program did not end')
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        sys.exit(124)
     sys.stdout.write(out.decode(errors='replace'))
     sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st))
 

@@ -313,6 +313,18 @@ int child_wait(struct task *t);
 void tg_account_exit(struct thread_group *tg);
 /* RUSAGE_SELF, RUSAGE_THREAD or RUSAGE_CHILDREN of t, as of now. */
 void task_usage(struct task *t, int who, struct rusage *ru);
+/* tg's usage (its thread tid's, if not 0) and its reaped children's, as
+ * /proc shows them; no lock held. */
+void tg_usage(struct thread_group *tg, pid_t tid, struct rusage *self, struct rusage *children);
+/* A CPU-time clock (Linux's CPUCLOCK_*): of process pid, or of its thread tid. */
+enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED };
+struct cpu_clock {
+	pid_t pid, tid;                 /* tid 0: the whole process */
+	int which;                      /* user + system, user, or scheduled time */
+};
+int cpu_clock_resolve(struct task *t, clockid_t id, struct cpu_clock *c);
+/* Its time now, in ns; -ESRCH once its thread or process is gone. */
+int cpu_clock_sample(const struct cpu_clock *c, int64_t *ns);
 
 /* kernel/exec.c: execve with the arguments in the sentry */
 long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
@@ -329,16 +341,20 @@ long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
-int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *old);
-void itimer_real_get(struct thread_group *tg, struct itimerspec *cur);
+/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF of the group */
+int itimer_set(struct thread_group *tg, int which, const struct itimerspec *v,
+	       struct itimerspec *old);
+void itimer_get(struct thread_group *tg, int which, struct itimerspec *cur);
 /* A POSIX timer's struct sigevent, as far as the sandbox reads it. */
 struct timer_event {
 	uint64_t value;
 	int32_t signo, notify, tid;
 };
-/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one). */
-int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
-		       int *id);
+/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one).
+ * cpu: the CPU clock it counts (clock is then not looked at), or NULL. */
+struct cpu_clock;
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct cpu_clock *cpu,
+		       const struct timer_event *ev, int *id);
 int posix_timer_settime(struct thread_group *tg, int id, int flags,
 			const struct itimerspec *v, struct itimerspec *old);
 int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur);

@@ -223,16 +223,28 @@ static void get_pinfo(const struct pnode *n, struct thread_group *tg, struct pin
 	pthread_mutex_unlock(&tg->lock);
 }
 
+/* A struct timeval in the clock ticks /proc counts in (USER_HZ, 100). */
+static unsigned long ticks(struct timeval tv)
+{
+	return (unsigned long)tv.tv_sec * 100 + (unsigned long)tv.tv_usec / 10000;
+}
+
 static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
 {
 	struct pinfo pi;
 	struct mm_stat vs;
+	struct rusage ru, rc;
 
 	get_pinfo(n, tg, &pi);
 	mm_stat(pi.mm, &vs);
+	/* the times getrusage(2) and times(2) report (kernel/rusage.c) */
+	tg_usage(tg, n->tid, &ru, &rc);
 	/* starttime 0: the sentry does not record when a process started */
-	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 %lu",
-		  pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, pi.threads, vs.size,
+	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
+		  " %lu 0 %lu", pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
+		  (unsigned long)rc.ru_minflt, (unsigned long)ru.ru_majflt,
+		  (unsigned long)rc.ru_majflt, ticks(ru.ru_utime), ticks(ru.ru_stime),
+		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, vs.size,
 		  (uint64_t)pi.rlim[RLIMIT_RSS].rlim_cur);
 	sb_printf(b, " %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0",
 		  vs.start_code, vs.end_code, vs.start_stack, pi.pending & 0x7fffffff,

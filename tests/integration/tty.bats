@@ -105,3 +105,11 @@ status_of() {
 	echo "run: $rc, $(cat "$BATS_TEST_TMPDIR/out")"
 	[ "$rc" -eq 137 ]
 }
+
+@test "cvisor do on a terminal: /dev/tty is that terminal" {
+	run python3 "$DRIVE" "" -- "$CVISOR" do -- sh -c \
+		'echo to-the-tty > /dev/tty; [ -t 0 ] && test -t 3 3<>/dev/tty && echo "is""atty"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *to-the-tty* ]] && [[ "$output" == *isatty* ]]
+}

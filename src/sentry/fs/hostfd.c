@@ -128,6 +128,20 @@ static const struct file_ops hostfd_ops = {
 	.release = hostfd_release,
 };
 
+int hostfd_attach(struct file *f, int host_fd)
+{
+	struct hostfd *h = malloc(sizeof(*h));
+
+	if (!h) {
+		close(host_fd);
+		return -ENOMEM;
+	}
+	h->fd = host_fd;
+	f->ops = &hostfd_ops;
+	f->priv = h;
+	return 0;
+}
+
 /* Takes ownership of host_fd. */
 struct file *hostfd_file(int host_fd, int flags)
 {

@@ -108,10 +108,11 @@ int cmd_sentry(int argc, char **argv)
 
 static pid_t supervisor;
 
-static void forward(int sig)
+static void forward(int sig, siginfo_t *si, void *uc)
 {
+	(void)uc;
 	if (supervisor > 0)
-		kill(supervisor, sig);
+		confine_forward(supervisor, sig, si);
 }
 
 /*
@@ -121,7 +122,7 @@ static void forward(int sig)
  */
 static int run_confined(struct sentry_run *r, bool host_net)
 {
-	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_RESTART | SA_SIGINFO };
 	pid_t pid;
 	int status;
 

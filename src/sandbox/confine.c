@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sandbox/confine.h"
+#include "sentry.h"
 #include "sandbox/seccomp.h"
 
 #include <sys/capability.h>
@@ -51,16 +52,26 @@ static int write_maps(pid_t pid, const struct confine *c)
 
 static pid_t sentry_pid;
 
-static void forward(int sig)
+void confine_forward(pid_t pid, int sig, const siginfo_t *si)
 {
+	if (si->si_code == SI_KERNEL ||
+	    (si->si_code == SI_QUEUE && si->si_value.sival_int == SIG_FROM_TTY))
+		sigqueue(pid, sig, (union sigval){ .sival_int = SIG_FROM_TTY });
+	else
+		kill(pid, sig);
+}
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
 	if (sentry_pid > 0)
-		kill(sentry_pid, sig);
+		confine_forward(sentry_pid, sig, si);
 }
 
 /* The supervisor: forward signals, then exit as the sentry did. */
 static void supervise(pid_t pid)
 {
-	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_RESTART | SA_SIGINFO };
 	int status;
 
 	sentry_pid = pid;

@@ -17,6 +17,7 @@
 #ifndef CVISOR_SANDBOX_CONFINE_H
 #define CVISOR_SANDBOX_CONFINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -47,6 +48,13 @@ struct confine {
  * the caller, 0 in the sentry, or -errno.
  */
 pid_t confine_spawn(const struct confine *c);
+
+/*
+ * Pass a signal a handler got (SA_SIGINFO) on to pid: one the terminal
+ * raised (SI_KERNEL, or a forward of one) keeps that mark, SIG_FROM_TTY.
+ * Async-signal-safe.
+ */
+void confine_forward(pid_t pid, int sig, const siginfo_t *si);
 
 /*
  * In the sentry, once every host file it needs is open and before the

@@ -11,6 +11,11 @@
 
 struct sock_filter;
 
+/* The value a forwarded signal carries (sigqueue) when the host terminal
+ * raised it: the sentry sends it to the sandbox terminal's foreground
+ * process group, not to init (kernel/tty.c). */
+#define SIG_FROM_TTY 0x74747921
+
 /* A mount of the container's config, in the sandbox's terms. */
 struct sentry_mount {
 	const char *dest, *type, *source;

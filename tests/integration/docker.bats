@@ -19,7 +19,7 @@ setup_file() {
 	command -v dockerd >/dev/null && command -v docker >/dev/null || return 0
 	[ -x /bin/busybox ] || return 0
 	dockerd_start "$BATS_FILE_TMPDIR/dk"
-	busybox_image cvisor-bb sh echo sleep uname cat httpd
+	busybox_image cvisor-bb sh echo sleep uname cat httpd true
 }
 
 teardown_file() {
@@ -70,4 +70,44 @@ setup() {
 		/bin/sh -c 'echo tty-ok; [ -t 0 ] && [ -t 1 ] && echo both-ttys'" /dev/null </dev/null
 	[[ "$output" == *tty-ok* ]]
 	[[ "$output" == *both-ttys* ]]
+}
+
+# Issue 15 item 4, runc and cvisor side by side: the terminal's and init's
+# signals (docs/processes.md, Terminals and Init's signals).
+DRIVE=$BATS_TEST_DIRNAME/pty_drive.py
+
+# ctrl_c RUNTIME: Ctrl-C on `docker run -it` of a shell running sleep.
+ctrl_c() {
+	run python3 "$DRIVE" "expect:READY ;; send:\x03" -- docker run --rm -it --runtime="$1" \
+		--network=none cvisor-bb sh -c 'echo RE""ADY; sleep 1000; echo "af""ter=$?"'
+	echo "$1: $status: $output"
+}
+
+@test "docker run -it: Ctrl-C interrupts the foreground sleep, the shell (init) goes on: runc and cvisor" {
+	ctrl_c runc
+	[ "$status" -eq 0 ] && [[ "$output" == *after=130* ]]
+	ctrl_c cvisor
+	[ "$status" -eq 0 ] && [[ "$output" == *after=130* ]]
+}
+
+# stop_sleep RUNTIME: SIGTERM to `sleep 1000` as PID 1, then docker stop.
+stop_sleep() {
+	local id
+	id=$(timeout 60 docker run -d --runtime="$1" --network=none cvisor-bb sleep 1000)
+	run -0 timeout 30 docker kill -s TERM "$id"
+	# docker kill returns once the runtime delivered it: a fatal one would
+	# have ended the container, and exec would find it stopped
+	run -0 timeout 30 docker exec "$id" true
+	run -0 docker inspect "$id" --format '{{.State.Running}}'
+	[ "$output" = true ]
+	run -0 timeout 60 docker stop -t 2 "$id"
+	run -0 docker inspect "$id" --format '{{.State.ExitCode}}'
+	echo "$1: exit code $output"
+	[ "$output" = 137 ]
+	docker rm "$id" >/dev/null
+}
+
+@test "docker stop of sleep as PID 1 (no SIGTERM handler): TERM ignored, killed after the grace period: 137" {
+	stop_sleep runc
+	stop_sleep cvisor
 }

@@ -60,6 +60,7 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 	sandbox.pids_max = r->pids_max > 0 && r->pids_max < INT32_MAX ? (int)r->pids_max : 0;
 	sandbox.oom_score_adj = r->oom_score_adj;
 	sandbox.uid_map = r->uid_map;
+	sandbox.container = r->container;
 	sandbox.gid_map = r->gid_map;
 }
 
@@ -129,6 +130,27 @@ static bool forwarded(const struct signalfd_siginfo *si)
 	return si->ssi_pid != (uint32_t)getpid();
 }
 
+/*
+ * Did the host terminal raise it?  For a container's pty the sentry is
+ * the terminal's foreground process group and the kernel sends it
+ * (SI_KERNEL); for cvisor do's terminal the CLI and the supervisor pass it
+ * on, marked (confine_forward()).
+ */
+static bool from_terminal(const struct signalfd_siginfo *si)
+{
+	return si->ssi_code == SI_KERNEL ||
+	       (si->ssi_code == SI_QUEUE && si->ssi_int == SIG_FROM_TTY);
+}
+
+/* A signal from outside: the terminal's go to its foreground group,
+ * the others to init. */
+static void host_signal(const struct signalfd_siginfo *si)
+{
+	if (from_terminal(si) && tty_signal((int)si->ssi_signo))
+		return;
+	send_signal_tg(sandbox.init, (int)si->ssi_signo);
+}
+
 /* Wait for init to exit, serving the host's signals and the CLI meanwhile. */
 static void main_loop(int sfd, int ctl_fd)
 {
@@ -145,7 +167,7 @@ static void main_loop(int sfd, int ctl_fd)
 			if (si.ssi_signo == SIGCHLD)
 				reap();
 			else if (forwarded(&si))
-				send_signal_tg(sandbox.init, (int)si.ssi_signo);
+				host_signal(&si);
 		}
 		if (ctl_fd >= 0 && (p[2].revents & POLLIN))
 			control_serve(ctl_fd, &started);

@@ -42,6 +42,8 @@ static int std_files(struct fd_table *fdt, const int stdio[3])
 		h = fcntl(src, F_DUPFD_CLOEXEC, 3);
 		if (h < 0)
 			return -errno;
+		if (isatty(h))          /* the sandbox's terminal: /dev/tty's */
+			tty_set_console(fcntl(h, F_DUPFD_CLOEXEC, 3));
 		f = hostfd_file(h, fl & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 		if (!f || fdt_install(fdt, fd, f, false) < 0)
 			return -ENOMEM;

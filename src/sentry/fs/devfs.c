@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <sys/sysmacros.h>
 
@@ -67,9 +68,9 @@ static const struct file_ops random_ops = { .read = random_read, .write = sink_w
 					    .llseek = dev_llseek };
 
 /*
- * /dev/tty, /dev/console and the pty multiplexer exist, as the runtime
- * spec wants, but there is no pty layer in the sentry yet: using them
- * fails with ENXIO (Linux's answer for a tty one has no access to).
+ * /dev/console and the pty multiplexer exist, as the runtime spec wants,
+ * but there is no pty layer in the sentry yet: using them fails with ENXIO
+ * (Linux's answer for a tty one has no access to).
  */
 static ssize_t nxio_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
 {
@@ -85,6 +86,23 @@ static ssize_t nxio_write(struct task *t, struct file *f, const void *buf, size_
 }
 
 static const struct file_ops tty_ops = { .read = nxio_read, .write = nxio_write };
+
+/*
+ * /dev/tty: the caller's controlling terminal (kernel/tty.c), a file of
+ * its own on the sandbox's terminal; ENXIO without one, as Linux's
+ * tty_open_current_tty() says.
+ */
+static int ctty_open(struct file *f)
+{
+	int fd = current_task ? tty_console_fd(current_task->tg) : -1;
+
+	if (fd < 0)
+		return -ENXIO;
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	return fd < 0 ? -errno : hostfd_attach(f, fd);
+}
+
+static const struct file_ops ctty_ops = { .open = ctty_open };
 
 /* A devpts instance: its ptmx only (no ptys yet). */
 struct inode *devpts_root(void)
@@ -107,7 +125,7 @@ static const struct file_ops *char_ops(dev_t rdev)
 	static const struct { int major, minor; const struct file_ops *ops; } known[] = {
 		{ 1, 3, &null_ops }, { 1, 5, &zero_ops }, { 1, 7, &full_ops },
 		{ 1, 8, &random_ops }, { 1, 9, &random_ops },
-		{ 5, 0, &tty_ops }, { 5, 1, &tty_ops }, { 5, 2, &tty_ops },
+		{ 5, 0, &ctty_ops }, { 5, 1, &tty_ops }, { 5, 2, &tty_ops },
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -176,7 +194,7 @@ struct inode *devfs_root(void)
 		if (memfs_add_special(root, devs[i].name, S_IFCHR | 0666,
 				      makedev(1, devs[i].minor), devs[i].ops, NULL))
 			return NULL;
-	if (memfs_add_special(root, "tty", S_IFCHR | 0666, makedev(5, 0), &tty_ops, NULL) ||
+	if (memfs_add_special(root, "tty", S_IFCHR | 0666, makedev(5, 0), &ctty_ops, NULL) ||
 	    memfs_add_special(root, "console", S_IFCHR | 0620, makedev(5, 1), &tty_ops, NULL))
 		return NULL;
 	memfs_add_symlink(root, "ptmx", "pts/ptmx");

@@ -73,22 +73,28 @@ static int hostfd_fstat(struct file *f, struct stat *st)
 
 /*
  * A host terminal (the container's pty, cvisor do's terminal): job control
- * is the sentry's; the rest is the short list of fs/host_ioctl.c, with
- * buffers of the sentry's own.
+ * is the sentry's (kernel/tty.c); the rest is the short list of
+ * fs/host_ioctl.c, with buffers of the sentry's own.
  */
 static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
-	int pgrp;
+	pid_t pgrp;
+	long err;
 
 	if (!isatty(host_fd(f)))
 		return -ENOTTY;
 	switch (cmd) {
-	case TIOCGPGRP:
-		/* the caller's group is in front */
-		pgrp = t->tg->pgid;
-		return copy_to_user(t->tg->mm, arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP: case TIOCSCTTY: case TIOCNOTTY:
-		return 0;
+	case TIOCGPGRP: case TIOCGSID:
+		err = tty_get(t->tg, cmd == TIOCGSID, &pgrp);
+		return err ? err : copy_to_user(t->tg->mm, arg, &pgrp, sizeof(pgrp));
+	case TIOCSPGRP:
+		if (copy_from_user(t->tg->mm, &pgrp, arg, sizeof(pgrp)))
+			return -EFAULT;
+		return tty_set_pgrp(t->tg, pgrp);
+	case TIOCSCTTY:
+		return tty_set_ctty(t->tg, arg == 1);
+	case TIOCNOTTY:
+		return tty_notty(t->tg);
 	}
 	return host_ioctl(t, host_fd(f), HOST_FD_TTY, cmd, arg);
 }
@@ -121,6 +127,20 @@ static const struct file_ops hostfd_ops = {
 	.wait_fd = hostfd_wait_fd,
 	.release = hostfd_release,
 };
+
+int hostfd_attach(struct file *f, int host_fd)
+{
+	struct hostfd *h = malloc(sizeof(*h));
+
+	if (!h) {
+		close(host_fd);
+		return -ENOMEM;
+	}
+	h->fd = host_fd;
+	f->ops = &hostfd_ops;
+	f->priv = h;
+	return 0;
+}
 
 /* Takes ownership of host_fd. */
 struct file *hostfd_file(int host_fd, int flags)

@@ -660,7 +660,7 @@ static int mem_open(struct inode *ino, struct file *f)
 	if (n->fops) {                  /* devices and generated files */
 		f->ops = n->fops;
 		f->priv = n->fpriv;
-		return 0;
+		return f->ops->open ? f->ops->open(f) : 0;
 	}
 	if (S_ISDIR(n->mode)) {
 		f->ops = &mem_dir_fops;

@@ -97,6 +97,7 @@ static void commit_exec(struct task *t, struct mm *mm, struct stub_thread *st,
 		if (tg->sigaction[i].handler > 1)       /* caught: back to default */
 			memset(&tg->sigaction[i], 0, sizeof(tg->sigaction[i]));
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
+	memcpy(t->comm, tg->comm, sizeof(t->comm));
 	pthread_mutex_unlock(&tg->lock);
 	pthread_mutex_lock(&sandbox.lock);
 	tg->vfork_done = true;

@@ -53,7 +53,7 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	memcpy(tg->sigaction, p->sigaction, sizeof(tg->sigaction));
 	memcpy(tg->rlim, p->rlim, sizeof(tg->rlim));
 	tg->cred = p->cred;
-	memcpy(tg->comm, p->comm, sizeof(tg->comm));
+	memcpy(tg->comm, t->comm, sizeof(tg->comm));  /* the forking thread's name */
 	tg->exe = dentry_get(p->exe);
 	tg->no_new_privs = p->no_new_privs;
 	tg->undumpable = p->undumpable;
@@ -244,6 +244,9 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	if (!c)
 		return -ENOMEM;
 	sched_fork(c, t);
+	pthread_mutex_lock(&tg->lock);
+	memcpy(c->comm, t->comm, sizeof(c->comm));      /* a thread starts with its creator's */
+	pthread_mutex_unlock(&tg->lock);
 	if (flags & CLONE_FS) {
 		c->fs = t->fs;
 		__atomic_add_fetch(&c->fs->refs, 1, __ATOMIC_RELAXED);

@@ -79,7 +79,7 @@ struct thread_group {
 	struct sigq *shared_rtq;
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct creds cred;
-	char comm[16];
+	char comm[16];                  /* the main thread's: the process's name */
 	struct dentry *exe;             /* the program, for /proc/[pid]/exe */
 	struct thread_group *next_tg;   /* in sandbox.tgs */
 	bool exiting;
@@ -160,6 +160,7 @@ struct task_sched {
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
+	char comm[16];                  /* this thread's name (tg->lock) */
 	struct task *next;              /* in tg->tasks */
 	struct stub_thread *st;
 	struct fs_struct *fs;           /* root, cwd, umask */
@@ -225,6 +226,7 @@ struct sandbox {
 	int ncpus;
 	int oom_score_adj;              /* the sentry's own, as the host's OOM killer sees it */
 	const char *uid_map, *gid_map;  /* the sandbox's id mappings (NULL: identity) */
+	bool container;                 /* an OCI container, not cvisor do (init's signals) */
 };
 
 extern struct sandbox sandbox;
@@ -244,6 +246,9 @@ void tg_put(struct thread_group *tg);
 int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);
+/* Name thread t (PR_SET_NAME, /proc/.../comm); the main thread names the
+ * process too.  tg->lock held. */
+void task_set_comm(struct task *t, const char *name);
 bool task_interrupted(struct task *t);
 void task_long_wait(struct task *t);
 bool task_limit_reached(void);
@@ -334,6 +339,18 @@ int child_wait(struct task *t);
 void tg_account_exit(struct thread_group *tg);
 /* RUSAGE_SELF, RUSAGE_THREAD or RUSAGE_CHILDREN of t, as of now. */
 void task_usage(struct task *t, int who, struct rusage *ru);
+/* tg's usage (its thread tid's, if not 0) and its reaped children's, as
+ * /proc shows them; no lock held. */
+void tg_usage(struct thread_group *tg, pid_t tid, struct rusage *self, struct rusage *children);
+/* A CPU-time clock (Linux's CPUCLOCK_*): of process pid, or of its thread tid. */
+enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED };
+struct cpu_clock {
+	pid_t pid, tid;                 /* tid 0: the whole process */
+	int which;                      /* user + system, user, or scheduled time */
+};
+int cpu_clock_resolve(struct task *t, clockid_t id, struct cpu_clock *c);
+/* Its time now, in ns; -ESRCH once its thread or process is gone. */
+int cpu_clock_sample(const struct cpu_clock *c, int64_t *ns);
 
 /* kernel/exec.c: execve with the arguments in the sentry */
 long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
@@ -350,16 +367,20 @@ long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);
-int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *old);
-void itimer_real_get(struct thread_group *tg, struct itimerspec *cur);
+/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF of the group */
+int itimer_set(struct thread_group *tg, int which, const struct itimerspec *v,
+	       struct itimerspec *old);
+void itimer_get(struct thread_group *tg, int which, struct itimerspec *cur);
 /* A POSIX timer's struct sigevent, as far as the sandbox reads it. */
 struct timer_event {
 	uint64_t value;
 	int32_t signo, notify, tid;
 };
-/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one). */
-int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
-		       int *id);
+/* ev NULL: SIGALRM, its value the timer's id (timer_create(2) without one).
+ * cpu: the CPU clock it counts (clock is then not looked at), or NULL. */
+struct cpu_clock;
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct cpu_clock *cpu,
+		       const struct timer_event *ev, int *id);
 int posix_timer_settime(struct thread_group *tg, int id, int flags,
 			const struct itimerspec *v, struct itimerspec *old);
 int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur);
@@ -377,6 +398,16 @@ void sandbox_finish(int status);
 /* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno. */
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	      uint64_t ctid, uint64_t tls);
+
+/* kernel/tty.c: the sandbox's terminal's session and foreground group */
+void tty_set_console(int host_fd);
+/* The terminal's host fd if it is tg's controlling terminal, else -1. */
+int tty_console_fd(struct thread_group *tg);
+long tty_get(struct thread_group *tg, bool want_sid, pid_t *out);
+long tty_set_pgrp(struct thread_group *tg, pid_t pgrp);
+long tty_set_ctty(struct thread_group *tg, bool steal);
+long tty_notty(struct thread_group *tg);
+bool tty_signal(int sig);
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);

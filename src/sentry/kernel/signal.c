@@ -39,17 +39,44 @@ static bool handler_ignores(uint64_t h, int sig)
 }
 
 /*
+ * Linux's SIGNAL_UNKILLABLE: the init of a pid namespace (the sandbox's
+ * pid 1) takes no signal whose action would be the default one, except
+ * SIGKILL and SIGSTOP from outside its namespace.  Outside is what the
+ * sentry sends for the engine, the CLI or the terminal: no sender pid
+ * (Linux too shows si_pid 0 for an ancestor namespace's sender).  In
+ * `cvisor do` the program stands for a host process: signals from
+ * outside reach it as they would on the host (docs/processes.md).
+ * tg->lock held.
+ */
+static bool init_ignores(struct thread_group *tg, const siginfo_t *info)
+{
+	int sig = info->si_signo;
+	bool outside = info->si_pid == 0 &&
+		       (info->si_code == SI_USER || info->si_code == SI_KERNEL);
+
+	if (tg->pid != 1 || tg->sigaction[sig - 1].handler != SIG_DFL_H)
+		return false;
+	if (outside && (!sandbox.container || sig == SIGKILL || sig == SIGSTOP))
+		return false;
+	return true;
+}
+
+/*
  * May the signal be dropped as it is sent?  Not while the task it is
  * sent through blocks it (or blocked it before a sigtimedwait): its
  * disposition may change before it is unblocked, and sigtimedwait,
  * sigwaitinfo and signalfd take blocked signals whatever their
  * disposition (Linux's sig_ignored()).
  */
-static bool sig_ignored(struct thread_group *tg, struct task *via, int sig)
+static bool sig_ignored(struct thread_group *tg, struct task *via, const siginfo_t *info)
 {
+	int sig = info->si_signo;
+
 	if (via && ((via->sigmask | via->real_blocked) & SIGBIT(sig)))
 		return false;
-	return handler_ignores(tg->sigaction[sig - 1].handler, sig);
+	if (init_ignores(tg, info))
+		return true;
+	return sig != SIGKILL && handler_ignores(tg->sigaction[sig - 1].handler, sig);
 }
 
 /* The group's main thread (the one kill(2) names), or any if it is gone. */
@@ -190,7 +217,7 @@ static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_
 			via = t;
 	if (!via)
 		via = main_task(tg);
-	if ((sig_ignored(tg, via, sig) && sig != SIGKILL) || tg->exiting) {
+	if (sig_ignored(tg, via, info) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
 		return;
 	}
@@ -572,6 +599,11 @@ bool handle_signals(struct task *t)
 			return !tg->exiting;
 		}
 		if (sig_default_ignored(sig))
+			continue;
+		pthread_mutex_lock(&tg->lock);
+		bool unkillable = init_ignores(tg, &info);      /* it was blocked when sent */
+		pthread_mutex_unlock(&tg->lock);
+		if (unkillable)
 			continue;
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			job_stop(t, sig);

@@ -379,12 +379,21 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	pthread_mutex_unlock(&tg->lock);
 	t->tid = first ? tg->pid : alloc_pid();
 	pthread_mutex_lock(&tg->lock);
+	memcpy(t->comm, tg->comm, sizeof(t->comm));     /* clone: the creator's, below */
 	t->next = tg->tasks;
 	tg->tasks = t;
 	tg->nr_tasks++;
 	pthread_mutex_unlock(&tg->lock);
 	update_spin(1);
 	return t;
+}
+
+void task_set_comm(struct task *t, const char *name)
+{
+	snprintf(t->comm, sizeof(t->comm), "%s", name);
+	/* Linux names a process by its leader's comm (/proc/PID/comm) */
+	if (t->tid == t->tg->pid)
+		memcpy(t->tg->comm, t->comm, sizeof(t->tg->comm));
 }
 
 /*

@@ -5,6 +5,15 @@
  * queues the signal (SIGALRM, or the timer's sigevent).  Expiries are
  * measured on CLOCK_MONOTONIC; absolute CLOCK_REALTIME times are converted
  * when armed.  The system calls are syscalls/sys_timer.c.
+ *
+ * CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF, POSIX timers on a CPU
+ * clock) count the stubs' CPU time, which the host keeps and tells nobody
+ * about as it passes: such a timer is looked at when its CPU deadline
+ * could be reached at the earliest (what is left, spread over every CPU
+ * the sandbox has; all of it for a thread's clock), and again then until
+ * it is.  Never early, and late by at most the time to the next look;
+ * Linux too checks CPU timers at a tick, not at the instant.  Looks at a
+ * clock that did not move (an idle process) back off, up to CPU_LOOK_MAX.
  */
 #include <errno.h>
 #include <signal.h>
@@ -27,8 +36,18 @@ struct ktimer {
 	/* A wake timer (timerfd): fn(arg) at expiry instead of a signal */
 	void (*fn)(void *arg);
 	void *arg;
+	/* A CPU-time timer: its clock, its deadline and period in CPU ns */
+	bool cpu;
+	struct cpu_clock clock;
+	int64_t cpu_next, cpu_interval;
+	int64_t cpu_last, look;         /* the clock at the last look, the pause since */
 	struct ktimer *next_t;
 };
+
+#define ITIMER_VIRTUAL_ID (-3)          /* ids below 0: not a POSIX timer's */
+#define ITIMER_PROF_ID (-4)
+#define CPU_LOOK_MIN 4000000LL          /* ns: no closer looks than a tick (HZ 250) */
+#define CPU_LOOK_MAX 100000000LL        /* ns: an idle clock's looks, at most this apart */
 
 static struct ktimer *timers;
 static pthread_mutex_t tlock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,7 +73,8 @@ static int64_t mono_now(void)
 	return ns_of(ts);
 }
 
-static void fire(struct ktimer *k, int64_t now)
+/* Tell the owner: a signal, or a wake timer's callback. */
+static void notify(struct ktimer *k)
 {
 	siginfo_t si;
 
@@ -66,21 +86,68 @@ static void fire(struct ktimer *k, int64_t now)
 		si.si_overrun = k->overrun;
 		si.si_value.sival_ptr = (void *)(uintptr_t)k->value;
 	}
-	if (ns_of(k->interval)) {
-		int64_t next = ns_of(k->next) + ns_of(k->interval);
-
-		if (next <= now) {      /* missed periods count as overruns */
-			k->overrun = (int)((now - next) / ns_of(k->interval)) + 1;
-			next += (int64_t)k->overrun * ns_of(k->interval);
-		}
-		k->next = ts_of(next);
-	} else {
-		k->next = ts_of(0);
-	}
 	if (k->fn)
 		k->fn(k->arg);
 	else if (k->notify != SIGEV_NONE && !k->tg->exiting)
 		send_signal_info(k->tg, NULL, &si);
+}
+
+/* Advance a periodic deadline past now; missed periods count as overruns. */
+static int64_t reload(int64_t next, int64_t interval, int64_t now, int *overrun)
+{
+	next += interval;
+	*overrun = 0;
+	if (next <= now) {
+		*overrun = (int)((now - next) / interval) + 1;
+		next += (int64_t)*overrun * interval;
+	}
+	return next;
+}
+
+static void fire(struct ktimer *k, int64_t now)
+{
+	if (ns_of(k->interval))
+		k->next = ts_of(reload(ns_of(k->next), ns_of(k->interval), now, &k->overrun));
+	else
+		k->next = ts_of(0);
+	notify(k);
+}
+
+/* When to look at a CPU timer next, its clock reading cpu now. */
+static int64_t cpu_look(struct ktimer *k, int64_t cpu, int64_t now)
+{
+	int64_t wait = k->cpu_next - cpu;
+
+	if (!k->clock.tid && sandbox.ncpus > 1)
+		wait /= sandbox.ncpus;
+	if (cpu == k->cpu_last && k->look)
+		k->look = k->look * 2 < CPU_LOOK_MAX ? k->look * 2 : CPU_LOOK_MAX;
+	else
+		k->look = CPU_LOOK_MIN;
+	k->cpu_last = cpu;
+	return now + (wait > k->look ? wait : k->look);
+}
+
+/* A CPU timer's look: fire if its clock has passed the deadline. */
+static void cpu_check(struct ktimer *k, int64_t now)
+{
+	int64_t cpu;
+
+	if (cpu_clock_sample(&k->clock, &cpu)) {
+		k->next = ts_of(0);     /* its thread or process is gone */
+		return;
+	}
+	if (cpu >= k->cpu_next) {
+		if (k->cpu_interval) {
+			k->cpu_next = reload(k->cpu_next, k->cpu_interval, cpu, &k->overrun);
+		} else {
+			k->next = ts_of(0);
+			notify(k);
+			return;
+		}
+		notify(k);
+	}
+	k->next = ts_of(cpu_look(k, cpu, now));
 }
 
 static void *timer_main(void *arg)
@@ -93,7 +160,9 @@ static void *timer_main(void *arg)
 		for (struct ktimer *k = timers; k; k = k->next_t) {
 			if (!ns_of(k->next))
 				continue;
-			if (ns_of(k->next) <= now)
+			if (ns_of(k->next) <= now && k->cpu)
+				cpu_check(k, now);
+			else if (ns_of(k->next) <= now)
 				fire(k, now);
 			if (ns_of(k->next) && ns_of(k->next) < soonest)
 				soonest = ns_of(k->next);
@@ -138,7 +207,14 @@ static struct ktimer *find(struct thread_group *tg, int id)
 /* Remaining time and interval of a timer (tlock held). */
 static void current(struct ktimer *k, struct itimerspec *cur)
 {
-	int64_t left = ns_of(k->next) ? ns_of(k->next) - mono_now() : 0;
+	int64_t left = ns_of(k->next) ? ns_of(k->next) - mono_now() : 0, cpu;
+
+	if (k->cpu) {
+		left = ns_of(k->next) && !cpu_clock_sample(&k->clock, &cpu) ? k->cpu_next - cpu : 0;
+		cur->it_value = ts_of(left > 0 ? left : (ns_of(k->next) ? 1 : 0));
+		cur->it_interval = ts_of(k->cpu_interval);
+		return;
+	}
 
 	cur->it_value = ts_of(left > 0 ? left : (ns_of(k->next) ? 1 : 0));
 	cur->it_interval = k->interval;
@@ -152,7 +228,19 @@ static void arm(struct ktimer *k, const struct itimerspec *v, bool abs, clockid_
 		current(k, old);
 	k->interval = v->it_interval;
 	k->overrun = 0;
-	if (!ns_of(v->it_value)) {
+	if (k->cpu) {
+		int64_t cpu;
+
+		k->interval = ts_of(0);
+		k->cpu_interval = ns_of(v->it_interval);
+		k->look = 0;
+		if (!ns_of(v->it_value) || cpu_clock_sample(&k->clock, &cpu)) {
+			k->next = ts_of(0);
+		} else {
+			k->cpu_next = abs ? ns_of(v->it_value) : cpu + ns_of(v->it_value);
+			k->next = ts_of(cpu_look(k, cpu, mono_now()));
+		}
+	} else if (!ns_of(v->it_value)) {
 		k->next = ts_of(0);
 	} else if (abs) {
 		struct timespec now;
@@ -166,56 +254,69 @@ static void arm(struct ktimer *k, const struct itimerspec *v, bool abs, clockid_
 	pthread_cond_signal(&tcv);
 }
 
-static struct ktimer *itimer_real(struct thread_group *tg)
+/* The group's interval timer id (ITIMER_REAL -1, VIRTUAL, PROF), made on first use. */
+static struct ktimer *itimer(struct thread_group *tg, int id)
 {
-	struct ktimer *k = find(tg, -1);
+	struct ktimer *k = find(tg, id);
 
 	if (!k && (k = calloc(1, sizeof(*k)))) {
-		k->id = -1;
+		k->id = id;
 		k->tg = tg;
-		k->signo = SIGALRM;
+		k->signo = id == ITIMER_VIRTUAL_ID ? SIGVTALRM : id == ITIMER_PROF_ID ? SIGPROF
+										       : SIGALRM;
 		k->notify = SIGEV_SIGNAL;
+		/* the process's user time, or user and system time */
+		k->cpu = id != -1;
+		k->clock = (struct cpu_clock){ .pid = tg->pid, .which = id == ITIMER_VIRTUAL_ID
+									? CPUCLOCK_VIRT : CPUCLOCK_PROF };
 		k->next_t = timers;
 		timers = k;
 	}
 	return k;
 }
 
-/* ITIMER_REAL (setitimer, alarm): arm it, the old value in *o. */
-int itimer_real_set(struct thread_group *tg, const struct itimerspec *v, struct itimerspec *o)
+static int itimer_id(int which)
+{
+	return which == ITIMER_VIRTUAL ? ITIMER_VIRTUAL_ID : which == ITIMER_PROF ? ITIMER_PROF_ID
+										    : -1;
+}
+
+/* setitimer, alarm: arm interval timer which, the old value in *o. */
+int itimer_set(struct thread_group *tg, int which, const struct itimerspec *v,
+	       struct itimerspec *o)
 {
 	struct ktimer *k;
 
 	pthread_once(&tonce, timers_init);
 	pthread_mutex_lock(&tlock);
-	k = itimer_real(tg);
+	k = itimer(tg, itimer_id(which));
 	if (k)
 		arm(k, v, false, CLOCK_MONOTONIC, o);
 	pthread_mutex_unlock(&tlock);
 	return k ? 0 : -ENOMEM;
 }
 
-void itimer_real_get(struct thread_group *tg, struct itimerspec *cur)
+void itimer_get(struct thread_group *tg, int which, struct itimerspec *cur)
 {
 	struct ktimer *k;
 
 	*cur = (struct itimerspec){ { 0, 0 }, { 0, 0 } };
 	pthread_mutex_lock(&tlock);
-	k = find(tg, -1);
+	k = find(tg, itimer_id(which));
 	if (k)
 		current(k, cur);
 	pthread_mutex_unlock(&tlock);
 }
 
-int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct timer_event *ev,
-		       int *idp)
+int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct cpu_clock *cpu,
+		       const struct timer_event *ev, int *idp)
 {
 	struct ktimer *k;
 	int id;
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
-		return clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID
-			       ? -ENOTSUP : -EINVAL;
+	if (!cpu && clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
+	    clock != CLOCK_BOOTTIME)
+		return -EINVAL;
 	if (ev && ev->notify != SIGEV_NONE && ev->notify != SIGEV_SIGNAL &&
 	    ev->notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID))
 		return -EINVAL;
@@ -233,6 +334,10 @@ int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct ti
 	k->signo = ev ? ev->signo : SIGALRM;
 	k->notify = ev ? ev->notify : SIGEV_SIGNAL;
 	k->value = ev ? ev->value : (uint64_t)id;
+	if (cpu) {
+		k->cpu = true;
+		k->clock = *cpu;
+	}
 	k->next_t = timers;
 	timers = k;
 	pthread_mutex_unlock(&tlock);

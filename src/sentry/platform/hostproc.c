@@ -38,20 +38,37 @@ int stub_proc_copy_out(struct stub_proc *p, uint64_t dst, const void *src, size_
 }
 
 /* CPUCLOCK_SCHED of a host process or thread: see MAKE_PROCESS_CPUCLOCK. */
-static clockid_t cpu_clock(pid_t id, bool thread)
+static clockid_t cpu_clock(pid_t id)
 {
-	return (clockid_t)((~(unsigned)id << 3) | 2 | (thread ? 4 : 0));
+	return (clockid_t)((~(unsigned)id << 3) | 2);
 }
 
 /* The sentry thread's own clock is not the application's: read the stub's. */
 int stub_proc_cputime(struct stub_proc *p, struct timespec *ts)
 {
-	return clock_gettime(cpu_clock(p->host_pid, false), ts) ? -errno : 0;
+	return clock_gettime(cpu_clock(p->host_pid), ts) ? -errno : 0;
 }
 
+static int read_proc(pid_t pid, pid_t tid, const char *name, char *buf, size_t size);
+
+/*
+ * The host's thread CPU clocks are for the caller's own threads only
+ * (pid_for_clock()): another process's thread's scheduled time is the
+ * first field of its schedstat, in ns, the same sum_exec_runtime.
+ */
 int stub_thread_cputime(const struct stub_thread *t, struct timespec *ts)
 {
-	return clock_gettime(cpu_clock(t->host_tid, true), ts) ? -errno : 0;
+	unsigned long long ns;
+	char buf[128];
+	int err = read_proc(t->proc->host_pid, t->host_tid, "schedstat", buf, sizeof(buf));
+
+	if (err)
+		return err;
+	if (sscanf(buf, "%llu", &ns) != 1)
+		return -EIO;
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+	return 0;
 }
 
 /* A host /proc file of pid (of its thread tid, if not 0), NUL-terminated. */
@@ -103,7 +120,7 @@ static int host_times(pid_t pid, pid_t tid, struct rusage *ru)
 			 &minflt, &majflt, &ut, &st) != 4)
 		return -EIO;
 	total = (ut + st) * tick;
-	if (!tid && !clock_gettime(cpu_clock(pid, false), &ts))
+	if (!tid && !clock_gettime(cpu_clock(pid), &ts))
 		total = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	u = ut + st ? (uint64_t)((unsigned __int128)total * ut / (ut + st)) : total;
 	ns_to_tv(u, &ru->ru_utime);

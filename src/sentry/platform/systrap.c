@@ -297,6 +297,10 @@ int platform_init(void)
 		return -errno;
 	template.host_pid = pid;
 	template.refs = 1;
+	/* The stubs (its clones) in a process group of their own: a terminal
+	 * whose foreground group is the sentry's (a container's pty) signals
+	 * the sentry only, which passes the signal on (kernel/tty.c). */
+	setpgid(pid, pid);
 	/* Give the set-up stack back to the reservation. */
 	mmap((void *)STUB_INIT_STACK, STUB_INIT_STACK_SIZE, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);

@@ -342,12 +342,12 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 		}
 		name[sizeof(name) - 1] = 0;
 		pthread_mutex_lock(&tg->lock);
-		memcpy(tg->comm, name, sizeof(name));
+		task_set_comm(t, name);
 		pthread_mutex_unlock(&tg->lock);
 		return 0;
 	case PR_GET_NAME:
 		pthread_mutex_lock(&tg->lock);
-		memcpy(name, tg->comm, sizeof(name));
+		memcpy(name, t->comm, sizeof(name));
 		pthread_mutex_unlock(&tg->lock);
 		return copy_to_user(tg->mm, a->a[1], name, sizeof(name));
 	case PR_SET_PDEATHSIG:

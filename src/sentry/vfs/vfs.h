@@ -107,6 +107,8 @@ struct mount {
 struct poll_table;
 
 struct file_ops {
+	/* A device's, at open: may fail, or make f another file (/dev/tty). */
+	int (*open)(struct file *f);
 	/* buf is a sentry buffer: the caller copies to and from the application */
 	ssize_t (*read)(struct task *t, struct file *f, void *buf, size_t len, off_t *pos);
 	ssize_t (*write)(struct task *t, struct file *f, const void *buf, size_t len,
@@ -353,6 +355,8 @@ off_t generic_llseek(struct file *f, off_t off, int whence, off_t size);
 
 /* fs/: the file systems */
 struct file *hostfd_file(int host_fd, int flags);
+/* Make f a file of host_fd (taking it): /dev/tty opening the terminal. */
+int hostfd_attach(struct file *f, int host_fd);
 /* ioctls on host fds: the list of common/hostnet.def, arguments copied */
 #define HOST_FD_TTY 1
 #define HOST_FD_SOCK 2

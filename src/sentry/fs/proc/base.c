@@ -198,7 +198,8 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	pi->ppid = tg->ppid;
 	pi->pgid = tg->pgid;
 	pi->sid = tg->sid;
-	memcpy(pi->comm, tg->comm, sizeof(pi->comm) - 1);
+	/* a thread's own name; the process's is its main thread's */
+	memcpy(pi->comm, tid && t ? t->comm : tg->comm, sizeof(pi->comm) - 1);
 	pi->cred = tg->cred;
 	pi->no_new_privs = tg->no_new_privs;
 	pi->threads = tg->nr_tasks;
@@ -222,16 +223,28 @@ static void get_pinfo(const struct pnode *n, struct thread_group *tg, struct pin
 	pthread_mutex_unlock(&tg->lock);
 }
 
+/* A struct timeval in the clock ticks /proc counts in (USER_HZ, 100). */
+static unsigned long ticks(struct timeval tv)
+{
+	return (unsigned long)tv.tv_sec * 100 + (unsigned long)tv.tv_usec / 10000;
+}
+
 static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
 {
 	struct pinfo pi;
 	struct mm_stat vs;
+	struct rusage ru, rc;
 
 	get_pinfo(n, tg, &pi);
 	mm_stat(pi.mm, &vs);
+	/* the times getrusage(2) and times(2) report (kernel/rusage.c) */
+	tg_usage(tg, n->tid, &ru, &rc);
 	/* starttime 0: the sentry does not record when a process started */
-	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 %lu",
-		  pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, pi.threads, vs.size,
+	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
+		  " %lu 0 %lu", pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
+		  (unsigned long)rc.ru_minflt, (unsigned long)ru.ru_majflt,
+		  (unsigned long)rc.ru_majflt, ticks(ru.ru_utime), ticks(ru.ru_stime),
+		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, vs.size,
 		  (uint64_t)pi.rlim[RLIMIT_RSS].rlim_cur);
 	sb_printf(b, " %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0",
 		  vs.start_code, vs.end_code, vs.start_stack, pi.pending & 0x7fffffff,
@@ -331,6 +344,28 @@ static int show_comm(struct sbuf *b, const struct pnode *n, struct thread_group 
 	get_pinfo(n, tg, &pi);
 	sb_printf(b, "%s\n", pi.comm);
 	return 0;
+}
+
+/*
+ * Linux's comm_write: a thread renames itself or another of its group
+ * (the process's file names the main thread); another process may not.
+ * The bytes are kept as written, a newline too, as Linux keeps them.
+ */
+static ssize_t store_comm(const struct pnode *n, struct thread_group *tg, const char *buf,
+			  size_t len)
+{
+	char name[16] = { 0 };
+	struct task *t;
+
+	if (current_task && current_task->tg != tg)
+		return -EINVAL;
+	memcpy(name, buf, len < sizeof(name) - 1 ? len : sizeof(name) - 1);
+	pthread_mutex_lock(&tg->lock);
+	t = proc_node_task(tg, n->tid ? n->tid : tg->pid);
+	if (t)
+		task_set_comm(t, name);
+	pthread_mutex_unlock(&tg->lock);
+	return t ? 0 : -ESRCH;
 }
 
 static void limit_value(struct sbuf *b, rlim_t v)
@@ -439,7 +474,7 @@ static const struct proc_dyn tids = { .lookup = lookup_tid, .list = list_tids };
 	P_REG("stat", show_stat), \
 	P_REG("status", show_status), \
 	P_REG("statm", show_statm), \
-	P_REG("comm", show_comm), \
+	P_PRW("comm", show_comm, store_comm), \
 	P_REG("cmdline", proc_show_cmdline), \
 	P_PRIV("environ", proc_show_environ), \
 	P_PRIV("auxv", proc_show_auxv), \

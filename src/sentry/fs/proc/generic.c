@@ -143,7 +143,7 @@ static int proc_getattr(struct inode *ino, struct stat *st)
 static int proc_setattr(struct inode *ino, const struct iattr *ia)
 {
 	/* a writable file opened with O_TRUNC (the shell's >): nothing to cut */
-	if (PN(ino)->e->store && !(ia->valid & ~(ATTR_SIZE | ATTR_MTIME | ATTR_CTIME)))
+	if ((PN(ino)->e->store || PN(ino)->e->pstore) && !(ia->valid & ~(ATTR_SIZE | ATTR_MTIME | ATTR_CTIME)))
 		return 0;
 	return -EPERM;
 }
@@ -316,7 +316,7 @@ static int proc_open(struct inode *ino, struct file *f)
 	struct thread_group *tg = NULL;
 	int err = -ENXIO;
 
-	if ((f->flags & O_ACCMODE) != O_RDONLY && !n->e->store)
+	if ((f->flags & O_ACCMODE) != O_RDONLY && !n->e->store && !n->e->pstore)
 		return -EACCES;
 	/* the process this node is about, once for the whole open */
 	if (n->pid)
@@ -370,16 +370,33 @@ static ssize_t pf_read(struct task *t, struct file *f, void *buf, size_t len, of
 	return (ssize_t)n;
 }
 
-/* A sysctl takes each write as its whole new value, as Linux's proc_dointvec. */
+/*
+ * A write is taken whole: a sysctl's as its new value (Linux's
+ * proc_dointvec), a per-process file's (comm) by its process.
+ */
 static ssize_t pf_write(struct task *t, struct file *f, const void *buf, size_t len,
 			off_t *pos)
 {
-	int err = PN(f->inode)->e->store(t, buf, len);
+	struct pnode *n = PN(f->inode);
+	struct thread_group *tg;
+	ssize_t r;
 
-	if (err)
-		return err;
-	*pos += (off_t)len;
-	return (ssize_t)len;
+	if (n->e->store) {
+		int err = n->e->store(t, buf, len);
+
+		if (err)
+			return err;
+		*pos += (off_t)len;
+		return (ssize_t)len;
+	}
+	if (!n->e->pstore)
+		return -EINVAL;
+	tg = proc_get_tg(n->pid);
+	if (!tg)
+		return -ESRCH;
+	r = n->e->pstore(n, tg, buf, len);
+	tg_put(tg);
+	return r < 0 ? r : (ssize_t)len;
 }
 
 static off_t pf_llseek(struct file *f, off_t off, int whence)

@@ -44,6 +44,9 @@ struct dsnap;
 
 /* A per-process file's content; tg is n's thread group, resolved at open. */
 typedef int (*show_fn)(struct sbuf *b, const struct pnode *n, struct thread_group *tg);
+/* A write to a per-process file (comm): bytes taken, or -errno. */
+typedef ssize_t (*pstore_fn)(const struct pnode *n, struct thread_group *tg, const char *buf,
+			     size_t len);
 /* A system-wide file's content. */
 typedef int (*gen_fn)(struct sbuf *b);
 /* A write to a writable system-wide file (a sysctl): the whole value. */
@@ -70,6 +73,7 @@ struct pent {
 	mode_t mode;
 	bool priv;                      /* the owner's only (ptrace access) */
 	show_fn show;                   /* per-process files: make the content */
+	pstore_fn pstore;               /* per-process files: take a write */
 	gen_fn gen;                     /* system-wide files: make the content */
 	store_fn store;                 /* writable ones (mode 0644): take a value */
 	const char *text;               /* files: fixed content */
@@ -91,6 +95,7 @@ struct pnode {
 #define PN(i) ((struct pnode *)(i))
 
 #define P_REG(nm, fn)   { .name = nm, .mode = S_IFREG | 0444, .show = fn }
+#define P_PRW(nm, fn, st) { .name = nm, .mode = S_IFREG | 0644, .show = fn, .pstore = st }
 #define P_PRIV(nm, fn)  { .name = nm, .mode = S_IFREG | 0400, .show = fn, .priv = true }
 #define P_GEN(nm, fn)   { .name = nm, .mode = S_IFREG | 0444, .gen = fn }
 #define P_TXT(nm, s)    { .name = nm, .mode = S_IFREG | 0444, .text = s }

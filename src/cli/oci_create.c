@@ -28,9 +28,10 @@
 #include "sandbox/confine.h"
 #include "sentry.h"
 
-/* The sandbox's cgroup: its container id, and the path chosen for it. */
+/* The sandbox's cgroup: its container id, the path chosen for it and what
+ * of it was made (cg.path[0] == 0: none). */
 static const char *cg_id;
-static char cg_path[4096];
+static struct cgroup cg;
 
 struct create_opts {
 	const char *bundle, *pid_file, *console_socket, *preserve_fds;
@@ -183,8 +184,8 @@ static void fail_cleanup(struct oci_state *st, pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	if (cg_path[0])
-		cgroup_remove(cg_path);
+	if (cg.path[0])
+		cgroup_destroy(cg.path, cg.made);
 	state_remove(st);
 }
 
@@ -207,26 +208,21 @@ static int run_state_hooks(const struct oci_config *c, int kind, const struct oc
 /*
  * linux.resources: the sandbox's cgroup, cvisor/<id> in each hierarchy.
  * The pids limit counts the application's tasks in the sentry; the host
- * cgroup's is a backstop (each task is a stub thread and a sentry thread).
+ * cgroup's is a backstop (cgroup_res.c).
  */
 
 /* The engine's cgroupsPath when it is a path (not systemd's "slice:prefix:name"). */
 static void choose_cgroup(const struct oci_config *c)
 {
 	if (c->cgroups_path && c->cgroups_path[0] && !strchr(c->cgroups_path, ':'))
-		snprintf(cg_path, sizeof(cg_path), "%s", c->cgroups_path);
+		snprintf(cg.path, sizeof(cg.path), "%s", c->cgroups_path);
 	else
-		snprintf(cg_path, sizeof(cg_path), "cvisor/%s", cg_id);
+		snprintf(cg.path, sizeof(cg.path), "cvisor/%s", cg_id);
 }
 
 static int place_cgroup(pid_t sup, void *arg)
 {
 	const struct oci_config *c = arg;
-	struct cgroup_limits l = {
-		.memory = c->mem_limit, .cpu_quota = c->cpu_quota, .cpu_period = c->cpu_period,
-		.pids = c->pids_limit > 0 ? 3 * c->pids_limit + 64 : 0,
-	};
-
 	/* Without linux.resources or cgroupsPath there is still a cgroup, as
 	 * runc always makes one, for cvisor pause to freeze: on v1 only the
 	 * freezer's (joining all eight hierarchies here added ~9 ms to a
@@ -236,33 +232,26 @@ static int place_cgroup(pid_t sup, void *arg)
 	int err;
 
 	choose_cgroup(c);
-	if (access("/sys/fs/cgroup/memory", F_OK) == 0)        /* v1 (or hybrid) */
-		err = asked ? cgroup_enter_oci(cg_path, c->resources_json, sup)
-			    : cgroup_enter_freezer(cg_path, sup);
-	else
-		err = cgroup_enter(cg_path, &l, sup);
+	err = cgroup_create(&cg, c->resources_json, asked, sup);
 	if (err && !asked) {
 		log_debug("create %s: no cgroup of its own (%s): it cannot be paused", cg_id,
-			  strerror(-err));
-		cg_path[0] = 0;
+			  cg.why[0] ? cg.why : strerror(-err));
+		cg.path[0] = 0;
 		return 0;
 	}
+	if (err)
+		log_error("create %s: cgroup %s", cg_id, cg.why[0] ? cg.why : strerror(-err));
 	return err;
 }
 
-/* Remember the cgroup for delete (a file in the state directory). */
+/* Remember the cgroup for delete: its path and what was made of it. */
 static void save_cgroup(const struct oci_state *st)
 {
-	char file[4200];
-	FILE *f;
+	int err;
 
-	if (!cg_path[0])
-		return;
-	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
-	if ((f = fopen(file, "we"))) {
-		fputs(cg_path, f);
-		fclose(f);
-	}
+	if (cg.path[0] && (err = state_save_cgroup(st, cg.path, cg.made)))
+		log_warn("create %s: cannot record the cgroup %s: %s", st->id, cg.path,
+			 strerror(-err));
 }
 
 /*

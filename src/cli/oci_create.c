@@ -131,6 +131,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 		.seccomp = seccomp_prog, .seccomp_len = seccomp_len,
+		.sysctl = c->sysctl,
 	};
 	return r;
 }
@@ -313,7 +314,8 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 					       .netns_path = c->netns_path, .stdio_fd = tty,
 					       .host_uts = !c->new_uts,
 					       .uid_map = c->uid_map, .gid_map = c->gid_map,
-					       .place = place_cgroup, .place_arg = (void *)c });
+					       .place = place_cgroup, .place_arg = (void *)c,
+					       .sysctl = c->sysctl });
 	if (pid == 0) {
 		close(ready[0]);
 		sentry_child(c, ctl, ready[1], tty);
@@ -336,6 +338,31 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	return pid;
 }
 
+/*
+ * linux.sysctl: a key the sandbox does not serve (fs/proc/sysctl.c) fails
+ * create, as does a net.* key without a network namespace of the
+ * container's own: it would change the host's.
+ */
+static int check_sysctls(const struct oci_config *c, const char *id)
+{
+	for (char **kv = c->sysctl; kv && *kv; kv++) {
+		char key[256];
+
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(*kv, "="), *kv);
+		if (!sentry_sysctl_served(key)) {
+			log_error("create %s: linux.sysctl %s: not one the sandbox can honour "
+				  "(docs/oci.md lists those it serves)", id, key);
+			return -1;
+		}
+		if (!strncmp(key, "net.", 4) && !c->new_netns && !c->netns_path) {
+			log_error("create %s: linux.sysctl %s: the container shares the host's "
+				  "network namespace, whose setting it would change", id, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int do_create(const struct gopts *g, const char *id, const struct create_opts *o,
 		     pid_t *out)
 {
@@ -350,6 +377,10 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 	}
 	if (oci_config_load(o->bundle ? o->bundle : ".", &c, err, sizeof(err))) {
 		log_error("create %s: %s", id, err);
+		oci_config_free(&c);
+		return -1;
+	}
+	if (check_sysctls(&c, id)) {
 		oci_config_free(&c);
 		return -1;
 	}

@@ -74,7 +74,13 @@ struct sentry_run {
 	/* Confinement, once the sandbox is built and before init runs. */
 	int (*lockdown)(void);
 	int ready_fd;                   /* create: the status is written here */
+	/* linux.sysctl, "key=value", NULL-terminated, or NULL: keys that
+	 * sentry_sysctl_served() accepts */
+	char *const *sysctl;
 };
+
+/* linux.sysctl: does the sandbox serve this key (fs/proc/sysctl.c)? */
+bool sentry_sysctl_served(const char *key);
 
 /* Run a sandbox to completion; returns the init process's wait status,
  * or a negative errno if the sandbox could not start.  With a ctl_fd,

@@ -306,6 +306,14 @@ static const struct pent kernel_ents[] = {
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
 	P_DIR("random", random_ents),
+	P_SYSCTL("shmmax", "kernel.shmmax"),
+	P_SYSCTL("shmall", "kernel.shmall"),
+	P_SYSCTL("shmmni", "kernel.shmmni"),
+	P_SYSCTL("shm_rmid_forced", "kernel.shm_rmid_forced"),
+	P_SYSCTL("msgmax", "kernel.msgmax"),
+	P_SYSCTL("msgmnb", "kernel.msgmnb"),
+	P_SYSCTL("msgmni", "kernel.msgmni"),
+	P_SYSCTL("sem", "kernel.sem"),
 	{ 0 }
 };
 
@@ -322,17 +330,15 @@ static const struct pent vm_ents[] = {
 static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
 	P_TXT("nr_open", STR(FD_MAX) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }
 };
-
-static const struct pent net_core_ents[] = { P_TXT("somaxconn", "4096\n"), { 0 } };
-static const struct pent net_ents[] = { P_DIR("core", net_core_ents), { 0 } };
 
 static const struct pent sys_ents[] = {
 	P_DIR("kernel", kernel_ents),
 	P_DIR("vm", vm_ents),
 	P_DIR("fs", fs_ents),
-	P_DIR("net", net_ents),
+	P_DIR("net", proc_sysctl_net_ents),
 	{ 0 }
 };
 

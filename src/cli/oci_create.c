@@ -26,6 +26,7 @@
 #include "oci/seccomp_profile.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/confine.h"
+#include "sandbox/settle.h"
 #include "sentry.h"
 
 /* The sandbox's cgroup: its container id, the path chosen for it and what
@@ -476,6 +477,7 @@ static int do_start(const struct gopts *g, const char *id)
 	}
 	snprintf(st.status, sizeof(st.status), "running");
 	e = state_write(&st);
+	sandbox_settle(st.pid);         /* "running" as runc's start means it */
 	if (!oci_config_load(st.bundle, &c, err, sizeof(err))) {
 		run_state_hooks(&c, HOOK_POSTSTART, &st, "poststart hook");
 		oci_config_free(&c);

@@ -383,6 +383,11 @@ cgroup_dirs() {
 	find /sys/fs/cgroup -type d -path "*$1*" 2>/dev/null | sort
 }
 
+# Every mounted cgroup hierarchy (v1 and v2).
+cgroup_roots() {
+	awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/mounts
+}
+
 # v1 only: the memory hierarchy, with swap accounting (memsw).
 need_v1_swap() {
 	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] ||
@@ -392,7 +397,7 @@ need_v1_swap() {
 @test "cgroups: 200 containers with resources (default, nested and under a parent of their own cgroupsPath) leave the cgroup trees as they were" {
 	tag=cvt$$
 	# a parent the runtime did not make: delete must leave it
-	for h in /sys/fs/cgroup/*/; do [ -e "$h/cgroup.procs" ] && mkdir "$h/$tag-pre"; done
+	for h in $(cgroup_roots); do mkdir "$h/$tag-pre"; done
 	before=$(cgroup_dirs "$tag")
 	[ -n "$before" ]
 	for i in $(seq 200); do
@@ -409,7 +414,7 @@ if os.environ["P"]: c["linux"]["cgroupsPath"] = os.environ["P"]' P=$path bundle 
 		$C delete --force "u$tag-$i"
 	done
 	after=$(cgroup_dirs "$tag")
-	for h in /sys/fs/cgroup/*/; do rmdir "$h/$tag-pre" 2>/dev/null || true; done
+	for h in $(cgroup_roots); do rmdir "$h/$tag-pre"; done
 	diff <(echo "$before") <(echo "$after")
 }
 

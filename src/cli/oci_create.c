@@ -347,12 +347,19 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 static int check_sysctls(const struct oci_config *c, const char *id)
 {
 	for (char **kv = c->sysctl; kv && *kv; kv++) {
+		const char *val = *kv + strcspn(*kv, "=") + 1;
 		char key[256];
+		int err;
 
-		snprintf(key, sizeof(key), "%.*s", (int)strcspn(*kv, "="), *kv);
-		if (!sentry_sysctl_served(key)) {
+		snprintf(key, sizeof(key), "%.*s", (int)(val - 1 - *kv), *kv);
+		if ((err = sentry_sysctl_check(key, val)) == -ENOENT) {
 			log_error("create %s: linux.sysctl %s: not one the sandbox can honour "
 				  "(docs/oci.md lists those it serves)", id, key);
+			return -1;
+		}
+		if (err) {
+			log_error("create %s: linux.sysctl %s = \"%s\": %s", id, key, val,
+				  strerror(-err));
 			return -1;
 		}
 		if (!strncmp(key, "net.", 4) && !c->new_netns && !c->netns_path) {

@@ -142,7 +142,10 @@ static int set_net_sysctls(const struct confine *c)
 		char path[256];
 		int fd, err = 0;
 
-		if (strncmp(*kv, "net.", 4) || !eq)
+		/* ip_unprivileged_port_start is the sentry's (fs/proc/sysctl.c):
+		 * here it stays 0 (low_ports_open) */
+		if (strncmp(*kv, "net.", 4) || !eq ||
+		    !strncmp(*kv, "net.ipv4.ip_unprivileged_port_start=", 36))
 			continue;
 		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - *kv), *kv);
 		for (char *p = path + strlen("/proc/sys/"); *p; p++)

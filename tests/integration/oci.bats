@@ -488,10 +488,14 @@ c["linux"]["cgroupsPath"] = "cvo'$$'"' bundle sleep 1000
 @test "linux.sysctl: served keys read back in the sandbox, net.* set in its own network namespace only; any other key fails create, named" {
 	host_fin=$(cat /proc/sys/net/ipv4/tcp_fin_timeout)
 	v=$((host_fin == 33 ? 34 : 33))
-	EDIT='c["linux"]["sysctl"] = {"net.ipv4.tcp_fin_timeout": "'$v'", "net.ipv4.ip_forward": "1", "kernel.shmmax": "12345", "kernel.sem": "250 32000 100 128", "fs.mqueue.msg_max": "20"}' \
-		bundle sh -c 'for k in net/ipv4/tcp_fin_timeout net/ipv4/ip_forward kernel/shmmax kernel/sem fs/mqueue/msg_max; do cat /proc/sys/$k; done'
+	# (docker sets ip_unprivileged_port_start 0 in every container's config)
+	EDIT='c["linux"]["sysctl"] = {"net.ipv4.tcp_fin_timeout": "'$v'", "net.ipv4.ip_forward": "1", "kernel.shmmax": "12345", "kernel.sem": "250 32000 100 128", "fs.mqueue.msg_max": "20", "net.ipv4.ip_unprivileged_port_start": "0"}' \
+		bundle sh -c 'for k in net/ipv4/tcp_fin_timeout net/ipv4/ip_forward kernel/shmmax kernel/sem fs/mqueue/msg_max net/ipv4/ip_unprivileged_port_start; do cat /proc/sys/$k; done'
 	run -0 --separate-stderr $C run -b "$B" sy1
-	[ "$output" = "$(printf '%s\n' $v 1 12345 '250 32000 100 128' 20)" ]
+	[ "$output" = "$(printf '%s\n' $v 1 12345 '250 32000 100 128' 20 0)" ]
+	EDIT='c["linux"]["sysctl"] = {"net.ipv4.ip_unprivileged_port_start": "x"}' bundle true
+	run -1 --separate-stderr $C run -b "$B" sy5
+	[[ "$stderr" == *'linux.sysctl net.ipv4.ip_unprivileged_port_start = "x": Invalid argument'* ]]
 	# the host's own is untouched
 	[ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$host_fin" ]
 	# a key the sandbox does not serve

@@ -3,7 +3,7 @@
  * The /proc/sys files that linux.sysctl may set: the ones a sandbox can
  * honour, and nothing else (the CLI refuses other keys at create).
  *
- *  - net.*: values of the sandbox's network namespace, which the host
+ *  - net.* (but one): values of the sandbox's network namespace, which the host
  *    kernel keeps: the CLI writes the config's there before the sentry
  *    starts (sandbox/confine.c), so the host sockets the sentry makes for
  *    the application obey them, and the file reads them back from it.
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,6 +42,10 @@ static struct sysctl sysctls[] = {
 	{ .key = "fs.mqueue.msgsize_max", .dflt = "8192" },
 	{ .key = "fs.mqueue.msg_default", .dflt = "10" },
 	{ .key = "fs.mqueue.msgsize_default", .dflt = "8192" },
+	/* the sentry's: it checks binds against it (net/hostinet.c); the
+	 * namespace's own stays 0, so that the sentry may bind for the
+	 * application (sandbox/confine.c) */
+	{ .key = "net.ipv4.ip_unprivileged_port_start", .dflt = "1024" },
 	{ .key = "net.core.somaxconn", .dflt = NULL },
 	{ .key = "net.ipv4.ip_forward", .dflt = NULL },
 	{ .key = "net.ipv4.ip_local_port_range", .dflt = NULL },
@@ -63,9 +68,22 @@ static struct sysctl *find(const char *key)
 	return NULL;
 }
 
-bool sentry_sysctl_served(const char *key)
+int sentry_sysctl_check(const char *key, const char *value)
 {
-	return find(key) != NULL;
+	struct sysctl *s = find(key);
+	char *end;
+	long v;
+
+	if (!s)
+		return -ENOENT;
+	if (!s->dflt)
+		return 0;               /* the kernel checks it when it is written */
+	if (strlen(value) >= sizeof(s->value))
+		return -EINVAL;
+	if (strcmp(key, "net.ipv4.ip_unprivileged_port_start"))
+		return 0;
+	v = strtol(value, &end, 10);
+	return end == value || *end || v < 0 || v > 65535 ? -EINVAL : 0;
 }
 
 int proc_sysctl_set(const char *key, const char *value)
@@ -136,6 +154,7 @@ static const struct pent net_core_ents[] = {
 
 static const struct pent net_ipv4_ents[] = {
 	P_SYSCTL("ip_forward", "net.ipv4.ip_forward"),
+	P_SYSCTL("ip_unprivileged_port_start", "net.ipv4.ip_unprivileged_port_start"),
 	P_SYSCTL("ip_local_port_range", "net.ipv4.ip_local_port_range"),
 	P_SYSCTL("ip_local_reserved_ports", "net.ipv4.ip_local_reserved_ports"),
 	P_SYSCTL("ping_group_range", "net.ipv4.ping_group_range"),

@@ -33,6 +33,7 @@ int cmd_spec(const struct gopts *g, int argc, char **argv);
 int cmd_features(const struct gopts *g, int argc, char **argv);
 int cmd_pause(const struct gopts *g, int argc, char **argv);
 int cmd_resume(const struct gopts *g, int argc, char **argv);
+int cmd_update(const struct gopts *g, int argc, char **argv);
 int cmd_install(const struct gopts *g, int argc, char **argv);
 
 /* What a workload will cost (src/cli/profile.c) */

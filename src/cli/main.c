@@ -16,7 +16,7 @@ static void usage(FILE *out)
 	      "  do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
 	      "                 run PROG in a new sandbox over the host's / and exit with its status\n"
 	      "  create, start, run, state, kill, delete, exec, pause, resume, ps, list, events,\n"
-	      "  spec, features\n"
+	      "  update, spec, features\n"
 	      "                 the OCI runtime commands, with runc's flags\n"
 	      "  install [--runtime NAME] [--config FILE]\n"
 	      "                 add cvisor to dockerd's daemon.json (/etc/docker/daemon.json)\n"
@@ -43,7 +43,7 @@ static const struct {
 	{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
 	{ "list", cmd_list }, { "ps", cmd_ps }, { "events", cmd_events },
 	{ "exec", cmd_exec }, { "spec", cmd_spec }, { "features", cmd_features },
-	{ "pause", cmd_pause }, { "resume", cmd_resume },
+	{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
 	{ "install", cmd_install }, { "profile", cmd_profile }, { "bench", cmd_bench },
 };
 

@@ -26,11 +26,13 @@
 #include "oci/seccomp_profile.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/confine.h"
+#include "sandbox/settle.h"
 #include "sentry.h"
 
-/* The sandbox's cgroup: its container id, and the path chosen for it. */
+/* The sandbox's cgroup: its container id, the path chosen for it and what
+ * of it was made (cg.path[0] == 0: none). */
 static const char *cg_id;
-static char cg_path[4096];
+static struct cgroup cg;
 
 struct create_opts {
 	const char *bundle, *pid_file, *console_socket, *preserve_fds;
@@ -130,6 +132,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.rlimits = l, .nrlimits = c->proc.nrlimits, .ctl_fd = ctl_fd,
 		.ready_fd = ready_fd, .lockdown = confine_lockdown,
 		.seccomp = seccomp_prog, .seccomp_len = seccomp_len,
+		.sysctl = c->sysctl,
 	};
 	return r;
 }
@@ -183,8 +186,8 @@ static void fail_cleanup(struct oci_state *st, pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	if (cg_path[0])
-		cgroup_remove(cg_path);
+	if (cg.path[0])
+		cgroup_destroy(cg.path, cg.made);
 	state_remove(st);
 }
 
@@ -207,26 +210,21 @@ static int run_state_hooks(const struct oci_config *c, int kind, const struct oc
 /*
  * linux.resources: the sandbox's cgroup, cvisor/<id> in each hierarchy.
  * The pids limit counts the application's tasks in the sentry; the host
- * cgroup's is a backstop (each task is a stub thread and a sentry thread).
+ * cgroup's is a backstop (cgroup_res.c).
  */
 
 /* The engine's cgroupsPath when it is a path (not systemd's "slice:prefix:name"). */
 static void choose_cgroup(const struct oci_config *c)
 {
 	if (c->cgroups_path && c->cgroups_path[0] && !strchr(c->cgroups_path, ':'))
-		snprintf(cg_path, sizeof(cg_path), "%s", c->cgroups_path);
+		snprintf(cg.path, sizeof(cg.path), "%s", c->cgroups_path);
 	else
-		snprintf(cg_path, sizeof(cg_path), "cvisor/%s", cg_id);
+		snprintf(cg.path, sizeof(cg.path), "cvisor/%s", cg_id);
 }
 
 static int place_cgroup(pid_t sup, void *arg)
 {
 	const struct oci_config *c = arg;
-	struct cgroup_limits l = {
-		.memory = c->mem_limit, .cpu_quota = c->cpu_quota, .cpu_period = c->cpu_period,
-		.pids = c->pids_limit > 0 ? 3 * c->pids_limit + 64 : 0,
-	};
-
 	/* Without linux.resources or cgroupsPath there is still a cgroup, as
 	 * runc always makes one, for cvisor pause to freeze: on v1 only the
 	 * freezer's (joining all eight hierarchies here added ~9 ms to a
@@ -236,33 +234,26 @@ static int place_cgroup(pid_t sup, void *arg)
 	int err;
 
 	choose_cgroup(c);
-	if (access("/sys/fs/cgroup/memory", F_OK) == 0)        /* v1 (or hybrid) */
-		err = asked ? cgroup_enter_oci(cg_path, c->resources_json, sup)
-			    : cgroup_enter_freezer(cg_path, sup);
-	else
-		err = cgroup_enter(cg_path, &l, sup);
+	err = cgroup_create(&cg, c->resources_json, asked, sup);
 	if (err && !asked) {
 		log_debug("create %s: no cgroup of its own (%s): it cannot be paused", cg_id,
-			  strerror(-err));
-		cg_path[0] = 0;
+			  cg.why[0] ? cg.why : strerror(-err));
+		cg.path[0] = 0;
 		return 0;
 	}
+	if (err)
+		log_error("create %s: cgroup %s", cg_id, cg.why[0] ? cg.why : strerror(-err));
 	return err;
 }
 
-/* Remember the cgroup for delete (a file in the state directory). */
+/* Remember the cgroup for delete: its path and what was made of it. */
 static void save_cgroup(const struct oci_state *st)
 {
-	char file[4200];
-	FILE *f;
+	int err;
 
-	if (!cg_path[0])
-		return;
-	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
-	if ((f = fopen(file, "we"))) {
-		fputs(cg_path, f);
-		fclose(f);
-	}
+	if (cg.path[0] && (err = state_save_cgroup(st, cg.path, cg.made)))
+		log_warn("create %s: cannot record the cgroup %s: %s", st->id, cg.path,
+			 strerror(-err));
 }
 
 /*
@@ -324,7 +315,8 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 					       .netns_path = c->netns_path, .stdio_fd = tty,
 					       .host_uts = !c->new_uts,
 					       .uid_map = c->uid_map, .gid_map = c->gid_map,
-					       .place = place_cgroup, .place_arg = (void *)c });
+					       .place = place_cgroup, .place_arg = (void *)c,
+					       .sysctl = c->sysctl });
 	if (pid == 0) {
 		close(ready[0]);
 		sentry_child(c, ctl, ready[1], tty);
@@ -347,6 +339,38 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	return pid;
 }
 
+/*
+ * linux.sysctl: a key the sandbox does not serve (fs/proc/sysctl.c) fails
+ * create, as does a net.* key without a network namespace of the
+ * container's own: it would change the host's.
+ */
+static int check_sysctls(const struct oci_config *c, const char *id)
+{
+	for (char **kv = c->sysctl; kv && *kv; kv++) {
+		const char *val = *kv + strcspn(*kv, "=") + 1;
+		char key[256];
+		int err;
+
+		snprintf(key, sizeof(key), "%.*s", (int)(val - 1 - *kv), *kv);
+		if ((err = sentry_sysctl_check(key, val)) == -ENOENT) {
+			log_error("create %s: linux.sysctl %s: not one the sandbox can honour "
+				  "(docs/oci.md lists those it serves)", id, key);
+			return -1;
+		}
+		if (err) {
+			log_error("create %s: linux.sysctl %s = \"%s\": %s", id, key, val,
+				  strerror(-err));
+			return -1;
+		}
+		if (!strncmp(key, "net.", 4) && !c->new_netns && !c->netns_path) {
+			log_error("create %s: linux.sysctl %s: the container shares the host's "
+				  "network namespace, whose setting it would change", id, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int do_create(const struct gopts *g, const char *id, const struct create_opts *o,
 		     pid_t *out)
 {
@@ -361,6 +385,10 @@ static int do_create(const struct gopts *g, const char *id, const struct create_
 	}
 	if (oci_config_load(o->bundle ? o->bundle : ".", &c, err, sizeof(err))) {
 		log_error("create %s: %s", id, err);
+		oci_config_free(&c);
+		return -1;
+	}
+	if (check_sysctls(&c, id)) {
 		oci_config_free(&c);
 		return -1;
 	}
@@ -456,6 +484,7 @@ static int do_start(const struct gopts *g, const char *id)
 	}
 	snprintf(st.status, sizeof(st.status), "running");
 	e = state_write(&st);
+	sandbox_settle(st.pid);         /* "running" as runc's start means it */
 	if (!oci_config_load(st.bundle, &c, err, sizeof(err))) {
 		run_state_hooks(&c, HOOK_POSTSTART, &st, "poststart hook");
 		oci_config_free(&c);

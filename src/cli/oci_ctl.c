@@ -91,11 +91,11 @@ static void poststop(const struct oci_state *st)
 /* A stopped container's last traces: poststop hooks, cgroup, state. */
 void container_remove(struct oci_state *st)
 {
-	char cg[4096];
+	char cg[4096], made[2048];
 
 	poststop(st);
 	if (!state_cgroup(st, cg, sizeof(cg)))
-		cgroup_remove(cg);
+		cgroup_destroy(cg, state_cgroup_made(st, made, sizeof(made)) ? NULL : made);
 	state_remove(st);
 }
 

@@ -751,6 +751,35 @@ static int parse_cgroups_path(struct ctx *x, json_t *linux_, struct oci_config *
 	return 0;
 }
 
+/*
+ * linux.sysctl: an object of strings, kept as "key=value".  Which keys
+ * the sandbox serves is create's question (cli/oci_create.c); here a key
+ * is only checked to be a name, so it can never be a path.
+ */
+static int parse_sysctl(struct ctx *x, json_t *linux_, struct oci_config *c)
+{
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+	const char *k;
+	json_t *o, *v;
+	size_t i = 0;
+
+	if (get_obj(x, linux_, "sysctl", "linux.sysctl", false, &o) || !o)
+		return x->failed ? -1 : 0;
+	c->sysctl = calloc(json_object_size(o) + 1, sizeof(char *));
+	if (!c->sysctl)
+		return fail(x, "linux.sysctl: out of memory");
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v))
+			return fail(x, "linux.sysctl.%s: must be a string", k);
+		if (!*k || k[0] == '.' || strstr(k, "..") || strspn(k, name_chars) != strlen(k))
+			return fail(x, "linux.sysctl: '%s' is not a sysctl name", k);
+		if (asprintf(&c->sysctl[i++], "%s=%s", k, json_string_value(v)) < 0)
+			return fail(x, "linux.sysctl: out of memory");
+	}
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 {
 	json_t *linux_, *sc;
@@ -758,7 +787,7 @@ static int parse_linux(struct ctx *x, json_t *root, struct oci_config *c)
 	if (get_obj(x, root, "linux", "linux", false, &linux_) || !linux_)
 		return x->failed ? -1 : 0;
 	if (parse_namespaces(x, linux_, c) || parse_resources(x, linux_, c) ||
-	    parse_devices(x, linux_, c) ||
+	    parse_devices(x, linux_, c) || parse_sysctl(x, linux_, c) ||
 	    parse_idmap(x, linux_, "uidMappings", &c->uid_map) ||
 	    parse_idmap(x, linux_, "gidMappings", &c->gid_map) ||
 	    get_strv(x, linux_, "maskedPaths", "linux.maskedPaths", &c->masked) ||
@@ -896,6 +925,7 @@ void oci_config_free(struct oci_config *c)
 	free(c->seccomp_json);
 	free(c->resources_json);
 	free(c->cgroups_path);
+	strv_free(c->sysctl);
 	free(c->annotations_json);
 	memset(c, 0, sizeof(*c));
 }

@@ -89,6 +89,7 @@ struct oci_config {
 	char *seccomp_json;             /* linux.seccomp, re-serialised, or NULL */
 	char *resources_json;           /* linux.resources, re-serialised, or NULL */
 	char *cgroups_path;             /* linux.cgroupsPath, or NULL */
+	char **sysctl;                  /* linux.sysctl as "key=value", NULL-terminated */
 	char *annotations_json;
 };
 

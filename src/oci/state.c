@@ -141,6 +141,48 @@ int state_cgroup(const struct oci_state *st, char *out, size_t len)
 	return err;
 }
 
+/*
+ * The file "cgroup" of the state directory: the path, a line "made", and
+ * the record of what was made, one line per hierarchy.
+ */
+int state_save_cgroup(const struct oci_state *st, const char *path, const char *made)
+{
+	char file[4200];
+	FILE *f;
+	int err = 0;
+
+	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	if (!(f = fopen(file, "we")))
+		return -errno;
+	fprintf(f, "%s\nmade\n%s", path, made);
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
+
+int state_cgroup_made(const struct oci_state *st, char *out, size_t len)
+{
+	char file[4200], line[4200];
+	size_t n = 0;
+	FILE *f;
+	int err = -ENOENT;
+
+	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	if (!(f = fopen(file, "re")))
+		return -errno;
+	out[0] = 0;
+	if (fgets(line, sizeof(line), f) && fgets(line, sizeof(line), f) &&
+	    !strcmp(line, "made\n")) {
+		err = 0;
+		while (fgets(line, sizeof(line), f) && n + strlen(line) < len) {
+			memcpy(out + n, line, strlen(line) + 1);
+			n += strlen(line);
+		}
+	}
+	fclose(f);
+	return err;
+}
+
 const char *state_status(const struct oci_state *st)
 {
 	char cg[4096];

@@ -38,6 +38,11 @@ int state_read(const char *root, const char *id, struct oci_state *st);
 const char *state_status(const struct oci_state *st);
 /* The container's cgroup, as create recorded it; -ENOENT without one. */
 int state_cgroup(const struct oci_state *st, char *out, size_t len);
+/* Record the cgroup and which of its levels create made (cgroup.h's
+ * made); state_cgroup_made reads that back, -ENOENT if the state was
+ * written before such records were kept. */
+int state_save_cgroup(const struct oci_state *st, const char *path, const char *made);
+int state_cgroup_made(const struct oci_state *st, char *out, size_t len);
 bool state_alive(const struct oci_state *st);
 /* The OCI state JSON (malloc'ed). */
 char *state_json(const struct oci_state *st, bool indent);

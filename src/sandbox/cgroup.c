@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The sandbox's cgroup (see cgroup.h). */
+/*
+ * The sandbox's cgroup (see cgroup.h): its directories in each hierarchy,
+ * the record of which levels create made, their removal, and the freezer.
+ * What is written to the files is cgroup_res.c's.
+ */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,13 +17,10 @@
 #include <unistd.h>
 
 #include "pathname.h"
-#include "sandbox/cgroup.h"
+#include "sandbox/cgroup_internal.h"
 #include "sandbox/pidfd.h"
 
-#define CG_ROOT "/sys/fs/cgroup"
-
-/* A file of the cgroup directory dir (an fd), never through a symlink. */
-static int write_at(int dir, const char *file, const char *val)
+int cg_write_at(int dir, const char *file, const char *val)
 {
 	int fd = openat(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n;
@@ -30,7 +32,7 @@ static int write_at(int dir, const char *file, const char *val)
 	return n < 0 ? -errno : 0;
 }
 
-static ssize_t read_at(int dir, const char *file, char *buf, size_t len)
+ssize_t cg_read_at(int dir, const char *file, char *buf, size_t len)
 {
 	int fd = openat(dir, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n;
@@ -41,6 +43,15 @@ static ssize_t read_at(int dir, const char *file, char *buf, size_t len)
 	close(fd);
 	buf[n > 0 ? n : 0] = 0;
 	return n;
+}
+
+void cg_why(struct cgroup *cg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cg->why, sizeof(cg->why), fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -56,36 +67,55 @@ static int next_name(const char **p, char *name)
 	return n;
 }
 
+/* How far a walk that makes levels got: the levels that were there
+ * before the first one it made, and the levels reached (made or not). */
+struct walk {
+	int existed, depth;
+};
+
 /*
  * The cgroup path's directory in the hierarchy mounted at root (with
  * create, made first), opened one name at a time beneath it: no name is
  * "." or "..", none is followed if it is a symlink, so no spelling of the
  * path reaches outside the hierarchy or names its root.  The config
  * parser refuses such paths too; this does not depend on it.  With
- * create, made(parent, dir) runs on each level.  An O_PATH fd or -errno.
+ * create, made(parent, dir) runs on each level and *w says which levels
+ * this call made, even when it fails half way.  An O_PATH fd or -errno.
  */
 static int cg_open(const char *root, const char *path, bool create,
-		   void (*made)(int parent, int dir))
+		   void (*made)(int parent, int dir), struct walk *w)
 {
 	char name[NAME_MAX + 1];
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), next, n = 0, levels = 0, err = 0;
+	int first_made = -1;
 
 	if (fd < 0)
 		return -errno;
 	while (!err && (n = next_name(&path, name)) > 0) {
-		if (create && mkdirat(fd, name, 0755) && errno != EEXIST)
+		if (create && !mkdirat(fd, name, 0755)) {
+			if (first_made < 0)
+				first_made = levels;
+			if (w)
+				w->depth = levels + 1;  /* made, even if it cannot be opened */
+		} else if (create && errno != EEXIST) {
 			err = -errno;
-		else if ((next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-					O_CLOEXEC)) < 0)
-			err = -errno;
-		else {
-			if (create && made)
-				made(fd, next);
-			close(fd);
-			fd = next;
-			levels++;
+			break;
 		}
+		next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			err = -errno;
+			break;
+		}
+		if (create && made)
+			made(fd, next);
+		close(fd);
+		fd = next;
+		levels++;
+		if (w)
+			w->depth = levels;
 	}
+	if (w)
+		w->existed = first_made < 0 ? w->depth : first_made;
 	if (!err)
 		err = n < 0 ? n : !levels ? -EINVAL : 0;
 	if (err) {
@@ -95,8 +125,13 @@ static int cg_open(const char *root, const char *path, bool create,
 	return fd;
 }
 
+int cg_find(const char *root, const char *path)
+{
+	return cg_open(root, path, false, NULL, NULL);
+}
+
 /* Does the v2 hierarchy offer every controller we need? */
-static const char *v2_root(void)
+const char *cg_v2_root(void)
 {
 	static const char *roots[] = { CG_ROOT, CG_ROOT "/unified" };
 	char buf[512];
@@ -119,69 +154,147 @@ static const char *v2_root(void)
 	return NULL;
 }
 
-static int enter_v2(const char *root, const char *path, const struct cgroup_limits *l,
-		    pid_t pid)
-{
-	int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), dir, err = 0;
-	char v[64];
+/* ---- making the cgroup, and the record of what was made ---- */
 
-	if (rfd >= 0) {
-		write_at(rfd, "cgroup.subtree_control", "+memory +pids +cpu");
-		close(rfd);
+/*
+ * cg->path in the hierarchy at root, made where it is missing; the levels
+ * this made are added to cg->made.  An O_PATH fd, or -errno and cg->why.
+ */
+static int make_in(struct cgroup *cg, const char *root, void (*made)(int parent, int dir))
+{
+	struct walk w = { 0, 0 };
+	int dir = cg_open(root, cg->path, true, made, &w);
+	size_t len = strlen(cg->made);
+
+	if (w.existed < w.depth)
+		snprintf(cg->made + len, sizeof(cg->made) - len, "%s %d %d\n", root, w.existed,
+			 w.depth);
+	if (dir < 0)
+		cg_why(cg, "%s/%s: %s", root, cg->path, strerror(-dir));
+	return dir;
+}
+
+static int join(struct cgroup *cg, const char *root, int dir, pid_t pid)
+{
+	char v[32];
+	int err;
+
+	snprintf(v, sizeof(v), "%d", pid);
+	err = cg_write_at(dir, "cgroup.procs", v);
+	if (err)
+		cg_why(cg, "%s/%s/cgroup.procs: cannot write %s: %s", root,
+			 cg->path, v, strerror(-err));
+	return err;
+}
+
+/* cpuset needs cpus and mems before it takes a task: the parent's.  (An
+ * empty one reads as "\n".) */
+static void cpuset_inherit(int parent, int dir)
+{
+	static const char *files[] = { "cpuset.cpus", "cpuset.mems" };
+	char buf[256];
+
+	for (int i = 0; i < 2; i++)
+		if (cg_read_at(dir, files[i], buf, sizeof(buf)) <= 1 &&
+		    cg_read_at(parent, files[i], buf, sizeof(buf)) > 0)
+			cg_write_at(dir, files[i], buf);
+}
+
+static const char *const v1_ctls[] = { "cpu", "cpuacct", "cpuset", "memory", "pids", "blkio",
+				       "hugetlb", "devices", "freezer", "net_cls", "net_prio",
+				       NULL };
+
+/* v1: the directory in every mounted controller's hierarchy (all) or the
+ * freezer's alone, the resources, then pid joins each. */
+static int create_v1(struct cgroup *cg, const char *resources, bool all, pid_t pid)
+{
+	char root[64];
+	int err = 0, dir, joined = 0;
+
+	for (int i = 0; v1_ctls[i] && !err; i++) {
+		if (!all && strcmp(v1_ctls[i], "freezer"))
+			continue;
+		snprintf(root, sizeof(root), CG_ROOT "/%s", v1_ctls[i]);
+		if (access(root, F_OK))
+			continue;
+		/* cpuset: every level, top down, from its parent */
+		dir = make_in(cg, root, strcmp(v1_ctls[i], "cpuset") ? NULL : cpuset_inherit);
+		if (dir < 0)
+			err = dir;
+		else
+			close(dir);
 	}
-	dir = cg_open(root, path, true, NULL);
+	if (!err && all)
+		err = cg_res_v1(cg, resources);
+	for (int i = 0; v1_ctls[i] && !err; i++) {
+		if (!all && strcmp(v1_ctls[i], "freezer"))
+			continue;
+		snprintf(root, sizeof(root), CG_ROOT "/%s", v1_ctls[i]);
+		if ((dir = cg_find(root, cg->path)) >= 0) {
+			err = join(cg, root, dir, pid);
+			close(dir);
+			joined++;
+		}
+	}
+	return err ? err : joined ? 0 : -EOPNOTSUPP;
+}
+
+/* v2: a level's controllers are its parent's subtree_control (a parent
+ * with processes of its own refuses: then they stay off). */
+static void subtree_enable(int parent, int dir)
+{
+	(void)dir;
+	cg_write_at(parent, "cgroup.subtree_control", "+memory +pids +cpu");
+}
+
+static int create_v2(struct cgroup *cg, const char *root, const char *resources, pid_t pid)
+{
+	int dir = make_in(cg, root, subtree_enable), err;
+
 	if (dir < 0)
 		return dir;
-	if (l->memory > 0) {
-		snprintf(v, sizeof(v), "%lld", (long long)l->memory);
-		err = write_at(dir, "memory.max", v);
-	}
-	if (!err && l->pids > 0) {
-		snprintf(v, sizeof(v), "%lld", (long long)l->pids);
-		err = write_at(dir, "pids.max", v);
-	}
-	if (!err && l->cpu_quota) {
-		snprintf(v, sizeof(v), "%llu %llu", (unsigned long long)l->cpu_quota,
-			 (unsigned long long)(l->cpu_period ? l->cpu_period : 100000));
-		err = write_at(dir, "cpu.max", v);
-	}
-	snprintf(v, sizeof(v), "%d", pid);
+	err = cg_res_v2(cg, dir, resources);
 	if (!err)
-		err = write_at(dir, "cgroup.procs", v);
+		err = join(cg, root, dir, pid);
 	close(dir);
 	return err;
 }
 
-int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid)
+int cgroup_create(struct cgroup *cg, const char *resources, bool all, pid_t pid)
 {
-	const char *v2 = v2_root();
-	int err = v2 ? enter_v2(v2, path, l, pid) : -EOPNOTSUPP;
+	const char *v2 = cg_v2_root();
+	int err;
 
+	cg->made[0] = cg->why[0] = 0;
+	if (access(CG_ROOT "/memory", F_OK) == 0)              /* v1 (or hybrid) */
+		err = create_v1(cg, resources, all, pid);
+	else
+		err = v2 ? create_v2(cg, v2, resources, pid) : -EOPNOTSUPP;
 	if (err)
-		cgroup_remove(path);
+		cgroup_destroy(cg->path, cg->made);
 	return err;
 }
 
-/* The directory holding path's last level (for a path of one name, the
- * hierarchy's root), reached as cg_open reaches it, and that name. */
-static int cg_parent(const char *root, const char *path, char *leaf)
+int cgroup_set(struct cgroup *cg, const char *resources)
 {
-	char up[PATH_MAX], name[NAME_MAX + 1];
-	const char *p = path, *last = NULL;
-	int n, fd;
+	const char *v2 = cg_v2_root();
+	int dir, err;
 
-	while ((n = next_name(&p, name)) > 0) {
-		last = p - n;
-		memcpy(leaf, name, (size_t)n + 1);
+	cg->why[0] = 0;
+	if (access(CG_ROOT "/memory", F_OK) == 0)
+		return cg_res_v1(cg, resources);
+	if (!v2)
+		return -EOPNOTSUPP;
+	if ((dir = cg_find(v2, cg->path)) < 0) {
+		cg_why(cg, "%s/%s: %s", v2, cg->path, strerror(-dir));
+		return dir;
 	}
-	if (n < 0 || !last)
-		return n < 0 ? n : -EINVAL;
-	snprintf(up, sizeof(up), "%.*s", (int)(last - path), path);
-	if (up[strspn(up, "/")])
-		return cg_open(root, up, false, NULL);
-	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	err = cg_res_v2(cg, dir, resources);
+	close(dir);
+	return err;
 }
+
+/* ---- removal: leaf first, only what was made ---- */
 
 static long ms_left(const struct timespec *deadline)
 {
@@ -207,7 +320,7 @@ static void wait_empty(int dir, const struct timespec *deadline)
 	long left;
 
 	while ((left = ms_left(deadline)) > 0 &&
-	       read_at(dir, "cgroup.procs", buf, sizeof(buf)) > 0) {
+	       cg_read_at(dir, "cgroup.procs", buf, sizeof(buf)) > 0) {
 		int n = 0, r;
 
 		for (char *p = buf, *end; *p && n < 64; p = end) {
@@ -228,208 +341,93 @@ static void wait_empty(int dir, const struct timespec *deadline)
 	}
 }
 
-/* The sandbox's last tasks may still be exiting when it is taken down (the
- * sentry ends after the supervisor, the stubs with the sentry): the
- * cgroup is busy (EBUSY) until they are gone. */
-static void remove_in(const char *root, const char *path, const struct timespec *deadline)
+/* The first levels names of path, and the next one's name in leaf. */
+static int split_at(const char *path, int levels, char *up, size_t len, char *leaf)
 {
-	char leaf[NAME_MAX + 1];
-	int dir = cg_parent(root, path, leaf), cg;
+	const char *p = path;
+	int n = 0;
 
-	if (dir < 0)
-		return;
-	cg = openat(dir, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (cg >= 0) {
-		wait_empty(cg, deadline);
-		close(cg);
-		unlinkat(dir, leaf, AT_REMOVEDIR);
-	}
-	close(dir);
+	for (int i = 0; i <= levels; i++)
+		if ((n = next_name(&p, leaf)) <= 0)
+			return n < 0 ? n : -EINVAL;
+	snprintf(up, len, "%.*s", (int)(p - n - path), path);
+	return 0;
 }
 
-void cgroup_remove(const char *path)
+/*
+ * Remove level `level` (1: the path's first name) of path in the
+ * hierarchy at root.  The sandbox's last tasks may still be exiting when
+ * it is taken down (the sentry ends after the supervisor, the stubs with
+ * the sentry): with a deadline, the cgroup is waited on until it is
+ * empty.  0 if it is gone, else -errno: a cgroup still in use (another
+ * container's below it) is left, and so are the levels above it.
+ */
+static int remove_level(const char *root, const char *path, int level,
+			const struct timespec *deadline)
 {
-	static const char *v1[] = { "memory", "pids", "cpu", "cpuacct", "cpuset", "blkio",
-				    "hugetlb", "devices", "freezer", "net_cls", "net_prio",
-				    "unified", NULL };
-	const char *v2 = v2_root();
+	char up[PATH_MAX], leaf[NAME_MAX + 1];
+	int dir, cg, err = split_at(path, level - 1, up, sizeof(up), leaf);
+
+	if (err)
+		return err;
+	dir = up[strspn(up, "/")] ? cg_find(root, up) : open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return dir == -ENOENT ? 0 : dir;
+	cg = openat(dir, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cg >= 0) {
+		if (deadline)
+			wait_empty(cg, deadline);
+		close(cg);
+		err = unlinkat(dir, leaf, AT_REMOVEDIR) ? -errno : 0;
+	}
+	close(dir);
+	return err;
+}
+
+static int path_levels(const char *path)
+{
+	char name[NAME_MAX + 1];
+	int n = 0;
+
+	while (next_name(&path, name) > 0)
+		n++;
+	return n;
+}
+
+/* A record's hierarchy must be one of ours: under CG_ROOT, no "..". */
+static bool our_root(const char *root)
+{
+	return !strncmp(root, CG_ROOT, strlen(CG_ROOT)) && !strstr(root, "..");
+}
+
+void cgroup_destroy(const char *path, const char *made)
+{
+	const char *v2 = cg_v2_root();
+	int levels = path_levels(path);
 	struct timespec deadline;
-	char root[64];
+	char root[128];
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += REMOVE_TIMEOUT_MS / 1000;
-	if (v2)
-		remove_in(v2, path, &deadline);
-	for (int i = 0; v1[i]; i++) {
-		snprintf(root, sizeof(root), CG_ROOT "/%s", v1[i]);
-		remove_in(root, path, &deadline);
-	}
-}
-
-/* ---- the whole of linux.resources on the v1 hierarchies ---- */
-
-#include <jansson.h>
-
-/*
- * "name" of o, as text for a cgroup file, or NULL when it is not set:
- * absent, or 0 / false, which engines write for "no limit" (runc skips
- * those too).
- */
-static const char *num(json_t *o, const char *name, char *buf, size_t len)
-{
-	json_t *v = json_object_get(o, name);
-
-	if (json_is_integer(v) && json_integer_value(v))
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_true(v))
-		snprintf(buf, len, "1");
-	else if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else
-		return NULL;
-	return buf;
-}
-
-/*
- * A requested setting that cannot be applied (no such controller here, a
- * file this kernel lacks) fails create, as runc fails it: the first error
- * is kept in *err.
- */
-static void put(const char *ctl, const char *path, const char *file, const char *val, int *err)
-{
-	char root[64];
-	int dir, e;
-
-	if (!val)
-		return;
-	snprintf(root, sizeof(root), CG_ROOT "/%s", ctl);
-	dir = cg_open(root, path, false, NULL);
-	e = dir < 0 ? dir : write_at(dir, file, val);
-	if (dir >= 0)
-		close(dir);
-	if (e && !*err)
-		*err = e;
-}
-
-static void put_num(const char *ctl, const char *path, json_t *o, const char *name,
-		    const char *file, int *err)
-{
-	char buf[64];
-
-	put(ctl, path, file, num(o, name, buf, sizeof(buf)), err);
-}
-
-/* Per-device lists: "major:minor value" lines. */
-static void put_devs(const char *path, json_t *arr, const char *key, const char *file,
-		     int *err)
-{
-	json_t *d;
-	size_t i;
-
-	json_array_foreach(arr, i, d) {
-		char v[96];
-
-		snprintf(v, sizeof(v), "%lld:%lld %lld", (long long)json_integer_value(json_object_get(d, "major")),
-			 (long long)json_integer_value(json_object_get(d, "minor")),
-			 (long long)json_integer_value(json_object_get(d, key)));
-		put("blkio", path, file, v, err);
-	}
-}
-
-static int apply_v1(const char *path, json_t *r)
-{
-	int err = 0, ignored = 0;
-	json_t *cpu = json_object_get(r, "cpu"), *mem = json_object_get(r, "memory");
-	json_t *bio = json_object_get(r, "blockIO"), *net = json_object_get(r, "network"), *e;
-	char buf[128];
-	size_t i;
-
-	put_num("cpu", path, cpu, "shares", "cpu.shares", &err);
-	put_num("cpu", path, cpu, "period", "cpu.cfs_period_us", &err);
-	put_num("cpu", path, cpu, "quota", "cpu.cfs_quota_us", &err);
-	put_num("cpu", path, cpu, "realtimePeriod", "cpu.rt_period_us", &err);
-	put_num("cpu", path, cpu, "realtimeRuntime", "cpu.rt_runtime_us", &err);
-	put_num("cpuset", path, cpu, "cpus", "cpuset.cpus", &err);
-	put_num("cpuset", path, cpu, "mems", "cpuset.mems", &err);
-	put_num("memory", path, mem, "limit", "memory.limit_in_bytes", &err);
-	put_num("memory", path, mem, "reservation", "memory.soft_limit_in_bytes", &err);
-	put_num("memory", path, mem, "swap", "memory.memsw.limit_in_bytes", &err);
-	/* kernel memory limits are deprecated: ignored, as runc does */
-	put_num("memory", path, mem, "kernel", "memory.kmem.limit_in_bytes", &ignored);
-	put_num("memory", path, mem, "kernelTCP", "memory.kmem.tcp.limit_in_bytes", &ignored);
-	if (json_integer_value(json_object_get(mem, "swappiness")) >= 0)  /* -1: the default */
-		put_num("memory", path, mem, "swappiness", "memory.swappiness", &err);
-	put_num("memory", path, mem, "disableOOMKiller", "memory.oom_control", &err);
-	put_num("pids", path, json_object_get(r, "pids"), "limit", "pids.max", &err);
-	put_num("blkio", path, bio, "weight", "blkio.weight", &err);
-	put_num("blkio", path, bio, "leafWeight", "blkio.leaf_weight", &err);
-	put_devs(path, json_object_get(bio, "weightDevice"), "weight", "blkio.weight_device", &err);
-	put_devs(path, json_object_get(bio, "throttleReadBpsDevice"), "rate", "blkio.throttle.read_bps_device", &err);
-	put_devs(path, json_object_get(bio, "throttleWriteBpsDevice"), "rate", "blkio.throttle.write_bps_device", &err);
-	put_devs(path, json_object_get(bio, "throttleReadIOPSDevice"), "rate", "blkio.throttle.read_iops_device", &err);
-	put_devs(path, json_object_get(bio, "throttleWriteIOPSDevice"), "rate", "blkio.throttle.write_iops_device", &err);
-	put_num("net_cls", path, net, "classID", "net_cls.classid", &err);
-	json_array_foreach(json_object_get(net, "priorities"), i, e) {
-		snprintf(buf, sizeof(buf), "%s %lld", json_string_value(json_object_get(e, "name")),
-			 (long long)json_integer_value(json_object_get(e, "priority")));
-		put("net_prio", path, "net_prio.ifpriomap", buf, &err);
-	}
-	json_array_foreach(json_object_get(r, "hugepageLimits"), i, e) {
-		char file[64];
-
-		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
-			 json_string_value(json_object_get(e, "pageSize")));
-		put_num("hugetlb", path, e, "limit", file, &err);
-	}
-	return err;
-}
-
-/* cpuset needs cpus and mems before it takes a task: the parent's.  (An
- * empty one reads as "\n".) */
-static void cpuset_inherit(int parent, int dir)
-{
-	static const char *files[] = { "cpuset.cpus", "cpuset.mems" };
-	char buf[256];
-
-	for (int i = 0; i < 2; i++)
-		if (read_at(dir, files[i], buf, sizeof(buf)) <= 1 &&
-		    read_at(parent, files[i], buf, sizeof(buf)) > 0)
-			write_at(dir, files[i], buf);
-}
-
-int cgroup_enter_oci(const char *path, const char *resources, pid_t pid)
-{
-	static const char *ctls[] = { "cpu", "cpuacct", "cpuset", "memory", "pids", "blkio",
-				      "hugetlb", "devices", "freezer", "net_cls", "net_prio", NULL };
-	json_t *r = resources ? json_loads(resources, 0, NULL) : json_object();
-	char root[64], v[32];
-	int err = 0, dir;
-
-	for (int i = 0; ctls[i] && !err; i++) {
-		snprintf(root, sizeof(root), CG_ROOT "/%s", ctls[i]);
-		if (access(root, F_OK))
-			continue;
-		/* cpuset: every level, top down, from its parent */
-		dir = cg_open(root, path, true, strcmp(ctls[i], "cpuset") ? NULL : cpuset_inherit);
-		if (dir < 0)
-			err = dir;
-		else
-			close(dir);
-	}
-	if (!err)
-		err = apply_v1(path, r);
-	snprintf(v, sizeof(v), "%d", pid);
-	for (int i = 0; ctls[i] && !err; i++) {
-		snprintf(root, sizeof(root), CG_ROOT "/%s", ctls[i]);
-		if ((dir = cg_open(root, path, false, NULL)) >= 0) {
-			err = write_at(dir, "cgroup.procs", v);
-			close(dir);
+	if (!made) {
+		if (v2)
+			remove_level(v2, path, levels, &deadline);
+		for (int i = 0; v1_ctls[i]; i++) {
+			snprintf(root, sizeof(root), CG_ROOT "/%s", v1_ctls[i]);
+			remove_level(root, path, levels, &deadline);
 		}
+		return;
 	}
-	json_decref(r);
-	if (err)
-		cgroup_remove(path);
-	return err;
+	for (const char *p = made; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		int existed, depth;
+
+		if (sscanf(p, "%127s %d %d", root, &existed, &depth) != 3 || !our_root(root) ||
+		    depth > levels)
+			continue;
+		for (int k = depth; k > existed && k > 0; k--)
+			if (remove_level(root, path, k, k == levels ? &deadline : NULL))
+				break;
+	}
 }
 
 /* ---- the freezer: cvisor pause and resume ---- */
@@ -437,21 +435,6 @@ int cgroup_enter_oci(const char *path, const char *resources, pid_t pid)
 #include <poll.h>
 
 #define FREEZE_TIMEOUT_MS 10000
-
-int cgroup_enter_freezer(const char *path, pid_t pid)
-{
-	int dir = cg_open(CG_ROOT "/freezer", path, true, NULL), err;
-	char v[32];
-
-	if (dir < 0)
-		return dir;
-	snprintf(v, sizeof(v), "%d", pid);
-	err = write_at(dir, "cgroup.procs", v);
-	close(dir);
-	if (err)
-		cgroup_remove(path);
-	return err;
-}
 
 struct freezer {
 	int dir;                        /* the cgroup's directory, O_PATH */
@@ -466,7 +449,7 @@ static int find(const char *path, struct freezer *f)
 	static const char *files[] = { "freezer.state", "cgroup.freeze", "cgroup.freeze" };
 
 	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		f->dir = cg_open(roots[i], path, false, NULL);
+		f->dir = cg_find(roots[i], path);
 		if (f->dir < 0)
 			continue;
 		if (!faccessat(f->dir, files[i], F_OK, AT_SYMLINK_NOFOLLOW)) {
@@ -481,7 +464,7 @@ static int find(const char *path, struct freezer *f)
 /* The file's first line, without its newline. */
 static int read_word(int dir, const char *file, char *out, size_t len)
 {
-	ssize_t n = read_at(dir, file, out, len);
+	ssize_t n = cg_read_at(dir, file, out, len);
 
 	if (n < 0)
 		return (int)n;
@@ -503,7 +486,7 @@ static int v1_set(int dir, bool frozen, const struct timespec *deadline)
 	int err;
 
 	for (;;) {
-		err = write_at(dir, "freezer.state", want);
+		err = cg_write_at(dir, "freezer.state", want);
 		if (!err)
 			err = read_word(dir, "freezer.state", state, sizeof(state));
 		if (err || !strcmp(state, want))
@@ -520,7 +503,7 @@ static int v1_set(int dir, bool frozen, const struct timespec *deadline)
  * a poll for POLLPRI when the file changes. */
 static int v2_set(int dir, bool frozen, const struct timespec *deadline)
 {
-	int fd, err = write_at(dir, "cgroup.freeze", frozen ? "1" : "0");
+	int fd, err = cg_write_at(dir, "cgroup.freeze", frozen ? "1" : "0");
 	char buf[256], *p;
 	ssize_t n;
 	long left;

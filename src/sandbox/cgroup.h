@@ -9,26 +9,37 @@
 /*
  * linux.resources on the host: the sandbox's processes (supervisor,
  * sentry, stubs) go into a cgroup of their own, on cgroup v2 when its
- * hierarchy has the controllers, else on the v1 hierarchies.
+ * hierarchy has the memory, pids and cpu controllers, else on the v1
+ * hierarchies.
+ *
+ * Create records, per hierarchy, which levels of the path it made;
+ * delete removes those, leaf first, and nothing else: a parent that
+ * existed before (another engine's, an administrator's) stays, and so
+ * does one that still holds another container's cgroup.
  */
-struct cgroup_limits {
-	int64_t memory;                 /* bytes, <= 0: none */
-	int64_t pids;                   /* host tasks, <= 0: none */
-	uint64_t cpu_quota, cpu_period; /* us, 0: none */
+struct cgroup {
+	char path[4096];                /* below each hierarchy's root */
+	/* "ROOT EXISTED DEPTH\n" for each hierarchy where create made levels:
+	 * the path's levels EXISTED+1 .. DEPTH (counted from the root) */
+	char made[2048];
+	char why[512];                  /* after a failure: what was refused */
 };
 
-/* cgroup v2 (its hierarchy has the memory, pids and cpu controllers): make
- * the cgroup, set the limits and move pid into it.  -errno on failure
- * (nothing is left behind); -EOPNOTSUPP without such a hierarchy. */
-int cgroup_enter(const char *path, const struct cgroup_limits *l, pid_t pid);
 /*
- * The engine's cgroupsPath on the v1 hierarchies: every mounted controller
- * gets the directory, the whole of linux.resources (JSON) is written to
- * the files it names (one this kernel lacks is skipped) and pid joins.
+ * Make the cgroup at cg->path, write linux.resources (JSON text, or NULL)
+ * in runc's order and move pid in.  On v1 every mounted controller's
+ * hierarchy gets it when all is true, only the freezer's otherwise (a
+ * container that asked for nothing: pause still works).  -EOPNOTSUPP
+ * without cgroups we can use.  On failure what was made is removed and
+ * cg->why says which file refused which value.
  */
-int cgroup_enter_oci(const char *path, const char *resources, pid_t pid);
-/* Remove it again (after the sandbox is gone). */
-void cgroup_remove(const char *path);
+int cgroup_create(struct cgroup *cg, const char *resources, bool all, pid_t pid);
+/* cvisor update: write linux.resources to the existing cgroup at cg->path
+ * (only the fields it has), as create writes them. */
+int cgroup_set(struct cgroup *cg, const char *resources);
+/* Remove, leaf first, what create made (made: its record).  NULL: a state
+ * written before records were kept: the path's leaf in every hierarchy. */
+void cgroup_destroy(const char *path, const char *made);
 
 /*
  * The freezer of a container's cgroup (cvisor pause and resume), as runc
@@ -45,8 +56,5 @@ void cgroup_remove(const char *path);
  */
 int cgroup_freeze(const char *path, bool frozen);
 int cgroup_frozen(const char *path);
-/* The v1 freezer's cgroup alone, for a container that asked for no other:
- * made at path, and pid moved in (nothing is left behind on failure). */
-int cgroup_enter_freezer(const char *path, pid_t pid);
 
 #endif

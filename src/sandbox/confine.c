@@ -140,10 +140,46 @@ static int sentry_setup(void)
 	return 0;
 }
 
+/*
+ * linux.sysctl's net.* keys, in the network namespace we are in now (the
+ * sandbox's): /proc/sys/net is the opener's namespace's.  The sentry's
+ * procfs reads them back from there.  A refusal is named here, where it
+ * happens; keys are names the config parser checked.
+ */
+static int set_net_sysctls(const struct confine *c)
+{
+	for (char *const *kv = c->sysctl; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		char path[256];
+		int fd, err = 0;
+
+		/* ip_unprivileged_port_start is the sentry's (fs/proc/sysctl.c):
+		 * here it stays 0 (low_ports_open) */
+		if (strncmp(*kv, "net.", 4) || !eq ||
+		    !strncmp(*kv, "net.ipv4.ip_unprivileged_port_start=", 36))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - *kv), *kv);
+		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0)
+			err = -errno;
+		if (fd >= 0)
+			close(fd);
+		if (err) {
+			fprintf(stderr, "cvisor: linux.sysctl %.*s = \"%s\": %s\n", (int)(eq - *kv),
+				*kv, eq + 1, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 {
 	/* a cgroup namespace too: the sentry sees no host cgroup paths */
-	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP, err;
 	char b = 0;
 
 	if (!c->host_uts)
@@ -158,6 +194,8 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 			return -errno;
 		close(fd);
 		low_ports_open();       /* still the host's root: allowed here */
+		if ((err = set_net_sysctls(c)))
+			return err;
 	}
 	if (unshare(CLONE_NEWUSER))
 		return -errno;
@@ -165,7 +203,10 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 		return -EPERM;  /* the CLI could not write our id maps */
 	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 		return -errno;
-	return unshare(flags) ? -errno : 0;
+	if (unshare(flags))
+		return -errno;
+	/* our own network namespace: root of our user namespace may */
+	return flags & CLONE_NEWNET ? set_net_sysctls(c) : 0;
 }
 
 pid_t confine_spawn(const struct confine *c)

@@ -41,6 +41,10 @@ struct confine {
 	 * cgroup): a failure stops the sandbox. */
 	int (*place)(pid_t supervisor, void *arg);
 	void *place_arg;
+	/* linux.sysctl ("key=value", NULL-terminated): the net.* keys are
+	 * written in the sandbox's network namespace (the CLI has refused
+	 * them without one of the container's own) */
+	char *const *sysctl;
 };
 
 /*

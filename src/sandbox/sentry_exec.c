@@ -119,6 +119,7 @@ json_t *sentry_run_to_json(const struct sentry_run *r)
 	json_object_set_new(j, "mounts", mounts_json(r));
 	json_object_set_new(j, "masked", r->masked ? strv(r->masked, -1) : json_null());
 	json_object_set_new(j, "readonly", r->readonly ? strv(r->readonly, -1) : json_null());
+	json_object_set_new(j, "sysctl", strv((const char *const *)r->sysctl, -1));
 	json_object_set_new(j, "devices", devices_json(r));
 	json_object_set_new(j, "oom_score_adj", json_integer(r->oom_score_adj));
 	json_object_set_new(j, "root_fd", json_integer(r->root_fd));
@@ -282,6 +283,7 @@ int sentry_run_from_json(json_t *j, struct sentry_run *r)
 		.root_ro = json_is_true(json_object_get(j, "root_ro")),
 		.masked = (const char *const *)get_strv(j, "masked", NULL),
 		.readonly = (const char *const *)get_strv(j, "readonly", NULL),
+		.sysctl = get_strv(j, "sysctl", NULL),
 		.oom_score_adj = (int)get_int(j, "oom_score_adj"),
 		.root_fd = (int)get_int(j, "root_fd"),
 		.uid_map = get_str(j, "uid_map"), .gid_map = get_str(j, "gid_map"),

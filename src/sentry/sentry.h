@@ -79,7 +79,15 @@ struct sentry_run {
 	/* Confinement, once the sandbox is built and before init runs. */
 	int (*lockdown)(void);
 	int ready_fd;                   /* create: the status is written here */
+	/* linux.sysctl, "key=value", NULL-terminated, or NULL: keys that
+	 * sentry_sysctl_check() accepts */
+	char *const *sysctl;
 };
+
+/* linux.sysctl: 0 if the sandbox serves key and (where the sentry keeps
+ * it) takes value, -ENOENT if it does not serve it, -EINVAL for a value
+ * it refuses (fs/proc/sysctl.c). */
+int sentry_sysctl_check(const char *key, const char *value);
 
 /* Run a sandbox to completion; returns the init process's wait status,
  * or a negative errno if the sandbox could not start.  With a ctl_fd,

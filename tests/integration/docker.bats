@@ -110,4 +110,26 @@ stop_sleep() {
 @test "docker stop of sleep as PID 1 (no SIGTERM handler): TERM ignored, killed after the grace period: 137" {
 	stop_sleep runc
 	stop_sleep cvisor
+
+@test "docker update --runtime=cvisor: new memory, swap, cpu and pids limits in the container's cgroup; rm removes it" {
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] ||
+		skip "no cgroup v1 memory hierarchy with swap accounting"
+	id=$(timeout 60 docker run -d --runtime=cvisor --network=none --memory 256m \
+		--memory-swap 512m cvisor-bb /bin/sleep 1000)
+	m=/sys/fs/cgroup/memory/docker/$id
+	[ "$(cat $m/memory.limit_in_bytes)" = 268435456 ]
+	# raising both: swap has to go first
+	run -0 timeout 30 docker update --memory 1g --memory-swap 2g --cpus 0.5 --pids-limit 100 "$id"
+	[ "$(cat $m/memory.limit_in_bytes)" = 1073741824 ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = 2147483648 ]
+	[ "$(cat /sys/fs/cgroup/cpu/docker/$id/cpu.cfs_quota_us)" = 50000 ]
+	[ "$(cat /sys/fs/cgroup/pids/docker/$id/pids.max)" = 100 ]
+	# lowering both: memory has to go first
+	run -0 timeout 30 docker update --memory 128m --memory-swap 192m "$id"
+	[ "$(cat $m/memory.limit_in_bytes)" = 134217728 ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = 201326592 ]
+	run -0 --separate-stderr docker inspect "$id" --format '{{.State.Status}}'
+	[ "$output" = running ]
+	run -0 timeout 30 docker rm -f "$id"
+	[ ! -e "$m" ] && [ ! -e "/sys/fs/cgroup/cpu/docker/$id" ]
 }

@@ -119,6 +119,24 @@ no_state_left() {
 	run -0 $C delete c3
 }
 
+@test "start returns once the program has settled: TERM sent as soon as state says running reaches the shell's trap, 10 times of 10" {
+	bundle sh -c "trap 'echo got > /SIG' TERM; sleep 30 & wait \$!"
+	for n in $(seq 10); do   # (not i: wait_stopped has its own)
+		rm -f "$ROOTFS/SIG"
+		$C create -b "$B" ks$n >"$BATS_TEST_TMPDIR/log" 2>&1
+		# as the suite's killsig does: state, then kill at once
+		$C start ks$n
+		$C state ks$n >"$BATS_TEST_TMPDIR/st.json"
+		$C kill ks$n TERM
+		grep -q '"status": "running"' "$BATS_TEST_TMPDIR/st.json"
+		wait_stopped ks$n
+		echo "run $n: $(status_of ks$n)"
+		[ "$(status_of ks$n)" = stopped ]
+		[ "$(cat "$ROOTFS/SIG")" = got ]
+		$C delete ks$n
+	done
+}
+
 @test "exec runs a second process in the running container, with its status" {
 	bundle sh -c 'echo shared > /tmp/f; sleep 30'
 	$C run -d -b "$B" c4 >"$BATS_TEST_TMPDIR/log" 2>&1
@@ -358,6 +376,143 @@ c["hooks"] = {"createRuntime": [h("create")], "poststart": [h("poststart")], "po
 	run -0 $C delete --force rs1
 	[ ! -e /sys/fs/cgroup/memory/cvisor/rs1 ] && [ ! -e /sys/fs/cgroup/pids/cvisor/rs1 ]
 	no_state_left rs1
+}
+
+# The cgroup directories, in every hierarchy, whose path has $1 in it.
+cgroup_dirs() {
+	find /sys/fs/cgroup -type d -path "*$1*" 2>/dev/null | sort
+}
+
+# Every mounted cgroup hierarchy (v1 and v2).
+cgroup_roots() {
+	awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/mounts
+}
+
+# v1 only: the memory hierarchy, with swap accounting (memsw).
+need_v1_swap() {
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] ||
+		skip "no cgroup v1 memory hierarchy with swap accounting"
+}
+
+@test "cgroups: 200 containers with resources (default, nested and under a parent of their own cgroupsPath) leave the cgroup trees as they were" {
+	tag=cvt$$
+	# a parent the runtime did not make: delete must leave it
+	for h in $(cgroup_roots); do mkdir "$h/$tag-pre"; done
+	before=$(cgroup_dirs "$tag")
+	[ -n "$before" ]
+	for i in $(seq 200); do
+		case $((i % 3)) in
+		0) path= ;;
+		1) path=$tag/a/b/u$i ;;
+		2) path=$tag-pre/x/u$i ;;
+		esac
+		EDIT='c["linux"]["resources"] = {"memory": {"limit": 268435456}, "pids": {"limit": 64}, "cpu": {"quota": 50000, "period": 100000}}
+if os.environ["P"]: c["linux"]["cgroupsPath"] = os.environ["P"]' P=$path bundle true
+		$C run -d -b "$B" "u$tag-$i" >"$BATS_TEST_TMPDIR/log" 2>&1 || { cat "$BATS_TEST_TMPDIR/log"; false; }
+		# (the first of each kind: its cgroups are there until delete)
+		[ "$i" -gt 3 ] || [ "$(cgroup_dirs "$tag" | wc -l)" -gt "$(echo "$before" | wc -l)" ]
+		$C delete --force "u$tag-$i"
+	done
+	after=$(cgroup_dirs "$tag")
+	for h in $(cgroup_roots); do rmdir "$h/$tag-pre"; done
+	diff <(echo "$before") <(echo "$after")
+}
+
+@test "cgroups: a create the kernel refuses names the file and value, and leaves no cgroup and no state" {
+	tag=cvf$$
+	# swap (memory + swap) below memory: refused by the kernel (v1) or by the conversion (v2)
+	EDIT='c["linux"]["resources"] = {"memory": {"limit": 536870912, "swap": 268435456}}
+c["linux"]["cgroupsPath"] = "'$tag'/a/b/f1"' bundle true
+	run -1 --separate-stderr $C create -b "$B" f1
+	echo "$stderr"
+	[[ "$stderr" == *swap* || "$stderr" == *memsw* ]]
+	[[ "$stderr" == *268435456* ]]
+	[ -z "$(cgroup_dirs "$tag")" ]
+	no_state_left f1
+}
+
+@test "cgroups: memory and swap are written in the order their change allows (raising and lowering), on a cgroup that existed" {
+	need_v1_swap
+	m=/sys/fs/cgroup/memory/cvo$$
+	mkdir -p "$m"
+	echo 268435456 > "$m/memory.limit_in_bytes"
+	echo 536870912 > "$m/memory.memsw.limit_in_bytes"
+	# raising: memory 1 GiB above the old memsw of 512 MiB needs swap first
+	EDIT='c["linux"]["resources"] = {"memory": {"limit": 1073741824, "swap": 2147483648}}
+c["linux"]["cgroupsPath"] = "cvo'$$'"' bundle sleep 1000
+	$C create -b "$B" o1 >"$BATS_TEST_TMPDIR/log" 2>&1 || { cat "$BATS_TEST_TMPDIR/log"; false; }
+	[ "$(cat $m/memory.limit_in_bytes)" = 1073741824 ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = 2147483648 ]
+	# lowering: swap 192 MiB below the current memory needs memory first
+	run -0 $C update --memory 128m --memory-swap 192m o1
+	[ "$(cat $m/memory.limit_in_bytes)" = 134217728 ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = 201326592 ]
+	run -0 $C delete --force o1
+	# not made by the runtime: still there
+	[ -d "$m" ]
+	rmdir "$m"
+}
+
+@test "update: runc's flags and -r JSON change a running container's limits; a refused value is named and changes nothing else" {
+	need_v1_swap
+	EDIT='c["linux"]["resources"] = {"memory": {"limit": 268435456, "swap": 536870912}, "pids": {"limit": 64}, "cpu": {"quota": 50000, "period": 100000}}' \
+		bundle sleep 1000
+	$C run -d -b "$B" up1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	m=/sys/fs/cgroup/memory/cvisor/up1 cpu=/sys/fs/cgroup/cpu/cvisor/up1
+	run -0 $C update --memory 1g --memory-swap 2g up1
+	[ "$(cat $m/memory.limit_in_bytes)" = 1073741824 ]
+	[ "$(cat $m/memory.memsw.limit_in_bytes)" = 2147483648 ]
+	run -0 $C update --cpus 1.5 up1
+	[ "$(cat $cpu/cpu.cfs_quota_us)" = 150000 ] && [ "$(cat $cpu/cpu.cfs_period_us)" = 100000 ]
+	run -0 $C update --cpu-quota 20000 --cpu-period 50000 --cpu-share 512 up1
+	[ "$(cat $cpu/cpu.cfs_quota_us)" = 20000 ] && [ "$(cat $cpu/cpu.cfs_period_us)" = 50000 ]
+	[ "$(cat $cpu/cpu.shares)" = 512 ]
+	echo '{"pids": {"limit": 77}, "memory": {"reservation": 104857600}}' > "$BATS_TEST_TMPDIR/r.json"
+	run -0 $C update -r "$BATS_TEST_TMPDIR/r.json" up1
+	[ "$(cat /sys/fs/cgroup/pids/cvisor/up1/pids.max)" = 77 ]
+	[ "$(cat $m/memory.soft_limit_in_bytes)" = 104857600 ]
+	run -0 $C update --resources - up1 <<<'{"pids": {"limit": -1}}'
+	[ "$(cat /sys/fs/cgroup/pids/cvisor/up1/pids.max)" = max ]
+	# memory above memory + swap: the kernel refuses, the message says what
+	run -1 --separate-stderr $C update --memory 3g up1
+	[[ "$stderr" == *"memory.limit_in_bytes: cannot write 3221225472: Invalid argument"* ]]
+	[ "$(cat $m/memory.limit_in_bytes)" = 1073741824 ]
+	run -1 --separate-stderr $C update --memory lots up1
+	[[ "$stderr" == *"--memory lots: not a size"* ]]
+	[ "$(status_of up1)" = running ]
+	run -0 $C delete --force up1
+	run -1 --separate-stderr $C update --memory 1g up1
+	[[ "$stderr" == *"does not exist"* ]]
+}
+
+@test "linux.sysctl: served keys read back in the sandbox, net.* set in its own network namespace only; any other key fails create, named" {
+	host_fin=$(cat /proc/sys/net/ipv4/tcp_fin_timeout)
+	v=$((host_fin == 33 ? 34 : 33))
+	# (docker sets ip_unprivileged_port_start 0 in every container's config)
+	EDIT='c["linux"]["sysctl"] = {"net.ipv4.tcp_fin_timeout": "'$v'", "net.ipv4.ip_forward": "1", "kernel.shmmax": "12345", "kernel.sem": "250 32000 100 128", "fs.mqueue.msg_max": "20", "net.ipv4.ip_unprivileged_port_start": "0"}' \
+		bundle sh -c 'for k in net/ipv4/tcp_fin_timeout net/ipv4/ip_forward kernel/shmmax kernel/sem fs/mqueue/msg_max net/ipv4/ip_unprivileged_port_start; do cat /proc/sys/$k; done'
+	run -0 --separate-stderr $C run -b "$B" sy1
+	[ "$output" = "$(printf '%s\n' $v 1 12345 '250 32000 100 128' 20 0)" ]
+	EDIT='c["linux"]["sysctl"] = {"net.ipv4.ip_unprivileged_port_start": "x"}' bundle true
+	run -1 --separate-stderr $C run -b "$B" sy5
+	[[ "$stderr" == *'linux.sysctl net.ipv4.ip_unprivileged_port_start = "x": Invalid argument'* ]]
+	# the host's own is untouched
+	[ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$host_fin" ]
+	# a key the sandbox does not serve
+	EDIT='c["linux"]["sysctl"] = {"kernel.panic": "1"}' bundle true
+	run -1 --separate-stderr $C run -b "$B" sy2
+	[[ "$stderr" == *"linux.sysctl kernel.panic: not one the sandbox can honour"* ]]
+	no_state_left sy2
+	# net.* in the host's network namespace would change the host
+	EDIT='c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]
+c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}' bundle true
+	run -1 --separate-stderr $C run -b "$B" sy3
+	[[ "$stderr" == *"linux.sysctl net.ipv4.ip_forward: the container shares the host's network namespace"* ]]
+	# a value the kernel refuses
+	EDIT='c["linux"]["sysctl"] = {"net.ipv4.tcp_fin_timeout": "many"}' bundle true
+	run -1 --separate-stderr $C run -b "$B" sy4
+	[[ "$stderr" == *'linux.sysctl net.ipv4.tcp_fin_timeout = "many": Invalid argument'* ]]
+	no_state_left sy4
 }
 
 @test "linux.devices, maskedPaths (directory and file), readonlyPaths; a bind mount's root in mountinfo" {

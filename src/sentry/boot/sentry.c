@@ -28,6 +28,7 @@
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 #include "boot/boot.h"
+#include "fs/proc/sysctl.h"
 
 /* The CPUs the sentry may run on (else, if the host will not say, all online). */
 static void find_cpus(void)
@@ -62,6 +63,14 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 	sandbox.uid_map = r->uid_map;
 	sandbox.container = r->container;
 	sandbox.gid_map = r->gid_map;
+	for (char *const *kv = r->sysctl; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		char key[128];
+
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - *kv) : 0, *kv);
+		if (eq)
+			proc_sysctl_set(key, eq + 1);
+	}
 }
 
 /* The sandbox's first process, stopped before its first instruction. */

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "ipc/ipc.h"
+#include "fs/proc/sysctl.h"
 #include "ipc/mqueue.h"
 #include "mm/mm.h"
 #include "vfs/vfs.h"
@@ -182,7 +183,7 @@ int mq_new(const char *name, mode_t mode, uint32_t uid, uint32_t gid, long maxms
 	static uint64_t last_ino = 1;   /* 1: the file system's root */
 	struct mqueue *q;
 
-	if (mq_count >= MQ_QUEUES_MAX && !resource)
+	if (mq_count >= proc_sysctl_long("fs.mqueue.queues_max") && !resource)
 		return -ENOSPC;
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -211,7 +212,9 @@ static int mq_create(struct task *t, const char *name, mode_t mode,
 {
 	const struct creds *c = ipc_cred(t);
 	bool res = capable(c, CAP_SYS_RESOURCE);
-	long maxmsg = MQ_MSG_MAX, msgsize = MQ_MSGSIZE_MAX;
+	/* fs.mqueue.*: linux.sysctl may set them (fs/proc/sysctl.c) */
+	long maxmsg = proc_sysctl_long("fs.mqueue.msg_default"),
+	     msgsize = proc_sysctl_long("fs.mqueue.msgsize_default");
 	mode_t umask;
 
 	if (attr) {
@@ -220,7 +223,8 @@ static int mq_create(struct task *t, const char *name, mode_t mode,
 		if (maxmsg <= 0 || msgsize <= 0)
 			return -EINVAL;
 		if (maxmsg > MQ_HARD_MSGMAX || msgsize > MQ_HARD_MSGSIZEMAX ||
-		    (!res && (maxmsg > MQ_MSG_MAX || msgsize > MQ_MSGSIZE_MAX)))
+		    (!res && (maxmsg > proc_sysctl_long("fs.mqueue.msg_max") ||
+			      msgsize > proc_sysctl_long("fs.mqueue.msgsize_max"))))
 			return -EINVAL;
 	}
 	pthread_mutex_lock(&t->fs->lock);

@@ -20,10 +20,9 @@
 struct file;
 struct file_ops;
 
-/* Linux's defaults and hard limits (include/linux/ipc_namespace.h) */
-#define MQ_QUEUES_MAX 256
-#define MQ_MSG_MAX 10
-#define MQ_MSGSIZE_MAX 8192
+/* Linux's hard limits (include/linux/ipc_namespace.h); queues_max,
+ * msg_max, msgsize_max and the defaults are the fs.mqueue.* sysctls
+ * (fs/proc/sysctl.c, proc_sysctl_long) */
 #define MQ_HARD_MSGMAX 65536
 #define MQ_HARD_MSGSIZEMAX (16 * 1024 * 1024)
 #ifndef MQ_PRIO_MAX

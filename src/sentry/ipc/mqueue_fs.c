@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 
 #include "ipc/ipc.h"
+#include "fs/proc/sysctl.h"
 #include "ipc/mqueue.h"
 #include "vfs/vfs.h"
 
@@ -88,7 +89,8 @@ static int mq_fs_create(struct inode *dir, const char *name, mode_t mode, uid_t 
 	(void)dir;
 	pthread_mutex_lock(&mq_lock);
 	err = mq_lookup(name) ? -EEXIST :
-	      mq_new(name, mode, uid, gid, MQ_MSG_MAX, MQ_MSGSIZE_MAX, res, &q);
+	      mq_new(name, mode, uid, gid, proc_sysctl_long("fs.mqueue.msg_default"),
+		     proc_sysctl_long("fs.mqueue.msgsize_default"), res, &q);
 	if (!err)
 		err = mq_inode_for(q, out);
 	pthread_mutex_unlock(&mq_lock);

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs/proc/sysctl.h"
 #include "mm/mm.h"
 #include "net/hostinet.h"
 #include "net/net.h"
@@ -176,7 +177,9 @@ static bool low_port(const struct sockaddr_storage *ss)
 			ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port : 0;
 
 	port = ntohs(port);
-	return port && port < 1024;
+	/* net.ipv4.ip_unprivileged_port_start: the sandbox's, kept by the
+	 * sentry (its host namespace's is 0, for the sentry to bind) */
+	return port && port < atoi(proc_sysctl_value("net.ipv4.ip_unprivileged_port_start"));
 }
 
 static int hostinet_bind(struct task *t, struct socket *s, const struct sockaddr_storage *ss,

@@ -267,6 +267,8 @@ static int build_content(const struct pnode *n, struct thread_group *tg, struct 
 	}
 	if (n->e->gen)
 		return n->e->gen(b);
+	if (n->e->sysctl)
+		return proc_sysctl_show(b, n->e->sysctl);
 	if (!tg)
 		return -ESRCH;
 	return n->e->show(b, n, tg);
@@ -327,7 +329,7 @@ static int proc_open(struct inode *ino, struct file *f)
 		err = open_dir(tg, f);
 		if (!err)
 			return 0;       /* the file holds tg now */
-	} else if (S_ISREG(ino->mode) && (n->e->show || n->e->gen || n->e->text)) {
+	} else if (S_ISREG(ino->mode) && (n->e->show || n->e->gen || n->e->text || n->e->sysctl)) {
 		err = open_file(n, tg, f);
 	}
 	if (tg)

@@ -82,6 +82,7 @@ struct pent {
 	const char *target;             /* symlinks: a fixed target */
 	rdlink_fn readlink;             /* symlinks: a computed target */
 	link_fn link;                   /* magic links */
+	const char *sysctl;             /* a linux.sysctl key (sysctl.c) */
 };
 
 struct pnode {
@@ -103,6 +104,7 @@ struct pnode {
 #define P_DIR(nm, ents) { .name = nm, .mode = S_IFDIR | 0555, .sub = ents }
 #define P_LNK(nm, t)    { .name = nm, .mode = S_IFLNK | 0777, .target = t }
 #define P_RDLNK(nm, fn) { .name = nm, .mode = S_IFLNK | 0777, .readlink = fn }
+#define P_SYSCTL(nm, k)  { .name = nm, .mode = S_IFREG | 0444, .sysctl = k }
 #define P_MAGIC(nm, fn) { .name = nm, .mode = S_IFLNK | 0777, .link = fn, .priv = true }
 
 /* As uname(2) reports them (syscalls/sys_proc.c): keep in step. */
@@ -149,5 +151,9 @@ int proc_mountinfo(struct sbuf *b);
 int proc_ncpus(void);
 void proc_cpu_list(struct sbuf *b);
 void proc_cpu_mask(struct sbuf *b);
+
+/* sysctl.c: the files linux.sysctl may set */
+extern const struct pent proc_sysctl_net_ents[], proc_sysctl_mqueue_ents[];
+int proc_sysctl_show(struct sbuf *b, const char *key);
 
 #endif

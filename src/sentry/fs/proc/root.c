@@ -338,17 +338,15 @@ static const struct pent vm_ents[] = {
 static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
 	P_TXT("nr_open", STR(FD_MAX) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }
 };
-
-static const struct pent net_core_ents[] = { P_TXT("somaxconn", "4096\n"), { 0 } };
-static const struct pent net_ents[] = { P_DIR("core", net_core_ents), { 0 } };
 
 static const struct pent sys_ents[] = {
 	P_DIR("kernel", kernel_ents),
 	P_DIR("vm", vm_ents),
 	P_DIR("fs", fs_ents),
-	P_DIR("net", net_ents),
+	P_DIR("net", proc_sysctl_net_ents),
 	{ 0 }
 };
 

@@ -142,45 +142,45 @@ int state_cgroup(const struct oci_state *st, char *out, size_t len)
 }
 
 /*
- * The file "cgroup" of the state directory: the path, a line "made", and
- * the record of what was made, one line per hierarchy.
+ * The state directory's "cgroup" holds the path alone (tests and tools
+ * read it), "cgroup.made" the record of what was made, one line per
+ * hierarchy.
  */
-int state_save_cgroup(const struct oci_state *st, const char *path, const char *made)
+static int write_file(const struct oci_state *st, const char *name, const char *text)
 {
 	char file[4200];
 	FILE *f;
 	int err = 0;
 
-	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	snprintf(file, sizeof(file), "%s/%s", st->dir, name);
 	if (!(f = fopen(file, "we")))
 		return -errno;
-	fprintf(f, "%s\nmade\n%s", path, made);
+	fputs(text, f);
 	if (fclose(f))
 		err = -errno;
 	return err;
 }
 
+int state_save_cgroup(const struct oci_state *st, const char *path, const char *made)
+{
+	int err = write_file(st, "cgroup", path);
+
+	return err ? err : write_file(st, "cgroup.made", made);
+}
+
 int state_cgroup_made(const struct oci_state *st, char *out, size_t len)
 {
-	char file[4200], line[4200];
-	size_t n = 0;
+	char file[4200];
+	size_t n;
 	FILE *f;
-	int err = -ENOENT;
 
-	snprintf(file, sizeof(file), "%s/cgroup", st->dir);
+	snprintf(file, sizeof(file), "%s/cgroup.made", st->dir);
 	if (!(f = fopen(file, "re")))
 		return -errno;
-	out[0] = 0;
-	if (fgets(line, sizeof(line), f) && fgets(line, sizeof(line), f) &&
-	    !strcmp(line, "made\n")) {
-		err = 0;
-		while (fgets(line, sizeof(line), f) && n + strlen(line) < len) {
-			memcpy(out + n, line, strlen(line) + 1);
-			n += strlen(line);
-		}
-	}
+	n = fread(out, 1, len - 1, f);
+	out[n] = 0;
 	fclose(f);
-	return err;
+	return 0;
 }
 
 const char *state_status(const struct oci_state *st)

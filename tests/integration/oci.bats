@@ -638,6 +638,13 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}
 # does (EROFS, EEXIST before EROFS), compared with the same script run
 # natively on a read-only bind mount in a mount namespace of its own.
 
+@test "/dev mounted as the config's tmpfs is named tmpfs in /proc/self/mounts, with the sentry's devices in it" {
+	bundle sh -c 'busybox awk "\$2 == \"/dev\" { print \$3 }" /proc/self/mounts; echo x > /dev/null && echo null-ok'
+	run -0 $C run -b "$B" dv1
+	[ "${lines[0]}" = tmpfs ]
+	[ "${lines[1]}" = null-ok ]
+}
+
 @test "/proc/filesystems: the registered types, each a container can mount, every mounted type among them" {
 	EDIT='c["mounts"] += [
 		{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs"},

@@ -190,10 +190,16 @@ static int container_mount(struct fs_struct *fs, const struct sentry_mount *m)
 
 	if (!strcmp(t, "bind") || !strcmp(t, "rbind"))
 		return mount_at(fs, m->dest, "hostfs", m->source, m->ro, 0);
-	if (!strcmp(t, "tmpfs") && !strcmp(m->dest, "/dev"))
+	if (!strcmp(t, "tmpfs") && !strcmp(m->dest, "/dev")) {
 		/* the engine's empty /dev: the sentry's devfs has the devices
-		 * runc would create in it (null, zero, tty, ptmx, pts/, ...) */
-		return mount_at(fs, m->dest, "devtmpfs", "tmpfs", false, 0);
+		 * runc would create in it (null, zero, tty, ptmx, pts/, ...);
+		 * /proc/mounts names it as the config does, a tmpfs (the OCI
+		 * validation suite looks for the type it asked for) */
+		struct fs_mount dm = { .source = "tmpfs", .host_fd = -1 };
+
+		return mount_root(fs, m->dest, vfs_fs_instance("devtmpfs", &dm), "tmpfs", "tmpfs",
+				  false);
+	}
 	if (!strcmp(t, "sysfs") || !strcmp(t, "cgroup") || !strcmp(t, "cgroup2"))
 		return mount_at(fs, m->dest, t, t, true, 0);    /* read-only, always */
 	if (!strcmp(t, "devpts"))

@@ -34,6 +34,7 @@ struct sentry_rlimit {
 
 struct sentry_run {
 	bool strace, stats;
+	bool host_uds;                  /* --host-uds: connect to host unix sockets */
 	const char *prog_path;          /* walked inside the sandbox (PATH if no '/') */
 	const char *root;               /* host directory shown as /, or NULL: "/" */
 	char **rw;                      /* host directories mounted writable */
@@ -71,8 +72,9 @@ struct sentry_run {
 	/* linux.seccomp, compiled: run by the sentry on every application call */
 	const struct sock_filter *seccomp;
 	size_t seccomp_len;
-	/* Confinement, once the sandbox is built and before init runs. */
-	int (*lockdown)(void);
+	/* Confinement, once the sandbox is built and before init runs;
+	 * uds_dir: -1, or (host_uds) the host's /proc, made the cwd. */
+	int (*lockdown)(int uds_dir);
 	int ready_fd;                   /* create: the status is written here */
 };
 

@@ -23,6 +23,7 @@
 #include "loader/loader.h"
 #include "fs/memfs.h"
 #include "mm/mm.h"
+#include "net/net.h"
 #include "sentry.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
@@ -197,6 +198,7 @@ int sentry_main(const struct sentry_run *r)
 	task_set_syscall_entry(syscall_dispatch);
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
+	net_host_uds = r->host_uds;
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -229,7 +231,7 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.init = tg_new(r->prog_path);
 	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
 	if (!err && r->lockdown)
-		err = r->lockdown();
+		err = r->lockdown(r->host_uds ? host_proc_fd : -1);
 	/* (not under a pids limit: the spare's host threads would count) */
 	if (!err && !r->pids_max)
 		platform_spare_start();

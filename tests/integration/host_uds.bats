@@ -148,3 +148,43 @@ except OSError as e: print(errno.errorcode[e.errno])' "$D/q.sock"
 	[ "${lines[0]}" = "peer True" ]
 	[ "${lines[7]}" = "eof b''" ]
 }
+
+# oci_run ANNOTATE: an OCI container whose root is the host's / (read-only:
+# python3 is there) with the --rw directory bind-mounted on /mnt, its
+# client connecting to /mnt/h.sock; ANNOTATE "true" asks for host sockets
+# with the annotation dev.cvisor.host-uds.
+oci_run() {
+	local b=$BATS_TEST_TMPDIR/bundle
+	mkdir -p "$b"
+	rm -f "$b/config.json"
+	(cd "$b" && "$CVISOR" spec)
+	python3 - "$b/config.json" "$D" "$1" "$CLIENT" <<-'PY'
+		import json, sys
+		path, d, ann, client = sys.argv[1:]
+		c = json.load(open(path))
+		c["root"] = {"path": "/", "readonly": True}
+		c["process"]["terminal"] = False
+		c["process"]["args"] = ["/usr/bin/python3", "-c", client, "/mnt/h.sock"]
+		c["mounts"].append({"destination": "/mnt", "type": "bind", "source": d,
+				    "options": ["rbind"]})
+		if ann:
+		    c["annotations"] = {"dev.cvisor.host-uds": ann}
+		json.dump(c, open(path, "w"))
+	PY
+	(cd "$b" && timeout 60 "$CVISOR" --root "$BATS_TEST_TMPDIR/state" run "uds$$")
+}
+
+@test "host-uds: OCI, a bind mount: refused without the annotation, served with dev.cvisor.host-uds: \"true\"" {
+	[ -d /mnt ] || skip "no /mnt to mount on"
+	serve stream "$D/h.sock"
+	run -0 --separate-stderr oci_run ""
+	[ "$output" = "connect ECONNREFUSED" ]
+	[[ "$stderr" == *"/mnt/h.sock refused (use --host-uds"* ]]
+	run -0 --separate-stderr oci_run false
+	[ "$output" = "connect ECONNREFUSED" ]
+	run -0 --separate-stderr oci_run true
+	echo "$output"
+	[ "${lines[0]}" = "peer True" ]
+	[ "${lines[4]}" = "poll True" ]
+	[ "${lines[7]}" = "eof b''" ]
+}

@@ -232,6 +232,9 @@ int sentry_main(const struct sentry_run *r)
 	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
 	if (!err && r->lockdown)
 		err = r->lockdown(r->host_uds ? host_proc_fd : -1);
+	/* unconfined, the cwd is the host's /proc all the same (net/unix/host.c) */
+	else if (!err && r->host_uds && fchdir(host_proc_fd))
+		err = -errno;
 	/* (not under a pids limit: the spare's host threads would count) */
 	if (!err && !r->pids_max)
 		platform_spare_start();

@@ -109,6 +109,8 @@ long unix_host_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int
 	struct sock_msg hm = *m;
 	size_t off;
 
+	if (m->name && s->type == SOCK_STREAM)
+		return -EISCONN;        /* unix_stream_sendmsg; seqpacket ignores it */
 	for (off = 0; off + sizeof(struct cmsghdr) <= m->ctllen;) {
 		const struct cmsghdr *c = (const struct cmsghdr *)(m->ctl + off);
 
@@ -118,7 +120,7 @@ long unix_host_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int
 	}
 	hm.ctl = NULL;
 	hm.ctllen = 0;
-	hm.name = NULL;                 /* connected: Linux ignores a stream's name */
+	hm.name = NULL;
 	hm.namelen = 0;
 	return hostsock_send(t, s, &hm, flags);
 }

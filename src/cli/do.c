@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvisor do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]
+ * cvisor do [--strace] [--stats] [--host-uds] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]
  *
  * Runs PROG in a new sandbox whose root is the host's / under an in-memory
  * overlay.  Exit status: PROG's; 128+N if it died of signal N; 125 if the
@@ -24,7 +24,7 @@
 
 extern char **environ;
 
-#define USAGE "usage: cvisor do [--strace] [--stats] [--network=none|host] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
+#define USAGE "usage: cvisor do [--strace] [--stats] [--network=none|host] [--host-uds] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
 
 /* PROG without a slash is looked up in PATH, as execvp(3) does. */
 static int find_prog(const char *prog, char *path, size_t len)
@@ -181,6 +181,8 @@ int cmd_do(int argc, char **argv)
 			r.strace = true;
 		} else if (!strcmp(argv[i], "--stats")) {
 			r.stats = true;
+		} else if (!strcmp(argv[i], "--host-uds")) {
+			r.host_uds = true;      /* docs/networking.md, "Host unix sockets" */
 		} else if (!strcmp(argv[i], "--network=host")) {
 			host_net = true;
 		} else if (!strcmp(argv[i], "--network=none")) {

@@ -13,7 +13,7 @@ static void usage(FILE *out)
 	fputs("usage: cvisor [GLOBAL OPTIONS] COMMAND [OPTIONS]\n"
 	      "\n"
 	      "commands:\n"
-	      "  do [--strace] [--stats] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
+	      "  do [--strace] [--stats] [--host-uds] [--root DIR] [--rw DIR]... [--] PROG [ARGS...]\n"
 	      "                 run PROG in a new sandbox over the host's / and exit with its status\n"
 	      "  create, start, run, state, kill, delete, exec, pause, resume, ps, list, events,\n"
 	      "  update, spec, features\n"

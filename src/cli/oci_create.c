@@ -18,6 +18,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <jansson.h>
 
 #include "cli/oci.h"
 #include "cli/tty.h"
@@ -93,6 +94,18 @@ static const char *default_hostname(void)
 	return uname(&u) ? "localhost" : u.nodename;
 }
 
+/* The annotation dev.cvisor.host-uds: "true" asks for --host-uds
+ * (docs/networking.md, "Host unix sockets"). */
+static bool host_uds_asked(const struct oci_config *c)
+{
+	json_t *a = c->annotations_json ? json_loads(c->annotations_json, 0, NULL) : NULL;
+	const char *v = json_string_value(json_object_get(a, "dev.cvisor.host-uds"));
+	bool yes = v && !strcmp(v, "true");
+
+	json_decref(a);
+	return yes;
+}
+
 /* The config's terms in the sentry's (pointers into c). */
 static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int ready_fd)
 {
@@ -124,7 +137,7 @@ static struct sentry_run *run_of(const struct oci_config *c, int ctl_fd, int rea
 		.root_fd = root_fd, .uid_map = c->uid_map, .gid_map = c->gid_map,
 		.cwd = c->proc.cwd, .uid = c->proc.uid, .gid = c->proc.gid,
 		.gids = c->proc.gids, .ngids = c->proc.ngids, .hostname = c->hostname ? c->hostname : default_hostname(),
-		.pids_max = c->pids_limit,
+		.pids_max = c->pids_limit, .host_uds = host_uds_asked(c),
 		.caps_set = true, .cap_eff = c->proc.cap_effective,
 		.cap_perm = c->proc.cap_permitted, .cap_bnd = c->proc.cap_bounding,
 		.cap_inh = c->proc.cap_inheritable, .cap_amb = c->proc.cap_ambient,

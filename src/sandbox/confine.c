@@ -329,7 +329,7 @@ static int drop_caps(void)
 	return err;
 }
 
-int confine_lockdown(void)
+int confine_lockdown(int uds_dir)
 {
 	int err = pivot_to_empty();
 
@@ -337,6 +337,9 @@ int confine_lockdown(void)
 		fprintf(stderr, "cvisor: cannot pivot into an empty root: %s\n", strerror(-err));
 		return err;
 	}
+	/* now, since the filter allows no fchdir (net/unix/host.c) */
+	if (uds_dir >= 0 && fchdir(uds_dir))
+		return -errno;
 	err = drop_caps();
 	if (err) {
 		fprintf(stderr, "cvisor: cannot drop capabilities: %s\n", strerror(-err));
@@ -344,7 +347,7 @@ int confine_lockdown(void)
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	err = sentry_seccomp_install();
+	err = sentry_seccomp_install(uds_dir >= 0);
 	if (err)
 		fprintf(stderr, "cvisor: cannot install the sentry's seccomp filter: %s\n",
 			strerror(-err));

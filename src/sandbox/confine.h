@@ -64,8 +64,10 @@ void confine_forward(pid_t pid, int sig, const siginfo_t *si);
  * In the sentry, once every host file it needs is open and before the
  * application runs: pivot into an empty root, drop capabilities (keeping
  * only the file ones, in its own user namespace), no_new_privs, and the
- * seccomp filter of the host syscalls the sentry makes.
+ * seccomp filter of the host syscalls the sentry makes.  uds_dir: -1, or
+ * for --host-uds the host's /proc, made the cwd after the pivot (the
+ * sentry connects host unix sockets through self/fd/N; net/unix/host.c).
  */
-int confine_lockdown(void);
+int confine_lockdown(int uds_dir);
 
 #endif

@@ -113,7 +113,24 @@ static int add_hostnet_rules(scmp_filter_ctx ctx)
 	return err;
 }
 
-int sentry_seccomp_install(void)
+/*
+ * --host-uds: host AF_UNIX stream and seqpacket sockets, exactly as
+ * net/unix/host.c makes them (connect is already allowed, for inet).
+ */
+static int add_host_uds_rules(scmp_filter_ctx ctx)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET };
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !err; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+				       SCMP_A0(SCMP_CMP_EQ, AF_UNIX),
+				       SCMP_A1(SCMP_CMP_EQ, types[i] | SOCK_NONBLOCK | SOCK_CLOEXEC),
+				       SCMP_A2(SCMP_CMP_EQ, 0));
+	return err;
+}
+
+int sentry_seccomp_install(bool host_uds)
 {
 	const char *mode = getenv("CVISOR_SECCOMP");
 	uint32_t dflt = mode && !strcmp(mode, "log") ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
@@ -141,6 +158,8 @@ int sentry_seccomp_install(void)
 				       SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
 				       SCMP_A1(SCMP_CMP_EQ, SOCK_RAW | SOCK_CLOEXEC),
 				       SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
+	if (!err && host_uds)
+		err = add_host_uds_rules(ctx);
 	/* threads only: a clone without CLONE_THREAD would be a new host
 	 * process, which the sentry never makes after start */
 	if (!err)

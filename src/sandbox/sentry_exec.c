@@ -109,6 +109,7 @@ json_t *sentry_run_to_json(const struct sentry_run *r)
 
 	json_object_set_new(j, "strace", json_boolean(r->strace));
 	json_object_set_new(j, "stats", json_boolean(r->stats));
+	json_object_set_new(j, "host_uds", json_boolean(r->host_uds));
 	json_object_set_new(j, "prog_path", str_or_null(r->prog_path));
 	json_object_set_new(j, "root", str_or_null(r->root));
 	json_object_set_new(j, "rw", strv((const char *const *)r->rw, r->nr_rw));
@@ -276,6 +277,7 @@ int sentry_run_from_json(json_t *j, struct sentry_run *r)
 	*r = (struct sentry_run){
 		.strace = json_is_true(json_object_get(j, "strace")),
 		.stats = json_is_true(json_object_get(j, "stats")),
+		.host_uds = json_is_true(json_object_get(j, "host_uds")),
 		.prog_path = get_str(j, "prog_path"), .root = get_str(j, "root"),
 		.rw = rw, .nr_rw = nr_rw,
 		.argv = get_strv(j, "argv", NULL), .envp = get_strv(j, "envp", NULL),

@@ -39,6 +39,7 @@ struct sentry_rlimit {
 
 struct sentry_run {
 	bool strace, stats;
+	bool host_uds;                  /* --host-uds: connect to host unix sockets */
 	const char *prog_path;          /* walked inside the sandbox (PATH if no '/') */
 	const char *root;               /* host directory shown as /, or NULL: "/" */
 	char **rw;                      /* host directories mounted writable */
@@ -76,8 +77,9 @@ struct sentry_run {
 	/* linux.seccomp, compiled: run by the sentry on every application call */
 	const struct sock_filter *seccomp;
 	size_t seccomp_len;
-	/* Confinement, once the sandbox is built and before init runs. */
-	int (*lockdown)(void);
+	/* Confinement, once the sandbox is built and before init runs;
+	 * uds_dir: -1, or (host_uds) the host's /proc, made the cwd. */
+	int (*lockdown)(int uds_dir);
 	int ready_fd;                   /* create: the status is written here */
 	/* linux.sysctl, "key=value", NULL-terminated, or NULL: keys that
 	 * sentry_sysctl_check() accepts */

@@ -122,3 +122,21 @@ stub_set() {
 	[ "$(refusals sentry)" = "$(printf '%s\n' '* KILL_PROCESS' 'clone3 ERRNO(ENOSYS)' \
 		'i386 KILL_PROCESS' 'other-arch KILL_PROCESS' 'x86_64>=1024 KILL_PROCESS')" ]
 }
+
+@test "filters: socket(AF_UNIX) for the sentry only with --host-uds (stream and seqpacket, as it makes them), and never fchdir" {
+	# the default sandbox (setup_file's): no AF_UNIX socket, no fchdir
+	[[ "$(field sentry socket ALLOW 5)" != *AF_UNIX* ]]
+	[ -z "$(awk -F'\t' '$1 == "sentry" && $2 == "fchdir"' "$LIST")" ]
+	local uds=$BATS_TEST_TMPDIR/uds.list
+	cdo_bg --host-uds sleep 1000
+	local cli=$!
+	"$BUILD/cvisor-filters" --list "$cli" >"$uds" || true
+	kill "$cli"
+	wait "$cli" || true
+	grep -q '^#party	sentry	.*checked=[1-9]' "$uds"
+	local rule='(arg0 == AF_UNIX, arg1 in {SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, SOCK_SEQPACKET|SOCK_NONBLOCK|SOCK_CLOEXEC}, arg2 == 0)'
+	[ "$(LIST=$uds field sentry socket ALLOW 5)" = "$(field sentry socket ALLOW 5) or $rule" ]
+	# the same calls otherwise: connect is there already, fchdir never
+	[ "$(LIST=$uds allowed sentry)" = "$(allowed sentry)" ]
+	[ -z "$(awk -F'\t' '$1 == "sentry" && $2 == "fchdir"' "$uds")" ]
+}

@@ -55,7 +55,7 @@ static void every_field_round_trips(void **state)
 		BPF_STMT(BPF_RET | BPF_K, 0x7fff0000),
 	};
 	const struct sentry_run in = {
-		.strace = true, .stats = true, .prog_path = "/bin/sh", .root = "/srv/root",
+		.strace = true, .stats = true, .host_uds = true, .prog_path = "/bin/sh", .root = "/srv/root",
 		.rw = rw, .nr_rw = 2, .argv = argv, .envp = envp, .container = true,
 		.root_ro = true, .mounts = mounts, .nmounts = 2, .masked = masked,
 		.readonly = readonly, .devices = devices, .ndevices = 2,
@@ -73,6 +73,7 @@ static void every_field_round_trips(void **state)
 	assert_non_null(j);
 	assert_int_equal(sentry_run_from_json(j, &out), 0);
 	assert_true(out.strace && out.stats && out.container && out.root_ro && out.caps_set);
+	assert_true(out.host_uds);
 	assert_string_equal(out.prog_path, in.prog_path);
 	assert_string_equal(out.root, in.root);
 	assert_int_equal(out.nr_rw, 2);

@@ -102,7 +102,7 @@ static int under_filter(enum call c)
 		int s = socket(AF_INET, SOCK_STREAM | NBCX, IPPROTO_TCP);
 
 		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });       /* SIGSYS dumps */
-		if (s < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || sentry_seccomp_install())
+		if (s < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || sentry_seccomp_install(false))
 			_exit(99);
 		_exit(make(c, s) ? 1 : 0);
 	}

@@ -24,6 +24,7 @@
 #include "loader/loader.h"
 #include "fs/memfs.h"
 #include "mm/mm.h"
+#include "net/net.h"
 #include "sentry.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
@@ -230,6 +231,7 @@ int sentry_main(const struct sentry_run *r)
 	tg_set_exit_hook(ipc_exit);
 	sandbox.opts.strace = r->strace;
 	sandbox.opts.stats = r->stats;
+	net_host_uds = r->host_uds;
 	sandbox.opts.log_fd = 2;
 	clock_gettime(CLOCK_MONOTONIC, &sandbox.boot_time);
 	host_proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -262,7 +264,10 @@ int sentry_main(const struct sentry_run *r)
 	sandbox.init = tg_new(r->prog_path);
 	err = sandbox.init ? start_init(r, sandbox.init, &init) : -ENOMEM;
 	if (!err && r->lockdown)
-		err = r->lockdown();
+		err = r->lockdown(r->host_uds ? host_proc_fd : -1);
+	/* unconfined, the cwd is the host's /proc all the same (net/unix/host.c) */
+	else if (!err && r->host_uds && fchdir(host_proc_fd))
+		err = -errno;
 	/* (not under a pids limit: the spare's host threads would count) */
 	if (!err && !r->pids_max)
 		platform_spare_start();

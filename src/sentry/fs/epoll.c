@@ -452,6 +452,9 @@ static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 		struct epitem *who = hs->for_item ? hs->for_item : it;
 		struct file *f;
 
+		/* a socket a host fd serves since it was added (sock_now_host) */
+		if (!it->host && __atomic_load_n(&it->file->ops, __ATOMIC_ACQUIRE)->wait_fd)
+			it->host = true;
 		if (!it->host && !it->sub)
 			continue;
 		if (!(it->events & ~EP_PRIVATE))

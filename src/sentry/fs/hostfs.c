@@ -147,6 +147,34 @@ static int host_reopen(struct hnode *h, int flags)
 	return fd;
 }
 
+/*
+ * A host socket file, for connecting to it (--host-uds, net/unix/host.c):
+ * an O_PATH fd of the node the walk found, opened relative to its parent
+ * without following a symlink, and checked to be that same socket inode,
+ * so a file swapped in after the walk is never the one connected to.
+ * ENOTSOCK for a node that is not hostfs's.
+ */
+int hostfs_sock_fd(struct inode *ino)
+{
+	struct hnode *h = HN(ino);
+	const char *name;
+	struct stat st;
+	int dfd, fd;
+
+	if (ino->ops != &host_iops || !h->parent || !S_ISSOCK(ino->mode))
+		return -ENOTSOCK;
+	dfd = at_of(h, &name);
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode) || st.st_ino != ino->ino ||
+	    st.st_dev != ino->dev) {
+		close(fd);
+		return -ECONNREFUSED;
+	}
+	return fd;
+}
+
 static int host_open(struct inode *ino, struct file *f)
 {
 	struct hnode *h = HN(ino);

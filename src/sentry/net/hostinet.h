@@ -38,5 +38,8 @@ int hostinet_getsockopt(struct task *t, struct socket *s, int level, int name, u
 /* sockmsg.c: flags here include MSG_DONTWAIT for an O_NONBLOCK file */
 long hostinet_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
 long hostinet_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+/* m's bytes and control messages, as they are, to the host socket of
+ * s->priv (a struct hsock first): for a family that checked them itself */
+long hostsock_send(struct task *t, struct socket *s, struct sock_msg *m, int flags);
 
 #endif

@@ -20,6 +20,12 @@
 #include "kernel/kernel.h"
 #include "vfs/vfs.h"
 
+/* --host-uds (docs/networking.md, "Host unix sockets"): an AF_UNIX stream
+ * or seqpacket socket may connect to a host socket file on a host-backed
+ * mount.  Set at boot, before any task runs; the sentry's cwd is then the
+ * host's /proc (net/unix/host.c connects through self/fd/N). */
+extern bool net_host_uds;
+
 /* The socket file of fd, with a reference (-EBADF, -ENOTSOCK in *err). */
 struct file *sock_fget(struct task *t, int fd, long *err);
 

@@ -60,10 +60,17 @@ struct file *sock_fget(struct task *t, int fd, long *err)
 	return f;
 }
 
-/* The file's table follows the family's ops (see the head of this file). */
+/* The file's table follows the family's ops (see the head of this file):
+ * a family whose wait_fd says -1 serves this socket with wait queues. */
 static void sock_set_fops(struct socket *s)
 {
-	s->file->ops = s->ops && s->ops->wait_fd ? &sock_host_fops : &sock_fops;
+	s->file->ops = s->ops && s->ops->wait_fd && s->ops->wait_fd(s) >= 0 ? &sock_host_fops
+									    : &sock_fops;
+}
+
+void sock_now_host(struct socket *s)
+{
+	__atomic_store_n(&s->file->ops, &sock_host_fops, __ATOMIC_RELEASE);
 }
 
 int sock_alloc(int family, int type, int protocol, int fflags, struct socket **out)

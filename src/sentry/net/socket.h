@@ -132,6 +132,13 @@ struct net_proto_family {
 
 void sock_register(const struct net_proto_family *fam);
 
+/* A socket of a wait-queue family that a host fd serves from now on (an
+ * AF_UNIX socket connected to a host socket, net/unix/host.c): its file
+ * takes the host table, so poll and epoll sleep on ->wait_fd.  The two
+ * tables have the same functions, so a thread that read the old one
+ * still reaches the family. */
+void sock_now_host(struct socket *s);
+
 /* The socket held by a socket file (NULL if f is not a socket). */
 struct socket *sock_of(struct file *f);
 

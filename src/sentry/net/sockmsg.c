@@ -181,6 +181,11 @@ long hostinet_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int 
 	return err ? err : send_iov(t, s, m, flags & SEND_FLAGS);
 }
 
+long hostsock_send(struct task *t, struct socket *s, struct sock_msg *m, int flags)
+{
+	return send_iov(t, s, m, flags & SEND_FLAGS);
+}
+
 /* The control messages the host delivered, less any that would carry a
  * host fd or host credentials (SCM_RIGHTS, SCM_CREDENTIALS: never on an
  * inet socket, dropped if they were). */

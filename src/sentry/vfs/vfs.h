@@ -363,6 +363,7 @@ int hostfd_attach(struct file *f, int host_fd);
 long host_ioctl(struct task *t, int host_fd, unsigned on, unsigned cmd, uint64_t arg);
 struct inode *hostfs_root(int dirfd, bool readonly);
 struct inode *hostfs_bind(const char *path, bool readonly);
+int hostfs_sock_fd(struct inode *ino);    /* O_PATH fd of a host socket file */
 struct inode *memfs_root(struct inode *lower, mode_t mode);
 struct inode *devfs_root(void);
 struct inode *devpts_root(void);

@@ -400,7 +400,7 @@ static int dgram_dest(struct task *t, struct socket *s, struct sock_msg *m,
 
 	if (s->type == SOCK_DGRAM && m->name && m->namelen) {
 		err = unix_dest_check(u, m->name, m->namelen);
-		return err ? err : unix_find(t, m->name, m->namelen, s->type, o);
+		return err ? err : unix_find(t, m->name, m->namelen, s->type, o, NULL);
 	}
 	pthread_mutex_lock(&unix_lock);
 	*o = u->peer;
@@ -539,10 +539,14 @@ static long dgram_recv(struct task *t, struct socket *s, struct sock_msg *m, int
 
 long unix_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
+	if (unix_host_fd(unix_sk(s)) >= 0)
+		return unix_host_sendmsg(t, s, m, flags);
 	return s->type == SOCK_STREAM ? stream_send(t, s, m, flags) : dgram_send(t, s, m, flags);
 }
 
 long unix_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
+	if (unix_host_fd(unix_sk(s)) >= 0)
+		return unix_host_recvmsg(t, s, m, flags);
 	return s->type == SOCK_STREAM ? stream_recv(t, s, m, flags) : dgram_recv(t, s, m, flags);
 }

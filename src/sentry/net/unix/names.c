@@ -16,8 +16,9 @@
  *
  * A socket file that the sentry did not bind, on a host-backed mount
  * (hostfs, or the host's lower layer of the overlay), is a host socket:
- * connecting to it is refused with a line on the sentry's stderr
- * (docs/networking.md, "Host unix sockets").
+ * connecting to it is refused with a line on the sentry's stderr, unless
+ * --host-uds lets a stream or seqpacket socket connect to it (host.c;
+ * docs/networking.md, "Host unix sockets").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "fs/memfs.h"
+#include "net/net.h"
 #include "net/unix/unix.h"
 
 #define SUN_OFF offsetof(struct sockaddr_un, sun_path)
@@ -223,9 +225,33 @@ static bool host_backed(struct dentry *d)
 	return is_memfs(ino) && ((struct mnode *)ino)->lower;
 }
 
+/* A host socket file: its O_PATH fd if --host-uds lets this caller connect
+ * to it, else ECONNREFUSED and a line that says why. */
+static int host_socket(struct dentry *d, const char *path, int *host_pfd)
+{
+	struct inode *ino = d->inode;
+	int fd;
+
+	if (!net_host_uds || !host_pfd) {
+		fprintf(stderr, net_host_uds ?
+			"cvisor: datagrams to the host's unix socket %s refused "
+			"(--host-uds connects stream and seqpacket sockets only)\n" :
+			"cvisor: connect to the host's unix socket %s refused "
+			"(use --host-uds to allow it)\n", path);
+		return -ECONNREFUSED;
+	}
+	if (is_memfs(ino))              /* the overlay's host layer */
+		ino = ((struct mnode *)ino)->lower;
+	fd = hostfs_sock_fd(ino);
+	if (fd < 0)
+		return fd == -ENOTSOCK ? -ECONNREFUSED : fd;
+	*host_pfd = fd;
+	return 0;
+}
+
 /* Linux's unix_find_bsd: the walk, write permission, a socket inode, its socket. */
 static int find_path(struct task *t, const struct sockaddr_storage *ss, socklen_t len,
-		     struct unix_sock **out)
+		     struct unix_sock **out, int *host_pfd)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	struct walk_result w;
@@ -246,19 +272,15 @@ static int find_path(struct task *t, const struct sockaddr_storage *ss, socklen_
 		if (*out)
 			(*out)->refs++;
 		pthread_mutex_unlock(&unix_lock);
-		if (!*out && host_backed(w.d)) {
-			fprintf(stderr, "cvisor: connect to the host's unix socket %s refused "
-				"(use --host-uds to allow it)\n", path);
-		}
 		if (!*out)
-			err = -ECONNREFUSED;
+			err = host_backed(w.d) ? host_socket(w.d, path, host_pfd) : -ECONNREFUSED;
 	}
 	dentry_put(w.d);
 	return err;
 }
 
 int unix_find(struct task *t, const struct sockaddr_storage *ss, socklen_t len, int type,
-	      struct unix_sock **out)
+	      struct unix_sock **out, int *host_pfd)
 {
 	int err = 0;
 
@@ -272,8 +294,8 @@ int unix_find(struct task *t, const struct sockaddr_storage *ss, socklen_t len, 
 		if (!*out)
 			return -ECONNREFUSED;
 	} else {
-		err = find_path(t, ss, len, out);
-		if (err)
+		err = find_path(t, ss, len, out, host_pfd);
+		if (err || !*out)       /* !*out: a host socket, its type the host's to check */
 			return err;
 	}
 	if ((*out)->type != type) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <linux/sockios.h>
 
 #include "mm/mm.h"
@@ -37,6 +38,7 @@ struct unix_sock *unix_sock_new(int type, const struct creds *c)
 	(void)c;
 	if (!u)
 		return NULL;
+	u->host.fd = -1;
 	u->refs = 1;
 	u->type = type;
 	u->sndbuf = u->rcvbuf = UNIX_DEF_BUF;
@@ -65,6 +67,7 @@ void unix_sock_put(struct unix_sock *u)
 	waitq_release(&u->wq);
 	pthread_mutex_destroy(&u->iolock);
 	free(u->addr);
+	free(u->host_peer);
 	free(u);
 }
 
@@ -150,6 +153,8 @@ static void unix_release(struct socket *s)
 {
 	struct unix_skb *q = NULL;
 
+	if (unix_host_fd(unix_sk(s)) >= 0)
+		close(unix_host_fd(unix_sk(s)));
 	pthread_mutex_lock(&unix_lock);
 	unix_release_sock(unix_sk(s), false, &q);
 	pthread_mutex_unlock(&unix_lock);
@@ -264,16 +269,16 @@ static int unix_join(struct task *t, struct unix_sock *u, struct unix_sock *l,
 static int unix_stream_connect(struct task *t, struct socket *s,
 			       const struct sockaddr_storage *ss, socklen_t len)
 {
-	struct unix_sock *u = unix_sk(s), *l = NULL, *n;
+	struct unix_sock *u = unix_sk(s), *l = NULL, *n = NULL;
 	struct sock_wait w = sock_wait_init(s, s->file->flags & O_NONBLOCK ? MSG_DONTWAIT : 0, SND);
-	int err = unix_dest_check(u, ss, len);
+	int err = unix_dest_check(u, ss, len), host_pfd = -1;
 
-	if (err)
-		return err;
-	n = unix_sock_new(s->type, &t->tg->cred);
-	if (!n)
-		return -ENOMEM;
-	err = unix_find(t, ss, len, s->type, &l);
+	if (!err)
+		err = unix_find(t, ss, len, s->type, &l, &host_pfd);
+	if (!err && !l)
+		return unix_host_connect(s, ss, len, host_pfd);
+	if (!err && !(n = unix_sock_new(s->type, &t->tg->cred)))
+		err = -ENOMEM;
 	pthread_mutex_lock(&unix_lock);
 	while (!err) {
 		if (l->state != US_LISTEN || l->rcv_shut || l->dead)
@@ -289,7 +294,7 @@ static int unix_stream_connect(struct task *t, struct socket *s,
 	}
 	if (!err)
 		unix_join(t, u, l, n);
-	else
+	else if (n)
 		unix_sock_put(n);
 	if (l)
 		unix_sock_put(l);
@@ -317,7 +322,7 @@ static int unix_dgram_connect(struct task *t, struct socket *s,
 	}
 	err = unix_dest_check(u, ss, len);
 	if (!err)
-		err = unix_find(t, ss, len, s->type, &o);
+		err = unix_find(t, ss, len, s->type, &o, NULL);
 	if (err)
 		return err;
 	pthread_mutex_lock(&unix_lock);
@@ -395,7 +400,10 @@ static int unix_getname(struct task *t, struct socket *s, bool peer,
 	(void)t;
 	pthread_mutex_lock(&unix_lock);
 	o = peer ? u->peer : u;
-	if (!o) {
+	if (peer && u->host_peer) {
+		memcpy(ss, &u->host_peer->sun, u->host_peer->len);
+		*len = u->host_peer->len;
+	} else if (!o) {
 		err = -ENOTCONN;
 	} else if (o->addr) {
 		memcpy(ss, &o->addr->sun, o->addr->len);
@@ -415,6 +423,8 @@ static int unix_shutdown(struct task *t, struct socket *s, int how)
 	bool rd = how != SHUT_WR, wr = how != SHUT_RD;
 
 	(void)t;
+	if (unix_host_fd(u) >= 0)
+		return shutdown(unix_host_fd(u), how) ? -errno : 0;
 	pthread_mutex_lock(&unix_lock);
 	u->rcv_shut |= rd;
 	u->snd_shut |= wr;
@@ -437,6 +447,8 @@ static short unix_poll(struct socket *s, short events, struct poll_table *pt)
 	struct unix_sock *u = unix_sk(s), *o;
 	short mask = 0;
 
+	if (unix_host_fd(u) >= 0)
+		return unix_host_poll(s, events);
 	poll_wait(pt, &u->wq, (uint32_t)events | POLLHUP | POLLERR);
 	pthread_mutex_lock(&unix_lock);
 	o = u->peer;
@@ -468,6 +480,8 @@ static long unix_ioctl(struct task *t, struct socket *s, unsigned cmd, uint64_t 
 
 	if (cmd != SIOCINQ && cmd != SIOCOUTQ)
 		return -ENOTTY;
+	if (unix_host_fd(u) >= 0)
+		return host_ioctl(t, unix_host_fd(u), HOST_FD_SOCK, cmd, arg);
 	pthread_mutex_lock(&unix_lock);
 	if (u->state == US_LISTEN)
 		n = -1;
@@ -639,6 +653,12 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 
 /* ---------- the family ---------- */
 
+/* -1 (wait queues) but for a socket connected to a host socket (host.c). */
+static int unix_wait_fd(struct socket *s)
+{
+	return unix_host_fd(unix_sk(s));
+}
+
 static const struct proto_ops unix_ops = {
 	.family = AF_UNIX,
 	.bind = unix_bind,
@@ -653,6 +673,7 @@ static const struct proto_ops unix_ops = {
 	.sendmsg = unix_sendmsg,
 	.recvmsg = unix_recvmsg,
 	.poll = unix_poll,
+	.wait_fd = unix_wait_fd,
 	.ioctl = unix_ioctl,
 	.release = unix_release,
 };

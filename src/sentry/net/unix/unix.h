@@ -10,6 +10,7 @@
  *   msg.c     data: the queues, stream, datagram and seqpacket send and
  *             receive, their waits
  *   proc.c    /proc/net/unix
+ *   host.c    --host-uds: a socket connected to a host socket file
  *
  * Locking: one mutex, unix_lock, guards every AF_UNIX socket's state,
  * queues and the name tables (the sockets of a sandbox talk to each other
@@ -30,6 +31,7 @@
 #include <sys/un.h>
 
 #include "kernel/waitq.h"
+#include "net/hostinet.h"
 #include "net/socket.h"
 #include "net/unix/scm.h"
 
@@ -64,6 +66,11 @@ struct unix_skb {
 };
 
 struct unix_sock {
+	/* first, so that the host-socket calls of net/sockmsg.c, which take
+	 * s->priv as a struct hsock, serve a socket connected to a host
+	 * socket (host.c); fd -1 otherwise, set once under unix_lock */
+	struct hsock host;
+	struct unix_addr *host_peer;    /* what it connected to, for getpeername */
 	struct socket *sock;            /* NULL for a connection not yet accepted */
 	int refs;
 	int type;
@@ -100,6 +107,19 @@ static inline struct unix_sock *unix_sk(struct socket *s)
 	return s->priv;
 }
 
+/* host.c: with --host-uds (net/net.h) a stream or seqpacket socket
+ * connects to a host socket file that no sentry socket is bound to; a
+ * host fd then serves it.  pfd: hostfs_sock_fd's, taken. */
+int unix_host_connect(struct socket *s, const struct sockaddr_storage *ss, socklen_t len,
+		      int pfd);
+static inline int unix_host_fd(struct unix_sock *u)
+{
+	return __atomic_load_n(&u->host.fd, __ATOMIC_ACQUIRE);
+}
+long unix_host_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+long unix_host_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+short unix_host_poll(struct socket *s, short events);
+
 /* unix.c */
 struct unix_sock *unix_sock_new(int type, const struct creds *c);
 void unix_sock_put(struct unix_sock *u);        /* unix_lock held */
@@ -119,7 +139,10 @@ int unix_autobind(struct unix_sock *u);         /* unix_lock held */
 /* The socket bound at the address (a reference, unix_lock held by the
  * caller afterwards), of type; ECONNREFUSED, EPROTOTYPE, ENOENT, EACCES... */
 int unix_find(struct task *t, const struct sockaddr_storage *ss, socklen_t len, int type,
-	      struct unix_sock **out);
+	      struct unix_sock **out, int *host_pfd);
+/* host_pfd: NULL for a caller that cannot use a host socket; else, for a
+ * host socket file that --host-uds lets it connect to, 0 with *out NULL
+ * and the file's O_PATH fd (hostfs_sock_fd) in *host_pfd. */
 void unix_unbind(struct unix_sock *u);          /* unix_lock held */
 struct unix_addr *unix_addr_dup(const struct unix_addr *a);
 /* /proc/net/unix's path column */

@@ -28,8 +28,6 @@ void fsnotify_close(struct file *f) { (void)f; }
 void fasync_release(struct file *f) { (void)f; }
 void dentry_put(struct dentry *d) { (void)d; }
 void inode_put(struct inode *ino) { (void)ino; }
-void fsnotify_close(struct file *f) { (void)f; }
-void fasync_release(struct file *f) { (void)f; }
 struct dentry *dentry_get(struct dentry *d) { return d; }
 struct inode *inode_get(struct inode *ino) { return ino; }
 bool uid_valid(uint32_t uid) { return uid != (uint32_t)-1; }

@@ -110,6 +110,7 @@ stop_sleep() {
 @test "docker stop of sleep as PID 1 (no SIGTERM handler): TERM ignored, killed after the grace period: 137" {
 	stop_sleep runc
 	stop_sleep cvisor
+}
 
 @test "docker update --runtime=cvisor: new memory, swap, cpu and pids limits in the container's cgroup; rm removes it" {
 	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] ||

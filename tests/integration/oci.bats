@@ -492,7 +492,8 @@ c["linux"]["cgroupsPath"] = "cvo'$$'"' bundle sleep 1000
 	EDIT='c["linux"]["sysctl"] = {"net.ipv4.tcp_fin_timeout": "'$v'", "net.ipv4.ip_forward": "1", "kernel.shmmax": "12345", "kernel.sem": "250 32000 100 128", "fs.mqueue.msg_max": "20", "net.ipv4.ip_unprivileged_port_start": "0"}' \
 		bundle sh -c 'for k in net/ipv4/tcp_fin_timeout net/ipv4/ip_forward kernel/shmmax kernel/sem fs/mqueue/msg_max net/ipv4/ip_unprivileged_port_start; do cat /proc/sys/$k; done'
 	run -0 --separate-stderr $C run -b "$B" sy1
-	[ "$output" = "$(printf '%s\n' $v 1 12345 '250 32000 100 128' 20 0)" ]
+	# kernel.sem reads back as Linux prints it, tab-separated
+	[ "$output" = "$(printf '%s\n' $v 1 12345 "$(printf '250\t32000\t100\t128')" 20 0)" ]
 	EDIT='c["linux"]["sysctl"] = {"net.ipv4.ip_unprivileged_port_start": "x"}' bundle true
 	run -1 --separate-stderr $C run -b "$B" sy5
 	[[ "$stderr" == *'linux.sysctl net.ipv4.ip_unprivileged_port_start = "x": Invalid argument'* ]]

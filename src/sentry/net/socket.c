@@ -11,6 +11,9 @@
  * socket's table follows its family's ops.
  */
 #include <errno.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -579,12 +582,36 @@ uint64_t sock_ino(struct socket *s)
 	return ino;
 }
 
+/*
+ * The network-device ioctls (SIOCGIFINDEX, SIOCGIFCONF, SIOCGIFFLAGS, ...)
+ * answer on a socket of any family, as Linux's sock_do_ioctl falls back on
+ * dev_ioctl: glibc's if_nametoindex and busybox's ip ask an AF_UNIX
+ * datagram socket.  A family without a host socket asks through a UDP
+ * socket of the sentry's own in the sandbox's network namespace, with the
+ * ioctl list of common/hostnet.def (host_ioctl refuses the rest).
+ */
+static long dev_ioctl(struct task *t, unsigned cmd, uint64_t arg)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+	long r;
+
+	if (fd < 0)
+		return -ENOTTY;
+	r = host_ioctl(t, fd, HOST_FD_SOCK, cmd, arg);
+	close(fd);
+	return r;
+}
+
 /* FIOASYNC, like every generic ioctl, is sys_ioctl's (vfs/fasync.c). */
 static long sock_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
 	struct socket *s = sock_of(f);
+	long r = s->ops->ioctl ? s->ops->ioctl(t, s, cmd, arg) : -ENOTTY;
 
-	return s->ops->ioctl ? s->ops->ioctl(t, s, cmd, arg) : -ENOTTY;
+	if (r == -ENOTTY && cmd >= SIOCGIFNAME && cmd <= 0x89ff && s->family != AF_INET &&
+	    s->family != AF_INET6)
+		r = dev_ioctl(t, cmd, arg);
+	return r;
 }
 
 static short sock_poll(struct file *f, short events, struct poll_table *pt)

@@ -299,6 +299,22 @@ void sock_set_timeo(struct socket *s, int name, const struct timeval *tv)
 	__atomic_store_n(&s->timeo[name == SO_RCVTIMEO ? RCV : SND], ns, __ATOMIC_RELAXED);
 }
 
+/* setsockopt of SO_RCVTIMEO / SO_SNDTIMEO from the application, for the
+ * sentry's own families: the timeval checked as sock_set_timeout() does. */
+int sock_setsockopt_timeo(struct task *t, struct socket *s, int name, uint64_t uval, int len)
+{
+	struct timeval tv;
+
+	if (len < (int)sizeof(tv))
+		return -EINVAL;
+	if (copy_from_user(t->tg->mm, &tv, uval, sizeof(tv)))
+		return -EFAULT;
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	sock_set_timeo(s, name, &tv);
+	return 0;
+}
+
 /* ---------- data ---------- */
 
 int sock_msg_copy(struct task *t, const struct sock_msg *m, size_t off, void *buf, size_t len,

@@ -118,6 +118,7 @@ struct sock_wait sock_wait_init(struct socket *s, int flags, int dir);
 int sock_wait_deadline(const struct sock_wait *w, const struct timespec **deadline);
 /* SO_RCVTIMEO / SO_SNDTIMEO (a checked timeval), as sock_set_timeout(). */
 void sock_set_timeo(struct socket *s, int name, const struct timeval *tv);
+int sock_setsockopt_timeo(struct task *t, struct socket *s, int name, uint64_t uval, int len);
 
 /* The socket's inode number (fstat, /proc/PID/fd, /proc/net/unix). */
 uint64_t sock_ino(struct socket *s);

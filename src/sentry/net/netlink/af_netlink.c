@@ -228,22 +228,6 @@ static int nl_flag_of(int name)
 	return 0;
 }
 
-/* SO_RCVTIMEO / SO_SNDTIMEO: checked as sock_set_timeout(), kept by the
- * socket layer (a send never waits here: it is answered at once). */
-static int timeo_set(struct task *t, struct socket *s, int name, uint64_t uval, int len)
-{
-	struct timeval tv;
-
-	if (len < (int)sizeof(tv))
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &tv, uval, sizeof(tv)))
-		return -EFAULT;
-	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	sock_set_timeo(s, name, &tv);
-	return 0;
-}
-
 static int sol_netlink_set(struct task *t, struct nl_sock *n, int name, int val)
 {
 	int flag = nl_flag_of(name);
@@ -295,7 +279,7 @@ static int nl_setsockopt(struct task *t, struct socket *s, int level, int name, 
 	int val, err;
 
 	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
-		return timeo_set(t, s, name, uval, len);
+		return sock_setsockopt_timeo(t, s, name, uval, len);  /* a send never waits here */
 	if (level != SOL_SOCKET && level != SOL_NETLINK)
 		return -ENOPROTOOPT;
 	/* netlink_setsockopt() takes a short value as 0; sock_setsockopt() not */

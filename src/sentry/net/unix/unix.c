@@ -510,20 +510,6 @@ static int buf_size(int v, int min)
 	return (int)(val * 2) > min ? (int)(val * 2) : min;
 }
 
-static int unix_set_timeo(struct task *t, struct socket *s, int name, uint64_t uval, int len)
-{
-	struct timeval tv;
-
-	if (len < (int)sizeof(tv))
-		return -EINVAL;
-	if (copy_from_user(t->tg->mm, &tv, uval, sizeof(tv)))
-		return -EFAULT;
-	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	sock_set_timeo(s, name, &tv);
-	return 0;
-}
-
 static int unix_setsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
 			   int len)
 {
@@ -535,7 +521,7 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 	switch (name) {
 	case SO_RCVTIMEO:
 	case SO_SNDTIMEO:
-		return unix_set_timeo(t, s, name, uval, len);
+		return sock_setsockopt_timeo(t, s, name, uval, len);
 	case SO_LINGER:
 		if (len < (int)sizeof(u->linger))
 			return -EINVAL;

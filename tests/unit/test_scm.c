@@ -200,7 +200,7 @@ static void test_send_recv(void **state)
 	file_put(ev);
 	r = (struct sock_msg){ .ctl = out.buf, .ctllen = CMSG_LEN(sizeof(int)) };
 	scm_recv(&task, NULL, &scm, &r, MSG_CMSG_CLOEXEC, true);
-	assert_true(r.msg_flags & MSG_CTRUNC);          /* the creds took the room */
+	assert_true(r.rflags & MSG_CTRUNC);          /* the creds took the room */
 	assert_null(scm.fp);
 	assert_int_equal(ev->inflight, 0);
 	assert_int_equal(user_inflight(1000), 0);

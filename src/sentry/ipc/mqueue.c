@@ -197,7 +197,7 @@ int mq_new(const char *name, mode_t mode, uint32_t uid, uint32_t gid, long maxms
 	q->gid = gid;
 	q->mode = mode & 0777;
 	q->maxmsg = maxmsg;
-	q->msgsize = msgsize;
+	q->maxsize = msgsize;
 	waitq_init(&q->wq);
 	q->next = mq_names;
 	mq_names = q;
@@ -367,7 +367,7 @@ long mq_do_send(struct task *t, int fd, uint64_t uptr, size_t len, unsigned prio
 		err = -EINVAL;
 		goto out;
 	}
-	if ((long)len > q->msgsize || (long)len < 0) {
+	if ((long)len > q->maxsize || (long)len < 0) {
 		err = -EMSGSIZE;
 		goto out;
 	}
@@ -420,7 +420,7 @@ long mq_do_receive(struct task *t, int fd, uint64_t uptr, size_t len, uint64_t u
 		err = -EBADF;
 		goto out;
 	}
-	if ((long)len < q->msgsize) {
+	if ((long)len < q->maxsize) {
 		err = -EMSGSIZE;
 		goto out;
 	}
@@ -501,7 +501,7 @@ long mq_getsetattr_fd(struct task *t, int fd, const struct mq_attr *set, struct 
 	memset(old, 0, sizeof(*old));
 	old->mq_flags = f->flags & O_NONBLOCK;
 	old->mq_maxmsg = q->maxmsg;
-	old->mq_msgsize = q->msgsize;
+	old->mq_msgsize = q->maxsize;
 	old->mq_curmsgs = q->curmsgs;
 	if (set)
 		f->flags = (f->flags & ~O_NONBLOCK) | (int)(set->mq_flags & O_NONBLOCK);

@@ -45,7 +45,7 @@ struct mqueue {
 	struct timespec made;           /* its files' times */
 	uint32_t uid, gid;
 	mode_t mode;
-	long maxmsg, msgsize, curmsgs;
+	long maxmsg, maxsize, curmsgs;     /* mq_attr: mq_maxmsg, mq_msgsize, mq_curmsgs */
 	struct mq_msg *queue;           /* by priority, then arrival */
 	struct waitq wq;
 	/* mq_notify: the process told once a message reaches an empty queue */

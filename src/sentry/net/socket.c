@@ -502,8 +502,8 @@ static long msg_out(struct task *t, uint64_t umsg, const struct umsg *u)
 		return -EFAULT;
 	if (copy_to_user(mm, umsg + offsetof(struct msghdr, msg_controllen), &ctllen,
 			 sizeof(ctllen)) ||
-	    copy_to_user(mm, umsg + offsetof(struct msghdr, msg_flags), &m->msg_flags,
-			 sizeof(m->msg_flags)))
+	    copy_to_user(mm, umsg + offsetof(struct msghdr, msg_flags), &m->rflags,
+			 sizeof(m->rflags)))
 		return -EFAULT;
 	return 0;
 }

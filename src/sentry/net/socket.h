@@ -40,7 +40,7 @@ struct poll_table;
  *       and values (SCM_RIGHTS: fds of the sender).
  * recv: name points to room for the source (namelen: the source's length,
  *       set by the family, 0 for none); ctl/ctllen: room in, bytes written
- *       out; msg_flags out (MSG_TRUNC, MSG_CTRUNC, MSG_EOR, ...).
+ *       out; rflags out, the msghdr's msg_flags (MSG_TRUNC, MSG_CTRUNC, MSG_EOR, ...).
  */
 struct sock_msg {
 	const struct iovec *iov;
@@ -49,7 +49,7 @@ struct sock_msg {
 	socklen_t namelen;
 	char *ctl;
 	size_t ctllen;
-	int msg_flags;
+	int rflags;
 	/* added: iov holds sentry addresses (read(2), write(2), sendfile:
 	 * sys_rw's buffer), not the application's; sock_msg_copy knows */
 	bool kernel;

@@ -230,7 +230,7 @@ long hostinet_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int 
 		memcpy(m->name, &from, sizeof(from));
 	m->namelen = h.msg_namelen;
 	m->ctllen = room ? ctl_filter(m->ctl, h.msg_controllen) : 0;
-	m->msg_flags = h.msg_flags;
+	m->rflags = h.msg_flags;
 	free(buf);
 	return r;
 }

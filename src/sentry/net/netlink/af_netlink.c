@@ -496,7 +496,7 @@ static void put_cmsg(struct sock_msg *m, size_t *used, int level, int type, cons
 	struct cmsghdr c = { .cmsg_len = CMSG_LEN(len), .cmsg_level = level, .cmsg_type = type };
 
 	if (!m->ctl || m->ctllen - *used < CMSG_SPACE(len)) {
-		m->msg_flags |= MSG_CTRUNC;
+		m->rflags |= MSG_CTRUNC;
 		return;
 	}
 	memcpy(m->ctl + *used, &c, sizeof(c));
@@ -594,7 +594,7 @@ static long nl_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int
 		n->qbytes -= d->len;
 	}
 	if (!ret) {
-		m->msg_flags = d->len > m->len ? MSG_TRUNC : 0;
+		m->rflags = d->len > m->len ? MSG_TRUNC : 0;
 		ret = (long)(flags & MSG_TRUNC ? d->len : len);
 		if (!(flags & MSG_PEEK))
 			free(d);

@@ -513,7 +513,7 @@ static long dgram_recv(struct task *t, struct socket *s, struct sock_msg *m, int
 	if (k) {
 		n = m->len < k->len ? m->len : k->len;
 		if (k->len > m->len)
-			m->msg_flags |= MSG_TRUNC;
+			m->rflags |= MSG_TRUNC;
 		if (sock_msg_copy(t, m, 0, k->data, n, true))
 			err = -EFAULT;
 		if (k->has_addr && m->name) {

@@ -338,7 +338,7 @@ static void detach_fds(struct task *t, struct scm *scm, struct cmsg_out *o, bool
 void scm_recv(struct task *t, struct socket *s, struct scm *scm, struct sock_msg *m,
 	      int flags, bool passcred)
 {
-	struct cmsg_out o = { m->ctl, m->ctl ? m->ctllen : 0, &m->msg_flags };
+	struct cmsg_out o = { m->ctl, m->ctl ? m->ctllen : 0, &m->rflags };
 
 	(void)s;
 	if (passcred) {

@@ -44,7 +44,7 @@ int scm_send(struct task *t, struct socket *s, const struct sock_msg *m, struct 
  * receiving socket asked with SO_PASSCRED, Linux's rule) and SCM_RIGHTS
  * into m->ctl (room m->ctllen in, bytes written out), installing the
  * files in t's fd table (O_CLOEXEC with MSG_CMSG_CLOEXEC); what does not
- * fit is dropped and MSG_CTRUNC set in m->msg_flags.  With MSG_PEEK the
+ * fit is dropped and MSG_CTRUNC set in m->rflags.  With MSG_PEEK the
  * files are installed but stay in flight (scm is kept).
  */
 void scm_recv(struct task *t, struct socket *s, struct scm *scm, struct sock_msg *m,

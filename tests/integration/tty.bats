@@ -54,13 +54,17 @@ teardown() {
 
 @test "cvisor do -- sh -c python3: Ctrl-C reaches python under its shell: KeyboardInterrupt, 130" {
 	command -v python3 >/dev/null || skip "no python3"
-	# Known defect, open in issue 15: in one clean-clone CI run under load the
-	# Ctrl-C was lost (python went on sleeping; 4 of 4 runs passed by hand).
-	# Skipped, not hidden, until the loss is found: CVISOR_TTY_FLAKY=1 runs it.
-	[ -n "${CVISOR_TTY_FLAKY:-}" ] || skip "Ctrl-C lost once under load (issue 15, open)"
+	# Python runs its C signal handler at once but raises KeyboardInterrupt
+	# only between bytecodes: a Ctrl-C that lands after the last check and
+	# before time.sleep() enters the kernel waits for the sleep to end, in
+	# the sandbox and natively alike.  The one loss seen (a CI run under
+	# load, python went on sleeping in sleep(1000)) fits that window; 100
+	# runs of 100 passed on a loaded machine afterwards.  One-second sleeps
+	# bound the window's cost.
 	# python is not init: only the foreground group gets the SIGINT to it
 	run python3 "$DRIVE" "expect:READY ;; send:\x03" -- "$CVISOR" do -- sh -c \
-		'python3 -c "import time; print(\"RE\" \"ADY\", flush=True); time.sleep(1000)"; echo "after=$?"'
+		'python3 -c "import time; print(\"RE\" \"ADY\", flush=True)
+while True: time.sleep(1)"; echo "after=$?"'
 	echo "$output"
 	[ "$status" -eq 130 ]                   # sh too died of SIGINT, as natively
 	[[ "$output" == *KeyboardInterrupt* ]]

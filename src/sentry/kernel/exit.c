@@ -23,6 +23,7 @@ void tg_release_mm(struct thread_group *tg)
 		return;
 	if (mm_shared(mm)) {
 		__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL);
+		tg->mm_user_dropped = true;
 		return;
 	}
 	tg_account_exit(tg);            /* before the host forgets its usage */
@@ -185,20 +186,21 @@ void tg_exited(struct thread_group *tg)
 			c->ppid = reaper;
 			c->parent_tid = 0;
 			c->exit_signal = SIGCHLD;
-			if (c->pdeathsig && !c->zombie && norphans < 64)
-				orphans[norphans++] = c;
+			if (c->pdeathsig && !c->zombie && !c->reaped && norphans < 64)
+				orphans[norphans++] = tg_get(c);
 		}
 		if (c->pid == tg->ppid)
 			parent = c;
 	}
 	if (parent && tg->exit_signal == SIGCHLD && parent_autoreaps(parent))
-		tg->reaped = true;      /* no zombie: wait(2) will say ECHILD */
+		tg_reap_locked(tg);     /* no zombie: wait(2) will say ECHILD */
 	if (tg->exit_notify_fd >= 0) {
 		/* cvisor exec's process: its CLI waits for the status */
 		dprintf(tg->exit_notify_fd, "exit %d", tg->exit_status);
 		close(tg->exit_notify_fd);
 		tg->exit_notify_fd = -1;
-		tg->reaped = true;
+		if (!tg->reaped)
+			tg_reap_locked(tg);
 	}
 	/* A zombie and the parent's signal in one step that wait(2) cannot
 	 * see between, as Linux's exit_notify under tasklist_lock: the signal
@@ -213,8 +215,10 @@ void tg_exited(struct thread_group *tg)
 	if (parent && tg->exit_signal == SIGCONT)
 		exit_signal_parent(tg, parent);
 	waitq_wake(&sandbox.child_wq, 0);
-	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
+	for (int i = 0; i < norphans; i++) {    /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
+		tg_put(orphans[i]);
+	}
 	if (tg == sandbox.init)
 		sandbox_finish(tg->exit_status);
 }

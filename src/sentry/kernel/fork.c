@@ -28,6 +28,7 @@ struct thread_group *tg_alloc(void)
 	tg->pid = alloc_pid();
 	tg->exit_signal = SIGCHLD;
 	tg->exit_notify_fd = -1;
+	tg->refs = 1;                   /* unreaped (tg_reap_locked drops it) */
 	return tg;
 }
 
@@ -215,8 +216,12 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	err = task_start(c);
 	if (err)
 		return err;
-	if (flags & CLONE_VFORK)
+	if (flags & CLONE_VFORK) {
+		/* a parent that ignores SIGCHLD does not reap it: hold it */
+		tg_get(tg);
 		wait_vfork(t, tg);
+		tg_put(tg);
+	}
 	return pid;
 }
 

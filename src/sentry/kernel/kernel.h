@@ -82,6 +82,10 @@ struct thread_group {
 	char comm[16];                  /* the main thread's: the process's name */
 	struct dentry *exe;             /* the program, for /proc/[pid]/exe */
 	struct thread_group *next_tg;   /* in sandbox.tgs */
+	/* References: one for being unreaped, one per task, one per holder
+	 * (tg_find, tg_get); the last tg_put() unlinks and frees it. */
+	int refs;
+	bool mm_user_dropped;           /* tg_release_mm() gave a shared mm back */
 	bool exiting;
 	int exit_status;                /* a wait(2) status */
 	bool zombie;                    /* exited, not yet waited for */
@@ -242,7 +246,13 @@ pid_t alloc_pid(void);
 /* The thread group with this pid, locked out of exit while in use: the
  * caller must call tg_put().  NULL if none. */
 struct thread_group *tg_find(pid_t pid);
+/* One more reference to a group the caller can reach safely: one it holds
+ * a reference to, or an unreaped one found with sandbox.lock held. */
+struct thread_group *tg_get(struct thread_group *tg);
 void tg_put(struct thread_group *tg);
+/* wait(2) reaped it (sandbox.lock held): the unreaped reference goes; the
+ * caller holds another, so the group outlives the call. */
+void tg_reap_locked(struct thread_group *tg);
 int task_start(struct task *t);
 struct task *task_new(struct thread_group *tg, struct stub_thread *st);
 void task_kick(struct task *t);

@@ -367,7 +367,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	if (!t)
 		return NULL;
 	t->wake_fd = -1;                /* made by its first sleep with host fds */
-	t->tg = tg;
+	t->tg = tg_get(tg);
 	t->st = st;
 	sched_fork(t, NULL);            /* do_clone copies its creator's */
 	/* A thread's own id comes from the sandbox's counter, taken outside
@@ -462,6 +462,7 @@ static void task_exit(struct task *t)
 	if (t->wake_fd >= 0)
 		close(t->wake_fd);
 	free(t);
+	tg_put(tg);                     /* the task's reference */
 }
 
 static void (*syscall_entry)(struct task *t);
@@ -544,9 +545,11 @@ int task_start(struct task *t)
 }
 
 /*
- * Thread groups stay in sandbox.tgs until the sandbox ends (reaping and
- * freeing zombies comes with the process model), so a found group stays
- * valid; tg_put() is where a reference count will go.
+ * A thread group lives while it is unreaped, has tasks, or someone holds
+ * it (Linux's task_struct usage count): the last reference unlinks it
+ * from sandbox.tgs and frees it, so that a sandbox that forks for ever
+ * does not grow for ever.  An unreaped group always holds its own
+ * reference, so one found unreaped under sandbox.lock can be taken.
  */
 struct thread_group *tg_find(pid_t pid)
 {
@@ -556,11 +559,50 @@ struct thread_group *tg_find(pid_t pid)
 	/* a reaped process is gone for good; a zombie is still there */
 	for (tg = sandbox.tgs; tg && (tg->pid != pid || tg->reaped); tg = tg->next_tg)
 		;
+	if (tg)
+		tg_get(tg);
 	pthread_mutex_unlock(&sandbox.lock);
 	return tg;
 }
 
+struct thread_group *tg_get(struct thread_group *tg)
+{
+	__atomic_add_fetch(&tg->refs, 1, __ATOMIC_RELAXED);
+	return tg;
+}
+
+void tg_reap_locked(struct thread_group *tg)
+{
+	tg->reaped = true;
+	__atomic_sub_fetch(&tg->refs, 1, __ATOMIC_ACQ_REL);    /* never the last */
+}
+
+static void tg_free(struct thread_group *tg)
+{
+	if (tg->mm && !tg->mm_user_dropped)
+		mm_put(tg->mm);         /* its stub process is long dead: the VMAs go */
+	dentry_put(tg->exe);
+	while (tg->shared_rtq) {
+		struct sigq *e = tg->shared_rtq;
+
+		tg->shared_rtq = e->next;
+		free(e);
+	}
+	waitq_release(&tg->signalfd_wq);
+	pthread_mutex_destroy(&tg->lock);
+	free(tg);
+}
+
 void tg_put(struct thread_group *tg)
 {
-	(void)tg;
+	if (!tg || __atomic_sub_fetch(&tg->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group **pp = &sandbox.tgs; *pp; pp = &(*pp)->next_tg)
+		if (*pp == tg) {
+			*pp = tg->next_tg;
+			break;
+		}
+	pthread_mutex_unlock(&sandbox.lock);
+	tg_free(tg);
 }

@@ -67,7 +67,8 @@ static void zombie_usage(struct task *t, struct thread_group *c, bool reap,
 }
 
 /*
- * Wait for a zombie child; returns it (reaped unless nowait), 0, or -errno.
+ * Wait for a zombie child; returns it (reaped unless nowait; *out is held:
+ * the caller tg_put()s it), 0, or -errno.
  * *ru is the zombie's usage; a stop or continue reports none (zeros).
  */
 long wait_child(struct task *t, int by, pid_t id, int options, bool nohang,
@@ -88,13 +89,13 @@ long wait_child(struct task *t, int by, pid_t id, int options, bool nohang,
 			break;
 		}
 		if (*out) {
-			struct thread_group *c = *out;
+			struct thread_group *c = tg_get(*out);
 
 			if (c->zombie) {
 				*status = c->exit_status;
 				zombie_usage(t, c, !nowait, ru);
 				if (!nowait)
-					c->reaped = true;
+					tg_reap_locked(c);
 			} else {
 				/* a stop or a continue, reported once */
 				*status = c->wait_report == 1 ? W_STOPCODE(c->stop_sig) : 0xffff;

@@ -94,7 +94,7 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 			continue;       /* a zombie takes (and drops) signals */
 		if ((pid > 0 && tg->pid == pid) || (pid == 0 && tg->pgid == t->tg->pgid) ||
 		    (pid < -1 && tg->pgid == -pid) || (pid == -1 && tg->pid != 1 && tg != t->tg))
-			found[n++] = tg;
+			found[n++] = tg_get(tg);        /* it may be reaped meanwhile */
 	}
 	pthread_mutex_unlock(&sandbox.lock);
 	if (!n)
@@ -102,11 +102,12 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 	for (int i = 0; i < n; i++) {
 		if (!may_signal(t->tg, found[i], sig)) {
 			err = -EPERM;
-			continue;
+		} else {
+			sent = true;
+			if (sig)
+				send_signal_info(found[i], NULL, &si);
 		}
-		sent = true;
-		if (sig)
-			send_signal_info(found[i], NULL, &si);
+		tg_put(found[i]);
 	}
 	/* kill(-1) fails only if there is no one to signal */
 	return sent || pid == -1 ? 0 : err;
@@ -128,18 +129,21 @@ static long signal_tid(struct task *t, pid_t tgid, pid_t tid, const siginfo_t *s
 		for (struct task *x = tg->tasks; x && !to; x = x->next)
 			if (x->tid == tid) {
 				to = x;
-				owner = tg;
+				owner = tg_get(tg);
 			}
 		pthread_mutex_unlock(&tg->lock);
 	}
 	pthread_mutex_unlock(&sandbox.lock);
 	if (!to)
 		return -ESRCH;
+	long err = 0;
+
 	if (!may_signal(t->tg, owner, si->si_signo))
-		return -EPERM;
-	if (si->si_signo)
+		err = -EPERM;
+	else if (si->si_signo)
 		send_signal_info(owner, to, si);
-	return 0;
+	tg_put(owner);
+	return err;
 }
 
 static long tkill(struct task *t, pid_t tgid, pid_t tid, int sig)

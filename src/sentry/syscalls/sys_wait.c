@@ -33,6 +33,7 @@ long sys_wait4(struct task *t, const struct syscall_args *a)
 
 	ret = wait_child(t, by, pid, options, options & WNOHANG, false, &c, &status, &ru);
 	if (ret > 0) {
+		tg_put(c);
 		if (a->a[1] && copy_to_user(t->tg->mm, a->a[1], &status, sizeof(int)))
 			return -EFAULT;
 		if (a->a[3] && copy_to_user(t->tg->mm, a->a[3], &ru, sizeof(ru)))
@@ -82,6 +83,8 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 			si.si_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
 		}
 	}
+	if (ret > 0)
+		tg_put(c);
 	if (ret >= 0 && a->a[2] && copy_to_user(t->tg->mm, a->a[2], &si, sizeof(si)))
 		return -EFAULT;
 	/* the raw call's fifth argument, which libc's waitid leaves NULL */

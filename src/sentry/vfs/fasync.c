@@ -216,12 +216,14 @@ static void fa_send(struct fasync *fa)
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *tg = sandbox.tgs; tg && n < 64; tg = tg->next_tg)
 		if (!tg->zombie && ((fa->pid > 0 && tg->pid == fa->pid) ||
-				    (fa->pid < 0 && tg->pgid == -fa->pid)))
-			found[n++] = tg;
+				    (fa->pid < 0 && tg->pgid == -fa->pid)) && !tg->reaped)
+			found[n++] = tg_get(tg);
 	pthread_mutex_unlock(&sandbox.lock);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		if (sigio_perm(fa, found[i]))
 			send_signal_info(found[i], NULL, &si);
+		tg_put(found[i]);
+	}
 }
 
 bool fasync_pending(void)

@@ -70,6 +70,7 @@ static void ep_release(struct file *f);
 static const struct file_ops epoll_ops = {
 	.poll = ep_poll,
 	.release = ep_release,
+	.anon_name = "[eventpoll]",
 };
 
 /* rdlock held */

@@ -178,6 +178,7 @@ static short efd_poll(struct file *f, short events, struct poll_table *pt)
 
 static const struct file_ops efd_ops = {
 	.read = efd_read, .write = efd_write, .poll = efd_poll, .release = ev_release,
+	.anon_name = "[eventfd]",
 };
 
 /* A new eventfd with count; in semaphore mode a read takes one. */
@@ -257,7 +258,7 @@ static void tfd_expire(void *arg)
 }
 
 static const struct file_ops tfd_ops = {
-	.read = tfd_read, .poll = tfd_poll, .release = ev_release,
+	.read = tfd_read, .poll = tfd_poll, .release = ev_release, .anon_name = "[timerfd]",
 };
 
 bool is_timerfd(struct file *f)
@@ -403,7 +404,7 @@ static short sfd_poll(struct file *f, short events, struct poll_table *pt)
 }
 
 static const struct file_ops sfd_ops = {
-	.read = sfd_read, .poll = sfd_poll, .release = ev_release,
+	.read = sfd_read, .poll = sfd_poll, .release = ev_release, .anon_name = "[signalfd]",
 };
 
 bool is_signalfd(struct file *f)

@@ -162,7 +162,7 @@ static void fork_undo(struct thread_group *tg, struct task *c)
 }
 
 static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
-			 uint64_t ctid, uint64_t tls)
+			 uint64_t ctid, uint64_t tls, struct thread_group **child)
 {
 	struct thread_group *tg;
 
@@ -212,6 +212,8 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 	pid = tg->pid;
 	store_tids(flags, tg->mm, ctid, t->tg->mm, ptid, pid);
 	tg_link(tg);
+	if (child)
+		*child = tg_get(tg);
 	stub_thread_resume(st, &c->regs);
 	err = task_start(c);
 	if (err)
@@ -267,7 +269,7 @@ static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_
 }
 
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
-	      uint64_t ctid, uint64_t tls)
+	      uint64_t ctid, uint64_t tls, struct thread_group **child)
 {
 	task_long_wait(t);
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
@@ -283,7 +285,8 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	}
 	if (flags & ~(uint64_t)PROCESS_OK)
 		return -EINVAL;         /* namespaces and the rest: not in the sandbox */
-	if (flags & CLONE_PIDFD)
+	if ((flags & CLONE_PIDFD) && !child)
 		return -EINVAL;
-	return fork_process(t, flags, stack, ptid, ctid, tls);
+	return fork_process(t, flags, stack, ptid, ctid, tls,
+			    (flags & CLONE_PIDFD) ? child : NULL);
 }

@@ -250,6 +250,8 @@ struct thread_group *tg_find(pid_t pid);
  * a reference to, or an unreaped one found with sandbox.lock held. */
 struct thread_group *tg_get(struct thread_group *tg);
 void tg_put(struct thread_group *tg);
+/* Does a live task of the sandbox have id tid (a thread's, or a leader's)? */
+bool tid_alive(pid_t tid);
 /* wait(2) reaped it (sandbox.lock held): the unreaped reference goes; the
  * caller holds another, so the group outlives the call. */
 void tg_reap_locked(struct thread_group *tg);
@@ -405,9 +407,12 @@ void wake_timer_free(struct ktimer *k);
 struct thread_group *tg_alloc(void);
 void tg_link(struct thread_group *tg);
 void sandbox_finish(int status);
-/* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno. */
+/* clone(2) with its x86_64 arguments: the child's pid or tid, or -errno.
+ * With CLONE_PIDFD, *child is the new process, held (tg_put it), for the
+ * caller to make its pidfd: a child that exits and is reaped at once is
+ * still there to name. */
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
-	      uint64_t ctid, uint64_t tls);
+	      uint64_t ctid, uint64_t tls, struct thread_group **child);
 
 /* kernel/tty.c: the sandbox's terminal's session and foreground group */
 void tty_set_console(int host_fd);

@@ -565,6 +565,23 @@ struct thread_group *tg_find(pid_t pid)
 	return tg;
 }
 
+bool tid_alive(pid_t tid)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg && !found; tg = tg->next_tg) {
+		if (tg->zombie)
+			continue;
+		pthread_mutex_lock(&tg->lock);
+		for (struct task *x = tg->tasks; x && !found; x = x->next)
+			found = x->tid == tid;
+		pthread_mutex_unlock(&tg->lock);
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	return found;
+}
+
 struct thread_group *tg_get(struct thread_group *tg)
 {
 	__atomic_add_fetch(&tg->refs, 1, __ATOMIC_RELAXED);

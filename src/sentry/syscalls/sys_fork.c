@@ -10,23 +10,59 @@
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+/*
+ * do_clone() and, with CLONE_PIDFD, the new process's pidfd (close-on-exec,
+ * as Linux) in the parent, its number stored at upidfd.  The address is
+ * tried first, so that a bad one fails the clone before there is a child.
+ */
+static long clone_pidfd(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+			uint64_t ctid, uint64_t tls, uint64_t upidfd)
+{
+	struct thread_group *child = NULL;
+	int fd = -1;
+	long pid;
+
+	if (!(flags & CLONE_PIDFD) || (flags & CLONE_THREAD))   /* the latter: EINVAL */
+		return do_clone(t, flags, stack, ptid, ctid, tls, NULL);
+	if (copy_to_user(t->tg->mm, upidfd, &fd, sizeof(fd)))
+		return -EFAULT;
+	pid = do_clone(t, flags, stack, ptid, ctid, tls, &child);
+	if (child) {
+		long r = fd_install_new(t, pidfd_file_new(child, 0), true);
+
+		tg_put(child);
+		fd = (int)r;
+		if (r < 0 || copy_to_user(t->tg->mm, upidfd, &fd, sizeof(fd))) {
+			/* the child runs already: Linux fails before it exists;
+			 * here the caller learns of it by the error, the child
+			 * lives on as if CLONE_PIDFD had not been asked */
+			pid = r < 0 ? r : -EFAULT;
+		}
+	}
+	return pid;
+}
 
 long sys_clone(struct task *t, const struct syscall_args *a)
 {
-	/* x86_64 order: flags, stack, parent_tid, child_tid, tls */
-	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	/* x86_64 order: flags, stack, parent_tid, child_tid, tls; with
+	 * CLONE_PIDFD the pidfd goes where parent_tid would */
+	if ((a->a[0] & CLONE_PIDFD) && (a->a[0] & CLONE_PARENT_SETTID))
+		return -EINVAL;
+	return clone_pidfd(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4], a->a[2]);
 }
 
 long sys_fork(struct task *t, const struct syscall_args *a)
 {
 	(void)a;
-	return do_clone(t, SIGCHLD, 0, 0, 0, 0);
+	return do_clone(t, SIGCHLD, 0, 0, 0, 0, NULL);
 }
 
 long sys_vfork(struct task *t, const struct syscall_args *a)
 {
 	(void)a;
-	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, NULL);
 }
 
 long sys_clone3(struct task *t, const struct syscall_args *a)
@@ -44,7 +80,7 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	if (ca.exit_signal > 64 || (ca.flags & 0xff) || ca.set_tid || ca.cgroup)
 		return -EINVAL;
-	return do_clone(t, ca.flags | ca.exit_signal,
-			ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
-			ca.child_tid, ca.tls);
+	return clone_pidfd(t, ca.flags | ca.exit_signal,
+			   ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+			   ca.child_tid, ca.tls, ca.pidfd);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* wait4 and waitid: the arguments and the answer; waiting is kernel/wait.c's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -9,6 +10,27 @@
 #include "kernel/kernel.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+/* waitid(P_PIDFD): the pid the pidfd names; a nonblocking pidfd makes the
+ * wait WNOHANG, and "nothing yet" EAGAIN (Linux 5.10). */
+static int pidfd_pid(struct task *t, int fd, pid_t *pid, bool *nonblock)
+{
+	struct file *f = fget(t, fd);
+	struct thread_group *tg = pidfd_tg(f);
+
+	if (tg) {
+		*pid = tg->pid;
+		*nonblock = f->flags & O_NONBLOCK;
+	}
+	file_put(f);
+	tg_put(tg);
+	return tg ? 0 : -EBADF;
+}
 
 long sys_wait4(struct task *t, const struct syscall_args *a)
 {
@@ -49,6 +71,7 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	struct thread_group *c;
 	siginfo_t si;
 	struct rusage ru;
+	bool nonblock = false;
 	long ret;
 
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
@@ -58,12 +81,21 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	case P_ALL: by = CHILD_ANY; break;
 	case P_PID: by = CHILD_PID; if (id <= 0) return -EINVAL; break;
 	case P_PGID: by = CHILD_PGID; if (id < 0) return -EINVAL; if (!id) id = t->tg->pgid; break;
+	case P_PIDFD:
+		by = CHILD_PID;
+		ret = pidfd_pid(t, id, &id, &nonblock);
+		if (ret)
+			return ret;
+		break;
 	default: return -EINVAL;
 	}
 	int st = 0;
 
 	ret = wait_child(t, by, id, ((options & WSTOPPED) ? WUNTRACED : 0) |
-			 (options & WCONTINUED), options & WNOHANG, options & WNOWAIT, &c, &st, &ru);
+			 (options & WCONTINUED), (options & WNOHANG) || nonblock, options & WNOWAIT,
+			 &c, &st, &ru);
+	if (ret == 0 && nonblock && !(options & WNOHANG))
+		return -EAGAIN;
 	if (ret > 0 && c->zombie && !(options & WEXITED))
 		ret = 0;        /* (a zombie when only stops were asked for: rare) */
 	memset(&si, 0, sizeof(si));

@@ -327,6 +327,7 @@ static void in_release(struct file *f)
 }
 
 static const struct file_ops inotify_ops = {
+	.anon_name = "inotify",
 	.read = in_read,
 	.poll = in_poll,
 	.ioctl = in_ioctl,

@@ -133,6 +133,9 @@ struct file_ops {
 	long (*rw_iov)(struct task *t, struct file *f, const struct iovec *iov, size_t cnt,
 		       bool write);
 	void (*release)(struct file *f);
+	/* An anonymous inode's name, as Linux's anon_inode_getfile() gives
+	 * it ("[eventfd]"): /proc/PID/fd shows "anon_inode:" and it. */
+	const char *anon_name;
 };
 
 /*
@@ -429,6 +432,11 @@ void timerfd_get(struct file *f, struct itimerspec *cur);
 struct file *signalfd_file_new(uint64_t mask, int flags);
 bool is_signalfd(struct file *f);
 void signalfd_set_mask(struct file *f, uint64_t mask);
+/* pidfd (fs/pidfd.c): a file that holds tg; pidfd_tg: the group (held,
+ * tg_put it) if f is a pidfd, else NULL */
+struct thread_group;
+struct file *pidfd_file_new(struct thread_group *tg, int flags);
+struct thread_group *pidfd_tg(struct file *f);
 /* epoll (fs/epoll.c) */
 struct epoll_event;
 struct file *epoll_file_new(void);

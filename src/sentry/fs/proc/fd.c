@@ -62,7 +62,7 @@ static void anon_name(struct file *f, char *name, size_t len)
 	else if (!err && S_ISSOCK(st.st_mode))
 		snprintf(name, len, "socket:[%lu]", (unsigned long)st.st_ino);
 	else
-		snprintf(name, len, "anon_inode:[file]");
+		snprintf(name, len, "anon_inode:%s", f->ops->anon_name ? f->ops->anon_name : "[file]");
 }
 
 static int link_fd(const struct pnode *n, struct thread_group *tg, struct dentry **out,

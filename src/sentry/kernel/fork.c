@@ -88,6 +88,7 @@ static void child_regs(struct task *c, struct task *t, uint64_t flags, uint64_t 
 		       uint64_t ctid, uint64_t tls)
 {
 	c->sigmask = t->sigmask;
+	seccomp_fork(c, t);
 	c->regs = t->regs;
 	c->regs.rax = 0;
 	if (stack)

@@ -199,6 +199,12 @@ struct task {
 	struct syscall_args args;       /* the syscall being serviced */
 	struct restart_block restart;
 	struct task_sched sched;
+	/* seccomp(2) of the application (kernel/seccomp.c): SECCOMP_MODE_*,
+	 * and the filters, newest first, shared with the threads and children
+	 * that inherited them; changed by other threads only under tg->lock
+	 * (SECCOMP_FILTER_FLAG_TSYNC) */
+	int seccomp_mode;
+	struct seccomp_filter *seccomp;
 };
 
 struct sentry_opts {
@@ -330,11 +336,26 @@ bool ptrace_may_read(const struct creds *c, const struct creds *tc, bool undumpa
 struct spawn;
 int cred_oci_init(struct creds *c, const struct spawn *sp);
 
-/* kernel/seccomp.c: the container's profile, run by the sentry */
+/* kernel/seccomp.c: the container's profile and the application's own
+ * filters (seccomp(2), PR_SET_SECCOMP), run by the sentry */
 struct sock_filter;
 void app_seccomp_set(const struct sock_filter *prog, size_t n);
 bool app_seccomp_active(void);
-long app_seccomp_check(struct task *t, const struct syscall_args *a, bool *killed);
+enum { SECCOMP_GO_ON, SECCOMP_SKIP, SECCOMP_KILL_THREAD, SECCOMP_KILL_PROCESS };
+/* t's current call against its filters: SECCOMP_GO_ON to run it, else
+ * it is not run: SKIP returns *ret (ERRNO's, even 0; TRAP's SIGSYS is
+ * sent), the KILLs end the thread or the process. */
+int app_seccomp_check(struct task *t, const struct syscall_args *a, long *ret);
+long seccomp_set_strict(struct task *t);
+/* A new filter of len instructions (the sentry's copy) on t; flags as
+ * seccomp(2)'s.  0, a thread id that TSYNC could not change, or -errno. */
+long seccomp_set_filter(struct task *t, unsigned flags, const struct sock_filter *prog,
+			size_t len);
+void seccomp_fork(struct task *child, const struct task *parent);
+void seccomp_exit(struct task *t);
+/* Mode and number of filters, as /proc/PID/status shows them (the
+ * container's profile counts as the first filter). */
+void seccomp_state(struct task *t, int *mode, int *nfilters);
 
 /* kernel/exit.c */
 void do_exit_group(struct task *t, int status);

@@ -461,6 +461,7 @@ static void task_exit(struct task *t)
 	}
 	if (t->wake_fd >= 0)
 		close(t->wake_fd);
+	seccomp_exit(t);
 	free(t);
 	tg_put(tg);                     /* the task's reference */
 }

@@ -193,6 +193,11 @@ static void clear_tid(struct task *t)
 
 long sys_exit(struct task *t, const struct syscall_args *a)
 {
+	return exit_thread(t, W_EXITCODE(ARG_INT(a, 0) & 0xff, 0));
+}
+
+long exit_thread(struct task *t, int wstatus)
+{
 	struct thread_group *tg = t->tg;
 	bool last;
 
@@ -200,7 +205,7 @@ long sys_exit(struct task *t, const struct syscall_args *a)
 	last = tg->nr_tasks == 1;
 	if (last && !tg->exiting) {
 		tg->exiting = true;
-		tg->exit_status = W_EXITCODE(ARG_INT(a, 0) & 0xff, 0);
+		tg->exit_status = wstatus;
 	}
 	pthread_mutex_unlock(&tg->lock);
 	if (last) {
@@ -381,10 +386,18 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 		return 0;
 	case PR_GET_DUMPABLE:
 		return !tg->undumpable;
-	case PR_GET_SECCOMP:
+	case PR_GET_SECCOMP: {
 		/* the container's profile, which the sentry runs, is the
-		 * process's filter (mode 2) as under runc */
-		return app_seccomp_active() ? 2 : 0;
+		 * thread's first filter (mode 2) as under runc */
+		int mode, n;
+
+		pthread_mutex_lock(&tg->lock);
+		seccomp_state(t, &mode, &n);
+		pthread_mutex_unlock(&tg->lock);
+		return mode;
+	}
+	case PR_SET_SECCOMP:
+		return seccomp_prctl(t, a->a[1], a->a[2]);
 	case PR_CAPBSET_READ:
 	case PR_CAPBSET_DROP:
 	case PR_GET_SECUREBITS:

@@ -215,13 +215,14 @@ void syscall_dispatch(struct task *t)
 	/* exit and exit_group never return: show them on entry */
 	if (sandbox.opts.strace && (a->nr == 60 || a->nr == 231))
 		strace_line(t, a, 0);
-	bool killed;
+	int verdict = app_seccomp_check(t, a, &ret);
 
-	ret = app_seccomp_check(t, a, &killed);
-	if (killed)
+	if (verdict == SECCOMP_KILL_PROCESS)
 		do_exit_group(t, W_EXITCODE(0, SIGSYS));
-	else if (ret)
-		;       /* the profile's answer (ERRNO, or TRAP's SIGSYS) */
+	else if (verdict == SECCOMP_KILL_THREAD)
+		exit_thread(t, W_EXITCODE(0, SIGSYS));
+	else if (verdict == SECCOMP_SKIP)
+		;       /* the filters' answer (ERRNO, TRAP's SIGSYS, no tracer) */
 	else if (slot < NR_SYSCALLS && table[slot].fn)
 		ret = table[slot].fn(t, a);
 	else

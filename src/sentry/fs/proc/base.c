@@ -140,6 +140,7 @@ struct pinfo {
 	char comm[16];
 	struct creds cred;
 	bool no_new_privs;
+	int seccomp_mode, seccomp_filters;
 	int threads, fd_size;
 	mode_t umask;
 	uint64_t pending, shpending, blocked, ignored, caught;
@@ -212,6 +213,7 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	if (t) {
 		pi->pending = t->pending;
 		pi->blocked = t->sigmask;
+		seccomp_state(t, &pi->seccomp_mode, &pi->seccomp_filters);
 	}
 }
 
@@ -299,11 +301,12 @@ static void status_sig(struct sbuf *b, const struct pinfo *pi)
 		  (unsigned long long)pi->cred.cap_eff, (unsigned long long)pi->cred.cap_bnd,
 		  (unsigned long long)pi->cred.cap_amb);
 	/* the container's seccomp profile, which the sentry runs, is the
-	 * process's filter as under runc; the sandbox's own filters are not */
+	 * thread's first filter as under runc, then the application's own;
+	 * the sandbox's own host filters are not shown */
 	sb_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n"
 		  "Speculation_Store_Bypass:\tthread vulnerable\n"
 		  "SpeculationIndirectBranch:\tconditional enabled\n", pi->no_new_privs,
-		  app_seccomp_active() ? 2 : 0, app_seccomp_active());
+		  pi->seccomp_mode, pi->seccomp_filters);
 }
 
 static int show_status(struct sbuf *b, const struct pnode *n, struct thread_group *tg)

@@ -87,8 +87,8 @@ static void commit_exec(struct task *t, struct mm *mm, struct stub_thread *st,
 		stub_thread_set_exit(&r);
 		stub_thread_resume(old_st, &r);
 	}
+	stub_thread_free(old_st);       /* before its process can go */
 	mm_put(old);                    /* kills the old stub process if unshared */
-	stub_thread_free(old_st);
 	close_on_exec(tg->fdt);
 	timers_exit(tg, true);
 	cred_exec_commit(tg, &res->cred, res->secure);

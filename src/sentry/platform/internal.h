@@ -18,6 +18,10 @@ struct stub_proc {
 	uint32_t seq;
 	uint32_t nr_slots;          /* slots used so far */
 	struct sysmsg **msgs;       /* the sentry's mapping of each slot's page */
+	/* Slots of threads that ended, with the host thread each had: a slot
+	 * is taken again once that thread is gone (slot_reuse()). */
+	struct free_slot { uint32_t slot; pid_t host_tid; } *free_slots;
+	uint32_t nr_free, cap_free;
 	struct stub_thread *first;  /* slot 0, made by the process itself,
 				     * until stub_thread_create() takes it */
 	struct stub_proc *forked_from;  /* a fork's parent, until then */
@@ -36,6 +40,7 @@ struct stub_thread {
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
 	uint32_t posted;            /* the state the sentry last wrote there */
 	bool interrupting;          /* an interrupt not answered yet */
+	bool reused;                /* its slot's pages are mapped in the stub already */
 };
 
 /* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */

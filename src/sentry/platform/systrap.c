@@ -336,19 +336,54 @@ static bool take_unknown(pid_t pid)
 }
 
 /*
+ * A slot an ended thread left (procs_lock held), or -1.  Its host thread
+ * must be gone: the kernel cleared the state word at its exit
+ * (CLONE_CHILD_CLEARTID) and the host knows the thread no more.  The word
+ * alone is not proof, as the application can write it; a host tid taken
+ * again by a newer thread only keeps the slot out of use a while longer.
+ */
+static int slot_reuse(struct stub_proc *p)
+{
+	for (uint32_t i = 0; i < p->nr_free; i++) {
+		struct free_slot *f = &p->free_slots[i];
+
+		if (__atomic_load_n(&p->msgs[f->slot]->state, __ATOMIC_ACQUIRE) != 0 ||
+		    syscall(SYS_tgkill, p->host_pid, f->host_tid, 0) == 0 || errno != ESRCH)
+			continue;
+		int slot = (int)f->slot;
+
+		*f = p->free_slots[--p->nr_free];
+		return slot;
+	}
+	return -1;
+}
+
+/*
  * A thread slot of p: its sysmsg page, a page of the control memfd past
  * the request and response pages, mapped in the sentry.  The stub maps the
- * same page at STUB_SLOT_MSG(slot) in its own address space.
+ * same page at STUB_SLOT_MSG(slot) in its own address space.  An ended
+ * thread's slot is taken again (its pages are mapped on both sides
+ * already), so that a process that starts threads without end (a thread
+ * per connection) never runs out of the STUB_MAX_THREADS slots and the
+ * sentry does not keep a page for every thread it ever ran.
  */
 static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
 {
 	struct stub_thread *t = calloc(1, sizeof(*t));
 	struct sysmsg **msgs;
-	int err = -ENOMEM;
+	int err = -ENOMEM, slot;
 
 	if (!t)
 		return -ENOMEM;
 	pthread_mutex_lock(&procs_lock);
+	if ((slot = slot_reuse(p)) >= 0) {
+		pthread_mutex_unlock(&procs_lock);
+		t->slot = (uint32_t)slot;
+		t->msg = p->msgs[slot];
+		t->reused = true;
+		memset(t->msg, 0, sizeof(*t->msg));
+		goto ready;
+	}
 	if (p->nr_slots >= STUB_MAX_THREADS) {
 		err = -EAGAIN;
 		goto fail;
@@ -368,6 +403,7 @@ static int slot_alloc(struct stub_proc *p, struct stub_thread **out)
 	}
 	p->msgs[p->nr_slots++] = t->msg;
 	pthread_mutex_unlock(&procs_lock);
+ready:
 	t->proc = p;
 	t->msg->spin = stub_spin_iters;
 	t->msg->state = SYSMSG_NEW;     /* until the kernel clears it at exit */
@@ -603,6 +639,7 @@ void stub_proc_put(struct stub_proc *p)
 	for (uint32_t i = 0; i < p->nr_slots; i++)
 		munmap(p->msgs[i], 0x1000);
 	free(p->msgs);
+	free(p->free_slots);
 	free(p->first);
 	if (p->req)
 		munmap(p->req, STUB_CTL_SIZE);
@@ -679,13 +716,16 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 	err = slot_alloc(p, &t);
 	if (err)
 		return err;
-	ret = hostcall(p, __NR_mmap, STUB_SLOT_MSG(t->slot), 0x1000,
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		       (uint64_t)p->ctl_fd, STUB_CTL_MSG_OFF(t->slot));
-	if (ret == (long)STUB_SLOT_MSG(t->slot))
-		ret = hostcall(p, __NR_mmap, STUB_SLOT_STACK(t->slot),
-			       STUB_SIGSTACK_SIZE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+	ret = (long)STUB_SLOT_STACK(t->slot);
+	if (!t->reused) {
+		ret = hostcall(p, __NR_mmap, STUB_SLOT_MSG(t->slot), 0x1000,
+			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			       (uint64_t)p->ctl_fd, STUB_CTL_MSG_OFF(t->slot));
+		if (ret == (long)STUB_SLOT_MSG(t->slot))
+			ret = hostcall(p, __NR_mmap, STUB_SLOT_STACK(t->slot),
+				       STUB_SIGSTACK_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
+	}
 	if (ret != (long)STUB_SLOT_STACK(t->slot))
 		goto fail;
 	args[1] = STUB_SLOT_STACK(t->slot) + STUB_SIGSTACK_SIZE;
@@ -717,8 +757,26 @@ void stub_thread_set_exit(struct stub_regs *regs)
 	regs->rip = STUB_CODE + STUB_SYM_stub_thread_exit;
 }
 
+/* t's host thread has been told to end (or has): its slot waits for that. */
 void stub_thread_free(struct stub_thread *t)
 {
+	struct stub_proc *p = t ? t->proc : NULL;
+
+	if (p && t->host_tid > 0) {
+		pthread_mutex_lock(&procs_lock);
+		if (p->nr_free == p->cap_free) {
+			uint32_t cap = p->cap_free ? 2 * p->cap_free : 16;
+			struct free_slot *v = realloc(p->free_slots, cap * sizeof(*v));
+
+			if (v) {
+				p->free_slots = v;
+				p->cap_free = cap;
+			}
+		}
+		if (p->nr_free < p->cap_free)
+			p->free_slots[p->nr_free++] = (struct free_slot){ t->slot, t->host_tid };
+		pthread_mutex_unlock(&procs_lock);
+	}
 	free(t);
 }
 

@@ -1,8 +1,9 @@
 /*
  * A process that makes and reaps children for ever (a shell script, a
- * build, a pre-forking server): fork_churn DIR N1 N2 forks and reaps N1
- * children, makes DIR/1 and waits for DIR/go; then forks and reaps N2
- * more, makes DIR/2 and waits for DIR/end.  The test reads the sentry's
+ * build, a pre-forking server): fork_churn DIR N1 N2 [PROG] forks and
+ * reaps N1 children (each execs PROG when given), makes DIR/1 and waits
+ * for DIR/go; then forks and reaps N2 more, makes DIR/2 and waits for
+ * DIR/end.  The test reads the sentry's
  * memory at DIR/1 and DIR/2: what a reaped child leaves behind in the
  * sentry must not add up.
  */
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static const char *prog;
 
 static int churn(long n)
 {
@@ -22,9 +25,14 @@ static int churn(long n)
 			perror("fork");
 			return 1;
 		}
+		if (p == 0 && prog) {
+			execl(prog, prog, (char *)NULL);
+			_exit(6);
+		}
 		if (p == 0)
 			_exit(7);
-		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 7) {
+		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != (prog ? 0 : 7)) {
 			fprintf(stderr, "child %d: bad wait\n", (int)p);
 			return 1;
 		}
@@ -46,10 +54,11 @@ static void mark_and_wait(const char *dir, const char *phase, const char *next)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: fork_churn DIR N1 N2\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: fork_churn DIR N1 N2 [PROG]\n");
 		return 2;
 	}
+	prog = argc == 5 ? argv[4] : NULL;
 	if (churn(atol(argv[2])))
 		return 1;
 	mark_and_wait(argv[1], "1", "go");

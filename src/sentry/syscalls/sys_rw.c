@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -25,14 +26,28 @@
 /*
  * One bounce buffer per sentry thread, reused: a read moves through it in
  * 1 MiB steps (host read, then process_vm_writev), so large reads cost two
- * host calls per MiB and no allocation.
+ * host calls per MiB and no allocation.  It goes with its thread (a key's
+ * destructor): each task has a sentry thread of its own, and the buffers
+ * of ended ones were kept, 1 MiB of address space and the pages touched
+ * (8 KiB for ld.so's header reads) per process that ever read a file.
  */
+static pthread_key_t io_key;
+static pthread_once_t io_once = PTHREAD_ONCE_INIT;
+
+static void io_key_make(void)
+{
+	pthread_key_create(&io_key, free);
+}
+
 static char *io_buf(void)
 {
 	static __thread char *buf;
 
-	if (!buf)
+	if (!buf) {
+		pthread_once(&io_once, io_key_make);
 		buf = malloc(IO_CHUNK);
+		pthread_setspecific(io_key, buf);
+	}
 	return buf;
 }
 #define MAX_RW 0x7ffff000L              /* MAX_RW_COUNT */

@@ -8,17 +8,8 @@ bats_require_minimum_version 1.5.0
 load apps
 load docker
 
-setup_file() { apps_docker_setup; }
-teardown_file() { apps_docker_teardown; }
-teardown() { dk_clean; }
-
 apache_check() {
-	local port
-	port=$(free_port)
-	dk_start "$1" -p "127.0.0.1:$port:80" -- apache2ctl -D FOREGROUND
-	web_check "$port" /var/www/html/index.html
-	run -0 dk_exec ps -o user= -C apache2
-	[[ "$output" == *root* ]] && [[ "$output" == *www-data* ]]
+	web_server_check "$1" /var/www/html/index.html apache2 -- apache2ctl -D FOREGROUND
 }
 
 @test "apache under runc: default config, -p 127.0.0.1:PORT:80, ab -n 20000 -c 50" {

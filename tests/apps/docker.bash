@@ -9,14 +9,16 @@
 # setup_file.  A test defines a function taking the runtime and has two
 # @tests calling it, one per runtime, so each reports on its own.
 #
-#   load docker
-#   setup_file: apps_docker_setup       teardown_file: apps_docker_teardown
-#   dk_start RT ID_VAR [DOCKER_RUN_ARGS...] -- CMD...   detached container
-#   dk_ready TRIES CMD...                wait until CMD succeeds, or fail
-#                                        with the container's log
-#   dk_exec [-u USER] CMD...             docker exec in it
-#   dk_clean                             its log has no unsupported syscall;
-#                                        remove it
+#   load docker        (it defines setup_file, teardown_file and teardown:
+#                       the dockerd and image; dk_clean after each test)
+#   dk_start RT [DOCKER_RUN_ARGS...] -- CMD...   a detached container: $CID
+#   dk_run RT [DOCKER_RUN_ARGS...] -- CMD...     one run to its end (--rm)
+#   dk_ready TRIES CMD...   wait until CMD succeeds, or fail with the log
+#   dk_exec [-u USER] CMD...                     docker exec in $CID
+#   dk_clean                its log names no unsupported syscall; remove it
+#   no_unsupported TEXT     TEXT names none
+#   ab_ok N C URL           ab completes N requests, none failed or non-2xx
+#   web_server_check RT PAGE PROCESS -- CMD...   nginx's and Apache's test
 # Under runc nothing reports unsupported calls; the check runs for both.
 
 load ../integration/dockerd
@@ -39,6 +41,10 @@ apps_docker_setup() {
 apps_docker_teardown() {
 	[ -n "${APPS_DOCKER_HOST:-}" ] || dockerd_stop
 }
+
+setup_file() { apps_docker_setup; }
+teardown_file() { apps_docker_teardown; }
+teardown() { dk_clean; }
 
 # dk_start RT [DOCKER_RUN_ARGS...] -- CMD...: sets $CID.  The test
 # programs of tests/apps/prog are at /opt/apps, read-only.
@@ -88,19 +94,31 @@ dk_clean() {
 	[ -z "$u" ] || { echo "the container reported: $u" >&2; return 1; }
 }
 
-# web_check PORT PAGE: the container $CID serves its file PAGE on
-# 127.0.0.1:PORT to curl, and ab -n 20000 -c 50 with no failed request.
-web_check() {
-	local want
-	dk_ready 300 curl -sf -m 2 -o /dev/null "http://127.0.0.1:$1/"
-	want=$(dk_exec cat "$2")
-	run -0 curl -sf -m 10 "http://127.0.0.1:$1/"
-	[ "$output" = "$want" ]
-	run -0 timeout 600 ab -q -n 20000 -c 50 "http://127.0.0.1:$1/"
+# ab_ok N C URL: ab -n N -c C URL completes every request, none failed
+# and none answered with other than 2xx.
+ab_ok() {
+	run -0 timeout 600 ab -q -n "$1" -c "$2" "$3"
 	echo "$output" | grep -E "requests|Non-2xx|Requests per second" >&2
-	[[ "$output" =~ Complete\ requests:\ +20000 ]]
-	[[ "$output" =~ Failed\ requests:\ +0 ]]
-	[[ "$output" != *Non-2xx* ]]
+	[[ "$output" =~ Complete\ requests:\ +$1 ]] && [[ "$output" =~ Failed\ requests:\ +0 ]] &&
+		[[ "$output" != *Non-2xx* ]]
+}
+
+# web_server_check RT PAGE PROCESS -- CMD...: a web server CMD started
+# as root in a container publishing its port 80 serves its file PAGE to
+# curl and ab -n 20000 -c 50 from the host; its PROCESS processes are
+# root's (the master) and www-data's (the workers), as Debian runs them.
+web_server_check() {
+	local port rt=$1 page=$2 name=$3 want
+	shift 4
+	port=$(free_port)
+	dk_start "$rt" -p "127.0.0.1:$port:80" -- "$@"
+	dk_ready 300 curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/"
+	want=$(dk_exec cat "$page")
+	run -0 curl -sf -m 10 "http://127.0.0.1:$port/"
+	[ "$output" = "$want" ]
+	ab_ok 20000 50 "http://127.0.0.1:$port/"
+	run -0 dk_exec ps -o user= -C "$name"
+	[[ "$output" == *root* ]] && [[ "$output" == *www-data* ]]
 }
 
 # no_unsupported TEXT: TEXT (a command's output) names no unsupported call.

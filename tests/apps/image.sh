@@ -11,7 +11,8 @@
 # One image holds every application: the base system and the shared
 # libraries are in it once, and one import serves every test (docs/apps.md
 # has the measurements).  The tar is cached as $CACHE/<hash>.tar, the hash
-# of the package list and of this script, so a second run builds nothing.  Prints the tar's path.
+# of the package list and of this script's commands, so a second run
+# builds nothing; a new one replaces the others.  Prints the tar's path.
 #
 #   tests/apps/image.sh            build if missing, print the path
 #   tests/apps/image.sh --path     print the path only (nothing built)
@@ -28,7 +29,9 @@ nginx apache2 apache2-utils redis-server redis-tools memcached libmemcached-tool
 python3 curl procps util-linux ca-certificates"
 PKGS=$(echo $PKGS)  # one line: it goes into a sh -c command
 
-hash=$(cat <(echo "$SUITE $PKGS") "$here/image.sh" | sha256sum | cut -c1-16)
+# the hash of what makes the image: the package list and this script's
+# commands (not its comments)
+hash=$(cat <(echo "$SUITE $PKGS") <(grep -v '^[[:space:]]*#' "$here/image.sh") | sha256sum | cut -c1-16)
 tar=$CACHE/$hash.tar
 [ "${1:-}" = --path ] && { echo "$tar"; exit 0; }
 [ -s "$tar" ] && { echo "$tar"; exit 0; }
@@ -68,7 +71,7 @@ cleanup() {
 	mountpoint -q "$dir/root/proc" || rm -rf --one-file-system "$dir"
 }
 trap cleanup EXIT
-start=$SECONDS
+start=$(date +%s)
 echo "image.sh: debootstrap $SUITE from $mirror" >&2
 debootstrap --variant=minbase "$SUITE" "$dir/root" "$mirror" >"$dir/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$dir/debootstrap.log" >&2; exit 1; }
@@ -77,7 +80,7 @@ printf '%s\n' "${srcs[@]}" | awk '{ print "deb", $1, $2, "main" }' >"$root/etc/a
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
-echo "image.sh: apt-get install ($((SECONDS - start)) s)" >&2
+echo "image.sh: apt-get install ($(($(date +%s) - start)) s)" >&2
 # shellcheck disable=SC2086 # PKGS is a list
 chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C /bin/sh -c \
 	"apt-get update -qq && apt-get install -y -qq --no-install-recommends $PKGS && apt-get clean" \
@@ -85,8 +88,10 @@ chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C /bin/sh -c \
 umount "$root/proc"
 rm -f "$root/usr/sbin/policy-rc.d"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
-echo "image.sh: tar ($((SECONDS - start)) s)" >&2
+echo "image.sh: tar ($(($(date +%s) - start)) s)" >&2
 tar -C "$root" --numeric-owner -cf "$dir/image.tar" .
 mv "$dir/image.tar" "$tar"
-echo "image.sh: $tar, $(du -h "$tar" | cut -f1), built in $((SECONDS - start)) s" >&2
+# the images of other package lists or recipes are stale: 1.2 GiB each
+find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "$hash.tar" -delete
+echo "image.sh: $tar, $(du -h "$tar" | cut -f1), built in $(($(date +%s) - start)) s" >&2
 echo "$tar"

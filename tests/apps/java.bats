@@ -11,10 +11,6 @@ bats_require_minimum_version 1.5.0
 load apps
 load docker
 
-setup_file() { apps_docker_setup; }
-teardown_file() { apps_docker_teardown; }
-teardown() { dk_clean; }
-
 java_check() {
 	run --separate-stderr dk_run "$1" -- java -version
 	[ "$status" = 0 ] || differs 'openjdk version "17'
@@ -37,9 +33,7 @@ jetty_check() {
 	dk_ready 600 curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port/"
 	run -0 curl -sf -m 10 "http://127.0.0.1:$port/"
 	[[ "$output" == *"<h1>Welcome to Jetty 9 on Debian</h1>"* ]] || { echo "page: $output" >&2; false; }
-	run -0 timeout 300 ab -q -n 2000 -c 8 "http://127.0.0.1:$port/"
-	[[ "$output" =~ Complete\ requests:\ +2000 ]] && [[ "$output" =~ Failed\ requests:\ +0 ]] &&
-		[[ "$output" != *Non-2xx* ]] || { echo "$output" >&2; false; }
+	ab_ok 2000 8 "http://127.0.0.1:$port/"
 }
 
 @test "java 17 under runc: java -version, 8 threads, ServerSocket, ProcessBuilder" {

@@ -14,10 +14,6 @@ bats_require_minimum_version 1.5.0
 load apps
 load docker
 
-setup_file() { apps_docker_setup; }
-teardown_file() { apps_docker_teardown; }
-teardown() { dk_clean; }
-
 setup() {
 	need mariadbd mariadb-server
 	need mariadb mariadb-client

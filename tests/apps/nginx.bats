@@ -11,10 +11,6 @@ bats_require_minimum_version 1.5.0
 load apps
 load docker
 
-setup_file() { apps_docker_setup; }
-teardown_file() { apps_docker_teardown; }
-teardown() { dk_clean; }
-
 setup() {
 	need nginx nginx
 	need ab apache2-utils
@@ -40,15 +36,9 @@ setup() {
 	[ "${#lines[@]}" = 4 ]  # no Non-2xx line
 }
 
+# Debian's default site serves index.html first: apache2's page, in this image
 nginx_check() {
-	local port
-	port=$(free_port)
-	dk_start "$1" -p "127.0.0.1:$port:80" -- nginx -g 'daemon off;'
-	# Debian's default site serves index.html first: apache2's page, in this image
-	web_check "$port" /var/www/html/index.html
-	# Debian's configuration: a master as root, workers as www-data
-	run -0 dk_exec ps -o user= -C nginx
-	[[ "$output" == *root* ]] && [[ "$output" == *www-data* ]]
+	web_server_check "$1" /var/www/html/index.html nginx -- nginx -g 'daemon off;'
 }
 
 @test "nginx under runc: default config, -p 127.0.0.1:PORT:80, ab -n 20000 -c 50" {

@@ -4,7 +4,8 @@
 # test's: N passed, N failed, N skipped.  The application image is built
 # first (tests/apps/image.sh, cached), then one dockerd of the run's own
 # (tests/integration/dockerd.bash) imports it once for every docker test.
-# On a shared machine run this under flock /tmp/cvisor-heavy.lock.
+# On a shared machine run this under flock /tmp/cvisor-heavy.lock, after
+# building the image outside it (tests/apps/image.sh; minutes when cold).
 set -uo pipefail
 B=${1:-build}
 cd "$(dirname "$0")/../.."

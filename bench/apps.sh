@@ -158,18 +158,18 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 {
 	echo "| application | measure | runc | cvisor | cvisor / runc |"
 	echo "|---|---|--:|--:|--:|"
-	for row in $(awk '{ print $1 }' "$raw" | awk '!seen[$0]++'); do
-		a=$(awk -v r="$row" '$1 == r && $2 == "runc" && $3 != "" { print $3 }' "$raw" | median)
-		b=$(awk -v r="$row" '$1 == r && $2 == "cvisor" && $3 != "" { print $3 }' "$raw" | median)
+	awk '{ print $1 }' "$raw" | awk '!seen[$0]++' | while read -r row; do
+		rc=$(awk -v r="$row" '$1 == r && $2 == "runc" && $3 != "" { print $3 }' "$raw" | median)
+		cv=$(awk -v r="$row" '$1 == r && $2 == "cvisor" && $3 != "" { print $3 }' "$raw" | median)
 		case $row in
 		postgresql) m="pgbench -c 4 -T 20, tps" ;;
 		mariadb) m="mariadb-slap, seconds" ;;
 		redis/*) m="redis-benchmark ${row#redis/}, req/s"; row=redis ;;
 		*) m="ab -c 20, req/s" ;;
 		esac
-		ratio=$(awk -v a="$a" -v b="$b" -v s="$m" 'BEGIN { if (a == "" || b == "" || a == 0 || b == 0) print "-";
+		ratio=$(awk -v a="$rc" -v b="$cv" -v s="$m" 'BEGIN { if (a == "" || b == "" || a == 0 || b == 0) print "-";
 			else if (s ~ /seconds/) printf "%.2f\n", a / b; else printf "%.2f\n", b / a }')
-		echo "| $row | $m | $a | $b | $ratio |"
+		echo "| $row | $m | $rc | $cv | $ratio |"
 	done
 	echo
 	echo "$runs rounds, medians; load average $load0 at the start, $load1 at the end ($stamp)."

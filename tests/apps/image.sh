@@ -27,6 +27,7 @@ PKGS="postgresql postgresql-contrib mariadb-server mariadb-client
 openjdk-17-jdk-headless jetty9 nodejs node-express
 nginx apache2 apache2-utils redis-server redis-tools memcached libmemcached-tools
 python3 curl procps util-linux ca-certificates"
+# shellcheck disable=SC2086,SC2116 # words joined by one space: it goes into sh -c
 PKGS=$(echo $PKGS)  # one line: it goes into a sh -c command
 
 # the hash of what makes the image: the package list and this script's

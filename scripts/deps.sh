@@ -24,10 +24,12 @@ pkgs+=(linux-perf gnuplot-nox)
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
 # trinity is only for `make fuzz`.
 [ "${WITH_FUZZ:-0}" = 1 ] && pkgs+=(trinity)
-# The applications of `make test-apps` (tests/apps, issue 14), their clients
-# and load generators.
+# The applications of `make test-apps` (tests/apps, issues 14 and 15), their
+# clients and load generators on the host; debootstrap makes the image the
+# docker tests run (tests/apps/image.sh: the applications themselves come
+# from Debian's mirror into it, not from here).
 [ "${WITH_APPS:-0}" = 1 ] && pkgs+=(nginx apache2-utils nodejs mariadb-server mariadb-client
-	memcached libmemcached-tools redis-server redis-tools util-linux)
+	memcached libmemcached-tools redis-server redis-tools util-linux debootstrap)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -7,10 +7,12 @@
 # (as root: unix_socket authentication, SO_PEERCRED) creates, inserts and
 # selects; one on the host over TCP inserts and selects too.  The data
 # directory is the host's /var/lib/mysql (the package's), under the
-# sandbox's in-memory overlay: the host's is not changed.
+# sandbox's in-memory overlay: the host's is not changed.  Then the same
+# server under docker, with runc and with cvisor (docker.bash).
 
 bats_require_minimum_version 1.5.0
 load apps
+load docker
 
 setup() {
 	need mariadbd mariadb-server
@@ -54,4 +56,43 @@ setup() {
 	run cat "$d/out"
 	[ "$output" = "$(printf 'inside\n1\tinside\n2\thost\nmariadbd exit 0')" ] ||
 		{ echo "sandbox said: $output; $(tail -n 5 "$d/err")" >&2; false; }
+}
+
+# maria_check RT: Debian's mariadbd under docker as Debian starts it (root
+# that drops to --user=mysql, /etc/mysql's configuration) with one change:
+# --bind-address=0.0.0.0 instead of 127.0.0.1, so the published port
+# reaches it; the socket client inside as root, a TCP client on the host,
+# mariadb-slap inside.
+maria_check() {
+	local port
+	port=$(free_port)
+	dk_start "$1" -p "127.0.0.1:$port:3306" -- /bin/sh -c '
+		mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+		[ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql >/dev/null
+		exec mariadbd --user=mysql --bind-address=0.0.0.0'
+	dk_ready 300 dk_exec mariadb-admin ping
+	run -0 dk_exec ps -o user= -C mariadbd
+	[ "$output" = mysql ]
+	run -0 dk_exec mariadb -N -e "CREATE DATABASE apps;
+		CREATE TABLE apps.t (id INT PRIMARY KEY, v VARCHAR(20));
+		INSERT INTO apps.t VALUES (1, 'inside');
+		CREATE USER apps@'%' IDENTIFIED BY 'pw';
+		GRANT ALL ON apps.* TO apps@'%';
+		SELECT v FROM apps.t"
+	[ "$output" = inside ]
+	run -0 timeout 60 mariadb -h 127.0.0.1 -P "$port" -u apps -ppw -N -e \
+		'INSERT INTO apps.t VALUES (2, "host"); SELECT v FROM apps.t ORDER BY id'
+	[ "$output" = "$(printf 'inside\nhost')" ]
+	run -0 dk_exec mariadb-slap --concurrency=8 --iterations=5 --auto-generate-sql
+	echo "$output" >&2
+	[[ "$output" =~ Average\ number\ of\ seconds\ to\ run\ all\ queries:\ [0-9.]+ ]]
+	[[ "$output" =~ Number\ of\ clients\ running\ queries:\ 8 ]]
+}
+
+@test "mariadb under runc: as mysql, Debian's config, socket inside, TCP from the host, mariadb-slap" {
+	maria_check runc
+}
+
+@test "mariadb under cvisor: as mysql, Debian's config, socket inside, TCP from the host, mariadb-slap" {
+	maria_check cvisor
 }

@@ -2,10 +2,15 @@
 # memcached in `cvisor do --network=host` (issue 14: it replies with
 # sendmsg), driven from inside the sandbox (memccp, memccat) and from the
 # host (memccat, memccapable's ascii and binary protocol checks, memcslap).
-# The sandbox and the test meet through files in a --rw directory.
+# The sandbox and the test meet through files in a --rw directory.  Then
+# Debian's memcached under docker, with runc and with cvisor (issue 15,
+# docker.bash): /etc/memcached.conf's options (-m 64 -p 11211 -u memcache)
+# but -l 0.0.0.0, so the published port reaches it; memccapable and
+# memcslap from the host, memccat inside.
 
 bats_require_minimum_version 1.5.0
 load apps
+load docker
 
 setup() {
 	need memcached memcached
@@ -43,4 +48,28 @@ setup() {
 	[ "${lines[0]}" = "inside get: inside" ] && [ "${lines[1]}" = "inside get k2: from host" ] &&
 		[ "${lines[2]}" = "memcached exit 0" ] ||
 		{ echo "sandbox said: $output; $(tail -n 5 "$d/err")" >&2; false; }
+}
+
+memcached_check() {
+	local port
+	port=$(free_port)
+	dk_start "$1" -p "127.0.0.1:$port:11211" -- memcached -m 64 -p 11211 -u memcache -l 0.0.0.0
+	dk_ready 300 memcping -s "127.0.0.1:$port"
+	run memccapable -h 127.0.0.1 -p "$port" -t 10
+	echo "$output" | grep -v '\[pass\]' >&2 || true
+	[ "$status" = 0 ] && [[ "$output" == *"All tests passed"* ]]
+	run -0 memcslap -s "127.0.0.1:$port" -c 4 -e 2000 -t set
+	run -0 memcslap -s "127.0.0.1:$port" -c 4 -e 2000 -t get
+	echo "from the host" >"$BATS_TEST_TMPDIR/k"
+	run -0 memccp -s "127.0.0.1:$port" "$BATS_TEST_TMPDIR/k"
+	run -0 dk_exec memccat -s 127.0.0.1:11211 k
+	[ "$output" = "from the host" ]
+}
+
+@test "memcached under runc: Debian's options, memccapable and memcslap from the host" {
+	memcached_check runc
+}
+
+@test "memcached under cvisor: Debian's options, memccapable and memcslap from the host" {
+	memcached_check cvisor
 }

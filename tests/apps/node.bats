@@ -1,10 +1,15 @@
 #!/usr/bin/env bats
 # Node's child_process (issue 14): libuv makes every piped stdio and the
 # fork() IPC channel with socketpair.  Debian's node runs each snippet
-# natively and in `cvisor do`; the outputs must be the same.
+# natively and in `cvisor do`; the outputs must be the same.  Then Debian's
+# nodejs under docker, with runc and with cvisor (issue 15, docker.bash):
+# child_process and fs.watch seeing a change (prog/checks.js), an express
+# app (Debian's node-express, installed in the image) and the http module's
+# server (prog/server.js) serving curl and ab from the host.
 
 bats_require_minimum_version 1.5.0
 load apps
+load docker
 
 setup() {
 	need node nodejs
@@ -40,4 +45,31 @@ const c = cp.fork(child);
 c.on("message", m => console.log("parent got", JSON.stringify(m)));
 c.on("exit", code => { console.log("child exit", code); fs.rmSync(path.dirname(child), { recursive: true }); });
 for (let n = 1; n <= 3; n++) c.send({ n });'
+}
+
+node_check() {
+	local p1 p2 want
+	run --separate-stderr dk_run "$1" -- node /opt/apps/checks.js
+	no_unsupported "$stderr"
+	want=$(printf '%s\n' 'child: hi from sh' 'watch: change f')
+	[ "$status" = 0 ] && [ "$output" = "$want" ] || differs "$want"
+
+	p1=$(free_port)
+	p2=$(free_port)
+	dk_start "$1" -u nobody -p "127.0.0.1:$p1:3000" -p "127.0.0.1:$p2:3001" -- node /opt/apps/server.js
+	dk_ready 300 curl -sf -m 2 -o /dev/null "http://127.0.0.1:$p2/"
+	dk_ready 300 curl -sf -m 2 -o /dev/null "http://127.0.0.1:$p1/"
+	run -0 curl -sf -m 10 "http://127.0.0.1:$p1/"
+	[ "$output" = "hello from express" ]
+	run -0 curl -sf -m 10 "http://127.0.0.1:$p2/"
+	[ "$output" = "hello from node http" ]
+	ab_ok 2000 8 "http://127.0.0.1:$p1/"
+}
+
+@test "node under runc: child_process, fs.watch, express and http serving the host" {
+	node_check runc
+}
+
+@test "node under cvisor: child_process, fs.watch, express and http serving the host" {
+	node_check cvisor
 }

@@ -193,6 +193,24 @@ struct file *eventfd_file_new(uint64_t count, bool semaphore, int flags)
 	return f;
 }
 
+bool file_is_eventfd(const struct file *f)
+{
+	return f->ops == &efd_ops;
+}
+
+/* Add n to an eventfd's count from the sentry (an AIO completion's
+ * IOCB_FLAG_RESFD): as a write, but never blocking; at the limit the
+ * count stays full, as Linux's eventfd_signal() leaves it. */
+void eventfd_signal(struct file *f, uint64_t n)
+{
+	struct evobj *e = f->priv;
+
+	pthread_mutex_lock(&e->lock);
+	e->count = UINT64_MAX - 1 - e->count < n ? UINT64_MAX - 1 : e->count + n;
+	waitq_wake(&e->wq, POLLIN | POLLRDNORM);
+	pthread_mutex_unlock(&e->lock);
+}
+
 /* --- timerfd: expirations counted from the clock when asked --- */
 
 static uint64_t tfd_expired(struct evobj *e)

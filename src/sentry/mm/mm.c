@@ -89,6 +89,7 @@ void mm_put(struct mm *mm)
 {
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	aio_mm_exit(mm);
 	stub_proc_kill(mm->proc);
 	stub_proc_put(mm->proc);
 	vma_list_free(&mm->vmas);

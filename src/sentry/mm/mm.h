@@ -68,7 +68,11 @@ struct mm {
 	size_t auxv_len;
 	bool lock_future;               /* mlockall(MCL_FUTURE): new mappings are locked */
 	int membarrier_reg;             /* MEMBARRIER_CMD_REGISTER_* done in it */
+	struct aio_ctx *aio;            /* io_setup's contexts (syscalls/sys_aio.c) */
 };
+
+/* syscalls/sys_aio.c: the address space's AIO contexts die with it. */
+void aio_mm_exit(struct mm *mm);
 
 /* vma.c: the VMA list, no host calls (unit tested) */
 size_t vma_index(const struct vma_list *l, uint64_t addr);

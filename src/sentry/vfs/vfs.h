@@ -424,6 +424,8 @@ ssize_t pipe_write_ext(struct task *t, struct file *f, const void *buf, size_t l
 bool pipe_same(struct file *a, struct file *b);
 /* eventfd, timerfd, signalfd (fs/eventfd.c); NULL: out of memory */
 struct file *eventfd_file_new(uint64_t count, bool semaphore, int flags);
+bool file_is_eventfd(const struct file *f);
+void eventfd_signal(struct file *f, uint64_t n);
 struct file *timerfd_file_new(clockid_t clock, int flags);
 bool is_timerfd(struct file *f);
 /* flags: TFD_TIMER_ABSTIME; v checked by the caller */

@@ -403,11 +403,8 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 void tty_set_console(int host_fd);
 /* The terminal's host fd if it is tg's controlling terminal, else -1. */
 int tty_console_fd(struct thread_group *tg);
-long tty_get(struct thread_group *tg, bool want_sid, pid_t *out);
-long tty_set_pgrp(struct thread_group *tg, pid_t pgrp);
-long tty_set_ctty(struct thread_group *tg, bool steal);
-long tty_notty(struct thread_group *tg);
 bool tty_signal(int sig);
+/* the rest, and the pty slaves' job control: kernel/tty.h */
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);

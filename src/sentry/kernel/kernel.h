@@ -404,6 +404,9 @@ void tty_set_console(int host_fd);
 /* The terminal's host fd if it is tg's controlling terminal, else -1. */
 int tty_console_fd(struct thread_group *tg);
 bool tty_signal(int sig);
+/* POSIX's orphaned process group: no member has a parent in another group
+ * of its session (no shell is left to continue it if it stops). */
+bool pgrp_orphaned(pid_t pgrp);
 /* the rest, and the pty slaves' job control: kernel/tty.h */
 
 /* kernel/signal.c */

@@ -113,12 +113,8 @@ static int pgrp_in_session(pid_t pgrp, pid_t sid)
 	return err;
 }
 
-/*
- * POSIX's orphaned process group: no member has a parent in another group
- * of the same session, so no shell is left to continue it if it stops
- * (Linux's will_become_orphaned_pgrp).
- */
-static bool pgrp_orphaned(pid_t pgrp)
+/* Linux's will_become_orphaned_pgrp(pgrp, NULL) */
+bool pgrp_orphaned(pid_t pgrp)
 {
 	bool orphaned = true;
 

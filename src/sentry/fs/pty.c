@@ -307,8 +307,11 @@ static ssize_t pts_read(struct task *t, struct file *f, void *buf, size_t len, o
 			err = 0;
 			break;
 		}
-		if (err)
+		/* a hang-up, or input, that came with a signal wins (n_tty_read
+		 * looks at them before signal_pending) */
+		if (err && !p->hung_up && !n_tty_readable(&p->ld))
 			break;
+		err = 0;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return got ? (ssize_t)got : err;

@@ -407,6 +407,8 @@ bool tty_signal(int sig);
 /* POSIX's orphaned process group: no member has a parent in another group
  * of its session (no shell is left to continue it if it stops). */
 bool pgrp_orphaned(pid_t pgrp);
+/* Job control at a process's exit: orphaned groups, its session's terminal. */
+void tty_exit(struct thread_group *tg);
 /* the rest, and the pty slaves' job control: kernel/tty.h */
 
 /* kernel/signal.c */

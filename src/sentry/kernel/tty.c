@@ -113,23 +113,66 @@ static int pgrp_in_session(pid_t pgrp, pid_t sid)
 	return err;
 }
 
-/* Linux's will_become_orphaned_pgrp(pgrp, NULL) */
-bool pgrp_orphaned(pid_t pgrp)
+/* Linux's will_become_orphaned_pgrp(): as it will be once gone (not
+ * NULL) has exited, whose children then have no parent here. */
+static bool orphaned_locked(pid_t pgrp, struct thread_group *gone)
 {
-	bool orphaned = true;
-
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && orphaned; tg = tg->next_tg) {
-		if (tg->zombie || tg->pgid != pgrp)
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg) {
+		if (tg->zombie || tg == gone || tg->pgid != pgrp ||
+		    (gone && tg->ppid == gone->pid))
 			continue;
 		for (struct thread_group *p = sandbox.tgs; p; p = p->next_tg)
 			if (p->pid == tg->ppid && !p->zombie) {
-				orphaned = !(p->pgid != pgrp && p->sid == tg->sid);
+				if (p->pgid != pgrp && p->sid == tg->sid)
+					return false;
 				break;
 			}
 	}
+	return true;
+}
+
+bool pgrp_orphaned(pid_t pgrp)
+{
+	bool orphaned;
+
+	pthread_mutex_lock(&sandbox.lock);
+	orphaned = orphaned_locked(pgrp, NULL);
 	pthread_mutex_unlock(&sandbox.lock);
 	return orphaned;
+}
+
+static bool has_stopped_jobs(pid_t pgrp)
+{
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg)
+		if (!tg->zombie && tg->pgid == pgrp && tg->stopped)
+			return true;
+	return false;
+}
+
+/*
+ * The groups tg's exit orphans (its own, if its parent was its link to
+ * the session; its children's, if it was theirs) that have a stopped
+ * member: in *out, as Linux's kill_orphaned_pgrp() finds them.
+ */
+static int orphaned_by_exit(struct thread_group *tg, pid_t *out, int max)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *c = sandbox.tgs; c && n < max; c = c->next_tg) {
+		bool link = (c->pid == tg->ppid && c->pgid != tg->pgid && c->sid == tg->sid) ||
+			    (c->ppid == tg->pid && !c->zombie && c->pgid != tg->pgid &&
+			     c->sid == tg->sid);
+		pid_t pgrp = c->pid == tg->ppid ? tg->pgid : c->pgid;
+		bool seen = false;
+
+		for (int i = 0; i < n; i++)
+			seen |= out[i] == pgrp;
+		if (link && !seen && orphaned_locked(pgrp, tg) && has_stopped_jobs(pgrp))
+			out[n++] = pgrp;
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	return n;
 }
 
 /* kill_pgrp() from the kernel (SI_KERNEL), as the tty layer sends. */
@@ -335,4 +378,32 @@ bool tty_signal(int sig)
 		return false;
 	tty_signal_fg(&console_job, sig);   /* no session has it: no one gets it */
 	return true;
+}
+
+/*
+ * A process exits: a group it orphans that has a stopped job gets SIGHUP
+ * and SIGCONT (POSIX: no one is left to continue it); a session leader's
+ * terminal becomes no one's, and the console's foreground group gets
+ * SIGHUP (Linux's disassociate_ctty(1), which spares a pty's).
+ */
+void tty_exit(struct thread_group *tg)
+{
+	pid_t pgrps[16], hup = 0;
+	int n = orphaned_by_exit(tg, pgrps, 16);
+
+	for (int i = 0; i < n; i++) {
+		kill_pgrp(pgrps[i], SIGHUP);
+		kill_pgrp(pgrps[i], SIGCONT);
+	}
+	if (tg->pid != tg->sid)
+		return;
+	pthread_mutex_lock(&tty_lock);
+	for (struct tty_job *j = ttys; j; j = j->next)
+		if (j->sid == tg->sid) {
+			if (j == &console_job)
+				hup = j->pgrp;
+			j->sid = j->pgrp = 0;
+		}
+	pthread_mutex_unlock(&tty_lock);
+	kill_pgrp(hup, SIGHUP);
 }

@@ -16,16 +16,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include "check.h"
-
-static int open_master(char *path, size_t len)
-{
-	int m = posix_openpt(O_RDWR | O_NOCTTY);
-
-	CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0, "posix_openpt: %s", strerror(errno));
-	snprintf(path, len, "%s", ptsname(m));
-	return m;
-}
+#include "pty_util.h"
 
 /* Wait until the master shows text (the child's "ready"). */
 static void wait_for(int m, const char *text)

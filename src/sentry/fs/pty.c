@@ -184,21 +184,29 @@ static void send_sigs(struct pty *p, uint64_t sigs)
 		}
 }
 
-static ssize_t ptm_write(struct task *t, struct file *f, const void *buf, size_t len,
-			 off_t *pos)
+/*
+ * A write into the pair: step takes what it can of the bytes (the lock
+ * held), or fails; the writer sleeps on q while nothing more fits, as
+ * tty_write does, until all is taken (or O_NONBLOCK, or a signal).
+ */
+typedef long (*pty_step)(struct pty *p, const unsigned char *b, size_t n, uint64_t *sigs);
+
+static ssize_t pty_feed(struct task *t, struct file *f, struct waitq *q, const void *buf,
+			size_t len, pty_step step, uint64_t *sigs)
 {
 	struct pty *p = f->priv;
-	uint64_t sigs = 0;
 	size_t done = 0;
-	int err = 0;
+	long err = 0;
 
-	(void)pos;
 	pthread_mutex_lock(&p->lock);
 	while (done < len && !err) {
-		size_t k = n_tty_receive(&p->ld, (const unsigned char *)buf + done, len - done,
-					 &sigs);
+		long k = step(p, (const unsigned char *)buf + done, len - done, sigs);
 
-		done += k;
+		if (k < 0) {
+			err = k;
+			break;
+		}
+		done += (size_t)k;
 		if (k)
 			pty_wake(p);
 		if (done == len)
@@ -206,11 +214,28 @@ static ssize_t ptm_write(struct task *t, struct file *f, const void *buf, size_t
 		if (f->flags & O_NONBLOCK)
 			err = -EAGAIN;
 		else
-			err = pty_sleep(t, p, &p->master_wq, NULL);
+			err = pty_sleep(t, p, q, NULL);
 	}
 	pthread_mutex_unlock(&p->lock);
-	send_sigs(p, sigs);
 	return done ? (ssize_t)done : err;
+}
+
+/* The master's bytes are the slave's input, through the line discipline. */
+static long receive_step(struct pty *p, const unsigned char *b, size_t n, uint64_t *sigs)
+{
+	return (long)n_tty_receive(&p->ld, b, n, sigs);
+}
+
+static ssize_t ptm_write(struct task *t, struct file *f, const void *buf, size_t len,
+			 off_t *pos)
+{
+	struct pty *p = f->priv;
+	uint64_t sigs = 0;
+	ssize_t ret = pty_feed(t, f, &p->master_wq, buf, len, receive_step, &sigs);
+
+	(void)pos;
+	send_sigs(p, sigs);
+	return ret;
 }
 
 static short ptm_poll(struct file *f, short events, struct poll_table *pt)
@@ -317,39 +342,23 @@ static ssize_t pts_read(struct task *t, struct file *f, void *buf, size_t len, o
 	return got ? (ssize_t)got : err;
 }
 
+/* The slave's bytes are its output (OPOST), until the hang-up. */
+static long output_step(struct pty *p, const unsigned char *b, size_t n, uint64_t *sigs)
+{
+	(void)sigs;
+	return p->hung_up ? -EIO : (long)n_tty_write(&p->ld, b, n);
+}
+
 static ssize_t pts_write(struct task *t, struct file *f, const void *buf, size_t len,
 			 off_t *pos)
 {
 	struct pty *p = f->priv;
-	size_t done = 0;
 	long err = 0;
 
 	(void)pos;
 	if (p->ld.tio.c_lflag & TOSTOP)
 		err = tty_check_change(t, &p->job, SIGTTOU);
-	if (err)
-		return err;
-	pthread_mutex_lock(&p->lock);
-	while (done < len && !err) {
-		size_t k;
-
-		if (p->hung_up) {
-			err = -EIO;
-			break;
-		}
-		k = n_tty_write(&p->ld, (const unsigned char *)buf + done, len - done);
-		done += k;
-		if (k)
-			pty_wake(p);
-		if (done == len)
-			break;
-		if (f->flags & O_NONBLOCK)
-			err = -EAGAIN;
-		else
-			err = pty_sleep(t, p, &p->slave_wq, NULL);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return done ? (ssize_t)done : err;
+	return err ? err : pty_feed(t, f, &p->slave_wq, buf, len, output_step, NULL);
 }
 
 static short pts_poll(struct file *f, short events, struct poll_table *pt)

@@ -113,14 +113,21 @@ static int pgrp_in_session(pid_t pgrp, pid_t sid)
 	return err;
 }
 
-/* Linux's will_become_orphaned_pgrp(): as it will be once gone (not
- * NULL) has exited, whose children then have no parent here. */
+/*
+ * Linux's will_become_orphaned_pgrp(): as it will be once gone (not
+ * NULL) has exited, whose children then have no parent here.  cvisor
+ * do's init stands for a host process (docs/processes.md), whose parent
+ * (the shell that ran cvisor) links its group; a container's init is a
+ * session of its own (runc's setsid), whose parent is in another.
+ */
 static bool orphaned_locked(pid_t pgrp, struct thread_group *gone)
 {
 	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg) {
 		if (tg->zombie || tg == gone || tg->pgid != pgrp ||
 		    (gone && tg->ppid == gone->pid))
 			continue;
+		if (tg == sandbox.init && !sandbox.container)
+			return false;
 		for (struct thread_group *p = sandbox.tgs; p; p = p->next_tg)
 			if (p->pid == tg->ppid && !p->zombie) {
 				if (p->pgid != pgrp && p->sid == tg->sid)

@@ -117,7 +117,7 @@ static void key_signal(const char *key, int sig, const char *echo)
 }
 
 /* A session leader alone is an orphaned group: Ctrl-Z is dropped for it
- * (no shell would continue it), Ctrl-C still ends it. */
+ * (no shell would continue it): it still answers a line; Ctrl-C ends it. */
 static void orphan_tstp(void)
 {
 	char path[64];
@@ -127,14 +127,18 @@ static void orphan_tstp(void)
 	CHECK(pid >= 0, "fork");
 	if (pid == 0) {
 		int s = leader(path, m);
+		char line[64];
 
 		CHECK(write(s, "ready\n", 6) == 6, "write");
-		for (;;)
-			pause();
+		while (read(s, line, sizeof(line)) > 0)
+			CHECK(write(s, "po" "ng\n", 5) == 5, "write");
+		_exit(1);
 	}
 	wait_for(m, "ready");
 	CHECK(write(m, "\x1a", 1) == 1, "write ^Z");
 	wait_for(m, "^Z");
+	CHECK(write(m, "ping\n", 5) == 5, "write ping");
+	wait_for(m, "pong");                    /* not stopped */
 	CHECK(write(m, "\x03", 1) == 1, "write ^C");
 	wait_for(m, "^C");
 	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT,

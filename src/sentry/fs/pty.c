@@ -84,7 +84,6 @@ struct pty *pty_new(struct devpts *fs, int index)
 	if (!p)
 		return NULL;
 	pthread_mutex_init(&p->lock, NULL);
-	p->refs = 0;
 	p->index = index;
 	p->fs = fs;
 	p->locked = true;               /* until unlockpt(), as Linux */
@@ -112,7 +111,9 @@ struct devpts *pty_devpts(const struct pty *p)
 
 int pty_open_master(struct pty *p, struct file *f)
 {
-	p->refs = 1;
+	pthread_mutex_lock(&p->lock);
+	p->refs++;
+	pthread_mutex_unlock(&p->lock);
 	f->ops = &ptm_ops;
 	f->priv = p;
 	tty_job_add(&p->job);

@@ -35,12 +35,12 @@ static void wait_for(int m, const char *text)
 	}
 }
 
-static volatile sig_atomic_t winched;
+static volatile sig_atomic_t caught;
 
-static void on_winch(int sig)
+static void on_sig(int sig)
 {
 	(void)sig;
-	winched = 1;
+	caught = 1;
 }
 
 /* The child: a session leader with the slave as its terminal. */
@@ -81,11 +81,11 @@ static void shell(const char *path, int m, bool winch)
 	if (job == 0) {
 		setpgid(0, 0);
 		if (winch)
-			signal(SIGWINCH, on_winch);
+			signal(SIGWINCH, on_sig);
 		while (tcgetpgrp(s) != getpid())
 			usleep(1000);
 		CHECK(write(s, "ready\n", 6) == 6, "write");
-		while (!winched)
+		while (!caught)
 			pause();
 		_exit(42);
 	}
@@ -146,6 +146,38 @@ static void orphan_tstp(void)
 	close(m);
 }
 
+/* TIOCSCTTY (login_tty, sshd): a session leader takes a terminal it
+ * opened with O_NOCTTY; TIOCNOTTY gives it up, with SIGHUP to its
+ * foreground group. */
+static void sctty(void)
+{
+	char path[64];
+	int m = open_master(path, sizeof(path)), st;
+	pid_t pid = fork();
+
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		pid_t pgrp;
+		int s;
+
+		CHECK(setsid() > 0, "setsid");
+		s = open(path, O_RDWR | O_NOCTTY);
+		CHECK(s >= 0, "open %s: %s", path, strerror(errno));
+		CHECK_ERRNO(ioctl(s, TIOCGPGRP, &pgrp), ENOTTY);       /* not ours yet */
+		CHECK_OK(ioctl(s, TIOCSCTTY, 0));
+		CHECK(tcgetpgrp(s) == getpid(), "tcgetpgrp after TIOCSCTTY");
+		CHECK_OK(ioctl(s, TIOCSCTTY, 0));                      /* already ours */
+		signal(SIGHUP, on_sig);
+		CHECK_OK(ioctl(s, TIOCNOTTY));
+		CHECK(caught, "no SIGHUP at TIOCNOTTY");
+		CHECK_ERRNO(ioctl(s, TIOCGPGRP, &pgrp), ENOTTY);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "TIOCSCTTY child status %#x", st);
+	close(m);
+}
+
 int main(void)
 {
 	char path[64];
@@ -158,6 +190,7 @@ int main(void)
 	key_signal("\x1c", SIGQUIT, "^\\");
 	key_signal("\x1a", SIGTSTP, "^Z");
 	orphan_tstp();
+	sctty();
 
 	/* SIGWINCH; and the slave's group, seen from outside its session */
 	m = open_master(path, sizeof(path));

@@ -157,6 +157,13 @@ int main(void)
 	CHECK_OK(ioctl(m, TIOCSWINSZ, &ws));
 	CHECK_OK(ioctl(s, TIOCGWINSZ, &ws2));
 	CHECK(ws2.ws_row == 33 && ws2.ws_col == 77, "winsize %d x %d", ws2.ws_row, ws2.ws_col);
+	/* a bad pointer is EFAULT, on either side */
+	CHECK_ERRNO(ioctl(m, TIOCGPTN, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(ioctl(s, TCSETS, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(ioctl(s, TCGETS, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(ioctl(m, TIOCSWINSZ, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(ioctl(s, FIONREAD, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(write(m, KERNEL_PTR, 8), EFAULT);
 	close(s);
 	close(m);
 

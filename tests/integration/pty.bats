@@ -116,3 +116,17 @@ print(os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGINT)'
 	[ "$status" -eq 7 ]
 	[[ "$output" == *w=150* ]]
 }
+
+@test "cvisor do -- script bash -i on a terminal: Ctrl-C goes through script's raw terminal to the sentry pty's job" {
+	command -v script >/dev/null && command -v bash >/dev/null || skip "no script or bash"
+	# script puts the outer terminal in raw mode: the ^C byte reaches the
+	# sentry's pty master, whose line discipline sends SIGINT
+	steps="expect:# ;; send:sh -c 'echo RE\"\"ADY; exec sleep 1000'\n ;; expect:READY ;;
+		send:\x03 ;; send:echo \"s\"\"t=\$?\"\n ;; expect:st= ;; send:exit 7\n"
+	run python3 "$DRIVE" "$steps" -- script -qec 'bash --norc --noprofile -i' /dev/null
+	[ "$status" -eq 7 ] && [[ "$output" == *st=130* ]]
+	run python3 "$DRIVE" "$steps" -- "$CVISOR" do -- script -qec 'bash --norc --noprofile -i' /dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *st=130* ]]
+}

@@ -175,7 +175,7 @@ static int orphaned_by_exit(struct thread_group *tg, pid_t *out, int max)
 
 		for (int i = 0; i < n; i++)
 			seen |= out[i] == pgrp;
-		if (link && !seen && orphaned_locked(pgrp, tg) && has_stopped_jobs(pgrp))
+		if (link && !seen && has_stopped_jobs(pgrp) && orphaned_locked(pgrp, tg))
 			out[n++] = pgrp;
 	}
 	pthread_mutex_unlock(&sandbox.lock);

@@ -71,7 +71,8 @@ print(os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGINT)'
 	command -v bash >/dev/null || skip "no bash"
 	script="send:sh -c 'echo RE\"\"ADY; exec sleep 1000'\n ;; expect:READY ;;
 		send:\x03 ;; send:echo \"s\"\"t=\$?\"\n ;; expect:st= ;;
-		send:sleep 1000\n ;; send:\x1a ;; expect:Stopped ;; send:kill %1; exit 7\n"
+		send:sh -c 'echo GO\"\"ING; exec sleep 1000'\n ;; expect:GOING ;; send:\x1a ;;
+		expect:Stopped ;; send:kill %1; exit 7\n"
 	run python3 "$DRIVE" "$script" -- bash --norc --noprofile -i
 	native_status=$status
 	run "$CVISOR" do -- python3 "$DRIVE" "$script" -- bash --norc --noprofile -i </dev/null

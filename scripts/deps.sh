@@ -18,6 +18,8 @@ pkgs+=(runc libcap2-bin)
 pkgs+=(gdb)
 # tests/integration/ipc.bats runs PostgreSQL 15 (System V shared memory).
 pkgs+=(postgresql)
+# tests/integration/pty.bats: script (bsdutils), bash and tmux on the sentry's ptys.
+pkgs+=(bsdutils bash tmux)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
 # runsc (gVisor) is only for `make bench`; it is installed when asked for.

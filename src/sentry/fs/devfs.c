@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 
 #include "fs/memfs.h"
-#include "kernel/kernel.h"
+#include "kernel/tty.h"
 
 static ssize_t null_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
 {
@@ -68,9 +68,10 @@ static const struct file_ops random_ops = { .read = random_read, .write = sink_w
 					    .llseek = dev_llseek };
 
 /*
- * /dev/console and the pty multiplexer exist, as the runtime spec wants,
- * but there is no pty layer in the sentry yet: using them fails with ENXIO
- * (Linux's answer for a tty one has no access to).
+ * /dev/console exists, as the runtime spec wants, but is not a terminal
+ * of the sentry's: using it fails with ENXIO (Linux's answer for a tty
+ * one has no access to).  So does a ptmx device node (5:2) made by
+ * linux.devices: /dev/ptmx is a link to pts/ptmx (fs/devpts.c).
  */
 static ssize_t nxio_read(struct task *t, struct file *f, void *buf, size_t len, off_t *pos)
 {
@@ -89,33 +90,20 @@ static const struct file_ops tty_ops = { .read = nxio_read, .write = nxio_write 
 
 /*
  * /dev/tty: the caller's controlling terminal (kernel/tty.c), a file of
- * its own on the sandbox's terminal; ENXIO without one, as Linux's
- * tty_open_current_tty() says.
+ * its own on the sandbox's terminal or on a pty slave (fs/pty.c); ENXIO
+ * without one, as Linux's tty_open_current_tty() says.
  */
 static int ctty_open(struct file *f)
 {
 	int fd = current_task ? tty_console_fd(current_task->tg) : -1;
 
 	if (fd < 0)
-		return -ENXIO;
+		return current_task ? tty_open_current(current_task, f) : -ENXIO;
 	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	return fd < 0 ? -errno : hostfd_attach(f, fd);
 }
 
 static const struct file_ops ctty_ops = { .open = ctty_open };
-
-/* A devpts instance: its ptmx only (no ptys yet). */
-struct inode *devpts_root(void)
-{
-	struct inode *root = memfs_root(NULL, 0755);
-
-	if (root && memfs_add_special(root, "ptmx", S_IFCHR | 0666, makedev(5, 2), &tty_ops,
-				      NULL)) {
-		inode_put(root);
-		return NULL;
-	}
-	return root;
-}
 
 /* The sentry's driver for a character device, by number: the memory
  * devices and the ttys it serves, else none (open fails with ENXIO, what
@@ -215,13 +203,5 @@ static struct inode *devtmpfs_mount(const struct fs_mount *m)
 	return devfs_root();
 }
 
-static struct inode *devpts_mount(const struct fs_mount *m)
-{
-	(void)m;
-	return devpts_root();
-}
-
 static struct fs_type devtmpfs_type = { .name = "devtmpfs", .mount = devtmpfs_mount };
-static struct fs_type devpts_type = { .name = "devpts", .mount = devpts_mount };
 FS_REGISTER(devtmpfs_type)
-FS_REGISTER(devpts_type)

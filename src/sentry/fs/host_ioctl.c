@@ -14,16 +14,11 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 
+#include "fs/tty.h"          /* struct k_termios */
 #include "kernel/kernel.h"
 #include "mm/mm.h"
 #include "vfs/vfs.h"
 
-/* struct termios as the kernel has it (glibc's is larger: 60 bytes) */
-struct k_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
 
 /* What the argument is, and which way it is copied. */
 enum io_kind {

@@ -10,19 +10,49 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
-#include "kernel/kernel.h"
+#include "kernel/tty.h"
 #include "mm/mm.h"
 #include "vfs/file.h"
 
 struct hostfd {
 	int fd;
+	bool tty;                       /* the sandbox's terminal (job control) */
 };
+
+static struct hostfd *hostfd_new(int fd)
+{
+	struct hostfd *h = malloc(sizeof(*h));
+
+	if (h) {
+		h->fd = fd;
+		h->tty = isatty(fd);
+	}
+	return h;
+}
 
 static int host_fd(struct file *f)
 {
 	return ((struct hostfd *)f->priv)->fd;
+}
+
+static bool is_console(struct file *f)
+{
+	return ((struct hostfd *)f->priv)->tty;
+}
+
+/* A write from the background with TOSTOP set: SIGTTOU (n_tty_write). */
+static long console_check_write(struct task *t, struct file *f)
+{
+	struct termios tio;
+
+	if (!is_console(f) || !tty_background(t, tty_console()))
+		return 0;
+	if (tcgetattr(host_fd(f), &tio) || !(tio.c_lflag & TOSTOP))
+		return 0;
+	return tty_check_change(t, tty_console(), SIGTTOU);
 }
 
 static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len,
@@ -31,6 +61,12 @@ static ssize_t hostfd_read(struct task *t, struct file *f, void *buf, size_t len
 	int fd = host_fd(f);
 
 	(void)pos;      /* a stream: the host fd keeps its own offset */
+	if (is_console(f)) {
+		long err = tty_check_change(t, tty_console(), SIGTTIN);
+
+		if (err)
+			return err;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, len);
 
@@ -49,8 +85,11 @@ static ssize_t hostfd_write(struct task *t, struct file *f, const void *buf,
 			    size_t len, off_t *pos)
 {
 	int fd = host_fd(f);
+	long err = console_check_write(t, f);
 
 	(void)pos;
+	if (err)
+		return err;
 	for (;;) {
 		ssize_t n = write(fd, buf, len);
 
@@ -73,28 +112,23 @@ static int hostfd_fstat(struct file *f, struct stat *st)
 
 /*
  * A host terminal (the container's pty, cvisor do's terminal): job control
- * is the sentry's (kernel/tty.c); the rest is the short list of
- * fs/host_ioctl.c, with buffers of the sentry's own.
+ * is the sentry's (kernel/tty.c), and changing the terminal from the
+ * background is SIGTTOU, as tty_check_change() makes it; the rest is the
+ * short list of fs/host_ioctl.c, with buffers of the sentry's own.
  */
 static long hostfd_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 {
-	pid_t pgrp;
 	long err;
 
-	if (!isatty(host_fd(f)))
+	if (!is_console(f))
 		return -ENOTTY;
+	err = tty_job_ioctl(t, tty_console(), false, cmd, arg);
+	if (err != -ENOIOCTLCMD)
+		return err;
 	switch (cmd) {
-	case TIOCGPGRP: case TIOCGSID:
-		err = tty_get(t->tg, cmd == TIOCGSID, &pgrp);
-		return err ? err : copy_to_user(t->tg->mm, arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP:
-		if (copy_from_user(t->tg->mm, &pgrp, arg, sizeof(pgrp)))
-			return -EFAULT;
-		return tty_set_pgrp(t->tg, pgrp);
-	case TIOCSCTTY:
-		return tty_set_ctty(t->tg, arg == 1);
-	case TIOCNOTTY:
-		return tty_notty(t->tg);
+	case TCSETS: case TCSETSW: case TCSETSF: case TCFLSH: case TCXONC:
+		if ((err = tty_check_change(t, tty_console(), SIGTTOU)))
+			return err;
 	}
 	return host_ioctl(t, host_fd(f), HOST_FD_TTY, cmd, arg);
 }
@@ -130,13 +164,12 @@ static const struct file_ops hostfd_ops = {
 
 int hostfd_attach(struct file *f, int host_fd)
 {
-	struct hostfd *h = malloc(sizeof(*h));
+	struct hostfd *h = hostfd_new(host_fd);
 
 	if (!h) {
 		close(host_fd);
 		return -ENOMEM;
 	}
-	h->fd = host_fd;
 	f->ops = &hostfd_ops;
 	f->priv = h;
 	return 0;
@@ -145,12 +178,11 @@ int hostfd_attach(struct file *f, int host_fd)
 /* Takes ownership of host_fd. */
 struct file *hostfd_file(int host_fd, int flags)
 {
-	struct hostfd *h = malloc(sizeof(*h));
+	struct hostfd *h = hostfd_new(host_fd);
 	struct file *f;
 
 	if (!h)
 		return NULL;
-	h->fd = host_fd;
 	f = file_new(&hostfd_ops, flags, h);
 	if (!f)
 		free(h);

@@ -169,6 +169,7 @@ void tg_exited(struct thread_group *tg)
 	tg_release_mm(tg);
 	if (exit_hook)
 		exit_hook(tg);
+	tty_exit(tg);
 	timers_exit(tg, false);
 	pthread_mutex_lock(&tg->lock);
 	fdt = tg->fdt;

@@ -439,11 +439,13 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 void tty_set_console(int host_fd);
 /* The terminal's host fd if it is tg's controlling terminal, else -1. */
 int tty_console_fd(struct thread_group *tg);
-long tty_get(struct thread_group *tg, bool want_sid, pid_t *out);
-long tty_set_pgrp(struct thread_group *tg, pid_t pgrp);
-long tty_set_ctty(struct thread_group *tg, bool steal);
-long tty_notty(struct thread_group *tg);
 bool tty_signal(int sig);
+/* POSIX's orphaned process group: no member has a parent in another group
+ * of its session (no shell is left to continue it if it stops). */
+bool pgrp_orphaned(pid_t pgrp);
+/* Job control at a process's exit: orphaned groups, its session's terminal. */
+void tty_exit(struct thread_group *tg);
+/* the rest, and the pty slaves' job control: kernel/tty.h */
 
 /* kernel/signal.c */
 void send_signal_tg(struct thread_group *tg, int sig);

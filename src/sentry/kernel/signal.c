@@ -606,6 +606,10 @@ bool handle_signals(struct task *t)
 		if (unkillable)
 			continue;
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* no shell is left to continue an orphaned group: the
+			 * terminal's stops are dropped (Linux's get_signal) */
+			if (sig != SIGSTOP && pgrp_orphaned(tg->pgid))
+				continue;
 			job_stop(t, sig);
 			continue;
 		}

@@ -133,10 +133,12 @@ int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out)
 	}
 	if ((err = may_open(t, d, flags)))
 		return err;
-	f = file_alloc(d, ino, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+	/* O_NOCTTY is seen by a terminal's open, then dropped, as Linux's f_flags */
+	f = file_alloc(d, ino, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC));
 	if (!f)
 		return -ENOMEM;
 	err = ino->ops->open ? ino->ops->open(ino, f) : -ENXIO;
+	f->flags &= ~O_NOCTTY;
 	if (err) {
 		f->ops = NULL;          /* nothing to release */
 		file_put(f);

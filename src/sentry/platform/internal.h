@@ -29,6 +29,21 @@ struct stub_proc {
 	struct stub_proc *next;     /* in the list of live stub processes */
 };
 
+/* How a sentry thread and its stub thread wait for each other (handoff.c). */
+enum { HANDOFF_SPIN, HANDOFF_SLEEP, HANDOFF_MEET, HANDOFF_MODES };
+
+struct handoff {
+	uint8_t mode;               /* how the pair waits now */
+	uint8_t best;               /* the cheapest so far; trials return to it */
+	uint32_t seen;              /* round trips since mode was entered */
+	uint64_t sum;               /* a trial's costs (TSC ticks) */
+	uint64_t cost, chosen;      /* best's moving average, and when chosen */
+	uint32_t window, slow;      /* its round trips, and those 4x chosen */
+	uint64_t gap[HANDOFF_MODES];    /* ns: how long each mode waits for */
+	uint64_t next[HANDOFF_MODES];   /* its next trial (CLOCK_MONOTONIC) */
+	uint64_t resumed;           /* TSC of the last answer */
+};
+
 struct stub_thread {
 	struct stub_proc *proc;
 	uint32_t slot;
@@ -36,6 +51,7 @@ struct stub_thread {
 	struct sysmsg *msg;         /* the sentry's mapping of the sysmsg page */
 	uint32_t posted;            /* the state the sentry last wrote there */
 	bool interrupting;          /* an interrupt not answered yet */
+	struct handoff handoff;
 };
 
 /* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */
@@ -63,6 +79,12 @@ int hostproc_init(void);
 void futex_wake_word(uint32_t *w);
 void futex_wake_all(uint32_t *w);
 void futex_wait_word(uint32_t *w, uint32_t val);
+
+/* handoff.c */
+uint32_t handoff_init(void);
+void handoff_event(struct stub_thread *t);
+unsigned handoff_sentry_spin(const struct stub_thread *t);
+uint32_t handoff_resume(struct stub_thread *t);
 
 extern unsigned sentry_spin_ns;    /* how long a sentry thread spins */
 extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */

@@ -257,6 +257,7 @@ static int fill_global(struct stub_global *g)
 	g->use_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
 	platform_fsgsbase = g->use_fsgsbase;
 	g->interrupt_signo = INTERRUPT_SIGNO;
+	g->cpu_insn = handoff_init();
 	g->template_ctl_fd = (uint32_t)template.ctl_fd;
 	if (__rseq_size) {
 		g->rseq_addr = (uint64_t)__builtin_thread_pointer() + (uint64_t)__rseq_offset;

@@ -42,8 +42,9 @@
 
 static int forced = -1;                 /* CVISOR_HANDOFF: one mode, to measure */
 static cpu_set_t sandbox_cpus;          /* the sentry's affinity at start */
-static __thread int pinned = -2;        /* this thread's pin: a CPU, -1 none,
-					 * -2 unknown (inherited from its creator) */
+static __thread struct {
+	int mode, cpu;                  /* what this sentry thread's affinity is for */
+} placed = { -1, -1 };                  /* unknown: inherited from its creator */
 
 static const char *const mode_names[HANDOFF_MODES] = { "spin", "sleep", "meet" };
 
@@ -52,7 +53,7 @@ static struct {
 	uint64_t trips[HANDOFF_MODES];  /* round trips in each mode */
 	uint64_t won[HANDOFF_MODES], lost[HANDOFF_MODES];       /* trials */
 	uint64_t changes;               /* the host changed under a best mode */
-	uint64_t moves;                 /* a sentry thread moved to its stub's CPU */
+	uint64_t moves;                 /* a sentry thread pinned near or away from its stub */
 } stats;
 
 static uint64_t mono_ns(void)
@@ -82,31 +83,35 @@ uint32_t handoff_init(void)
 }
 
 /*
- * Pin the calling thread to cpu, or (cpu < 0) give it back the sandbox's
- * CPUs.  Only the sentry thread moves, never the application's: its
- * threads keep the host's placement, and sched_getaffinity shows them
- * the mask they set (kernel/sched state), not this one.  A CPU outside
- * the sandbox's mask (a forged stamp) is refused; so is one a cpuset
- * took away since (EINVAL): the thread then stays where it is.
+ * Where the calling sentry thread may run, for a mode and its stub
+ * thread's CPU: MEET on that CPU, SPIN on any other (two spinners on one
+ * CPU wait for each other's slice), SLEEP anywhere.  Only sentry threads
+ * move, never the application's: its threads keep the host's placement,
+ * and sched_getaffinity shows them the mask they set (kernel/sched
+ * state), not this one.  A CPU outside the sandbox's mask (a forged
+ * stamp) is not followed; a mask a cpuset refuses since (EINVAL) leaves
+ * the thread where it is.
  */
-static void pin(int cpu)
+static void place(int mode, int cpu)
 {
-	cpu_set_t one;
+	cpu_set_t set = sandbox_cpus;
 
-	if (cpu == pinned || CPU_COUNT(&sandbox_cpus) == 0)
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &sandbox_cpus) ||
+	    CPU_COUNT(&sandbox_cpus) < 2 || mode == HANDOFF_SLEEP)
+		mode = HANDOFF_SLEEP, cpu = -1;
+	if (mode == placed.mode && cpu == placed.cpu)
 		return;
-	if (cpu < 0) {
-		if (sched_setaffinity(0, sizeof(sandbox_cpus), &sandbox_cpus) == 0)
-			pinned = -1;
-		return;
+	if (mode == HANDOFF_MEET) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+	} else if (mode == HANDOFF_SPIN) {
+		CPU_CLR(cpu, &set);
 	}
-	if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &sandbox_cpus))
-		return;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one) == 0) {
-		pinned = cpu;
-		__atomic_add_fetch(&stats.moves, 1, __ATOMIC_RELAXED);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0) {
+		placed.mode = mode;
+		placed.cpu = cpu;
+		if (mode != HANDOFF_SLEEP)
+			__atomic_add_fetch(&stats.moves, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -119,7 +124,8 @@ static void pin(int cpu)
  */
 void platform_thread_init(void)
 {
-	pin(-1);
+	placed.mode = -1;
+	place(HANDOFF_SLEEP, -1);
 }
 
 static bool allowed(int mode)
@@ -257,7 +263,7 @@ void handoff_event(struct stub_thread *t)
 	}
 	h->resumed = 0;
 	__atomic_add_fetch(&stats.trips[h->mode], 1, __ATOMIC_RELAXED);
-	pin(h->mode == HANDOFF_MEET ? (int)__atomic_load_n(&m->cpu, __ATOMIC_RELAXED) : -1);
+	place(h->mode, (int)__atomic_load_n(&m->cpu, __ATOMIC_RELAXED));
 }
 
 /* The CPU the thread trapped on (a hint the application can forge), or -1. */
@@ -290,5 +296,5 @@ void platform_print_stats(int fd)
 		dprintf(fd, "%-20s %10lu %10lu %10lu\n", mode_names[m], stats.trips[m],
 			stats.won[m], stats.lost[m]);
 	dprintf(fd, "%-20s %10lu\n%-20s %10lu\n", "load changes", stats.changes,
-		"moves to stub CPU", stats.moves);
+		"sentry placements", stats.moves);
 }

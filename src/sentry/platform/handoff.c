@@ -38,6 +38,7 @@
 #define PROBE_MIN_NS  4000000ULL        /* first retrial of the other modes */
 #define PROBE_MAX_NS  256000000ULL      /* retrials back off to this */
 #define CHANGE_WINDOW 32                /* round trips a change is judged on */
+#define COST_JITTER   4096              /* TSC ticks, ~1.5 us: noise, not a change */
 #define COST_MAX      (1ULL << 32)      /* TSC ticks: a sample above is bogus */
 
 static int forced = -1;                 /* CVISOR_HANDOFF: one mode, to measure */
@@ -128,6 +129,15 @@ void platform_thread_init(void)
 	place(HANDOFF_SLEEP, -1);
 }
 
+/* The pair's round trips into --stats (counted per pair: no shared line per call). */
+void handoff_flush(struct handoff *h)
+{
+	for (int m = 0; m < HANDOFF_MODES; m++) {
+		__atomic_add_fetch(&stats.trips[m], h->trips[m], __ATOMIC_RELAXED);
+		h->trips[m] = 0;
+	}
+}
+
 static bool allowed(int mode)
 {
 	/* spinning pays only while every spinner has a CPU (kernel/task.c) */
@@ -166,6 +176,7 @@ static void judge(struct handoff *h, bool won, uint64_t now)
 	int m = h->mode;
 
 	__atomic_add_fetch(won ? &stats.won[m] : &stats.lost[m], 1, __ATOMIC_RELAXED);
+	handoff_flush(h);
 
 	if (won) {
 		h->gap[h->best] = PROBE_MIN_NS;
@@ -203,9 +214,10 @@ static void learn(struct handoff *h, uint64_t cost, uint64_t now)
 	}
 	h->cost = h->cost - h->cost / 16 + cost / 16;
 	/* the host changed (load came): most round trips of a window cost
-	 * four times what they did when the mode was chosen.  One slow round
-	 * trip is not a change (a preemption, a page fault) */
-	h->slow += cost > 4 * h->chosen;
+	 * four times what they did when the mode was chosen, and more than
+	 * a cache miss or two more.  One slow round trip is not a change (a
+	 * preemption, a page fault) */
+	h->slow += cost > 4 * h->chosen && cost > h->chosen + COST_JITTER;
 	if (++h->window < CHANGE_WINDOW)
 		return;
 	if (h->slow > CHANGE_WINDOW / 2) {
@@ -262,7 +274,7 @@ void handoff_event(struct stub_thread *t)
 		choose(h, now);
 	}
 	h->resumed = 0;
-	__atomic_add_fetch(&stats.trips[h->mode], 1, __ATOMIC_RELAXED);
+	h->trips[h->mode]++;
 	place(h->mode, (int)__atomic_load_n(&m->cpu, __ATOMIC_RELAXED));
 }
 

@@ -42,6 +42,7 @@ struct handoff {
 	uint64_t gap[HANDOFF_MODES];    /* ns: how long each mode waits for */
 	uint64_t next[HANDOFF_MODES];   /* its next trial (CLOCK_MONOTONIC) */
 	uint64_t resumed;           /* TSC of the last answer */
+	uint64_t trips[HANDOFF_MODES];  /* round trips in each, for --stats */
 };
 
 struct stub_thread {
@@ -83,6 +84,7 @@ void futex_wait_word(uint32_t *w, uint32_t val);
 /* handoff.c */
 uint32_t handoff_init(void);
 void handoff_event(struct stub_thread *t);
+void handoff_flush(struct handoff *h);
 unsigned handoff_sentry_spin(const struct stub_thread *t);
 uint32_t handoff_resume(struct stub_thread *t);
 

@@ -147,7 +147,7 @@ static bool allowed(int mode)
 static void enter(struct handoff *h, int mode)
 {
 	h->mode = (uint8_t)mode;
-	h->seen = 0;
+	h->seen = h->n = 0;
 	h->sum = 0;
 }
 
@@ -182,7 +182,7 @@ static void judge(struct handoff *h, bool won, uint64_t now)
 		h->gap[h->best] = PROBE_MIN_NS;
 		h->next[h->best] = now + PROBE_MIN_NS;
 		h->best = (uint8_t)m;
-		h->cost = h->chosen = h->sum / (h->seen - PROBE_SKIP);
+		h->cost = h->chosen = h->sum / h->n;
 		h->window = h->slow = 0;
 	} else {
 		if (h->gap[m] < PROBE_MAX_NS)
@@ -192,21 +192,29 @@ static void judge(struct handoff *h, bool won, uint64_t now)
 	enter(h, h->best);
 }
 
-/* One round trip's cost (TSC ticks) in the current mode. */
-static void learn(struct handoff *h, uint64_t cost, uint64_t now)
+/*
+ * One round trip in the current mode, and its cost in TSC ticks if the
+ * stamps tell it (valid): a trial ends after PROBE_EVENTS round trips
+ * even if they do not.
+ */
+static void learn(struct handoff *h, bool valid, uint64_t cost, uint64_t now)
 {
 	if (++h->seen <= PROBE_SKIP)
 		return;
 	if (h->mode != h->best) {
-		h->sum += cost;
+		if (valid)
+			h->sum += cost, h->n++;
 		/* a trial ends early once it cannot win: a bad mode costs a
 		 * few round trips, not PROBE_EVENTS of them */
 		if (h->sum >= h->cost * (PROBE_EVENTS - PROBE_SKIP))
 			judge(h, false, now);
 		else if (h->seen == PROBE_EVENTS)
-			judge(h, true, now);
+			judge(h, h->n >= (PROBE_EVENTS - PROBE_SKIP) / 2 &&
+				 h->sum / h->n < h->cost, now);
 		return;
 	}
+	if (!valid)
+		return;
 	/* the best mode's cost: a moving average over ~16 round trips */
 	if (!h->chosen) {
 		h->cost = h->chosen = cost;
@@ -268,9 +276,9 @@ void handoff_event(struct stub_thread *t)
 			set_best(h, allowed(HANDOFF_SPIN) ? HANDOFF_SPIN : HANDOFF_MEET, now);
 		/* a round trip the sentry answered at h->resumed and the stub
 		 * posted again after: both hand-offs are in the stamps */
-		if (h->resumed && back >= h->resumed && post >= back && seen >= post &&
-		    seen - post + back - h->resumed < COST_MAX)
-			learn(h, seen - post + back - h->resumed, now);
+		learn(h, h->resumed && back >= h->resumed && post >= back && seen >= post &&
+			 seen - post + back - h->resumed < COST_MAX,
+		      seen - post + back - h->resumed, now);
 		choose(h, now);
 	}
 	h->resumed = 0;

@@ -36,7 +36,8 @@ struct handoff {
 	uint8_t mode;               /* how the pair waits now */
 	uint8_t best;               /* the cheapest so far; trials return to it */
 	uint32_t seen;              /* round trips since mode was entered */
-	uint64_t sum;               /* a trial's costs (TSC ticks) */
+	uint32_t n;                 /* a trial's round trips with a cost */
+	uint64_t sum;               /* and their costs (TSC ticks) */
 	uint64_t cost, chosen;      /* best's moving average, and when chosen */
 	uint32_t window, slow;      /* its round trips, and those 4x chosen */
 	uint64_t gap[HANDOFF_MODES];    /* ns: how long each mode waits for */

@@ -19,10 +19,11 @@
  * The cost of a round trip is measured on the TSC, both hand-offs but not
  * the sentry's own work: stub post -> sentry sees it, and sentry answer ->
  * stub sees it (the stub writes the two stamps in its sysmsg page).  The
- * pair stays in the cheapest mode and, at growing intervals, tries another
- * for a few round trips; it tries again at once when the cost of the mode
- * it is in doubles (the load changed).  The stamps are the application's
- * to forge: a liar changes only how its own threads wait.
+ * pair stays in the cheapest mode and, at growing intervals, tries the
+ * others for a few round trips; it tries them again at once when most
+ * round trips of its mode cost four times what they did (the load
+ * changed).  The stamps are the application's to forge: a liar changes
+ * only how its own threads wait, within the sandbox's CPUs.
  */
 #include <cpuid.h>
 #include <sched.h>
@@ -268,7 +269,8 @@ void handoff_event(struct stub_thread *t)
 	uint64_t back = __atomic_load_n(&m->tsc_back, __ATOMIC_RELAXED);
 
 	if (forced >= 0) {
-		/* the old policy, for comparison: no spinning past the task limit */
+		/* one mode, for comparison; spin past the task limit is sleep,
+		 * as the old policy did */
 		h->mode = (uint8_t)(allowed(forced) ? forced : HANDOFF_SLEEP);
 	} else {
 		now = mono_ns();

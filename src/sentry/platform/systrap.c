@@ -720,7 +720,8 @@ void stub_thread_set_exit(struct stub_regs *regs)
 
 void stub_thread_free(struct stub_thread *t)
 {
-	handoff_flush(&t->handoff);
+	if (t)
+		handoff_flush(&t->handoff);
 	free(t);
 }
 

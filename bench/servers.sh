@@ -24,6 +24,8 @@
 #   --runs N              rounds (default 3)
 #   --requests N          redis-benchmark -n (default 50000)
 #   --no-runc, --no-runsc leave that peer out
+#   --pin                 redis-benchmark on CPU 0, every server on CPU 1
+#                         (taskset, for every environment alike)
 # The results go to bench/results/servers-STAMP.md and .csv (STAMP: the UTC
 # time).  PORT (16379) is the server's port on 127.0.0.1; RUN_TIMEOUT (300)
 # bounds one benchmark, in seconds.
@@ -32,10 +34,11 @@ set -euo pipefail
 
 servers_usage() {
 	echo "usage: $0 [--cvisor PATH] [--cvisor-before PATH] [--runs N] [--requests N]" \
-		"[--no-runc] [--no-runsc] [BUILD_DIR]" >&2
+		"[--no-runc] [--no-runsc] [--pin] [BUILD_DIR]" >&2
 	exit 2
 }
 build_dir="" cv="" cv_before="" runs=3 requests=50000 use_runc=1 use_runsc=1
+pin_gen=() pin_srv=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cvisor) [ $# -ge 2 ] || servers_usage; cv=$2; shift 2 ;;
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--requests) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || servers_usage; requests=$2; shift 2 ;;
 	--no-runc) use_runc=""; shift ;;
 	--no-runsc) use_runsc=""; shift ;;
+	--pin) pin_gen=(taskset -c 0) pin_srv=(taskset -c 1); shift ;;
 	-h|--help|-*) servers_usage ;;
 	*) [ -z "$build_dir" ] || servers_usage; build_dir=$1; shift ;;
 	esac
@@ -117,10 +121,10 @@ start_server() { # start_server ENV ROUND: in the background, until it answers
 		fi
 		oci_env=$env oci_id="srvbench-$$-$2"
 		# shellcheck disable=SC2086 # oci[] is a command line
-		${oci[$env]} run --bundle "$bundle" "$oci_id" </dev/null >"$errf" 2>&1 &
+		"${pin_srv[@]}" ${oci[$env]} run --bundle "$bundle" "$oci_id" </dev/null >"$errf" 2>&1 &
 	else
 		# shellcheck disable=SC2086 # cmd[] is a command line
-		${cmd[$env]} "$server" "${server_args[@]}" </dev/null >"$errf" 2>&1 &
+		"${pin_srv[@]}" ${cmd[$env]} "$server" "${server_args[@]}" </dev/null >"$errf" 2>&1 &
 	fi
 	srv_pid=$!
 	for ((i = 0; i < 300; i++)); do # up to 30 s: runsc starts slowly
@@ -168,7 +172,7 @@ for ((r = 1; r <= runs; r++)); do
 		echo "round $r of $runs: $env" >&2
 		if ! start_server "$env" "$r"; then
 			fail[$env]="server did not answer: $(tail -n1 "$errf" | cut -c1-160)"
-		elif ! out=$(timeout "$RUN_TIMEOUT" redis-benchmark -p "$PORT" -t get,set -c 20 \
+		elif ! out=$(timeout "$RUN_TIMEOUT" "${pin_gen[@]}" redis-benchmark -p "$PORT" -t get,set -c 20 \
 			-n "$requests" --csv 2>&1); then
 			fail[$env]="redis-benchmark failed: $(tail -n1 <<<"$out" | cut -c1-160)"
 		else
@@ -204,9 +208,10 @@ done
 cmdline="bench/servers.sh --runs $runs --requests $requests${cv_before:+ --cvisor-before $cv_before} --cvisor $cv"
 [ -n "$use_runc" ] || cmdline+=" --no-runc"
 [ -n "$use_runsc" ] || cmdline+=" --no-runsc"
+[ ${#pin_gen[@]} -eq 0 ] || cmdline+=" --pin"
 {
 	echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $(first_line redis-server --version | cut -d' ' -f1-3),"
-	echo "\`redis-benchmark -t get,set -c 20 -n $requests\` on the host against a fresh server each run."
+	echo "\`redis-benchmark -t get,set -c 20 -n $requests\` on the host against a fresh server each run${pin_gen[*]:+ (the benchmark on CPU 0, every server on CPU 1)}."
 	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
 	echo "Median requests/s over $runs rounds; ratios of the medians to native (higher is better)."
 	echo "cvisor = \`$(realpath "$cv")\`${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}."

@@ -121,6 +121,13 @@ struct sysmsg {
 	uint64_t fpstate;       /* the FPU state the kernel saved for this event */
 	struct stub_regs regs;
 	uint8_t siginfo[128];
+	/* For the hand-off policy (platform/handoff.c), written by the stub
+	 * and read by the sentry as hints only (the application can write
+	 * them too): the TSC when the stub posted its last event and when it
+	 * saw the answer to the one before, and its CPU when it posted. */
+	uint64_t tsc_post;
+	uint64_t tsc_back;
+	uint32_t cpu;
 };
 
 /* The kernel's x86_64 signal frame types (stub handlers, sentry frames). */
@@ -144,6 +151,9 @@ struct k_ucontext {
 struct sock_filter_abi { uint16_t code; uint8_t jt, jf; uint32_t k; };
 struct sock_fprog_abi { uint16_t len; uint16_t pad[3]; uint64_t filter; };
 
+/* Linux keeps the CPU number in TSC_AUX (the vDSO's getcpu reads it so). */
+enum { STUB_CPU_NONE, STUB_CPU_RDPID, STUB_CPU_RDTSCP };
+
 #define STUB_MAX_UNMAP 64
 #define STUB_MAX_FILTER 256
 
@@ -160,7 +170,7 @@ struct stub_global {
 	uint64_t rseq_addr;
 	uint32_t rseq_len[2];
 	uint32_t rseq_sig;
-	uint32_t pad;
+	uint32_t cpu_insn;                  /* how the stub reads its CPU: STUB_CPU_* */
 	struct sock_filter_abi sys_filter[STUB_MAX_FILTER];
 	struct sock_filter_abi app_filter[STUB_MAX_FILTER];
 };

@@ -160,6 +160,11 @@ int sentry_seccomp_install(bool host_uds)
 				       SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
 	if (!err && host_uds)
 		err = add_host_uds_rules(ctx);
+	/* a sentry thread moves itself to its stub thread's CPU (platform/
+	 * handoff.c): its own affinity only, never another thread's */
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_setaffinity), 1,
+				       SCMP_A0(SCMP_CMP_EQ, 0));
 	/* threads only: a clone without CLONE_THREAD would be a new host
 	 * process, which the sentry never makes after start */
 	if (!err)

@@ -85,16 +85,35 @@ static inline void set_fs(uint64_t fs)
 		sc(NR_arch_prctl, ARCH_SET_FS, fs, 0);
 }
 
+/* The CPU this thread runs on, without a system call (as the vDSO's getcpu). */
+static inline uint32_t this_cpu(void)
+{
+	uint64_t aux = ~0ULL;
+
+	if (G->cpu_insn == STUB_CPU_RDPID) {
+		__asm__ volatile("rdpid %0" : "=r"(aux));
+	} else if (G->cpu_insn == STUB_CPU_RDTSCP) {
+		uint32_t lo, hi, c;
+
+		__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(c));
+		aux = c;
+	}
+	return (uint32_t)aux & 0xfff;
+}
+
 /*
  * Hand an event to the sentry and wait for DONE: spin for as long as the
- * sentry allows (it stops us spinning when threads outnumber CPUs), then
- * sleep on the futex.  sentry_waiting/stub_waiting avoid a futex call on
- * the fast path; the seq_cst accesses order each side's store before its
- * load of the other side's flag.
+ * sentry allows (its hand-off policy, platform/handoff.c, sets m->spin),
+ * then sleep on the futex.  sentry_waiting/stub_waiting avoid a futex call
+ * on the fast path; the seq_cst accesses order each side's store before
+ * its load of the other side's flag.  The CPU and the two time stamps are
+ * what the policy learns from.
  */
 static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 {
 	m->event = event;
+	m->cpu = this_cpu();
+	m->tsc_post = __builtin_ia32_rdtsc();
 	__atomic_store_n(&m->state, SYSMSG_EVENT, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->sentry_waiting, __ATOMIC_SEQ_CST))
 		sc(NR_futex, &m->state, 1 /* FUTEX_WAKE */, 1);
@@ -105,7 +124,7 @@ static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 		 * is then better given to the work than to the wait */
 		for (uint32_t i = 0; i < m->spin; i++) {
 			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
-				return;
+				goto done;
 			__builtin_ia32_pause();
 		}
 		__atomic_store_n(&m->stub_waiting, 1, __ATOMIC_SEQ_CST);
@@ -114,8 +133,10 @@ static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 			    0, 0, 0);
 		__atomic_store_n(&m->stub_waiting, 0, __ATOMIC_RELAXED);
 		if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
-			return;
+			break;
 	}
+done:
+	m->tsc_back = __builtin_ia32_rdtsc();
 }
 
 static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *mc)

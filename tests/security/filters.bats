@@ -113,12 +113,13 @@ stub_set() {
 }
 
 @test "filters: the sentry's filter checks the arguments it must; anything else kills it, any architecture" {
-	for c in clone getsockopt ioctl setsockopt socket; do
+	for c in clone getsockopt ioctl sched_setaffinity setsockopt socket; do
 		field sentry $c ALLOW 5 | grep -q arg
 	done
 	[ "$(awk -F'\t' '$1 == "sentry" && $3 == "ALLOW" && $5 != "-" { print $2 }' "$LIST" | sort | xargs)" = \
-		"clone getsockopt ioctl setsockopt socket" ]
+		"clone getsockopt ioctl sched_setaffinity setsockopt socket" ]
 	[ "$(field sentry clone ALLOW 5)" = "arg0 & CLONE_THREAD == CLONE_THREAD" ]
+	[ "$(field sentry sched_setaffinity ALLOW 5)" = "arg0 == 0" ]
 	[ "$(refusals sentry)" = "$(printf '%s\n' '* KILL_PROCESS' 'clone3 ERRNO(ENOSYS)' \
 		'i386 KILL_PROCESS' 'other-arch KILL_PROCESS' 'x86_64>=1024 KILL_PROCESS')" ]
 }

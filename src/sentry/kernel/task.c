@@ -507,6 +507,7 @@ static void *task_main(void *arg)
 	struct task *t = arg;
 
 	current_task = t;
+	platform_thread_init();
 	for (;;) {
 		int ev = stub_thread_wait(t->st, &t->regs);
 

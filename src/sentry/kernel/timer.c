@@ -153,6 +153,7 @@ static void cpu_check(struct ktimer *k, int64_t now)
 static void *timer_main(void *arg)
 {
 	(void)arg;
+	platform_thread_init();         /* not on its first user's CPU only */
 	pthread_mutex_lock(&tlock);
 	for (;;) {
 		int64_t now = mono_now(), soonest = INT64_MAX;

@@ -33,6 +33,23 @@ struct stub_proc {
 	struct stub_proc *next;     /* in the list of live stub processes */
 };
 
+/* How a sentry thread and its stub thread wait for each other (handoff.c). */
+enum { HANDOFF_SPIN, HANDOFF_SLEEP, HANDOFF_MEET, HANDOFF_MODES };
+
+struct handoff {
+	uint8_t mode;               /* how the pair waits now */
+	uint8_t best;               /* the cheapest so far; trials return to it */
+	uint32_t seen;              /* round trips since mode was entered */
+	uint32_t n;                 /* a trial's round trips with a cost */
+	uint64_t sum;               /* and their costs (TSC ticks) */
+	uint64_t cost, chosen;      /* best's moving average, and when chosen */
+	uint32_t window, slow;      /* its round trips, and those 4x chosen */
+	uint64_t gap[HANDOFF_MODES];    /* ns: how long each mode waits for */
+	uint64_t next[HANDOFF_MODES];   /* its next trial (CLOCK_MONOTONIC) */
+	uint64_t resumed;           /* TSC of the last answer */
+	uint64_t trips[HANDOFF_MODES];  /* round trips in each, for --stats */
+};
+
 struct stub_thread {
 	struct stub_proc *proc;
 	uint32_t slot;
@@ -41,6 +58,7 @@ struct stub_thread {
 	uint32_t posted;            /* the state the sentry last wrote there */
 	bool interrupting;          /* an interrupt not answered yet */
 	bool reused;                /* its slot's pages are mapped in the stub already */
+	struct handoff handoff;
 };
 
 /* The only clone flag sets the syscall thread may use (and STUB_CLONE_FIRST_FLAGS). */
@@ -68,6 +86,13 @@ int hostproc_init(void);
 void futex_wake_word(uint32_t *w);
 void futex_wake_all(uint32_t *w);
 void futex_wait_word(uint32_t *w, uint32_t val);
+
+/* handoff.c */
+uint32_t handoff_init(void);
+void handoff_event(struct stub_thread *t);
+void handoff_flush(struct handoff *h);
+unsigned handoff_sentry_spin(const struct stub_thread *t);
+uint32_t handoff_resume(struct stub_thread *t);
 
 extern unsigned sentry_spin_ns;    /* how long a sentry thread spins */
 extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */

@@ -50,6 +50,10 @@ void platform_spare_start(void);
 void platform_fini(void);
 /* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
 void platform_set_spin(bool spin);
+/* First call of a new sentry thread: not pinned where its creator was. */
+void platform_thread_init(void);
+/* --stats: how sentry threads and stub threads waited for each other. */
+void platform_print_stats(int fd);
 
 /* --- address spaces --- */
 
@@ -105,6 +109,8 @@ int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs);
 void stub_thread_resume(struct stub_thread *t, const struct stub_regs *regs);
 /* EV_FAULT: the host signal the thread took, and its siginfo. */
 int stub_thread_fault_signo(const struct stub_thread *t);
+/* The host CPU the thread ran on at its last event, if known (else -1). */
+int stub_thread_cpu(const struct stub_thread *t);
 void stub_thread_fault_info(const struct stub_thread *t, siginfo_t *info);
 /*
  * Where the host saved the FPU state of the thread's current event: on its

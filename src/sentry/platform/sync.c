@@ -164,6 +164,8 @@ int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs)
 				return stub_broken(t);
 			__atomic_store_n(&t->interrupting, false, __ATOMIC_RELAXED);
 			if (regs) {
+				/* the task's own thread: the pair's policy */
+				handoff_event(t);
 				/* a snapshot: the page is the application's too */
 				memcpy(regs, &m->regs, sizeof(*regs));
 				__atomic_store_n(&m->interrupt, 0, __ATOMIC_SEQ_CST);
@@ -173,7 +175,7 @@ int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs)
 		if (s != t->posted)
 			return stub_broken(t);
 		if (wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead,
-				__atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED)))
+				handoff_sentry_spin(t)))
 			continue;
 		futex_wake_word(&m->state);
 		if (__atomic_load_n(&t->interrupting, __ATOMIC_RELAXED))
@@ -186,7 +188,7 @@ void stub_thread_resume(struct stub_thread *t, const struct stub_regs *regs)
 	struct sysmsg *m = t->msg;
 
 	memcpy(&m->regs, regs, sizeof(*regs));
-	m->spin = __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED);
+	m->spin = handoff_resume(t);
 	t->posted = SYSMSG_DONE;
 	__atomic_store_n(&m->state, SYSMSG_DONE, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->stub_waiting, __ATOMIC_SEQ_CST))

@@ -257,6 +257,7 @@ static int fill_global(struct stub_global *g)
 	g->use_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
 	platform_fsgsbase = g->use_fsgsbase;
 	g->interrupt_signo = INTERRUPT_SIGNO;
+	g->cpu_insn = handoff_init();
 	g->template_ctl_fd = (uint32_t)template.ctl_fd;
 	if (__rseq_size) {
 		g->rseq_addr = (uint64_t)__builtin_thread_pointer() + (uint64_t)__rseq_offset;
@@ -762,6 +763,9 @@ void stub_thread_free(struct stub_thread *t)
 {
 	struct stub_proc *p = t ? t->proc : NULL;
 
+	if (!t)
+		return;
+	handoff_flush(&t->handoff);
 	if (p && t->host_tid > 0) {
 		pthread_mutex_lock(&procs_lock);
 		if (p->nr_free == p->cap_free) {

@@ -409,11 +409,14 @@ long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
 	return copy_to_user(t->tg->mm, a->a[2], &mask, sizeof(mask)) ?: CPUMASK_BYTES;
 }
 
-/* getcpu: where the caller's sentry thread runs, if in its affinity; node 0. */
+/*
+ * getcpu: where the caller's thread trapped, if in its affinity; node 0.
+ * Not where its sentry thread runs: that one may spin on another CPU.
+ */
 long sys_getcpu(struct task *t, const struct syscall_args *a)
 {
 	uint64_t cpus = t->sched.cpus & sandbox.cpu_mask;
-	int cpu = sched_getcpu();
+	int cpu = stub_thread_cpu(t->st);
 	unsigned c, node = 0;
 
 	if (cpu < 0 || cpu >= 64 || !((cpus >> cpu) & 1))

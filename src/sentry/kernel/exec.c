@@ -18,15 +18,9 @@
 
 static void close_on_exec(struct fd_table *fdt)
 {
-	for (int fd = 0; fd < FD_MAX; fd++) {
-		bool close;
-
-		pthread_mutex_lock(&fdt->lock);
-		close = fdt->fd[fd] && fdt->cloexec[fd];
-		pthread_mutex_unlock(&fdt->lock);
-		if (close)
+	for (int fd = fdt_next_fd(fdt, 0); fd >= 0; fd = fdt_next_fd(fdt, fd + 1))
+		if (fdt_get_cloexec(fdt, fd) > 0)
 			fdt_close(fdt, fd);
-	}
 }
 
 /*

@@ -171,12 +171,15 @@ struct file {
 	unsigned inflight;
 };
 
-#define FD_MAX 1024
+/* The most fds a table holds: Linux's default fs.nr_open, the ceiling of
+ * RLIMIT_NOFILE.  A process's own limit is its RLIMIT_NOFILE. */
+#define FD_NR_OPEN 1048576
 
 struct fd_table {
 	pthread_mutex_t lock;
-	struct file *fd[FD_MAX];
-	bool cloexec[FD_MAX];
+	struct file **fd;               /* max_fds slots, grown as fds are used */
+	bool *cloexec;
+	int max_fds;
 	int refs;
 };
 
@@ -334,9 +337,18 @@ struct file *fdt_get(struct fd_table *t, int fd);
  */
 struct file *fget(struct task *t, int fd);
 struct file *fget_raw(struct task *t, int fd);
+/* f at fd, replacing what is there (the caller checked fd against its
+ * RLIMIT_NOFILE); the table takes the reference on success. */
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
-int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
 int fdt_close(struct fd_table *t, int fd);
+/* The first open fd >= from, or -1: to walk a table. */
+int fdt_next_fd(struct fd_table *t, int from);
+/* fd's close-on-exec flag (0 or 1), or -EBADF; set it. */
+int fdt_get_cloexec(struct fd_table *t, int fd);
+int fdt_set_cloexec(struct fd_table *t, int fd, bool on);
+/* f into the lowest free fd >= min of task t below its RLIMIT_NOFILE
+ * (Linux's alloc_fd): the fd, or -EMFILE; the caller keeps f on failure. */
+int fd_alloc_install(struct task *t, int min, struct file *f, bool cloexec);
 /* A new file into the lowest free fd (the table takes the reference; on
  * failure it is dropped); f NULL (its allocation failed): -ENOMEM. */
 long fd_install_new(struct task *t, struct file *f, bool cloexec);

@@ -167,11 +167,8 @@ static int fd_size(struct fd_table *fdt)
 
 	if (!fdt)
 		return 0;
-	pthread_mutex_lock(&fdt->lock);
-	for (int i = 0; i < FD_MAX; i++)
-		if (fdt->fd[i])
-			top = i;
-	pthread_mutex_unlock(&fdt->lock);
+	for (int fd = fdt_next_fd(fdt, 0); fd >= 0; fd = fdt_next_fd(fdt, fd + 1))
+		top = fd;
 	while (size <= top)
 		size *= 2;
 	return size;

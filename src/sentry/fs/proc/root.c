@@ -337,7 +337,7 @@ static const struct pent vm_ents[] = {
 
 static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
-	P_TXT("nr_open", STR(FD_MAX) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_TXT("nr_open", STR(FD_NR_OPEN) "\n"),     /* the most RLIMIT_NOFILE can be */
 	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }
 };

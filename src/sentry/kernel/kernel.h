@@ -263,6 +263,8 @@ void task_kick(struct task *t);
 void task_set_comm(struct task *t, const char *name);
 bool task_interrupted(struct task *t);
 void task_long_wait(struct task *t);
+/* Linux's state letter of one task: 'S' asleep in task_block(), else 'R'. */
+char task_state_char(struct task *t);
 bool task_limit_reached(void);
 /* One sleep for every wait (task.c): see task_block(). */
 void task_prepare_wait(struct task *t);

@@ -141,6 +141,7 @@ struct pinfo {
 	struct creds cred;
 	bool no_new_privs;
 	int threads, fd_size;
+	char state;                     /* Linux's letter: R S T Z */
 	mode_t umask;
 	uint64_t pending, shpending, blocked, ignored, caught;
 	struct rlimit rlim[RLIM_NLIMITS];
@@ -206,6 +207,8 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	sig_dispositions(tg, &pi->ignored, &pi->caught);
 	pi->fd_size = fd_size(tg->fdt);
 	pi->umask = t ? task_umask(t) : 022;
+	/* a process is its main thread (Linux's /proc/PID/stat of the leader) */
+	pi->state = tg->zombie || !t ? 'Z' : tg->stopped ? 'T' : task_state_char(t);
 	if (t) {
 		pi->pending = t->pending;
 		pi->blocked = t->sigmask;
@@ -237,8 +240,8 @@ static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group 
 	/* the times getrusage(2) and times(2) report (kernel/rusage.c) */
 	tg_usage(tg, n->tid, &ru, &rc);
 	/* starttime 0: the sentry does not record when a process started */
-	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
-		  " %lu 0 %lu", pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
+	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
+		  " %lu 0 %lu", pi.tid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
 		  (unsigned long)rc.ru_minflt, (unsigned long)ru.ru_majflt,
 		  (unsigned long)rc.ru_majflt, ticks(ru.ru_utime), ticks(ru.ru_stime),
 		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, vs.size,
@@ -251,11 +254,22 @@ static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group 
 	return 0;
 }
 
+static const char *state_name(char state)
+{
+	switch (state) {
+	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
+	case 'Z': return "Z (zombie)";
+	default: return "R (running)";
+	}
+}
+
 static void status_ids(struct sbuf *b, const struct pinfo *pi)
 {
 	const struct creds *c = &pi->cred;
 
-	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\n", pi->comm, pi->umask);
+	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", pi->comm, pi->umask,
+		  state_name(pi->state));
 	sb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		  pi->pid, pi->tid, pi->ppid);
 	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid,

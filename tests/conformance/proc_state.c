@@ -1,8 +1,12 @@
 /* The state letter of /proc/PID/stat and State: of /proc/PID/status:
  * R for the reader itself, S for a child asleep in a blocking call (a
- * read of an empty pipe, epoll_wait), T once it is stopped by SIGSTOP.
+ * read of an empty pipe, epoll_wait), T once it is stopped by SIGSTOP,
+ * Z for a child that exited and is not yet waited for, whose /proc/PID
+ * stays (every file of it readable or an error) until it is reaped.
  * LTP's TST_PROCESS_STATE_WAIT(pid, 'S') waits for exactly this before it
  * signals the child (epoll_wait08, epoll_pwait01, futex and flock tests). */
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -62,6 +66,28 @@ static pid_t child_in(int how, int fd)
 	return pid;
 }
 
+/* Read every file of /proc/PID: a zombie's must not take the kernel down. */
+static void read_all(pid_t pid)
+{
+	char path[300], buf[4096];
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	d = opendir(path);
+	CHECK(d, "opendir %s: %s", path, strerror(errno));
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, e->d_name);
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0)
+			continue;
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	closedir(d);
+}
+
 int main(void)
 {
 	char status[64];
@@ -88,5 +114,16 @@ int main(void)
 	wait_state(pid, 'S', "State:\tS (sleeping)\n");
 	CHECK_OK(kill(pid, SIGKILL));
 	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st), "child not killed");
+
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(3);
+	wait_state(pid, 'Z', "State:\tZ (zombie)\n");
+	read_all(pid);
+	CHECK(waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 3, "zombie's status");
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	CHECK_ERRNO(access(path, F_OK), ENOENT);
 	return 0;
 }

@@ -41,13 +41,14 @@ long proc_all_pids(pid_t **out)
 	return (long)n;
 }
 
-/* Exited groups stay in sandbox.tgs until reaped: they have no /proc entry. */
+/* Exited groups stay in sandbox.tgs until reaped; a zombie keeps its
+ * /proc entry, as in Linux (state Z), the groups between have none. */
 static bool tg_alive(struct thread_group *tg)
 {
 	bool alive;
 
 	pthread_mutex_lock(&tg->lock);
-	alive = !tg->exiting || tg->nr_tasks > 0;
+	alive = !tg->exiting || tg->nr_tasks > 0 || tg->zombie;
 	pthread_mutex_unlock(&tg->lock);
 	return alive;
 }
@@ -75,13 +76,13 @@ struct task *proc_node_task(struct thread_group *tg, pid_t tid)
 	return tid ? NULL : tg->tasks;
 }
 
-/* Whether tg has thread tid (0: any). */
+/* Whether tg has thread tid (0: any, or none left in a zombie). */
 bool proc_tg_has(struct thread_group *tg, pid_t tid)
 {
 	bool found;
 
 	pthread_mutex_lock(&tg->lock);
-	found = proc_node_task(tg, tid) != NULL;
+	found = proc_node_task(tg, tid) != NULL || (!tid && tg->zombie);
 	pthread_mutex_unlock(&tg->lock);
 	return found;
 }

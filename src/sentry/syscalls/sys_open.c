@@ -318,7 +318,7 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
-		ret = is_pipe(f) ? pipe_size(f, cmd == F_SETPIPE_SZ ? ARG_INT(a, 2) : -1)
+		ret = is_pipe(f) ? pipe_size(f, cmd == F_SETPIPE_SZ ? (long)ARG_UINT(a, 2) : -1)
 				 : -EBADF;
 		break;
 	case F_GETOWN:

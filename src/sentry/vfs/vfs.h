@@ -395,7 +395,11 @@ int memfs_anon_file(const char *name, struct file **out);
 /* /dev/zero, whose mappings are anonymous memory */
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
+#define PIPE_MAX_SIZE 1048576           /* /proc/sys/fs/pipe-max-size */
 bool is_pipe(struct file *f);
+/* /proc/sys/fs/inotify/max_queued_events and max_user_watches (per sandbox) */
+#define INOTIFY_MAX_QUEUED 16384
+#define INOTIFY_MAX_WATCHES 8192
 /* File change notification (vfs/notify.c): the hooks, called after the
  * change was made, and inotify's instance (the syscalls in sys_inotify.c). */
 void fsnotify_create(struct dentry *dir, const char *name, bool is_dir);
@@ -425,7 +429,7 @@ void fasync_flush(void);
 
 /* open of a FIFO inode, from a file system's ->open (fs/pipe.c) */
 int fifo_open(struct inode *ino, struct file *f);
-long pipe_size(struct file *f, long set);
+long pipe_size(struct file *f, long set);     /* set: fcntl's unsigned int */
 /* pipe(2): the read and write ends (flags: O_NONBLOCK, O_DIRECT) */
 int pipe_files_new(int flags, struct file **r, struct file **w);
 /* splice, tee, vmsplice (syscalls/sys_splice.c): how = PIPE_NOWAIT, PIPE_PEEK */

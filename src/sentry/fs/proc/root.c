@@ -335,9 +335,17 @@ static const struct pent vm_ents[] = {
 	{ 0 }
 };
 
+static const struct pent inotify_ents[] = {
+	P_TXT("max_queued_events", STR(INOTIFY_MAX_QUEUED) "\n"),
+	P_TXT("max_user_watches", STR(INOTIFY_MAX_WATCHES) "\n"),
+	{ 0 }
+};
+
 static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
 	P_TXT("nr_open", STR(FD_NR_OPEN) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_TXT("pipe-max-size", STR(PIPE_MAX_SIZE) "\n"),
+	P_DIR("inotify", inotify_ents),
 	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }
 };

@@ -386,6 +386,8 @@ int devfs_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 		uid_t uid, gid_t gid);
 struct inode *devfs_null(void);
 struct inode *procfs_root(void);
+/* The process whose /proc/<pid> directory f is (held), else NULL. */
+struct thread_group *procfs_pid_dir_tg(struct file *f);
 struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);

@@ -516,6 +516,13 @@ static const struct pent pid_ents[] = {
 static const struct pent pid_dir = P_DIR("<pid>", pid_ents);
 static const struct pent tid_dir = P_DIR("<tid>", tid_ents);
 
+struct thread_group *procfs_pid_dir_tg(struct file *f)
+{
+	const struct pnode *n = proc_file_node(f);
+
+	return n && n->e == &pid_dir && !n->tid ? proc_get_tg(n->pid) : NULL;
+}
+
 /* /proc's numbered directories: the live thread groups. */
 static void list_pids(struct dsnap *s, const struct pnode *dir, struct thread_group *tg)
 {

@@ -154,6 +154,9 @@ int proc_ncpus(void);
 void proc_cpu_list(struct sbuf *b);
 void proc_cpu_mask(struct sbuf *b);
 
+/* config.c: /proc/config.gz */
+int proc_show_config_gz(struct sbuf *b);
+
 /* sysctl.c: the files linux.sysctl may set */
 extern const struct pent proc_sysctl_net_ents[], proc_sysctl_mqueue_ents[];
 int proc_sysctl_show(struct sbuf *b, const char *key);

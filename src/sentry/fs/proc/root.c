@@ -380,6 +380,7 @@ static const struct pent root_ents[] = {
 	P_GEN("loadavg", show_loadavg),
 	P_TXT("version", "Linux version " PROC_RELEASE " (cvisor) " PROC_VERSION "\n"),
 	P_GEN("filesystems", show_filesystems),
+	P_GEN("config.gz", proc_show_config_gz),
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
 	P_DIR("sysvipc", sysvipc_ents),

@@ -367,7 +367,9 @@ int cpu_clock_resolve(struct task *t, clockid_t id, struct cpu_clock *c);
 int cpu_clock_sample(const struct cpu_clock *c, int64_t *ns);
 
 /* kernel/exec.c: execve with the arguments in the sentry */
-long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
+struct exec_at;
+long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
+		   char *const *envp);
 
 /* kernel/wait.c: wait for a child of t, selected by pid, process group or any */
 enum { CHILD_ANY, CHILD_PID, CHILD_PGID };

@@ -80,6 +80,14 @@ static long do_execve(struct task *t, const struct exec_at *at, uint64_t uargv, 
 		return -ENOMEM;
 	*r = (struct user_reader){ .mm = t->tg->mm };
 	err = copy_strv(r, uargv, &argv, &total);
+	if (!err && !argv[0]) {
+		/* an empty argv gets "" as argv[0], as Linux (5.18) does, so
+		 * that no program sees argc 0 */
+		free(argv);
+		argv = calloc(2, sizeof(*argv));
+		if (!argv || !(argv[0] = strdup("")))
+			err = -ENOMEM;
+	}
 	if (!err)
 		err = copy_strv(r, uenvp, &envp, &total);
 	free(r);

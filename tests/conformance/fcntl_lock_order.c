@@ -39,31 +39,35 @@ static struct flock getlk_from_child(int fd, off_t start, off_t len)
 	return f;
 }
 
+/* Write-lock [10,15), then lock [start2, +5) with type2: another
+ * process's F_GETLK must see (want_type, want_start, want_len). */
+static void two_locks_then_getlk(int fd, short type2, off_t start2, short want_type,
+				 off_t want_start, off_t want_len)
+{
+	struct flock f;
+
+	CHECK_OK(lock(fd, F_SETLK, F_WRLCK, 10, 5));
+	CHECK_OK(lock(fd, F_SETLK, type2, start2, 5));
+	f = getlk_from_child(fd, 0, 0);
+	CHECK(f.l_type == want_type && f.l_start == want_start && f.l_len == want_len,
+	      "type %d start %ld len %ld, want %d %ld %ld", f.l_type, (long)f.l_start,
+	      (long)f.l_len, want_type, (long)want_start, (long)want_len);
+	CHECK_OK(lock(fd, F_SETLK, F_UNLCK, 0, 0));
+}
+
 int main(void)
 {
 	char path[] = "/tmp/lockord.XXXXXX";
 	int fd = mkstemp(path), go[2], st, mine;
-	struct flock f;
 	pid_t pid;
 
 	CHECK(fd >= 0, "mkstemp: %s", strerror(errno));
 	unlink(path);
 
-	CHECK_OK(lock(fd, F_SETLK, F_WRLCK, 10, 5));
-	CHECK_OK(lock(fd, F_SETLK, F_RDLCK, 13, 5));
-	f = getlk_from_child(fd, 0, 0);
-	CHECK(f.l_type == F_WRLCK && f.l_start == 10 && f.l_len == 3,
-	      "first conflict: type %d start %ld len %ld, want write 10 3", f.l_type,
-	      (long)f.l_start, (long)f.l_len);
-	CHECK_OK(lock(fd, F_SETLK, F_UNLCK, 0, 0));
-
-	CHECK_OK(lock(fd, F_SETLK, F_WRLCK, 20, 5));
-	CHECK_OK(lock(fd, F_SETLK, F_WRLCK, 25, 5));
-	f = getlk_from_child(fd, 0, 0);
-	CHECK(f.l_type == F_WRLCK && f.l_start == 20 && f.l_len == 10,
-	      "merged: type %d start %ld len %ld, want write 20 10", f.l_type,
-	      (long)f.l_start, (long)f.l_len);
-	CHECK_OK(lock(fd, F_SETLK, F_UNLCK, 0, 0));
+	/* a write lock split by a read lock: the write part comes first */
+	two_locks_then_getlk(fd, F_RDLCK, 13, F_WRLCK, 10, 3);
+	/* two adjacent write locks: one */
+	two_locks_then_getlk(fd, F_WRLCK, 15, F_WRLCK, 10, 10);
 
 	/* a cycle: we hold byte 0 and want 1, the child holds 1 and wants 0 */
 	CHECK_OK(pipe(go));

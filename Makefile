@@ -119,6 +119,18 @@ test-apps: export WITH_APPS = 1
 test-apps: deps
 	$(MAKE) -j2 all && tests/apps/run.sh $(B)
 
+# LTP's system-call tests natively and in the sandbox (tests/ltp/,
+# docs/compatibility.md); not part of make test.  LTP_SRC: an LTP source tree.
+LTP_BUILD ?= /var/tmp/cvisor-ltp
+.PHONY: test-ltp
+test-ltp: export WITH_LTP = 1
+test-ltp: deps
+	@test -n "$(LTP_SRC)" || { echo "make test-ltp: set LTP_SRC to an LTP source tree" >&2; exit 2; }
+	$(MAKE) -j2 all
+	tests/ltp/build.sh "$(LTP_SRC)" "$(LTP_BUILD)"
+	nice -n 10 tests/ltp/run.sh -o "$(LTP_BUILD)/out" "$(LTP_BUILD)/inst/opt/ltp" \
+		"$(LTP_BUILD)/inst/opt/ltp/runtest/syscalls" $(B)/cvisor
+
 bench: export WITH_BENCH = 1
 bench: deps
 	$(MAKE) -j2 all $(B)/bench/syscall $(B)/bench/fs $(B)/bench/process

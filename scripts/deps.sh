@@ -26,6 +26,8 @@ pkgs+=(linux-perf gnuplot-nox)
 [ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
 # trinity is only for `make fuzz`.
 [ "${WITH_FUZZ:-0}" = 1 ] && pkgs+=(trinity)
+# LTP's build for `make test-ltp` (tests/ltp/build.sh).
+[ "${WITH_LTP:-0}" = 1 ] && pkgs+=(autoconf automake bison flex m4 pkg-config)
 # The applications of `make test-apps` (tests/apps, issues 14 and 15), their
 # clients and load generators on the host; debootstrap makes the image the
 # docker tests run (tests/apps/image.sh: the applications themselves come

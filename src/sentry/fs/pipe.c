@@ -23,7 +23,6 @@
 #include "vfs/vfs.h"
 
 #define PIPE_DEF_SIZE (64 << 10)
-#define PIPE_MAX_SIZE (1 << 20)         /* /proc/sys/fs/pipe-max-size */
 
 struct pipe {
 	pthread_mutex_t lock;
@@ -387,6 +386,8 @@ long pipe_size(struct file *f, long set)
 	pthread_mutex_lock(&p->lock);
 	if (set < 0) {
 		ret = (long)p->cap;
+	} else if (set > (1L << 31)) {
+		ret = -EINVAL;          /* Linux's round_pipe_size: no such size */
 	} else if ((size_t)set > PIPE_MAX_SIZE) {
 		ret = -EPERM;
 	} else {

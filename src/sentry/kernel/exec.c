@@ -18,15 +18,9 @@
 
 static void close_on_exec(struct fd_table *fdt)
 {
-	for (int fd = 0; fd < FD_MAX; fd++) {
-		bool close;
-
-		pthread_mutex_lock(&fdt->lock);
-		close = fdt->fd[fd] && fdt->cloexec[fd];
-		pthread_mutex_unlock(&fdt->lock);
-		if (close)
+	for (int fd = fdt_next_fd(fdt, 0); fd >= 0; fd = fdt_next_fd(fdt, fd + 1))
+		if (fdt_get_cloexec(fdt, fd) > 0)
 			fdt_close(fdt, fd);
-	}
 }
 
 /*
@@ -113,17 +107,19 @@ static void commit_exec(struct task *t, struct mm *mm, struct stub_thread *st,
  * Run path with argv and envp (the sentry's copies) in t's thread group;
  * on success the group runs the new program when t goes back to it.
  */
-long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp)
+long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
+		   char *const *envp)
 {
 	struct stub_thread *st;
 	const char *why;
 	struct exec_result res;
 	struct mm *mm = mm_new();
+	const char *path = at->name;
 	long err;
 
 	if (!mm)
 		return -ENOMEM;
-	err = exec_load(t, mm, path, argv, envp, &res, &why);
+	err = exec_load_at(t, mm, at, argv, envp, &res, &why);
 	if (!err)
 		err = stub_thread_create(mm->proc, &st);
 	if (err) {

@@ -269,6 +269,8 @@ void task_kick(struct task *t);
 void task_set_comm(struct task *t, const char *name);
 bool task_interrupted(struct task *t);
 void task_long_wait(struct task *t);
+/* Linux's state letter of one task: 'S' asleep in task_block(), else 'R'. */
+char task_state_char(struct task *t);
 bool task_limit_reached(void);
 /* One sleep for every wait (task.c): see task_block(). */
 void task_prepare_wait(struct task *t);
@@ -386,7 +388,9 @@ int cpu_clock_resolve(struct task *t, clockid_t id, struct cpu_clock *c);
 int cpu_clock_sample(const struct cpu_clock *c, int64_t *ns);
 
 /* kernel/exec.c: execve with the arguments in the sentry */
-long kernel_execve(struct task *t, const char *path, char *const *argv, char *const *envp);
+struct exec_at;
+long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
+		   char *const *envp);
 
 /* kernel/wait.c: wait for a child of t, selected by pid, process group or any */
 enum { CHILD_ANY, CHILD_PID, CHILD_PGID };

@@ -574,9 +574,11 @@ bool handle_signals(struct task *t)
 		sig = dequeue_locked(t, ~t->sigmask | SIGBIT(SIGKILL), group ? ~0ULL : 0, &info);
 		if (sig) {
 			act = tg->sigaction[sig - 1];
+			/* SA_RESETHAND resets the handler only: the flags
+			 * and mask stay, as Linux's get_signal (SA_ONESHOT) */
 			if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) &&
 			    sig != SIGKILL)
-				memset(&tg->sigaction[sig - 1], 0, sizeof(act));
+				tg->sigaction[sig - 1].handler = SIG_DFL_H;
 		}
 		pthread_mutex_unlock(&tg->lock);
 		if (!sig)

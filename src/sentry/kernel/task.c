@@ -226,6 +226,11 @@ int task_sleep_on(struct task *t, struct waitq *q, uint32_t events, pthread_mute
 	return err < 0 ? err : 0;
 }
 
+char task_state_char(struct task *t)
+{
+	return __atomic_load_n(&t->wait_mode, __ATOMIC_RELAXED) == WAIT_AWAKE ? 'R' : 'S';
+}
+
 /* A sleep that signals do not end (a stopped task's): wakes and the deadline only. */
 int task_block_nosig(struct task *t, const struct timespec *deadline)
 {

@@ -21,15 +21,18 @@
 #define MAX_SCRIPT_DEPTH 4
 
 /* Open path for execution: a regular file with an execute bit. */
-static int open_exec(struct task *t, const char *path, struct file **out, int *hfd)
+static int open_exec(struct task *t, int dirfd, const char *path, unsigned wflags,
+		     struct file **out, int *hfd)
 {
 	struct walk_result w;
-	int err = vfs_walk(t, AT_FDCWD, path, WALK_FOLLOW, &w);
+	int err = vfs_walk(t, dirfd, path, wflags, &w);
 
 	if (err)
 		return err;
-	if (!S_ISREG(w.d->inode->mode))
-		err = S_ISDIR(w.d->inode->mode) ? -EACCES : -EACCES;
+	if (S_ISLNK(w.d->inode->mode))
+		err = -ELOOP;           /* execveat's AT_SYMLINK_NOFOLLOW, as O_NOFOLLOW */
+	else if (!S_ISREG(w.d->inode->mode))
+		err = -EACCES;
 	if (!err)
 		err = vfs_may(t, w.d->inode, X_OK);
 	if (!err)
@@ -112,7 +115,7 @@ static int load_interp(struct task *t, struct mm *mm, struct elf_image *img, con
 {
 	struct elf_image ii;
 	struct file *f;
-	int hfd, err = open_exec(t, img->interp, &f, &hfd);
+	int hfd, err = open_exec(t, AT_FDCWD, img->interp, WALK_FOLLOW, &f, &hfd);
 
 	if (err) {
 		*why = "cannot open the ELF interpreter";
@@ -159,15 +162,17 @@ static int exec_creds(struct task *t, struct file *f, int hfd, struct exec_resul
 	return cred_exec(&old, nnp, &ef, &res->cred, &res->secure);
 }
 
-static int exec_depth(struct task *t, struct mm *mm, const char *path, char *const argv[],
-		      char *const envp[], struct exec_result *res, const char **why,
-		      int depth)
+/* Load the program at (dirfd, path, wflags), known to it as name. */
+static int exec_depth(struct task *t, struct mm *mm, const struct exec_at *at,
+		      char *const argv[], char *const envp[], struct exec_result *res,
+		      const char **why, int depth)
 {
 	char buf[BINPRM_BUF + 1], *interp, *arg;
 	struct elf_image img;
 	struct file *f;
 	ssize_t n;
-	int hfd, err = open_exec(t, path, &f, &hfd);
+	const char *path = at->name;
+	int hfd, err = open_exec(t, at->dirfd, at->path, at->wflags, &f, &hfd);
 
 	if (err)
 		return err;
@@ -179,7 +184,9 @@ static int exec_depth(struct task *t, struct mm *mm, const char *path, char *con
 		file_put(f);
 		if (!v)
 			return depth < MAX_SCRIPT_DEPTH ? -ENOMEM : -ELOOP;
-		err = exec_depth(t, mm, v[0], v, envp, res, why, depth + 1);
+		struct exec_at iat = { AT_FDCWD, v[0], WALK_FOLLOW, v[0] };
+
+		err = exec_depth(t, mm, &iat, v, envp, res, why, depth + 1);
 		free_argv(v);
 		return err;
 	}
@@ -204,11 +211,19 @@ static int exec_depth(struct task *t, struct mm *mm, const char *path, char *con
 int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],
 	      char *const envp[], struct exec_result *res, const char **why)
 {
+	struct exec_at at = { AT_FDCWD, path, WALK_FOLLOW, path };
+
+	return exec_load_at(t, mm, &at, argv, envp, res, why);
+}
+
+int exec_load_at(struct task *t, struct mm *mm, const struct exec_at *at, char *const argv[],
+		 char *const envp[], struct exec_result *res, const char **why)
+{
 	int err;
 
 	*why = NULL;
 	res->exe = NULL;
-	err = exec_depth(t, mm, path, argv, envp, res, why, 0);
+	err = exec_depth(t, mm, at, argv, envp, res, why, 0);
 	if (err) {
 		dentry_put(res->exe);
 		res->exe = NULL;

@@ -44,6 +44,17 @@ struct exec_result {
  */
 int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],
 	      char *const envp[], struct exec_result *res, const char **why);
+/* execveat's program: walked from dirfd with wflags; name is what the new
+ * program is told (AT_EXECFN, a script's argument): Linux's filename,
+ * "/dev/fd/N/path" for a path relative to a dirfd. */
+struct exec_at {
+	int dirfd;
+	const char *path;
+	unsigned wflags;
+	const char *name;
+};
+int exec_load_at(struct task *t, struct mm *mm, const struct exec_at *at, char *const argv[],
+		 char *const envp[], struct exec_result *res, const char **why);
 /* Check that fd holds something load_elf can run, without loading it. */
 int check_elf(int fd, const char **why);
 

@@ -75,8 +75,9 @@ static const struct { int domain, type, protocol; } sock_types[] = {
 /*
  * Linux's inet_create() lookup over the list: protocol 0 is the first
  * listed for the type; a type listed with other protocols is
- * EPROTONOSUPPORT; a raw socket needs CAP_NET_RAW (EPERM) and then is not
- * supported, like every type not listed (ESOCKTNOSUPPORT).
+ * EPROTONOSUPPORT; a raw socket names its protocol (0 matches none of
+ * Linux's raw entries: EPROTONOSUPPORT), needs CAP_NET_RAW (EPERM) and
+ * then is not supported, like every type not listed (ESOCKTNOSUPPORT).
  */
 static int sock_lookup(const struct creds *c, int domain, int type, int *protocol)
 {
@@ -91,7 +92,7 @@ static int sock_lookup(const struct creds *c, int domain, int type, int *protoco
 			return 0;
 		}
 	}
-	if (type_known)
+	if (type_known || (type == SOCK_RAW && *protocol == 0))
 		return -EPROTONOSUPPORT;
 	if (type == SOCK_RAW && !capable(c, 13 /* CAP_NET_RAW */))
 		return -EPERM;

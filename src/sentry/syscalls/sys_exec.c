@@ -67,7 +67,7 @@ static long copy_strv(struct user_reader *r, uint64_t uv, char ***out, size_t *t
 	return 0;
 }
 
-static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t uenvp)
+static long do_execve(struct task *t, const struct exec_at *at, uint64_t uargv, uint64_t uenvp)
 {
 	char **argv = NULL, **envp = NULL;
 	size_t total = 0;
@@ -80,11 +80,19 @@ static long do_execve(struct task *t, const char *path, uint64_t uargv, uint64_t
 		return -ENOMEM;
 	*r = (struct user_reader){ .mm = t->tg->mm };
 	err = copy_strv(r, uargv, &argv, &total);
+	if (!err && !argv[0]) {
+		/* an empty argv gets "" as argv[0], as Linux (5.18) does, so
+		 * that no program sees argc 0 */
+		free(argv);
+		argv = calloc(2, sizeof(*argv));
+		if (!argv || !(argv[0] = strdup("")))
+			err = -ENOMEM;
+	}
 	if (!err)
 		err = copy_strv(r, uenvp, &envp, &total);
 	free(r);
 	if (!err)
-		err = kernel_execve(t, path, argv, envp);
+		err = kernel_execve(t, at, argv, envp);
 	free_strv(argv);
 	free_strv(envp);
 	return err;
@@ -97,19 +105,30 @@ long sys_execve(struct task *t, const struct syscall_args *a)
 
 	if (n < 0)
 		return n;
-	return do_execve(t, path, a->a[1], a->a[2]);
+	return do_execve(t, &(struct exec_at){ AT_FDCWD, path, WALK_FOLLOW, path },
+			 a->a[1], a->a[2]);
 }
 
 long sys_execveat(struct task *t, const struct syscall_args *a)
 {
-	char path[PATH_MAX];
-	long n = strncpy_from_user(t->tg->mm, path, a->a[1], sizeof(path));
+	char path[PATH_MAX], name[PATH_MAX + 32];
+	int dirfd = ARG_INT(a, 0), flags = ARG_INT(a, 4);
+	struct exec_at at = { dirfd, path, WALK_FOLLOW, path };
+	long n;
 
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	n = strncpy_from_user(t->tg->mm, path, a->a[1], sizeof(path));
 	if (n < 0)
 		return n;
-	if (ARG_INT(a, 0) != AT_FDCWD && path[0] != '/')
-		return -ENOSYS;         /* dirfd-relative exec: later */
-	if (ARG_INT(a, 4) & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-		return -EINVAL;
-	return do_execve(t, path, a->a[2], a->a[3]);
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		at.wflags &= ~WALK_FOLLOW;      /* a final symlink: ELOOP (open_exec) */
+	if (flags & AT_EMPTY_PATH)
+		at.wflags |= WALK_EMPTY;
+	/* Linux's bprm->filename: the path, or the fd's name under /dev/fd */
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		snprintf(name, sizeof(name), path[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, path);
+		at.name = name;
+	}
+	return do_execve(t, &at, a->a[2], a->a[3]);
 }

@@ -396,9 +396,12 @@ long sys_add_key(struct task *t, const struct syscall_args *a)
 	if (!desc)
 		return -ENOMEM;
 	ret = get_type_desc(t, a, &type, desc);
-	if (!ret && type == KT_KEYRING && (a->a[2] || a->a[3]))
-		ret = -EINVAL;          /* a keyring takes no payload */
-	if (!ret && type != KT_KEYRING && !a->a[2])
+	/* Linux copies plen bytes (EFAULT for a bad pointer, even NULL) before
+	 * the type checks the length: a keyring takes none, user and logon
+	 * keys at least one (keyring_preparse, user_preparse). */
+	if (!ret && type == KT_KEYRING && a->a[3])
+		ret = -EINVAL;
+	if (!ret && type != KT_KEYRING && !a->a[3])
 		ret = -EINVAL;
 	if (!ret && type == KT_LOGON && !strchr(desc, ':'))
 		ret = -EINVAL;          /* "service:name" */

@@ -508,6 +508,34 @@ long sys_fchdir(struct task *t, const struct syscall_args *a)
 	return d ? set_cwd(t, d) : -ENOTDIR;
 }
 
+/*
+ * chroot(2): the directory becomes the root of the caller's path walks
+ * ("/" and ".." stop there), as Linux's set_fs_root.  It can only narrow
+ * what the process sees: the walk never goes above the sandbox's root.
+ */
+long sys_chroot(struct task *t, const struct syscall_args *a)
+{
+	struct walk_result w;
+	struct dentry *old;
+	long err = user_walk(t, AT_FDCWD, a->a[0], WALK_FOLLOW | WALK_DIRECTORY, &w);
+
+	if (err)
+		return err;
+	err = S_ISDIR(w.d->inode->mode) ? vfs_may(t, w.d->inode, X_OK) : -ENOTDIR;
+	if (!err && !capable(&t->tg->cred, CAP_SYS_CHROOT))
+		err = -EPERM;
+	if (err) {
+		dentry_put(w.d);
+		return err;
+	}
+	pthread_mutex_lock(&t->fs->lock);
+	old = t->fs->root;
+	t->fs->root = w.d;
+	pthread_mutex_unlock(&t->fs->lock);
+	dentry_put(old);
+	return 0;
+}
+
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
 	char buf[PATH_MAX];

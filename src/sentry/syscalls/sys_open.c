@@ -173,17 +173,14 @@ long sys_close_range(struct task *t, const struct syscall_args *a)
 
 	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
 		return -EINVAL;
-	if (last >= FD_MAX)
-		last = FD_MAX - 1;
-	for (unsigned fd = first; fd <= last && fd < FD_MAX; fd++) {
-		if (flags & CLOSE_RANGE_CLOEXEC) {
-			pthread_mutex_lock(&fdt->lock);
-			if (fdt->fd[fd])
-				fdt->cloexec[fd] = true;
-			pthread_mutex_unlock(&fdt->lock);
-		} else {
-			fdt_close(fdt, (int)fd);
-		}
+	if (last >= FD_NR_OPEN)
+		last = FD_NR_OPEN - 1;
+	for (int fd = fdt_next_fd(fdt, (int)first); fd >= 0 && fd <= (int)last;
+	     fd = fdt_next_fd(fdt, fd + 1)) {
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fdt_set_cloexec(fdt, fd, true);
+		else
+			fdt_close(fdt, fd);
 	}
 	return 0;
 }
@@ -194,7 +191,7 @@ static long dup_to(struct task *t, int oldfd, int newfd, bool cloexec)
 
 	if (!f)
 		return -EBADF;
-	if (newfd < 0 || newfd >= FD_MAX || newfd >= (int)t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
+	if (newfd < 0 || (rlim_t)newfd >= t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
 		file_put(f);
 		return -EBADF;
 	}
@@ -208,11 +205,11 @@ static long dup_min(struct task *t, int oldfd, int min, bool cloexec)
 
 	if (!f)
 		return -EBADF;
-	if (min < 0 || min >= (int)t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
+	if (min < 0 || (rlim_t)min >= t->tg->rlim[RLIMIT_NOFILE].rlim_cur) {
 		file_put(f);
 		return -EINVAL;
 	}
-	fd = fdt_install_min(t->tg->fdt, min, f, cloexec);
+	fd = fd_alloc_install(t, min, f, cloexec);
 	if (fd < 0)
 		file_put(f);
 	return fd;
@@ -302,15 +299,12 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		ret = dup_min(t, fd, ARG_INT(a, 2), cmd == F_DUPFD_CLOEXEC);
 		break;
 	case F_GETFD:
-		pthread_mutex_lock(&fdt->lock);
-		ret = fdt->cloexec[fd] ? FD_CLOEXEC : 0;
-		pthread_mutex_unlock(&fdt->lock);
+		ret = fdt_get_cloexec(fdt, fd);
+		if (ret > 0)
+			ret = FD_CLOEXEC;
 		break;
 	case F_SETFD:
-		pthread_mutex_lock(&fdt->lock);
-		fdt->cloexec[fd] = a->a[2] & FD_CLOEXEC;
-		pthread_mutex_unlock(&fdt->lock);
-		ret = 0;
+		ret = fdt_set_cloexec(fdt, fd, a->a[2] & FD_CLOEXEC);
 		break;
 	case F_GETFL:
 		ret = f->flags | O_LARGEFILE;
@@ -324,7 +318,7 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
-		ret = is_pipe(f) ? pipe_size(f, cmd == F_SETPIPE_SZ ? ARG_INT(a, 2) : -1)
+		ret = is_pipe(f) ? pipe_size(f, cmd == F_SETPIPE_SZ ? (long)ARG_UINT(a, 2) : -1)
 				 : -EBADF;
 		break;
 	case F_GETOWN:

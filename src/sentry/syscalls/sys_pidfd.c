@@ -34,12 +34,16 @@ long sys_pidfd_open(struct task *t, const struct syscall_args *a)
 	return fd;
 }
 
-/* The process pidfd fd names (held), or NULL with *err: EBADF. */
-static struct thread_group *pidfd_get(struct task *t, int fd)
+/* The process pidfd fd names (held), or NULL with *err: EBADF; with
+ * proc_dir, a /proc/<pid> directory fd names its process too (Linux's
+ * pidfd_to_pid, for pidfd_send_signal only). */
+static struct thread_group *pidfd_get(struct task *t, int fd, bool proc_dir)
 {
 	struct file *f = fget(t, fd);
 	struct thread_group *tg = pidfd_tg(f);
 
+	if (!tg && proc_dir)
+		tg = procfs_pid_dir_tg(f);
 	file_put(f);
 	return tg;
 }
@@ -56,7 +60,7 @@ long sys_pidfd_send_signal(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (sig < 0 || sig > NSIG_LINUX)
 		return -EINVAL;
-	tg = pidfd_get(t, ARG_INT(a, 0));
+	tg = pidfd_get(t, ARG_INT(a, 0), true);
 	if (!tg)
 		return -EBADF;
 	memset(&si, 0, sizeof(si));
@@ -94,7 +98,7 @@ long sys_pidfd_getfd(struct task *t, const struct syscall_args *a)
 
 	if (a->a[2])
 		return -EINVAL;
-	tg = pidfd_get(t, ARG_INT(a, 0));
+	tg = pidfd_get(t, ARG_INT(a, 0), false);
 	if (!tg)
 		return -EBADF;
 	pthread_mutex_lock(&t->tg->lock);

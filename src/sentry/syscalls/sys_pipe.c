@@ -18,7 +18,7 @@ static long do_pipe(struct task *t, uint64_t ufds, int flags)
 	err = pipe_files_new(flags, &r, &w);
 	if (err)
 		return err;
-	fds[0] = fdt_install(t->tg->fdt, -1, r, flags & O_CLOEXEC);
+	fds[0] = fd_alloc_install(t, 0, r, flags & O_CLOEXEC);
 	if (fds[0] < 0) {
 		file_put(r);
 		file_put(w);

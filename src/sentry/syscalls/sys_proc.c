@@ -12,6 +12,7 @@
 
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
+#include "vfs/vfs.h"
 
 /* What the sandbox says it runs: its own kernel, not the host's. */
 #define UTS_RELEASE "6.1.0-cvisor"
@@ -274,7 +275,7 @@ long sys_prlimit64(struct task *t, const struct syscall_args *a)
 			pthread_mutex_unlock(&tg->lock);
 			return -EPERM;
 		}
-		if (res == RLIMIT_NOFILE && nl.rlim_max > 1048576) {
+		if (res == RLIMIT_NOFILE && nl.rlim_max > FD_NR_OPEN) {
 			pthread_mutex_unlock(&tg->lock);
 			return -EPERM;
 		}

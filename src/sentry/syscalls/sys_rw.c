@@ -519,10 +519,7 @@ long sys_ioctl(struct task *t, const struct syscall_args *a)
 		return -EBADF;
 	switch (cmd) {
 	case FIOCLEX: case FIONCLEX:
-		pthread_mutex_lock(&fdt->lock);
-		fdt->cloexec[ARG_INT(a, 0)] = cmd == FIOCLEX;
-		pthread_mutex_unlock(&fdt->lock);
-		ret = 0;
+		ret = fdt_set_cloexec(fdt, ARG_INT(a, 0), cmd == FIOCLEX);
 		break;
 	case FIONBIO: {
 		int on;

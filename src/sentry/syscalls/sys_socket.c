@@ -35,7 +35,7 @@ long sys_socketpair(struct task *t, const struct syscall_args *a)
 
 	if (err)
 		return err;
-	fds[0] = fdt_install(t->tg->fdt, -1, f[0], cloexec);
+	fds[0] = fd_alloc_install(t, 0, f[0], cloexec);
 	if (fds[0] < 0) {
 		file_put(f[0]);
 		file_put(f[1]);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* wait4 and waitid: the arguments and the answer; waiting is kernel/wait.c's. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -41,6 +42,8 @@ long sys_wait4(struct task *t, const struct syscall_args *a)
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
 		return -EINVAL;
+	if (pid == INT_MIN)
+		return -ESRCH;          /* no group -INT_MIN: Linux's kernel_wait4 */
 	if (pid == -1)
 		by = CHILD_ANY;
 	else if (pid == 0) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/kernel.h"
 #include "vfs/vfs.h"
@@ -134,6 +135,34 @@ struct fd_table *fdt_new(void)
 	return t;
 }
 
+/* Grow t to hold fd (t->lock held): 64 slots, doubling, as Linux's
+ * expand_fdtable, so FDSize in /proc/PID/status reads as there. */
+static int fdt_expand(struct fd_table *t, int fd)
+{
+	int n = t->max_fds ? t->max_fds : 64;
+	struct file **nf;
+	bool *nc;
+
+	if (fd < t->max_fds)
+		return 0;
+	while (n <= fd)
+		n *= 2;
+	if (n > FD_NR_OPEN)
+		n = FD_NR_OPEN;
+	nf = realloc(t->fd, n * sizeof(*nf));
+	if (!nf)
+		return -ENOMEM;
+	t->fd = nf;
+	nc = realloc(t->cloexec, n * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	t->cloexec = nc;
+	memset(nf + t->max_fds, 0, (n - t->max_fds) * sizeof(*nf));
+	memset(nc + t->max_fds, 0, (n - t->max_fds) * sizeof(*nc));
+	t->max_fds = n;
+	return 0;
+}
+
 struct fd_table *fdt_dup(struct fd_table *t)
 {
 	struct fd_table *n = fdt_new();
@@ -141,7 +170,12 @@ struct fd_table *fdt_dup(struct fd_table *t)
 	if (!n)
 		return NULL;
 	pthread_mutex_lock(&t->lock);
-	for (int i = 0; i < FD_MAX; i++) {
+	if (t->max_fds && fdt_expand(n, t->max_fds - 1)) {
+		pthread_mutex_unlock(&t->lock);
+		fdt_put(n);
+		return NULL;
+	}
+	for (int i = 0; i < t->max_fds; i++) {
 		if (t->fd[i])
 			n->fd[i] = file_get(t->fd[i]);
 		n->cloexec[i] = t->cloexec[i];
@@ -154,8 +188,10 @@ void fdt_put(struct fd_table *t)
 {
 	if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	for (int i = 0; i < FD_MAX; i++)
+	for (int i = 0; i < t->max_fds; i++)
 		file_put(t->fd[i]);
+	free(t->fd);
+	free(t->cloexec);
 	free(t);
 }
 
@@ -163,10 +199,10 @@ struct file *fdt_get(struct fd_table *t, int fd)
 {
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= FD_MAX)
+	if (fd < 0)
 		return NULL;
 	pthread_mutex_lock(&t->lock);
-	if (t->fd[fd])
+	if (fd < t->max_fds && t->fd[fd])
 		f = file_get(t->fd[fd]);
 	pthread_mutex_unlock(&t->lock);
 	return f;
@@ -188,24 +224,75 @@ struct file *fget(struct task *t, int fd)
 	return f;
 }
 
-/* Install f at the lowest free fd >= min (takes the caller's reference). */
-int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec)
+int fdt_next_fd(struct fd_table *t, int from)
+{
+	int fd = from < 0 ? 0 : from;
+
+	pthread_mutex_lock(&t->lock);
+	while (fd < t->max_fds && !t->fd[fd])
+		fd++;
+	if (fd >= t->max_fds)
+		fd = -1;
+	pthread_mutex_unlock(&t->lock);
+	return fd;
+}
+
+int fdt_get_cloexec(struct fd_table *t, int fd)
+{
+	int ret = -EBADF;
+
+	pthread_mutex_lock(&t->lock);
+	if (fd >= 0 && fd < t->max_fds && t->fd[fd])
+		ret = t->cloexec[fd];
+	pthread_mutex_unlock(&t->lock);
+	return ret;
+}
+
+int fdt_set_cloexec(struct fd_table *t, int fd, bool on)
+{
+	int ret = -EBADF;
+
+	pthread_mutex_lock(&t->lock);
+	if (fd >= 0 && fd < t->max_fds && t->fd[fd]) {
+		t->cloexec[fd] = on;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return ret;
+}
+
+/* Install f at the lowest free fd in [min, limit) (takes the caller's
+ * reference on success). */
+static int fdt_install_min(struct fd_table *t, int min, int limit, struct file *f,
+			   bool cloexec)
 {
 	int fd;
 
-	if (min < 0 || min >= FD_MAX)
-		return -EINVAL;
+	if (limit > FD_NR_OPEN)
+		limit = FD_NR_OPEN;
 	pthread_mutex_lock(&t->lock);
-	for (fd = min; fd < FD_MAX && t->fd[fd]; fd++)
+	for (fd = min; fd < t->max_fds && fd < limit && t->fd[fd]; fd++)
 		;
-	if (fd == FD_MAX) {
+	if (fd >= limit) {
 		pthread_mutex_unlock(&t->lock);
 		return -EMFILE;
+	}
+	if (fdt_expand(t, fd)) {
+		pthread_mutex_unlock(&t->lock);
+		return -ENOMEM;
 	}
 	t->fd[fd] = f;
 	t->cloexec[fd] = cloexec;
 	pthread_mutex_unlock(&t->lock);
 	return fd;
+}
+
+int fd_alloc_install(struct task *t, int min, struct file *f, bool cloexec)
+{
+	rlim_t limit = t->tg->rlim[RLIMIT_NOFILE].rlim_cur;
+
+	return fdt_install_min(t->tg->fdt, min, limit > FD_NR_OPEN ? FD_NR_OPEN : (int)limit,
+			       f, cloexec);
 }
 
 long fd_install_new(struct task *t, struct file *f, bool cloexec)
@@ -214,22 +301,23 @@ long fd_install_new(struct task *t, struct file *f, bool cloexec)
 
 	if (!f)
 		return -ENOMEM;
-	fd = fdt_install(t->tg->fdt, -1, f, cloexec);
+	fd = fd_alloc_install(t, 0, f, cloexec);
 	if (fd < 0)
 		file_put(f);
 	return fd;
 }
 
-/* Install f at fd, replacing what is there; fd < 0: the lowest free one. */
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec)
 {
 	struct file *old;
 
-	if (fd < 0)
-		return fdt_install_min(t, 0, f, cloexec);
-	if (fd >= FD_MAX)
+	if (fd < 0 || fd >= FD_NR_OPEN)
 		return -EBADF;
 	pthread_mutex_lock(&t->lock);
+	if (fdt_expand(t, fd)) {
+		pthread_mutex_unlock(&t->lock);
+		return -ENOMEM;
+	}
 	old = t->fd[fd];
 	t->fd[fd] = f;
 	t->cloexec[fd] = cloexec;
@@ -240,14 +328,14 @@ int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec)
 
 int fdt_close(struct fd_table *t, int fd)
 {
-	struct file *f;
+	struct file *f = NULL;
 
-	if (fd < 0 || fd >= FD_MAX)
-		return -EBADF;
 	pthread_mutex_lock(&t->lock);
-	f = t->fd[fd];
-	t->fd[fd] = NULL;
-	t->cloexec[fd] = false;
+	if (fd >= 0 && fd < t->max_fds) {
+		f = t->fd[fd];
+		t->fd[fd] = NULL;
+		t->cloexec[fd] = false;
+	}
 	pthread_mutex_unlock(&t->lock);
 	if (!f)
 		return -EBADF;

@@ -50,12 +50,73 @@ static bool conflicts(const struct lock *a, const struct lock *b)
 	return a->type == F_WRLCK || b->type == F_WRLCK;
 }
 
+/* The conflicting lock that starts first, as F_GETLK reports it (Linux
+ * keeps an owner's locks sorted, and finds the lowest of them). */
 static struct lock *find_conflict(const struct lock *want)
 {
+	struct lock *first = NULL;
+
 	for (struct lock *l = locks; l; l = l->next)
-		if (conflicts(want, l))
-			return l;
-	return NULL;
+		if (conflicts(want, l) && (!first || l->start < first->start))
+			first = l;
+	return first;
+}
+
+/* A POSIX lock owner asleep in F_SETLKW and the owner it waits for
+ * (Linux's blocked_hash), for deadlock detection.  lock_mu held. */
+struct lock_waiter {
+	const void *owner, *blocker;
+	struct lock_waiter *next;
+};
+static struct lock_waiter *waiters;
+
+/* Would owner, waiting for blocker, close a cycle of POSIX lock waits?
+ * Followed as deep as Linux's posix_locks_deadlock (10 owners). */
+static bool deadlocks(const void *owner, const void *blocker)
+{
+	for (int i = 0; i < 10 && blocker; i++) {
+		const void *next = NULL;
+
+		if (blocker == owner)
+			return true;
+		for (struct lock_waiter *w = waiters; w; w = w->next)
+			if (w->owner == blocker)
+				next = w->blocker;
+		blocker = next;
+	}
+	return false;
+}
+
+static void waiter_remove(struct lock_waiter *me)
+{
+	for (struct lock_waiter **pp = &waiters; *pp; pp = &(*pp)->next)
+		if (*pp == me) {
+			*pp = me->next;
+			return;
+		}
+}
+
+/* The new lock l of an owner absorbs that owner's adjacent locks of the
+ * same type (their overlap is gone already), as Linux coalesces them. */
+static void merge_adjacent(struct lock *l)
+{
+	for (struct lock **pp = &locks; *pp;) {
+		struct lock *o = *pp;
+
+		if (o == l || o->owner != l->owner || o->kind != l->kind || o->type != l->type ||
+		    o->dev != l->dev || o->ino != l->ino ||
+		    !((o->end != OFF_MAX && o->end + 1 == l->start) ||
+		      (l->end != OFF_MAX && l->end + 1 == o->start))) {
+			pp = &o->next;
+			continue;
+		}
+		if (o->start < l->start)
+			l->start = o->start;
+		if (o->end > l->end)
+			l->end = o->end;
+		*pp = o->next;
+		free(o);
+	}
 }
 
 /* Drop owner's locks of this kind over [start, end], splitting at edges. */
@@ -110,25 +171,49 @@ static int lock_wait(struct task *t)
 	return err == -ERESTARTSYS ? err : 0;
 }
 
+/* Wait (if wait) until want conflicts with no lock; lock_mu held. */
+static int wait_no_conflict(struct task *t, const struct lock *want, bool wait)
+{
+	struct lock_waiter me = { .owner = want->owner };
+	bool queued = false;
+	struct lock *c;
+	int err = 0;
+
+	for (;;) {
+		task_prepare_wait(t);
+		if (!(c = find_conflict(want)))
+			break;
+		if (!wait) {
+			err = -EAGAIN;
+			break;
+		}
+		if (want->kind == LK_POSIX && c->kind == LK_POSIX &&
+		    deadlocks(want->owner, c->owner)) {
+			err = -EDEADLK;
+			break;
+		}
+		me.blocker = c->kind == LK_POSIX ? c->owner : NULL;
+		if (!queued && want->kind == LK_POSIX) {
+			me.next = waiters;
+			waiters = &me;
+			queued = true;
+		}
+		if ((err = lock_wait(t)))
+			break;
+	}
+	if (queued)
+		waiter_remove(&me);
+	return err;
+}
+
 static int set_lock(struct task *t, const struct lock *want, bool wait)
 {
 	struct lock *l;
 	int err = 0;
 
 	pthread_mutex_lock(&lock_mu);
-	if (want->type != F_UNLCK) {
-		for (;;) {
-			task_prepare_wait(t);
-			if (!find_conflict(want))
-				break;
-			if (!wait) {
-				err = -EAGAIN;
-				goto out;
-			}
-			if ((err = lock_wait(t)))
-				goto out;
-		}
-	}
+	if (want->type != F_UNLCK && (err = wait_no_conflict(t, want, wait)))
+		goto out;
 	err = unlock_range(want);
 	if (!err && want->type != F_UNLCK) {
 		l = malloc(sizeof(*l));
@@ -139,6 +224,7 @@ static int set_lock(struct task *t, const struct lock *want, bool wait)
 		*l = *want;
 		l->next = locks;
 		locks = l;
+		merge_adjacent(l);
 	}
 	waitq_wake(&lock_wq, 0);
 out:

@@ -27,8 +27,6 @@
 #include "mm/mm.h"
 #include "vfs/vfs.h"
 
-#define MAX_QUEUED 16384        /* /proc/sys/fs/inotify/max_queued_events */
-#define MAX_WATCHES 8192        /* max_user_watches, per sandbox here */
 #define EV_SIZE sizeof(struct inotify_event)
 
 struct nevent {
@@ -75,7 +73,7 @@ static void queue_event(struct inotify *in, int wd, uint32_t mask, uint32_t cook
 		pthread_mutex_unlock(&in->lock);
 		return;
 	}
-	if (in->count >= MAX_QUEUED) {
+	if (in->count >= INOTIFY_MAX_QUEUED) {
 		if (last && last->ev.mask == IN_Q_OVERFLOW) {
 			pthread_mutex_unlock(&in->lock);
 			return;
@@ -378,7 +376,7 @@ long inotify_add(struct file *f, struct dentry *d, uint32_t mask)
 			w->mask = (mask & IN_MASK_ADD) ? w->mask | keep : keep;
 			ret = w->wd;
 		}
-	} else if (nr_watches >= MAX_WATCHES) {
+	} else if (nr_watches >= INOTIFY_MAX_WATCHES) {
 		ret = -ENOSPC;
 	} else if (!(w = calloc(1, sizeof(*w)))) {
 		ret = -ENOMEM;

@@ -171,12 +171,15 @@ struct file {
 	unsigned inflight;
 };
 
-#define FD_MAX 1024
+/* The most fds a table holds: Linux's default fs.nr_open, the ceiling of
+ * RLIMIT_NOFILE.  A process's own limit is its RLIMIT_NOFILE. */
+#define FD_NR_OPEN 1048576
 
 struct fd_table {
 	pthread_mutex_t lock;
-	struct file *fd[FD_MAX];
-	bool cloexec[FD_MAX];
+	struct file **fd;               /* max_fds slots, grown as fds are used */
+	bool *cloexec;
+	int max_fds;
 	int refs;
 };
 
@@ -334,9 +337,18 @@ struct file *fdt_get(struct fd_table *t, int fd);
  */
 struct file *fget(struct task *t, int fd);
 struct file *fget_raw(struct task *t, int fd);
+/* f at fd, replacing what is there (the caller checked fd against its
+ * RLIMIT_NOFILE); the table takes the reference on success. */
 int fdt_install(struct fd_table *t, int fd, struct file *f, bool cloexec);
-int fdt_install_min(struct fd_table *t, int min, struct file *f, bool cloexec);
 int fdt_close(struct fd_table *t, int fd);
+/* The first open fd >= from, or -1: to walk a table. */
+int fdt_next_fd(struct fd_table *t, int from);
+/* fd's close-on-exec flag (0 or 1), or -EBADF; set it. */
+int fdt_get_cloexec(struct fd_table *t, int fd);
+int fdt_set_cloexec(struct fd_table *t, int fd, bool on);
+/* f into the lowest free fd >= min of task t below its RLIMIT_NOFILE
+ * (Linux's alloc_fd): the fd, or -EMFILE; the caller keeps f on failure. */
+int fd_alloc_install(struct task *t, int min, struct file *f, bool cloexec);
 /* A new file into the lowest free fd (the table takes the reference; on
  * failure it is dropped); f NULL (its allocation failed): -ENOMEM. */
 long fd_install_new(struct task *t, struct file *f, bool cloexec);
@@ -374,6 +386,8 @@ int devfs_mknod(struct inode *dir, const char *name, mode_t mode, dev_t rdev,
 		uid_t uid, gid_t gid);
 struct inode *devfs_null(void);
 struct inode *procfs_root(void);
+/* The process whose /proc/<pid> directory f is (held), else NULL. */
+struct thread_group *procfs_pid_dir_tg(struct file *f);
 struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
@@ -383,7 +397,11 @@ int memfs_anon_file(const char *name, struct file **out);
 /* /dev/zero, whose mappings are anonymous memory */
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
+#define PIPE_MAX_SIZE 1048576           /* /proc/sys/fs/pipe-max-size */
 bool is_pipe(struct file *f);
+/* /proc/sys/fs/inotify/max_queued_events and max_user_watches (per sandbox) */
+#define INOTIFY_MAX_QUEUED 16384
+#define INOTIFY_MAX_WATCHES 8192
 /* File change notification (vfs/notify.c): the hooks, called after the
  * change was made, and inotify's instance (the syscalls in sys_inotify.c). */
 void fsnotify_create(struct dentry *dir, const char *name, bool is_dir);
@@ -413,7 +431,7 @@ void fasync_flush(void);
 
 /* open of a FIFO inode, from a file system's ->open (fs/pipe.c) */
 int fifo_open(struct inode *ino, struct file *f);
-long pipe_size(struct file *f, long set);
+long pipe_size(struct file *f, long set);     /* set: fcntl's unsigned int */
 /* pipe(2): the read and write ends (flags: O_NONBLOCK, O_DIRECT) */
 int pipe_files_new(int flags, struct file **r, struct file **w);
 /* splice, tee, vmsplice (syscalls/sys_splice.c): how = PIPE_NOWAIT, PIPE_PEEK */

@@ -41,13 +41,14 @@ long proc_all_pids(pid_t **out)
 	return (long)n;
 }
 
-/* Exited groups stay in sandbox.tgs until reaped: they have no /proc entry. */
+/* Exited groups stay in sandbox.tgs until reaped; a zombie keeps its
+ * /proc entry, as in Linux (state Z), the groups between have none. */
 static bool tg_alive(struct thread_group *tg)
 {
 	bool alive;
 
 	pthread_mutex_lock(&tg->lock);
-	alive = !tg->exiting || tg->nr_tasks > 0;
+	alive = !tg->exiting || tg->nr_tasks > 0 || tg->zombie;
 	pthread_mutex_unlock(&tg->lock);
 	return alive;
 }
@@ -75,13 +76,13 @@ struct task *proc_node_task(struct thread_group *tg, pid_t tid)
 	return tid ? NULL : tg->tasks;
 }
 
-/* Whether tg has thread tid (0: any). */
+/* Whether tg has thread tid (0: any, or none left in a zombie). */
 bool proc_tg_has(struct thread_group *tg, pid_t tid)
 {
 	bool found;
 
 	pthread_mutex_lock(&tg->lock);
-	found = proc_node_task(tg, tid) != NULL;
+	found = proc_node_task(tg, tid) != NULL || (!tid && tg->zombie);
 	pthread_mutex_unlock(&tg->lock);
 	return found;
 }
@@ -142,6 +143,7 @@ struct pinfo {
 	bool no_new_privs;
 	int seccomp_mode, seccomp_filters;
 	int threads, fd_size;
+	char state;                     /* Linux's letter: R S T Z */
 	mode_t umask;
 	uint64_t pending, shpending, blocked, ignored, caught;
 	struct rlimit rlim[RLIM_NLIMITS];
@@ -168,11 +170,8 @@ static int fd_size(struct fd_table *fdt)
 
 	if (!fdt)
 		return 0;
-	pthread_mutex_lock(&fdt->lock);
-	for (int i = 0; i < FD_MAX; i++)
-		if (fdt->fd[i])
-			top = i;
-	pthread_mutex_unlock(&fdt->lock);
+	for (int fd = fdt_next_fd(fdt, 0); fd >= 0; fd = fdt_next_fd(fdt, fd + 1))
+		top = fd;
 	while (size <= top)
 		size *= 2;
 	return size;
@@ -210,6 +209,8 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	sig_dispositions(tg, &pi->ignored, &pi->caught);
 	pi->fd_size = fd_size(tg->fdt);
 	pi->umask = t ? task_umask(t) : 022;
+	/* a process is its main thread (Linux's /proc/PID/stat of the leader) */
+	pi->state = tg->zombie || !t ? 'Z' : tg->stopped ? 'T' : task_state_char(t);
 	if (t) {
 		pi->pending = t->pending;
 		pi->blocked = t->sigmask;
@@ -242,8 +243,8 @@ static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group 
 	/* the times getrusage(2) and times(2) report (kernel/rusage.c) */
 	tg_usage(tg, n->tid, &ru, &rc);
 	/* starttime 0: the sentry does not record when a process started */
-	sb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
-		  " %lu 0 %lu", pi.tid, pi.comm, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
+	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
+		  " %lu 0 %lu", pi.tid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
 		  (unsigned long)rc.ru_minflt, (unsigned long)ru.ru_majflt,
 		  (unsigned long)rc.ru_majflt, ticks(ru.ru_utime), ticks(ru.ru_stime),
 		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, vs.size,
@@ -256,11 +257,22 @@ static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group 
 	return 0;
 }
 
+static const char *state_name(char state)
+{
+	switch (state) {
+	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
+	case 'Z': return "Z (zombie)";
+	default: return "R (running)";
+	}
+}
+
 static void status_ids(struct sbuf *b, const struct pinfo *pi)
 {
 	const struct creds *c = &pi->cred;
 
-	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\n", pi->comm, pi->umask);
+	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", pi->comm, pi->umask,
+		  state_name(pi->state));
 	sb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		  pi->pid, pi->tid, pi->ppid);
 	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid,
@@ -506,6 +518,13 @@ static const struct pent pid_ents[] = {
 /* Templates for the children of the pid and tid directories. */
 static const struct pent pid_dir = P_DIR("<pid>", pid_ents);
 static const struct pent tid_dir = P_DIR("<tid>", tid_ents);
+
+struct thread_group *procfs_pid_dir_tg(struct file *f)
+{
+	const struct pnode *n = proc_file_node(f);
+
+	return n && n->e == &pid_dir && !n->tid ? proc_get_tg(n->pid) : NULL;
+}
 
 /* /proc's numbered directories: the live thread groups. */
 static void list_pids(struct dsnap *s, const struct pnode *dir, struct thread_group *tg)

@@ -14,13 +14,13 @@ static struct file *tg_file(struct thread_group *tg, int fd, bool *cloexec)
 {
 	struct file *f = NULL;
 
-	if (!tg || fd < 0 || fd >= FD_MAX)
+	if (!tg || fd < 0)
 		return NULL;
 	pthread_mutex_lock(&tg->lock);
 	if (tg->fdt) {
 		f = fdt_get(tg->fdt, fd);
 		if (f && cloexec)
-			*cloexec = tg->fdt->cloexec[fd];
+			*cloexec = fdt_get_cloexec(tg->fdt, fd) > 0;
 	}
 	pthread_mutex_unlock(&tg->lock);
 	return f;
@@ -102,21 +102,13 @@ static const struct pent fdinfo_file = { .mode = S_IFREG | 0444, .show = show_fd
 static void list_fds(struct dsnap *s, const struct pnode *dir, struct thread_group *tg,
 		     mode_t mode)
 {
-	bool used[FD_MAX] = { false };
-
 	if (!tg)
 		return;
 	pthread_mutex_lock(&tg->lock);
-	if (tg->fdt) {
-		pthread_mutex_lock(&tg->fdt->lock);
-		for (int i = 0; i < FD_MAX; i++)
-			used[i] = tg->fdt->fd[i] != NULL;
-		pthread_mutex_unlock(&tg->fdt->lock);
-	}
+	for (int fd = tg->fdt ? fdt_next_fd(tg->fdt, 0) : -1; fd >= 0;
+	     fd = fdt_next_fd(tg->fdt, fd + 1))
+		proc_list_num(s, dir, fd, mode);
 	pthread_mutex_unlock(&tg->lock);
-	for (int i = 0; i < FD_MAX; i++)
-		if (used[i])
-			proc_list_num(s, dir, i, mode);
 }
 
 static void list_fd_links(struct dsnap *s, const struct pnode *dir, struct thread_group *tg)

@@ -337,6 +337,11 @@ static int proc_open(struct inode *ino, struct file *f)
 	return err;
 }
 
+const struct pnode *proc_file_node(struct file *f)
+{
+	return f && f->inode && f->inode->ops == &proc_iops ? PN(f->inode) : NULL;
+}
+
 static const struct inode_ops proc_iops = {
 	.lookup = proc_lookup,
 	.readlink = proc_readlink,

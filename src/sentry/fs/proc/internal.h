@@ -124,6 +124,8 @@ extern const struct proc_dyn proc_pids;
 long proc_all_pids(pid_t **out);
 struct thread_group *proc_get_tg(pid_t pid);
 struct task *proc_node_task(struct thread_group *tg, pid_t tid);
+/* The procfs node f is open on, or NULL if f is not a procfs file. */
+const struct pnode *proc_file_node(struct file *f);
 bool proc_tg_has(struct thread_group *tg, pid_t tid);
 bool proc_may_access(struct task *reader, struct thread_group *tg);
 
@@ -151,6 +153,9 @@ int proc_mountinfo(struct sbuf *b);
 int proc_ncpus(void);
 void proc_cpu_list(struct sbuf *b);
 void proc_cpu_mask(struct sbuf *b);
+
+/* config.c: /proc/config.gz */
+int proc_show_config_gz(struct sbuf *b);
 
 /* sysctl.c: the files linux.sysctl may set */
 extern const struct pent proc_sysctl_net_ents[], proc_sysctl_mqueue_ents[];

@@ -307,6 +307,7 @@ static const struct pent kernel_ents[] = {
 	P_GEN("domainname", show_domainname),
 	P_TXT("ngroups_max", "65536\n"),
 	P_TXT("cap_last_cap", "40\n"),
+	P_TXT("tainted", "0\n"),       /* the sentry loads no modules, has no oops */
 	P_DIR("random", random_ents),
 	P_RW("shmmax", ipc_proc_shmmax, ipc_store_shmmax),       /* System V IPC: ipc/ */
 	P_RW("shmall", ipc_proc_shmall, ipc_store_shmall),
@@ -335,9 +336,17 @@ static const struct pent vm_ents[] = {
 	{ 0 }
 };
 
+static const struct pent inotify_ents[] = {
+	P_TXT("max_queued_events", STR(INOTIFY_MAX_QUEUED) "\n"),
+	P_TXT("max_user_watches", STR(INOTIFY_MAX_WATCHES) "\n"),
+	{ 0 }
+};
+
 static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
-	P_TXT("nr_open", STR(FD_MAX) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_TXT("nr_open", STR(FD_NR_OPEN) "\n"),     /* the most RLIMIT_NOFILE can be */
+	P_TXT("pipe-max-size", STR(PIPE_MAX_SIZE) "\n"),
+	P_DIR("inotify", inotify_ents),
 	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }
 };
@@ -372,6 +381,7 @@ static const struct pent root_ents[] = {
 	P_GEN("loadavg", show_loadavg),
 	P_TXT("version", "Linux version " PROC_RELEASE " (cvisor) " PROC_VERSION "\n"),
 	P_GEN("filesystems", show_filesystems),
+	P_GEN("config.gz", proc_show_config_gz),
 	P_LNK("mounts", "self/mounts"),
 	P_GEN("stat", show_stat),
 	P_DIR("sysvipc", sysvipc_ents),

@@ -27,6 +27,11 @@ struct stub_proc {
 	int host_status;            /* its wait(2) status on the host */
 	int refs;
 	struct stub_proc *next;     /* in the list of live stub processes */
+	/* syscall patching (patch.c) */
+	struct patch_table *patch;  /* shared by a fork family, or NULL */
+	int mem_fd;                 /* the host's /proc/PID/mem, or <= 0 */
+#define PATCH_NOPATCH 256
+	uint64_t nopatch[PATCH_NOPATCH];    /* rips found not patchable */
 };
 
 struct stub_thread {
@@ -59,6 +64,13 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 
 /* hostproc.c: the host's /proc, opened by platform_init(). */
 int hostproc_init(void);
+/* The host's /proc/PID/mem of a stub process, read-write, or -errno. */
+int hostproc_open_mem(pid_t pid);
+
+/* patch.c */
+void patch_init(void);
+void patch_fork(struct stub_proc *child, struct stub_proc *parent);
+void patch_put(struct stub_proc *p);
 
 void futex_wake_word(uint32_t *w);
 void futex_wake_all(uint32_t *w);

@@ -287,6 +287,7 @@ int sentry_main(const struct sentry_run *r)
 		/* open files the exited application left: a leak shows here */
 		dprintf(2, "sentry: %ld files open at exit\n", vfs_files_live());
 		syscall_print_stats(2);
+		platform_print_stats(2);
 	}
 	platform_fini();
 	reap_all();

@@ -476,7 +476,7 @@ static void handle_event(struct task *t, int ev)
 	switch (ev) {
 	case EV_SYSCALL:
 		/* after a trap: the next call from here need not trap */
-		mm_patch_syscall(t->tg->mm, t->regs.rip, t->regs.orig_rax);
+		mm_patch_syscall(t->tg->mm, t->st, t->regs.rip, t->regs.orig_rax);
 		syscall_entry(t);
 		break;
 	case EV_FAULT:

@@ -144,7 +144,7 @@ int mm_for_each_vma(struct mm *mm, int (*fn)(const struct vma *v, void *arg), vo
 size_t mm_auxv(struct mm *mm, void *buf, size_t len);
 
 /* patch.c: syscall patching, where the mapping allows it */
-void mm_patch_syscall(struct mm *mm, uint64_t rip, uint64_t nr);
+void mm_patch_syscall(struct mm *mm, struct stub_thread *st, uint64_t rip, uint64_t nr);
 /* A SIGILL at a patched site: 1 if regs are now a trapped syscall's. */
 int mm_patch_fault(struct mm *mm, struct stub_regs *regs);
 

@@ -25,12 +25,12 @@ static bool vma_patchable(const struct vma *v, uint64_t start, uint64_t end)
 }
 
 /* After a trapped syscall that returns to rip: patch its site if it may be. */
-void mm_patch_syscall(struct mm *mm, uint64_t rip, uint64_t nr)
+void mm_patch_syscall(struct mm *mm, struct stub_thread *st, uint64_t rip, uint64_t nr)
 {
 	struct stub_proc *p = mm->proc;
 
-	if (!platform_patching || rip < MMAP_MIN_ADDR + PAGE_SIZE || rip > TASK_SIZE ||
-	    stub_proc_patch_skip(p, rip))
+	if (!platform_patching || stub_thread_fast_call(st) || rip < MMAP_MIN_ADDR + PAGE_SIZE ||
+	    rip > TASK_SIZE || stub_proc_patch_skip(p, rip))
 		return;
 	pthread_mutex_lock(&mm->lock);
 	if (vma_patchable(vma_lookup(&mm->vmas, rip - PATCH_LEN), rip - PATCH_LEN, rip))

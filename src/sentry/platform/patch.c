@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +30,7 @@
 #include "platform/internal.h"
 
 bool platform_patching;
+static uint64_t nr_patched, nr_fast;     /* for --stats */
 
 struct patch_site {
 	uint64_t site;                  /* address of the replaced bytes */
@@ -291,7 +293,25 @@ write:
 	err = patch_write(p, s->site, j);
 	if (err)
 		stub_proc_patch_refuse(p, rip);
+	else
+		__atomic_add_fetch(&nr_patched, 1, __ATOMIC_RELAXED);
 	return err;
+}
+
+bool stub_thread_fast_call(const struct stub_thread *t)
+{
+	if (__atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED) != SYSMSG_FAST_FP)
+		return false;
+	__atomic_add_fetch(&nr_fast, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+void platform_print_stats(int fd)
+{
+	dprintf(fd, "sentry: %s, %lu syscall sites patched, %lu calls through them\n",
+		platform_patching ? "syscall patching on" : "syscall patching off",
+		__atomic_load_n(&nr_patched, __ATOMIC_RELAXED),
+		__atomic_load_n(&nr_fast, __ATOMIC_RELAXED));
 }
 
 /*

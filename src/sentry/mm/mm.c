@@ -220,6 +220,14 @@ long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
 	len = PAGE_ALIGN(len);
 	if (!len || addr > TASK_SIZE || len > TASK_SIZE - addr)
 		return -EINVAL;
+	/* below MMAP_MIN_ADDR nothing is the application's (the table of
+	 * patched syscall sites is there): nothing of its to unmap */
+	if (addr < MMAP_MIN_ADDR) {
+		if (addr + len <= MMAP_MIN_ADDR)
+			return 0;
+		len -= MMAP_MIN_ADDR - addr;
+		addr = MMAP_MIN_ADDR;
+	}
 	pthread_mutex_lock(&mm->lock);
 	ret = hostcall(mm->proc, __NR_munmap, addr, len, 0, 0, 0, 0);
 	if (ret == 0)

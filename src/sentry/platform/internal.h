@@ -32,6 +32,7 @@ struct stub_proc {
 	int mem_fd;                 /* the host's /proc/PID/mem, or <= 0 */
 #define PATCH_NOPATCH 256
 	uint64_t nopatch[PATCH_NOPATCH];    /* rips found not patchable */
+	uint64_t once[PATCH_NOPATCH];       /* rips that trapped once */
 };
 
 struct stub_thread {

@@ -31,6 +31,7 @@
 
 bool platform_patching;
 static uint64_t nr_patched, nr_fast;     /* for --stats */
+static bool patch_first_trap;
 
 struct patch_site {
 	uint64_t site;                  /* address of the replaced bytes */
@@ -50,6 +51,7 @@ void patch_init(void)
 	const char *off = getenv("CVISOR_NOPATCH");
 
 	platform_patching = platform_fsgsbase && !(off && *off && strcmp(off, "0"));
+	patch_first_trap = getenv("CVISOR_PATCH_FIRST") != NULL;
 }
 
 /* The instruction before the syscall that a trampoline can replay. */
@@ -197,7 +199,11 @@ static int poke(struct stub_proc *p, uint64_t addr, const uint8_t *b, size_t len
 	return pwrite(p->mem_fd, b, len, (off_t)addr) == (ssize_t)len ? 0 : -EFAULT;
 }
 
-/* Rip -> already looked at, not patchable: no second look per trap. */
+/*
+ * Rips already looked at: found not patchable (nopatch), or trapped once so
+ * far (once).  A site is patched on its second trap: one that runs once
+ * (start-up code, most of a short process's) is not worth the writes.
+ */
 static unsigned hash_rip(uint64_t rip)
 {
 	return (unsigned)((rip * 0x9e3779b97f4a7c15ULL) >> 56) % PATCH_NOPATCH;
@@ -205,7 +211,13 @@ static unsigned hash_rip(uint64_t rip)
 
 bool stub_proc_patch_skip(struct stub_proc *p, uint64_t rip)
 {
-	return __atomic_load_n(&p->nopatch[hash_rip(rip)], __ATOMIC_RELAXED) == rip;
+	unsigned h = hash_rip(rip);
+
+	if (__atomic_load_n(&p->nopatch[h], __ATOMIC_RELAXED) == rip)
+		return true;
+	if (__atomic_exchange_n(&p->once[h], rip, __ATOMIC_RELAXED) != rip)
+		return patch_first_trap ? false : true;
+	return false;
 }
 
 void stub_proc_patch_refuse(struct stub_proc *p, uint64_t rip)

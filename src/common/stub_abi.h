@@ -213,7 +213,8 @@ struct stub_global {
 };
 
 _Static_assert(sizeof(struct sysmsg) <= 4096, "sysmsg fits a page");
-_Static_assert(__builtin_offsetof(struct sysmsg, interrupt) == MSG_INTERRUPT, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, interrupt) == MSG_INTERRUPT,
+	       "asm offset");
 _Static_assert(__builtin_offsetof(struct sysmsg, regs) == MSG_REGS, "asm offset");
 _Static_assert(__builtin_offsetof(struct sysmsg, regs.r12) == R_R12, "asm offset");
 _Static_assert(__builtin_offsetof(struct sysmsg, regs.r11) == R_R11, "asm offset");

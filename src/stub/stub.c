@@ -217,7 +217,8 @@ static inline int in_range(uint64_t x, const char *lo, const char *hi)
 /* Where a signal found the fast entry of this thread's own page. */
 enum fast_phase { FAST_NO, FAST_WAITING, FAST_RESTORING };
 
-static enum fast_phase fast_phase(const struct k_ucontext *uc, const volatile struct sysmsg *m)
+static enum fast_phase fast_phase(const struct k_ucontext *uc,
+				  const volatile struct sysmsg *m)
 {
 	uint64_t stack = (uint64_t)m + 0x2000UL;
 

@@ -29,8 +29,8 @@ void mm_patch_syscall(struct mm *mm, struct stub_thread *st, uint64_t rip, uint6
 {
 	struct stub_proc *p = mm->proc;
 
-	if (!platform_patching || stub_thread_fast_call(st) || rip < MMAP_MIN_ADDR + PAGE_SIZE ||
-	    rip > TASK_SIZE || stub_proc_patch_skip(p, rip))
+	if (!platform_patching || stub_thread_fast_call(st) ||
+	    rip < MMAP_MIN_ADDR + PAGE_SIZE || rip > TASK_SIZE || stub_proc_patch_skip(p, rip))
 		return;
 	pthread_mutex_lock(&mm->lock);
 	if (vma_patchable(vma_lookup(&mm->vmas, rip - PATCH_LEN), rip - PATCH_LEN, rip))

@@ -725,10 +725,11 @@ static void take_frame(struct stub_thread *t)
 
 uint64_t stub_thread_fpstate(struct stub_thread *t)
 {
+	uint64_t fp, lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+
 	if (__atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED) == SYSMSG_FAST_FP)
 		take_frame(t);
-	uint64_t fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
-	uint64_t lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+	fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
 
 	/* (the legacy area, 512 bytes, at least; xstate_size() reads its end) */
 	return fp >= lo && fp < hi && hi - fp >= 512 ? fp : 0;

@@ -156,7 +156,7 @@ static struct patch_table *table_get(struct stub_proc *p)
 	close(fd);
 	t->refs = 1;
 	pthread_mutex_init(&t->lock, NULL);
-	p->patch = t;
+	__atomic_store_n(&p->patch, t, __ATOMIC_RELEASE);
 	return t;
 fail:
 	if (t->map && t->map != MAP_FAILED)
@@ -308,6 +308,11 @@ write:
 	else
 		__atomic_add_fetch(&nr_patched, 1, __ATOMIC_RELAXED);
 	return err;
+}
+
+bool stub_proc_patch_mapped(const struct stub_proc *p)
+{
+	return __atomic_load_n(&p->patch, __ATOMIC_ACQUIRE) != NULL;
 }
 
 bool stub_thread_fast_call(const struct stub_thread *t)

@@ -131,6 +131,8 @@ int stub_proc_patch(struct stub_proc *p, uint64_t rip, uint64_t nr);
 void stub_proc_unpatch(struct stub_proc *p, uint64_t start, uint64_t end);
 /* A SIGILL at a patched site: 1 if *regs are now those of a trapped syscall. */
 int stub_proc_patch_fault(struct stub_proc *p, struct stub_regs *regs);
+/* Whether p maps the table of trampolines at PATCH_TABLE (/proc/PID/maps). */
+bool stub_proc_patch_mapped(const struct stub_proc *p);
 /* The thread's event came through a patched site, not a trap (counted). */
 bool stub_thread_fast_call(const struct stub_thread *t);
 /* --stats: sites patched and calls through them. */

@@ -216,7 +216,7 @@ bool stub_proc_patch_skip(struct stub_proc *p, uint64_t rip)
 	if (__atomic_load_n(&p->nopatch[h], __ATOMIC_RELAXED) == rip)
 		return true;
 	if (__atomic_exchange_n(&p->once[h], rip, __ATOMIC_RELAXED) != rip)
-		return patch_first_trap ? false : true;
+		return !patch_first_trap;
 	return false;
 }
 

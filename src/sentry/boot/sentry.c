@@ -286,8 +286,8 @@ int sentry_main(const struct sentry_run *r)
 	if (sandbox.opts.stats) {
 		/* open files the exited application left: a leak shows here */
 		dprintf(2, "sentry: %ld files open at exit\n", vfs_files_live());
-		syscall_print_stats(2);
 		platform_print_stats(2);
+		syscall_print_stats(2);
 	}
 	platform_fini();
 	reap_all();

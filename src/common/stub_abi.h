@@ -41,6 +41,25 @@
 #define STUB_SLOT_STACK(i) (STUB_SLOT_MSG(i) + 0x2000UL)
 #define STUB_SIGSTACK_SIZE (STUB_SLOT_SIZE - 0x2000UL)
 #define STUB_MAX_THREADS ((STUB_SIZE - 0x100000UL) / STUB_SLOT_SIZE)
+
+/*
+ * Syscall patching (docs/syscall-patching.md): a trapped "INSN; syscall"
+ * of 7 bytes becomes "jmp *CELL" (ff 24 25 + a 32-bit address), CELL one
+ * entry of a per-process table of trampolines at a fixed low address.
+ * The table's addresses are 0x6xxxx, so the byte that replaces the first
+ * byte of the syscall instruction is 0x06, an invalid opcode in 64-bit
+ * mode: a thread that reaches it takes SIGILL and the sentry knows why.
+ * Applications may not map below PATCH_TABLE_END (mm.h).
+ */
+#define PATCH_TABLE      0x60000UL
+#define PATCH_TABLE_SIZE 0x10000UL
+#define PATCH_TABLE_END  (PATCH_TABLE + PATCH_TABLE_SIZE)
+#define PATCH_ENTRY_SIZE 64
+#define PATCH_ENTRIES    (PATCH_TABLE_SIZE / PATCH_ENTRY_SIZE)
+#define PATCH_LEN        7            /* the bytes a patch replaces */
+#define PATCH_FAULT_BYTE 0x06         /* byte 5 of every patch */
+/* The fast entry's marker in sysmsg.fpstate: no signal frame, no FPU state. */
+#define SYSMSG_FAST_FP   1
 /* A slot's sysmsg page in the process's control memfd, after req + resp. */
 #define STUB_CTL_MSG_OFF(i) (STUB_CTL_SIZE + (uint64_t)(i) * 0x1000UL)
 
@@ -66,6 +85,30 @@
 #define RESP_RET            16
 #define GLOBAL_SYS_PROG     0
 #define GLOBAL_APP_PROG     16
+
+/* struct sysmsg and struct stub_regs offsets, for the fast entry (entry.S). */
+#define MSG_STATE       0
+#define MSG_INTERRUPT   16
+#define MSG_REGS        40
+#define R_R15    (MSG_REGS + 0)
+#define R_R14    (MSG_REGS + 8)
+#define R_R13    (MSG_REGS + 16)
+#define R_R12    (MSG_REGS + 24)
+#define R_RBP    (MSG_REGS + 32)
+#define R_RBX    (MSG_REGS + 40)
+#define R_R11    (MSG_REGS + 48)
+#define R_R10    (MSG_REGS + 56)
+#define R_R9     (MSG_REGS + 64)
+#define R_R8     (MSG_REGS + 72)
+#define R_RAX    (MSG_REGS + 80)
+#define R_RCX    (MSG_REGS + 88)
+#define R_RDX    (MSG_REGS + 96)
+#define R_RSI    (MSG_REGS + 104)
+#define R_RDI    (MSG_REGS + 112)
+#define R_ORIG_RAX (MSG_REGS + 120)
+#define R_RIP    (MSG_REGS + 128)
+#define R_EFLAGS (MSG_REGS + 144)
+#define R_RSP    (MSG_REGS + 152)
 
 #ifndef __ASSEMBLER__
 
@@ -128,7 +171,11 @@ struct sysmsg {
 	uint64_t tsc_post;
 	uint64_t tsc_back;
 	uint32_t cpu;
+	/* set by the sentry with DONE: the thread must stop again with a
+	 * signal frame (the FPU state) before it returns (syscall patching) */
+	uint32_t need_frame;
 };
+
 
 /* The kernel's x86_64 signal frame types (stub handlers, sentry frames). */
 struct k_sigcontext {
@@ -176,6 +223,15 @@ struct stub_global {
 };
 
 _Static_assert(sizeof(struct sysmsg) <= 4096, "sysmsg fits a page");
+_Static_assert(__builtin_offsetof(struct sysmsg, interrupt) == MSG_INTERRUPT,
+	       "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs) == MSG_REGS, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.r12) == R_R12, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.r11) == R_R11, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.rdi) == R_RDI, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.rip) == R_RIP, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.eflags) == R_EFLAGS, "asm offset");
+_Static_assert(__builtin_offsetof(struct sysmsg, regs.rsp) == R_RSP, "asm offset");
 _Static_assert(sizeof(struct stub_global) <= STUB_GLOBAL_SIZE, "global fits");
 _Static_assert(__builtin_offsetof(struct stub_global, app_prog) == GLOBAL_APP_PROG,
 	       "asm offset");

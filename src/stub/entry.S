@@ -225,6 +225,99 @@ stub_thread_exit:
 	syscall
 	ud2
 
+/*
+ * The fast entry of a patched syscall site (docs/syscall-patching.md).
+ * A site's trampoline (the per-process table at PATCH_TABLE) replays the
+ * instruction the patch displaced and jumps here with the registers a
+ * syscall instruction would leave: rax the number, rcx the return address;
+ * r11 is free.  No signal: the registers go to the thread's sysmsg page,
+ * which %gs points at (the stub sets it), the C half hands them to the
+ * sentry and waits, and the answer is loaded back.  The application's
+ * stack is not touched (its red zone stays intact): the wait runs on the
+ * slot's signal stack.  Whatever an application jumps in here with, it
+ * reaches only the stub set of host calls, as from any stub code.
+ */
+	.globl stub_fast_entry
+	.type stub_fast_entry, @function
+stub_fast_entry:
+	/* %gs must be a sysmsg page (STUB_SLOTS + i * STUB_SLOT_SIZE): an
+	 * application that set its own GS base takes the trap path */
+	rdgsbase %r11
+	test $(STUB_SLOT_SIZE - 1), %r11d
+	jnz stub_fast_nogs
+	shr $17, %r11                    /* STUB_SLOT_SIZE == 1 << 17 */
+	cmp $(STUB_SLOTS >> 17), %r11
+	jb stub_fast_nogs
+	cmp $(STUB_END >> 17), %r11
+	jae stub_fast_nogs
+	mov %rsp, %gs:R_RSP
+	rdgsbase %rsp
+	add $STUB_SLOT_SIZE, %rsp        /* the top of the slot's signal stack */
+	pushfq
+	popq %gs:R_EFLAGS
+	mov %rax, %gs:R_ORIG_RAX
+	movq $-38, %gs:R_RAX             /* -ENOSYS, as on the trap path */
+	mov %rcx, %gs:R_RIP
+	mov %rcx, %gs:R_RCX              /* what the syscall instruction leaves */
+	mov %gs:R_EFLAGS, %r11           /* in rcx and r11 */
+	mov %r11, %gs:R_R11
+	mov %r15, %gs:R_R15
+	mov %r14, %gs:R_R14
+	mov %r13, %gs:R_R13
+	mov %r12, %gs:R_R12
+	mov %rbp, %gs:R_RBP
+	mov %rbx, %gs:R_RBX
+	mov %r10, %gs:R_R10
+	mov %r9, %gs:R_R9
+	mov %r8, %gs:R_R8
+	mov %rdx, %gs:R_RDX
+	mov %rsi, %gs:R_RSI
+	mov %rdi, %gs:R_RDI
+	call stub_fast_syscall
+	/*
+	 * From here on the sentry's answer is in the page: an interrupt
+	 * signal that lands in [stub_fast_restore, stub_fast_retrap) finishes
+	 * the return from the page itself (stub.c), so none is lost between
+	 * the check below and the jump.
+	 */
+	.globl stub_fast_restore
+stub_fast_restore:
+	test %eax, %eax
+	jnz stub_fast_retrap
+	cmpl $0, %gs:MSG_INTERRUPT
+	jne stub_fast_retrap
+	pushq %gs:R_EFLAGS
+	popfq
+	mov %gs:R_R15, %r15
+	mov %gs:R_R14, %r14
+	mov %gs:R_R13, %r13
+	mov %gs:R_R12, %r12
+	mov %gs:R_RBP, %rbp
+	mov %gs:R_RBX, %rbx
+	mov %gs:R_R11, %r11
+	mov %gs:R_R10, %r10
+	mov %gs:R_R9, %r9
+	mov %gs:R_R8, %r8
+	mov %gs:R_RAX, %rax
+	mov %gs:R_RCX, %rcx
+	mov %gs:R_RDX, %rdx
+	mov %gs:R_RSI, %rsi
+	mov %gs:R_RDI, %rdi
+	mov %gs:R_RSP, %rsp
+	jmp *%gs:R_RIP
+/* The sentry wants a signal frame (or an interrupt is pending): SIGILL,
+ * which the stub's handler turns into an EV_INTERRUPT with a frame. */
+	.globl stub_fast_retrap
+stub_fast_retrap:
+	ud2
+/* %gs is not a sysmsg page: SIGILL, which the handler turns into a
+ * trapped syscall (rax and rcx are still the trampoline's). */
+	.globl stub_fast_nogs
+stub_fast_nogs:
+	ud2
+	.globl stub_fast_end
+stub_fast_end:
+
 /* The restorer of every stub signal handler. */
 	.globl stub_restorer
 	.type stub_restorer, @function

@@ -36,6 +36,10 @@ void stub_restorer(void);
 void stub_sigreturn(void *uc) __attribute__((noreturn));
 void stub_thread_main(uint32_t slot) __attribute__((noreturn));
 void stub_template_main(void) __attribute__((noreturn));
+long stub_fast_syscall(void);
+/* entry.S: the fast entry of patched syscall sites, in phases */
+extern const char stub_fast_entry[], stub_fast_restore[], stub_fast_retrap[],
+	stub_fast_nogs[], stub_fast_end[];
 
 static inline long sc6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -139,7 +143,29 @@ done:
 	m->tsc_back = __builtin_ia32_rdtsc();
 }
 
-static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *mc)
+/*
+ * The thread's GS base is its own sysmsg page (the fast entry of patched
+ * syscall sites finds it there) unless the application set one of its
+ * own: to the application a GS base of 0 stands for that page.
+ */
+static inline uint64_t raw_gs(void)
+{
+	uint64_t gs = 0;
+
+	if (G->use_fsgsbase)
+		__asm__ volatile("rdgsbase %0" : "=r"(gs));
+	return gs;
+}
+
+static inline uint64_t get_gs(const volatile struct sysmsg *own)
+{
+	uint64_t gs = raw_gs();
+
+	return gs == (uint64_t)own ? 0 : gs;
+}
+
+static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *mc,
+		      const volatile struct sysmsg *own)
 {
 	r->r8 = mc->r8;   r->r9 = mc->r9;   r->r10 = mc->r10; r->r11 = mc->r11;
 	r->r12 = mc->r12; r->r13 = mc->r13; r->r14 = mc->r14; r->r15 = mc->r15;
@@ -148,13 +174,14 @@ static void save_regs(volatile struct stub_regs *r, const struct k_sigcontext *m
 	r->rip = mc->rip; r->eflags = mc->eflags;
 	r->cs = mc->cs; r->ss = mc->ss;
 	r->fs_base = get_fs();
-	if (G->use_fsgsbase)
-		__asm__ volatile("rdgsbase %0" : "=r"(r->gs_base));
+	r->gs_base = get_gs(own);
 }
 
 static void load_regs(struct k_sigcontext *mc, const volatile struct stub_regs *r,
-		      uint64_t old_fs, uint64_t old_gs)
+		      uint64_t old_fs, uint64_t old_gs, const volatile struct sysmsg *own)
 {
+	uint64_t gs = r->gs_base ? r->gs_base : (uint64_t)own;
+
 	mc->r8 = r->r8;   mc->r9 = r->r9;   mc->r10 = r->r10; mc->r11 = r->r11;
 	mc->r12 = r->r12; mc->r13 = r->r13; mc->r14 = r->r14; mc->r15 = r->r15;
 	mc->rdi = r->rdi; mc->rsi = r->rsi; mc->rbp = r->rbp; mc->rbx = r->rbx;
@@ -162,8 +189,8 @@ static void load_regs(struct k_sigcontext *mc, const volatile struct stub_regs *
 	mc->rip = r->rip; mc->eflags = r->eflags;
 	if (r->fs_base != old_fs)
 		set_fs(r->fs_base);
-	if (G->use_fsgsbase && r->gs_base != old_gs)
-		__asm__ volatile("wrgsbase %0" : : "r"(r->gs_base) : "memory");
+	if (G->use_fsgsbase && gs != old_gs)
+		__asm__ volatile("wrgsbase %0" : : "r"(gs) : "memory");
 }
 
 /* An event from a signal handler: registers out, wait, registers back. */
@@ -172,12 +199,74 @@ static void trap_event(struct k_ucontext *uc, uint32_t event)
 	volatile struct sysmsg *m = self_msg();
 	uint64_t fs, gs;
 
-	save_regs(&m->regs, &uc->mc);
+	save_regs(&m->regs, &uc->mc, m);
 	m->fpstate = uc->mc.fpstate;
 	fs = m->regs.fs_base;
-	gs = m->regs.gs_base;
+	gs = raw_gs();
 	post_and_wait(m, event);
-	load_regs(&uc->mc, &m->regs, fs, gs);
+	load_regs(&uc->mc, &m->regs, fs, gs, m);
+}
+
+/*
+ * The C half of the fast entry (entry.S), on the slot's signal stack with
+ * the application's registers in the page: hand them over and wait.  No
+ * signal frame, so no FPU state (the stub is built without SSE and leaves
+ * it alone): fpstate says so, and a sentry that needs it asks for a frame.
+ * Nonzero: leave through stub_fast_retrap.
+ */
+long stub_fast_syscall(void)
+{
+	volatile struct sysmsg *m = self_msg();
+	uint64_t fs = get_fs();
+
+	m->regs.fs_base = fs;
+	m->regs.gs_base = 0;
+	m->fpstate = SYSMSG_FAST_FP;
+	post_and_wait(m, EV_SYSCALL);
+	if (m->need_frame || m->regs.gs_base)
+		return 1;
+	if (m->regs.fs_base != fs)
+		set_fs(m->regs.fs_base);
+	return 0;
+}
+
+static inline int in_range(uint64_t x, const char *lo, const char *hi)
+{
+	return x >= (uint64_t)lo && x < (uint64_t)hi;
+}
+
+/* Where a signal found the fast entry of this thread's own page. */
+enum fast_phase { FAST_NO, FAST_WAITING, FAST_RESTORING };
+
+static enum fast_phase fast_phase(const struct k_ucontext *uc,
+				  const volatile struct sysmsg *m)
+{
+	uint64_t stack = (uint64_t)m + 0x2000UL;
+
+	if (!G->use_fsgsbase || raw_gs() != (uint64_t)m)
+		return FAST_NO;
+	if (in_range(uc->mc.rip, stub_fast_restore, stub_fast_retrap))
+		return FAST_RESTORING;
+	/* in the entry's assembly, or its C half on the slot's stack (the
+	 * stub's handlers block every signal: nothing else runs there) */
+	if (in_range(uc->mc.rip, stub_fast_entry, stub_fast_end) ||
+	    (uc->mc.rsp >= stack && uc->mc.rsp < stack + STUB_SIGSTACK_SIZE))
+		return FAST_WAITING;
+	return FAST_NO;
+}
+
+/*
+ * Stop where the fast entry was returning to, with a signal frame: the
+ * registers are the sentry's answer in the page, the FPU state the
+ * application's, untouched since the patched call.
+ */
+static void fast_stop(struct k_ucontext *uc)
+{
+	volatile struct sysmsg *m = self_msg();
+
+	m->need_frame = 0;
+	load_regs(&uc->mc, &m->regs, get_fs(), raw_gs(), m);
+	trap_event(uc, EV_INTERRUPT);
 }
 
 static void stub_sigsys(int sig, void *info, void *ucv)
@@ -193,6 +282,21 @@ static void stub_sigsys(int sig, void *info, void *ucv)
 static void stub_fault(int sig, void *info, void *ucv)
 {
 	volatile struct sysmsg *m = self_msg();
+	struct k_ucontext *uc = ucv;
+
+	if (sig == 4 /* SIGILL */ && uc->mc.rip == (uint64_t)stub_fast_retrap) {
+		fast_stop(uc);
+		return;
+	}
+	if (sig == 4 /* SIGILL */ && uc->mc.rip == (uint64_t)stub_fast_nogs) {
+		/* the trap path, for a thread whose GS base is its own */
+		uc->mc.rip = uc->mc.rcx;
+		uc->mc.r11 = uc->mc.eflags;
+		m->regs.orig_rax = uc->mc.rax;
+		uc->mc.rax = (uint64_t)-38;     /* -ENOSYS */
+		trap_event(uc, EV_SYSCALL);
+		return;
+	}
 
 	m->signo = (uint32_t)sig;
 	for (int i = 0; i < 128; i++)
@@ -209,6 +313,15 @@ static void stub_interrupt(int sig, void *info, void *ucv)
 	/* A late signal for an interrupt the sentry already handled. */
 	if (!__atomic_load_n(&m->interrupt, __ATOMIC_ACQUIRE))
 		return;
+	switch (fast_phase(ucv, m)) {
+	case FAST_WAITING:
+		return;         /* the fast entry looks at m->interrupt after DONE */
+	case FAST_RESTORING:
+		fast_stop(ucv);
+		return;
+	case FAST_NO:
+		break;
+	}
 	trap_event(ucv, EV_INTERRUPT);
 }
 
@@ -222,7 +335,7 @@ void stub_thread_main(uint32_t slot)
 	post_and_wait(m, EV_READY);
 	for (unsigned i = 0; i < sizeof(uc); i++)
 		p[i] = 0;
-	load_regs(&uc.mc, &m->regs, ~m->regs.fs_base, ~m->regs.gs_base);
+	load_regs(&uc.mc, &m->regs, ~m->regs.fs_base, ~raw_gs(), m);
 	uc.mc.cs = 0x33;                  /* __USER_CS */
 	uc.mc.ss = 0x2b;                  /* __USER_DS */
 	uc.ss_sp = STUB_SLOT_STACK(slot); /* rt_sigreturn restores the altstack */

@@ -482,9 +482,18 @@ static void handle_event(struct task *t, int ev)
 {
 	switch (ev) {
 	case EV_SYSCALL:
+		/* after a trap: the next call from here need not trap */
+		mm_patch_syscall(t->tg->mm, t->st, t->regs.rip, t->regs.orig_rax);
 		syscall_entry(t);
 		break;
 	case EV_FAULT:
+		/* the syscall instruction of a site being patched, or restarted */
+		if (stub_thread_fault_signo(t->st) == SIGILL &&
+		    mm_patch_fault(t->tg->mm, &t->regs)) {
+			t->last_event = EV_SYSCALL;
+			syscall_entry(t);
+			break;
+		}
 		signal_fault(t, stub_thread_fault_signo(t->st));
 		break;
 	case EV_INTERRUPT:

@@ -221,6 +221,14 @@ long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
 	len = PAGE_ALIGN(len);
 	if (!len || addr > TASK_SIZE || len > TASK_SIZE - addr)
 		return -EINVAL;
+	/* below MMAP_MIN_ADDR nothing is the application's (the table of
+	 * patched syscall sites is there): nothing of its to unmap */
+	if (addr < MMAP_MIN_ADDR) {
+		if (addr + len <= MMAP_MIN_ADDR)
+			return 0;
+		len -= MMAP_MIN_ADDR - addr;
+		addr = MMAP_MIN_ADDR;
+	}
 	pthread_mutex_lock(&mm->lock);
 	ret = hostcall(mm->proc, __NR_munmap, addr, len, 0, 0, 0, 0);
 	if (ret == 0)
@@ -256,6 +264,8 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	} else if ((prot & PROT_WRITE) && range_nowrite(&mm->vmas, addr, addr + len)) {
 		ret = -EACCES;
 	} else {
+		if (prot & PROT_WRITE)  /* it sees and writes its own code */
+			stub_proc_unpatch(mm->proc, addr, addr + len);
 		ret = hostcall(mm->proc, __NR_mprotect, addr, len,
 			       (uint64_t)(prot & HOST_PROT), 0, 0, 0);
 		if (ret == 0)
@@ -321,6 +331,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 		ret = -EFAULT;          /* must lie within one mapping */
 		goto out;
 	}
+	/* a trampoline returns to the address it was made for */
+	stub_proc_unpatch(mm->proc, old, old + old_len);
 	src = *v;
 	if (flags & MREMAP_FIXED) {
 		ret = remap(mm, &src, old, old_len, new_len, new_addr);

@@ -20,8 +20,9 @@
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define PAGE_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
 
-/* Applications may map in [MMAP_MIN_ADDR, TASK_SIZE): above is the stub. */
-#define MMAP_MIN_ADDR 0x10000UL
+/* Applications may map in [MMAP_MIN_ADDR, TASK_SIZE): above is the stub,
+ * below the table of patched syscall sites (docs/syscall-patching.md). */
+#define MMAP_MIN_ADDR PATCH_TABLE_END
 #define TASK_SIZE STUB_BASE
 
 enum vma_kind { VMA_ANON, VMA_FILE, VMA_STACK, VMA_HEAP, VMA_VDSO, VMA_VVAR };
@@ -145,6 +146,11 @@ int mm_for_each_vma(struct mm *mm, int (*fn)(const struct vma *v, void *arg), vo
 /* The auxiliary vector the loader put on the stack: its bytes in buf, up
  * to len; the whole vector's size is returned. */
 size_t mm_auxv(struct mm *mm, void *buf, size_t len);
+
+/* patch.c: syscall patching, where the mapping allows it */
+void mm_patch_syscall(struct mm *mm, struct stub_thread *st, uint64_t rip, uint64_t nr);
+/* A SIGILL at a patched site: 1 if regs are now a trapped syscall's. */
+int mm_patch_fault(struct mm *mm, struct stub_regs *regs);
 
 /* usercopy.c: application memory, a bad address is -EFAULT */
 bool access_ok(uint64_t addr, size_t len);

@@ -311,7 +311,7 @@ uint32_t handoff_resume(struct stub_thread *t)
 					       : 0;
 }
 
-void platform_print_stats(int fd)
+void handoff_print_stats(int fd)
 {
 	dprintf(fd, "%-20s %10s %10s %10s\n", "hand-off", "events", "trials won", "lost");
 	for (int m = 0; m < HANDOFF_MODES; m++)

@@ -23,6 +23,16 @@ int hostproc_init(void)
 	return proc_fd < 0 ? -errno : 0;
 }
 
+int hostproc_open_mem(pid_t pid)
+{
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/mem", pid);
+	fd = openat(proc_fd, path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 int stub_proc_copy_in(struct stub_proc *p, void *dst, uint64_t src, size_t len)
 {
 	struct iovec l = { dst, len }, r = { (void *)src, len };

@@ -31,6 +31,12 @@ struct stub_proc {
 	int host_status;            /* its wait(2) status on the host */
 	int refs;
 	struct stub_proc *next;     /* in the list of live stub processes */
+	/* syscall patching (patch.c) */
+	struct patch_table *patch;  /* shared by a fork family, or NULL */
+	int mem_fd;                 /* the host's /proc/PID/mem, or <= 0 */
+#define PATCH_NOPATCH 256
+	uint64_t nopatch[PATCH_NOPATCH];    /* rips found not patchable */
+	uint64_t once[PATCH_NOPATCH];       /* rips that trapped once */
 };
 
 /* How a sentry thread and its stub thread wait for each other (handoff.c). */
@@ -82,6 +88,13 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 
 /* hostproc.c: the host's /proc, opened by platform_init(). */
 int hostproc_init(void);
+/* The host's /proc/PID/mem of a stub process, read-write, or -errno. */
+int hostproc_open_mem(pid_t pid);
+
+/* patch.c */
+void patch_init(void);
+void patch_fork(struct stub_proc *child, struct stub_proc *parent);
+void patch_put(struct stub_proc *p);
 
 void futex_wake_word(uint32_t *w);
 void futex_wake_all(uint32_t *w);
@@ -96,5 +109,9 @@ uint32_t handoff_resume(struct stub_thread *t);
 
 extern unsigned sentry_spin_ns;    /* how long a sentry thread spins */
 extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */
+
+/* --stats, the parts of platform_print_stats() (patch.c, handoff.c) */
+void patch_print_stats(int fd);
+void handoff_print_stats(int fd);
 
 #endif

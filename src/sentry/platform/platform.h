@@ -52,7 +52,8 @@ void platform_fini(void);
 void platform_set_spin(bool spin);
 /* First call of a new sentry thread: not pinned where its creator was. */
 void platform_thread_init(void);
-/* --stats: how sentry threads and stub threads waited for each other. */
+/* --stats: syscall patching (sites patched, calls through them), then
+ * how sentry threads and stub threads waited for each other. */
 void platform_print_stats(int fd);
 
 /* --- address spaces --- */
@@ -115,15 +116,33 @@ void stub_thread_fault_info(const struct stub_thread *t, siginfo_t *info);
 /*
  * Where the host saved the FPU state of the thread's current event: on its
  * own signal stack, or 0 if the page (which the application can write)
- * points elsewhere.
+ * points elsewhere.  An event from a patched syscall site has no signal
+ * frame: the thread is made to stop again with one first (a round trip).
  */
-uint64_t stub_thread_fpstate(const struct stub_thread *t);
+uint64_t stub_thread_fpstate(struct stub_thread *t);
 /* Set regs so that resuming the thread ends its host thread. */
 void stub_thread_set_exit(struct stub_regs *regs);
 /* Make a thread that runs application code report EV_INTERRUPT. */
 void stub_thread_interrupt(struct stub_thread *t);
 /* The answer to the thread's event will take long: it sleeps now, not spins. */
 void stub_thread_nospin(struct stub_thread *t);
+/*
+ * Syscall patching (patch.c, docs/syscall-patching.md), on unless
+ * CVISOR_NOPATCH=1 or the CPU lacks FSGSBASE.  The caller of patch and
+ * unpatch holds the address space's lock and has checked its mapping.
+ */
+extern bool platform_patching;
+bool stub_proc_patch_skip(struct stub_proc *p, uint64_t rip);
+void stub_proc_patch_refuse(struct stub_proc *p, uint64_t rip);
+int stub_proc_patch(struct stub_proc *p, uint64_t rip, uint64_t nr);
+void stub_proc_unpatch(struct stub_proc *p, uint64_t start, uint64_t end);
+/* A SIGILL at a patched site: 1 if *regs are now those of a trapped syscall. */
+int stub_proc_patch_fault(struct stub_proc *p, struct stub_regs *regs);
+/* Whether p maps the table of trampolines at PATCH_TABLE (/proc/PID/maps). */
+bool stub_proc_patch_mapped(const struct stub_proc *p);
+/* The thread's event came through a patched site, not a trap (counted). */
+bool stub_thread_fast_call(const struct stub_thread *t);
+
 /* The thread's host CPU clock. */
 int stub_thread_cputime(const struct stub_thread *t, struct timespec *ts);
 

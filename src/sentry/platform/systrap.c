@@ -286,6 +286,7 @@ int platform_init(void)
 		err = fill_global(g);
 	if (err)
 		return err;
+	patch_init();
 	if (mmap((void *)STUB_INIT_STACK, STUB_INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return -errno;
@@ -432,6 +433,7 @@ static int stub_proc_clone(struct stub_proc *from, struct stub_proc **out)
 
 	if (!p)
 		return -ENOMEM;
+	patch_fork(p, from);
 	err = ctl_pages(p);
 	if (!err)
 		err = slot_alloc(p, &p->first);
@@ -646,6 +648,7 @@ void stub_proc_put(struct stub_proc *p)
 		munmap(p->req, STUB_CTL_SIZE);
 	if (p->ctl_fd > 0)
 		close(p->ctl_fd);
+	patch_put(p);
 	free(p);
 }
 
@@ -744,10 +747,30 @@ fail:
 	return ret < 0 ? (int)ret : -EIO;
 }
 
-uint64_t stub_thread_fpstate(const struct stub_thread *t)
+/*
+ * The thread is stopped in the fast entry of a patched syscall site, with
+ * no signal frame: let it go with need_frame, and its stub stops again at
+ * once with one (stub.c, fast_stop) and the same registers.
+ */
+static void take_frame(struct stub_thread *t)
 {
-	uint64_t fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
-	uint64_t lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+	struct stub_regs r;
+
+	memcpy(&r, &t->msg->regs, sizeof(r));
+	__atomic_store_n(&t->msg->need_frame, 1, __ATOMIC_RELAXED);
+	stub_thread_resume(t, &r);
+	/* EV_INTERRUPT; anything else is the application's doing, and the
+	 * frame it gets is what its page says */
+	stub_thread_wait(t, &r);
+}
+
+uint64_t stub_thread_fpstate(struct stub_thread *t)
+{
+	uint64_t fp, lo = STUB_SLOT_STACK(t->slot), hi = lo + STUB_SIGSTACK_SIZE;
+
+	if (__atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED) == SYSMSG_FAST_FP)
+		take_frame(t);
+	fp = __atomic_load_n(&t->msg->fpstate, __ATOMIC_RELAXED);
 
 	/* (the legacy area, 512 bytes, at least; xstate_size() reads its end) */
 	return fp >= lo && fp < hi && hi - fp >= 512 ? fp : 0;
@@ -787,4 +810,10 @@ void stub_thread_free(struct stub_thread *t)
 struct stub_proc *stub_thread_proc(const struct stub_thread *t)
 {
 	return t->proc;
+}
+
+void platform_print_stats(int fd)
+{
+	patch_print_stats(fd);
+	handoff_print_stats(fd);
 }

@@ -139,6 +139,15 @@ int proc_show_maps(struct sbuf *b, const struct pnode *n, struct thread_group *t
 	(void)n;
 	if (!mm)
 		return 0;
+	/* the trampolines of patched syscall sites, below every VMA, as the
+	 * application's patched code jumps there (docs/syscall-patching.md) */
+	if (stub_proc_patch_mapped(mm->proc)) {
+		size_t start = b->len;
+
+		sb_printf(b, "%08lx-%08lx r-xs 00000000 00:00 0 ", PATCH_TABLE, PATCH_TABLE_END);
+		sb_pad(b, start, MAPS_NAME_COL);
+		sb_printf(b, " [patch]\n");
+	}
 	mm_for_each_vma(mm, show_vma, b);
 	/* the kernel's vDSO, vvar and vsyscall pages, above every VMA */
 	for (int i = 0; i < platform_nr_kernel_maps; i++) {

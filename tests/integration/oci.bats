@@ -701,3 +701,28 @@ RO_SCRIPT='cd "$1" && for c in "touch new" "touch f" "mkdir new" "mkdir d" "rm f
 	[[ "${lines[2]}" == *"Read-only file system"* ]]
 	[ "$(cat "$src/f")" = x ] && [ ! -e "$src/new" ]
 }
+
+
+@test "namespaces: a uts namespace given by path is joined (the sandbox has its name); with a pid namespace the engine's pid is the init of a new one, without one it is in the host's" {
+	unshare --uts sh -c "hostname ns-by-path && touch $BATS_TEST_TMPDIR/ready && exec sleep 60" &
+	holder=$!
+	for i in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/ready" ] && break; sleep 0.1; done
+	EDIT='c.pop("hostname", None)
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"] + [{"type": "uts", "path": "/proc/'$holder'/ns/uts"}]' \
+		bundle sh -c 'hostname; sleep 30'
+	$C run -d -b "$B" un1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 50); do grep -q ns-by-path "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	kill $holder
+	[ "$(cat "$BATS_TEST_TMPDIR/log")" = ns-by-path ]
+	sup=$(pid_of un1)
+	[ "$(readlink /proc/$sup/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]
+	# the config has a pid namespace: the supervisor is pid 1 of a new one
+	[ "$(readlink /proc/$sup/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
+	[ "$(awk '/^NSpid:/ { print $3 }' /proc/$sup/status)" = 1 ]
+	run -0 $C delete --force un1
+	EDIT='c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+		bundle sleep 30
+	$C run -d -b "$B" un2 >"$BATS_TEST_TMPDIR/log" 2>&1
+	[ "$(readlink /proc/$(pid_of un2)/ns/pid)" = "$(readlink /proc/self/ns/pid)" ]
+	run -0 $C delete --force un2
+}

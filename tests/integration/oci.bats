@@ -726,3 +726,23 @@ c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != 
 	[ "$(readlink /proc/$(pid_of un2)/ns/pid)" = "$(readlink /proc/self/ns/pid)" ]
 	run -0 $C delete --force un2
 }
+
+@test "cgroups: linux.resources.devices is the devices cgroup's list, in the order given, and the sandbox runs under it; kernelTCP is set and updated" {
+	[ -d /sys/fs/cgroup/devices ] || skip "no cgroup v1 devices hierarchy"
+	tcp=memory.kmem.tcp.limit_in_bytes
+	EDIT='c["linux"]["cgroupsPath"] = "cvd'$$'"
+c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allow": True, "type": "c", "major": 10, "minor": 229, "access": "rwm"}, {"allow": True, "type": "b", "major": 8, "minor": 20, "access": "rw"}, {"allow": True, "type": "c", "major": 1, "access": "r"}], "memory": {"kernelTCP": 50593792}}' \
+		bundle sh -c 'echo in the sandbox; cat /dev/null; sleep 30'
+	$C run -d -b "$B" dv1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 50); do grep -q "in the sandbox" "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	grep -q "in the sandbox" "$BATS_TEST_TMPDIR/log"
+	[ "$(cat /sys/fs/cgroup/devices/cvd$$/devices.list)" = "$(printf 'c 10:229 rwm\nb 8:20 rw\nc 1:* r')" ]
+	if [ -e /sys/fs/cgroup/memory/cvd$$/$tcp ]; then
+		[ "$(cat /sys/fs/cgroup/memory/cvd$$/$tcp)" = 50593792 ]
+		run -0 $C update --kernel-memory-tcp 64m dv1
+		[ "$(cat /sys/fs/cgroup/memory/cvd$$/$tcp)" = 67108864 ]
+	fi
+	[ "$(status_of dv1)" = running ]
+	run -0 $C delete --force dv1
+	[ ! -e /sys/fs/cgroup/devices/cvd$$ ]
+}

@@ -746,3 +746,18 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 	run -0 $C delete --force dv1
 	[ ! -e /sys/fs/cgroup/devices/cvd$$ ]
 }
+
+@test "hooks: poststart gets the state start made (running, the pid) even when the program has already ended" {
+	EDIT='c["hooks"] = {"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > '$BATS_TEST_TMPDIR'/poststart"]}]}' \
+		bundle true
+	$C create -b "$B" ps1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	pid=$(pid_of ps1)
+	run -0 $C start ps1
+	wait_stopped ps1
+	python3 - "$BATS_TEST_TMPDIR/poststart" "$pid" <<-'PY'
+		import json, sys
+		s = json.load(open(sys.argv[1]))
+		assert s["status"] == "running" and s["pid"] == int(sys.argv[2]) and s["id"] == "ps1", s
+	PY
+	run -0 $C delete ps1
+}

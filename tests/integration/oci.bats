@@ -761,3 +761,19 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 	PY
 	run -0 $C delete ps1
 }
+
+@test "update --pids-limit: the sandbox's own count of its tasks takes the new limit, running and paused" {
+	# (on v1 pids.max is the limit itself, counting host tasks, which is
+	# below the sandbox's count: only a raise shows the sandbox's)
+	forks='for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 30 >/dev/null 2>&1 & done; echo forked all'
+	for how in running paused; do
+		EDIT='c["linux"]["resources"] = {"pids": {"limit": 8}}' bundle sleep 1000
+		$C run -d -b "$B" "pl-$how" >"$BATS_TEST_TMPDIR/log" 2>&1
+		[ "$how" = running ] || $C pause "pl-$how"
+		run -0 $C update --pids-limit 200 "pl-$how"
+		[ "$how" = running ] || $C resume "pl-$how"
+		run -0 timeout 20 $C exec "pl-$how" sh -c "$forks"
+		[[ "$output" == *"forked all"* ]]
+		run -0 $C delete --force "pl-$how"
+	done
+}

@@ -702,6 +702,39 @@ RO_SCRIPT='cd "$1" && for c in "touch new" "touch f" "mkdir new" "mkdir d" "rm f
 	[ "$(cat "$src/f")" = x ] && [ ! -e "$src/new" ]
 }
 
+# One delete without --force, as runc 1.1.5 answers it: RUNTIME ID.
+# Prints "created:RC,state:RC running:RC,STATUS paused:RC,STATUS force:RC".
+delete_answers() {
+	local rt="$1 --root $BATS_TEST_TMPDIR/state-$2" id=$2 out=""
+	$rt create -b "$B" "$id-c" >"$BATS_TEST_TMPDIR/log-$2" 2>&1 </dev/null
+	$rt delete "$id-c" 2>/dev/null; out+="created:$?"
+	$rt state "$id-c" >/dev/null 2>&1; out+=",state:$?"
+	$rt run -d -b "$B" "$id-r" >>"$BATS_TEST_TMPDIR/log-$2" 2>&1 </dev/null
+	$rt delete "$id-r" 2>/dev/null; out+=" running:$?"
+	out+=",$($rt state "$id-r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	$rt pause "$id-r"
+	$rt delete "$id-r" 2>/dev/null; out+=" paused:$?"
+	out+=",$($rt state "$id-r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	$rt resume "$id-r"
+	$rt delete --force "$id-r"; out+=" force:$?"
+	echo "$out"
+}
+
+@test "delete without --force answers as runc 1.1.5 does: a created container is removed, a running or paused one is an error and keeps running (runc and cvisor side by side)" {
+	command -v runc >/dev/null || skip "no runc"
+	bundle sleep 30
+	want="created:0,state:1 running:1,running paused:1,paused force:0"
+	run -0 delete_answers runc rd$$
+	for id in rd$$-c rd$$-r; do	# (whatever a failure left: cvisor's teardown does its own)
+		runc --root "$BATS_TEST_TMPDIR/state-rd$$" delete --force $id >/dev/null 2>&1 || true
+	done
+	[ "$output" = "$want" ] || { echo "runc: $output"; false; }
+	run -0 delete_answers "$CVISOR" cd$$
+	for id in cd$$-c cd$$-r; do
+		$CVISOR --root "$BATS_TEST_TMPDIR/state-cd$$" delete --force $id >/dev/null 2>&1 || true
+	done
+	[ "$output" = "$want" ] || { echo "cvisor: $output"; false; }
+}
 
 @test "namespaces: a uts namespace given by path is joined (the sandbox has its name); with a pid namespace the engine's pid is the init of a new one, without one it is in the host's" {
 	unshare --uts sh -c "hostname ns-by-path && touch $BATS_TEST_TMPDIR/ready && exec sleep 60" &

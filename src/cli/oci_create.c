@@ -204,6 +204,12 @@ static void fail_cleanup(struct oci_state *st, pid_t pid)
 	state_remove(st);
 }
 
+/*
+ * The hooks of a kind with the state on stdin.  Poststart's is the state
+ * start made, running and the pid: a program that has ended by the time
+ * the hook runs (`true`) would otherwise give it "stopped" and no pid, as
+ * if it had never started (youki passes its recorded state the same way).
+ */
 static int run_state_hooks(const struct oci_config *c, int kind, const struct oci_state *st,
 			   const char *what)
 {
@@ -212,7 +218,7 @@ static int run_state_hooks(const struct oci_config *c, int kind, const struct oc
 
 	if (!c->nhooks[kind])
 		return 0;
-	js = state_json(st, false);
+	js = kind == HOOK_POSTSTART ? state_json_as(st, "running", false) : state_json(st, false);
 	r = js ? run_hooks(c->hooks[kind], c->nhooks[kind], js, err, sizeof(err)) : -1;
 	free(js);
 	if (r)
@@ -326,7 +332,8 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	}
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
 					       .netns_path = c->netns_path, .stdio_fd = tty,
-					       .host_uts = !c->new_uts,
+					       .host_uts = !c->new_uts, .utsns_path = c->utsns_path,
+					       .new_pidns = c->new_pidns,
 					       .uid_map = c->uid_map, .gid_map = c->gid_map,
 					       .place = place_cgroup, .place_arg = (void *)c,
 					       .sysctl = c->sysctl });

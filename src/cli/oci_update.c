@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "cli/oci.h"
-#include "oci/config.h"
 #include "sandbox/cgroup.h"
 
 struct update_opts {
@@ -160,21 +159,29 @@ static const struct opt *update_optv(struct update_opts *o)
 	return v;
 }
 
-/* The sentry counts the application's tasks against the pids limit it was
- * created with; update changes the host cgroup's only (docs/oci.md). */
-static void warn_pids(const struct oci_state *st, json_t *r)
+/*
+ * The sentry counts the application's tasks against the pids limit (fork
+ * and clone fail with EAGAIN past it, kernel/task.c): it gets the new one
+ * as well as the cgroup.  A paused sentry cannot answer: the request waits
+ * on its control socket and takes effect when it is resumed.
+ */
+static int update_sentry_pids(const struct oci_state *st, json_t *r)
 {
-	struct oci_config c;
-	char err[256];
+	long long n = json_integer_value(json_object_get(json_object_get(r, "pids"), "limit"));
+	bool paused = !strcmp(state_status(st), "paused");
+	char req[48], reply[256] = "ok";
+	int e;
 
-	if (!json_integer_value(json_object_get(json_object_get(r, "pids"), "limit")) ||
-	    oci_config_load(st->bundle, &c, err, sizeof(err)))
-		return;
-	if (c.pids_limit > 0)
-		log_warn("update %s: the sandbox still counts its tasks against the pids limit "
-			 "it was created with (%lld); the host cgroup's is changed", st->id,
-			 (long long)c.pids_limit);
-	oci_config_free(&c);
+	if (!n)
+		return 0;       /* not given (0 is "leave it", as in runc) */
+	snprintf(req, sizeof(req), "pids %lld", n < 0 ? 0 : n);
+	e = ctl_request(st, req, NULL, paused ? NULL : reply, sizeof(reply), NULL);
+	if (e || strncmp(reply, "ok", 2)) {
+		log_error("update %s: the sandbox's own pids limit: %s", st->id,
+			  e ? strerror(-e) : reply + 4);
+		return -1;
+	}
+	return 0;
 }
 
 static int do_update(struct oci_state *st, json_t *r)
@@ -198,8 +205,7 @@ static int do_update(struct oci_state *st, json_t *r)
 		log_error("update %s: %s", st->id, cg.why[0] ? cg.why : strerror(-err));
 		return -1;
 	}
-	warn_pids(st, r);
-	return 0;
+	return update_sentry_pids(st, r);
 }
 
 int cmd_update(const struct gopts *g, int argc, char **argv)

@@ -598,10 +598,16 @@ static int parse_namespaces(struct ctx *x, json_t *linux_, struct oci_config *c)
 			free(path);
 			return -1;
 		}
-		/* the sentry isolates everything itself; only the engine's
-		 * network namespace is joined, so its networking works */
-		if (!strcmp(type, "uts"))
-			c->new_uts = true;
+		/* the sentry isolates everything itself; the engine's network
+		 * namespace is joined, so its networking works, and a uts one,
+		 * whose name the sandbox then starts with (docs/oci.md) */
+		if (!strcmp(type, "uts")) {
+			c->new_uts = !path;
+			c->utsns_path = path;
+			path = NULL;
+		}
+		if (!strcmp(type, "pid"))
+			c->new_pidns = !path;
 		if (!strcmp(type, "network")) {
 			c->new_netns = !path;
 			c->netns_path = path;
@@ -914,6 +920,7 @@ void oci_config_free(struct oci_config *c)
 	free(c->uid_map);
 	free(c->gid_map);
 	free(c->netns_path);
+	free(c->utsns_path);
 	for (int k = 0; k < HOOK_KINDS; k++) {
 		for (int i = 0; i < c->nhooks[k]; i++) {
 			free(c->hooks[k][i].path);

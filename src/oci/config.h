@@ -80,6 +80,8 @@ struct oci_config {
 	char *netns_path;               /* a network namespace to join, or NULL */
 	bool new_netns;                 /* a network namespace without a path */
 	bool new_uts;                   /* a uts namespace (else the host's name) */
+	char *utsns_path;               /* a uts namespace to join, or NULL */
+	bool new_pidns;                 /* a pid namespace without a path */
 	char *uid_map, *gid_map;        /* linux.uid/gidMappings as /proc text, or NULL */
 	int64_t mem_limit;              /* bytes, 0: none */
 	int64_t pids_limit;             /* 0: none */

@@ -198,10 +198,15 @@ const char *state_status(const struct oci_state *st)
 
 char *state_json(const struct oci_state *st, bool indent)
 {
+	return state_json_as(st, state_status(st), indent);
+}
+
+char *state_json_as(const struct oci_state *st, const char *status, bool indent)
+{
 	json_t *ann = st->annotations_json ? json_loads(st->annotations_json, 0, NULL) : NULL;
 	json_t *j = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "ociVersion", OCI_VERSION,
-			      "id", st->id, "status", state_status(st),
-			      "pid", strcmp(state_status(st), "stopped") ? st->pid : 0,
+			      "id", st->id, "status", status,
+			      "pid", strcmp(status, "stopped") ? st->pid : 0,
 			      "bundle", st->bundle, "created", st->created);
 	char *out;
 

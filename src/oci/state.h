@@ -44,8 +44,10 @@ int state_cgroup(const struct oci_state *st, char *out, size_t len);
 int state_save_cgroup(const struct oci_state *st, const char *path, const char *made);
 int state_cgroup_made(const struct oci_state *st, char *out, size_t len);
 bool state_alive(const struct oci_state *st);
-/* The OCI state JSON (malloc'ed). */
+/* The OCI state JSON (malloc'ed).  state_json_as: with the status given
+ * instead of the live one (a hook's: the state its step left). */
 char *state_json(const struct oci_state *st, bool indent);
+char *state_json_as(const struct oci_state *st, const char *status, bool indent);
 void state_remove(const struct oci_state *st);
 void state_free(struct oci_state *st);
 unsigned long long proc_start_time(pid_t pid);

@@ -11,8 +11,9 @@
  *  - v1 cpu: a period the kernel refuses (EINVAL: the old quota over the
  *    new period would exceed the parent's) is written again after the
  *    quota, when a quota is being written too.
- *  - v1 controllers in runc's order: cpuset, memory, cpu, pids, blkio,
- *    hugetlb, net_cls, net_prio; v2: pids, memory, cpu, cpuset.
+ *  - v1 controllers in runc's order: cpuset, devices, memory, cpu, pids,
+ *    blkio, hugetlb, net_cls, net_prio; v2: pids, memory, cpu, cpuset (no
+ *    devices: v2 has no file for them, runc attaches a BPF program).
  *
  * A field that is absent or 0 is left as it is (engines write 0 for "no
  * limit", and runc update sends only what changes); -1 is "unlimited".
@@ -146,7 +147,42 @@ static void v1_memory(struct res *r, json_t *mem)
 	if (json_integer_value(json_object_get(mem, "swappiness")) >= 0)  /* -1: the default */
 		put_num(r, "memory", mem, "swappiness", "memory.swappiness");
 	put_num(r, "memory", mem, "disableOOMKiller", "memory.oom_control");
-	/* kernel memory limits are deprecated: ignored, as runc does */
+	/* TCP buffers of the sentry's host sockets, which are the
+	 * application's: this kernel still limits them.  "kernel" (all
+	 * kernel memory) it takes and ignores: left out, as runc does. */
+	put_num(r, "memory", mem, "kernelTCP", "memory.kmem.tcp.limit_in_bytes");
+}
+
+/*
+ * linux.resources.devices, in the listed order: "a" alone (the kernel
+ * reads no more of it) sets the default and clears the list, the others
+ * add to it.  The sentry serves the application's devices itself; this
+ * limits which host device nodes the sandbox's host processes may open.
+ */
+static void v1_devices(struct res *r, json_t *devs)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(devs, i, d) {
+		const char *type = json_string_value(json_object_get(d, "type"));
+		const char *access = json_string_value(json_object_get(d, "access"));
+		json_t *maj = json_object_get(d, "major"), *min = json_object_get(d, "minor");
+		char v[96], mj[24] = "*", mn[24] = "*";
+
+		if (!type || !strcmp(type, "a")) {
+			snprintf(v, sizeof(v), "a");
+		} else {
+			if (json_is_integer(maj) && json_integer_value(maj) >= 0)
+				snprintf(mj, sizeof(mj), "%lld", (long long)json_integer_value(maj));
+			if (json_is_integer(min) && json_integer_value(min) >= 0)
+				snprintf(mn, sizeof(mn), "%lld", (long long)json_integer_value(min));
+			snprintf(v, sizeof(v), "%s %s:%s %s", type, mj, mn,
+				 access && *access ? access : "rwm");
+		}
+		put(r, "devices", json_is_true(json_object_get(d, "allow")) ? "devices.allow"
+									     : "devices.deny", v);
+	}
 }
 
 static void v1_cpu(struct res *r, json_t *cpu)
@@ -260,6 +296,7 @@ int cg_res_v1(struct cgroup *cg, const char *resources)
 		return r.err;
 	put_num(&r, "cpuset", cpu, "cpus", "cpuset.cpus");
 	put_num(&r, "cpuset", cpu, "mems", "cpuset.mems");
+	v1_devices(&r, json_object_get(j, "devices"));
 	v1_memory(&r, json_object_get(j, "memory"));
 	v1_cpu(&r, cpu);
 	put(&r, "pids", "pids.max", pids_text(json_object_get(j, "pids"), false, buf, sizeof(buf)));

@@ -69,7 +69,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 }
 
 /* The supervisor: forward signals, then exit as the sentry did. */
-static void supervise(pid_t pid)
+static void supervise(pid_t pid, const sigset_t *mask)
 {
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_RESTART | SA_SIGINFO };
 	int status;
@@ -78,6 +78,7 @@ static void supervise(pid_t pid)
 	for (int s = 1; s < 32; s++)
 		if (s != SIGKILL && s != SIGSTOP && s != SIGCHLD)
 			sigaction(s, &sa, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
 	while (waitpid(pid, &status, 0) < 0)
@@ -176,23 +177,34 @@ static int set_net_sysctls(const struct confine *c)
 	return 0;
 }
 
+/* Join the namespace at path (its type checked by the config parser). */
+static int join_ns(const char *path, int type)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0 || setns(fd, type))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
 static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 {
 	/* a cgroup namespace too: the sentry sees no host cgroup paths */
 	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP, err;
 	char b = 0;
 
-	if (!c->host_uts)
+	if (!c->host_uts && !c->utsns_path)
 		flags |= CLONE_NEWUTS;
 	if (c->new_net && !c->netns_path)
 		flags |= CLONE_NEWNET;
+	/* paths are joined as the host's root, before our own user namespace */
+	if (c->utsns_path && (err = join_ns(c->utsns_path, CLONE_NEWUTS)))
+		return err;
 	if (c->netns_path) {
-		/* joined as the host's root, before our own user namespace */
-		int fd = open(c->netns_path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0 || setns(fd, CLONE_NEWNET))
-			return -errno;
-		close(fd);
+		if ((err = join_ns(c->netns_path, CLONE_NEWNET)))
+			return err;
 		low_ports_open();       /* still the host's root: allowed here */
 		if ((err = set_net_sysctls(c)))
 			return err;
@@ -209,9 +221,42 @@ static int enter_namespaces(const struct confine *c, int ready_fd, int go_fd)
 	return flags & CLONE_NEWNET ? set_net_sysctls(c) : 0;
 }
 
+/*
+ * fork(), the child in a new pid namespace with c->new_pidns: after
+ * unshare our next child is the init of one, and our own later children
+ * (hooks) must not be in it, so the CLI goes back to its own at once.
+ * The child's pid, 0 in the child, or -errno.
+ */
+static pid_t fork_supervisor(const struct confine *c)
+{
+	int self, err = 0;
+	pid_t pid;
+
+	if (!c->new_pidns)
+		return (pid = fork()) < 0 ? -errno : pid;
+	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || unshare(CLONE_NEWPID)) {
+		err = -errno;
+		if (self >= 0)
+			close(self);
+		return err;
+	}
+	pid = fork();
+	if (pid < 0)
+		err = -errno;
+	if (pid != 0 && setns(self, CLONE_NEWPID) && !err) {
+		err = -errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	close(self);
+	return err ? err : pid;
+}
+
 pid_t confine_spawn(const struct confine *c)
 {
 	int ready[2], go[2], err;
+	sigset_t all, old;
 	char b;
 	pid_t sup, pid;
 
@@ -220,17 +265,19 @@ pid_t confine_spawn(const struct confine *c)
 	pid_t cli = getpid();
 
 	fflush(NULL);
-	sup = fork();
+	sup = fork_supervisor(c);
 	if (sup < 0)
-		return -errno;
+		return sup;
 	if (sup == 0) {
 		close(ready[0]);
 		close(go[1]);
 		if (c->stdio_fd >= 0)
 			for (int fd = 0; fd < 3; fd++)
 				dup2(c->stdio_fd, fd);
+		/* (in a pid namespace of our own the parent is 0: a CLI gone
+		 * before this is seen when the handshake below fails) */
 		if (c->die_with_parent &&
-		    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != cli))
+		    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != (c->new_pidns ? 0 : cli)))
 			_exit(125);     /* the CLI is already gone */
 		if (!c->keep_session)
 			setsid();
@@ -242,11 +289,16 @@ pid_t confine_spawn(const struct confine *c)
 		}
 		close(ready[1]);
 		close(go[0]);
+		/* signals wait until the supervisor forwards them: as a pid
+		 * namespace's init it would drop them, having no handler yet */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &old);
 		pid = fork();
 		if (pid < 0)
 			_exit(125);
 		if (pid > 0)
-			supervise(pid);
+			supervise(pid, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		err = sentry_setup();
 		if (err) {
 			fprintf(stderr, "cvisor: cannot set up the sandbox: %s\n", strerror(-err));

@@ -12,7 +12,10 @@
  * child, the sentry, is the init of that pid namespace, so when it dies
  * the kernel kills every stub.  The supervisor is the container's pid for
  * the engine: it forwards signals and exits with the sentry's status, and
- * the sentry dies with it (PDEATHSIG).
+ * the sentry dies with it (PDEATHSIG).  When the config asks for a pid
+ * namespace, the supervisor is the init of one of its own, the sentry's
+ * parent namespace, so that the engine's pid is in a new one as the spec
+ * says (when it is gone, the kernel kills all below it).
  */
 #ifndef CVISOR_SANDBOX_CONFINE_H
 #define CVISOR_SANDBOX_CONFINE_H
@@ -29,6 +32,13 @@ struct confine {
 	 * host filter forbids sethostname, so nothing is shared but the name,
 	 * which the sandbox then starts with). */
 	bool host_uts;
+	/* or join this one (a path the config gives): the sandbox starts
+	 * with its name, as with the host's */
+	const char *utsns_path;
+	/* The supervisor (the engine's pid) is pid 1 of a pid namespace of
+	 * its own, the config's "pid" namespace without a path: the sentry's
+	 * is a child of it. */
+	bool new_pidns;
 	/* uid_map and gid_map text for the sandbox's user namespace (NULL:
 	 * identity, every id maps to itself) */
 	const char *uid_map, *gid_map;

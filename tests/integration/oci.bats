@@ -701,3 +701,112 @@ RO_SCRIPT='cd "$1" && for c in "touch new" "touch f" "mkdir new" "mkdir d" "rm f
 	[[ "${lines[2]}" == *"Read-only file system"* ]]
 	[ "$(cat "$src/f")" = x ] && [ ! -e "$src/new" ]
 }
+
+# One delete without --force, as runc 1.1.5 answers it: RUNTIME ID.
+# Prints "created:RC,state:RC running:RC,STATUS paused:RC,STATUS force:RC".
+delete_answers() {
+	local rt="$1 --root $BATS_TEST_TMPDIR/state-$2" id=$2 out=""
+	$rt create -b "$B" "$id-c" >"$BATS_TEST_TMPDIR/log-$2" 2>&1 </dev/null
+	$rt delete "$id-c" 2>/dev/null; out+="created:$?"
+	$rt state "$id-c" >/dev/null 2>&1; out+=",state:$?"
+	$rt run -d -b "$B" "$id-r" >>"$BATS_TEST_TMPDIR/log-$2" 2>&1 </dev/null
+	$rt delete "$id-r" 2>/dev/null; out+=" running:$?"
+	out+=",$($rt state "$id-r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	$rt pause "$id-r"
+	$rt delete "$id-r" 2>/dev/null; out+=" paused:$?"
+	out+=",$($rt state "$id-r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+	$rt resume "$id-r"
+	$rt delete --force "$id-r"; out+=" force:$?"
+	echo "$out"
+}
+
+@test "delete without --force answers as runc 1.1.5 does: a created container is removed, a running or paused one is an error and keeps running (runc and cvisor side by side)" {
+	command -v runc >/dev/null || skip "no runc"
+	bundle sleep 30
+	want="created:0,state:1 running:1,running paused:1,paused force:0"
+	run -0 delete_answers runc rd$$
+	for id in rd$$-c rd$$-r; do	# (whatever a failure left: cvisor's teardown does its own)
+		runc --root "$BATS_TEST_TMPDIR/state-rd$$" delete --force $id >/dev/null 2>&1 || true
+	done
+	[ "$output" = "$want" ] || { echo "runc: $output"; false; }
+	run -0 delete_answers "$CVISOR" cd$$
+	for id in cd$$-c cd$$-r; do
+		$CVISOR --root "$BATS_TEST_TMPDIR/state-cd$$" delete --force $id >/dev/null 2>&1 || true
+	done
+	[ "$output" = "$want" ] || { echo "cvisor: $output"; false; }
+}
+
+@test "namespaces: a uts namespace given by path is joined (the sandbox has its name); with a pid namespace the engine's pid is the init of a new one, without one it is in the host's" {
+	unshare --uts sh -c "hostname ns-by-path && touch $BATS_TEST_TMPDIR/ready && exec sleep 60" &
+	holder=$!
+	for i in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/ready" ] && break; sleep 0.1; done
+	EDIT='c.pop("hostname", None)
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"] + [{"type": "uts", "path": "/proc/'$holder'/ns/uts"}]' \
+		bundle sh -c 'hostname; sleep 30'
+	$C run -d -b "$B" un1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 50); do grep -q ns-by-path "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	kill $holder
+	[ "$(cat "$BATS_TEST_TMPDIR/log")" = ns-by-path ]
+	sup=$(pid_of un1)
+	[ "$(readlink /proc/$sup/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]
+	# the config has a pid namespace: the supervisor is pid 1 of a new one
+	[ "$(readlink /proc/$sup/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
+	[ "$(awk '/^NSpid:/ { print $3 }' /proc/$sup/status)" = 1 ]
+	run -0 $C delete --force un1
+	EDIT='c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+		bundle sleep 30
+	$C run -d -b "$B" un2 >"$BATS_TEST_TMPDIR/log" 2>&1
+	[ "$(readlink /proc/$(pid_of un2)/ns/pid)" = "$(readlink /proc/self/ns/pid)" ]
+	run -0 $C delete --force un2
+}
+
+@test "cgroups: linux.resources.devices is the devices cgroup's list, in the order given, and the sandbox runs under it; kernelTCP is set and updated" {
+	[ -d /sys/fs/cgroup/devices ] || skip "no cgroup v1 devices hierarchy"
+	tcp=memory.kmem.tcp.limit_in_bytes
+	EDIT='c["linux"]["cgroupsPath"] = "cvd'$$'"
+c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allow": True, "type": "c", "major": 10, "minor": 229, "access": "rwm"}, {"allow": True, "type": "b", "major": 8, "minor": 20, "access": "rw"}, {"allow": True, "type": "c", "major": 1, "access": "r"}], "memory": {"kernelTCP": 50593792}}' \
+		bundle sh -c 'echo in the sandbox; cat /dev/null; sleep 30'
+	$C run -d -b "$B" dv1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 50); do grep -q "in the sandbox" "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	grep -q "in the sandbox" "$BATS_TEST_TMPDIR/log"
+	[ "$(cat /sys/fs/cgroup/devices/cvd$$/devices.list)" = "$(printf 'c 10:229 rwm\nb 8:20 rw\nc 1:* r')" ]
+	if [ -e /sys/fs/cgroup/memory/cvd$$/$tcp ]; then
+		[ "$(cat /sys/fs/cgroup/memory/cvd$$/$tcp)" = 50593792 ]
+		run -0 $C update --kernel-memory-tcp 64m dv1
+		[ "$(cat /sys/fs/cgroup/memory/cvd$$/$tcp)" = 67108864 ]
+	fi
+	[ "$(status_of dv1)" = running ]
+	run -0 $C delete --force dv1
+	[ ! -e /sys/fs/cgroup/devices/cvd$$ ]
+}
+
+@test "hooks: poststart gets the state start made (running, the pid) even when the program has already ended" {
+	EDIT='c["hooks"] = {"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > '$BATS_TEST_TMPDIR'/poststart"]}]}' \
+		bundle true
+	$C create -b "$B" ps1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	pid=$(pid_of ps1)
+	run -0 $C start ps1
+	wait_stopped ps1
+	python3 - "$BATS_TEST_TMPDIR/poststart" "$pid" <<-'PY'
+		import json, sys
+		s = json.load(open(sys.argv[1]))
+		assert s["status"] == "running" and s["pid"] == int(sys.argv[2]) and s["id"] == "ps1", s
+	PY
+	run -0 $C delete ps1
+}
+
+@test "update --pids-limit: the sandbox's own count of its tasks takes the new limit, running and paused" {
+	# (on v1 pids.max is the limit itself, counting host tasks, which is
+	# below the sandbox's count: only a raise shows the sandbox's)
+	forks='for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 30 >/dev/null 2>&1 & done; echo forked all'
+	for how in running paused; do
+		EDIT='c["linux"]["resources"] = {"pids": {"limit": 8}}' bundle sleep 1000
+		$C run -d -b "$B" "pl-$how" >"$BATS_TEST_TMPDIR/log" 2>&1
+		[ "$how" = running ] || $C pause "pl-$how"
+		run -0 $C update --pids-limit 200 "pl-$how"
+		[ "$how" = running ] || $C resume "pl-$how"
+		run -0 timeout 20 $C exec "pl-$how" sh -c "$forks"
+		[[ "$output" == *"forked all"* ]]
+		run -0 $C delete --force "pl-$how"
+	done
+}

@@ -219,6 +219,13 @@ int control_serve(int listen_fd, bool *started)
 		*started = true;
 	} else if (!strncmp(buf, "kill ", 5)) {
 		ret = do_kill(fd, buf + 5, *started);
+	} else if (!strncmp(buf, "pids ", 5)) {
+		/* cvisor update --pids-limit: the count fork and clone check */
+		long n = strtol(buf + 5, NULL, 10);
+
+		__atomic_store_n(&sandbox.pids_max, n > 0 && n < INT32_MAX ? (int)n : 0,
+				 __ATOMIC_RELAXED);
+		reply(fd, "ok");
 	} else if (!strncmp(buf, "exec ", 5) && *started) {
 		do_exec(fd, buf + 5, stdio);
 		keep = true;

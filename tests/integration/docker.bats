@@ -14,7 +14,7 @@ BUILD=${BUILD:-build}
 CVISOR=$(realpath "$BUILD/cvisor")
 
 load dockerd
-load ../apps/rootfs
+load rootfs
 
 setup_file() {
 	command -v dockerd >/dev/null && command -v docker >/dev/null || return 0

@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 CVISOR=$(realpath "$BUILD/cvisor")
 DRIVE=$BATS_TEST_DIRNAME/pty_drive.py
 
-load ../apps/rootfs
+load rootfs
 
 setup_file() {
 	command -v podman >/dev/null && podman info >/dev/null 2>&1 || return 0

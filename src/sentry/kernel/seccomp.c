@@ -128,11 +128,8 @@ static bool strict_allows(long nr)
 
 int app_seccomp_check(struct task *t, const struct syscall_args *a, long *ret)
 {
-	struct seccomp_data d = {
-		.nr = (int)a->nr, .arch = AUDIT_ARCH_X86_64,
-		.instruction_pointer = t->regs.rip,
-	};
 	int mode = __atomic_load_n(&t->seccomp_mode, __ATOMIC_ACQUIRE);
+	struct seccomp_data d;
 	uint32_t r, data;
 
 	*ret = -ENOSYS;
@@ -143,7 +140,9 @@ int app_seccomp_check(struct task *t, const struct syscall_args *a, long *ret)
 		return SECCOMP_SKIP;
 	}
 	if (!prog && mode != SECCOMP_MODE_FILTER)
-		return SECCOMP_GO_ON;
+		return SECCOMP_GO_ON;   /* every call of an unfiltered task: nothing more */
+	d = (struct seccomp_data){ .nr = (int)a->nr, .arch = AUDIT_ARCH_X86_64,
+				   .instruction_pointer = t->regs.rip };
 	memcpy(d.args, a->a, sizeof(d.args));
 	r = run_filters(t, &d);
 	data = r & SECCOMP_RET_DATA;

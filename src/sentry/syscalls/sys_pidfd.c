@@ -34,7 +34,7 @@ long sys_pidfd_open(struct task *t, const struct syscall_args *a)
 	return fd;
 }
 
-/* The process pidfd fd names (held), or NULL with *err: EBADF; with
+/* The process the pidfd at fd names (held: tg_put it), or NULL (EBADF); with
  * proc_dir, a /proc/<pid> directory fd names its process too (Linux's
  * pidfd_to_pid, for pidfd_send_signal only). */
 static struct thread_group *pidfd_get(struct task *t, int fd, bool proc_dir)

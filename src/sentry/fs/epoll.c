@@ -53,6 +53,7 @@ struct epitem {
 	bool last_ready;                /* host, EPOLLET: reported ready, not seen unready since */
 	bool on_ready;                  /* on ep's ready list (rdlock) */
 	struct epitem *rd_next;
+	struct epitem *tx_next;         /* in a list send_events() took (ep->mtx) */
 };
 
 struct epoll {
@@ -357,17 +358,26 @@ static int send_events(struct epoll *ep, struct epoll_event *evs, int max)
 	struct epitem *list, *it;
 	int n = 0;
 
+	/*
+	 * The taken items are chained through tx_next, which callbacks never
+	 * touch: once rdlock is dropped a wake may put one of them back on
+	 * the ready list, rewriting its rd_next, and walking rd_next would
+	 * then lose the rest of the taken list (Linux's ovflist, for the
+	 * same reason).
+	 */
 	pthread_mutex_lock(&ep->rdlock);
 	list = ep->rd_first;
 	ep->rd_first = ep->rd_last = NULL;
-	for (it = list; it; it = it->rd_next)
+	for (it = list; it; it = it->rd_next) {
 		it->on_ready = false;
+		it->tx_next = it->rd_next;
+	}
 	pthread_mutex_unlock(&ep->rdlock);
 	while ((it = list)) {
 		struct file *f;
 		uint32_t r;
 
-		list = it->rd_next;
+		list = it->tx_next;
 		if (n >= max) {
 			ready_add(ep, it);
 			continue;

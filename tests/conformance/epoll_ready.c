@@ -107,5 +107,17 @@ int main(void)
 	CHECK(wait0(ep) == 1, "EXCLUSIVE item not ready");
 	ev = (struct epoll_event){ .events = EPOLLIN, .data.fd = p[0] };
 	CHECK_ERRNO(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), EINVAL);
+	/* checked before the lookup: MOD with it of a fd not in the set is
+	 * EINVAL, not ENOENT; an epoll target or a bit outside IN, OUT, ERR,
+	 * HUP, ET, WAKEUP is EINVAL (stress-ng's epoll stressor relies on it) */
+	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = q[1] };
+	CHECK_ERRNO(epoll_ctl(ep, EPOLL_CTL_MOD, q[1], &ev), EINVAL);
+	int ep2 = epoll_create1(0);
+	CHECK_OK(ep2);
+	CHECK_ERRNO(add(ep, ep2, EPOLLIN | EPOLLEXCLUSIVE), EINVAL);
+	CHECK_ERRNO(add(ep, q[1], EPOLLOUT | EPOLLRDHUP | EPOLLEXCLUSIVE), EINVAL);
+	CHECK_ERRNO(add(ep, q[1], EPOLLPRI | EPOLLEXCLUSIVE), EINVAL);
+	CHECK_OK(add(ep, q[1], EPOLLOUT | EPOLLET | EPOLLERR | EPOLLHUP | EPOLLEXCLUSIVE));
+	CHECK_OK(add(ep, ep2, EPOLLIN));
 	return 0;
 }

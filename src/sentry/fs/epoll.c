@@ -294,6 +294,22 @@ static long ep_add(struct epoll *ep, int fd, struct file *f, const struct epoll_
 	return 0;
 }
 
+/* Events an EPOLLEXCLUSIVE item may ask for (Linux's EPOLLEXCLUSIVE_OK_BITS). */
+#define EP_EXCL_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | \
+		    EPOLLEXCLUSIVE)
+
+/*
+ * EPOLLEXCLUSIVE asked where Linux refuses it, before it looks the item
+ * up: on MOD, on an epoll target, or with other events (ONESHOT, RDHUP,
+ * PRI): EINVAL.
+ */
+static bool excl_refused(int op, struct file *f, uint32_t events)
+{
+	if (op == EPOLL_CTL_DEL || !(events & EPOLLEXCLUSIVE))
+		return false;
+	return op == EPOLL_CTL_MOD || is_epoll(f) || (events & ~EP_EXCL_OK);
+}
+
 /*
  * EPOLL_CTL_ADD, MOD, DEL of (fd, f) in the epoll file epf (the caller
  * checked that it is one, and not f); ev is unused for DEL.
@@ -309,7 +325,7 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 	if (f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
 		return -EPERM;          /* regular files are always ready: Linux refuses */
 	/* EPOLLEXCLUSIVE is accepted on ADD (each waiter is woken: allowed) */
-	if (op == EPOLL_CTL_ADD && (ev->events & EPOLLEXCLUSIVE) && (ev->events & EPOLLONESHOT))
+	if (excl_refused(op, f, ev->events))
 		return -EINVAL;
 	if (op == EPOLL_CTL_ADD && is_epoll(f)) {
 		pthread_mutex_lock(&nest_lock);
@@ -325,7 +341,7 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 	} else if (op == EPOLL_CTL_MOD) {
 		if (!it) {
 			err = -ENOENT;
-		} else if ((ev->events | it->events) & EPOLLEXCLUSIVE) {
+		} else if (it->events & EPOLLEXCLUSIVE) {
 			err = -EINVAL;
 		} else {
 			__atomic_store_n(&it->events, ev->events, __ATOMIC_RELAXED);

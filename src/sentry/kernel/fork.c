@@ -291,3 +291,81 @@ long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	return fork_process(t, flags, stack, ptid, ctid, tls,
 			    (flags & CLONE_PIDFD) ? child : NULL);
 }
+
+/* What unshare(2) knows (Linux's check_unshare_flags). */
+#define UNSHARE_OK (CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM | \
+		    CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
+		    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define UNSHARE_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER | \
+		    CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+/* Own what the flags name, as Linux's unshare_fs() and unshare_fd(). */
+static long unshare_fs_files(struct task *t, uint64_t flags)
+{
+	struct thread_group *tg = t->tg;
+	struct fs_struct *fs = NULL, *old_fs = NULL;
+	struct fd_table *fdt = NULL, *old_fdt = NULL;
+
+	if ((flags & CLONE_FS) && __atomic_load_n(&t->fs->refs, __ATOMIC_ACQUIRE) > 1 &&
+	    !(fs = fs_copy(t->fs)))
+		return -ENOMEM;
+	if ((flags & CLONE_FILES) && __atomic_load_n(&tg->fdt->refs, __ATOMIC_ACQUIRE) > 1 &&
+	    !(fdt = fdt_dup(tg->fdt))) {
+		if (fs)
+			fs_put(fs);
+		return -ENOMEM;
+	}
+	/* under tg->lock: /proc's readers of another task look there */
+	pthread_mutex_lock(&tg->lock);
+	if (fs) {
+		old_fs = t->fs;
+		t->fs = fs;
+	}
+	if (fdt) {
+		old_fdt = tg->fdt;
+		tg->fdt = fdt;
+	}
+	pthread_mutex_unlock(&tg->lock);
+	if (old_fs)
+		fs_put(old_fs);
+	if (old_fdt)
+		fdt_put(old_fdt);
+	return 0;
+}
+
+/*
+ * unshare(2).  The sandbox has one set of namespaces and makes no nested
+ * ones: asking for a namespace is EPERM, what a container under Docker's
+ * default seccomp profile gets.  0: the caller then drops the SEM_UNDO
+ * list for CLONE_SYSVSEM (ipc/ is above kernel/).  The fd table belongs to the process
+ * here, not to each thread: a thread of a multi-threaded process cannot
+ * take its own (EINVAL, docs/compatibility.md), nor its own SEM_UNDO list.
+ */
+long do_unshare(struct task *t, uint64_t flags)
+{
+	struct thread_group *tg = t->tg;
+	bool alone;
+
+	if (flags & CLONE_NEWUSER)
+		flags |= CLONE_THREAD | CLONE_FS;
+	if (flags & CLONE_VM)
+		flags |= CLONE_SIGHAND;
+	if (flags & CLONE_SIGHAND)
+		flags |= CLONE_THREAD;
+	if (flags & CLONE_NEWNS)
+		flags |= CLONE_FS;
+	if (flags & ~(uint64_t)UNSHARE_OK)
+		return -EINVAL;
+	pthread_mutex_lock(&tg->lock);
+	alone = tg->nr_tasks == 1;
+	pthread_mutex_unlock(&tg->lock);
+	if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && !alone)
+		return -EINVAL;
+	if ((flags & CLONE_VM) && mm_shared(tg->mm))
+		return -EINVAL;
+	if (flags & UNSHARE_NS)
+		return -EPERM;
+	if ((flags & (CLONE_FILES | CLONE_SYSVSEM)) && !alone)
+		return -EINVAL;
+	return unshare_fs_files(t, flags);      /* CLONE_SYSVSEM: the caller's (ipc/) */
+}

@@ -438,6 +438,7 @@ void sandbox_finish(int status);
  * still there to name. */
 long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
 	      uint64_t ctid, uint64_t tls, struct thread_group **child);
+long do_unshare(struct task *t, uint64_t flags);
 
 /* kernel/tty.c: the sandbox's terminal's session and foreground group */
 void tty_set_console(int host_fd);

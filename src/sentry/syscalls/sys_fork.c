@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "ipc/ipc.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
@@ -83,4 +84,16 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
 	return clone_pidfd(t, ca.flags | ca.exit_signal,
 			   ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
 			   ca.child_tid, ca.tls, ca.pidfd);
+}
+
+long sys_unshare(struct task *t, const struct syscall_args *a)
+{
+	long err = do_unshare(t, a->a[0]);
+
+	/* the process's own SEM_UNDO list (do_unshare() checked it is not
+	 * shared with a thread): applied, as Linux's exit_sem() at the last
+	 * reference, and a new empty one begins */
+	if (!err && (a->a[0] & CLONE_SYSVSEM))
+		sem_exit(t->tg);
+	return err;
 }

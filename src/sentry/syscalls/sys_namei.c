@@ -456,6 +456,8 @@ long sys_fallocate(struct task *t, const struct syscall_args *a)
 		err = -EOPNOTSUPP;
 	else if (off < 0 || len <= 0)
 		err = -EINVAL;
+	else if (off > INT64_MAX - len)
+		err = -EFBIG;
 	else if (!f->inode || !f->ops->llseek)
 		err = -ESPIPE;
 	else if (S_ISDIR(f->inode->mode))
@@ -464,6 +466,9 @@ long sys_fallocate(struct task *t, const struct syscall_args *a)
 		err = -ENODEV;
 	else if (!f->ops->mmap_fd || (hfd = f->ops->mmap_fd(f, false)) < 0)
 		err = -EOPNOTSUPP;
+	else if (!(ARG_INT(a, 1) & FALLOC_FL_KEEP_SIZE) &&
+		 (err = vfs_fsize_grow(t, f->inode, off + len)))
+		;                       /* past RLIMIT_FSIZE: SIGXFSZ and EFBIG */
 	/* on the sentry's own memfd, or a file of a writable host mount */
 	else if (fallocate(hfd, ARG_INT(a, 1), off, len))
 		err = -errno;

@@ -148,7 +148,10 @@ static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, si
 {
 	char *buf = io_buf();
 	size_t done = 0;
+	int err = vfs_fsize_write(t, f, *pos, &len);
 
+	if (err)
+		return err;
 	if (!buf)
 		return -ENOMEM;
 	if (f->remove_privs && len)
@@ -354,11 +357,14 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 {
 	char *buf = io_buf();
 	size_t done = 0;
+	int err;
 
 	if (!buf)
 		return -ENOMEM;
 	if (len > (size_t)MAX_RW)
 		len = MAX_RW;
+	if ((err = vfs_fsize_write(t, out, *opos, &len)))
+		return err;
 	if (out->remove_privs && len)
 		vfs_file_remove_privs(t, out);
 	while (done < len) {

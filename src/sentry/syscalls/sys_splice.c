@@ -44,7 +44,10 @@ static ssize_t write_file(struct task *t, struct file *out, const char *buf, siz
 			  off_t *pos)
 {
 	size_t w = 0;
+	int err = vfs_fsize_write(t, out, pos ? *pos : out->pos, &n);
 
+	if (err)
+		return err;
 	while (w < n) {
 		ssize_t k = out->ops->write(t, out, buf + w, n - w, pos ? pos : &out->pos);
 

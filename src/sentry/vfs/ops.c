@@ -24,7 +24,9 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -519,6 +521,59 @@ int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *iap)
 	return err;
 }
 
+/* Reaching past RLIMIT_FSIZE: SIGXFSZ to the caller (Linux's send_sig(SIGXFSZ, current, 0)). */
+static int fsize_exceeded(struct task *t)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGXFSZ;
+	si.si_code = SI_USER;
+	si.si_pid = t->tg->pid;
+	si.si_uid = t->tg->cred.uid;
+	send_signal_info(t->tg, t, &si);
+	return -EFBIG;
+}
+
+/*
+ * RLIMIT_FSIZE for a write of *count bytes into f at pos, or at its end
+ * with O_APPEND (Linux's generic_write_check_limits()): from the limit on,
+ * SIGXFSZ and EFBIG; below it, *count shrinks to what fits.  Files other
+ * than regular ones have no size to limit.
+ */
+int vfs_fsize_write(struct task *t, struct file *f, off_t pos, size_t *count)
+{
+	rlim_t lim = t->tg->rlim[RLIMIT_FSIZE].rlim_cur;
+	struct stat st;
+
+	if (lim == RLIM_INFINITY || !f->inode || !S_ISREG(f->inode->mode) || !*count)
+		return 0;
+	if ((f->flags & O_APPEND) && !vfs_getattr(f->inode, &st))
+		pos = st.st_size;
+	if ((rlim_t)pos >= lim)
+		return fsize_exceeded(t);
+	if (*count > lim - (rlim_t)pos)
+		*count = (size_t)(lim - (rlim_t)pos);
+	return 0;
+}
+
+/*
+ * RLIMIT_FSIZE for a regular file growing to size (truncate, fallocate
+ * without KEEP_SIZE; Linux's inode_newsize_ok()): a file may shrink, or
+ * stay past the limit it already passed, but not grow past it.
+ */
+int vfs_fsize_grow(struct task *t, struct inode *ino, off_t size)
+{
+	rlim_t lim = t->tg->rlim[RLIMIT_FSIZE].rlim_cur;
+	struct stat st;
+
+	if (lim == RLIM_INFINITY || (rlim_t)size <= lim || !S_ISREG(ino->mode))
+		return 0;
+	if (!vfs_getattr(ino, &st) && st.st_size >= size)
+		return 0;
+	return fsize_exceeded(t);
+}
+
 /*
  * truncate(2) (by_path: write permission is asked) and ftruncate(2) (the
  * fd is open for writing), after the length was checked: a regular file,
@@ -540,7 +595,7 @@ int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path)
 		return -EROFS;
 	if (by_path && (err = vfs_may(t, d->inode, W_OK)))
 		return err;
-	if ((err = vfs_deny_write(d->inode)))
+	if ((err = vfs_deny_write(d->inode)) || (err = vfs_fsize_grow(t, d->inode, len)))
 		return err;
 	clock_gettime(CLOCK_REALTIME, &ia.mtime);
 	return vfs_setattr(t, d, &ia);

@@ -305,6 +305,9 @@ int vfs_rename(struct task *t, struct dentry *odir, const char *oname, struct de
 	       const char *nname, unsigned flags);
 long vfs_readlink(struct dentry *d, char *buf, size_t len);
 int vfs_statfs(struct inode *ino, struct statfs *sf);
+/* RLIMIT_FSIZE: a write's *count cut to the limit, or a file growing to size */
+int vfs_fsize_write(struct task *t, struct file *f, off_t pos, size_t *count);
+int vfs_fsize_grow(struct task *t, struct inode *ino, off_t size);
 int vfs_setattr(struct task *t, struct dentry *d, const struct iattr *ia);
 int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
 /* 0 if t owns ino or holds CAP_FOWNER over it, else -EPERM (O_NOATIME) */

@@ -158,6 +158,7 @@ struct task_sched {
 	int rt_priority;                /* 1..99 under FIFO and RR, else 0 */
 	int nice;                       /* -20..19 */
 	bool reset_on_fork;             /* SCHED_RESET_ON_FORK */
+	int ioprio;                     /* ioprio_set's value, kept across fork and exec */
 	uint64_t cpus;                  /* affinity: within sandbox.cpu_mask */
 };
 

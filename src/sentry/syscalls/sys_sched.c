@@ -440,6 +440,7 @@ struct prio_walk {
 	uint32_t who;
 	int nice;                       /* setpriority's */
 	long ret;                       /* -ESRCH until one thread matched */
+	bool io;                        /* ioprio_get/set: nice is the I/O priority */
 };
 
 static bool prio_match(const struct thread_group *tg, const struct task *x,
@@ -466,6 +467,36 @@ static long set_one_nice(struct task *self, struct task *p, int nice, long err)
 	return err == -ESRCH ? 0 : err;
 }
 
+/*
+ * I/O priorities (ioprio_get/ioprio_set): kept per thread and read back as
+ * Linux 6.x keeps them; the host does the sandbox's I/O for the sentry, at
+ * the sentry's priority.  The value is class << 13 | hint << 3 | level.
+ */
+#define IOPRIO_CLASS(p) (((p) >> 13) & 7)
+#define IOPRIO_LEVEL(p) ((p) & 7)
+enum { IOPRIO_CLASS_NONE, IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE };
+#define IOPRIO_BE_NORM ((IOPRIO_CLASS_BE << 13) | 4)
+
+/* Linux's ioprio_best(): the higher of two, no class counting as best-effort 4. */
+static int ioprio_best(int a, int b)
+{
+	a = IOPRIO_CLASS(a) == IOPRIO_CLASS_NONE ? IOPRIO_BE_NORM : a;
+	b = IOPRIO_CLASS(b) == IOPRIO_CLASS_NONE ? IOPRIO_BE_NORM : b;
+	return a < b ? a : b;
+}
+
+/* Linux's set_task_ioprio(): the caller owns p by uid, or has CAP_SYS_NICE. */
+static long set_one_ioprio(struct task *self, struct task *p, int prio, long err)
+{
+	const struct creds *c = &self->tg->cred;
+
+	if (p->tg->cred.uid != c->euid && p->tg->cred.uid != c->uid &&
+	    !capable(c, CAP_SYS_NICE))
+		return -EPERM;
+	p->sched.ioprio = prio;
+	return err == -ESRCH ? 0 : err;
+}
+
 static void prio_walk(struct task *self, struct prio_walk *w, bool set)
 {
 	pthread_mutex_lock(&sandbox.lock);
@@ -476,7 +507,14 @@ static void prio_walk(struct task *self, struct prio_walk *w, bool set)
 		for (struct task *x = tg->tasks; x; x = x->next) {
 			if (!prio_match(tg, x, w))
 				continue;
-			if (set)
+			if (w->io && set)
+				w->ret = set_one_ioprio(self, x, w->nice, w->ret);
+			else if (w->io && w->which == PRIO_PROCESS)
+				w->ret = x->sched.ioprio;
+			else if (w->io)     /* a group's: never "none", even alone */
+				w->ret = ioprio_best(w->ret == -ESRCH ? x->sched.ioprio : (int)w->ret,
+						     x->sched.ioprio);
+			else if (set)
 				w->ret = set_one_nice(self, x, w->nice, w->ret);
 			else if (20 - x->sched.nice > w->ret)
 				w->ret = 20 - x->sched.nice;
@@ -502,7 +540,7 @@ static int prio_args(struct task *t, const struct syscall_args *a, struct prio_w
 /* The raw syscall returns the highest priority found as 20 - nice (1..40). */
 long sys_getpriority(struct task *t, const struct syscall_args *a)
 {
-	struct prio_walk w;
+	struct prio_walk w = { 0 };
 	int err = prio_args(t, a, &w);
 
 	if (err)
@@ -513,12 +551,65 @@ long sys_getpriority(struct task *t, const struct syscall_args *a)
 
 long sys_setpriority(struct task *t, const struct syscall_args *a)
 {
-	struct prio_walk w;
+	struct prio_walk w = { 0 };
 	int err = prio_args(t, a, &w);
 
 	if (err)
 		return err;
 	w.nice = ARG_INT(a, 2) < -20 ? -20 : ARG_INT(a, 2) > 19 ? 19 : ARG_INT(a, 2);
+	prio_walk(t, &w, true);
+	return w.ret;
+}
+
+/* Linux's ioprio_check_cap(): the class and level a value may ask for. */
+static int ioprio_check(const struct task *t, int prio)
+{
+	switch (IOPRIO_CLASS(prio)) {
+	case IOPRIO_CLASS_RT:
+		if (!capable(&t->tg->cred, CAP_SYS_NICE) && !capable(&t->tg->cred, CAP_SYS_ADMIN))
+			return -EPERM;
+		return 0;
+	case IOPRIO_CLASS_BE:
+	case IOPRIO_CLASS_IDLE:
+		return 0;
+	case IOPRIO_CLASS_NONE:
+		return IOPRIO_LEVEL(prio) ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ioprio's "which" is getpriority's plus one (IOPRIO_WHO_PROCESS is 1). */
+static int ioprio_args(struct task *t, const struct syscall_args *a, struct prio_walk *w)
+{
+	struct syscall_args b = *a;
+
+	b.a[0] = (uint64_t)(ARG_INT(a, 0) - 1);
+	w->io = true;
+	return prio_args(t, &b, w);
+}
+
+long sys_ioprio_get(struct task *t, const struct syscall_args *a)
+{
+	struct prio_walk w = { 0 };
+	int err = ioprio_args(t, a, &w);
+
+	if (err)
+		return err;
+	prio_walk(t, &w, false);
+	return w.ret;
+}
+
+long sys_ioprio_set(struct task *t, const struct syscall_args *a)
+{
+	struct prio_walk w = { 0 };
+	int err = ioprio_args(t, a, &w);
+
+	if (!err)
+		err = ioprio_check(t, ARG_INT(a, 2));
+	if (err)
+		return err;
+	w.nice = ARG_INT(a, 2);
 	prio_walk(t, &w, true);
 	return w.ret;
 }

@@ -81,19 +81,22 @@ static int map_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bia
 	uint64_t file_end = ph->p_vaddr + bias + ph->p_filesz;
 	uint64_t mem_end = PAGE_ALIGN(ph->p_vaddr + bias + ph->p_memsz);
 	int prot = prot_of(ph->p_flags);
+	/* The rest of the last file page belongs to the bss: it is zeroed
+	 * through a writable mapping.  Only then: a segment mapped writable
+	 * and protected again costs the new process a host call more. */
+	bool tail = ph->p_memsz > ph->p_filesz && (file_end & (PAGE_SIZE - 1));
+	int wprot = tail ? prot | PROT_WRITE : prot;
 	long ret;
 
 	if (ph->p_filesz) {
-		ret = mm_mmap(mm, start, PAGE_ALIGN(file_end) - start, prot | PROT_WRITE,
+		ret = mm_mmap(mm, start, PAGE_ALIGN(file_end) - start, wprot,
 			      MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(ph->p_offset),
 			      VMA_FILE);
 		if (ret < 0)
 			return (int)ret;
-		/* The rest of the last file page belongs to the bss: zero it. */
-		if (ph->p_memsz > ph->p_filesz && (file_end & (PAGE_SIZE - 1)) &&
-		    clear_user(mm, file_end, PAGE_ALIGN(file_end) - file_end))
+		if (tail && clear_user(mm, file_end, PAGE_ALIGN(file_end) - file_end))
 			return -EFAULT;
-		if (!(prot & PROT_WRITE) &&
+		if (wprot != prot &&
 		    mm_mprotect(mm, start, PAGE_ALIGN(file_end) - start, prot) < 0)
 			return -ENOMEM;
 		start = PAGE_ALIGN(file_end);

@@ -264,6 +264,9 @@ long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a
 	      uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+	long ret;
 
+	if (p->batching && hostcall_batch(p, nr, args, &ret))
+		return ret;
 	return hostcall_child(p, nr, args, 0);
 }

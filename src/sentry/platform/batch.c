@@ -22,12 +22,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "platform/internal.h"
+
+/* --stats: every request to a syscall thread, and the batches among them */
+uint64_t hostcall_requests;
+static uint64_t nr_batches, nr_batched;
 
 static bool batchable(long nr, const uint64_t args[6])
 {
@@ -64,6 +69,8 @@ static long batch_flush(struct stub_proc *p)
 
 	if (p->batch_err || !p->nr_batch)
 		return p->batch_err;
+	__atomic_add_fetch(&nr_batches, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&nr_batched, p->nr_batch, __ATOMIC_RELAXED);
 	ret = hostcall_child(p, STUB_NR_BATCH, args, 0);
 	batch_clear(p);
 	if (ret < 0)
@@ -105,6 +112,14 @@ bool hostcall_batch(struct stub_proc *p, long nr, const uint64_t args[6], long *
 void hostcall_batch_drop(struct stub_proc *p)
 {
 	batch_clear(p);
+}
+
+void batch_print_stats(int fd)
+{
+	dprintf(fd, "sentry: %lu host calls by syscall threads, %lu of them batches of %lu\n",
+		__atomic_load_n(&hostcall_requests, __ATOMIC_RELAXED),
+		__atomic_load_n(&nr_batches, __ATOMIC_RELAXED),
+		__atomic_load_n(&nr_batched, __ATOMIC_RELAXED));
 }
 
 int hostcall_batch_sync(struct stub_proc *p)

@@ -98,6 +98,7 @@ int hostcall_batch_sync(struct stub_proc *p);
 int hostcall_batch_end(struct stub_proc *p);
 /* The address space goes: what is still batched is not run. */
 void hostcall_batch_drop(struct stub_proc *p);
+extern uint64_t hostcall_requests;     /* counted by hostcall_child() */
 
 /* hostproc.c: the host's /proc, opened by platform_init(). */
 int hostproc_init(void);
@@ -126,5 +127,6 @@ extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */
 /* --stats, the parts of platform_print_stats() (patch.c, handoff.c) */
 void patch_print_stats(int fd);
 void handoff_print_stats(int fd);
+void batch_print_stats(int fd);
 
 #endif

@@ -232,6 +232,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		return -ESRCH;
 	}
 	seq = ++p->seq;
+	__atomic_add_fetch(&hostcall_requests, 1, __ATOMIC_RELAXED);
 	rq->nr = (uint64_t)nr;
 	for (int i = 0; i < 6; i++)
 		rq->args[i] = args[i];

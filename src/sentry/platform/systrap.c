@@ -823,5 +823,6 @@ struct stub_proc *stub_thread_proc(const struct stub_thread *t)
 void platform_print_stats(int fd)
 {
 	patch_print_stats(fd);
+	batch_print_stats(fd);
 	handoff_print_stats(fd);
 }

@@ -123,3 +123,15 @@ tiny_elf() {
 		"$TMP/tiny; echo \$?"
 	[ "$output" = 42 ]
 }
+
+@test "a new program's mappings reach its stub process in one request (--stats)" {
+	run -0 --separate-stderr "$CVISOR" do --stats -- "$BUILD/tests/conformance/progs/getpid_one"
+	[ "$output" = 1 ]
+	echo "$stderr"
+	# "sentry: N host calls by syscall threads, B of them batches of C":
+	# the one exec's segments, bss and stack (4 calls at least) in 1 batch
+	line=$(grep -E '^sentry: [0-9]+ host calls by syscall threads' <<<"$stderr")
+	[[ "$line" =~ ([0-9]+)\ of\ them\ batches\ of\ ([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -eq 1 ]
+	[ "${BASH_REMATCH[2]}" -ge 4 ]
+}

@@ -78,6 +78,17 @@
 #define REQ_NR       8
 #define REQ_ARGS     16
 #define REQ_CHILD_FD 64
+/*
+ * A batch of host calls in one request (nr = STUB_NR_BATCH, args[0] = how
+ * many): the syscall thread runs them in order and stops at the first
+ * that fails; its answer is that call's -errno, or 0.  The sentry batches
+ * the mappings of an address space no application code has run in yet
+ * (platform/batch.c): one wake-up of the syscall thread, not one per call.
+ */
+#define STUB_NR_BATCH   0x10000
+#define STUB_BATCH_MAX  64
+#define REQ_BATCH       72
+#define STUB_CALL_SIZE  56
 #define RESP_SEQ            0
 #define RESP_SENTRY_WAITING 4
 #define RESP_STUB_WAITING   8
@@ -119,6 +130,10 @@ struct stub_req {
 	uint64_t nr;
 	uint64_t args[6];
 	uint64_t child_fd;      /* clone of a process: its control memfd */
+	struct stub_call {
+		uint64_t nr;
+		uint64_t args[6];
+	} batch[STUB_BATCH_MAX];
 };
 
 struct stub_resp {
@@ -238,6 +253,9 @@ _Static_assert(__builtin_offsetof(struct stub_global, app_prog) == GLOBAL_APP_PR
 _Static_assert(__builtin_offsetof(struct stub_req, child_fd) == REQ_CHILD_FD,
 	       "asm offset");
 _Static_assert(__builtin_offsetof(struct stub_resp, ret) == RESP_RET, "asm offset");
+_Static_assert(__builtin_offsetof(struct stub_req, batch) == REQ_BATCH, "asm offset");
+_Static_assert(sizeof(struct stub_call) == STUB_CALL_SIZE, "asm size");
+_Static_assert(sizeof(struct stub_req) <= 0x1000, "the request page");
 
 #endif /* __ASSEMBLER__ */
 #endif

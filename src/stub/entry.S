@@ -61,6 +61,8 @@ stub_syscall_loop:
 
 .Lgot:
 	mov %eax, %r15d
+	cmpq $STUB_NR_BATCH, REQ_NR(%r12)
+	je .Lbatch
 	/* Kept in registers: a clone child must not read the request again. */
 	mov REQ_CHILD_FD(%r12), %rbx
 	mov REQ_NR(%r12), %rax
@@ -87,6 +89,35 @@ stub_syscall_loop:
 	mov $1, %edx
 	syscall
 	jmp .Lwait
+
+	/*
+	 * A batch (stub_abi.h): its calls in order, up to the first error.
+	 * rbx counts down, rbp walks the entries of the read-only page; a
+	 * count past the page's room is refused, not read past its end.
+	 */
+.Lbatch:
+	mov REQ_ARGS(%r12), %rbx
+	mov $-7, %rax                    /* -E2BIG */
+	cmp $STUB_BATCH_MAX, %rbx
+	ja .Ldone
+	lea REQ_BATCH(%r12), %rbp
+.Lbatch_next:
+	xor %eax, %eax
+	test %rbx, %rbx
+	jz .Ldone
+	mov 0(%rbp), %rax
+	mov 8(%rbp), %rdi
+	mov 16(%rbp), %rsi
+	mov 24(%rbp), %rdx
+	mov 32(%rbp), %r10
+	mov 40(%rbp), %r8
+	mov 48(%rbp), %r9
+	syscall
+	cmp $-4096, %rax
+	ja .Ldone                        /* -errno: the answer */
+	add $STUB_CALL_SIZE, %rbp
+	dec %rbx
+	jmp .Lbatch_next
 
 .Lchild:
 	/* rbx = kind << 32 | value: 1 = new thread (slot), 2 = new process (fd) */

@@ -75,27 +75,69 @@ static int prot_of(uint32_t pf)
 	       (pf & PF_X ? PROT_EXEC : 0);
 }
 
-static int map_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bias)
+static int finish_tail(struct mm *mm, const struct elf_tail *t)
+{
+	if (clear_user(mm, t->zero, t->end - t->zero))
+		return -EFAULT;
+	if (!(t->prot & PROT_WRITE) && mm_mprotect(mm, t->start, t->end - t->start, t->prot) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int elf_finish(struct mm *mm, const struct elf_image *img)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < img->ntail && !err; i++)
+		err = finish_tail(mm, &img->tail[i]);
+	return err;
+}
+
+/* Later if there is room, else now (more than ELF_MAX_TAILS: rare). */
+static int add_tail(struct mm *mm, struct elf_image *img, const struct elf_tail *t)
+{
+	if (img->ntail == ELF_MAX_TAILS)
+		return finish_tail(mm, t);
+	img->tail[img->ntail++] = *t;
+	return 0;
+}
+
+int elf_take_tails(struct mm *mm, struct elf_image *img, const struct elf_image *interp)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < interp->ntail && !err; i++)
+		err = add_tail(mm, img, &interp->tail[i]);
+	return err;
+}
+
+static int map_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bias,
+		       struct elf_image *img)
 {
 	uint64_t start = PAGE_DOWN(ph->p_vaddr + bias);
 	uint64_t file_end = ph->p_vaddr + bias + ph->p_filesz;
 	uint64_t mem_end = PAGE_ALIGN(ph->p_vaddr + bias + ph->p_memsz);
 	int prot = prot_of(ph->p_flags);
+	/* The rest of the last file page belongs to the bss: it is zeroed
+	 * through a writable mapping (elf_finish).  Only then: a segment
+	 * mapped writable and protected again costs a host call more. */
+	bool tail = ph->p_memsz > ph->p_filesz && (file_end & (PAGE_SIZE - 1));
+	int wprot = tail ? prot | PROT_WRITE : prot;
 	long ret;
 
 	if (ph->p_filesz) {
-		ret = mm_mmap(mm, start, PAGE_ALIGN(file_end) - start, prot | PROT_WRITE,
+		ret = mm_mmap(mm, start, PAGE_ALIGN(file_end) - start, wprot,
 			      MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(ph->p_offset),
 			      VMA_FILE);
 		if (ret < 0)
 			return (int)ret;
-		/* The rest of the last file page belongs to the bss: zero it. */
-		if (ph->p_memsz > ph->p_filesz && (file_end & (PAGE_SIZE - 1)) &&
-		    clear_user(mm, file_end, PAGE_ALIGN(file_end) - file_end))
-			return -EFAULT;
-		if (!(prot & PROT_WRITE) &&
-		    mm_mprotect(mm, start, PAGE_ALIGN(file_end) - start, prot) < 0)
-			return -ENOMEM;
+		if (tail) {
+			const struct elf_tail t = { start, file_end, PAGE_ALIGN(file_end), prot };
+
+			ret = add_tail(mm, img, &t);
+			if (ret < 0)
+				return (int)ret;
+		}
 		start = PAGE_ALIGN(file_end);
 	}
 	if (mem_end > start) {
@@ -185,7 +227,7 @@ int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
 	}
 	for (unsigned i = 0; i < f.eh.e_phnum; i++) {
 		if (f.ph[i].p_type == PT_LOAD &&
-		    (err = map_segment(mm, fd, &f.ph[i], img->bias))) {
+		    (err = map_segment(mm, fd, &f.ph[i], img->bias, img))) {
 			*why = "cannot map an ELF segment";
 			return err;
 		}

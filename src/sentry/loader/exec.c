@@ -131,7 +131,7 @@ static int load_interp(struct task *t, struct mm *mm, struct elf_image *img, con
 	}
 	img->interp_base = ii.bias;
 	img->interp_entry = ii.entry;
-	return 0;
+	return elf_take_tails(mm, img, &ii);
 }
 
 /*
@@ -205,7 +205,8 @@ static int exec_depth(struct task *t, struct mm *mm, const struct exec_at *at,
 		return err;
 	mm->brk_start = mm->brk = img.end;
 	res->entry = img.interp[0] ? img.interp_entry : img.entry;
-	return (int)setup_stack(mm, &img, path, argv, envp, res);
+	err = (int)setup_stack(mm, &img, path, argv, envp, res);
+	return err ? err : elf_finish(mm, &img);
 }
 
 int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],

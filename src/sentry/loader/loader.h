@@ -9,6 +9,18 @@
 #include "kernel/kernel.h"
 #include "mm/mm.h"
 
+/*
+ * The end of a segment's last file page that belongs to its bss: zeroed
+ * (and the segment protected as its flags say) by elf_finish(), once the
+ * stack is built, so that the new process's mappings reach its syscall
+ * thread in one batch (platform/batch.c) rather than two.
+ */
+struct elf_tail {
+	uint64_t start, zero, end;      /* the segment's file pages; zero [zero, end) */
+	int prot;                       /* its protection, after the zeroing */
+};
+#define ELF_MAX_TAILS 4
+
 struct elf_image {
 	uint64_t entry;                 /* e_entry + bias */
 	uint64_t phdr, phent, phnum;    /* for the auxiliary vector */
@@ -17,6 +29,8 @@ struct elf_image {
 	uint64_t interp_base;           /* AT_BASE: where the interpreter went */
 	uint64_t interp_entry;
 	char interp[256];               /* PT_INTERP, or "" */
+	struct elf_tail tail[ELF_MAX_TAILS];    /* of the program and its interpreter */
+	unsigned ntail;
 };
 
 /*
@@ -25,6 +39,10 @@ struct elf_image {
  */
 int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
 	     const char **why);
+/* Zero the bss tails load_elf left to do (after the stack is built). */
+int elf_finish(struct mm *mm, const struct elf_image *img);
+/* Move an interpreter's tails to its program's image (or finish them now). */
+int elf_take_tails(struct mm *mm, struct elf_image *img, const struct elf_image *interp);
 
 /* What execve's loading half gives besides the new address space. */
 struct exec_result {

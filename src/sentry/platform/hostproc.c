@@ -37,6 +37,8 @@ int stub_proc_copy_in(struct stub_proc *p, void *dst, uint64_t src, size_t len)
 {
 	struct iovec l = { dst, len }, r = { (void *)src, len };
 
+	if (hostcall_batch_sync(p))
+		return -EFAULT;
 	return process_vm_readv(p->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 }
 
@@ -44,6 +46,8 @@ int stub_proc_copy_out(struct stub_proc *p, uint64_t dst, const void *src, size_
 {
 	struct iovec l = { (void *)src, len }, r = { (void *)dst, len };
 
+	if (hostcall_batch_sync(p))
+		return -EFAULT;
 	return process_vm_writev(p->host_pid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 }
 

@@ -25,6 +25,10 @@ struct stub_proc {
 	struct stub_thread *first;  /* slot 0, made by the process itself,
 				     * until stub_thread_create() takes it */
 	struct stub_proc *forked_from;  /* a fork's parent, until then */
+	/* batch.c: an empty address space's mappings, until its first thread */
+	bool batching;
+	uint32_t nr_batch;          /* calls waiting in req->batch */
+	long batch_err;             /* the first that failed: sticks */
 	bool dead;
 	bool broken;                /* killed for breaking the protocol */
 	uint32_t reaped;            /* the host reported its end: host_status */
@@ -86,6 +90,16 @@ int build_sys_filter(struct sock_filter_abi *f, unsigned max);
 long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		    uint64_t child);
 
+/* batch.c: true if the call was batched or failed (*ret its answer). */
+bool hostcall_batch(struct stub_proc *p, long nr, const uint64_t args[6], long *ret);
+/* Run what is batched (before the sentry reaches the memory): 0 or -errno. */
+int hostcall_batch_sync(struct stub_proc *p);
+/* The same, and stop batching: the first thread is about to run. */
+int hostcall_batch_end(struct stub_proc *p);
+/* The address space goes: what is still batched is not run. */
+void hostcall_batch_drop(struct stub_proc *p);
+extern uint64_t hostcall_requests;     /* counted by hostcall_child() */
+
 /* hostproc.c: the host's /proc, opened by platform_init(). */
 int hostproc_init(void);
 /* The host's /proc/PID/mem of a stub process, read-write, or -errno. */
@@ -113,5 +127,6 @@ extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */
 /* --stats, the parts of platform_print_stats() (patch.c, handoff.c) */
 void patch_print_stats(int fd);
 void handoff_print_stats(int fd);
+void batch_print_stats(int fd);
 
 #endif

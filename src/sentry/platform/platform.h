@@ -52,7 +52,8 @@ void platform_fini(void);
 void platform_set_spin(bool spin);
 /* First call of a new sentry thread: not pinned where its creator was. */
 void platform_thread_init(void);
-/* --stats: syscall patching (sites patched, calls through them), then
+/* --stats: syscall patching (sites patched, calls through them), the host
+ * calls run by syscall threads (and batched), then
  * how sentry threads and stub threads waited for each other. */
 void platform_print_stats(int fd);
 

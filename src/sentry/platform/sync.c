@@ -232,6 +232,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		return -ESRCH;
 	}
 	seq = ++p->seq;
+	__atomic_add_fetch(&hostcall_requests, 1, __ATOMIC_RELAXED);
 	rq->nr = (uint64_t)nr;
 	for (int i = 0; i < 6; i++)
 		rq->args[i] = args[i];
@@ -264,6 +265,9 @@ long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a
 	      uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+	long ret;
 
+	if (p->batching && hostcall_batch(p, nr, args, &ret))
+		return ret;
 	return hostcall_child(p, nr, args, 0);
 }

@@ -441,6 +441,7 @@ static int stub_proc_clone(struct stub_proc *from, struct stub_proc **out)
 		goto fail;
 	/* its registers come after the fork's or exec's other work: sleep */
 	p->first->msg->spin = 0;
+	p->batching = !from;    /* an empty address space: exec maps it */
 	p->forked_from = from;
 	/*
 	 * No lock is held across the host call: the process cloning may die
@@ -644,8 +645,10 @@ void stub_proc_put(struct stub_proc *p)
 	free(p->msgs);
 	free(p->free_slots);
 	free(p->first);
-	if (p->req)
+	if (p->req) {
+		hostcall_batch_drop(p);
 		munmap(p->req, STUB_CTL_SIZE);
+	}
 	if (p->ctl_fd > 0)
 		close(p->ctl_fd);
 	patch_put(p);
@@ -712,6 +715,11 @@ int stub_thread_create(struct stub_proc *p, struct stub_thread **out)
 	int err;
 
 	if (t) {
+		err = hostcall_batch_end(p);
+		if (err) {
+			free(t);
+			return err;
+		}
 		err = take_first(p, t);
 		if (!err)
 			*out = t;
@@ -815,5 +823,6 @@ struct stub_proc *stub_thread_proc(const struct stub_thread *t)
 void platform_print_stats(int fd)
 {
 	patch_print_stats(fd);
+	batch_print_stats(fd);
 	handoff_print_stats(fd);
 }

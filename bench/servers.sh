@@ -32,8 +32,10 @@
 # line.  `user www-data;` and `worker_processes auto;` stay: the master
 # runs as root and its workers as www-data in every environment.  The
 # scratch directory (under BUILD_DIR/bench) is `--rw` in cvisor and a bind
-# mount at the same path in the OCI bundle, which also holds /etc/nginx,
-# /etc/passwd and /etc/group.
+# mount at the same path in the OCI bundle (under TMPDIR, default /var/tmp),
+# which also holds /etc/nginx, /etc/passwd and /etc/group and adds to
+# `runc spec`'s capabilities the five of Docker's default set nginx's
+# master uses (CAP_SETUID, CAP_SETGID: its workers become www-data).
 #
 # runc writes cgroups: its runs hold the lock BENCH_LOCK (default
 # /tmp/cvisor-heavy.lock, the one `make test` shares here; empty: none),
@@ -186,7 +188,9 @@ bundle_copy() { # bundle_copy FILE... : FILEs and the libraries they need, into 
 	done
 }
 if [ ${#peers[@]} -gt 0 ]; then
-	bundle=$(mktemp -d "$(realpath "$build_dir")/bench/srvbundle.XXXXXX")
+	# Not under BUILD_DIR: the Makefile includes every *.d there, and
+	# /etc/nginx has conf.d.
+	bundle=$(mktemp -d "${TMPDIR:-/var/tmp}/cvisor-srvbundle.XXXXXX")
 	mkdir -p "$bundle/rootfs/tmp"
 	(cd "$bundle" && if command -v runc >/dev/null; then runc spec; else runsc spec; fi)
 	for w in "${workloads[@]}"; do

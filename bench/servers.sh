@@ -421,14 +421,7 @@ cmdline+="${cv_before:+ --cvisor-before $cv_before} --cvisor $cv"
 		workload_table "$wl"
 	done
 	[ ${#notes[@]} -eq 0 ] || { echo; echo "Socket errors wrk reported (those runs count):"; echo; printf '%s\n' "${notes[@]}"; }
-	first=1
-	for wl in "${workloads[@]}"; do
-		for env in "${envs[@]}"; do
-			[ -n "${fail[$env,$wl]:-}" ] || continue
-			[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
-			echo "- $wl in $env: ${fail[$env,$wl]}"
-		done
-	done
+	failures_md "${workloads[@]}"
 } >"$out_md"
 cat "$out_md"
 echo "wrote $out_md, $out_csv" >&2

@@ -420,8 +420,19 @@ rounds_run() {
 	done
 }
 
+failures_md() { # failures_md KEY... : the list of fail[ENV,KEY], if any, in Markdown
+	local key env first=1
+	for key in "$@"; do
+		for env in "${envs[@]}"; do
+			[ -n "${fail[$env,$key]:-}" ] || continue
+			[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
+			echo "- $key in $env: ${fail[$env,$key]}"
+		done
+	done
+}
+
 rounds_md() {
-	local left=$1 hdr=$2 r i mode env first=1
+	local left=$1 hdr=$2 r i
 	shift 2
 	{
 		echo "\`$cmdline\`, $started, $(nproc) CPUs, kernel $(uname -r), $pin_text$runsc_ver."
@@ -434,13 +445,7 @@ rounds_md() {
 		done
 		echo '|'
 		for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
-		for mode in "${modes[@]}"; do
-			for env in "${envs[@]}"; do
-				[ -n "${fail[$env,$mode]:-}" ] || continue
-				[ -z "$first" ] || { echo; echo "Failures (first error of each; not retried):"; echo; first=""; }
-				echo "- $mode in $env: ${fail[$env,$mode]}"
-			done
-		done
+		failures_md "${modes[@]}"
 	} >"$out_md"
 	cat "$out_md"
 	echo "wrote $out_md, $out_csv, $raw_csv" >&2

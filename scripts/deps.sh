@@ -22,8 +22,9 @@ pkgs+=(postgresql)
 pkgs+=(bsdutils bash tmux)
 # cvisor profile's tests compare with perf stat; bench curve draws with gnuplot.
 pkgs+=(linux-perf gnuplot-nox)
-# runsc (gVisor) is only for `make bench`; it is installed when asked for.
-[ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools)
+# runsc (gVisor) is only for `make bench`; it is installed when asked for, with
+# what bench/servers.sh runs (Redis, nginx, wrk).
+[ "${WITH_BENCH:-0}" = 1 ] && pkgs+=(runsc runc redis-server redis-tools nginx wrk)
 # trinity is only for `make fuzz`.
 [ "${WITH_FUZZ:-0}" = 1 ] && pkgs+=(trinity)
 # LTP's build for `make test-ltp` (tests/ltp/build.sh).

@@ -11,10 +11,15 @@
  *
  * Files served by the host (host-mode sockets, the tty) have no wait
  * queue: their host fds are polled in the same sleep (task_block()), and
- * those found ready go on the ready list.  An edge-triggered one that was
- * reported ready and is still ready is left out of the sleep (its next
- * edge is found when it is looked at again): Linux would report data that
- * arrives on a socket the application did not drain; we wait until it did.
+ * those found ready go on the ready list.  An edge-triggered one sleeps
+ * only on the events not reported ready and still ready (its next edge on
+ * those is found when it is looked at again): per event, as a socket
+ * watched for EPOLLIN | EPOLLOUT stays writable and its data must still
+ * wake it (nginx's keep-alive connections).  Data that arrives on a socket
+ * still readable since its last report is an edge Linux reports: a TCP
+ * socket counts the bytes it received (TCP_INFO), so that is seen even if
+ * the application drained it without a read that found it empty (nginx
+ * does); for other host fds we wait until it is found unready.
  * Interest is keyed by (fd, file) as in Linux.  An item refers to its file
  * without a reference and lives until EPOLL_CTL_DEL or until the file's
  * last reference goes (Linux's eventpoll_release()): closing one of two
@@ -26,7 +31,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
 #include <time.h>
 
 #include "kernel/kernel.h"
@@ -50,7 +59,8 @@ struct epitem {
 	struct wait_entry wait[EP_QUEUES];
 	int nwait;
 	bool host;                      /* served by a host fd (->wait_fd) */
-	bool last_ready;                /* host, EPOLLET: reported ready, not seen unready since */
+	uint32_t last_ready;            /* host, EPOLLET: events reported ready, not seen unready since */
+	uint64_t rx;                    /* host, EPOLLET: host_rx() when EPOLLIN was reported */
 	bool on_ready;                  /* on ep's ready list (rdlock) */
 	struct epitem *rd_next;
 	struct epitem *tx_next;         /* in a list send_events() took (ep->mtx) */
@@ -271,7 +281,7 @@ static void item_arm(struct epoll *ep, struct epitem *it, struct file *f)
 	if (item_poll(it, f, it->host ? NULL : &ipt.pt))
 		ready_add(ep, it);
 	else if (it->host)
-		it->last_ready = false;
+		it->last_ready = 0;
 	waitq_wake(&ep->wq, POLLIN | POLLRDNORM);      /* a sleeper gathers host fds anew */
 }
 
@@ -362,6 +372,18 @@ long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 	return err;
 }
 
+/* The bytes a host TCP socket has received so far; 0 for other host fds. */
+static uint64_t host_rx(struct file *f)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(f->ops->wait_fd(f), IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+		return 0;
+	return ti.tcpi_bytes_received;
+}
+
 /*
  * Report ready items into evs (up to max), Linux's ep_send_events(): the
  * ready list is taken whole, each item polled again (a wake-up found not
@@ -413,8 +435,8 @@ static int send_events(struct epoll *ep, struct epoll_event *evs, int max)
 			__atomic_store_n(&it->events, it->events & EP_PRIVATE, __ATOMIC_RELAXED);
 		else if (!(it->events & EPOLLET))
 			ready_add(ep, it);
-		else if (it->host)
-			it->last_ready = true;
+		else if (it->host && (it->last_ready = r) & EPOLLIN)
+			it->rx = host_rx(f);
 	}
 	return n;
 }
@@ -488,10 +510,16 @@ static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 			continue;       /* a fired one-shot */
 		f = it->file;
 		if (it->host) {
-			if (it->last_ready && (it->events & EPOLLET))
-				it->last_ready = item_poll(it, f, NULL) != 0;
-			if (!it->last_ready || !(it->events & EPOLLET))
-				host_add(hs, f->ops->wait_fd(f), it->events, who);
+			uint32_t wait = it->events;
+
+			if (it->last_ready && (it->events & EPOLLET)) {
+				it->last_ready &= item_poll(it, f, NULL);
+				if ((it->last_ready & EPOLLIN) && host_rx(f) != it->rx)
+					it->last_ready &= ~(EPOLLIN | EPOLLRDNORM);     /* new data */
+				wait &= ~it->last_ready;
+			}
+			if (wait & ~EP_PRIVATE)
+				host_add(hs, f->ops->wait_fd(f), wait, who);
 		} else if (depth < EP_MAX_NESTS) {
 			struct host_pt h = { { no_queue, host_pt_add }, hs, who };
 

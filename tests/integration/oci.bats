@@ -829,3 +829,27 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 	run -0 $C delete --force pm1
 }
 
+@test "exec that the host refuses (its pids limit reached): a clear error and a failed status, as runc exec; the sandbox goes on" {
+	[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
+	EDIT='c["linux"]["resources"] = {"pids": {"limit": 1000}}' bundle sleep 1000
+	$C run -d -b "$B" xr1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	cg=/sys/fs/cgroup/pids/cvisor/xr1
+	# as an administrator's or a parent cgroup's limit would: room for
+	# the new stub process's two host tasks, none for the sentry's thread
+	# for it (the start fails after the sentry has said "ok")
+	echo $(($(cat $cg/pids.current) + 2)) >$cg/pids.max
+	# the exec's stdout is a pipe: its reader must see the end, not wait
+	# for ever on a copy the sandbox kept (timeout: only a guard)
+	T=$BATS_TEST_TMPDIR
+	(timeout 20 $C exec xr1 echo hi 2>"$T/err"; echo $? >"$T/status") | timeout 20 cat >"$T/out"
+	r=$?
+	echo "cat: $r, status $(cat "$T/status"), stderr: $(cat "$T/err")"
+	[ "$r" -eq 0 ]
+	[ "$(cat "$T/status")" -ne 0 ] && [ "$(cat "$T/status")" -ne 124 ]
+	grep -q "exec xr1: .*echo: " "$T/err"
+	echo max >$cg/pids.max
+	run -0 --separate-stderr timeout 20 $C exec xr1 echo hi
+	[ "$output" = hi ]
+	run -0 $C delete --force xr1
+}
+

@@ -333,12 +333,7 @@ static pid_t spawn_sentry(const struct oci_config *c, const struct create_opts *
 	pid = confine_spawn(&(struct confine){ .new_net = c->new_netns,
 					       .netns_path = c->netns_path, .stdio_fd = tty,
 					       .host_uts = !c->new_uts, .utsns_path = c->utsns_path,
-					       /* not with a terminal: the sentry below a
-					        * new pid namespace's init did not get the
-					        * pty as its controlling terminal, and Ctrl-C
-					        * reached only the container's init (to be
-					        * found; docs/oci.md) */
-					       .new_pidns = c->new_pidns && !c->proc.terminal,
+					       .new_pidns = c->new_pidns,
 					       .uid_map = c->uid_map, .gid_map = c->gid_map,
 					       .place = place_cgroup, .place_arg = (void *)c,
 					       .sysctl = c->sysctl });

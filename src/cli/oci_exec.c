@@ -155,19 +155,28 @@ done:
 	return out;
 }
 
-/* Wait for "exit STATUS" on the connection; our exit code. */
-static int wait_exit(int fd)
+/*
+ * Wait for "exit STATUS" on the connection; our exit code.  The sentry
+ * says "ok" before the process's first thread starts, and that start can
+ * still fail (the host refuses the sentry's thread under a pids limit):
+ * then "err REASON" comes instead, and, as runc exec does when it cannot
+ * start the process, we say so and exit 255.
+ */
+static int wait_exit(int fd, const char *id)
 {
-	char buf[64];
+	char buf[256];
 	ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
 	int st;
 
-	if (n <= 0)
-		return 255;     /* the sandbox ended without a report */
-	buf[n] = 0;
-	if (sscanf(buf, "exit %d", &st) != 1)
+	if (n <= 0) {
+		log_error("exec %s: the sandbox ended before the process did", id);
 		return 255;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+	buf[n] = 0;
+	if (sscanf(buf, "exit %d", &st) == 1)
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	log_error("exec %s: exec failed: %s", id, strncmp(buf, "err ", 4) ? buf : buf + 4);
+	return 255;
 }
 
 int cmd_exec(const struct gopts *g, int argc, char **argv)
@@ -229,12 +238,12 @@ int cmd_exec(const struct gopts *g, int argc, char **argv)
 		return e ? 1 : 127;
 	}
 	if (!o.detach)
-		return wait_exit(fd);
+		return wait_exit(fd, st.id);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
 		setsid();
-		_exit(wait_exit(fd));
+		_exit(wait_exit(fd, st.id));
 	}
 	close(fd);
 	if (pid < 0 || write_pid_file(o.pid_file, pid)) {

@@ -205,8 +205,16 @@ static void v1_cpu(struct res *r, json_t *cpu)
 	put_num(r, "cpu", cpu, "realtimeRuntime", "cpu.rt_runtime_us");
 }
 
-/* pids.limit: -1 is "max" (the file takes no -1). */
-static const char *pids_text(json_t *pids, bool v2, char *buf, size_t len)
+/*
+ * pids.limit: -1 is "max" (the file takes no -1).  The host's count of
+ * the sandbox's tasks, v1 or v2, is only a backstop: the sentry counts
+ * the application's own and refuses fork and clone past the limit.  Each
+ * application task costs the host a stub thread and a sentry thread, each
+ * process a syscall thread more, plus the sentry's own threads: written
+ * as the limit itself, the host's count refused forks (and execs) the
+ * application was entitled to.
+ */
+static const char *pids_text(json_t *pids, char *buf, size_t len)
 {
 	long long n = num_of(pids, "limit");
 
@@ -214,10 +222,7 @@ static const char *pids_text(json_t *pids, bool v2, char *buf, size_t len)
 		return "max";
 	if (n <= 0)
 		return NULL;
-	/* v2: the host's count of the sandbox's tasks is a backstop; the
-	 * sentry counts the application's own.  Each application task is a
-	 * stub thread and a sentry thread, plus the sentry's own. */
-	snprintf(buf, len, "%lld", v2 ? 3 * n + 64 : n);
+	snprintf(buf, len, "%lld", 3 * n + 64);
 	return buf;
 }
 
@@ -299,7 +304,7 @@ int cg_res_v1(struct cgroup *cg, const char *resources)
 	v1_devices(&r, json_object_get(j, "devices"));
 	v1_memory(&r, json_object_get(j, "memory"));
 	v1_cpu(&r, cpu);
-	put(&r, "pids", "pids.max", pids_text(json_object_get(j, "pids"), false, buf, sizeof(buf)));
+	put(&r, "pids", "pids.max", pids_text(json_object_get(j, "pids"), buf, sizeof(buf)));
 	v1_blkio(&r, json_object_get(j, "blockIO"));
 	v1_other(&r, j);
 	json_decref(j);
@@ -368,7 +373,7 @@ int cg_res_v2(struct cgroup *cg, int dir, const char *resources)
 		return r.err;
 	mem = json_object_get(j, "memory");
 	cpu = json_object_get(j, "cpu");
-	put2(&r, "pids.max", pids_text(json_object_get(j, "pids"), true, buf, sizeof(buf)));
+	put2(&r, "pids.max", pids_text(json_object_get(j, "pids"), buf, sizeof(buf)));
 	swap = r.err ? NULL : v2_swap(&r, mem, buf, sizeof(buf));
 	/* without swap accounting there is no file: "max" is what it is */
 	if (swap && (strcmp(swap, "max") ||

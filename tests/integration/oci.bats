@@ -469,7 +469,7 @@ c["linux"]["cgroupsPath"] = "cvo'$$'"' bundle sleep 1000
 	[ "$(cat $cpu/cpu.shares)" = 512 ]
 	echo '{"pids": {"limit": 77}, "memory": {"reservation": 104857600}}' > "$BATS_TEST_TMPDIR/r.json"
 	run -0 $C update -r "$BATS_TEST_TMPDIR/r.json" up1
-	[ "$(cat /sys/fs/cgroup/pids/cvisor/up1/pids.max)" = 77 ]
+	[ "$(cat /sys/fs/cgroup/pids/cvisor/up1/pids.max)" = 295 ]     # 3 x 77 + 64
 	[ "$(cat $m/memory.soft_limit_in_bytes)" = 104857600 ]
 	run -0 $C update --resources - up1 <<<'{"pids": {"limit": -1}}'
 	[ "$(cat /sys/fs/cgroup/pids/cvisor/up1/pids.max)" = max ]
@@ -796,8 +796,8 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 }
 
 @test "update --pids-limit: the sandbox's own count of its tasks takes the new limit, running and paused" {
-	# (on v1 pids.max is the limit itself, counting host tasks, which is
-	# below the sandbox's count: only a raise shows the sandbox's)
+	# (a raise: the host's pids.max is a backstop, 3 x limit + 64, so only
+	# the sandbox's own count would refuse the forks)
 	forks='for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 30 >/dev/null 2>&1 & done; echo forked all'
 	for how in running paused; do
 		EDIT='c["linux"]["resources"] = {"pids": {"limit": 8}}' bundle sleep 1000
@@ -809,4 +809,64 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allo
 		[[ "$output" == *"forked all"* ]]
 		run -0 $C delete --force "pl-$how"
 	done
+}
+
+@test "linux.resources.pids: the limit is the sandbox's count of its processes; the host's pids.max (v1 or v2) is the backstop 3 x limit + 64" {
+	# init and 7 children make 8: the 9th is refused by the sentry, not
+	# by the host's count of the sandbox's host tasks (3 per process)
+	EDIT='c["linux"]["resources"] = {"pids": {"limit": 8}}' \
+		bundle sh -c 'for i in 1 2 3 4 5 6 7; do sleep 30 >/dev/null 2>&1 & done; echo forked 7; sleep 30 & echo forked 8'
+	$C run -d -b "$B" pm1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	for i in $(seq 100); do grep -q "can't fork" "$BATS_TEST_TMPDIR/log" && break; sleep 0.1; done
+	cat "$BATS_TEST_TMPDIR/log"
+	grep -qx "forked 7" "$BATS_TEST_TMPDIR/log"
+	grep -q "can't fork: Resource temporarily unavailable" "$BATS_TEST_TMPDIR/log"
+	! grep -q "forked 8" "$BATS_TEST_TMPDIR/log"
+	for cg in /sys/fs/cgroup/pids/cvisor/pm1 /sys/fs/cgroup/unified/cvisor/pm1; do
+		[ ! -e $cg/pids.max ] || [ "$(cat $cg/pids.max)" = 88 ]
+	done
+	[ -e /sys/fs/cgroup/pids/cvisor/pm1 ] || [ -e /sys/fs/cgroup/unified/cvisor/pm1 ]
+	run -0 $C delete --force pm1
+}
+
+@test "exec that the host refuses (its pids limit reached): a clear error and a failed status, as runc exec; the sandbox goes on" {
+	[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy"
+	EDIT='c["linux"]["resources"] = {"pids": {"limit": 1000}}' bundle sleep 1000
+	$C run -d -b "$B" xr1 >"$BATS_TEST_TMPDIR/log" 2>&1
+	cg=/sys/fs/cgroup/pids/cvisor/xr1
+	# as an administrator's or a parent cgroup's limit would: room for
+	# the new stub process's two host tasks, none for the sentry's thread
+	# for it (the start fails after the sentry has said "ok")
+	echo $(($(cat $cg/pids.current) + 2)) >$cg/pids.max
+	# the exec's stdout is a pipe: its reader must see the end, not wait
+	# for ever on a copy the sandbox kept (timeout: only a guard)
+	T=$BATS_TEST_TMPDIR
+	(timeout 20 $C exec xr1 echo hi 2>"$T/err" && echo 0 >"$T/status" || echo $? >"$T/status") |
+		timeout 20 cat >"$T/out"
+	r=$? st=$(cat "$T/status")
+	echo "cat: $r, status $st, stderr: $(cat "$T/err")"
+	[ "$r" -eq 0 ]
+	[ "$st" -ne 0 ]
+	[ "$st" -ne 124 ]
+	grep -q "exec xr1: .*echo: " "$T/err"
+	echo max >$cg/pids.max
+	run -0 --separate-stderr timeout 20 $C exec xr1 echo hi
+	[ "$output" = hi ]
+	run -0 $C delete --force xr1
+}
+
+@test "terminal and a pid namespace: the supervisor is the init of a new one and the sentry has the pty as controlling terminal (Ctrl-C reaches the foreground sleep)" {
+	# the supervisor's NSpid, the sentry's terminal and foreground group
+	check="sup=\$($C state tt1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"pid\"])');
+		echo nspid=\$(awk '/^NSpid:/ { print \$3 }' /proc/\$sup/status);
+		ps -o tty=,tpgid=,pgid= --ppid \$sup | awk '{ print \"ctty=\" (\$1 != \"?\" && \$2 == \$3) }'"
+	# the shell says READY from the child that becomes sleep (tty.bats)
+	EDIT='c["process"]["terminal"] = True' bundle sh -c 'sh -c "echo RE\"\"ADY; exec sleep 1000"; echo "af""ter=$?"'
+	run python3 "$BATS_TEST_DIRNAME/pty_drive.py" --console-socket "$BATS_TEST_TMPDIR/c.sock" \
+		"expect:READY ;; run:$check ;; send:\x03" -- \
+		$C run --console-socket "$BATS_TEST_TMPDIR/c.sock" -b "$B" tt1
+	echo "$status: $output"
+	[[ "$output" == *nspid=1* ]]
+	[[ "$output" == *ctty=1* ]]
+	[ "$status" -eq 130 ]
 }

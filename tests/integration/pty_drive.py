@@ -1,24 +1,38 @@
 #!/usr/bin/env python3
 """Drive a program on a pseudo-terminal as a user at a keyboard would.
 
-usage: pty_drive.py SCRIPT -- CMD...
+usage: pty_drive.py [--console-socket PATH] SCRIPT -- CMD...
 
 SCRIPT is a list of steps separated by ';;':  'send:TEXT' types TEXT
 (\\n, \\x03 etc. decoded), 'expect:TEXT' waits until TEXT has appeared in
 the output since the last expect (the terminal echoes what is typed: an
-expected text must not be typed as such, write "RE""ADY").  At the end the
-program's output is printed and the driver exits with the program's status
+expected text must not be typed as such, write "RE""ADY"), 'run:SHELL'
+runs a shell command on the host and adds what it prints to the output.
+With --console-socket, CMD (an OCI runtime's create, run or exec) gets
+no terminal of ours: the master it sends to PATH is the terminal driven.
+At the end the program's output is printed and the driver exits with the program's status
 (128+N for signal N), or 124 if an expect never came or the program did
 not end (after 60 s: a bound, not a measure; the program is then killed).
 """
-import os, pty, select, sys, time
+import os, pty, select, socket, subprocess, sys, time
 
 def main():
     i = sys.argv.index('--')
-    steps = [s for s in ' '.join(sys.argv[1:i]).split(';;') if s.strip()]
-    pid, fd = pty.fork()
+    args = sys.argv[1:i]
+    sock = None
+    if args[:1] == ['--console-socket']:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(args[1])
+        sock.listen(1)
+        args = args[2:]
+    steps = [s for s in ' '.join(args).split(';;') if s.strip()]
+    pid, fd = (os.fork(), None) if sock else pty.fork()
     if pid == 0:
         os.execvp(sys.argv[i + 1], sys.argv[i + 1:])
+    if sock:
+        c, _ = sock.accept()
+        _, fds, _, _ = socket.recv_fds(c, 1024, 1)
+        fd = fds[0]
     out, seen = b'', 0
 
     def pump(deadline):
@@ -39,6 +53,10 @@ def main():
         data = text.encode().decode('unicode_escape').encode('latin-1')
         if kind == 'send':
             os.write(fd, data)
+        elif kind == 'run':
+            out += subprocess.run(['sh', '-c', text], stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT).stdout
+            seen = len(out)
         elif kind == 'expect':
             deadline = time.time() + 60
             while data not in out[seen:]:

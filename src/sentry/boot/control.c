@@ -186,8 +186,19 @@ static void do_exec(int fd, const char *args, const int stdio[3])
 		reply(fd, "err %s: %s", argv && argv[0] ? argv[0] : "exec", strerror(-err));
 		if (tg && tg->mm)
 			stub_proc_kill(tg->mm->proc);
-		if (tg)
+		if (tg) {
+			/* its files go back now: the caller's stdio kept open
+			 * here would keep an engine reading it waiting for ever
+			 * (as fork_undo() does for a fork) */
+			struct fd_table *fdt;
+
+			pthread_mutex_lock(&tg->lock);
+			fdt = tg->fdt;
+			tg->fdt = NULL;
+			pthread_mutex_unlock(&tg->lock);
+			fdt_put(fdt);
 			tg->reaped = true;
+		}
 		close(fd);
 	}
 	free(argv);

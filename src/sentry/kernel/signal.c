@@ -649,7 +649,11 @@ void signal_fault(struct task *t, int sig)
 	pthread_mutex_lock(&tg->lock);
 	bool caught = tg->sigaction[sig - 1].handler > SIG_IGN_H && !(t->sigmask & SIGBIT(sig));
 	pthread_mutex_unlock(&tg->lock);
-	if (caught && t->regs.rip < STUB_BASE) {
+	/* A fault inside the stub region is the stub's own bug, never the
+	 * application's to catch; the vDSO lies above that region and a
+	 * fault there (clock_gettime on a bad pointer) is the application's. */
+	bool in_stub = t->regs.rip >= STUB_BASE && t->regs.rip < STUB_END;
+	if (caught && !in_stub) {
 		pthread_mutex_lock(&tg->lock);
 		t->pending |= SIGBIT(sig);
 		t->pending_info[sig - 1] = info;

@@ -974,8 +974,12 @@ int memfs_add_file(struct inode *dir, const char *name, const char *content, mod
 	return 0;
 }
 
-/* memfd_create: an unnamed memfs file, named "/memfd:NAME" in /proc. */
-int memfs_anon_file(const char *name, struct file **out)
+/*
+ * memfd_create: an unnamed memfs file, named "/memfd:NAME" in /proc.  Its
+ * host memfd allows sealing when the application's does (MFD_ALLOW_SEALING);
+ * otherwise it starts with F_SEAL_SEAL, as Linux's memfds and tmpfs files.
+ */
+int memfs_anon_file(const char *name, bool sealing, struct file **out)
 {
 	static struct inode *root;
 	static struct mount *mnt;
@@ -1002,7 +1006,7 @@ int memfs_anon_file(const char *name, struct file **out)
 	n = mnode_new(MN(root)->sb, S_IFREG | 0777, 0, 0);
 	if (!n)
 		return -ENOMEM;
-	n->memfd = memfd_create("cvisor-memfd", MFD_CLOEXEC);
+	n->memfd = memfd_create("cvisor-memfd", MFD_CLOEXEC | (sealing ? MFD_ALLOW_SEALING : 0));
 	if (n->memfd < 0) {
 		err = -errno;
 		inode_put(&n->vfs);
@@ -1021,6 +1025,38 @@ int memfs_anon_file(const char *name, struct file **out)
 	f->ops = &mem_reg_fops;
 	*out = f;
 	return 0;
+}
+
+/*
+ * F_GET_SEALS / F_ADD_SEALS.  A memfs file's seals are those of its host
+ * memfd, so the host kernel enforces them on every write, truncate,
+ * fallocate and shared mapping made for the application, and F_SEAL_WRITE
+ * sees the application's writable shared mappings (EBUSY), all as Linux's
+ * memfd_fcntl.  What only the sentry knows is checked here: the file must
+ * be open for writing to add seals (EPERM), and an overlay file still in
+ * its lower layer has no memfd (EINVAL, as a file of another type).
+ */
+long memfs_seals(struct file *f, int cmd, unsigned int seals)
+{
+	struct mnode *n;
+	int fd;
+	long r;
+
+	if (!f->inode || !is_memfs(f->inode) || !S_ISREG(f->inode->mode))
+		return -EINVAL;
+	n = MN(f->inode);
+	pthread_mutex_lock(&n->sb->lock);
+	fd = n->memfd;
+	pthread_mutex_unlock(&n->sb->lock);
+	if (fd < 0)
+		return -EINVAL;
+	if (cmd == F_GET_SEALS)
+		r = fcntl(fd, F_GET_SEALS);
+	else if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EPERM;
+	else
+		r = fcntl(fd, F_ADD_SEALS, seals);
+	return r < 0 ? -errno : r;
 }
 
 /* --- the types made of memfs --- */

@@ -395,8 +395,10 @@ struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
 int memfs_add_inode(struct inode *dir, const char *name, struct inode *ino);
-/* memfd_create(2): an unnamed tmpfs file */
-int memfs_anon_file(const char *name, struct file **out);
+/* memfd_create(2): an unnamed tmpfs file; sealing: MFD_ALLOW_SEALING */
+int memfs_anon_file(const char *name, bool sealing, struct file **out);
+/* fcntl F_GET_SEALS, F_ADD_SEALS on a tmpfs file; EINVAL on any other */
+long memfs_seals(struct file *f, int cmd, unsigned int seals);
 /* /dev/zero, whose mappings are anonymous memory */
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */

@@ -622,6 +622,7 @@ static void tg_free(struct thread_group *tg)
 		free(e);
 	}
 	waitq_release(&tg->signalfd_wq);
+	sighand_put(tg->sighand);
 	pthread_mutex_destroy(&tg->lock);
 	free(tg);
 }

@@ -236,7 +236,7 @@ long tty_check_change(struct task *t, struct tty_job *j, int sig)
 
 	if (!tty_background(t, j))
 		return 0;
-	if ((t->sigmask & SIGBIT(sig)) || tg->sigaction[sig - 1].handler == SIG_IGN_H)
+	if ((t->sigmask & SIGBIT(sig)) || sig_handler(tg, sig) == SIG_IGN_H)
 		return sig == SIGTTIN ? -EIO : 0;
 	if (pgrp_orphaned(tg->pgid))
 		return -EIO;

@@ -271,6 +271,7 @@ struct thread_group *tg_get(struct thread_group *tg);
 void tg_put(struct thread_group *tg);
 /* Does a live task of the sandbox have id tid (a thread's, or a leader's)? */
 bool tid_alive(pid_t tid);
+struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs);
 /* wait(2) reaped it (sandbox.lock held): the unreaped reference goes; the
  * caller holds another, so the group outlives the call. */
 void tg_reap_locked(struct thread_group *tg);
@@ -348,6 +349,7 @@ void cred_exec_commit(struct thread_group *tg, const struct creds *new, bool sec
 void cred_access(const struct creds *c, struct creds *out);
 bool may_signal(const struct thread_group *from, const struct thread_group *to, int sig);
 bool ptrace_may_read(const struct creds *c, const struct creds *tc, bool undumpable);
+bool ptrace_may_access_real(struct task *t, struct thread_group *tg);
 struct spawn;
 int cred_oci_init(struct creds *c, const struct spawn *sp);
 

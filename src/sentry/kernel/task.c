@@ -581,6 +581,28 @@ struct thread_group *tg_find(pid_t pid)
 	return tg;
 }
 
+/* The process whose thread tid is (held), and that thread's fs_struct
+ * (no reference: for comparing), or NULL. */
+struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs)
+{
+	struct thread_group *found = NULL;
+
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg && !found; tg = tg->next_tg) {
+		if (tg->reaped)
+			continue;
+		pthread_mutex_lock(&tg->lock);
+		for (struct task *x = tg->tasks; x && !found; x = x->next)
+			if (x->tid == tid) {
+				found = tg_get(tg);
+				*fs = x->fs;
+			}
+		pthread_mutex_unlock(&tg->lock);
+	}
+	pthread_mutex_unlock(&sandbox.lock);
+	return found;
+}
+
 bool tid_alive(pid_t tid)
 {
 	bool found = false;

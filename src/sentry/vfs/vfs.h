@@ -466,6 +466,7 @@ struct thread_group *pidfd_tg(struct file *f);
 struct epoll_event;
 struct file *epoll_file_new(void);
 bool is_epoll(struct file *f);
+const struct file *epoll_target(struct file *epf, int tfd, unsigned long toff);
 long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 		    const struct epoll_event *ev);
 long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, int max, int ms);

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,125 @@ static void now(struct timespec *ts)
 	clock_gettime(CLOCK_REALTIME, ts);
 }
 
+/* --- extended attributes: a list per node (vfs/xattr.c checks first) --- */
+
+static int copy_attrs(struct mnode *n);
+
+struct mxattr {
+	struct mxattr *next;
+	size_t len;
+	char *val;
+	char name[];
+};
+
+static void xattrs_free(struct mnode *n)
+{
+	for (struct mxattr *x = n->xattrs, *nx; x; x = nx) {
+		nx = x->next;
+		free(x->val);
+		free(x);
+	}
+}
+
+static struct mxattr **xattr_find(struct mnode *n, const char *name)
+{
+	struct mxattr **pp = &n->xattrs;
+
+	while (*pp && strcmp((*pp)->name, name))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static long mem_getxattr(struct inode *ino, const char *name, void *buf, size_t size)
+{
+	struct mnode *n = MN(ino);
+	struct mxattr *x;
+	long r;
+
+	pthread_mutex_lock(&n->sb->lock);
+	x = *xattr_find(n, name);
+	if (!x)
+		r = -ENODATA;
+	else if (size && size < x->len)
+		r = -ERANGE;
+	else
+		r = (long)x->len;
+	if (r > 0 && size)
+		memcpy(buf, x->val, x->len);
+	pthread_mutex_unlock(&n->sb->lock);
+	return r;
+}
+
+/* An overlay node takes its lower's attributes first (copy_attrs); the
+ * lower layer's own extended attributes are not carried up. */
+static int mem_setxattr(struct inode *ino, const char *name, const void *val, size_t size,
+			int flags)
+{
+	struct mnode *n = MN(ino);
+	struct mxattr **pp, *x = NULL;
+	int err;
+
+	if (val) {
+		x = calloc(1, sizeof(*x) + strlen(name) + 1);
+		if (!x || !(x->val = malloc(size ? size : 1))) {
+			free(x);
+			return -ENOSPC;
+		}
+		strcpy(x->name, name);
+		memcpy(x->val, val, size);
+		x->len = size;
+	}
+	pthread_mutex_lock(&n->sb->lock);
+	err = copy_attrs(n);
+	pp = xattr_find(n, name);
+	if (!err && *pp && (flags & XATTR_CREATE))
+		err = -EEXIST;
+	else if (!err && !*pp && ((flags & XATTR_REPLACE) || !val))
+		err = -ENODATA;
+	if (!err) {
+		struct mxattr *old = *pp;
+
+		if (x) {
+			x->next = old ? old->next : NULL;
+			*pp = x;
+		} else {
+			*pp = old->next;
+		}
+		if (old) {
+			free(old->val);
+			free(old);
+		}
+		x = NULL;
+		now(&n->ctime);
+	}
+	pthread_mutex_unlock(&n->sb->lock);
+	if (x) {
+		free(x->val);
+		free(x);
+	}
+	return err;
+}
+
+static long mem_listxattr(struct inode *ino, char *buf, size_t size)
+{
+	struct mnode *n = MN(ino);
+	long len = 0;
+
+	pthread_mutex_lock(&n->sb->lock);
+	for (struct mxattr *x = n->xattrs; x; x = x->next) {
+		size_t k = strlen(x->name) + 1;
+
+		if ((size_t)len + k > size) {
+			len = -E2BIG;
+			break;
+		}
+		memcpy(buf + len, x->name, k);
+		len += (long)k;
+	}
+	pthread_mutex_unlock(&n->sb->lock);
+	return len;
+}
+
 static void mnode_release(struct inode *ino)
 {
 	struct mnode *n = MN(ino);
@@ -53,6 +173,7 @@ static void mnode_release(struct inode *ino)
 			inode_put(&e->node->vfs);
 		free(e);
 	}
+	xattrs_free(n);
 	free(n->target);
 	free(n);
 }
@@ -703,6 +824,9 @@ static const struct inode_ops mem_iops = {
 	.setattr = mem_setattr,
 	.open = mem_open,
 	.statfs = mem_statfs,
+	.getxattr = mem_getxattr,
+	.setxattr = mem_setxattr,
+	.listxattr = mem_listxattr,
 };
 
 bool is_memfs(struct inode *ino)

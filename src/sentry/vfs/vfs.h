@@ -74,6 +74,13 @@ struct inode_ops {
 	int (*statfs)(struct inode *ino, struct statfs *sf);
 	/* A dynamic link (procfs: /proc/self/exe, fd/N) resolves to a dentry. */
 	int (*get_link)(struct task *t, struct inode *ino, struct dentry **out);
+	/* Extended attributes, checked by vfs/xattr.c: a value's size (size 0:
+	 * only that), set (val NULL: remove; flags XATTR_CREATE, XATTR_REPLACE),
+	 * every name NUL-terminated into buf (the length). */
+	long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t size);
+	int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t size,
+			int flags);
+	long (*listxattr)(struct inode *ino, char *buf, size_t size);
 };
 
 struct inode {
@@ -316,6 +323,11 @@ bool vfs_write_kills_privs(struct task *t, struct inode *ino);
 int vfs_file_remove_privs(struct task *t, struct file *f);
 /* -ETXTBSY if a process runs the program ino is, else 0 */
 int vfs_deny_write(struct inode *ino);
+/* extended attributes (vfs/xattr.c); set with val NULL removes */
+long vfs_getxattr(struct task *t, struct dentry *d, const char *name, void *buf, size_t size);
+int vfs_setxattr(struct task *t, struct dentry *d, const char *name, const void *val,
+		 size_t size, int flags);
+long vfs_listxattr(struct task *t, struct dentry *d, char *buf, size_t size);
 
 /* files and fd tables */
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);

@@ -581,15 +581,15 @@ struct thread_group *tg_find(pid_t pid)
 	return tg;
 }
 
-/* The process whose thread tid is (held), and that thread's fs_struct
- * (no reference: for comparing), or NULL. */
+/* The live process whose thread tid is (held), and that thread's
+ * fs_struct (no reference: for comparing), or NULL. */
 struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs)
 {
 	struct thread_group *found = NULL;
 
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *tg = sandbox.tgs; tg && !found; tg = tg->next_tg) {
-		if (tg->reaped)
+		if (tg->zombie || tg->reaped)
 			continue;
 		pthread_mutex_lock(&tg->lock);
 		for (struct task *x = tg->tasks; x && !found; x = x->next)
@@ -605,19 +605,11 @@ struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs)
 
 bool tid_alive(pid_t tid)
 {
-	bool found = false;
+	const struct fs_struct *fs;
+	struct thread_group *tg = tg_find_tid(tid, &fs);
 
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && !found; tg = tg->next_tg) {
-		if (tg->zombie)
-			continue;
-		pthread_mutex_lock(&tg->lock);
-		for (struct task *x = tg->tasks; x && !found; x = x->next)
-			found = x->tid == tid;
-		pthread_mutex_unlock(&tg->lock);
-	}
-	pthread_mutex_unlock(&sandbox.lock);
-	return found;
+	tg_put(tg);
+	return tg != NULL;
 }
 
 struct thread_group *tg_get(struct thread_group *tg)

@@ -4,7 +4,7 @@
  * fs/xattr.c (xattr_permission) and commoncap's cap_inode_setxattr, before
  * the file system's own getxattr/setxattr/listxattr.  A file system
  * without them (hostfs, procfs, devices) stores none: reads find nothing,
- * writes are EOPNOTSUPP (docs/vfs.md).
+ * writes are EOPNOTSUPP (docs/compatibility.md).
  */
 #include <errno.h>
 #include <linux/capability.h>

@@ -2,7 +2,8 @@
  * that shares its parent's signal handlers (Linux's sighand_struct): a
  * handler one installs is the other's, and each takes its own signals
  * through it (stress-ng's sigpipe stressor; the sentry answered EINVAL).
- * Without CLONE_VM, CLONE_SIGHAND stays EINVAL. */
+ * Without CLONE_VM, CLONE_SIGHAND stays EINVAL, and so is unshare(CLONE_SIGHAND)
+ * in a process that shares them. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <signal.h>
@@ -28,6 +29,9 @@ static int child(void *arg)
 		return 2;
 	if (raise(SIGUSR2))             /* the parent's SIG_IGN: ignored here too */
 		return 4;
+	/* shared handlers cannot be unshared (check_unshare_flags) */
+	if (unshare(CLONE_SIGHAND) != -1 || errno != EINVAL)
+		return 5;
 	if (raise(SIGUSR1) || hits != 1)
 		return 3;
 	return 0;

@@ -376,6 +376,10 @@ long do_unshare(struct task *t, uint64_t flags)
 		return -EINVAL;
 	if ((flags & CLONE_VM) && mm_shared(tg->mm))
 		return -EINVAL;
+	/* handlers shared with another process (CLONE_SIGHAND) cannot be left */
+	if ((flags & (CLONE_SIGHAND | CLONE_VM)) &&
+	    __atomic_load_n(&tg->sighand->refs, __ATOMIC_ACQUIRE) > 1)
+		return -EINVAL;
 	if (flags & UNSHARE_NS)
 		return -EPERM;
 	if ((flags & (CLONE_FILES | CLONE_SYSVSEM)) && !alone)

@@ -236,6 +236,21 @@ bool is_epoll(struct file *f)
 	return f->ops == &epoll_ops;
 }
 
+/* kcmp(KCMP_EPOLL_TFD): the file of the toff-th item added with fd tfd
+ * (Linux's get_epoll_tfile_raw_ptr), or NULL; no reference, for comparing. */
+const struct file *epoll_target(struct file *epf, int tfd, unsigned long toff)
+{
+	struct epoll *ep = epf->priv;
+	const struct file *r = NULL;
+
+	pthread_mutex_lock(&ep->mtx);
+	for (size_t i = 0; i < ep->n && !r; i++)
+		if (ep->items[i]->fd == tfd && toff-- == 0)
+			r = ep->items[i]->file;
+	pthread_mutex_unlock(&ep->mtx);
+	return r;
+}
+
 static struct epitem *find(struct epoll *ep, int fd, struct file *f, size_t *idx)
 {
 	for (size_t i = 0; i < ep->n; i++)

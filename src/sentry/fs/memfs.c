@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,125 @@ static void now(struct timespec *ts)
 	clock_gettime(CLOCK_REALTIME, ts);
 }
 
+/* --- extended attributes: a list per node (vfs/xattr.c checks first) --- */
+
+static int copy_attrs(struct mnode *n);
+
+struct mxattr {
+	struct mxattr *next;
+	size_t len;
+	char *val;
+	char name[];
+};
+
+static void xattrs_free(struct mnode *n)
+{
+	for (struct mxattr *x = n->xattrs, *nx; x; x = nx) {
+		nx = x->next;
+		free(x->val);
+		free(x);
+	}
+}
+
+static struct mxattr **xattr_find(struct mnode *n, const char *name)
+{
+	struct mxattr **pp = &n->xattrs;
+
+	while (*pp && strcmp((*pp)->name, name))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static long mem_getxattr(struct inode *ino, const char *name, void *buf, size_t size)
+{
+	struct mnode *n = MN(ino);
+	struct mxattr *x;
+	long r;
+
+	pthread_mutex_lock(&n->sb->lock);
+	x = *xattr_find(n, name);
+	if (!x)
+		r = -ENODATA;
+	else if (size && size < x->len)
+		r = -ERANGE;
+	else
+		r = (long)x->len;
+	if (r > 0 && size)
+		memcpy(buf, x->val, x->len);
+	pthread_mutex_unlock(&n->sb->lock);
+	return r;
+}
+
+/* An overlay node takes its lower's attributes first (copy_attrs); the
+ * lower layer's own extended attributes are not carried up. */
+static int mem_setxattr(struct inode *ino, const char *name, const void *val, size_t size,
+			int flags)
+{
+	struct mnode *n = MN(ino);
+	struct mxattr **pp, *x = NULL;
+	int err;
+
+	if (val) {
+		x = calloc(1, sizeof(*x) + strlen(name) + 1);
+		if (!x || !(x->val = malloc(size ? size : 1))) {
+			free(x);
+			return -ENOSPC;
+		}
+		strcpy(x->name, name);
+		memcpy(x->val, val, size);
+		x->len = size;
+	}
+	pthread_mutex_lock(&n->sb->lock);
+	err = copy_attrs(n);
+	pp = xattr_find(n, name);
+	if (!err && *pp && (flags & XATTR_CREATE))
+		err = -EEXIST;
+	else if (!err && !*pp && ((flags & XATTR_REPLACE) || !val))
+		err = -ENODATA;
+	if (!err) {
+		struct mxattr *old = *pp;
+
+		if (x) {
+			x->next = old ? old->next : NULL;
+			*pp = x;
+		} else {
+			*pp = old->next;
+		}
+		if (old) {
+			free(old->val);
+			free(old);
+		}
+		x = NULL;
+		now(&n->ctime);
+	}
+	pthread_mutex_unlock(&n->sb->lock);
+	if (x) {
+		free(x->val);
+		free(x);
+	}
+	return err;
+}
+
+static long mem_listxattr(struct inode *ino, char *buf, size_t size)
+{
+	struct mnode *n = MN(ino);
+	long len = 0;
+
+	pthread_mutex_lock(&n->sb->lock);
+	for (struct mxattr *x = n->xattrs; x; x = x->next) {
+		size_t k = strlen(x->name) + 1;
+
+		if ((size_t)len + k > size) {
+			len = -E2BIG;
+			break;
+		}
+		memcpy(buf + len, x->name, k);
+		len += (long)k;
+	}
+	pthread_mutex_unlock(&n->sb->lock);
+	return len;
+}
+
 static void mnode_release(struct inode *ino)
 {
 	struct mnode *n = MN(ino);
@@ -53,6 +173,7 @@ static void mnode_release(struct inode *ino)
 			inode_put(&e->node->vfs);
 		free(e);
 	}
+	xattrs_free(n);
 	free(n->target);
 	free(n);
 }
@@ -703,6 +824,9 @@ static const struct inode_ops mem_iops = {
 	.setattr = mem_setattr,
 	.open = mem_open,
 	.statfs = mem_statfs,
+	.getxattr = mem_getxattr,
+	.setxattr = mem_setxattr,
+	.listxattr = mem_listxattr,
 };
 
 bool is_memfs(struct inode *ino)
@@ -974,8 +1098,12 @@ int memfs_add_file(struct inode *dir, const char *name, const char *content, mod
 	return 0;
 }
 
-/* memfd_create: an unnamed memfs file, named "/memfd:NAME" in /proc. */
-int memfs_anon_file(const char *name, struct file **out)
+/*
+ * memfd_create: an unnamed memfs file, named "/memfd:NAME" in /proc.  Its
+ * host memfd allows sealing when the application's does (MFD_ALLOW_SEALING);
+ * otherwise it starts with F_SEAL_SEAL, as Linux's memfds and tmpfs files.
+ */
+int memfs_anon_file(const char *name, bool sealing, struct file **out)
 {
 	static struct inode *root;
 	static struct mount *mnt;
@@ -1002,7 +1130,7 @@ int memfs_anon_file(const char *name, struct file **out)
 	n = mnode_new(MN(root)->sb, S_IFREG | 0777, 0, 0);
 	if (!n)
 		return -ENOMEM;
-	n->memfd = memfd_create("cvisor-memfd", MFD_CLOEXEC);
+	n->memfd = memfd_create("cvisor-memfd", MFD_CLOEXEC | (sealing ? MFD_ALLOW_SEALING : 0));
 	if (n->memfd < 0) {
 		err = -errno;
 		inode_put(&n->vfs);
@@ -1021,6 +1149,38 @@ int memfs_anon_file(const char *name, struct file **out)
 	f->ops = &mem_reg_fops;
 	*out = f;
 	return 0;
+}
+
+/*
+ * F_GET_SEALS / F_ADD_SEALS.  A memfs file's seals are those of its host
+ * memfd, so the host kernel enforces them on every write, truncate,
+ * fallocate and shared mapping made for the application, and F_SEAL_WRITE
+ * sees the application's writable shared mappings (EBUSY), all as Linux's
+ * memfd_fcntl.  What only the sentry knows is checked here: the file must
+ * be open for writing to add seals (EPERM), and an overlay file still in
+ * its lower layer has no memfd (EINVAL, as a file of another type).
+ */
+long memfs_seals(struct file *f, int cmd, unsigned int seals)
+{
+	struct mnode *n;
+	int fd;
+	long r;
+
+	if (!f->inode || !is_memfs(f->inode) || !S_ISREG(f->inode->mode))
+		return -EINVAL;
+	n = MN(f->inode);
+	pthread_mutex_lock(&n->sb->lock);
+	fd = n->memfd;
+	pthread_mutex_unlock(&n->sb->lock);
+	if (fd < 0)
+		return -EINVAL;
+	if (cmd == F_GET_SEALS)
+		r = fcntl(fd, F_GET_SEALS);
+	else if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EPERM;
+	else
+		r = fcntl(fd, F_ADD_SEALS, seals);
+	return r < 0 ? -errno : r;
 }
 
 /* --- the types made of memfs --- */

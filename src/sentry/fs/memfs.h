@@ -12,6 +12,7 @@ struct memfs {
 };
 
 struct mdirent;
+struct mxattr;
 
 struct mnode {
 	struct inode vfs;
@@ -33,6 +34,7 @@ struct mnode {
 	char *target;                   /* symlink */
 	const struct file_ops *fops;    /* special files */
 	void *fpriv;
+	struct mxattr *xattrs;          /* extended attributes (sb locked) */
 };
 
 struct mnode *mnode_new(struct memfs *sb, mode_t mode, uid_t uid, gid_t gid);

@@ -115,6 +115,7 @@ long sem_timedop(struct task *t, int id, uint64_t sops, unsigned nsops,
 long sem_ctl(struct task *t, int id, int num, int cmd, uint64_t arg);
 int sem_proc_show(struct sbuf *b);
 void sem_exit(struct thread_group *tg);
+bool sem_has_undo(pid_t pid);
 
 /* msg.c */
 long msg_get(struct task *t, key_t key, int flg);

@@ -523,6 +523,18 @@ long sem_ctl(struct task *t, int id, int num, int cmd, uint64_t arg)
 	return ret;
 }
 
+/* Has process pid SEM_UNDO adjustments (Linux: a sysvsem.undo_list)? */
+bool sem_has_undo(pid_t pid)
+{
+	bool r = false;
+
+	pthread_mutex_lock(&sem_ids.lock);
+	for (struct sem_undo *u = undos; u && !r; u = u->next)
+		r = u->pid == pid;
+	pthread_mutex_unlock(&sem_ids.lock);
+	return r;
+}
+
 /* Linux's exit_sem(): apply the process's adjustments, within 0..SEMVMX. */
 void sem_exit(struct thread_group *tg)
 {

@@ -485,6 +485,29 @@ bool ptrace_may_read(const struct creds *c, const struct creds *tc, bool undumpa
 }
 
 /*
+ * __ptrace_may_access(PTRACE_MODE_*_REALCREDS) of t on tg: the rule above
+ * with the caller's real ids for its fs ones (kcmp, process_vm_readv).
+ */
+bool ptrace_may_access_real(struct task *t, struct thread_group *tg)
+{
+	struct creds c, tc;
+	bool undumpable;
+
+	if (t->tg == tg)
+		return true;
+	pthread_mutex_lock(&t->tg->lock);
+	c = t->tg->cred;
+	pthread_mutex_unlock(&t->tg->lock);
+	c.fsuid = c.uid;
+	c.fsgid = c.gid;
+	pthread_mutex_lock(&tg->lock);
+	tc = tg->cred;
+	undumpable = tg->undumpable;
+	pthread_mutex_unlock(&tg->lock);
+	return ptrace_may_read(&c, &tc, undumpable);
+}
+
+/*
  * The credentials runc's init leaves for the config's process before its
  * execve (libcontainer's finalizeNamespace): starting as root with every
  * capability, the bounding set is applied, the user set with

@@ -87,9 +87,11 @@ static void commit_exec(struct task *t, struct mm *mm, struct stub_thread *st,
 	timers_exit(tg, true);
 	cred_exec_commit(tg, &res->cred, res->secure);
 	pthread_mutex_lock(&tg->lock);
+	pthread_mutex_lock(&tg->sighand->lock);
 	for (int i = 0; i < NSIG_LINUX; i++)
-		if (tg->sigaction[i].handler > 1)       /* caught: back to default */
-			memset(&tg->sigaction[i], 0, sizeof(tg->sigaction[i]));
+		if (tg->sighand->action[i].handler > 1)       /* caught: back to default */
+			memset(&tg->sighand->action[i], 0, sizeof(tg->sighand->action[i]));
+	pthread_mutex_unlock(&tg->sighand->lock);
 	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : path);
 	memcpy(t->comm, tg->comm, sizeof(t->comm));
 	pthread_mutex_unlock(&tg->lock);
@@ -120,6 +122,10 @@ long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
 	if (!mm)
 		return -ENOMEM;
 	err = exec_load_at(t, mm, at, argv, envp, &res, &why);
+	/* Before the point of no return, where it can still fail; only a
+	 * failed stub creation after it leaves the group its own copy. */
+	if (!err)
+		err = sighand_unshare(t->tg);
 	if (!err)
 		err = stub_thread_create(mm->proc, &st);
 	if (err) {

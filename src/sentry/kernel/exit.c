@@ -86,13 +86,9 @@ int child_wait(struct task *t)
 /* The parent ignores SIGCHLD or set SA_NOCLDWAIT: children reap themselves. */
 static bool parent_autoreaps(struct thread_group *parent)
 {
-	struct k_sigaction *act = &parent->sigaction[SIGCHLD - 1];
-	bool r;
+	struct k_sigaction act = sig_action(parent, SIGCHLD);
 
-	pthread_mutex_lock(&parent->lock);
-	r = act->handler == 1 || (act->flags & SA_NOCLDWAIT_F);
-	pthread_mutex_unlock(&parent->lock);
-	return r;
+	return act.handler == 1 || (act.flags & SA_NOCLDWAIT_F);
 }
 
 /* The siginfo of the exit signal: CLD_EXITED or CLD_KILLED, pid, status. */

@@ -23,6 +23,11 @@ struct thread_group *tg_alloc(void)
 
 	if (!tg)
 		return NULL;
+	tg->sighand = sighand_new(NULL);
+	if (!tg->sighand) {
+		free(tg);
+		return NULL;
+	}
 	pthread_mutex_init(&tg->lock, NULL);
 	waitq_init(&tg->signalfd_wq);
 	tg->pid = alloc_pid();
@@ -51,7 +56,15 @@ static struct thread_group *tg_copy(struct task *t, uint64_t flags)
 	tg->parent_tid = (flags & CLONE_PARENT) ? p->parent_tid : t->tid;
 	tg->pgid = p->pgid;
 	tg->sid = p->sid;
-	memcpy(tg->sigaction, p->sigaction, sizeof(tg->sigaction));
+	if (flags & CLONE_SIGHAND) {
+		sighand_put(tg->sighand);
+		tg->sighand = p->sighand;
+		__atomic_add_fetch(&tg->sighand->refs, 1, __ATOMIC_ACQ_REL);
+	} else {
+		pthread_mutex_lock(&p->sighand->lock);
+		memcpy(tg->sighand->action, p->sighand->action, sizeof(tg->sighand->action));
+		pthread_mutex_unlock(&p->sighand->lock);
+	}
 	memcpy(tg->rlim, p->rlim, sizeof(tg->rlim));
 	tg->cred = p->cred;
 	memcpy(tg->comm, t->comm, sizeof(tg->comm));  /* the forking thread's name */
@@ -231,7 +244,7 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 /* The flag sets a process clone accepts. */
 #define PROCESS_OK (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_PARENT | \
 		    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
-		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | 0xff)
+		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | CLONE_SIGHAND | 0xff)
 
 /* A new thread: a new host thread in the same stub process. */
 static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
@@ -362,6 +375,10 @@ long do_unshare(struct task *t, uint64_t flags)
 	if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && !alone)
 		return -EINVAL;
 	if ((flags & CLONE_VM) && mm_shared(tg->mm))
+		return -EINVAL;
+	/* handlers shared with another process (CLONE_SIGHAND) cannot be left */
+	if ((flags & (CLONE_SIGHAND | CLONE_VM)) &&
+	    __atomic_load_n(&tg->sighand->refs, __ATOMIC_ACQUIRE) > 1)
 		return -EINVAL;
 	if (flags & UNSHARE_NS)
 		return -EPERM;

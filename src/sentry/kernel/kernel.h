@@ -45,6 +45,18 @@ struct k_sigaction {
 };
 
 /*
+ * A process's signal handlers: its own, or shared with the processes made
+ * by clone(CLONE_VM|CLONE_SIGHAND) (Linux's sighand_struct).  lock guards
+ * action[] across the groups that share it and is taken last: nothing is
+ * locked while it is held.
+ */
+struct sighand {
+	int refs;
+	pthread_mutex_t lock;
+	struct k_sigaction action[NSIG_LINUX];
+};
+
+/*
  * The application's credentials, in the sandbox's ids (uid 0 is the root
  * of its user namespace).  Kept per thread group; Linux's rules for them
  * are in kernel/cred.c.
@@ -73,7 +85,7 @@ struct thread_group {
 	struct mm *mm;
 	struct fd_table *fdt;
 	pthread_mutex_t lock;
-	struct k_sigaction sigaction[NSIG_LINUX];
+	struct sighand *sighand;        /* signal handlers (kernel/signal.c) */
 	uint64_t shared_pending;        /* process-directed signals */
 	siginfo_t shared_info[NSIG_LINUX];
 	struct sigq *shared_rtq;
@@ -259,6 +271,7 @@ struct thread_group *tg_get(struct thread_group *tg);
 void tg_put(struct thread_group *tg);
 /* Does a live task of the sandbox have id tid (a thread's, or a leader's)? */
 bool tid_alive(pid_t tid);
+struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs);
 /* wait(2) reaped it (sandbox.lock held): the unreaped reference goes; the
  * caller holds another, so the group outlives the call. */
 void tg_reap_locked(struct thread_group *tg);
@@ -336,6 +349,7 @@ void cred_exec_commit(struct thread_group *tg, const struct creds *new, bool sec
 void cred_access(const struct creds *c, struct creds *out);
 bool may_signal(const struct thread_group *from, const struct thread_group *to, int sig);
 bool ptrace_may_read(const struct creds *c, const struct creds *tc, bool undumpable);
+bool ptrace_may_access_real(struct task *t, struct thread_group *tg);
 struct spawn;
 int cred_oci_init(struct creds *c, const struct spawn *sp);
 
@@ -478,6 +492,11 @@ struct k_stack {
 int do_sigaltstack(struct task *t, const struct k_stack *ss, struct k_stack *old);
 bool handle_signals(struct task *t);
 bool sig_default_ignored(int sig);
+struct sighand *sighand_new(struct sighand *from);
+void sighand_put(struct sighand *sh);
+int sighand_unshare(struct thread_group *tg);
+struct k_sigaction sig_action(struct thread_group *tg, int sig);
+uint64_t sig_handler(struct thread_group *tg, int sig);
 bool sig_default_fatal(int sig);
 bool signal_pending(struct task *t);
 void set_sigmask(struct task *t, uint64_t mask);

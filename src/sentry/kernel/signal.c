@@ -38,6 +38,66 @@ static bool handler_ignores(uint64_t h, int sig)
 	return h == SIG_IGN_H || (h == SIG_DFL_H && sig_default_ignored(sig));
 }
 
+/* A handler table: a copy of from, or all SIG_DFL (from NULL). */
+struct sighand *sighand_new(struct sighand *from)
+{
+	struct sighand *sh = calloc(1, sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	sh->refs = 1;
+	pthread_mutex_init(&sh->lock, NULL);
+	if (from) {
+		pthread_mutex_lock(&from->lock);
+		memcpy(sh->action, from->action, sizeof(sh->action));
+		pthread_mutex_unlock(&from->lock);
+	}
+	return sh;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	pthread_mutex_destroy(&sh->lock);
+	free(sh);
+}
+
+/* exec gives a process that shares its handlers a table of its own, as
+ * Linux's de_thread(): the new program's resets must not reach the others. */
+int sighand_unshare(struct thread_group *tg)
+{
+	struct sighand *old = tg->sighand, *sh;
+
+	if (__atomic_load_n(&old->refs, __ATOMIC_ACQUIRE) == 1)
+		return 0;
+	sh = sighand_new(old);
+	if (!sh)
+		return -ENOMEM;
+	pthread_mutex_lock(&tg->lock);
+	tg->sighand = sh;
+	pthread_mutex_unlock(&tg->lock);
+	sighand_put(old);
+	return 0;
+}
+
+/* The action for sig, read whole (another process may be changing it). */
+struct k_sigaction sig_action(struct thread_group *tg, int sig)
+{
+	struct sighand *sh = tg->sighand;
+	struct k_sigaction act;
+
+	pthread_mutex_lock(&sh->lock);
+	act = sh->action[sig - 1];
+	pthread_mutex_unlock(&sh->lock);
+	return act;
+}
+
+uint64_t sig_handler(struct thread_group *tg, int sig)
+{
+	return sig_action(tg, sig).handler;
+}
+
 /*
  * Linux's SIGNAL_UNKILLABLE: the init of a pid namespace (the sandbox's
  * pid 1) takes no signal whose action would be the default one, except
@@ -54,7 +114,7 @@ static bool init_ignores(struct thread_group *tg, const siginfo_t *info)
 	bool outside = info->si_pid == 0 &&
 		       (info->si_code == SI_USER || info->si_code == SI_KERNEL);
 
-	if (tg->pid != 1 || tg->sigaction[sig - 1].handler != SIG_DFL_H)
+	if (tg->pid != 1 || sig_handler(tg, sig) != SIG_DFL_H)
 		return false;
 	if (outside && (!sandbox.container || sig == SIGKILL || sig == SIGSTOP))
 		return false;
@@ -76,7 +136,7 @@ static bool sig_ignored(struct thread_group *tg, struct task *via, const siginfo
 		return false;
 	if (init_ignores(tg, info))
 		return true;
-	return sig != SIGKILL && handler_ignores(tg->sigaction[sig - 1].handler, sig);
+	return sig != SIGKILL && handler_ignores(sig_handler(tg, sig), sig);
 }
 
 /* The group's main thread (the one kill(2) names), or any if it is gone. */
@@ -183,7 +243,7 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 {
 	if (sig == SIGKILL)
 		return true;
-	if (tg->sigaction[sig - 1].handler != SIG_DFL_H ||
+	if (sig_handler(tg, sig) != SIG_DFL_H ||
 	    ((target->sigmask | target->real_blocked) & SIGBIT(sig)))
 		return false;
 	return sig_default_fatal(sig);
@@ -254,9 +314,7 @@ void signal_parent(struct thread_group *child, struct thread_group *parent,
 {
 	struct k_sigaction act;
 
-	pthread_mutex_lock(&parent->lock);
-	act = parent->sigaction[SIGCHLD - 1];
-	pthread_mutex_unlock(&parent->lock);
+	act = sig_action(parent, SIGCHLD);
 	if (info->si_signo == SIGCHLD &&
 	    (act.handler == SIG_IGN_H || (cldstop && (act.flags & SA_NOCLDSTOP_F))))
 		return;
@@ -573,12 +631,16 @@ bool handle_signals(struct task *t)
 		pthread_mutex_lock(&tg->lock);
 		sig = dequeue_locked(t, ~t->sigmask | SIGBIT(SIGKILL), group ? ~0ULL : 0, &info);
 		if (sig) {
-			act = tg->sigaction[sig - 1];
+			struct sighand *sh = tg->sighand;
+
+			pthread_mutex_lock(&sh->lock);
+			act = sh->action[sig - 1];
 			/* SA_RESETHAND resets the handler only: the flags
 			 * and mask stay, as Linux's get_signal (SA_ONESHOT) */
 			if (act.handler > SIG_IGN_H && (act.flags & SA_RESETHAND_F) &&
 			    sig != SIGKILL)
-				tg->sigaction[sig - 1].handler = SIG_DFL_H;
+				sh->action[sig - 1].handler = SIG_DFL_H;
+			pthread_mutex_unlock(&sh->lock);
 		}
 		pthread_mutex_unlock(&tg->lock);
 		if (!sig)
@@ -647,9 +709,13 @@ void signal_fault(struct task *t, int sig)
 	stub_thread_fault_info(t->st, &info);
 	info.si_signo = sig;
 	pthread_mutex_lock(&tg->lock);
-	bool caught = tg->sigaction[sig - 1].handler > SIG_IGN_H && !(t->sigmask & SIGBIT(sig));
+	bool caught = sig_handler(tg, sig) > SIG_IGN_H && !(t->sigmask & SIGBIT(sig));
 	pthread_mutex_unlock(&tg->lock);
-	if (caught && t->regs.rip < STUB_BASE) {
+	/* A fault inside the stub region is the stub's own bug, never the
+	 * application's to catch; the vDSO lies above that region and a
+	 * fault there (clock_gettime on a bad pointer) is the application's. */
+	bool in_stub = t->regs.rip >= STUB_BASE && t->regs.rip < STUB_END;
+	if (caught && !in_stub) {
 		pthread_mutex_lock(&tg->lock);
 		t->pending |= SIGBIT(sig);
 		t->pending_info[sig - 1] = info;

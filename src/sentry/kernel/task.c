@@ -581,21 +581,35 @@ struct thread_group *tg_find(pid_t pid)
 	return tg;
 }
 
-bool tid_alive(pid_t tid)
+/* The live process whose thread tid is (held), and that thread's
+ * fs_struct (no reference: for comparing), or NULL. */
+struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs)
 {
-	bool found = false;
+	struct thread_group *found = NULL;
 
 	pthread_mutex_lock(&sandbox.lock);
 	for (struct thread_group *tg = sandbox.tgs; tg && !found; tg = tg->next_tg) {
-		if (tg->zombie)
+		if (tg->zombie || tg->reaped)
 			continue;
 		pthread_mutex_lock(&tg->lock);
 		for (struct task *x = tg->tasks; x && !found; x = x->next)
-			found = x->tid == tid;
+			if (x->tid == tid) {
+				found = tg_get(tg);
+				*fs = x->fs;
+			}
 		pthread_mutex_unlock(&tg->lock);
 	}
 	pthread_mutex_unlock(&sandbox.lock);
 	return found;
+}
+
+bool tid_alive(pid_t tid)
+{
+	const struct fs_struct *fs;
+	struct thread_group *tg = tg_find_tid(tid, &fs);
+
+	tg_put(tg);
+	return tg != NULL;
 }
 
 struct thread_group *tg_get(struct thread_group *tg)
@@ -622,6 +636,7 @@ static void tg_free(struct thread_group *tg)
 		free(e);
 	}
 	waitq_release(&tg->signalfd_wq);
+	sighand_put(tg->sighand);
 	pthread_mutex_destroy(&tg->lock);
 	free(tg);
 }

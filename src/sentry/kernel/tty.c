@@ -236,7 +236,7 @@ long tty_check_change(struct task *t, struct tty_job *j, int sig)
 
 	if (!tty_background(t, j))
 		return 0;
-	if ((t->sigmask & SIGBIT(sig)) || tg->sigaction[sig - 1].handler == SIG_IGN_H)
+	if ((t->sigmask & SIGBIT(sig)) || sig_handler(tg, sig) == SIG_IGN_H)
 		return sig == SIGTTIN ? -EIO : 0;
 	if (pgrp_orphaned(tg->pgid))
 		return -EIO;
@@ -355,23 +355,48 @@ void tty_open_set_ctty(struct task *t, struct tty_job *j)
 	pthread_mutex_unlock(&tty_lock);
 }
 
+/* j is nobody's terminal any more (tty_lock held); returns whose it was. */
+static pid_t hangup_locked(struct tty_job *j)
+{
+	pid_t sid = j->sid;
+
+	j->sid = j->pgrp = 0;
+	return sid;
+}
+
+/* The hung-up session's leader gets SIGHUP and SIGCONT (tty_signal_session_leader). */
+static void signal_leader(pid_t sid)
+{
+	struct thread_group *leader = sid ? tg_find(sid) : NULL;
+
+	if (leader) {
+		send_signal_tg(leader, SIGHUP);
+		send_signal_tg(leader, SIGCONT);
+		tg_put(leader);
+	}
+}
+
 void tty_hangup(struct tty_job *j)
 {
 	pid_t sid;
 
 	pthread_mutex_lock(&tty_lock);
-	sid = j->sid;
-	j->sid = j->pgrp = 0;
+	sid = hangup_locked(j);
 	pthread_mutex_unlock(&tty_lock);
-	if (sid) {
-		struct thread_group *leader = tg_find(sid);
+	signal_leader(sid);
+}
 
-		if (leader) {
-			send_signal_tg(leader, SIGHUP);
-			send_signal_tg(leader, SIGCONT);
-			tg_put(leader);
-		}
-	}
+void tty_vhangup_self(struct thread_group *tg)
+{
+	struct tty_job *j;
+	pid_t sid = 0;
+
+	pthread_mutex_lock(&tty_lock);
+	j = ctty_of(tg);
+	if (j)
+		sid = hangup_locked(j);
+	pthread_mutex_unlock(&tty_lock);
+	signal_leader(sid);
 }
 
 /*

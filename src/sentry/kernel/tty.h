@@ -59,5 +59,8 @@ void tty_signal_fg(struct tty_job *j, int sig);
 /* Hang-up (the master closed): SIGHUP and SIGCONT to the session's
  * leader, and the terminal is nobody's any more (__tty_hangup). */
 void tty_hangup(struct tty_job *j);
+/* vhangup(2): the same for tg's controlling terminal, if it has one.  Its
+ * open files are not marked hung up (docs/compatibility.md). */
+void tty_vhangup_self(struct thread_group *tg);
 
 #endif

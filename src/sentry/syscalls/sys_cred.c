@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/tty.h"
 #include "mm/mm.h"
 #include "syscalls/syscalls.h"
 
@@ -356,6 +357,17 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
 		tg->sid = tg->pgid = tg->pid;
 	pthread_mutex_unlock(&sandbox.lock);
 	return ret;
+}
+
+/* vhangup(2): needs CAP_SYS_TTY_CONFIG; hangs up the caller's controlling
+ * terminal, if any (kernel/tty.c). */
+long sys_vhangup(struct task *t, const struct syscall_args *a)
+{
+	(void)a;
+	if (!capable(&t->tg->cred, CAP_SYS_TTY_CONFIG))
+		return -EPERM;
+	tty_vhangup_self(t->tg);
+	return 0;
 }
 
 /* --- resource usage (kernel/rusage.c) --- */

@@ -339,7 +339,7 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		break;
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
-		ret = -EINVAL;          /* memfd seals: not yet */
+		ret = memfs_seals(f, cmd, ARG_UINT(a, 2));
 		break;
 	default:
 		ret = -EINVAL;
@@ -376,7 +376,7 @@ long sys_memfd_create(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (flags & MFD_HUGETLB)
 		return -EINVAL;
-	err = memfs_anon_file(name, &f);
+	err = memfs_anon_file(name, flags & MFD_ALLOW_SEALING, &f);
 	if (err)
 		return err;
 	return fd_install_new(t, f, flags & MFD_CLOEXEC);

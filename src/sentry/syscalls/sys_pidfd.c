@@ -92,8 +92,6 @@ long sys_pidfd_getfd(struct task *t, const struct syscall_args *a)
 {
 	struct thread_group *tg;
 	struct file *f = NULL;
-	struct creds c, tc;
-	bool undumpable;
 	long ret;
 
 	if (a->a[2])
@@ -101,20 +99,13 @@ long sys_pidfd_getfd(struct task *t, const struct syscall_args *a)
 	tg = pidfd_get(t, ARG_INT(a, 0), false);
 	if (!tg)
 		return -EBADF;
-	pthread_mutex_lock(&t->tg->lock);
-	c = t->tg->cred;
-	pthread_mutex_unlock(&t->tg->lock);
-	/* PTRACE_MODE_ATTACH_REALCREDS: the real ids, not the fs ones */
-	c.fsuid = c.uid;
-	c.fsgid = c.gid;
 	pthread_mutex_lock(&tg->lock);
-	tc = tg->cred;
-	undumpable = tg->undumpable;
 	if (tg->fdt)
 		f = fdt_get(tg->fdt, ARG_INT(a, 1));
 	ret = tg->fdt ? -EBADF : -ESRCH;        /* exited: no files any more */
 	pthread_mutex_unlock(&tg->lock);
-	if (tg != t->tg && !ptrace_may_read(&c, &tc, undumpable))
+	/* PTRACE_MODE_ATTACH_REALCREDS: the real ids, not the fs ones */
+	if (!ptrace_may_access_real(t, tg))
 		ret = -EPERM;
 	else if (f)
 		ret = fd_install_new(t, file_get(f), true);

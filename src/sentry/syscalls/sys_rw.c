@@ -98,7 +98,9 @@ static ssize_t read_mapped(struct task *t, struct file *f, uint64_t addr, size_t
 		return 0;
 	end = *pos + (off_t)len < st.st_size ? *pos + (off_t)len : st.st_size;
 	start = *pos & ~(off_t)(PAGE_SIZE - 1);
-	map = mmap(NULL, (size_t)(end - start), PROT_READ, MAP_SHARED, hfd, start);
+	/* Private: a shared map of the O_RDWR memfd would count as writable and
+	 * make a concurrent F_ADD_SEALS F_SEAL_WRITE fail with EBUSY. */
+	map = mmap(NULL, (size_t)(end - start), PROT_READ, MAP_PRIVATE, hfd, start);
 	if (map == MAP_FAILED)
 		return -ENODEV;
 	err = copy_to_user(t->tg->mm, addr, map + (*pos - start), (size_t)(end - *pos));

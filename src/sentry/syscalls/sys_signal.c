@@ -25,10 +25,14 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 	if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
 	pthread_mutex_lock(&tg->lock);
-	old = tg->sigaction[sig - 1];
+	pthread_mutex_lock(&tg->sighand->lock);
+	old = tg->sighand->action[sig - 1];
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
-		tg->sigaction[sig - 1] = act;
+		tg->sighand->action[sig - 1] = act;
+	}
+	pthread_mutex_unlock(&tg->sighand->lock);
+	if (a->a[1]) {
 		/*
 		 * Setting SIG_IGN discards what is pending (POSIX), and so does
 		 * SIG_DFL for a signal whose default is to do nothing (Linux).

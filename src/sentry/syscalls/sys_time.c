@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <time.h>
 
 #include "mm/mm.h"
@@ -183,4 +184,72 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
 		return ret == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : ret;
 	}
 	return sleep_rel(t, &req, a->a[3]);
+}
+
+/* The kernel's names for the adjtime modes (uapi gives user space 0x8001). */
+#define ADJ_ADJTIME_K           0x8000
+#define ADJ_OFFSET_SINGLESHOT_K 0x0001
+#define ADJ_OFFSET_READONLY_K   0x2000
+
+/*
+ * adjtimex(2), clock_adjtime(CLOCK_REALTIME): the sandbox reads the clock's
+ * state and never changes the host's clock.  A mode that would set
+ * anything is EPERM, Linux's answer (timekeeping_validate_timex) to a
+ * process without CAP_SYS_TIME in the initial user namespace, which a
+ * container's root is; modes 0 and ADJ_OFFSET_SS_READ are reads.  The
+ * state shown is an undisciplined clock (the host's NTP state is not the
+ * sandbox's to see): STA_UNSYNC, Linux's defaults for the rest, and the
+ * answer TIME_ERROR, as Linux gives for an unsynchronised clock.
+ */
+static long adjtimex_read(struct task *t, uint64_t addr)
+{
+	struct timex tx;
+	struct timeval now;
+
+	if (copy_from_user(t->tg->mm, &tx, addr, sizeof(tx)))
+		return -EFAULT;
+	if (tx.modes & ADJ_ADJTIME_K) {
+		if (!(tx.modes & ADJ_OFFSET_SINGLESHOT_K))
+			return -EINVAL;
+		if (!(tx.modes & ADJ_OFFSET_READONLY_K))
+			return -EPERM;
+	} else if (tx.modes) {
+		return -EPERM;
+	}
+	gettimeofday(&now, NULL);
+	tx = (struct timex){
+		.modes = tx.modes,
+		.maxerror = 16000000,           /* NTP_PHASE_LIMIT */
+		.esterror = 16000000,
+		.status = STA_UNSYNC,
+		.constant = 2,
+		.precision = 1,
+		.tolerance = 500 << 16,         /* MAXFREQ_SCALED: 500 ppm */
+		.time = now,
+		.tick = 1000000 / 100,          /* USER_HZ */
+	};
+	if (copy_to_user(t->tg->mm, addr, &tx, sizeof(tx)))
+		return -EFAULT;
+	return TIME_ERROR;
+}
+
+long sys_adjtimex(struct task *t, const struct syscall_args *a)
+{
+	return adjtimex_read(t, a->a[0]);
+}
+
+/* Only CLOCK_REALTIME can be adjusted; the other clocks Linux knows have
+ * no clock_adj (EOPNOTSUPP), and any other id is EINVAL. */
+long sys_clock_adjtime(struct task *t, const struct syscall_args *a)
+{
+	clockid_t id = ARG_INT(a, 0);
+
+	if (id == CLOCK_REALTIME)
+		return adjtimex_read(t, a->a[1]);
+	if (id < 0)     /* a CPU clock, or a clock device the sandbox has none of */
+		return (id & 7) == 3 ? -EINVAL : -EOPNOTSUPP;
+	if (clock_ok(id) || id == CLOCK_TAI || id == CLOCK_REALTIME_ALARM ||
+	    id == CLOCK_BOOTTIME_ALARM)
+		return -EOPNOTSUPP;
+	return -EINVAL;
 }

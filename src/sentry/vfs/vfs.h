@@ -74,6 +74,13 @@ struct inode_ops {
 	int (*statfs)(struct inode *ino, struct statfs *sf);
 	/* A dynamic link (procfs: /proc/self/exe, fd/N) resolves to a dentry. */
 	int (*get_link)(struct task *t, struct inode *ino, struct dentry **out);
+	/* Extended attributes, checked by vfs/xattr.c: a value's size (size 0:
+	 * only that), set (val NULL: remove; flags XATTR_CREATE, XATTR_REPLACE),
+	 * every name NUL-terminated into buf (the length). */
+	long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t size);
+	int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t size,
+			int flags);
+	long (*listxattr)(struct inode *ino, char *buf, size_t size);
 };
 
 struct inode {
@@ -316,6 +323,11 @@ bool vfs_write_kills_privs(struct task *t, struct inode *ino);
 int vfs_file_remove_privs(struct task *t, struct file *f);
 /* -ETXTBSY if a process runs the program ino is, else 0 */
 int vfs_deny_write(struct inode *ino);
+/* extended attributes (vfs/xattr.c); set with val NULL removes */
+long vfs_getxattr(struct task *t, struct dentry *d, const char *name, void *buf, size_t size);
+int vfs_setxattr(struct task *t, struct dentry *d, const char *name, const void *val,
+		 size_t size, int flags);
+long vfs_listxattr(struct task *t, struct dentry *d, char *buf, size_t size);
 
 /* files and fd tables */
 struct file *file_new(const struct file_ops *ops, int flags, void *priv);
@@ -395,8 +407,10 @@ struct inode *sysfs_root(void);
 int memfs_add_file(struct inode *dir, const char *name, const char *content, mode_t mode);
 int memfs_add_dir(struct inode *dir, const char *name, mode_t mode, struct inode **out);
 int memfs_add_inode(struct inode *dir, const char *name, struct inode *ino);
-/* memfd_create(2): an unnamed tmpfs file */
-int memfs_anon_file(const char *name, struct file **out);
+/* memfd_create(2): an unnamed tmpfs file; sealing: MFD_ALLOW_SEALING */
+int memfs_anon_file(const char *name, bool sealing, struct file **out);
+/* fcntl F_GET_SEALS, F_ADD_SEALS on a tmpfs file; EINVAL on any other */
+long memfs_seals(struct file *f, int cmd, unsigned int seals);
 /* /dev/zero, whose mappings are anonymous memory */
 bool devfs_is_zero(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (set < 0: get) */
@@ -464,6 +478,7 @@ struct thread_group *pidfd_tg(struct file *f);
 struct epoll_event;
 struct file *epoll_file_new(void);
 bool is_epoll(struct file *f);
+const struct file *epoll_target(struct file *epf, int tfd, unsigned long toff);
 long epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
 		    const struct epoll_event *ev);
 long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, int max, int ms);

@@ -154,7 +154,7 @@ static void sig_dispositions(struct thread_group *tg, uint64_t *ign, uint64_t *c
 {
 	*ign = *cgt = 0;
 	for (int s = 1; s <= NSIG_LINUX; s++) {
-		uint64_t h = tg->sigaction[s - 1].handler;
+		uint64_t h = sig_handler(tg, s);
 
 		if (h == 1)                     /* SIG_IGN */
 			*ign |= SIGBIT(s);

@@ -125,9 +125,11 @@ oci_run() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep FAIL <<<"$output"
-	# the documented answer: ENOSYS, reported once by name
-	grep -q 'ok open_by_handle_at(/, inode 2): Function not implemented' <<<"$output"
-	[[ "$stderr" == *"unsupported syscall open_by_handle_at"* ]]
+	# the documented answer (docs/compatibility.md): root with
+	# CAP_DAC_READ_SEARCH gets ESTALE, as from a file system without export
+	# operations; name_to_handle_at is EOPNOTSUPP
+	grep -q 'ok open_by_handle_at(/, inode 2): Stale file handle' <<<"$output"
+	grep -q 'ok name_to_handle_at /: Operation not supported' <<<"$output"
 	# no node was made in the host directory
 	[ -z "$(find "$T/rw" -type b -o -type c)" ]
 }

@@ -7,7 +7,9 @@
  * name_to_handle_at and open_by_handle_at (the "shocker" escape: a handle
  * made up for inode 2, the root of the host's file system, opened against
  * any directory) must fail without reaching the host: the sentry has no
- * file handles (ENOSYS; EPERM and EOPNOTSUPP would be fine too).
+ * file handles (ESTALE, Linux's answer on a file system without export
+ * operations, for a caller with CAP_DAC_READ_SEARCH; EPERM without it;
+ * ENOSYS and EOPNOTSUPP would be refusals too).
  * Then, in each DIR, mknod of a block device with the host disk's numbers
  * MAJOR:MINOR (and of a character device with /dev/mem's), and an open and
  * read of it, if it was made, must give nothing of the device; /dev/vda, /dev/sda and /dev/nvme0n1 must not be
@@ -94,7 +96,7 @@ static void try_mknod(const char *dir, const char *name, mode_t type, unsigned m
 
 int main(int argc, char **argv)
 {
-	static const int no_handles[] = { ENOSYS, EPERM, EOPNOTSUPP, 0 };
+	static const int no_handles[] = { ESTALE, ENOSYS, EPERM, EOPNOTSUPP, 0 };
 	struct {
 		unsigned int bytes;
 		int type;

@@ -98,6 +98,7 @@ static int dump_sentry(pid_t sentry, struct stack *s, char *title, size_t size)
 {
 	pid_t tids[MAX_THREADS];
 	int n = thread_ids(sentry, tids, MAX_THREADS), counts_differ = 0;
+	bool unconfined = false;
 
 	if (n <= 0)
 		return -ESRCH;
@@ -105,8 +106,16 @@ static int dump_sentry(pid_t sentry, struct stack *s, char *title, size_t size)
 		counts_differ |= filter_count(sentry, tids[i]) != filter_count(sentry, tids[0]);
 	for (int round = 0; round < WAIT_ROUNDS; round++) {
 		for (int i = 0; i < n; i++) {
-			int err = dump_thread(sentry, tids[i], s);
+			int err;
 
+			/* a sentry that has not confined itself yet (a loaded
+			 * host, the sandbox just started): the host would say
+			 * EINVAL, no filter; its filter comes, wait for it */
+			if (filter_count(sentry, tids[i]) == 0) {
+				unconfined = true;
+				continue;
+			}
+			err = dump_thread(sentry, tids[i], s);
 			if (err == -EBUSY)
 				continue;
 			if (err == 0)
@@ -118,7 +127,7 @@ static int dump_sentry(pid_t sentry, struct stack *s, char *title, size_t size)
 		}
 		nap();
 	}
-	return -EBUSY;
+	return unconfined ? -ENOENT : -EBUSY;
 }
 
 /* Every thread of every stub process: leaders are syscall threads. */
@@ -244,7 +253,8 @@ static int measure_sandbox(pid_t pid, int list)
 	err = dump_sentry(sentry, &s, p.title, sizeof(p.title));
 	if (err < 0) {
 		fprintf(stderr, "cvisor-filters: the sentry %d: %s\n", sentry, err == -EBUSY ?
-			"no thread is in a call a ptrace stop leaves alone" : strerror(-err));
+			"no thread is in a call a ptrace stop leaves alone" : err == -ENOENT ?
+			"no seccomp filter on its threads" : strerror(-err));
 		return 1;
 	}
 	if (dump_stubs(stubs, nstubs, &sys, &app) < 0)

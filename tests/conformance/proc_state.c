@@ -35,14 +35,17 @@ static char state_of(pid_t pid, char *status_line, size_t len)
 	return state;
 }
 
-/* Wait until pid shows state want; the bound only ends a broken run. */
+/* Wait until pid shows state want in both files; the bound only ends a
+ * broken run.  The two are read one after the other: a sleeper woken for
+ * a moment between the reads (a signal, a timer, the sentry's own
+ * bookkeeping) shows R in one, so both are read again until they agree. */
 static void wait_state(pid_t pid, char want, const char *line)
 {
-	char got = 0, status[64];
+	char got = 0, status[64] = "";
 
-	for (int i = 0; i < 2000 && got != want; i++) {
+	for (int i = 0; i < 2000 && (got != want || strcmp(status, line)); i++) {
 		got = state_of(pid, status, sizeof(status));
-		if (got != want)
+		if (got != want || strcmp(status, line))
 			usleep(10000);
 	}
 	CHECK(got == want, "state of %d is %c, want %c", pid, got, want);

@@ -202,7 +202,13 @@ static long futex_wait_restart(struct task *t)
 			  (uint32_t)r.args.a[3], &r.deadline);
 }
 
-static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint32_t bitset)
+/*
+ * Wake up to nr waiters whose bitset meets bitset.  futex(FUTEX_WAKE) with
+ * nr 0 (or less) wakes one, as it always has on Linux; futex_wake(2) is
+ * strict and wakes none.
+ */
+static long futex_wake_flags(struct task *t, uint64_t uaddr, bool shared, int nr,
+			     uint32_t bitset, bool strict)
 {
 	struct futex_key k;
 	struct bucket *b;
@@ -210,6 +216,10 @@ static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint
 
 	if (!bitset)
 		return -EINVAL;
+	if (strict && nr <= 0)
+		return 0;
+	if (nr <= 0)
+		nr = 1;
 	futex_key(t, uaddr, shared, &k);
 	b = bucket_of(&k);
 	pthread_mutex_lock(&b->lock);
@@ -226,6 +236,11 @@ static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint
 	}
 	pthread_mutex_unlock(&b->lock);
 	return woken;
+}
+
+static long futex_wake(struct task *t, uint64_t uaddr, bool shared, int nr, uint32_t bitset)
+{
+	return futex_wake_flags(t, uaddr, shared, nr, bitset, false);
 }
 
 /* Lock two buckets in address order (they are one array), once if the same. */
@@ -282,8 +297,8 @@ static long requeue_locked(struct bucket *b1, const struct futex_key *k1,
  * FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (if *uaddr still holds val): like
  * Linux, both answer the number woken plus the number moved.
  */
-static long futex_requeue(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool shared,
-			  int nr, int nr2, bool cmp, uint32_t val)
+static long futex_requeue(struct task *t, uint64_t uaddr, bool shared, uint64_t uaddr2,
+			  bool shared2, int nr, int nr2, bool cmp, uint32_t val)
 {
 	struct futex_key k1, k2;
 	struct bucket *b1, *b2;
@@ -293,7 +308,7 @@ static long futex_requeue(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool 
 	if (nr < 0 || nr2 < 0)
 		return -EINVAL;
 	futex_key(t, uaddr, shared, &k1);
-	futex_key(t, uaddr2, shared, &k2);
+	futex_key(t, uaddr2, shared2, &k2);
 	b1 = bucket_of(&k1);
 	b2 = bucket_of(&k2);
 	lock_two(b1, b2);
@@ -385,14 +400,123 @@ long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
 	case FUTEX_WAKE_BITSET:
 		return futex_wake(t, addr, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
-		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, false, 0);
+		return futex_requeue(t, addr, shared, addr2, shared, (int)val, (int)val2, false, 0);
 	case FUTEX_CMP_REQUEUE:
-		return futex_requeue(t, addr, addr2, shared, (int)val, (int)val2, true, val3);
+		return futex_requeue(t, addr, shared, addr2, shared, (int)val, (int)val2, true,
+				     val3);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(t, addr, addr2, shared, (int)val, (int)val2, val3);
 	default:
 		return -ENOSYS;         /* PI futexes: not yet */
 	}
+}
+
+/*
+ * The futex2 calls (futex_wait(2), futex_wake(2), futex_requeue(2)): the
+ * same operations on 32-bit words, each word with its own private flag.
+ */
+long futex2_wait(struct task *t, const struct futex_vec *f, uint32_t mask,
+		 const struct timespec *deadline)
+{
+	if (f->addr & 3 || !mask)
+		return -EINVAL;
+	return futex_wait(t, f->addr, f->shared, f->val, mask, deadline);
+}
+
+long futex2_wake(struct task *t, const struct futex_vec *f, uint32_t mask, int nr)
+{
+	if (f->addr & 3)
+		return -EINVAL;
+	return futex_wake_flags(t, f->addr, f->shared, nr, mask, true);
+}
+
+long futex2_requeue(struct task *t, const struct futex_vec f[2], int nr, int nr2)
+{
+	if ((f[0].addr | f[1].addr) & 3)
+		return -EINVAL;
+	return futex_requeue(t, f[0].addr, f[0].shared, f[1].addr, f[1].shared, nr, nr2, true,
+			     f[0].val);
+}
+
+/* Queue w on f's word if it holds f's value, under its bucket's lock. */
+static int queue_checked(struct task *t, struct waiter *w, const struct futex_vec *f)
+{
+	struct bucket *b;
+	uint32_t cur;
+	int err = 0;
+
+	*w = (struct waiter){ .bitset = FUTEX_BITSET_MATCH_ANY, .task = t };
+	futex_key(t, f->addr, f->shared, &w->key);
+	b = bucket_of(&w->key);
+	pthread_mutex_lock(&b->lock);
+	if (copy_from_user(t->tg->mm, &cur, f->addr, sizeof(cur)))
+		err = -EFAULT;
+	else if (cur != f->val)
+		err = -EAGAIN;
+	if (!err) {
+		w->b = b;
+		w->next = b->head;
+		b->head = w;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return err;
+}
+
+/* Unqueue w[0..n); the index of the last one woken, or -1. */
+static long unqueue_all(struct waiter *w, unsigned n)
+{
+	long woken = -1;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct bucket *b = __atomic_load_n(&w[i].b, __ATOMIC_ACQUIRE);
+
+		pthread_mutex_lock(&b->lock);
+		b = relock(&w[i], b);
+		if (w[i].woken)
+			woken = i;
+		else
+			unqueue(b, &w[i]);
+		pthread_mutex_unlock(&b->lock);
+	}
+	return woken;
+}
+
+static bool any_woken(const struct waiter *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (__atomic_load_n(&w[i].woken, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+/*
+ * futex_waitv(2): sleep on n words at once (Linux's futex_wait_multiple()).
+ * Each is queued with its value checked under its bucket lock; one woken
+ * while later ones are still being queued is not lost, since the sleep
+ * looks at every waiter first.  Returns the index of a woken word (the
+ * last, as Linux), or -EAGAIN for a word that no longer held its value,
+ * -ETIMEDOUT, -ERESTARTSYS.
+ */
+long futex_wait_multiple(struct task *t, const struct futex_vec *f, unsigned n,
+			 const struct timespec *deadline)
+{
+	struct waiter *w = calloc(n, sizeof(*w));
+	unsigned queued = 0;
+	long err = 0, woken;
+
+	if (!w)
+		return -ENOMEM;
+	while (queued < n && !(err = queue_checked(t, &w[queued], &f[queued])))
+		queued++;
+	while (!err) {
+		task_prepare_wait(t);
+		if (any_woken(w, queued))
+			break;
+		err = task_block(t, deadline, NULL, 0);
+	}
+	woken = unqueue_all(w, queued);
+	free(w);
+	return woken >= 0 ? woken : err;
 }
 
 /*

@@ -416,6 +416,18 @@ long wait_child(struct task *t, int by, pid_t id, int options, bool nohang, bool
 void exit_robust_list(struct task *t);
 long do_futex(struct task *t, uint64_t addr, int op, uint32_t val,
 	      const struct timespec *deadline, uint32_t val2, uint64_t addr2, uint32_t val3);
+/* one word of the futex2 calls: its address, expected value, private flag */
+struct futex_vec {
+	uint64_t addr;
+	uint32_t val;
+	bool shared;
+};
+long futex2_wait(struct task *t, const struct futex_vec *f, uint32_t mask,
+		 const struct timespec *deadline);
+long futex2_wake(struct task *t, const struct futex_vec *f, uint32_t mask, int nr);
+long futex2_requeue(struct task *t, const struct futex_vec f[2], int nr, int nr2);
+long futex_wait_multiple(struct task *t, const struct futex_vec *f, unsigned n,
+			 const struct timespec *deadline);
 
 /* kernel/timer.c */
 void timers_exit(struct thread_group *tg, bool keep_alarm);

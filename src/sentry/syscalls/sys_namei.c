@@ -442,35 +442,40 @@ long sys_ftruncate(struct task *t, const struct syscall_args *a)
 	return err;
 }
 
+/* fallocate's checks on its arguments and the file, in Linux's order */
+static long fallocate_check(struct file *f, int mode, off_t off, off_t len)
+{
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (off > INT64_MAX - len)
+		return -EFBIG;
+	if (!f->inode || !f->ops->llseek)
+		return -ESPIPE;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(f->inode->mode))
+		return -ENODEV;
+	return 0;
+}
+
 long sys_fallocate(struct task *t, const struct syscall_args *a)
 {
 	struct file *f = fget(t, ARG_INT(a, 0));
 	off_t off = (off_t)a->a[2], len = (off_t)a->a[3];
-	long err = 0;
-	int hfd;
+	int mode = ARG_INT(a, 1), hfd = -1;
+	long err = fallocate_check(f, mode, off, len);
 
-	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
-		err = -EBADF;
-	else if (ARG_INT(a, 1) & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |
-				   FALLOC_FL_ZERO_RANGE))
+	if (!err && (!f->ops->mmap_fd || (hfd = f->ops->mmap_fd(f, false)) < 0))
 		err = -EOPNOTSUPP;
-	else if (off < 0 || len <= 0)
-		err = -EINVAL;
-	else if (off > INT64_MAX - len)
-		err = -EFBIG;
-	else if (!f->inode || !f->ops->llseek)
-		err = -ESPIPE;
-	else if (S_ISDIR(f->inode->mode))
-		err = -EISDIR;
-	else if (!S_ISREG(f->inode->mode))
-		err = -ENODEV;
-	else if (!f->ops->mmap_fd || (hfd = f->ops->mmap_fd(f, false)) < 0)
-		err = -EOPNOTSUPP;
-	else if (!(ARG_INT(a, 1) & FALLOC_FL_KEEP_SIZE) &&
-		 (err = vfs_fsize_grow(t, f->inode, off + len)))
-		;                       /* past RLIMIT_FSIZE: SIGXFSZ and EFBIG */
+	/* growing past RLIMIT_FSIZE: SIGXFSZ and EFBIG */
+	if (!err && !(mode & FALLOC_FL_KEEP_SIZE))
+		err = vfs_fsize_grow(t, f->inode, off + len);
 	/* on the sentry's own memfd, or a file of a writable host mount */
-	else if (fallocate(hfd, ARG_INT(a, 1), off, len))
+	if (!err && fallocate(hfd, mode, off, len))
 		err = -errno;
 	file_put(f);
 	return err;

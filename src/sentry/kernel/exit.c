@@ -156,11 +156,19 @@ void tg_set_exit_hook(void (*fn)(struct thread_group *tg))
 	exit_hook = fn;
 }
 
+/* a child of the exiting process that asked for PR_SET_PDEATHSIG */
+static bool wants_deathsig(struct thread_group *c, const void *parent)
+{
+	const struct thread_group *p = parent;
+
+	return c->ppid == p->pid && c != p && c->pdeathsig && !c->zombie;
+}
+
 void tg_exited(struct thread_group *tg)
 {
-	struct thread_group *parent = NULL, *orphans[64];
+	struct thread_group *parent = NULL, **orphans;
 	struct fd_table *fdt;
-	int norphans = 0;
+	int norphans;
 
 	tg_release_mm(tg);
 	if (exit_hook)
@@ -173,6 +181,8 @@ void tg_exited(struct thread_group *tg)
 	pthread_mutex_unlock(&tg->lock);
 	fdt_put(fdt);
 	locks_release(tg);              /* its POSIX locks */
+	/* its threads are gone: it has no new children from here on */
+	orphans = tgs_collect(wants_deathsig, tg, &norphans);
 	pthread_mutex_lock(&sandbox.lock);
 	pid_t reaper = find_reaper(tg);
 
@@ -183,8 +193,6 @@ void tg_exited(struct thread_group *tg)
 			c->ppid = reaper;
 			c->parent_tid = 0;
 			c->exit_signal = SIGCHLD;
-			if (c->pdeathsig && !c->zombie && !c->reaped && norphans < 64)
-				orphans[norphans++] = tg_get(c);
 		}
 		if (c->pid == tg->ppid)
 			parent = c;
@@ -212,10 +220,9 @@ void tg_exited(struct thread_group *tg)
 	if (parent && tg->exit_signal == SIGCONT)
 		exit_signal_parent(tg, parent);
 	waitq_wake(&sandbox.child_wq, 0);
-	for (int i = 0; i < norphans; i++) {    /* PR_SET_PDEATHSIG */
+	for (int i = 0; i < norphans; i++)      /* PR_SET_PDEATHSIG */
 		send_signal_tg(orphans[i], orphans[i]->pdeathsig);
-		tg_put(orphans[i]);
-	}
+	tgs_put(orphans, norphans);
 	if (tg == sandbox.init)
 		sandbox_finish(tg->exit_status);
 }

@@ -272,6 +272,10 @@ void tg_put(struct thread_group *tg);
 /* Does a live task of the sandbox have id tid (a thread's, or a leader's)? */
 bool tid_alive(pid_t tid);
 struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs);
+/* Every unreaped process match() selects, held: the caller tgs_put()s them. */
+struct thread_group **tgs_collect(bool (*match)(struct thread_group *tg, const void *arg),
+				  const void *arg, int *n);
+void tgs_put(struct thread_group **v, int n);
 /* wait(2) reaped it (sandbox.lock held): the unreaped reference goes; the
  * caller holds another, so the group outlives the call. */
 void tg_reap_locked(struct thread_group *tg);

@@ -581,6 +581,39 @@ struct thread_group *tg_find(pid_t pid)
 	return tg;
 }
 
+/*
+ * Every process match() selects, each held, collected under sandbox.lock
+ * for the caller to signal after it (sending takes other locks).  Sized
+ * for the whole sandbox, so a process group or kill(-1) reaches every
+ * member however many there are.  NULL with *n 0 if none (or no memory);
+ * the caller drops them with tgs_put().
+ */
+struct thread_group **tgs_collect(bool (*match)(struct thread_group *tg, const void *arg),
+				  const void *arg, int *n)
+{
+	struct thread_group **v = NULL;
+	int cap = 0;
+
+	*n = 0;
+	pthread_mutex_lock(&sandbox.lock);
+	for (struct thread_group *tg = sandbox.tgs; tg; tg = tg->next_tg)
+		cap++;
+	if (cap)
+		v = malloc(cap * sizeof(*v));
+	for (struct thread_group *tg = sandbox.tgs; v && tg; tg = tg->next_tg)
+		if (!tg->reaped && match(tg, arg))
+			v[(*n)++] = tg_get(tg);
+	pthread_mutex_unlock(&sandbox.lock);
+	return v;
+}
+
+void tgs_put(struct thread_group **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		tg_put(v[i]);
+	free(v);
+}
+
 /* The live process whose thread tid is (held), and that thread's
  * fs_struct (no reference: for comparing), or NULL. */
 struct thread_group *tg_find_tid(pid_t tid, const struct fs_struct **fs)

@@ -182,27 +182,23 @@ static int orphaned_by_exit(struct thread_group *tg, pid_t *out, int max)
 	return n;
 }
 
+static bool in_pgrp(struct thread_group *tg, const void *pgrp)
+{
+	return !tg->zombie && tg->pgid == *(const pid_t *)pgrp;
+}
+
 /* kill_pgrp() from the kernel (SI_KERNEL), as the tty layer sends. */
 static void kill_pgrp(pid_t pgrp, int sig)
 {
-	pid_t pids[256];
-	int n = 0;
+	struct thread_group **v;
+	int n;
 
 	if (pgrp <= 0)
 		return;
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && n < 256; tg = tg->next_tg)
-		if (!tg->zombie && tg->pgid == pgrp)
-			pids[n++] = tg->pid;
-	pthread_mutex_unlock(&sandbox.lock);
-	for (int i = 0; i < n; i++) {
-		struct thread_group *tg = tg_find(pids[i]);
-
-		if (!tg)
-			continue;
-		send_signal_tg(tg, sig);
-		tg_put(tg);
-	}
+	v = tgs_collect(in_pgrp, &pgrp, &n);
+	for (int i = 0; i < n; i++)
+		send_signal_tg(v[i], sig);
+	tgs_put(v, n);
 }
 
 static pid_t fg_of(struct tty_job *j)

@@ -81,26 +81,35 @@ static void user_info(struct task *t, int sig, int code, siginfo_t *si)
 	si->si_uid = t->tg->cred.uid;
 }
 
+/* whom kill(pid) reaches, from the sender's process */
+struct kill_target {
+	pid_t pid;
+	const struct thread_group *from;
+};
+
+static bool kill_match(struct thread_group *tg, const void *arg)
+{
+	const struct kill_target *k = arg;
+
+	return (k->pid > 0 && tg->pid == k->pid) || (k->pid == 0 && tg->pgid == k->from->pgid) ||
+	       (k->pid < -1 && tg->pgid == -k->pid) ||
+	       (k->pid == -1 && tg->pid != 1 && tg != k->from);
+}
+
 /* kill: a pid, a process group (0, -pgid) or everyone (-1), in the sandbox. */
 static long signal_pid(struct task *t, pid_t pid, int sig)
 {
+	struct kill_target k = { pid, t->tg };
+	struct thread_group **found;
 	siginfo_t si;
-	struct thread_group *found[256];
-	int n = 0, err = 0;
+	int n, err = 0;
 	bool sent = false;
 
 	if (sig < 0 || sig > NSIG_LINUX)
 		return -EINVAL;
 	user_info(t, sig, SI_USER, &si);
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && n < 256; tg = tg->next_tg) {
-		if (tg->reaped)
-			continue;       /* a zombie takes (and drops) signals */
-		if ((pid > 0 && tg->pid == pid) || (pid == 0 && tg->pgid == t->tg->pgid) ||
-		    (pid < -1 && tg->pgid == -pid) || (pid == -1 && tg->pid != 1 && tg != t->tg))
-			found[n++] = tg_get(tg);        /* it may be reaped meanwhile */
-	}
-	pthread_mutex_unlock(&sandbox.lock);
+	/* a zombie takes (and drops) signals; a reaped one is gone */
+	found = tgs_collect(kill_match, &k, &n);
 	if (!n)
 		return -ESRCH;
 	for (int i = 0; i < n; i++) {
@@ -111,8 +120,8 @@ static long signal_pid(struct task *t, pid_t pid, int sig)
 			if (sig)
 				send_signal_info(found[i], NULL, &si);
 		}
-		tg_put(found[i]);
 	}
+	tgs_put(found, n);
 	/* kill(-1) fails only if there is no one to signal */
 	return sent || pid == -1 ? 0 : err;
 }

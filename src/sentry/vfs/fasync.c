@@ -196,13 +196,21 @@ static int band_code(uint32_t band)
 	       band & POLLPRI ? POLL_PRI : band & POLLHUP ? POLL_HUP : POLL_ERR;
 }
 
+/* F_SETOWN's owner: a process (pid > 0) or a process group (-pgid) */
+static bool owner_match(struct thread_group *tg, const void *arg)
+{
+	pid_t pid = *(const pid_t *)arg;
+
+	return !tg->zombie && ((pid > 0 && tg->pid == pid) || (pid < 0 && tg->pgid == -pid));
+}
+
 /* Send what fa owes (no lock held by the caller). */
 static void fa_send(struct fasync *fa)
 {
 	uint32_t band = __atomic_exchange_n(&fa->band, 0, __ATOMIC_ACQ_REL);
-	struct thread_group *found[64];
+	struct thread_group **found;
 	siginfo_t si = { .si_signo = fa->sig ? fa->sig : SIGIO };
-	int n = 0;
+	int n;
 
 	if (!fa->pid || !band)
 		return;
@@ -213,17 +221,11 @@ static void fa_send(struct fasync *fa)
 	} else {
 		si.si_code = SI_KERNEL;
 	}
-	pthread_mutex_lock(&sandbox.lock);
-	for (struct thread_group *tg = sandbox.tgs; tg && n < 64; tg = tg->next_tg)
-		if (!tg->zombie && ((fa->pid > 0 && tg->pid == fa->pid) ||
-				    (fa->pid < 0 && tg->pgid == -fa->pid)) && !tg->reaped)
-			found[n++] = tg_get(tg);
-	pthread_mutex_unlock(&sandbox.lock);
-	for (int i = 0; i < n; i++) {
+	found = tgs_collect(owner_match, &fa->pid, &n);
+	for (int i = 0; i < n; i++)
 		if (sigio_perm(fa, found[i]))
 			send_signal_info(found[i], NULL, &si);
-		tg_put(found[i]);
-	}
+	tgs_put(found, n);
 }
 
 bool fasync_pending(void)

@@ -341,6 +341,12 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 	case F_GET_SEALS:
 		ret = memfs_seals(f, cmd, ARG_UINT(a, 2));
 		break;
+	case F_SETLEASE:
+		ret = lease_set(t, f, fd, ARG_INT(a, 2));
+		break;
+	case F_GETLEASE:
+		ret = lease_get(f);
+		break;
 	default:
 		ret = -EINVAL;
 	}

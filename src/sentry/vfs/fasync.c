@@ -192,7 +192,7 @@ static bool sigio_perm(const struct fasync *fa, const struct thread_group *tg)
 
 static int band_code(uint32_t band)
 {
-	return band & (POLLIN | POLLRDNORM) ? POLL_IN : band & (POLLOUT | POLLWRNORM) ? POLL_OUT :
+	return band & POLLMSG ? POLL_MSG : band & (POLLIN | POLLRDNORM) ? POLL_IN : band & (POLLOUT | POLLWRNORM) ? POLL_OUT :
 	       band & POLLPRI ? POLL_PRI : band & POLLHUP ? POLL_HUP : POLL_ERR;
 }
 
@@ -204,10 +204,9 @@ static bool owner_match(struct thread_group *tg, const void *arg)
 	return !tg->zombie && ((pid > 0 && tg->pid == pid) || (pid < 0 && tg->pgid == -pid));
 }
 
-/* Send what fa owes (no lock held by the caller). */
-static void fa_send(struct fasync *fa)
+/* Signal fa's owner of band, si_fd fd (no lock held by the caller). */
+static void fa_signal(struct fasync *fa, int fd, uint32_t band)
 {
-	uint32_t band = __atomic_exchange_n(&fa->band, 0, __ATOMIC_ACQ_REL);
 	struct thread_group **found;
 	siginfo_t si = { .si_signo = fa->sig ? fa->sig : SIGIO };
 	int n;
@@ -216,7 +215,7 @@ static void fa_send(struct fasync *fa)
 		return;
 	if (fa->sig) {                  /* queued with its details, as send_sigio_to_task */
 		si.si_code = band_code(band);
-		si.si_fd = fa->fd;
+		si.si_fd = fd;
 		si.si_band = band;
 	} else {
 		si.si_code = SI_KERNEL;
@@ -226,6 +225,25 @@ static void fa_send(struct fasync *fa)
 		if (sigio_perm(fa, found[i]))
 			send_signal_info(found[i], NULL, &si);
 	tgs_put(found, n);
+}
+
+/* Send what fa owes. */
+static void fa_send(struct fasync *fa)
+{
+	fa_signal(fa, fa->fd, __atomic_exchange_n(&fa->band, 0, __ATOMIC_ACQ_REL));
+}
+
+/*
+ * A signal owed now rather than by a wake-up (a lease's break: Linux's
+ * kill_fasync(POLL_MSG) on the lease's own fasync): to f's owner, with
+ * fd as si_fd.  No lock held by the caller.
+ */
+void fasync_notify(struct file *f, int fd, uint32_t band)
+{
+	struct fasync *fa = __atomic_load_n(&f->fasync, __ATOMIC_ACQUIRE);
+
+	if (fa)
+		fa_signal(fa, fd, band);
 }
 
 bool fasync_pending(void)

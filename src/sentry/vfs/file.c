@@ -114,8 +114,10 @@ void file_put(struct file *f)
 		fsnotify_close(f);
 	if (f->fasync)
 		fasync_release(f);
-	if (f->inode)
+	if (f->inode) {
 		locks_release(f);
+		lease_release(f);
+	}
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	dentry_put(f->dentry);

@@ -131,7 +131,7 @@ int vfs_open(struct task *t, struct dentry *d, int flags, struct file **out)
 		*out = f;
 		return 0;
 	}
-	if ((err = may_open(t, d, flags)))
+	if ((err = may_open(t, d, flags)) || (err = lease_break(t, ino, flags)))
 		return err;
 	/* O_NOCTTY is seen by a terminal's open, then dropped, as Linux's f_flags */
 	f = file_alloc(d, ino, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC));

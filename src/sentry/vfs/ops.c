@@ -597,6 +597,10 @@ int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path)
 		return err;
 	if ((err = vfs_deny_write(d->inode)) || (err = vfs_fsize_grow(t, d->inode, len)))
 		return err;
+	/* truncate(2) breaks leases, ftruncate on a file open for writing
+	 * has none to break (Linux's vfs_truncate and do_sys_ftruncate) */
+	if (by_path && (err = lease_break(t, d->inode, O_WRONLY)))
+		return err;
 	clock_gettime(CLOCK_REALTIME, &ia.mtime);
 	return vfs_setattr(t, d, &ia);
 }

@@ -374,6 +374,15 @@ void locks_release(const void *owner);
 long do_lock(struct task *t, struct file *f, int cmd, uint64_t arg);
 long do_flock(struct task *t, struct file *f, int op);
 
+/* lease.c: F_SETLEASE/F_GETLEASE, broken by conflicting opens and truncates */
+struct sbuf;
+long lease_set(struct task *t, struct file *f, int fd, long type);
+long lease_get(struct file *f);
+int lease_break(struct task *t, struct inode *ino, int flags);
+void lease_release(struct file *f);
+int lease_proc_break_time(struct sbuf *b);
+int lease_store_break_time(struct task *t, const char *buf, size_t len);
+
 struct fs_struct *fs_new(struct dentry *root);
 void fs_put(struct fs_struct *fs);
 
@@ -443,6 +452,7 @@ pid_t fasync_getown(struct file *f);
 int fasync_setsig(struct file *f, int sig);
 int fasync_getsig(struct file *f);
 void fasync_release(struct file *f);
+void fasync_notify(struct file *f, int fd, uint32_t band);
 bool fasync_pending(void);
 void fasync_flush(void);
 

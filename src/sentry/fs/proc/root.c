@@ -346,6 +346,7 @@ static const struct pent fs_ents[] = {
 	P_TXT("file-max", "9223372036854775807\n"),
 	P_TXT("nr_open", STR(FD_NR_OPEN) "\n"),     /* the most RLIMIT_NOFILE can be */
 	P_TXT("pipe-max-size", STR(PIPE_MAX_SIZE) "\n"),
+	P_RW("lease-break-time", lease_proc_break_time, lease_store_break_time),
 	P_DIR("inotify", inotify_ents),
 	P_DIR("mqueue", proc_sysctl_mqueue_ents),
 	{ 0 }

@@ -58,14 +58,20 @@ static void init_buckets(void)
  * inode and page: for a file, its host inode; for shared anonymous
  * memory, the id fork copies with the VMA.
  */
-static void futex_key(struct task *t, uint64_t addr, bool shared, struct futex_key *k)
+static int futex_key(struct task *t, uint64_t addr, bool shared, struct futex_key *k)
 {
 	struct mm *mm = t->tg->mm;
 	struct vma *v;
+	uint32_t word;
 
 	*k = (struct futex_key){ KEY_MM, (uint64_t)(uintptr_t)mm, addr };
 	if (!shared)
-		return;
+		return 0;
+	/* a shared key names the page, which must be there to be named:
+	 * unmapped, PROT_NONE or past the end of its file is EFAULT, as
+	 * Linux's get_futex_key finds no page (a private key needs none) */
+	if (copy_from_user(mm, &word, addr, sizeof(word)))
+		return -EFAULT;
 	pthread_mutex_lock(&mm->lock);
 	v = vma_lookup(&mm->vmas, addr);
 	if (v && (v->flags & MAP_SHARED)) {
@@ -77,6 +83,7 @@ static void futex_key(struct task *t, uint64_t addr, bool shared, struct futex_k
 			k->off = v->off + (addr - v->start);
 	}
 	pthread_mutex_unlock(&mm->lock);
+	return 0;
 }
 
 static bool key_eq(const struct futex_key *a, const struct futex_key *b)
@@ -168,7 +175,8 @@ static int futex_wait(struct task *t, uint64_t addr, bool shared, uint32_t val,
 	uint32_t cur;
 	int err;
 
-	futex_key(t, addr, shared, &w.key);
+	if (futex_key(t, addr, shared, &w.key))
+		return -EFAULT;
 	b = bucket_of(&w.key);
 	pthread_mutex_lock(&b->lock);
 	if (copy_from_user(t->tg->mm, &cur, addr, sizeof(cur))) {
@@ -220,7 +228,8 @@ static long futex_wake_flags(struct task *t, uint64_t uaddr, bool shared, int nr
 		return 0;
 	if (nr <= 0)
 		nr = 1;
-	futex_key(t, uaddr, shared, &k);
+	if (futex_key(t, uaddr, shared, &k))
+		return -EFAULT;
 	b = bucket_of(&k);
 	pthread_mutex_lock(&b->lock);
 	for (struct waiter **pp = &b->head; *pp && woken < nr;) {
@@ -307,8 +316,8 @@ static long futex_requeue(struct task *t, uint64_t uaddr, bool shared, uint64_t 
 
 	if (nr < 0 || nr2 < 0)
 		return -EINVAL;
-	futex_key(t, uaddr, shared, &k1);
-	futex_key(t, uaddr2, shared2, &k2);
+	if (futex_key(t, uaddr, shared, &k1) || futex_key(t, uaddr2, shared2, &k2))
+		return -EFAULT;
 	b1 = bucket_of(&k1);
 	b2 = bucket_of(&k2);
 	lock_two(b1, b2);
@@ -336,7 +345,8 @@ static long futex_wake_op(struct task *t, uint64_t uaddr, uint64_t uaddr2, bool 
 
 	if (encoded & (8U << 28))
 		oparg = 1 << (oparg & 31);
-	futex_key(t, uaddr2, shared, &k2);
+	if (futex_key(t, uaddr2, shared, &k2))
+		return -EFAULT;
 	b = bucket_of(&k2);
 	pthread_mutex_lock(&b->lock);   /* serialises against waiters of uaddr2 */
 	if (copy_from_user(t->tg->mm, &old, uaddr2, 4)) {
@@ -446,7 +456,8 @@ static int queue_checked(struct task *t, struct waiter *w, const struct futex_ve
 	int err = 0;
 
 	*w = (struct waiter){ .bitset = FUTEX_BITSET_MATCH_ANY, .task = t };
-	futex_key(t, f->addr, f->shared, &w->key);
+	if (futex_key(t, f->addr, f->shared, &w->key))
+		return -EFAULT;
 	b = bucket_of(&w->key);
 	pthread_mutex_lock(&b->lock);
 	if (copy_from_user(t->tg->mm, &cur, f->addr, sizeof(cur)))

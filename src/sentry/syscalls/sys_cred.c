@@ -321,24 +321,43 @@ long sys_getsid(struct task *t, const struct syscall_args *a)
 	return field_of(t, ARG_INT(a, 0), true);
 }
 
+/* Is there a process group pgid in session sid? (sandbox.lock held; a
+ * zombie still counts, as in Linux until it is reaped) */
+static bool pgrp_in_session(pid_t pgid, pid_t sid)
+{
+	for (struct thread_group *o = sandbox.tgs; o; o = o->next_tg)
+		if (!o->reaped && o->pgid == pgid)
+			return o->sid == sid;
+	return false;
+}
+
+/* Linux's setpgid: the caller or a child of its session that has not
+ * exec'd; no session leader; an existing group of the same session. */
 long sys_setpgid(struct task *t, const struct syscall_args *a)
 {
 	pid_t pid = ARG_INT(a, 0) ? ARG_INT(a, 0) : t->tg->pid;
 	pid_t pgid = ARG_INT(a, 1) ? ARG_INT(a, 1) : pid;
-	struct thread_group *tg;
-	long err = 0;
+	struct thread_group *me = t->tg, *tg;
+	long err;
 
 	if (pgid < 0)
 		return -EINVAL;
-	tg = tg_find(pid);
-	if (!tg || (tg != t->tg && tg->ppid != t->tg->pid))
-		err = -ESRCH;
-	else if (tg->sid != t->tg->sid || tg->pid == tg->sid)
-		err = -EPERM;
+	if (!(tg = tg_find(pid)))
+		return -ESRCH;
+	pthread_mutex_lock(&sandbox.lock);
+	if (tg != me && tg->ppid == me->pid)
+		/* vfork_done: a live child has exec'd (exit sets it too) */
+		err = tg->sid != me->sid ? -EPERM : tg->vfork_done ? -EACCES : 0;
 	else
+		err = tg != me ? -ESRCH : 0;
+	if (!err && tg->pid == tg->sid)
+		err = -EPERM;
+	if (!err && pgid != pid && !pgrp_in_session(pgid, me->sid))
+		err = -EPERM;
+	if (!err)
 		tg->pgid = pgid;
-	if (tg)
-		tg_put(tg);
+	pthread_mutex_unlock(&sandbox.lock);
+	tg_put(tg);
 	return err;
 }
 

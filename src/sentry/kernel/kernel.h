@@ -172,7 +172,12 @@ struct task_sched {
 	bool reset_on_fork;             /* SCHED_RESET_ON_FORK */
 	int ioprio;                     /* ioprio_set's value, kept across fork and exec */
 	uint64_t cpus;                  /* affinity: within sandbox.cpu_mask */
+	/* PR_SET_TIMERSLACK's (ns) and what 0 resets it to: the creator's
+	 * slack at the thread's creation (Linux's default_timer_slack_ns).
+	 * Sleeps in the sandbox are the host's, so it is kept, not applied. */
+	uint64_t slack, default_slack;
 };
+#define TIMER_SLACK_NS 50000ULL         /* init's, as Linux's init_task */
 
 struct task {
 	pid_t tid;
@@ -415,6 +420,9 @@ long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
 enum { CHILD_ANY, CHILD_PID, CHILD_PGID };
 long wait_child(struct task *t, int by, pid_t id, int options, bool nohang, bool nowait,
 		struct thread_group **out, int *status, struct rusage *ru);
+
+/* syscalls/sys_proc.c: PR_SET_TIMERSLACK's rule, for /proc too */
+void timer_slack_set(struct task *t, uint64_t ns);
 
 /* kernel/futex.c */
 void exit_robust_list(struct task *t);

@@ -22,10 +22,13 @@ void sched_fork(struct task *child, const struct task *creator)
 {
 	if (!creator) {
 		child->sched = (struct task_sched){ .policy = SCHED_OTHER,
-						    .cpus = sandbox.cpu_mask };
+						    .cpus = sandbox.cpu_mask,
+						    .slack = TIMER_SLACK_NS,
+						    .default_slack = TIMER_SLACK_NS };
 		return;
 	}
 	child->sched = creator->sched;
+	child->sched.default_slack = creator->sched.slack;
 	if (!creator->sched.reset_on_fork)
 		return;
 	if (child->sched.policy == SCHED_FIFO || child->sched.policy == SCHED_RR) {

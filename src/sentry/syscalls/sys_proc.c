@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Identity, limits and the thread's own registers. */
 #include <errno.h>
+#include <limits.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -331,6 +333,15 @@ long sys_arch_prctl(struct task *t, const struct syscall_args *a)
 	}
 }
 
+/* PR_SET_TIMERSLACK and /proc/PID/timerslack_ns: 0 is the default back;
+ * a real-time thread keeps its slack (Linux gives those none to change). */
+void timer_slack_set(struct task *t, uint64_t ns)
+{
+	if (t->sched.policy == SCHED_FIFO || t->sched.policy == SCHED_RR)
+		return;
+	t->sched.slack = ns ? ns : t->sched.default_slack;
+}
+
 long sys_prctl(struct task *t, const struct syscall_args *a)
 {
 	struct thread_group *tg = t->tg;
@@ -408,7 +419,9 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 	case PR_CAP_AMBIENT:
 		return cred_prctl(tg, ARG_INT(a, 0), &a->a[1]);
 	case PR_GET_TIMERSLACK:
+		return (long)(t->sched.slack > LONG_MAX ? LONG_MAX : t->sched.slack);
 	case PR_SET_TIMERSLACK:
+		timer_slack_set(t, a->a[1]);
 		return 0;
 	default:
 		return -EINVAL;

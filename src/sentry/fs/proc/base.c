@@ -5,6 +5,7 @@
  * a process's ids, state, signals and limits.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,48 @@ static ssize_t store_comm(const struct pnode *n, struct thread_group *tg, const 
 	return t ? 0 : -ESRCH;
 }
 
+/* /proc/PID/timerslack_ns: the thread's slack (the process's file names
+ * its main thread); others' only with CAP_SYS_NICE, as Linux's. */
+static int show_slack(struct sbuf *b, const struct pnode *n, struct thread_group *tg)
+{
+	struct task *t;
+	uint64_t ns = 0;
+
+	pthread_mutex_lock(&tg->lock);
+	if ((t = proc_node_task(tg, n->tid)))
+		ns = t->sched.slack;
+	pthread_mutex_unlock(&tg->lock);
+	if (!t)
+		return -ESRCH;
+	sb_printf(b, "%llu\n", (unsigned long long)ns);
+	return 0;
+}
+
+static ssize_t store_slack(const struct pnode *n, struct thread_group *tg, const char *buf,
+			  size_t len)
+{
+	char s[32], *end;
+	unsigned long long ns;
+	struct task *t;
+
+	if (current_task && current_task->tg != tg &&
+	    !capable(&current_task->tg->cred, CAP_SYS_NICE))
+		return -EPERM;
+	if (len >= sizeof(s))
+		return -EINVAL;
+	memcpy(s, buf, len);
+	s[len] = 0;
+	errno = 0;
+	ns = strtoull(s, &end, 10);
+	if (end == s || errno || (*end && *end != '\n'))
+		return -EINVAL;
+	pthread_mutex_lock(&tg->lock);
+	if ((t = proc_node_task(tg, n->tid)))
+		timer_slack_set(t, ns);
+	pthread_mutex_unlock(&tg->lock);
+	return t ? 0 : -ESRCH;
+}
+
 static void limit_value(struct sbuf *b, rlim_t v)
 {
 	if (v == RLIM_INFINITY)
@@ -495,6 +538,8 @@ static const struct proc_dyn tids = { .lookup = lookup_tid, .list = list_tids };
 	P_PRIV("auxv", proc_show_auxv), \
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = proc_show_maps, .priv = true }, \
 	P_REG("limits", show_limits), \
+	{ .name = "timerslack_ns", .mode = S_IFREG | 0666, .show = show_slack, \
+	  .pstore = store_slack }, \
 	P_GEN("mounts", proc_mounts), \
 	P_GEN("mountinfo", proc_mountinfo), \
 	P_TXT("cgroup", "0::/\n"), \

@@ -461,6 +461,7 @@ int posix_timer_settime(struct thread_group *tg, int id, int flags,
 			const struct itimerspec *v, struct itimerspec *old);
 int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur);
 int posix_timer_getoverrun(struct thread_group *tg, int id);
+void posix_timer_delivered(struct thread_group *tg, int id, int overrun);
 int posix_timer_delete(struct thread_group *tg, int id);
 struct ktimer;
 struct ktimer *wake_timer_new(void (*fn)(void *arg), void *arg);

@@ -8,6 +8,7 @@
  * restart by Linux's rules.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,23 @@ static struct task *group_target(struct thread_group *tg, struct task *via, int 
  */
 #define MAX_QUEUED 1024
 
+/*
+ * A POSIX timer has one signal in flight at most: an expiry while its
+ * signal is still pending counts as an overrun of that signal instead
+ * (Linux's send_sigqueue on the timer's preallocated sigqueue).
+ */
+static bool timer_merge(siginfo_t *pending, const siginfo_t *info)
+{
+	int64_t n;
+
+	if (info->si_code != SI_TIMER || pending->si_code != SI_TIMER ||
+	    pending->si_timerid != info->si_timerid)
+		return false;
+	n = (int64_t)pending->si_overrun + info->si_overrun + 1;
+	pending->si_overrun = n > INT_MAX ? INT_MAX : (int)n;
+	return true;
+}
+
 static void sigpend_add(uint64_t *set, siginfo_t *slots, struct sigq **q,
 			const siginfo_t *info)
 {
@@ -186,10 +204,13 @@ static void sigpend_add(uint64_t *set, siginfo_t *slots, struct sigq **q,
 		slots[sig - 1] = *info;
 		return;
 	}
-	if (sig < SIGRT_FIRST)
+	if (timer_merge(&slots[sig - 1], info) || sig < SIGRT_FIRST)
 		return;
-	for (pp = q; *pp; pp = &(*pp)->next)
+	for (pp = q; *pp; pp = &(*pp)->next) {
+		if ((*pp)->info.si_signo == sig && timer_merge(&(*pp)->info, info))
+			return;
 		n++;
+	}
 	if (n >= MAX_QUEUED || !(e = malloc(sizeof(*e))))
 		return;         /* Linux drops it too when over the limit */
 	e->info = *info;
@@ -576,6 +597,14 @@ static int dequeue_locked(struct task *t, uint64_t mask, uint64_t group_mask, si
 	return sig;
 }
 
+/* A signal taken (no lock held): a timer's tells timer_getoverrun its
+ * overruns, as Linux's posixtimer_deliver_signal sets it_overrun_last. */
+static void signal_taken(struct task *t, int sig, const siginfo_t *info)
+{
+	if (sig && info->si_code == SI_TIMER)
+		posix_timer_delivered(t->tg, info->si_timerid, info->si_overrun);
+}
+
 /* Take the lowest pending signal in mask, the thread's or the group's. */
 int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 {
@@ -584,6 +613,7 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info)
 	pthread_mutex_lock(&t->tg->lock);
 	sig = dequeue_locked(t, mask, ~0ULL, info);
 	pthread_mutex_unlock(&t->tg->lock);
+	signal_taken(t, sig, info);
 	return sig;
 }
 
@@ -610,6 +640,7 @@ int sigwait_take(struct task *t, uint64_t set, const struct timespec *ts, siginf
 	set_sigmask_locked(t, t->real_blocked);
 	t->real_blocked = 0;
 	pthread_mutex_unlock(&tg->lock);
+	signal_taken(t, sig, info);
 	return sig ? sig : ret ? -EINTR : 0;
 }
 
@@ -645,6 +676,7 @@ bool handle_signals(struct task *t)
 		pthread_mutex_unlock(&tg->lock);
 		if (!sig)
 			break;
+		signal_taken(t, sig, &info);
 		if (sig == SIGKILL) {
 			die_of(t, sig);
 			return false;

@@ -16,6 +16,7 @@
  * clock that did not move (an idle process) back off, up to CPU_LOOK_MAX.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,9 @@ struct ktimer {
 	int signo, notify;
 	uint64_t value;                 /* sigev_value */
 	struct timespec next, interval; /* next: monotonic, 0 = disarmed */
-	int overrun;
+	clockid_t clockid;              /* what an absolute time is read on */
+	int overrun;                    /* of the expiry being told */
+	int overrun_last;               /* of the signal last taken: timer_getoverrun */
 	/* A wake timer (timerfd): fn(arg) at expiry instead of a signal */
 	void (*fn)(void *arg);
 	void *arg;
@@ -92,14 +95,18 @@ static void notify(struct ktimer *k)
 		send_signal_info(k->tg, NULL, &si);
 }
 
-/* Advance a periodic deadline past now; missed periods count as overruns. */
+/* Advance a periodic deadline past now; missed periods count as overruns,
+ * at most DELAYTIMER_MAX (INT_MAX), as Linux caps them. */
 static int64_t reload(int64_t next, int64_t interval, int64_t now, int *overrun)
 {
+	int64_t missed;
+
 	next += interval;
 	*overrun = 0;
 	if (next <= now) {
-		*overrun = (int)((now - next) / interval) + 1;
-		next += (int64_t)*overrun * interval;
+		missed = (now - next) / interval + 1;
+		*overrun = missed > INT_MAX ? INT_MAX : (int)missed;
+		next += missed * interval;
 	}
 	return next;
 }
@@ -229,6 +236,7 @@ static void arm(struct ktimer *k, const struct itimerspec *v, bool abs, clockid_
 		current(k, old);
 	k->interval = v->it_interval;
 	k->overrun = 0;
+	k->overrun_last = 0;            /* as Linux's common_timer_set */
 	if (k->cpu) {
 		int64_t cpu;
 
@@ -247,8 +255,11 @@ static void arm(struct ktimer *k, const struct itimerspec *v, bool abs, clockid_
 		struct timespec now;
 
 		clock_gettime(clock, &now);
-		int64_t rel = ns_of(v->it_value) - ns_of(now);
-		k->next = ts_of(mono_now() + (rel > 0 ? rel : 1));
+		int64_t at = mono_now() + ns_of(v->it_value) - ns_of(now);
+
+		/* a deadline in the past fires at once, and a periodic
+		 * timer counts the periods missed since it as overruns */
+		k->next = ts_of(at > 0 ? at : 1);
 	} else {
 		k->next = ts_of(mono_now() + ns_of(v->it_value));
 	}
@@ -316,10 +327,12 @@ int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct cp
 	int id;
 
 	if (!cpu && clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
-	    clock != CLOCK_BOOTTIME)
+	    clock != CLOCK_BOOTTIME && clock != CLOCK_TAI)
 		return -EINVAL;
+	/* SIGEV_THREAD is the C library's; to the kernel it is a signal
+	 * (Linux's good_sigevent) */
 	if (ev && ev->notify != SIGEV_NONE && ev->notify != SIGEV_SIGNAL &&
-	    ev->notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID))
+	    ev->notify != SIGEV_THREAD && ev->notify != (SIGEV_SIGNAL | SIGEV_THREAD_ID))
 		return -EINVAL;
 	if (ev && ev->notify != SIGEV_NONE && (ev->signo < 1 || ev->signo > NSIG_LINUX))
 		return -EINVAL;
@@ -331,6 +344,7 @@ int posix_timer_create(struct thread_group *tg, clockid_t clock, const struct cp
 	id = next_id++;
 	k->id = id;
 	k->tg = tg;
+	k->clockid = clock;
 	/* no sigevent: SIGALRM with the timer's id as its value */
 	k->signo = ev ? ev->signo : SIGALRM;
 	k->notify = ev ? ev->notify : SIGEV_SIGNAL;
@@ -360,7 +374,7 @@ int posix_timer_settime(struct thread_group *tg, int id, int flags,
 	pthread_mutex_lock(&tlock);
 	k = id >= 0 ? find(tg, id) : NULL;
 	if (k)
-		arm(k, v, flags & TIMER_ABSTIME, CLOCK_REALTIME, old);
+		arm(k, v, flags & TIMER_ABSTIME, k->clockid, old);
 	pthread_mutex_unlock(&tlock);
 	return k ? 0 : -EINVAL;
 }
@@ -377,6 +391,17 @@ int posix_timer_gettime(struct thread_group *tg, int id, struct itimerspec *cur)
 	return k ? 0 : -EINVAL;
 }
 
+/* The timer's signal was taken, with overrun overruns (signal.c). */
+void posix_timer_delivered(struct thread_group *tg, int id, int overrun)
+{
+	struct ktimer *k;
+
+	pthread_mutex_lock(&tlock);
+	if ((k = id >= 0 ? find(tg, id) : NULL))
+		k->overrun_last = overrun;
+	pthread_mutex_unlock(&tlock);
+}
+
 int posix_timer_getoverrun(struct thread_group *tg, int id)
 {
 	struct ktimer *k;
@@ -384,7 +409,7 @@ int posix_timer_getoverrun(struct thread_group *tg, int id)
 
 	pthread_mutex_lock(&tlock);
 	k = id >= 0 ? find(tg, id) : NULL;
-	ret = k ? k->overrun : -EINVAL;
+	ret = k ? k->overrun_last : -EINVAL;
 	pthread_mutex_unlock(&tlock);
 	return ret;
 }

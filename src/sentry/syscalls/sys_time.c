@@ -18,6 +18,7 @@ static bool clock_ok(clockid_t id)
 	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME: case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+	case CLOCK_TAI:
 		return true;
 	}
 	return false;
@@ -157,13 +158,14 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
 	int flags = ARG_INT(a, 1);
 	struct timespec req, now;
 
-	if (id == CLOCK_THREAD_CPUTIME_ID)
+	if (!clock_ok(id))
 		return -EINVAL;
-	if (!clock_ok(id) || id == CLOCK_MONOTONIC_RAW || id == CLOCK_REALTIME_COARSE ||
-	    id == CLOCK_MONOTONIC_COARSE)
-		return id == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
-	if (id == CLOCK_PROCESS_CPUTIME_ID)
-		return -ENOTSUP;
+	/* clocks Linux cannot sleep on (no nsleep: EOPNOTSUPP), and the
+	 * process's CPU clock, which Linux can and the sentry cannot yet */
+	if (id == CLOCK_THREAD_CPUTIME_ID || id == CLOCK_MONOTONIC_RAW ||
+	    id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE ||
+	    id == CLOCK_PROCESS_CPUTIME_ID)
+		return -EOPNOTSUPP;
 	if (copy_from_user(t->tg->mm, &req, a->a[2], sizeof(req)))
 		return -EFAULT;
 	if (!ts_valid(&req))

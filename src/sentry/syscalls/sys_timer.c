@@ -92,8 +92,8 @@ long sys_timer_settime(struct task *t, const struct syscall_args *a)
 	struct itimerspec v, o;
 	int err;
 
-	if (ARG_INT(a, 1) & ~TIMER_ABSTIME)
-		return -EINVAL;
+	if (ARG_INT(a, 1) & ~TIMER_ABSTIME || !a->a[2])
+		return -EINVAL;         /* no new setting: EINVAL, not EFAULT */
 	if (copy_from_user(t->tg->mm, &v, a->a[2], sizeof(v)))
 		return -EFAULT;
 	err = posix_timer_settime(t->tg, ARG_INT(a, 0), ARG_INT(a, 1), &v, &o);

@@ -498,7 +498,8 @@ int dequeue_signal(struct task *t, uint64_t mask, siginfo_t *info);
 void job_stop(struct task *t, int sig);
 void job_continue(struct thread_group *tg);
 void stop_wait(struct task *t);
-void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
+/* 0, or -EAGAIN: a process's real-time signal over RLIMIT_SIGPENDING */
+int send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info);
 void signal_parent(struct thread_group *child, struct thread_group *parent,
 		   const siginfo_t *info, bool cldstop);
 void sigpend_discard(uint64_t *set, struct sigq **q, int sig);

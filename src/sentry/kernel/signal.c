@@ -270,20 +270,49 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 	return sig_default_fatal(sig);
 }
 
+/* The signals queued in tg, its own and its threads' (tg->lock held). */
+static uint64_t queued_in(struct thread_group *tg)
+{
+	uint64_t n = (uint64_t)__builtin_popcountll(tg->shared_pending);
+
+	for (struct sigq *e = tg->shared_rtq; e; e = e->next)
+		n++;
+	for (struct task *t = tg->tasks; t; t = t->next) {
+		n += (uint64_t)__builtin_popcountll(t->pending);
+		for (struct sigq *e = t->rtq; e; e = e->next)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * A real-time signal a process sends with its own siginfo (sigqueue,
+ * tgkill; not kill, not the kernel's) is refused with EAGAIN once the
+ * receiver's RLIMIT_SIGPENDING is used up, as Linux's __send_signal.
+ * Linux counts the signals of the receiver's user; the sentry those
+ * queued to the receiving process.  tg->lock held.
+ */
+static bool over_sigpending(struct thread_group *tg, const siginfo_t *info)
+{
+	return info->si_signo >= SIGRT_FIRST && info->si_code < 0 &&
+	       info->si_code != SI_TIMER &&
+	       queued_in(tg) >= tg->rlim[RLIMIT_SIGPENDING].rlim_cur;
+}
+
 /*
  * Queue a signal on the group (to == NULL) or one task, and kick a taker.
  * A group's signal is sent through the task via_tid names (if alive) or
  * its main thread: that task's mask decides whether it is ignored.
  */
-static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_tid,
-			    const siginfo_t *info)
+static int send_signal_via(struct thread_group *tg, struct task *to, pid_t via_tid,
+			   const siginfo_t *info)
 {
 	int sig = info->si_signo;
 	struct task *target = to, *via;
 	bool fatal;
 
 	if (sig < 1 || sig > NSIG_LINUX)
-		return;
+		return 0;
 	if (sig == SIGCONT)
 		job_continue(tg);       /* even when SIGCONT is ignored or blocked */
 	pthread_mutex_lock(&tg->lock);
@@ -300,7 +329,11 @@ static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_
 		via = main_task(tg);
 	if (sig_ignored(tg, via, info) || tg->exiting) {
 		pthread_mutex_unlock(&tg->lock);
-		return;
+		return 0;
+	}
+	if (over_sigpending(tg, info)) {
+		pthread_mutex_unlock(&tg->lock);
+		return -EAGAIN;
 	}
 	if (to) {
 		sigpend_add(&to->pending, to->pending_info, &to->rtq, info);
@@ -315,11 +348,12 @@ static void send_signal_via(struct thread_group *tg, struct task *to, pid_t via_
 	waitq_wake(&tg->signalfd_wq, POLLIN | POLLRDNORM);
 	if (fatal)
 		tg_exit_group(tg, W_EXITCODE(0, sig), NULL);
+	return 0;
 }
 
-void send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
+int send_signal_info(struct thread_group *tg, struct task *to, const siginfo_t *info)
 {
-	send_signal_via(tg, to, 0, info);
+	return send_signal_via(tg, to, 0, info);
 }
 
 #define SA_NOCLDSTOP_F 1

@@ -87,11 +87,27 @@ struct kill_target {
 	const struct thread_group *from;
 };
 
+/* Does tg have a thread tid? (sandbox.lock held, as tg_find_tid) */
+static bool has_thread(struct thread_group *tg, pid_t tid)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&tg->lock);
+	for (struct task *x = tg->tasks; x && !found; x = x->next)
+		found = x->tid == tid;
+	pthread_mutex_unlock(&tg->lock);
+	return found;
+}
+
+/* kill(pid > 0) names a process by any of its threads' ids, as Linux's
+ * kill_pid_info finds the task and signals its group */
 static bool kill_match(struct thread_group *tg, const void *arg)
 {
 	const struct kill_target *k = arg;
 
-	return (k->pid > 0 && tg->pid == k->pid) || (k->pid == 0 && tg->pgid == k->from->pgid) ||
+	if (k->pid > 0)
+		return tg->pid == k->pid || (!tg->zombie && has_thread(tg, k->pid));
+	return (k->pid == 0 && tg->pgid == k->from->pgid) ||
 	       (k->pid < -1 && tg->pgid == -k->pid) ||
 	       (k->pid == -1 && tg->pid != 1 && tg != k->from);
 }
@@ -154,7 +170,7 @@ static long signal_tid(struct task *t, pid_t tgid, pid_t tid, const siginfo_t *s
 	if (!may_signal(t->tg, owner, si->si_signo))
 		err = -EPERM;
 	else if (si->si_signo)
-		send_signal_info(owner, to, si);
+		err = send_signal_info(owner, to, si);
 	tg_put(owner);
 	return err;
 }
@@ -274,29 +290,33 @@ long sys_restart_syscall(struct task *t, const struct syscall_args *a)
 
 static long queue_info(struct task *t, pid_t tgid, pid_t tid, int sig, uint64_t uinfo)
 {
+	const struct fs_struct *fs;
 	siginfo_t si;
 	struct thread_group *tg;
+	long err;
 
 	if (sig < 1 || sig > NSIG_LINUX)
 		return -EINVAL;
 	if (copy_from_user(t->tg->mm, &si, uinfo, sizeof(si)))
 		return -EFAULT;
-	/* only negative codes may be sent by a process to another (SI_QUEUE...) */
-	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && tgid != t->tg->pid)
+	/* only negative codes may be sent to another (SI_QUEUE...): Linux
+	 * compares the target with the calling thread's own id */
+	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && tgid != t->tid)
 		return -EPERM;
 	si.si_signo = sig;
 	if (tid)
 		return signal_tid(t, tgid, tid, &si);
+	/* a thread's id names its process here too (kill_proc_info) */
 	tg = tg_find(tgid);
-	if (!tg)
+	if (!tg && !(tg = tg_find_tid(tgid, &fs)))
 		return -ESRCH;
 	if (!may_signal(t->tg, tg, sig)) {
 		tg_put(tg);
 		return -EPERM;
 	}
-	send_signal_info(tg, NULL, &si);
+	err = send_signal_info(tg, NULL, &si);
 	tg_put(tg);
-	return 0;
+	return err;
 }
 
 long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)

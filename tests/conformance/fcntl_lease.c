@@ -3,7 +3,9 @@
  * a truncate starts (the holder's F_SETSIG signal with si_fd, F_GETLEASE
  * telling the break's target, O_NONBLOCK's EWOULDBLOCK, the opener
  * waiting until the holder gives in), and the break that times out after
- * /proc/sys/fs/lease-break-time.  (The sentry answered EINVAL to both.) */
+ * /proc/sys/fs/lease-break-time (a write to it past its start is ignored,
+ * as Linux's sysctl_writes_strict wants).  (The sentry answered EINVAL to
+ * both, and took a sysctl write at any offset.) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -40,7 +42,16 @@ static void set_time(const char *v)
 		saved_time[n] = 0;
 		atexit(restore_time);
 	}
-	CHECK(write(fd, v, strlen(v)) == (ssize_t)strlen(v), "write %s: %s", BREAK_TIME,
+	/* a sysctl written past its start (here, after the read) is ignored
+	 * but counted, as Linux's sysctl_writes_strict wants */
+	if (saved_time[0] && lseek(fd, 0, SEEK_CUR) > 0) {
+		char now[32] = "";
+
+		CHECK(write(fd, "7\n", 2) == 2, "write past the start: %s", strerror(errno));
+		CHECK(pread(fd, now, sizeof(now) - 1, 0) > 0 && !strcmp(now, saved_time),
+		      "a write past the start changed %s to %s", BREAK_TIME, now);
+	}
+	CHECK(pwrite(fd, v, strlen(v), 0) == (ssize_t)strlen(v), "write %s: %s", BREAK_TIME,
 	      strerror(errno));
 	close(fd);
 }

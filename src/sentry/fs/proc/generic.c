@@ -379,7 +379,9 @@ static ssize_t pf_read(struct task *t, struct file *f, void *buf, size_t len, of
 
 /*
  * A write is taken whole: a sysctl's as its new value (Linux's
- * proc_dointvec), a per-process file's (comm) by its process.
+ * proc_dointvec), a per-process file's (comm) by its process.  A sysctl
+ * written past its start (after a read, say) is ignored but counted, as
+ * Linux does with kernel.sysctl_writes_strict at its default, 1.
  */
 static ssize_t pf_write(struct task *t, struct file *f, const void *buf, size_t len,
 			off_t *pos)
@@ -389,7 +391,7 @@ static ssize_t pf_write(struct task *t, struct file *f, const void *buf, size_t 
 	ssize_t r;
 
 	if (n->e->store) {
-		int err = n->e->store(t, buf, len);
+		int err = *pos ? 0 : n->e->store(t, buf, len);
 
 		if (err)
 			return err;

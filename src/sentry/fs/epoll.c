@@ -16,9 +16,10 @@
  * no timeout collects every ready one, and a sleep polls its fd with the
  * rest (task_block()).  That is one host call per epoll_wait, where
  * polling each item cost a poll and a getsockopt per event reported.
- * A host fd the host epoll refuses (a regular file on stdin, a second
- * item of one open file) is polled as before: its host fd in the same
- * sleep, and those found ready go on the ready list.  An edge-triggered one sleeps
+ * A second item of one open file is a second host key through a dup of
+ * its host fd.  A host fd the host epoll refuses (a regular file on
+ * stdin) is polled as before: its host fd in the same sleep, and those
+ * found ready go on the ready list.  An edge-triggered one of those sleeps
  * only on the events not reported ready and still ready (its next edge on
  * those is found when it is looked at again): per event, as a socket
  * watched for EPOLLIN | EPOLLOUT stays writable and its data must still

@@ -86,8 +86,10 @@ teardown() {
 @test "--rw DIR: a path whose directories the host replaced opens the host's new file" {
 	mkdir -p "$TMP/a/b"
 	echo one >"$TMP/a/b/f"
-	"$CVISOR" do --rw "$TMP" -- /bin/busybox sh -c "cat $TMP/a/b/f; touch $TMP/ready;
-		while [ ! -e $TMP/go ]; do sleep 0.05; done; cat $TMP/a/b/f" >"$TMP/out" 2>&1 &
+	# the sandbox waits for the host's change (at most 60 s: never hangs)
+	"$CVISOR" do --rw "$TMP" -- /bin/busybox sh -c "cat $TMP/a/b/f; touch $TMP/ready; i=0;
+		while [ ! -e $TMP/go ] && [ \$i -lt 1200 ]; do sleep 0.05; i=\$((i + 1)); done;
+		cat $TMP/a/b/f" >"$TMP/out" 2>&1 &
 	pid=$!
 	while [ ! -e "$TMP/ready" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 	mv "$TMP/a" "$TMP/old"

@@ -54,6 +54,8 @@ static const int allowed[] = {
 	SCMP_SYS(waitid), SCMP_SYS(kill),
 	/* waiting: ppoll with host fds, the main loop, timers */
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(eventfd2), SCMP_SYS(signalfd4),
+	/* epoll of host sockets: one host epoll per sentry epoll (fs/epoll.c) */
+	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
 	SCMP_SYS(pipe2), SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
 	SCMP_SYS(timerfd_gettime), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),

@@ -75,6 +75,31 @@ teardown() {
 	[ -p "$TMP/p" ]
 }
 
+@test "--rw DIR: a path whose directories were renamed, removed or replaced in the sandbox opens what is there now" {
+	# host directory lookups are cached (fs/hostfs.c): the conformance
+	# program on a host tree, where the cache is
+	run -0 --separate-stderr "$CVISOR" do --rw "$TMP" -- /usr/bin/env LOOKUP_DIR="$TMP" \
+		"$BUILD/tests/conformance/lookup_renamed_dir"
+	[ -z "$(ls "$TMP")" ]
+}
+
+@test "--rw DIR: a path whose directories the host replaced opens the host's new file" {
+	mkdir -p "$TMP/a/b"
+	echo one >"$TMP/a/b/f"
+	# the sandbox waits for the host's change (at most 60 s: never hangs)
+	"$CVISOR" do --rw "$TMP" -- /bin/busybox sh -c "cat $TMP/a/b/f; touch $TMP/ready; i=0;
+		while [ ! -e $TMP/go ] && [ \$i -lt 1200 ]; do sleep 0.05; i=\$((i + 1)); done;
+		cat $TMP/a/b/f" >"$TMP/out" 2>&1 &
+	pid=$!
+	while [ ! -e "$TMP/ready" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	mv "$TMP/a" "$TMP/old"
+	mkdir -p "$TMP/a/b"
+	echo two >"$TMP/a/b/f"
+	touch "$TMP/go"
+	wait "$pid"
+	[ "$(cat "$TMP/out")" = "$(printf 'one\ntwo')" ]
+}
+
 @test "symlinks that point outside the root resolve inside it" {
 	R=$TMP/root
 	mkdir -p "$R/bin" "$R/etc" "$R/a/b"

@@ -10,8 +10,16 @@
  * is disarmed until EPOLL_CTL_MOD.
  *
  * Files served by the host (host-mode sockets, the tty) have no wait
- * queue: their host fds are polled in the same sleep (task_block()), and
- * those found ready go on the ready list.  An edge-triggered one sleeps
+ * queue.  Each is watched, with the application's own events and flags,
+ * by a host epoll that belongs to this epoll (issue 16): the host kernel
+ * finds their edges and levels as Linux would, one epoll_wait of it with
+ * no timeout collects every ready one, and a sleep polls its fd with the
+ * rest (task_block()).  That is one host call per epoll_wait, where
+ * polling each item cost a poll and a getsockopt per event reported.
+ * A second item of one open file is a second host key through a dup of
+ * its host fd.  A host fd the host epoll refuses (a regular file on
+ * stdin) is polled as before: its host fd in the same sleep, and those
+ * found ready go on the ready list.  An edge-triggered one of those sleeps
  * only on the events not reported ready and still ready (its next edge on
  * those is found when it is looked at again): per event, as a socket
  * watched for EPOLLIN | EPOLLOUT stays writable and its data must still
@@ -37,6 +45,7 @@
 #include <netinet/in.h>
 #include <linux/tcp.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/kernel.h"
 #include "vfs/vfs.h"
@@ -59,6 +68,11 @@ struct epitem {
 	struct wait_entry wait[EP_QUEUES];
 	int nwait;
 	bool host;                      /* served by a host fd (->wait_fd) */
+	bool hreg;                      /* host: watched by ep->hep, through hfd */
+	int hfd;                        /* hreg: the file's host fd, or a dup of it (hdup) */
+	bool hdup;
+	uint32_t hrev;                  /* hreg: the events ep->hep reported */
+	unsigned hseq;                  /* hreg: the collect() that reported them */
 	uint32_t last_ready;            /* host, EPOLLET: events reported ready, not seen unready since */
 	uint64_t rx;                    /* host, EPOLLET: host_rx() when EPOLLIN was reported */
 	bool on_ready;                  /* on ep's ready list (rdlock) */
@@ -73,6 +87,8 @@ struct epoll {
 	pthread_mutex_t rdlock;         /* the ready list: callbacks take only this */
 	struct epitem *rd_first, *rd_last;
 	struct waitq wq;                /* epoll_wait sleepers and pollers of the epoll fd */
+	int hep;                        /* host epoll of the hreg items, or -1 (mtx) */
+	unsigned hseq;                  /* collect()s so far (mtx) */
 };
 
 static short ep_poll(struct file *f, short events, struct poll_table *pt);
@@ -154,6 +170,12 @@ static uint32_t item_poll(struct epitem *it, struct file *f, struct poll_table *
 
 static void item_free(struct epoll *ep, struct epitem *it)
 {
+	/* before the file's release closes the host fd: a number reused
+	 * since would name another item's file */
+	if (it->hreg)
+		epoll_ctl(ep->hep, EPOLL_CTL_DEL, it->hfd, NULL);
+	if (it->hreg && it->hdup)
+		close(it->hfd);
 	for (int i = 0; i < it->nwait; i++)
 		wait_entry_detach(&it->wait[i]);        /* no callback runs after this */
 	pthread_mutex_lock(&ep->rdlock);
@@ -210,6 +232,8 @@ static void ep_release(struct file *f)
 		item_remove(ep, 0);
 	file_watch_unlock();
 	waitq_release(&ep->wq);
+	if (ep->hep >= 0)
+		close(ep->hep);
 	free(ep->items);
 	free(ep);
 }
@@ -225,6 +249,7 @@ struct file *epoll_file_new(void)
 	pthread_mutex_init(&ep->mtx, NULL);
 	pthread_mutex_init(&ep->rdlock, NULL);
 	waitq_init(&ep->wq);
+	ep->hep = -1;
 	f = file_new(&epoll_ops, O_RDWR, ep);
 	if (!f)
 		free(ep);
@@ -288,12 +313,86 @@ static bool ep_loops(struct epoll *ep, struct file *f, int depth)
 	return loop;
 }
 
+/* The flags and events the host epoll is given: the application's, less
+ * EPOLLWAKEUP (which needs a capability; Linux drops it silently too). */
+#define EP_HOST_EVENTS (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND | \
+			EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP | EPOLLERR | \
+			EPOLLHUP | EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE)
+
+/*
+ * Watch a host item from ep->hep (ep->mtx held): true if the host epoll
+ * took it.  The host reports it ready at once if it is, as an ADD or MOD
+ * in Linux does.  ep->hep is made with the first host item.  A second
+ * item of the same open file (the application watches two dups of one
+ * socket) is a second host key only through a host fd of its own: a dup.
+ */
+static bool hep_arm(struct epoll *ep, struct epitem *it, struct file *f)
+{
+	struct epoll_event hev = { .events = it->events & EP_HOST_EVENTS, .data.ptr = it };
+	int fd = f->ops->wait_fd(f);
+
+	if (fd < 0)
+		return false;
+	if (ep->hep < 0 && (ep->hep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return false;
+	if (it->hreg) {
+		if (!epoll_ctl(ep->hep, EPOLL_CTL_MOD, it->hfd, &hev))
+			goto armed;
+		epoll_ctl(ep->hep, EPOLL_CTL_DEL, it->hfd, NULL);       /* polled from now on */
+		if (it->hdup)
+			close(it->hfd);
+		it->hreg = false;
+		return false;
+	}
+	it->hfd = fd;
+	it->hdup = false;
+	if (epoll_ctl(ep->hep, EPOLL_CTL_ADD, fd, &hev)) {
+		if (errno != EEXIST || (it->hfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+			return false;
+		it->hdup = true;
+		if (epoll_ctl(ep->hep, EPOLL_CTL_ADD, it->hfd, &hev)) {
+			close(it->hfd);
+			return false;
+		}
+	}
+armed:
+	it->hreg = true;
+	it->hseq = ep->hseq - 1;        /* what it reported before is stale */
+	return true;
+}
+
+/*
+ * The host items ep->hep reports ready go on the ready list, with the
+ * events it reported (ep->mtx held).  One host call, however many items.
+ */
+static void collect(struct epoll *ep)
+{
+	struct epoll_event hev[64];
+	int n;
+
+	if (ep->hep < 0)
+		return;
+	ep->hseq++;
+	do {
+		n = epoll_wait(ep->hep, hev, 64, 0);
+		for (int i = 0; i < n; i++) {
+			struct epitem *it = hev[i].data.ptr;
+
+			it->hrev = hev[i].events;
+			it->hseq = ep->hseq;
+			ready_add(ep, it);
+		}
+	} while (n == 64);
+}
+
 /* (Re)arm an item for ADD or MOD: queued on its file, on the ready list if ready. */
 static void item_arm(struct epoll *ep, struct epitem *it, struct file *f)
 {
 	struct item_pt ipt = { { item_queue, NULL }, it };
 
-	if (item_poll(it, f, it->host ? NULL : &ipt.pt))
+	if (it->host && hep_arm(ep, it, f))
+		;       /* the host epoll reports it */
+	else if (item_poll(it, f, it->host ? NULL : &ipt.pt))
 		ready_add(ep, it);
 	else if (it->host)
 		it->last_ready = 0;
@@ -436,7 +535,12 @@ static int send_events(struct epoll *ep, struct epoll_event *evs, int max)
 			continue;
 		}
 		f = it->file;           /* alive: its release would need ep->mtx */
-		r = it->events & ~EP_PRIVATE ? item_poll(it, f, NULL) : 0;
+		if (!(it->events & ~EP_PRIVATE))
+			r = 0;
+		else if (it->hreg && it->hseq == ep->hseq)
+			r = it->hrev;   /* the host's answer, in this call */
+		else
+			r = item_poll(it, f, NULL);
 		if (!r)
 			continue;
 		n++;
@@ -448,6 +552,8 @@ static int send_events(struct epoll *ep, struct epoll_event *evs, int max)
 		evs[n - 1].data.u64 = it->data;
 		if (it->events & EPOLLONESHOT)
 			__atomic_store_n(&it->events, it->events & EP_PRIVATE, __ATOMIC_RELAXED);
+		else if (it->hreg)
+			;       /* the host epoll reports it again if it is */
 		else if (!(it->events & EPOLLET))
 			ready_add(ep, it);
 		else if (it->host && (it->last_ready = r) & EPOLLIN)
@@ -466,6 +572,7 @@ struct hostset {
 	struct epitem **who;
 	size_t n, cap;
 	struct epitem *for_item;        /* nested: the parent's item */
+	bool hep_collected;             /* ep->hep needs no polling */
 };
 
 static void host_add(struct hostset *hs, int fd, uint32_t events, struct epitem *it)
@@ -511,6 +618,8 @@ static void no_queue(struct poll_table *pt, struct waitq *q, uint32_t events)
 /* ep->mtx held */
 static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 {
+	bool hreg = false;
+
 	for (size_t i = 0; i < ep->n; i++) {
 		struct epitem *it = ep->items[i];
 		struct epitem *who = hs->for_item ? hs->for_item : it;
@@ -523,6 +632,10 @@ static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 			continue;
 		if (!(it->events & ~EP_PRIVATE))
 			continue;       /* a fired one-shot */
+		if (it->hreg) {
+			hreg = true;    /* ep->hep's fd stands for it */
+			continue;
+		}
 		f = it->file;
 		if (it->host) {
 			uint32_t wait = it->events;
@@ -541,6 +654,8 @@ static void gather_host(struct epoll *ep, struct hostset *hs, int depth)
 			ep_poll(f, POLLIN, &h.pt);
 		}
 	}
+	if (hreg && !hs->hep_collected)
+		host_add(hs, ep->hep, POLLIN, hs->for_item);
 }
 
 /*
@@ -571,8 +686,9 @@ static short ep_poll(struct file *f, short events, struct poll_table *pt)
 		free(hs.fds);
 		free(hs.who);
 	}
+	collect(ep);
 	for (size_t i = 0; i < ep->n; i++)
-		if (ep->items[i]->host)
+		if (ep->items[i]->host && !ep->items[i]->hreg)
 			ready_add(ep, ep->items[i]);
 	n = send_events(ep, NULL, 1);
 	pthread_mutex_unlock(&ep->mtx);
@@ -603,8 +719,10 @@ long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, in
 
 		task_prepare_wait(t);
 		pthread_mutex_lock(&ep->mtx);
+		collect(ep);
 		n = send_events(ep, evs, max);
 		hs.n = 0;
+		hs.hep_collected = ms == 0;     /* no sleep: collect() just looked */
 		if (!n && !last)
 			gather_host(ep, &hs, 0);
 		pthread_mutex_unlock(&ep->mtx);
@@ -616,8 +734,8 @@ long epoll_wait_file(struct task *t, struct file *f, struct epoll_event *evs, in
 			break;
 		}
 		for (size_t i = 0; r > 0 && i < hs.n; i++)
-			if (hs.fds[i].revents)
-				ready_add(ep, hs.who[i]);
+			if (hs.fds[i].revents && hs.who[i])
+				ready_add(ep, hs.who[i]);       /* ep->hep's: collected next */
 		last = r == -ETIMEDOUT || ms == 0;      /* one last look at the list */
 	}
 	waitq_remove(&ep->wq, &e);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,53 @@ static int at_of(struct hnode *h, const char **name)
 	return h->parent->fd;
 }
 
+/*
+ * Directory nodes looked up lately (issue 16).  A step through a host
+ * directory costs fstatat + openat(O_PATH) + the fstat that checks the fd
+ * is the directory stat'ed, and a close when the dentry goes: ten host
+ * calls for the two directories of nginx's docroot, three walks a request.
+ * The cache keeps the last DCACHE_SIZE directory nodes, each with its
+ * O_PATH fd, and gives one out again only when the fstatat that every
+ * lookup does anyway finds the same (dev, ino) under the same name in the
+ * same parent node.  The open fd pins that inode, so its number is not
+ * reused while the entry lives: a directory renamed, removed or replaced,
+ * in the sandbox or on the host, misses and is looked up anew, and a hit
+ * is the directory a fresh lookup would have opened.
+ */
+#define DCACHE_SIZE 64
+
+static struct hnode *dcache[DCACHE_SIZE];       /* each holds a reference */
+static unsigned dcache_hand;
+static pthread_mutex_t dcache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct hnode *dcache_find(struct hnode *dir, const char *name, const struct stat *st)
+{
+	struct hnode *h = NULL;
+
+	pthread_mutex_lock(&dcache_lock);
+	for (unsigned i = 0; i < DCACHE_SIZE && !h; i++)
+		if (dcache[i] && dcache[i]->parent == dir && dcache[i]->vfs.ino == st->st_ino &&
+		    dcache[i]->vfs.dev == st->st_dev && !strcmp(dcache[i]->name, name))
+			h = HN(inode_get(&dcache[i]->vfs));
+	pthread_mutex_unlock(&dcache_lock);
+	return h;
+}
+
+/* Keep h (a new directory node), pushing out the oldest entry. */
+static void dcache_add(struct hnode *h)
+{
+	struct hnode *old;
+
+	inode_get(&h->vfs);
+	pthread_mutex_lock(&dcache_lock);
+	old = dcache[dcache_hand];
+	dcache[dcache_hand] = h;
+	dcache_hand = (dcache_hand + 1) % DCACHE_SIZE;
+	pthread_mutex_unlock(&dcache_lock);
+	if (old)
+		inode_put(&old->vfs);   /* may close its fd: not under the lock */
+}
+
 static int host_lookup(struct inode *dino, const char *name, struct inode **out)
 {
 	struct hnode *dir = HN(dino), *h;
@@ -84,6 +132,10 @@ static int host_lookup(struct inode *dino, const char *name, struct inode **out)
 
 	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
+	if (S_ISDIR(st.st_mode) && (h = dcache_find(dir, name, &st))) {
+		*out = &h->vfs;
+		return 0;
+	}
 	if (S_ISDIR(st.st_mode)) {
 		fd = openat(dir->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
@@ -100,6 +152,8 @@ static int host_lookup(struct inode *dino, const char *name, struct inode **out)
 			close(fd);
 		return -ENOMEM;
 	}
+	if (fd >= 0)
+		dcache_add(h);
 	*out = &h->vfs;
 	return 0;
 }

@@ -75,6 +75,21 @@ int main(void)
 	      "moved contents");
 	CHECK(fill(q + 7 * PAGE, 'c', PAGE) == PAGE && q[8 * PAGE - 1] == 'c', "write moved");
 
+	/* grow in place a mapping made just before another one: what it
+	 * gains is zero, not the other one's data */
+	char *f = mmap(NULL, 8 * PAGE, RW, ANON, -1, 0);
+	CHECK(f != MAP_FAILED && !munmap(f, 8 * PAGE), "reserve");
+	char *a1 = mmap(f, 2 * PAGE, RW, ANON | MAP_FIXED, -1, 0);
+	char *b1 = mmap(f + 6 * PAGE, 2 * PAGE, RW, ANON, -1, 0);
+	CHECK(a1 == f && b1 != MAP_FAILED, "mmap a1 b1");
+	CHECK(fill(a1, 'A', PAGE) == PAGE && fill(b1, 'B', PAGE) == PAGE, "fill a1 b1");
+	if (mremap(a1, 2 * PAGE, 4 * PAGE, 0) == a1) {  /* else: taken meanwhile */
+		CHECK(all(a1, 'A', PAGE), "grown a1 lost its data");
+		CHECK(a1[2 * PAGE] == 0 && all(a1 + 2 * PAGE, 0, PAGE),
+		      "grown a1 shows another mapping's data");
+	}
+	CHECK(all(b1, 'B', PAGE), "b1 changed");
+
 	/* MADV_DONTNEED: zero, also of pages written by the sentry */
 	CHECK_OK(madvise(q, 2 * PAGE, MADV_DONTNEED));
 	CHECK(all(q, 0, PAGE) && q[PAGE] == 0, "MADV_DONTNEED left data");

@@ -261,6 +261,16 @@ long memfile_grow(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 				      0, 0, 0) : 0;
 }
 
+/* The whole of the BACK_MF VMA v becomes BACK_COW (code to patch). */
+long memfile_cow_vma(struct mm *mm, struct vma *v)
+{
+	long r = cow_part(mm, v, v->start, v->end);
+
+	if (!r)
+		v->backing = BACK_COW;
+	return r;
+}
+
 /*
  * fork (from->lock held, before the host clone): the host copies private
  * memory copy-on-write, which a MAP_SHARED range would not be, so every

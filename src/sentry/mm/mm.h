@@ -99,6 +99,7 @@ bool memfile_in_range(struct mm *mm, uint64_t start, uint64_t end);
 long memfile_back_host(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e);
 long memfile_grow(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 		  uint64_t new_len, uint64_t to);
+long memfile_cow_vma(struct mm *mm, struct vma *v);
 int memfile_fork(struct mm *mm);
 int memfile_wipe_child(struct mm *mm);
 long memfile_madvise(struct mm *mm, uint64_t start, uint64_t end, int advice);

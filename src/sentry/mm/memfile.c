@@ -31,10 +31,19 @@
  * back to host memory (still correct, only slower to reach). */
 #define MEMFILE_SIZE (64ULL << 30)
 
+/* Unmapped ranges wait to be punched out in one go, up to this many
+ * bytes or ranges: no page of them is mapped anywhere any more and no
+ * offset is reused, so only the memory comes back later. */
+#define PEND_BYTES (2UL << 20)
+#define PEND_MAX 32
+
 struct memfile {
 	int fd;                         /* in the fd table the stubs share */
 	char *base;                     /* the sentry's mapping, read-write */
 	uint64_t next;                  /* next free offset */
+	unsigned npend;
+	uint64_t pend_bytes;
+	struct { uint64_t off, len; } pend[PEND_MAX];
 };
 
 /* CVISOR_MEMFILE=0 turns it off: every mapping is host memory as before. */
@@ -104,6 +113,38 @@ void memfile_punch(struct mm *mm, uint64_t off, uint64_t len)
 			  (off_t)off, (off_t)len);
 }
 
+static void punch_pending(struct mm *mm)
+{
+	struct memfile *f = mm->mf;
+
+	for (unsigned i = 0; i < f->npend; i++)
+		memfile_punch(mm, f->pend[i].off, f->pend[i].len);
+	f->npend = 0;
+	f->pend_bytes = 0;
+}
+
+/* [off, off + len) is mapped nowhere any more: punch it, soon. */
+static void punch_later(struct mm *mm, uint64_t off, uint64_t len)
+{
+	struct memfile *f = mm->mf;
+	unsigned n = f->npend;
+
+	if (n && f->pend[n - 1].off + f->pend[n - 1].len == off) {
+		f->pend[n - 1].len += len;
+	} else if (n && off + len == f->pend[n - 1].off) {
+		f->pend[n - 1].off = off;
+		f->pend[n - 1].len += len;
+	} else {
+		if (n == PEND_MAX)
+			punch_pending(mm);
+		f->pend[f->npend].off = off;
+		f->pend[f->npend++].len = len;
+	}
+	f->pend_bytes += len;
+	if (f->pend_bytes >= PEND_BYTES)
+		punch_pending(mm);
+}
+
 int memfile_fd(struct mm *mm)
 {
 	return mm->mf ? mm->mf->fd : -1;
@@ -126,6 +167,7 @@ void memfile_retire(struct mm *mm)
 
 	if (!f)
 		return;
+	punch_pending(mm);      /* copy-on-write maps may keep the file alive */
 	munmap(f->base, MEMFILE_SIZE);
 	close(f->fd);
 	free(f);
@@ -140,7 +182,8 @@ static bool clip(const struct vma *v, uint64_t start, uint64_t end, uint64_t *s,
 	return *s < *e;
 }
 
-/* Before the VMAs of [start, end) go: free their memory-file pages. */
+/* After the host unmapped [start, end), before its VMAs go: free their
+ * memory-file pages. */
 void memfile_release(struct mm *mm, uint64_t start, uint64_t end)
 {
 	struct vma_list *l = &mm->vmas;
@@ -148,7 +191,7 @@ void memfile_release(struct mm *mm, uint64_t start, uint64_t end)
 
 	for (size_t i = vma_index(l, start); i < l->n && l->v[i].start < end; i++)
 		if (l->v[i].backing == BACK_MF && clip(&l->v[i], start, end, &s, &e))
-			memfile_punch(mm, l->v[i].mf_off + (s - l->v[i].start), e - s);
+			punch_later(mm, l->v[i].mf_off + (s - l->v[i].start), e - s);
 }
 
 bool memfile_in_range(struct mm *mm, uint64_t start, uint64_t end)

@@ -307,7 +307,7 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	return ret;
 }
 
-/* Move or resize [old, old+old_len) of one VMA to [to, to+new_len). */
+/* The host's mremap of [old, old+old_len) to [to, to+new_len). */
 static long host_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 		       uint64_t to)
 {
@@ -338,6 +338,8 @@ static long remap(struct mm *mm, const struct vma *src, uint64_t old,
 			ret = memfile_back_host(mm, &v, to + old_len, to + new_len);
 		if (ret)
 			return ret;
+		if (new_len < old_len)  /* moved and shrunk: the rest is gone */
+			memfile_release(mm, old + new_len, old + old_len);
 		if (vma_has_off(&v))
 			v.off += old - v.start;
 		if (v.backing == BACK_MF)

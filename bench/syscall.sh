@@ -8,14 +8,25 @@
 # shown as n/a.  Only the timed loop inside the program is measured, not
 # sandbox start-up.
 #
+# MODE=mmap times instead one mmap of 4 KiB of private anonymous memory, a
+# write to it (its first touch) and its munmap per round (bench/syscall.c).
+#
 # Environment overrides: REPS (5), NATIVE_N (2000000), CVISOR_N (1000000),
-# RUNSC_N (20000), RUN_TIMEOUT seconds per run (120).
+# RUNSC_N (20000), RUN_TIMEOUT seconds per run (120), MODE (getppid|mmap).
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
 
 bench_args "$@"
 REPS=${REPS:-5}
+MODE=${MODE:-getppid}
+case $MODE in
+getppid) margs=() ;;
+mmap)	margs=(mmap)
+	# a round is ~10x a getppid natively and ~50x in a sandbox
+	NATIVE_N=${NATIVE_N:-200000} CVISOR_N=${CVISOR_N:-20000} RUNSC_N=${RUNSC_N:-2000} ;;
+*)	echo "$0: MODE is getppid or mmap" >&2; exit 2 ;;
+esac
 NATIVE_N=${NATIVE_N:-2000000}
 CVISOR_N=${CVISOR_N:-1000000}
 RUNSC_N=${RUNSC_N:-20000}
@@ -37,8 +48,8 @@ run_reps() {
 	local n=$1 out vals=() i
 	shift
 	for ((i = 0; i < REPS; i++)); do
-		if ! out=$(timeout "$RUN_TIMEOUT" "$@" "$bin" "$n" 2>"$errf") ||
-			[[ ! "$out" =~ ^getppid_ns\ ([0-9.]+)$ ]]; then
+		if ! out=$(timeout "$RUN_TIMEOUT" "$@" "$bin" "$n" "${margs[@]}" 2>"$errf") ||
+			[[ ! "$out" =~ ^${MODE}_ns\ ([0-9.]+)$ ]]; then
 			echo "warning: '$* $bin $n' failed: $(head -c 300 "$errf")" >&2
 			echo "n/a n/a"
 			return
@@ -72,9 +83,11 @@ rows=(
 	"cvisor do|$CVISOR_N|$cv_med|$cv_min|$(ratio "$cv_med" "$nat_med")|$(ratio "$cv_med" "$rs_med")"
 	"runsc do (ptrace)|$RUNSC_N|$rs_med|$rs_min|$(ratio "$rs_med" "$nat_med")|$(ratio "$rs_med" "$rs_med")"
 )
-header="environment|N|ns/call (median)|min|x native|x runsc"
+header="environment|N|ns/$MODE (median)|min|x native|x runsc"
 
-info="getppid via glibc syscall(), $REPS runs each, $(nproc) CPUs, kernel $(uname -r)"
+what="getppid via glibc syscall()"
+[ "$MODE" = getppid ] || what="mmap 4 KiB + first touch + munmap"
+info="$what, $REPS runs each, $(nproc) CPUs, kernel $(uname -r)"
 [ -z "$runsc_ver" ] || info="$info, $runsc_ver"
 
 echo "$info"
@@ -85,7 +98,7 @@ done
 
 if [ -n "$md" ]; then
 	{
-		echo "# getppid round trip"
+		echo "# $what"
 		echo
 		echo "$info (ratios use medians)."
 		echo

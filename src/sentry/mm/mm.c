@@ -52,6 +52,11 @@ struct mm *mm_fork(struct mm *from)
 	pthread_mutex_init(&mm->lock, NULL);
 	mm->users = 1;
 	pthread_mutex_lock(&from->lock);
+	if (memfile_fork(from)) {
+		pthread_mutex_unlock(&from->lock);
+		free(mm);
+		return NULL;
+	}
 	mm->vmas.v = malloc((from->vmas.n ? from->vmas.n : 1) * sizeof(struct vma));
 	if (mm->vmas.v) {
 		memcpy(mm->vmas.v, from->vmas.v, from->vmas.n * sizeof(struct vma));
@@ -82,6 +87,10 @@ struct mm *mm_fork(struct mm *from)
 		free(mm);
 		return NULL;
 	}
+	if (memfile_wipe_child(mm)) {
+		mm_put(mm);
+		return NULL;
+	}
 	return mm;
 }
 
@@ -92,6 +101,7 @@ void mm_put(struct mm *mm)
 	aio_mm_exit(mm);
 	stub_proc_kill(mm->proc);
 	stub_proc_put(mm->proc);
+	memfile_retire(mm);
 	vma_list_free(&mm->vmas);
 	free(mm);
 }
@@ -141,7 +151,8 @@ static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 		    int host_fd, uint64_t off, enum vma_kind kind, uint64_t obj)
 {
 	int type = flags & MAP_TYPE;
-	uint64_t at;
+	enum vma_backing backing = BACK_HOST;
+	uint64_t at, mf_off = 0;
 	long ret;
 
 	if (!len || (off & (PAGE_SIZE - 1)))
@@ -171,11 +182,27 @@ static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 		pthread_mutex_unlock(&mm->lock);
 		return (flags & MAP_FIXED_NOREPLACE) ? -EEXIST : -ENOMEM;
 	}
+	if (type == MAP_PRIVATE && host_fd < 0 && !obj && kind != VMA_FILE &&
+	    kind != VMA_VDSO && kind != VMA_VVAR &&
+	    !memfile_alloc(mm, len, &host_fd, &mf_off)) {
+		/* private anonymous memory, made a shared range of the memory file */
+		backing = BACK_MF;
+		type = MAP_SHARED;
+		off = mf_off;
+		flags &= ~MAP_ANONYMOUS;
+	}
 	ret = hostcall(mm->proc, __NR_mmap, at, len, (uint64_t)(prot & HOST_PROT),
 		       (uint64_t)((flags & HOST_FLAGS & ~MAP_TYPE) |
 				  (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) |
 				  MAP_FIXED),
 		       (uint64_t)(int64_t)host_fd, off);
+	if (backing == BACK_MF) {
+		/* the application asked for private anonymous memory */
+		type = MAP_PRIVATE;
+		flags |= MAP_ANONYMOUS;
+		host_fd = -1;
+		off = 0;
+	}
 	if (ret == (long)at) {
 		struct vma v = {
 			.start = at, .end = at + len, .prot = prot & HOST_PROT,
@@ -186,8 +213,10 @@ static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 			.shm_id = obj ? obj : type != MAP_PRIVATE && host_fd < 0 ? new_shm_id() : 0,
 			.file_id = type != MAP_PRIVATE && !obj ? file_id(host_fd) : 0,
 			.locked = mm->lock_future || (flags & MAP_LOCKED),
+			.backing = backing, .mf_off = mf_off,
 		};
 
+		memfile_release(mm, at, at + len);
 		vma_remove_range(&mm->vmas, at, at + len);
 		if (vma_insert(&mm->vmas, &v))
 			ret = -ENOMEM;
@@ -231,8 +260,10 @@ long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len)
 	}
 	pthread_mutex_lock(&mm->lock);
 	ret = hostcall(mm->proc, __NR_munmap, addr, len, 0, 0, 0, 0);
-	if (ret == 0)
+	if (ret == 0) {
+		memfile_release(mm, addr, addr + len);
 		ret = vma_remove_range(&mm->vmas, addr, addr + len);
+	}
 	pthread_mutex_unlock(&mm->lock);
 	return ret;
 }
@@ -276,11 +307,10 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	return ret;
 }
 
-/* Move or resize [old, old+old_len) of one VMA to [to, to+new_len). */
-static long remap(struct mm *mm, const struct vma *src, uint64_t old,
-		  uint64_t old_len, uint64_t new_len, uint64_t to)
+/* The host's mremap of [old, old+old_len) to [to, to+new_len). */
+static long host_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
+		       uint64_t to)
 {
-	struct vma v = *src;
 	long ret;
 
 	if (to == old)
@@ -288,10 +318,35 @@ static long remap(struct mm *mm, const struct vma *src, uint64_t old,
 	else
 		ret = hostcall(mm->proc, __NR_mremap, old, old_len, new_len,
 			       MREMAP_MAYMOVE | MREMAP_FIXED, to, 0);
-	if (ret != (long)to)
-		return ret < 0 ? ret : -EIO;
-	if (vma_has_off(&v))
-		v.off += old - v.start;
+	return ret == (long)to ? 0 : ret < 0 ? ret : -EIO;
+}
+
+/* Move or resize [old, old+old_len) of one VMA to [to, to+new_len). */
+static long remap(struct mm *mm, const struct vma *src, uint64_t old,
+		  uint64_t old_len, uint64_t new_len, uint64_t to)
+{
+	struct vma v = *src;
+	long ret = -ENOSPC;
+
+	if (new_len > old_len && v.backing != BACK_HOST)
+		ret = memfile_grow(mm, &v, old, old_len, new_len, to);
+	if (ret == -ENOSPC) {
+		ret = host_remap(mm, old, old_len, new_len, to);
+		if (!ret && new_len > old_len && v.backing == BACK_COW)
+			/* the host grew a private map of a memory file: what
+			 * it added must read as zero, as new anonymous memory */
+			ret = memfile_back_host(mm, &v, to + old_len, to + new_len);
+		if (ret)
+			return ret;
+		if (new_len < old_len)  /* moved and shrunk: the rest is gone */
+			memfile_release(mm, old + new_len, old + old_len);
+		if (vma_has_off(&v))
+			v.off += old - v.start;
+		if (v.backing == BACK_MF)
+			v.mf_off += old - v.start;
+	} else if (ret) {
+		return ret;
+	}
 	v.start = to;
 	v.end = to + new_len;
 	vma_remove_range(&mm->vmas, old, old + old_len);
@@ -341,8 +396,10 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	} else if (new_len < old_len) {
 		ret = hostcall(mm->proc, __NR_munmap, old + new_len, old_len - new_len,
 			       0, 0, 0, 0);
-		if (ret == 0)
+		if (ret == 0) {
+			memfile_release(mm, old + new_len, old + old_len);
 			vma_remove_range(&mm->vmas, old + new_len, old + old_len);
+		}
 		ret = ret ? ret : (long)old;
 	} else if (src.end == old + old_len && range_ok(old, new_len) &&
 		   vma_range_free(&mm->vmas, old + old_len, old + new_len)) {
@@ -419,6 +476,8 @@ long mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 	else if ((advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_COLD ||
 		  advice == MADV_PAGEOUT) && range_locked(mm, addr, addr + len))
 		ret = -EINVAL;          /* Linux keeps locked pages */
+	else if (memfile_in_range(mm, addr, addr + len))
+		ret = memfile_madvise(mm, addr, addr + len, advice);
 	else
 		ret = hostcall(mm->proc, __NR_madvise, addr, len, (uint64_t)advice,
 			       0, 0, 0);
@@ -505,8 +564,14 @@ int mm_for_each_vma(struct mm *mm, int (*fn)(const struct vma *v, void *arg), vo
 	if (!mm)
 		return 0;
 	pthread_mutex_lock(&mm->lock);
-	for (size_t i = 0; i < mm->vmas.n && !r; i++)
-		r = fn(&mm->vmas.v[i], arg);
+	for (size_t i = 0, j; i < mm->vmas.n && !r; i = j) {
+		struct vma v = mm->vmas.v[i];
+
+		/* VMAs apart only in their backing are one, as in Linux */
+		for (j = i + 1; j < mm->vmas.n && vma_continues(&v, &mm->vmas.v[j]); j++)
+			v.end = mm->vmas.v[j].end;
+		r = fn(&v, arg);
+	}
 	pthread_mutex_unlock(&mm->lock);
 	return r;
 }

@@ -27,6 +27,16 @@
 
 enum vma_kind { VMA_ANON, VMA_FILE, VMA_STACK, VMA_HEAP, VMA_VDSO, VMA_VVAR };
 
+/*
+ * How the host backs a private anonymous VMA (mm/memfile.c): its own
+ * anonymous memory; a MAP_SHARED range of the address space's memory
+ * file at mf_off, which the sentry reaches with memcpy; or a private
+ * (copy-on-write) map of a memory file the sentry let go, at fork or
+ * mremap, which reads like anonymous memory but for what the host does
+ * on MADV_DONTNEED, MADV_FREE and MADV_WIPEONFORK (mm.c stands in).
+ */
+enum vma_backing { BACK_HOST, BACK_MF, BACK_COW };
+
 struct vma {
 	uint64_t start, end;
 	int prot;
@@ -40,6 +50,10 @@ struct vma {
 	bool nowrite;                   /* shared map of a read-only fd: no PROT_WRITE */
 	bool locked;                    /* mlock: counted in VmLck (the host pins nothing) */
 	bool dontfork;                  /* MADV_DONTFORK: a child does not get it */
+	bool wipe;                      /* MADV_WIPEONFORK kept by the sentry (BACK_MF,
+					 * BACK_COW: the host refuses it on file maps) */
+	enum vma_backing backing;
+	uint64_t mf_off;                /* BACK_MF: offset of start in the memory file */
 };
 
 /* Whether off means something: file mappings and shared anonymous memory. */
@@ -70,7 +84,25 @@ struct mm {
 	bool lock_future;               /* mlockall(MCL_FUTURE): new mappings are locked */
 	int membarrier_reg;             /* MEMBARRIER_CMD_REGISTER_* done in it */
 	struct aio_ctx *aio;            /* io_setup's contexts (syscalls/sys_aio.c) */
+	struct memfile *mf;             /* private anonymous memory (mm/memfile.c) */
+	bool mf_failed;                 /* no memory file could be made: host memory */
 };
+
+/* memfile.c: the memory file, under mm->lock */
+int memfile_alloc(struct mm *mm, uint64_t len, int *fd, uint64_t *off);
+void memfile_punch(struct mm *mm, uint64_t off, uint64_t len);
+int memfile_fd(struct mm *mm);
+char *memfile_ptr(struct mm *mm, uint64_t off);
+void memfile_retire(struct mm *mm);
+void memfile_release(struct mm *mm, uint64_t start, uint64_t end);
+bool memfile_in_range(struct mm *mm, uint64_t start, uint64_t end);
+long memfile_back_host(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e);
+long memfile_grow(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
+		  uint64_t new_len, uint64_t to);
+long memfile_cow_vma(struct mm *mm, struct vma *v);
+int memfile_fork(struct mm *mm);
+int memfile_wipe_child(struct mm *mm);
+long memfile_madvise(struct mm *mm, uint64_t start, uint64_t end, int advice);
 
 /* syscalls/sys_aio.c: the address space's AIO contexts die with it. */
 void aio_mm_exit(struct mm *mm);
@@ -85,6 +117,9 @@ int vma_lock_range(struct vma_list *l, uint64_t start, uint64_t end, bool locked
 int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork);
 /* A forked child's copy of the list: the MADV_DONTFORK VMAs go. */
 void vma_drop_dontfork(struct vma_list *l);
+int vma_backing_range(struct vma_list *l, uint64_t start, uint64_t end, enum vma_backing b);
+int vma_wipe_range(struct vma_list *l, uint64_t start, uint64_t end, bool wipe);
+bool vma_continues(const struct vma *a, const struct vma *b);
 /* Bytes of [start, end) (every VMA if start == end == 0) not yet locked. */
 uint64_t vma_unlocked_bytes(const struct vma_list *l, uint64_t start, uint64_t end);
 bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
@@ -159,6 +194,9 @@ int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
 long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);
 int clear_user(struct mm *mm, uint64_t dst, size_t len);
 int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len);
+/* fn on the sentry's view of memory-file memory, -ENODEV if it is not. */
+long mm_direct(struct mm *mm, uint64_t addr, size_t len, bool write,
+	       long (*fn)(void *p, size_t len, void *arg), void *arg);
 
 /*
  * Many small reads of the same few pages (execve's argv and envp: a

@@ -33,7 +33,11 @@ void mm_patch_syscall(struct mm *mm, struct stub_thread *st, uint64_t rip, uint6
 	    rip < MMAP_MIN_ADDR + PAGE_SIZE || rip > TASK_SIZE || stub_proc_patch_skip(p, rip))
 		return;
 	pthread_mutex_lock(&mm->lock);
-	if (vma_patchable(vma_lookup(&mm->vmas, rip - PATCH_LEN), rip - PATCH_LEN, rip))
+	struct vma *v = vma_lookup(&mm->vmas, rip - PATCH_LEN);
+	/* the host writes code only into private maps (FOLL_FORCE makes a
+	 * private copy of the page): a memory-file range becomes one */
+	if (vma_patchable(v, rip - PATCH_LEN, rip) &&
+	    (v->backing != BACK_MF || !memfile_cow_vma(mm, v)))
 		stub_proc_patch(p, rip, nr);
 	else
 		stub_proc_patch_refuse(p, rip);

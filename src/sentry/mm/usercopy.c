@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Application memory I/O through the platform (process_vm_readv/writev on
- * systrap): the host checks every page, so a bad pointer is an error
- * return (-EFAULT for the application), never a fault in the sentry.
+ * Application memory I/O.  Memory-file ranges (mm/memfile.c) are a memcpy
+ * through the sentry's own mapping, after the checks the host would make
+ * (mapped, and readable or writable as the copy needs).  Everything else
+ * goes through the platform (process_vm_readv/writev on systrap): the host
+ * checks every page, so a bad pointer is an error return (-EFAULT for the
+ * application), never a fault in the sentry.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,21 +25,101 @@ bool access_ok(uint64_t addr, size_t len)
 
 #define user_range access_ok
 
+/*
+ * fn(the sentry's view of [addr, addr + len), len, arg) under mm->lock,
+ * when every byte of the range is in memory-file VMAs whose protection
+ * allows the access (the same rule process_vm_readv/writev applies:
+ * PROT_READ to read, PROT_WRITE to write).  -EFAULT where the host would
+ * fail the copy (a hole or a protection that forbids it), -ENODEV where
+ * part of the range is host memory (the caller goes through the host).
+ * The range may span VMAs whose offsets are not contiguous: fn is called
+ * once per piece, and its results (byte counts) are added up.
+ */
+long mm_direct(struct mm *mm, uint64_t addr, size_t len, bool write,
+	       long (*fn)(void *p, size_t len, void *arg), void *arg)
+{
+	const int need = write ? PROT_WRITE : PROT_READ;
+	struct vma_list *l = &mm->vmas;
+	uint64_t end = addr + len, at = addr;
+	long ret = 0;
+	size_t i;
+
+	if (!__atomic_load_n(&mm->mf, __ATOMIC_RELAXED))   /* a peek: saves the lock */
+		return -ENODEV;
+	pthread_mutex_lock(&mm->lock);
+	for (i = vma_index(l, addr); at < end; at = l->v[i++].end) {
+		if (i >= l->n || l->v[i].start > at || !(l->v[i].prot & need)) {
+			ret = -EFAULT;
+			goto out;
+		}
+		if (l->v[i].backing != BACK_MF) {
+			ret = -ENODEV;
+			goto out;
+		}
+	}
+	for (i = vma_index(l, addr), at = addr; at < end; i++) {
+		const struct vma *v = &l->v[i];
+		size_t n = (v->end < end ? v->end : end) - at;
+		long r = fn(memfile_ptr(mm, v->mf_off + (at - v->start)), n, arg);
+
+		if (r < 0) {
+			ret = ret ? ret : r;
+			break;
+		}
+		ret += r;
+		at += n;
+		if ((size_t)r < n)
+			break;
+	}
+out:
+	pthread_mutex_unlock(&mm->lock);
+	return ret;
+}
+
+struct copy_arg {
+	char *buf;
+	bool out;                       /* to the application */
+};
+
+static long copy_piece(void *p, size_t len, void *arg)
+{
+	struct copy_arg *c = arg;
+
+	if (c->out)
+		memcpy(p, c->buf, len);
+	else
+		memcpy(c->buf, p, len);
+	c->buf += len;
+	return (long)len;
+}
+
 int copy_from_user(struct mm *mm, void *dst, uint64_t src, size_t len)
 {
+	struct copy_arg c = { dst, false };
+	long r;
+
 	if (!len)
 		return 0;
 	if (!user_range(src, len))
 		return -EFAULT;
+	r = mm_direct(mm, src, len, false, copy_piece, &c);
+	if (r != -ENODEV)
+		return r < 0 ? (int)r : 0;
 	return stub_proc_copy_in(mm->proc, dst, src, len);
 }
 
 int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len)
 {
+	struct copy_arg c = { (char *)src, true };
+	long r;
+
 	if (!len)
 		return 0;
 	if (!user_range(dst, len))
 		return -EFAULT;
+	r = mm_direct(mm, dst, len, true, copy_piece, &c);
+	if (r != -ENODEV)
+		return r < 0 ? (int)r : 0;
 	return stub_proc_copy_out(mm->proc, dst, src, len);
 }
 

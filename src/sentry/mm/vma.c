@@ -54,7 +54,22 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	       a->dontfork == b->dontfork &&
 	       a->kind == b->kind && a->host_fd == b->host_fd &&
 	       a->shm_id == b->shm_id && a->file_id == b->file_id &&
-	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off);
+	       (!vma_has_off(a) || a->off + (a->end - a->start) == b->off) &&
+	       a->wipe == b->wipe && a->backing == b->backing &&
+	       (a->backing != BACK_MF || a->mf_off + (a->end - a->start) == b->mf_off);
+}
+
+/*
+ * Whether b continues a as Linux would show it: the same VMA but for how
+ * the sentry backs it (memory file or host memory, mm/memfile.c).
+ */
+bool vma_continues(const struct vma *a, const struct vma *b)
+{
+	struct vma c = *b;
+
+	c.backing = a->backing;
+	c.mf_off = a->mf_off + (a->end - a->start);
+	return mergeable(a, &c);
 }
 
 /* Insert a VMA into a range the caller made free; merges with neighbours. */
@@ -76,6 +91,7 @@ int vma_insert(struct vma_list *l, const struct vma *v)
 	if (i < l->n && mergeable(v, &l->v[i])) {
 		l->v[i].start = v->start;
 		l->v[i].off = v->off;
+		l->v[i].mf_off = v->mf_off;
 		return 0;
 	}
 	if (reserve(l, 1))
@@ -101,6 +117,8 @@ static int split_at(struct vma_list *l, uint64_t addr)
 	l->v[i + 1].start = addr;
 	if (vma_has_off(&l->v[i + 1]))
 		l->v[i + 1].off += addr - l->v[i].start;
+	if (l->v[i + 1].backing == BACK_MF)
+		l->v[i + 1].mf_off += addr - l->v[i].start;
 	return 0;
 }
 
@@ -184,6 +202,26 @@ static void set_dontfork(struct vma *v, int dontfork)
 int vma_dontfork_range(struct vma_list *l, uint64_t start, uint64_t end, bool dontfork)
 {
 	return change_range(l, start, end, set_dontfork, dontfork);
+}
+
+static void set_backing(struct vma *v, int backing)
+{
+	v->backing = backing;
+}
+
+int vma_backing_range(struct vma_list *l, uint64_t start, uint64_t end, enum vma_backing b)
+{
+	return change_range(l, start, end, set_backing, b);
+}
+
+static void set_wipe(struct vma *v, int wipe)
+{
+	v->wipe = wipe;
+}
+
+int vma_wipe_range(struct vma_list *l, uint64_t start, uint64_t end, bool wipe)
+{
+	return change_range(l, start, end, set_wipe, wipe);
 }
 
 void vma_drop_dontfork(struct vma_list *l)

@@ -112,13 +112,59 @@ static ssize_t read_mapped(struct task *t, struct file *f, uint64_t addr, size_t
 	return (ssize_t)len;
 }
 
+/*
+ * Regular files whose data is a host file (hostfs, tmpfs memfds: the ones
+ * that can be mapped) read and write with a host pread/pwrite and touch no
+ * address space, so they may run under mm->lock, straight to and from the
+ * memory file (mm_direct): one copy, by the host, and no bounce buffer.
+ */
+struct direct_io {
+	struct task *t;
+	struct file *f;
+	off_t *pos;
+	bool write;
+};
+
+static bool direct_file(struct file *f)
+{
+	return f->inode && S_ISREG(f->inode->mode) && f->ops->mmap_fd;
+}
+
+static long direct_piece(void *p, size_t len, void *arg)
+{
+	struct direct_io *d = arg;
+
+	return d->write ? d->f->ops->write(d->t, d->f, p, len, d->pos)
+			: d->f->ops->read(d->t, d->f, p, len, d->pos);
+}
+
+/* -ENODEV: not memory-file memory, or a bad address (the caller's copy
+ * loop then finds how much of it can be transferred) */
+static ssize_t direct_io(struct task *t, struct file *f, uint64_t addr, size_t len,
+			 off_t *pos, bool write)
+{
+	struct direct_io d = { t, f, pos, write };
+	long r;
+
+	if (!direct_file(f))
+		return -ENODEV;
+	r = mm_direct(t->tg->mm, addr, len, !write, direct_piece, &d);
+	return r == -EFAULT ? -ENODEV : r;
+}
+
 /* Read up to len bytes at *pos into application memory at addr. */
 static ssize_t read_to_user(struct task *t, struct file *f, uint64_t addr, size_t len,
 			    off_t *pos)
 {
 	char *buf = io_buf();
 	size_t done = 0;
+	ssize_t r = direct_io(t, f, addr, len, pos, false);
 
+	if (r != -ENODEV) {
+		if (r > 0)
+			fsnotify_access(f);
+		return r;
+	}
 	if (len >= MAPPED_READ_MIN && f->inode && S_ISREG(f->inode->mode)) {
 		ssize_t r = read_mapped(t, f, addr, len, pos);
 
@@ -158,6 +204,12 @@ static ssize_t write_from_user(struct task *t, struct file *f, uint64_t addr, si
 		return -ENOMEM;
 	if (f->remove_privs && len)
 		vfs_file_remove_privs(t, f);
+	ssize_t r = direct_io(t, f, addr, len, pos, true);
+	if (r != -ENODEV) {
+		if (r > 0)
+			fsnotify_modify(f);
+		return r;
+	}
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
 		ssize_t w;

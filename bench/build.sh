@@ -106,7 +106,7 @@ if [ ${#peers[@]} -gt 0 ]; then
 fi
 
 first_error() { # the first line of the output that says what failed, else its last
-	{ grep -m1 -E 'cannot|[Ee]rror|No such|not found|denied' "$errf" || tail -n1 "$errf"; } |
+	{ grep -m1 -E '\b(cannot|[Ee]rror|denied)\b|No such|not found' "$errf" || tail -n1 "$errf"; } |
 		cut -c1-200
 }
 

@@ -12,10 +12,13 @@
 # if make exits 0 and SCRATCH/build/cvisor exists afterwards.
 #
 # runc and runsc run one OCI bundle (made with `runc spec`, under TMPDIR):
-# its rootfs is the host's `/`, read-only, with the scratch directory
-# bind-mounted read-write at the same path and a fresh tmpfs on /tmp (gcc's
-# temporary files; `cvisor do` gives its own /tmp too), no network, the
-# process `make -C SCRATCH -j2 all` as root with PATH from the host.
+# its read-only rootfs is the host's /usr and /etc bind-mounted read-only
+# and the host's top-level symlinks into /usr (bin, sbin, lib, lib64: a
+# merged /usr), the scratch directory bind-mounted read-write at the same
+# path and a fresh tmpfs on /tmp (gcc's temporary files; `cvisor do` gives
+# its own /tmp too), no network, the process `make -C SCRATCH -j2 all` as
+# root with PATH from the host.  (The host's / itself cannot be the rootfs:
+# runc's pivot_root into it fails with EBUSY.)
 # runc writes cgroups: its runs hold BENCH_LOCK (default
 # /tmp/cvisor-heavy.lock, the lock `make test` shares here; empty: none) only
 # while make runs.  runsc runs the same bundle, `runsc --platform=ptrace
@@ -92,12 +95,26 @@ if [ ${#peers[@]} -gt 0 ]; then
 	bundle=$(mktemp -d "${TMPDIR:-/var/tmp}/cvisor-buildbundle.XXXXXX")
 	(cd "$bundle" && if command -v runc >/dev/null; then runc spec; else runsc spec; fi)
 	args=$(printf '%s\n' "${make_args[@]}" | jq -R . | jq -cs .)
+	# The host's programs and libraries: / itself cannot be the rootfs
+	# (runc's pivot_root into the current root fails with EBUSY), so the
+	# rootfs holds /usr and /etc bind-mounted read-only and the host's
+	# top-level symlinks into /usr (Debian's merged /usr: bin, lib, ...).
 	mnt=$(jq -cn --arg d "$scratch" '[{destination: $d, type: "bind", source: $d,
 		options: ["rbind", "rw"]}, {destination: "/tmp", type: "tmpfs", source: "tmpfs",
 		options: ["nosuid", "nodev", "mode=1777"]}]')
+	mkdir -p "$bundle/rootfs$scratch" "$bundle/rootfs/tmp"
+	for d in /bin /sbin /lib /lib32 /lib64 /libx32 /usr /etc; do
+		if [ -L "$d" ]; then
+			ln -s "$(readlink "$d")" "$bundle/rootfs$d"
+		elif [ -d "$d" ]; then
+			mkdir -p "$bundle/rootfs$d"
+			mnt=$(jq -c --arg d "$d" '. + [{destination: $d, type: "bind", source: $d,
+				options: ["rbind", "ro"]}]' <<<"$mnt")
+		fi
+	done
 	jq --argjson a "$args" --argjson m "$mnt" --arg cwd "$scratch" --arg path "PATH=$PATH" \
 		'.process.args = $a | .process.cwd = $cwd | .process.terminal = false |
-		.process.env = [$path, "HOME=/root"] | .root = {path: "/", readonly: true} |
+		.process.env = [$path, "HOME=/root"] | .root.readonly = true |
 		.hostname = "buildbench" | .mounts += $m' \
 		<"$bundle/config.json" >"$bundle/config.json.new"
 	mv -f "$bundle/config.json.new" "$bundle/config.json"
@@ -190,7 +207,7 @@ cmdline="bench/build.sh --runs $runs${cv_before:+ --cvisor-before $cv_before} --
 	echo "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end."
 	echo "Median seconds over $runs interleaved rounds (min-max); ratios of the medians (lower is better)."
 	echo "cvisor = \`$(realpath "$cv")\`${cv_before:+, cvisor-before = \`$(realpath "$cv_before")\`}, \`do --rw SCRATCH\`."
-	[[ " ${envs[*]} " != *" runc "* ]] || echo "runc: $(first_line runc --version), rootfs the host's / read-only, SCRATCH bind-mounted rw, tmpfs /tmp."
+	[[ " ${envs[*]} " != *" runc "* ]] || echo "runc: $(first_line runc --version), rootfs: the host's /usr and /etc bind-mounted ro, SCRATCH rw, tmpfs /tmp."
 	[[ " ${envs[*]} " != *" runsc "* ]] ||
 		echo "runsc: $(first_line runsc --version), \`runsc --platform=ptrace --network=none run\`, the same bundle."
 	echo

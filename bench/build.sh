@@ -26,7 +26,9 @@
 #
 # RUNS rounds, each running the build once in every environment, one after
 # the other (native, [cvisor-before], cvisor, runc, runsc, native, ...), so
-# that a change of load falls on all alike.  The table shows the median
+# that a change of load falls on all alike; with two cvisor builds, every
+# other round runs cvisor before cvisor-before (the second of two sandbox
+# builds in a row was measured 15-35% slower, whichever binary it was).  The table shows the median
 # seconds of the rounds (min-max), x native and x runc (the target:
 # cvisor within 1.3x of runc).  An environment that fails is shown as n/a,
 # its first error under the table, and is not tried again.  The load average
@@ -170,7 +172,12 @@ echo "load average at start: $load_start" >&2
 echo "round,env,seconds" >"$out_csv"
 declare -A vals fail
 for ((r = 1; r <= runs; r++)); do
-	for env in "${envs[@]}"; do
+	order=("${envs[@]}")
+	# Two cvisor builds swap places every other round (ABBA): the second
+	# of two sandbox builds in a row ran 15-35% slower here, whichever
+	# binary it was (docs/performance.md, "The build").
+	[ -z "$cv_before" ] || [ $((r % 2)) = 1 ] || order[1]=cvisor order[2]=cvisor-before
+	for env in "${order[@]}"; do
 		[ -z "${fail[$env]:-}" ] || continue
 		echo "round $r of $runs: make -j2 in $env" >&2
 		if build_once "$env" "$r"; then

@@ -11,6 +11,12 @@
  *              parent waitpid()s); ns per iteration.  A static target keeps
  *              the work identical in every environment (no dynamic loader,
  *              no libraries to provide in a container rootfs).
+ *   pathexec   as forkexec, but the child first tries the program where a
+ *              shell's PATH search would (Debian's default PATH): execve of
+ *              /usr/local/sbin/, /usr/local/bin/ and /usr/sbin/ + its name,
+ *              each failing with ENOENT, as dash's and execvp's searches
+ *              do before /usr/bin (make's shells and gcc's drivers do it
+ *              for every command); ns per iteration.
  *   pipepong   a forked child echoes bytes: N round trips of 1 byte, parent
  *              -> child over one pipe and back over another; ns per round
  *              trip.
@@ -55,7 +61,7 @@ static const char *self; /* argv[0]: absolute path of this program */
 static void usage(void)
 {
 	errno = 0;
-	die("usage: process forkwait|forkexec|pipepong|futexpong|script N>0 | process true");
+	die("usage: process forkwait|forkexec|pathexec|pipepong|futexpong|script N>0 | process true");
 }
 
 /* Waits for child pid; dies unless it exited with status 0. */
@@ -106,6 +112,34 @@ static void do_forkexec(long n)
 		if (pid < 0)
 			die("fork");
 		if (pid == 0) {
+			execve(self, args, environ);
+			_exit(127);
+		}
+		reap(pid);
+	}
+}
+
+/* The directories of Debian's default PATH before /usr/bin, where no
+ * program of this name is (pathexec). */
+static const char *const miss_dirs[] = { "/usr/local/sbin/", "/usr/local/bin/", "/usr/sbin/" };
+
+static void do_pathexec(long n)
+{
+	char *const args[] = { (char *)self, (char *)"true", NULL };
+	const char *base = strrchr(self, '/') + 1;
+	char miss[3][PATH_MAX];
+
+	for (int d = 0; d < 3; d++)
+		snprintf(miss[d], sizeof(miss[d]), "%s%s", miss_dirs[d], base);
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			for (int d = 0; d < 3; d++)
+				if (execve(miss[d], args, environ) < 0 && errno != ENOENT)
+					_exit(126);
 			execve(self, args, environ);
 			_exit(127);
 		}
@@ -289,6 +323,12 @@ int main(int argc, char **argv)
 		if (self[0] != '/') {
 			errno = 0;
 			die("forkexec: run this program by its absolute path");
+		}
+	} else if (strcmp(mode, "pathexec") == 0) {
+		op = do_pathexec;
+		if (self[0] != '/') {
+			errno = 0;
+			die("pathexec: run this program by its absolute path");
 		}
 	} else if (strcmp(mode, "pipepong") == 0) {
 		op = do_pipepong;

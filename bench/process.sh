@@ -5,6 +5,8 @@
 # under BUILD_DIR/cvisor do --, under runc (plain namespaces, no sandbox) and
 # under gVisor's runsc do (ptrace platform).  Modes (see bench/process.c):
 # forkwait (fork + child _exit + waitpid), forkexec (fork + execve + waitpid),
+# pathexec (the same after three execve()s that fail with ENOENT, a shell's
+# PATH search),
 # pipepong (1-byte round trip between two processes over two pipes),
 # futexpong (futex wake/wait round trip between two threads) and script
 # (fork + exec of `busybox sh -c` on a 200-line script of shell builtins).
@@ -34,14 +36,14 @@
 # Environment overrides: REPS (5), RUN_TIMEOUT seconds per run (120), and
 # the N of each (environment, mode) as N_<ENV>_<MODE>, e.g. N_RUNSC_FORKEXEC
 # or N_NATIVE_SCRIPT (ENV: NATIVE CVISOR RUNC RUNSC; MODE: FORKWAIT FORKEXEC
-# PIPEPONG FUTEXPONG SCRIPT).
+# PATHEXEC PIPEPONG FUTEXPONG SCRIPT).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bench_args "$@"
 REPS=${REPS:-5}
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
-modes=(forkwait forkexec pipepong futexpong script)
+modes=(forkwait forkexec pathexec pipepong futexpong script)
 
 # Default N: ~0.2-1 s per run natively (2 vCPU VM: ~150 us per fork+wait,
 # ~500 us per fork+exec+wait, ~1 ms per script run, 5-20 us per pipe or
@@ -49,10 +51,10 @@ modes=(forkwait forkexec pipepong futexpong script)
 # ptrace platform ~10x (futex and pipe round trips: cvisor ~1-4x, runsc
 # ~5x); runc runs on the host kernel directly, so it gets the native N.
 declare -A defN=(
-	[NATIVE_FORKWAIT]=3000 [NATIVE_FORKEXEC]=1000 [NATIVE_PIPEPONG]=30000 [NATIVE_FUTEXPONG]=30000 [NATIVE_SCRIPT]=400
-	[CVISOR_FORKWAIT]=500  [CVISOR_FORKEXEC]=200  [CVISOR_PIPEPONG]=10000 [CVISOR_FUTEXPONG]=30000 [CVISOR_SCRIPT]=100
-	[RUNC_FORKWAIT]=3000   [RUNC_FORKEXEC]=1000   [RUNC_PIPEPONG]=30000   [RUNC_FUTEXPONG]=30000   [RUNC_SCRIPT]=400
-	[RUNSC_FORKWAIT]=300   [RUNSC_FORKEXEC]=100   [RUNSC_PIPEPONG]=5000   [RUNSC_FUTEXPONG]=5000   [RUNSC_SCRIPT]=50
+	[NATIVE_FORKWAIT]=3000 [NATIVE_FORKEXEC]=1000 [NATIVE_PATHEXEC]=1000 [NATIVE_PIPEPONG]=30000 [NATIVE_FUTEXPONG]=30000 [NATIVE_SCRIPT]=400
+	[CVISOR_FORKWAIT]=500  [CVISOR_FORKEXEC]=200  [CVISOR_PATHEXEC]=200  [CVISOR_PIPEPONG]=10000 [CVISOR_FUTEXPONG]=30000 [CVISOR_SCRIPT]=100
+	[RUNC_FORKWAIT]=3000   [RUNC_FORKEXEC]=1000   [RUNC_PATHEXEC]=1000   [RUNC_PIPEPONG]=30000   [RUNC_FUTEXPONG]=30000   [RUNC_SCRIPT]=400
+	[RUNSC_FORKWAIT]=300   [RUNSC_FORKEXEC]=100   [RUNSC_PATHEXEC]=100   [RUNSC_PIPEPONG]=5000   [RUNSC_FUTEXPONG]=5000   [RUNSC_SCRIPT]=50
 )
 
 # forkexec execs argv[0], which must be absolute (bench_build makes it so).
@@ -83,7 +85,7 @@ prog_args() { pargs=("$1" "$2"); }
 bench_run_all
 bench_rows
 bench_info "median ns/op of $REPS runs each"
-legend="forkwait: ns per fork + child _exit + waitpid; forkexec: ns per fork + execve of a static program that exits at once + waitpid; pipepong: ns per 1-byte round trip between two processes over two pipes; futexpong: ns per futex wake/wait round trip between two threads; script: ns per fork + exec of busybox sh -c on a 200-line script of builtins + waitpid"
+legend="forkwait: ns per fork + child _exit + waitpid; forkexec: ns per fork + execve of a static program that exits at once + waitpid; pathexec: the same after 3 execves failing with ENOENT (a PATH search); pipepong: ns per 1-byte round trip between two processes over two pipes; futexpong: ns per futex wake/wait round trip between two threads; script: ns per fork + exec of busybox sh -c on a 200-line script of builtins + waitpid"
 
 bench_print
 bench_print_n "N per run:"

@@ -124,6 +124,17 @@ tiny_elf() {
 	[ "$output" = 42 ]
 }
 
+@test "an execve that fails takes no new address space (--stats)" {
+	# exec_errors: four execves that fail (ENOENT, EACCES, ENOEXEC, EACCES)
+	# and no other; the one address space is the first program's own.  A
+	# failed exec used to take the spare stub process and throw it away.
+	run -0 --separate-stderr "$CVISOR" do --stats -- "$BUILD/tests/conformance/exec_errors"
+	echo "$stderr"
+	line=$(grep -E '^sentry: [0-9]+ empty address spaces' <<<"$stderr")
+	[[ "$line" =~ ^sentry:\ ([0-9]+)\ empty ]]
+	[ "${BASH_REMATCH[1]}" -eq 1 ]
+}
+
 @test "a new program's mappings reach its stub process in one request (--stats)" {
 	run -0 --separate-stderr "$CVISOR" do --stats -- "$BUILD/tests/conformance/progs/getpid_one"
 	[ "$output" = 1 ]

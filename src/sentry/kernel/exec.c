@@ -115,13 +115,11 @@ long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
 	struct stub_thread *st;
 	const char *why;
 	struct exec_result res;
-	struct mm *mm = mm_new();
+	struct mm *mm = NULL;   /* made by the loader once the program is found */
 	const char *path = at->name;
 	long err;
 
-	if (!mm)
-		return -ENOMEM;
-	err = exec_load_at(t, mm, at, argv, envp, &res, &why);
+	err = exec_load_at(t, &mm, at, argv, envp, &res, &why);
 	/* Before the point of no return, where it can still fail; only a
 	 * failed stub creation after it leaves the group its own copy. */
 	if (!err)
@@ -130,7 +128,8 @@ long kernel_execve(struct task *t, const struct exec_at *at, char *const *argv,
 		err = stub_thread_create(mm->proc, &st);
 	if (err) {
 		dentry_put(res.exe);    /* NULL when the load failed */
-		mm_put(mm);
+		if (mm)
+			mm_put(mm);
 		return err;
 	}
 	zap_other_threads(t);

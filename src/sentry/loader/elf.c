@@ -15,15 +15,9 @@
 
 #include "loader/loader.h"
 
-#define MAX_PHDRS 64
 #define ET_DYN_BASE 0x555555554000UL
 
-struct elf_file {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[MAX_PHDRS];
-};
-
-static int read_headers(int fd, struct elf_file *f, const char **why)
+int elf_read(int fd, struct elf_file *f, const char **why)
 {
 	size_t phsz;
 
@@ -42,7 +36,7 @@ static int read_headers(int fd, struct elf_file *f, const char **why)
 		return -ENOEXEC;
 	}
 	if (f->eh.e_phentsize != sizeof(Elf64_Phdr) || f->eh.e_phnum == 0 ||
-	    f->eh.e_phnum > MAX_PHDRS) {
+	    f->eh.e_phnum > ELF_MAX_PHDRS) {
 		*why = "bad ELF program headers";
 		return -ENOEXEC;
 	}
@@ -60,13 +54,6 @@ static int read_headers(int fd, struct elf_file *f, const char **why)
 		}
 	}
 	return 0;
-}
-
-int check_elf(int fd, const char **why)
-{
-	struct elf_file f;
-
-	return read_headers(fd, &f, why);
 }
 
 static int prot_of(uint32_t pf)
@@ -184,32 +171,29 @@ static int read_interp(int fd, const struct elf_file *f, char *interp, size_t le
  * program near ELF_ET_DYN_BASE (as Linux), an interpreter (interp_load)
  * wherever mmap would put it.
  */
-int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
-	     const char **why)
+int load_elf(struct mm *mm, int fd, const struct elf_file *f, bool interp_load,
+	     struct elf_image *img, const char **why)
 {
-	struct elf_file f;
 	uint64_t lo = UINT64_MAX, hi = 0;
-	int err = read_headers(fd, &f, why);
+	int err;
 
-	if (err)
-		return err;
-	for (unsigned i = 0; i < f.eh.e_phnum; i++) {
-		if (f.ph[i].p_type != PT_LOAD)
+	for (unsigned i = 0; i < f->eh.e_phnum; i++) {
+		if (f->ph[i].p_type != PT_LOAD)
 			continue;
-		if (f.ph[i].p_vaddr < lo)
-			lo = f.ph[i].p_vaddr;
-		if (f.ph[i].p_vaddr + f.ph[i].p_memsz > hi)
-			hi = f.ph[i].p_vaddr + f.ph[i].p_memsz;
+		if (f->ph[i].p_vaddr < lo)
+			lo = f->ph[i].p_vaddr;
+		if (f->ph[i].p_vaddr + f->ph[i].p_memsz > hi)
+			hi = f->ph[i].p_vaddr + f->ph[i].p_memsz;
 	}
 	if (hi <= lo || hi - lo > TASK_SIZE / 4) {
 		*why = "no loadable segments";
 		return -ENOEXEC;
 	}
 	memset(img, 0, sizeof(*img));
-	err = read_interp(fd, &f, img->interp, sizeof(img->interp), why);
+	err = read_interp(fd, f, img->interp, sizeof(img->interp), why);
 	if (err)
 		return err;
-	if (f.eh.e_type == ET_DYN && interp_load) {
+	if (f->eh.e_type == ET_DYN && interp_load) {
 		uint64_t span = PAGE_ALIGN(hi) - PAGE_DOWN(lo);
 		uint64_t at = vma_find_gap(&mm->vmas, span, mm->mmap_base, MMAP_MIN_ADDR);
 
@@ -218,35 +202,35 @@ int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
 			return -ENOMEM;
 		}
 		img->bias = at - PAGE_DOWN(lo);
-	} else if (f.eh.e_type == ET_DYN) {
+	} else if (f->eh.e_type == ET_DYN) {
 		img->bias = ET_DYN_BASE + random_pages(28) - PAGE_DOWN(lo);
 	}
 	if (lo + img->bias < MMAP_MIN_ADDR || hi + img->bias > TASK_SIZE) {
 		*why = "ELF segments outside the address space";
 		return -ENOEXEC;
 	}
-	for (unsigned i = 0; i < f.eh.e_phnum; i++) {
-		if (f.ph[i].p_type == PT_LOAD &&
-		    (err = map_segment(mm, fd, &f.ph[i], img->bias, img))) {
+	for (unsigned i = 0; i < f->eh.e_phnum; i++) {
+		if (f->ph[i].p_type == PT_LOAD &&
+		    (err = map_segment(mm, fd, &f->ph[i], img->bias, img))) {
 			*why = "cannot map an ELF segment";
 			return err;
 		}
-		if (f.ph[i].p_type == PT_PHDR)
-			img->phdr = f.ph[i].p_vaddr + img->bias;
+		if (f->ph[i].p_type == PT_PHDR)
+			img->phdr = f->ph[i].p_vaddr + img->bias;
 	}
 	if (!img->phdr) {
 		/* No PT_PHDR: the headers are inside the first segment's file image. */
-		for (unsigned i = 0; i < f.eh.e_phnum; i++)
-			if (f.ph[i].p_type == PT_LOAD && f.ph[i].p_offset <= f.eh.e_phoff &&
-			    f.eh.e_phoff < f.ph[i].p_offset + f.ph[i].p_filesz) {
-				img->phdr = f.ph[i].p_vaddr + img->bias +
-					    (f.eh.e_phoff - f.ph[i].p_offset);
+		for (unsigned i = 0; i < f->eh.e_phnum; i++)
+			if (f->ph[i].p_type == PT_LOAD && f->ph[i].p_offset <= f->eh.e_phoff &&
+			    f->eh.e_phoff < f->ph[i].p_offset + f->ph[i].p_filesz) {
+				img->phdr = f->ph[i].p_vaddr + img->bias +
+					    (f->eh.e_phoff - f->ph[i].p_offset);
 				break;
 			}
 	}
-	img->entry = f.eh.e_entry + img->bias;
+	img->entry = f->eh.e_entry + img->bias;
 	img->phent = sizeof(Elf64_Phdr);
-	img->phnum = f.eh.e_phnum;
+	img->phnum = f->eh.e_phnum;
 	img->end = PAGE_ALIGN(hi + img->bias);
 	return 0;
 }

@@ -114,6 +114,7 @@ static void free_argv(char **v)
 static int load_interp(struct task *t, struct mm *mm, struct elf_image *img, const char **why)
 {
 	struct elf_image ii;
+	struct elf_file ef;
 	struct file *f;
 	int hfd, err = open_exec(t, AT_FDCWD, img->interp, WALK_FOLLOW, &f, &hfd);
 
@@ -121,7 +122,9 @@ static int load_interp(struct task *t, struct mm *mm, struct elf_image *img, con
 		*why = "cannot open the ELF interpreter";
 		return err == -ENOENT ? -ENOENT : -ELIBBAD;
 	}
-	err = load_elf(mm, hfd, true, &ii, why);
+	err = elf_read(hfd, &ef, why);
+	if (!err)
+		err = load_elf(mm, hfd, &ef, true, &ii, why);
 	file_put(f);
 	if (err)
 		return err;
@@ -162,13 +165,30 @@ static int exec_creds(struct task *t, struct file *f, int hfd, struct exec_resul
 	return cred_exec(&old, nnp, &ef, &res->cred, &res->secure);
 }
 
+/*
+ * The address space to load into: *mm, or a new one made now, once the
+ * program is known to be an ELF file (exec_load_at()).  From here the exec
+ * is long work that needs the new process's syscall thread on a CPU: the
+ * caller's stub stops spinning for its answer.  Not before: an exec that
+ * fails on its path (a shell's PATH search) is as quick as a stat.
+ */
+static int exec_mm(struct task *t, struct mm **mm)
+{
+	if (*mm)
+		return 0;
+	task_long_wait(t);
+	*mm = mm_new();
+	return *mm ? 0 : -ENOMEM;
+}
+
 /* Load the program at (dirfd, path, wflags), known to it as name. */
-static int exec_depth(struct task *t, struct mm *mm, const struct exec_at *at,
+static int exec_depth(struct task *t, struct mm **mm, const struct exec_at *at,
 		      char *const argv[], char *const envp[], struct exec_result *res,
 		      const char **why, int depth)
 {
 	char buf[BINPRM_BUF + 1], *interp, *arg;
 	struct elf_image img;
+	struct elf_file ef;
 	struct file *f;
 	ssize_t n;
 	const char *path = at->name;
@@ -191,7 +211,11 @@ static int exec_depth(struct task *t, struct mm *mm, const struct exec_at *at,
 		return err;
 	}
 	if (!err)
-		err = load_elf(mm, hfd, false, &img, why);
+		err = elf_read(hfd, &ef, why);
+	if (!err)
+		err = exec_mm(t, mm);
+	if (!err)
+		err = load_elf(*mm, hfd, &ef, false, &img, why);
 	if (!err)
 		err = exec_creds(t, f, hfd, res);
 	if (!err) {
@@ -200,13 +224,13 @@ static int exec_depth(struct task *t, struct mm *mm, const struct exec_at *at,
 	}
 	file_put(f);
 	if (!err && img.interp[0])
-		err = load_interp(t, mm, &img, why);
+		err = load_interp(t, *mm, &img, why);
 	if (err)
 		return err;
-	mm->brk_start = mm->brk = img.end;
+	(*mm)->brk_start = (*mm)->brk = img.end;
 	res->entry = img.interp[0] ? img.interp_entry : img.entry;
-	err = (int)setup_stack(mm, &img, path, argv, envp, res);
-	return err ? err : elf_finish(mm, &img);
+	err = (int)setup_stack(*mm, &img, path, argv, envp, res);
+	return err ? err : elf_finish(*mm, &img);
 }
 
 int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[],
@@ -214,10 +238,10 @@ int exec_load(struct task *t, struct mm *mm, const char *path, char *const argv[
 {
 	struct exec_at at = { AT_FDCWD, path, WALK_FOLLOW, path };
 
-	return exec_load_at(t, mm, &at, argv, envp, res, why);
+	return exec_load_at(t, &mm, &at, argv, envp, res, why);
 }
 
-int exec_load_at(struct task *t, struct mm *mm, const struct exec_at *at, char *const argv[],
+int exec_load_at(struct task *t, struct mm **mm, const struct exec_at *at, char *const argv[],
 		 char *const envp[], struct exec_result *res, const char **why)
 {
 	int err;

@@ -2,6 +2,7 @@
 #ifndef CVISOR_LOADER_H
 #define CVISOR_LOADER_H
 
+#include <elf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,12 +34,25 @@ struct elf_image {
 	unsigned ntail;
 };
 
+/* An ELF file's headers, read and checked by elf_read(). */
+#define ELF_MAX_PHDRS 64
+struct elf_file {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[ELF_MAX_PHDRS];
+};
+
 /*
- * Load an ELF image from an open host fd into mm.  *why gets a
- * human-readable reason on failure.
+ * Read and check the headers of the ELF file open at host fd: -ENOEXEC
+ * (and *why) if it is not something load_elf() can run.  It needs no
+ * address space, so that an exec of something that cannot run costs none.
  */
-int load_elf(struct mm *mm, int fd, bool interp_load, struct elf_image *img,
-	     const char **why);
+int elf_read(int fd, struct elf_file *f, const char **why);
+/*
+ * Load the ELF image f (elf_read's) from an open host fd into mm.  *why
+ * gets a human-readable reason on failure.
+ */
+int load_elf(struct mm *mm, int fd, const struct elf_file *f, bool interp_load,
+	     struct elf_image *img, const char **why);
 /* Zero the bss tails load_elf left to do (after the stack is built). */
 int elf_finish(struct mm *mm, const struct elf_image *img);
 /* Move an interpreter's tails to its program's image (or finish them now). */
@@ -71,10 +85,16 @@ struct exec_at {
 	unsigned wflags;
 	const char *name;
 };
-int exec_load_at(struct task *t, struct mm *mm, const struct exec_at *at, char *const argv[],
+/*
+ * As exec_load, into *mm; if *mm is NULL, into a new address space made
+ * once the program is found to be an ELF file (mm_new(): it takes the
+ * platform's spare stub process), so that an exec that fails before, as
+ * most of a shell's PATH search does (ENOENT, EACCES, ENOEXEC), costs no
+ * stub process.  Whatever *mm holds at return, even on failure, is the
+ * caller's to keep or put.
+ */
+int exec_load_at(struct task *t, struct mm **mm, const struct exec_at *at, char *const argv[],
 		 char *const envp[], struct exec_result *res, const char **why);
-/* Check that fd holds something load_elf can run, without loading it. */
-int check_elf(int fd, const char **why);
 
 /* Build the initial stack (argv, envp, auxv with the ids of res->cred and
  * res->secure); sets res->sp. */

@@ -551,12 +551,17 @@ void platform_spare_start(void)
 	pthread_attr_destroy(&attr);
 }
 
+/* --stats: empty address spaces execve took, and how many found no spare */
+static unsigned long nr_empty, nr_no_spare;
+
 /* Take the spare (NULL if none), and ask for the next one. */
 static struct stub_proc *spare_take(void)
 {
 	struct stub_proc *p;
 
 	pthread_mutex_lock(&spare.lock);
+	nr_empty++;
+	nr_no_spare += !spare.proc;
 	p = spare.proc;
 	spare.proc = NULL;
 	spare.wanted = spare.started;
@@ -824,5 +829,9 @@ void platform_print_stats(int fd)
 {
 	patch_print_stats(fd);
 	batch_print_stats(fd);
+	pthread_mutex_lock(&spare.lock);
+	dprintf(fd, "sentry: %lu empty address spaces (execve), %lu of them made on the exec's path (no spare ready)\n",
+		nr_empty, nr_no_spare);
+	pthread_mutex_unlock(&spare.lock);
 	handoff_print_stats(fd);
 }

@@ -74,7 +74,6 @@ static long do_execve(struct task *t, const struct exec_at *at, uint64_t uargv, 
 	struct user_reader *r;
 	long err;
 
-	task_long_wait(t);
 	r = malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;

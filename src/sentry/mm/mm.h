@@ -194,6 +194,7 @@ int copy_to_user(struct mm *mm, uint64_t dst, const void *src, size_t len);
 long strncpy_from_user(struct mm *mm, char *dst, uint64_t src, size_t max);
 int clear_user(struct mm *mm, uint64_t dst, size_t len);
 int copy_from_user_raw(struct mm *mm, void *dst, uint64_t src, size_t len);
+size_t mm_user_room(struct mm *mm, uint64_t addr, size_t len, bool write);
 /* fn on the sentry's view of memory-file memory, -ENODEV if it is not. */
 long mm_direct(struct mm *mm, uint64_t addr, size_t len, bool write,
 	       long (*fn)(void *p, size_t len, void *arg), void *arg);

@@ -76,6 +76,30 @@ out:
 	return ret;
 }
 
+/*
+ * How many bytes from addr (at most len) the VMAs allow a copy to (write)
+ * or from: a read that consumes what it reads (a pipe, a socket) takes no
+ * more than it can hand over, as Linux leaves data whose copy faulted in
+ * the pipe.  The host may still refuse a page the VMAs allow (a shared file
+ * page past the end of its file): then the copy fails as before.
+ */
+size_t mm_user_room(struct mm *mm, uint64_t addr, size_t len, bool write)
+{
+	const int need = write ? PROT_WRITE : PROT_READ;
+	struct vma_list *l = &mm->vmas;
+	uint64_t end, at = addr;
+
+	if (!user_range(addr, len))
+		len = addr < TASK_SIZE ? TASK_SIZE - addr : 0;
+	end = addr + len;
+	pthread_mutex_lock(&mm->lock);
+	for (size_t i = vma_index(l, addr); at < end; at = l->v[i++].end)
+		if (i >= l->n || l->v[i].start > at || !(l->v[i].prot & need))
+			break;
+	pthread_mutex_unlock(&mm->lock);
+	return (at < end ? at : end) - addr;
+}
+
 struct copy_arg {
 	char *buf;
 	bool out;                       /* to the application */

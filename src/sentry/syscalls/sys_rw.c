@@ -175,7 +175,13 @@ static ssize_t read_to_user(struct task *t, struct file *f, uint64_t addr, size_
 		return -ENOMEM;
 	while (done < len) {
 		size_t n = len - done < IO_CHUNK ? len - done : IO_CHUNK;
-		ssize_t r = f->ops->read(t, f, buf, n, pos);
+		ssize_t r;
+
+		/* a stream's data is gone once read: take only what the
+		 * buffer can hold, and none if it holds nothing (Linux) */
+		if (stream(f) && !(n = mm_user_room(t->tg->mm, addr + done, n, true)))
+			return done ? (ssize_t)done : -EFAULT;
+		r = f->ops->read(t, f, buf, n, pos);
 
 		if (r < 0)
 			return done ? (ssize_t)done : r;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #define CHECK(cond, ...)                                                   \
 	do {                                                               \
@@ -50,5 +51,20 @@
 /* An address no user-space pointer can have (kernel half), so every
  * syscall must reject it with EFAULT, even when it has nothing to copy. */
 #define KERNEL_PTR ((void *)0xffffffffff000000UL)
+
+/* fn() run in a child, its exit status returned: the sandbox's first
+ * process leads its session, and a session leader may not make a process
+ * group of its own (setpgid(0, 0) is EPERM for it). */
+static inline int run_in_child(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st;
+
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(fn());
+	CHECK(waitpid(pid, &st, 0) == pid, "wait: %s", strerror(errno));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
 
 #endif

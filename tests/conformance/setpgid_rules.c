@@ -86,15 +86,7 @@ static int run(void)
 	return 0;
 }
 
-/* in a child: the sandbox's first process leads its session */
 int main(void)
 {
-	pid_t pid = fork();
-	int st;
-
-	CHECK(pid >= 0, "fork: %s", strerror(errno));
-	if (pid == 0)
-		_exit(run());
-	CHECK(waitpid(pid, &st, 0) == pid, "wait: %s", strerror(errno));
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return run_in_child(run);
 }

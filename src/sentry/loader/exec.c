@@ -20,7 +20,8 @@
 #define BINPRM_BUF 256
 #define MAX_SCRIPT_DEPTH 4
 
-/* Open path for execution: a regular file with an execute bit. */
+/* Open path for execution: a regular file with an execute bit that no
+ * process has open for writing. */
 static int open_exec(struct task *t, int dirfd, const char *path, unsigned wflags,
 		     struct file **out, int *hfd)
 {
@@ -35,6 +36,8 @@ static int open_exec(struct task *t, int dirfd, const char *path, unsigned wflag
 		err = -EACCES;
 	if (!err)
 		err = vfs_may(t, w.d->inode, X_OK);
+	if (!err)
+		err = vfs_deny_exec(w.d->inode);
 	if (!err)
 		err = vfs_open(t, w.d, O_RDONLY, out);
 	dentry_put(w.d);

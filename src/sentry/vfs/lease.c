@@ -151,6 +151,17 @@ static bool open_elsewhere(const struct inode *ino, const struct file *self, boo
 }
 
 /*
+ * Running a program that is open for writing is ETXTBSY, as Linux's
+ * deny_write_access at exec makes it (i_writecount > 0): whichever
+ * process of the sandbox holds the writer.  Every fd table is walked;
+ * exec is rare next to open, which therefore keeps no count of writers.
+ */
+int vfs_deny_exec(const struct inode *ino)
+{
+	return open_elsewhere(ino, NULL, true) ? -ETXTBSY : 0;
+}
+
+/*
  * May f take a lease of type? Linux's check_conflicting_open: a read
  * lease only while nobody has the file open for writing, a write lease
  * only while nobody else has it open at all.

@@ -323,6 +323,8 @@ bool vfs_write_kills_privs(struct task *t, struct inode *ino);
 int vfs_file_remove_privs(struct task *t, struct file *f);
 /* -ETXTBSY if a process runs the program ino is, else 0 */
 int vfs_deny_write(struct inode *ino);
+/* -ETXTBSY if a process of the sandbox has ino open for writing, else 0 */
+int vfs_deny_exec(const struct inode *ino);
 /* extended attributes (vfs/xattr.c); set with val NULL removes */
 long vfs_getxattr(struct task *t, struct dentry *d, const char *name, void *buf, size_t size);
 int vfs_setxattr(struct task *t, struct dentry *d, const char *name, const void *val,

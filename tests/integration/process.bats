@@ -146,3 +146,41 @@ tiny_elf() {
 	[ "${BASH_REMATCH[1]}" -eq 1 ]
 	[ "${BASH_REMATCH[2]}" -ge 4 ]
 }
+
+@test "the sandbox's host fds: one process meets its own EMFILE, two together ENFILE, and the sandbox goes on" {
+	# cvisor started with 2,000 fds: the sentry keeps 250 for itself, a
+	# process may hold 1,500 (ulimit -n), and files of the whole sandbox
+	# stop at the reserve with ENFILE; the sentry still forks and runs
+	# programs after that (with main's sentry the second process's opens
+	# ended in the host's EMFILE and its fork failed with ENOMEM)
+	run -0 prlimit --nofile=2000:2000 "$CVISOR" do -- /usr/bin/python3 -c '
+import errno, os, subprocess, sys
+def fill():
+    fds = []
+    try:
+        while True:
+            fds.append(os.open(sys.executable, os.O_RDONLY | os.O_CLOEXEC))
+    except OSError as e:
+        return fds, errno.errorcode[e.errno]
+print(os.sysconf("SC_OPEN_MAX"))
+r, w = os.pipe()
+mine, err = fill()
+print(err)
+pid = os.fork()
+if pid == 0:
+    for fd in mine:
+        os.close(fd)
+    theirs, err = fill()
+    os.write(w, err.encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+print(os.read(r, 16).decode())
+for fd in mine:
+    os.close(fd)
+print(subprocess.run(["/bin/echo", "still here"], capture_output=True, text=True).stdout.strip())'
+	echo "$output"
+	[ "${lines[0]}" = 1500 ]
+	[ "${lines[1]}" = EMFILE ]
+	[ "${lines[2]}" = ENFILE ]
+	[ "${lines[3]}" = "still here" ]
+}

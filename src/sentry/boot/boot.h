@@ -21,6 +21,7 @@ void apply_path_rules(struct task *t, const struct sentry_run *r);
 /* boot/spawn.c */
 /* Keep the sentry's limits as it started: what processes start with. */
 void spawn_save_rlimits(void);
+void spawn_cap_rlimit(int resource, struct rlimit *rl);
 struct thread_group *tg_new(const char *path);
 int spawn_process(struct thread_group *tg, struct fs_struct *fs, const struct spawn *sp,
 		  const int stdio[3], struct task **out);

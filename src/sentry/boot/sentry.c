@@ -54,8 +54,10 @@ static void apply_limits(struct thread_group *tg, const struct sentry_run *r)
 {
 	find_cpus();
 	for (int i = 0; i < r->nrlimits; i++)
-		if (r->rlimits[i].resource >= 0 && r->rlimits[i].resource < RLIM_NLIMITS)
+		if (r->rlimits[i].resource >= 0 && r->rlimits[i].resource < RLIM_NLIMITS) {
 			tg->rlim[r->rlimits[i].resource] = r->rlimits[i].rlim;
+			spawn_cap_rlimit(r->rlimits[i].resource, &tg->rlim[r->rlimits[i].resource]);
+		}
 	if (r->hostname)
 		snprintf(sandbox.hostname, sizeof(sandbox.hostname), "%s", r->hostname);
 	snprintf(sandbox.domainname, sizeof(sandbox.domainname), "(none)");

@@ -55,10 +55,28 @@ static int std_files(struct fd_table *fdt, const int stdio[3])
  * (no core files): what the sandbox's processes start with. */
 static struct rlimit host_rlim[RLIM_NLIMITS];
 
+static rlim_t nofile_ceiling = RLIM_INFINITY;
+
+/* Saved before the sentry raises its own RLIMIT_NOFILE (vfs/host_fds.c),
+ * whose reserve caps the application's. */
 void spawn_save_rlimits(void)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		getrlimit(i, &host_rlim[i]);
+	nofile_ceiling = host_fds_init();
+	spawn_cap_rlimit(RLIMIT_NOFILE, &host_rlim[RLIMIT_NOFILE]);
+}
+
+/* A limit the sandbox can honour: RLIMIT_NOFILE no higher than the share
+ * of the sentry's host fds the application may have. */
+void spawn_cap_rlimit(int resource, struct rlimit *rl)
+{
+	if (resource != RLIMIT_NOFILE)
+		return;
+	if (rl->rlim_max > nofile_ceiling)
+		rl->rlim_max = nofile_ceiling;
+	if (rl->rlim_cur > rl->rlim_max)
+		rl->rlim_cur = rl->rlim_max;
 }
 
 /* A new session leader with no parent in the sandbox (init, exec'd ones). */

@@ -192,8 +192,8 @@ static int host_reopen(struct hnode *h, int flags)
 			    O_CLOEXEC | O_NOCTTY);
 	else
 		return -ENXIO;
-	if (fd < 0)
-		return -errno;
+	if ((fd = host_fd_admit(fd)) < 0)
+		return fd;
 	if (fstat(fd, &st) || st.st_ino != h->vfs.ino || st.st_dev != h->vfs.dev) {
 		close(fd);
 		return -ESTALE;

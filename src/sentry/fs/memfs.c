@@ -359,9 +359,9 @@ static int copy_up(struct mnode *n)
 	err = copy_attrs(n);
 	if (err)
 		return err;
-	fd = memfd_create("cvisor-file", MFD_CLOEXEC);
+	fd = host_fd_admit(memfd_create("cvisor-file", MFD_CLOEXEC));
 	if (fd < 0)
-		return -errno;
+		return fd;
 	lf = file_alloc(NULL, n->lower, O_RDONLY);
 	err = lf ? n->lower->ops->open(n->lower, lf) : -ENOMEM;
 	if (!err) {
@@ -525,9 +525,9 @@ static int make(struct inode *dino, const char *name, mode_t mode, uid_t uid, gi
 	if (!n)
 		return -ENOMEM;
 	if (S_ISREG(mode)) {
-		n->memfd = memfd_create("cvisor-file", MFD_CLOEXEC);
+		n->memfd = host_fd_admit(memfd_create("cvisor-file", MFD_CLOEXEC));
 		if (n->memfd < 0) {
-			err = -errno;
+			err = n->memfd;
 			inode_put(&n->vfs);
 			return err;
 		}
@@ -1130,9 +1130,10 @@ int memfs_anon_file(const char *name, bool sealing, struct file **out)
 	n = mnode_new(MN(root)->sb, S_IFREG | 0777, 0, 0);
 	if (!n)
 		return -ENOMEM;
-	n->memfd = memfd_create("cvisor-memfd", MFD_CLOEXEC | (sealing ? MFD_ALLOW_SEALING : 0));
+	n->memfd = host_fd_admit(memfd_create("cvisor-memfd",
+					       MFD_CLOEXEC | (sealing ? MFD_ALLOW_SEALING : 0)));
 	if (n->memfd < 0) {
-		err = -errno;
+		err = n->memfd;
 		inode_put(&n->vfs);
 		return err;
 	}

@@ -154,9 +154,9 @@ static int hostinet_create(struct task *t, struct socket *s, int type, int proto
 	if ((protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6) &&
 	    !ping_allowed(&t->tg->cred))
 		return -EACCES;
-	h = socket(s->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	h = host_fd_admit(socket(s->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol));
 	if (h < 0)
-		return -errno;
+		return h;
 	s->protocol = protocol;
 	return hsock_attach(s, h);
 }
@@ -246,7 +246,9 @@ static int hostinet_accept(struct task *t, struct socket *s, int flags, struct s
 	int n, err;
 
 	while ((n = accept4(h->fd, (struct sockaddr *)ss, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
-		err = errno == EAGAIN ? sock_wait(t, h, POLLIN, &w) : -errno;
+		/* the host's EMFILE is the sentry's budget: the system's table
+		 * is full (the application's own limit is checked on install) */
+		err = errno == EAGAIN ? sock_wait(t, h, POLLIN, &w) : errno == EMFILE ? -ENFILE : -errno;
 		if (err)
 			return err;
 		*len = room;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -321,6 +322,12 @@ int vfs_truncate(struct task *t, struct dentry *d, off_t len, bool by_path);
 int vfs_owner_or_capable(struct task *t, struct inode *ino);
 bool vfs_write_kills_privs(struct task *t, struct inode *ino);
 int vfs_file_remove_privs(struct task *t, struct file *f);
+/* host_fds.c: the sentry's host RLIMIT_NOFILE (soft raised to hard), with a
+ * reserve kept for it; the most fds the application may hold (its RLIMIT_NOFILE's ceiling) */
+rlim_t host_fds_init(void);
+/* fd, a host fd just made for the application, or -ENFILE (fd closed) once
+ * the sentry's reserve is reached; for fd < 0, -errno (EMFILE is ENFILE) */
+int host_fd_admit(int fd);
 /* -ETXTBSY if a process runs the program ino is, else 0 */
 int vfs_deny_write(struct inode *ino);
 /* -ETXTBSY if a process of the sandbox has ino open for writing, else 0 */

@@ -42,10 +42,10 @@ bool net_host_uds;
 static int host_sock_connect(int pfd, int type)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int h = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err = 0;
+	int h = host_fd_admit(socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)), err = 0;
 
 	if (h < 0)
-		err = -errno;
+		err = h;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "self/fd/%d", pfd);
 	if (!err && connect(h, (struct sockaddr *)&sun, sizeof(sun)))
 		err = -errno;

@@ -111,3 +111,25 @@ cdo() {
 	[ "${lines[13]}" = "${lines[14]}" ]
 	[ "${lines[15]}" = "self is the reader" ]
 }
+
+@test "procps and util-linux see the sandbox's processes: ps's RSS and elapsed time, vmstat, prlimit --pid, no unsupported call" {
+	# ps reads RSS from /proc/PID/stat and statm (the host's count for
+	# the process's address space), its start from stat's starttime; it
+	# and top call get_mempolicy through libnuma; vmstat needs
+	# /proc/vmstat; prlimit --pid reads another process's limits.
+	run -0 --separate-stderr cdo '
+		sleep 3 & s=$!
+		sleep 1.2
+		ps -o rss=,etimes= -p $s
+		vmstat 1 1 >/dev/null && echo vmstat ok
+		prlimit --pid $s --nofile=100:200 && prlimit --pid $s --nofile --noheadings --raw
+		kill $s'
+	echo "$output"
+	echo "$stderr"
+	read -r rss etimes <<<"${lines[0]}"
+	[ "$rss" -gt 0 ]
+	[ "$etimes" -ge 1 ]
+	[ "${lines[1]}" = "vmstat ok" ]
+	[[ "${lines[2]}" =~ ^NOFILE\ .*\ 100\ 200\ files$ ]]
+	! grep -q "unsupported syscall" <<<"$stderr"
+}

@@ -176,6 +176,11 @@ struct task_sched {
 	 * slack at the thread's creation (Linux's default_timer_slack_ns).
 	 * Sleeps in the sandbox are the host's, so it is kept, not applied. */
 	uint64_t slack, default_slack;
+	/* set_mempolicy's mode (MPOL_*), mode flags and the nodes it was
+	 * given (bit 0: the sandbox's one node); kept and reported, and
+	 * there is no other node to place memory on */
+	int mempolicy, mempolicy_flags;
+	uint64_t mempolicy_nodes;
 };
 #define TIMER_SLACK_NS 50000ULL         /* init's, as Linux's init_task */
 
@@ -185,6 +190,7 @@ struct task {
 	char comm[16];                  /* this thread's name (tg->lock) */
 	struct task *next;              /* in tg->tasks */
 	struct stub_thread *st;
+	struct timespec start_time;     /* CLOCK_MONOTONIC: /proc/PID/stat's starttime */
 	struct fs_struct *fs;           /* root, cwd, umask */
 	const struct creds *cred_override; /* access(2): the real ids, for one call */
 	pthread_t thread;

@@ -372,6 +372,7 @@ struct task *task_new(struct thread_group *tg, struct stub_thread *st)
 	if (!t)
 		return NULL;
 	t->wake_fd = -1;                /* made by its first sleep with host fds */
+	clock_gettime(CLOCK_MONOTONIC, &t->start_time);
 	t->tg = tg_get(tg);
 	t->st = st;
 	sched_fork(t, NULL);            /* do_clone copies its creator's */

@@ -69,6 +69,8 @@ void stub_proc_put(struct stub_proc *p);
 void stub_proc_exited(pid_t pid, int status);
 /* Wait until the host has reported p's end; its wait(2) status there. */
 int stub_proc_wait(struct stub_proc *p);
+/* The host process that is p's address space (its memory counts there). */
+pid_t stub_proc_host_pid(const struct stub_proc *p);
 
 /* Run one host system call in the stub's address space. */
 long hostcall(struct stub_proc *p, long nr, uint64_t a0, uint64_t a1, uint64_t a2,

@@ -600,6 +600,11 @@ void stub_proc_kill_broken(struct stub_proc *p)
 	stub_proc_kill(p);
 }
 
+pid_t stub_proc_host_pid(const struct stub_proc *p)
+{
+	return p->host_pid;
+}
+
 /* The reaper saw the host process exit: wake everything waiting on it. */
 void stub_proc_exited(pid_t pid, int status)
 {

@@ -251,40 +251,84 @@ long sys_getrandom(struct task *t, const struct syscall_args *a)
 	return (long)done;
 }
 
-/* prlimit64 on the caller (pid 0 or its own pid); limits are sentry state. */
+/*
+ * May the caller read or change target's limits?  Linux's
+ * check_prlimit_permission: its own, or one whose real, effective and
+ * saved ids all are the caller's real ones, or CAP_SYS_RESOURCE.
+ */
+static bool prlimit_allowed(struct thread_group *self, struct thread_group *target)
+{
+	struct creds c, tc;
+
+	if (self == target)
+		return true;
+	pthread_mutex_lock(&self->lock);
+	c = self->cred;
+	pthread_mutex_unlock(&self->lock);
+	pthread_mutex_lock(&target->lock);
+	tc = target->cred;
+	pthread_mutex_unlock(&target->lock);
+	return capable(&c, CAP_SYS_RESOURCE) ||
+	       (c.uid == tc.uid && c.uid == tc.euid && c.uid == tc.suid &&
+		c.gid == tc.gid && c.gid == tc.egid && c.gid == tc.sgid);
+}
+
+/* Set tg's limit res to nl (its old one in *old); the caller's own creds
+ * decide whether a hard limit may rise.  Limits are sentry state only. */
+static long rlimit_set(struct thread_group *tg, bool may_raise, unsigned res,
+		       const struct rlimit *nl, struct rlimit *old)
+{
+	long err = 0;
+
+	pthread_mutex_lock(&tg->lock);
+	*old = tg->rlim[res];
+	if (!nl)
+		;
+	else if (nl->rlim_cur > nl->rlim_max)
+		err = -EINVAL;
+	else if (nl->rlim_max > old->rlim_max && !may_raise)
+		err = -EPERM;   /* raising a hard limit needs CAP_SYS_RESOURCE */
+	else if (res == RLIMIT_NOFILE && nl->rlim_max > FD_NR_OPEN)
+		err = -EPERM;
+	else
+		tg->rlim[res] = *nl;
+	pthread_mutex_unlock(&tg->lock);
+	return err;
+}
+
+/* prlimit64 on any process of the sandbox (0: the caller's); a thread id
+ * names its process, as in Linux, whose limits are per process. */
 long sys_prlimit64(struct task *t, const struct syscall_args *a)
 {
-	struct thread_group *tg = t->tg;
+	struct thread_group *self = t->tg, *tg;
+	const struct fs_struct *fs;
+	pid_t pid = ARG_INT(a, 0);
 	unsigned res = ARG_UINT(a, 1);
 	struct rlimit nl, old;
+	bool may_raise;
+	long err;
 
-	if (ARG_INT(a, 0) != 0 && ARG_INT(a, 0) != tg->pid)
-		return -ESRCH;
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (a->a[2] && copy_from_user(tg->mm, &nl, a->a[2], sizeof(nl)))
+	if (a->a[2] && copy_from_user(self->mm, &nl, a->a[2], sizeof(nl)))
 		return -EFAULT;
-	pthread_mutex_lock(&tg->lock);
-	old = tg->rlim[res];
-	if (a->a[2]) {
-		if (nl.rlim_cur > nl.rlim_max) {
-			pthread_mutex_unlock(&tg->lock);
-			return -EINVAL;
-		}
-		/* raising a hard limit needs CAP_SYS_RESOURCE (the limits are
-		 * the sandbox's: the host's stay as they are) */
-		if (nl.rlim_max > old.rlim_max && !capable(&tg->cred, CAP_SYS_RESOURCE)) {
-			pthread_mutex_unlock(&tg->lock);
-			return -EPERM;
-		}
-		if (res == RLIMIT_NOFILE && nl.rlim_max > FD_NR_OPEN) {
-			pthread_mutex_unlock(&tg->lock);
-			return -EPERM;
-		}
-		tg->rlim[res] = nl;
+	if (pid < 0)
+		return -ESRCH;
+	tg = pid == 0 || pid == self->pid ? tg_get(self) : tg_find_tid(pid, &fs);
+	if (!tg)
+		return -ESRCH;
+	if (!prlimit_allowed(self, tg)) {
+		tg_put(tg);
+		return -EPERM;
 	}
-	pthread_mutex_unlock(&tg->lock);
-	if (a->a[3] && copy_to_user(tg->mm, a->a[3], &old, sizeof(old)))
+	pthread_mutex_lock(&self->lock);
+	may_raise = capable(&self->cred, CAP_SYS_RESOURCE);
+	pthread_mutex_unlock(&self->lock);
+	err = rlimit_set(tg, may_raise, res, a->a[2] ? &nl : NULL, &old);
+	tg_put(tg);
+	if (err)
+		return err;
+	if (a->a[3] && copy_to_user(self->mm, a->a[3], &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }

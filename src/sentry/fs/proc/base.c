@@ -5,10 +5,13 @@
  * a process's ids, state, signals and limits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fs/proc/internal.h"
 #include "mm/mm.h"
@@ -149,6 +152,7 @@ struct pinfo {
 	uint64_t pending, shpending, blocked, ignored, caught;
 	struct rlimit rlim[RLIM_NLIMITS];
 	struct mm *mm;
+	unsigned long start_ticks;      /* since the sandbox booted (USER_HZ) */
 };
 
 static void sig_dispositions(struct thread_group *tg, uint64_t *ign, uint64_t *cgt)
@@ -190,6 +194,16 @@ static mode_t task_umask(struct task *t)
 	return m;
 }
 
+/* A CLOCK_MONOTONIC time in the clock ticks since the sandbox booted
+ * that /proc counts in (USER_HZ, 100), as /proc/uptime counts from boot. */
+static unsigned long since_boot_ticks(struct timespec at)
+{
+	int64_t ns = (at.tv_sec - sandbox.boot_time.tv_sec) * 1000000000LL +
+		     (at.tv_nsec - sandbox.boot_time.tv_nsec);
+
+	return ns > 0 ? (unsigned long)(ns / 10000000) : 0;
+}
+
 static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 {
 	struct task *t = proc_node_task(tg, tid);
@@ -213,6 +227,7 @@ static void fill_pinfo(struct thread_group *tg, pid_t tid, struct pinfo *pi)
 	/* a process is its main thread (Linux's /proc/PID/stat of the leader) */
 	pi->state = tg->zombie || !t ? 'Z' : tg->stopped ? 'T' : task_state_char(t);
 	if (t) {
+		pi->start_ticks = since_boot_ticks(t->start_time);
 		pi->pending = t->pending;
 		pi->blocked = t->sigmask;
 		seccomp_state(t, &pi->seccomp_mode, &pi->seccomp_filters);
@@ -227,6 +242,63 @@ static void get_pinfo(const struct pnode *n, struct thread_group *tg, struct pin
 	pthread_mutex_unlock(&tg->lock);
 }
 
+/* The resident set, in kB, as /proc/PID/status names its parts. */
+struct rss {
+	uint64_t hwm, rss, anon, file, shmem, pte, swap;
+};
+
+static uint64_t status_kb(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/*
+ * The application's resident set is the host's count for the stub
+ * process that is its address space: no other process maps its pages.
+ * The memory file's pages (private anonymous memory, mm/memfile.c) are
+ * shared memory on the host, so as many kB as the file holds move from
+ * RssShmem to RssAnon, where Linux counts private anonymous memory; the
+ * few pages of the stub region count too.  All zero for a process
+ * without memory (a zombie) or whose host process is gone.
+ */
+static void host_rss(struct mm *mm, struct rss *r)
+{
+	char path[32], text[4096];
+	struct stat st;
+	uint64_t mf = 0;
+	ssize_t n = -1;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	if (!mm || !mm->proc)
+		return;
+	snprintf(path, sizeof(path), "%d/status", stub_proc_host_pid(mm->proc));
+	fd = openat(host_proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return;
+	text[n] = 0;
+	r->hwm = status_kb(text, "VmHWM:");
+	r->rss = status_kb(text, "VmRSS:");
+	r->anon = status_kb(text, "RssAnon:");
+	r->file = status_kb(text, "RssFile:");
+	r->shmem = status_kb(text, "RssShmem:");
+	r->pte = status_kb(text, "VmPTE:");
+	r->swap = status_kb(text, "VmSwap:");
+	pthread_mutex_lock(&mm->lock);
+	if ((fd = memfile_fd(mm)) >= 0 && !fstat(fd, &st))
+		mf = (uint64_t)st.st_blocks / 2;
+	pthread_mutex_unlock(&mm->lock);
+	mf = mf < r->shmem ? mf : r->shmem;
+	r->shmem -= mf;
+	r->anon += mf;
+}
+
 /* A struct timeval in the clock ticks /proc counts in (USER_HZ, 100). */
 static unsigned long ticks(struct timeval tv)
 {
@@ -238,18 +310,19 @@ static int show_stat(struct sbuf *b, const struct pnode *n, struct thread_group 
 	struct pinfo pi;
 	struct mm_stat vs;
 	struct rusage ru, rc;
+	struct rss r;
 
 	get_pinfo(n, tg, &pi);
 	mm_stat(pi.mm, &vs);
+	host_rss(pi.mm, &r);
 	/* the times getrusage(2) and times(2) report (kernel/rusage.c) */
 	tg_usage(tg, n->tid, &ru, &rc);
-	/* starttime 0: the sentry does not record when a process started */
-	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 0"
-		  " %lu 0 %lu", pi.tid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
+	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 %lu"
+		  " %lu %lu %lu", pi.tid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, (unsigned long)ru.ru_minflt,
 		  (unsigned long)rc.ru_minflt, (unsigned long)ru.ru_majflt,
 		  (unsigned long)rc.ru_majflt, ticks(ru.ru_utime), ticks(ru.ru_stime),
-		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, vs.size,
-		  (uint64_t)pi.rlim[RLIMIT_RSS].rlim_cur);
+		  ticks(rc.ru_utime), ticks(rc.ru_stime), pi.threads, pi.start_ticks, vs.size,
+		  r.rss / 4, (uint64_t)pi.rlim[RLIMIT_RSS].rlim_cur);
 	sb_printf(b, " %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0",
 		  vs.start_code, vs.end_code, vs.start_stack, pi.pending & 0x7fffffff,
 		  pi.blocked & 0x7fffffff, pi.ignored & 0x7fffffff, pi.caught & 0x7fffffff);
@@ -286,19 +359,19 @@ static void status_ids(struct sbuf *b, const struct pinfo *pi)
 		  pi->pid, pi->tid, pi->pgid, pi->sid);
 }
 
-static void status_vm(struct sbuf *b, const struct mm_stat *vs)
+static void status_vm(struct sbuf *b, const struct mm_stat *vs, const struct rss *r)
 {
 	uint64_t text = vs->end_code - vs->start_code;
 
-	/* no peak or resident-set tracking: peak is current, RSS unknown (0) */
+	/* no peak tracking of the size: peak is current */
 	sb_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8d kB\n",
 		  vs->size >> 10, vs->size >> 10, vs->locked >> 10, 0);
-	sb_printf(b, "VmHWM:\t%8d kB\nVmRSS:\t%8d kB\nRssAnon:\t%8d kB\nRssFile:\t%8d kB\n"
-		  "RssShmem:\t%8d kB\n", 0, 0, 0, 0, 0);
+	sb_printf(b, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+		  "RssShmem:\t%8lu kB\n", r->hwm, r->rss, r->anon, r->file, r->shmem);
 	sb_printf(b, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\n",
 		  vs->data >> 10, vs->stk >> 10, text >> 10, (vs->exec - text) >> 10);
-	sb_printf(b, "VmPTE:\t%8d kB\nVmSwap:\t%8d kB\nHugetlbPages:\t%8d kB\n"
-		  "CoreDumping:\t0\nTHP_enabled:\t1\n", 0, 0, 0);
+	sb_printf(b, "VmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\nHugetlbPages:\t%8d kB\n"
+		  "CoreDumping:\t0\nTHP_enabled:\t1\n", r->pte, r->swap, 0);
 }
 
 static void status_sig(struct sbuf *b, const struct pinfo *pi)
@@ -326,11 +399,13 @@ static int show_status(struct sbuf *b, const struct pnode *n, struct thread_grou
 {
 	struct pinfo pi;
 	struct mm_stat vs;
+	struct rss r;
 
 	get_pinfo(n, tg, &pi);
 	mm_stat(pi.mm, &vs);
+	host_rss(pi.mm, &r);
 	status_ids(b, &pi);
-	status_vm(b, &vs);
+	status_vm(b, &vs, &r);
 	status_sig(b, &pi);
 	sb_puts(b, "Cpus_allowed:\t");
 	proc_cpu_mask(b);
@@ -345,11 +420,15 @@ static int show_statm(struct sbuf *b, const struct pnode *n, struct thread_group
 {
 	struct pinfo pi;
 	struct mm_stat vs;
+	struct rss r;
 
 	get_pinfo(n, tg, &pi);
 	mm_stat(pi.mm, &vs);
-	sb_printf(b, "%lu 0 0 %lu 0 %lu 0\n", vs.size / PAGE_SIZE,
-		  (vs.end_code - vs.start_code) / PAGE_SIZE, (vs.data + vs.stk) / PAGE_SIZE);
+	host_rss(pi.mm, &r);
+	/* resident, and of it the shared part: file and shared memory pages */
+	sb_printf(b, "%lu %lu %lu %lu 0 %lu 0\n", vs.size / PAGE_SIZE, r.rss / 4,
+		  (r.file + r.shmem) / 4, (vs.end_code - vs.start_code) / PAGE_SIZE,
+		  (vs.data + vs.stk) / PAGE_SIZE);
 	return 0;
 }
 

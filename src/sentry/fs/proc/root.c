@@ -3,7 +3,8 @@
  * procfs: the system-wide files (Linux's fs/proc/root.c, meminfo.c,
  * stat.c, uptime.c, ..., and kernel/sysctl's /proc/sys), the root's table,
  * and self and thread-self.  Nothing here reads the host's /proc except
- * the host-wide facts Linux would show any container (cpuinfo, meminfo).
+ * the host-wide facts Linux would show any container (cpuinfo, meminfo,
+ * vmstat's memory counters).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -166,6 +167,33 @@ static int show_cpuinfo(struct sbuf *b)
 static int show_meminfo(struct sbuf *b)
 {
 	return sb_host_file(b, "meminfo");
+}
+
+/*
+ * vmstat(8) reads it.  The counts of pages in each state ("nr_*") are the
+ * host's, as meminfo's are; the events counted since boot (faults, pages
+ * in and out, swaps) are the host's since its own boot, which the
+ * sandbox's uptime and /proc/stat do not share: they read 0.
+ */
+static int show_vmstat(struct sbuf *b)
+{
+	struct sbuf host = { 0 };
+	int err = sb_host_file(&host, "vmstat");
+
+	for (char *line = host.p, *nl; !err && line && *line; line = nl) {
+		char *sp = strchr(line, ' ');
+
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : NULL;
+		if (!sp || (nl && sp > nl))
+			continue;
+		if (!strncmp(line, "nr_", 3))
+			sb_add(b, line, nl ? (size_t)(nl - line) : strlen(line));
+		else
+			sb_printf(b, "%.*s 0\n", (int)(sp - line), line);
+	}
+	sb_free(&host);
+	return err;
 }
 
 /* Idle as if every CPU were idle all along: Linux's sum over CPUs. */
@@ -378,6 +406,7 @@ static const struct pent root_ents[] = {
 	P_RDLNK("thread-self", readlink_thread_self),
 	P_GEN("cpuinfo", show_cpuinfo),
 	P_GEN("meminfo", show_meminfo),
+	P_GEN("vmstat", show_vmstat),
 	P_GEN("uptime", show_uptime),
 	P_GEN("loadavg", show_loadavg),
 	P_TXT("version", "Linux version " PROC_RELEASE " (cvisor) " PROC_VERSION "\n"),

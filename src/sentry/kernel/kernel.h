@@ -271,6 +271,13 @@ extern int host_proc_fd;
 /* The task the calling sentry thread runs (NULL on the main thread). */
 extern __thread struct task *current_task;
 
+/* kernel/coredump.c */
+bool sig_dumps_core(int sig);
+/* Would tg's death by such a signal write a core (RLIMIT_CORE, dumpable)? */
+bool core_wanted(struct thread_group *tg);
+/* Write t's process's core for sig ("core" in its cwd): 0 if written. */
+int do_coredump(struct task *t, int sig);
+
 /* kernel/task.c */
 pid_t alloc_pid(void);
 /* The thread group with this pid, locked out of exit while in use: the

@@ -267,6 +267,10 @@ static bool kills_now(struct thread_group *tg, struct task *target, int sig)
 	if (sig_handler(tg, sig) != SIG_DFL_H ||
 	    ((target->sigmask | target->real_blocked) & SIGBIT(sig)))
 		return false;
+	/* a core is written by the thread that takes the signal, in its own
+	 * context (its registers, its cwd): it was kicked above */
+	if (sig_dumps_core(sig) && core_wanted(tg))
+		return false;
 	return sig_default_fatal(sig);
 }
 
@@ -564,11 +568,13 @@ void send_signal_tg(struct thread_group *tg, int sig)
 	send_signal_info(tg, NULL, &si);
 }
 
-/* The default action of a fatal signal: the thread group dies of it. */
+/* The default action of a fatal signal: the thread group dies of it,
+ * with a core file and WCOREDUMP (0x80) in its status where one is written. */
 static void die_of(struct task *t, int sig)
 {
-	/* no core file is written, so no core flag (as Linux with RLIMIT_CORE 0) */
-	do_exit_group(t, W_EXITCODE(0, sig));
+	bool core = sig_dumps_core(sig) && !t->tg->exiting && !do_coredump(t, sig);
+
+	do_exit_group(t, W_EXITCODE(0, sig) | (core ? 0x80 : 0));
 }
 
 #define NR_restart_syscall 219

@@ -328,6 +328,9 @@ static const struct pent random_ents[] = {
 
 static const struct pent kernel_ents[] = {
 	P_TXT("pid_max", "4194304\n"),
+	/* what kernel/coredump.c writes: "core" in the cwd, no pid */
+	P_TXT("core_pattern", "core\n"),
+	P_TXT("core_uses_pid", "0\n"),
 	P_TXT("ostype", "Linux\n"),
 	P_TXT("osrelease", PROC_RELEASE "\n"),
 	P_TXT("version", PROC_VERSION "\n"),

@@ -37,6 +37,28 @@ int main(void)
 
 	CHECK_ERRNO(syscall(SYS_clone3, &ca, 8), EINVAL);   /* below CLONE_ARGS_SIZE_VER0 */
 	CHECK_ERRNO(syscall(SYS_clone3, KERNEL_PTR, sizeof(ca)), EFAULT);
+	/* a larger struct than the kernel's: its extra bytes must be zero,
+	 * a size past a page is E2BIG; a stack needs its size and back */
+	{
+		struct { struct clone_args ca; uint64_t extra[2]; } big = { ca, { 0, 1 } };
+		struct clone_args nostack = ca;
+
+		CHECK_ERRNO(syscall(SYS_clone3, &big, sizeof(big)), E2BIG);
+		CHECK_ERRNO(syscall(SYS_clone3, &ca, 4097), E2BIG);
+		nostack.stack_size = 4096;
+		CHECK_ERRNO(syscall(SYS_clone3, &nostack, sizeof(nostack)), EINVAL);
+		nostack.stack_size = 0;
+		nostack.stack = (uintptr_t)&big;
+		CHECK_ERRNO(syscall(SYS_clone3, &nostack, sizeof(nostack)), EINVAL);
+		big.extra[1] = 0;
+		big.ca.parent_tid = (uintptr_t)&ptid;
+		c = syscall(SYS_clone3, &big, sizeof(big));
+		CHECK(c >= 0, "clone3 with zero extra bytes: %s", strerror(errno));
+		if (c == 0)
+			_exit(7);
+		CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+		      "status %#x, want exit 7", st);
+	}
 	/* CLONE_THREAD needs CLONE_SIGHAND, which needs CLONE_VM. */
 	struct clone_args bad = { .flags = CLONE_THREAD };
 	CHECK_ERRNO(syscall(SYS_clone3, &bad, sizeof(bad)), EINVAL);

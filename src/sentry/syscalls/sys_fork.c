@@ -75,11 +75,26 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
 	size_t size = a->a[1];
 
 	memset(&ca, 0, sizeof(ca));
-	if (size < 64 || size > 4096)
+	if (size > 4096)                        /* a page: Linux's E2BIG */
+		return -E2BIG;
+	if (size < 64)
 		return -EINVAL;
 	if (copy_from_user(t->tg->mm, &ca, a->a[0], size < sizeof(ca) ? size : sizeof(ca)))
 		return -EFAULT;
+	/* a newer caller's larger struct: what we do not know must be zero
+	 * (copy_struct_from_user) */
+	for (size_t off = sizeof(ca); off < size; off += 8) {
+		uint64_t w = 0;
+		size_t n = size - off < 8 ? size - off : 8;
+
+		if (copy_from_user(t->tg->mm, &w, a->a[0] + off, n))
+			return -EFAULT;
+		if (w)
+			return -E2BIG;
+	}
 	if (ca.exit_signal > 64 || (ca.flags & 0xff) || ca.set_tid || ca.cgroup)
+		return -EINVAL;
+	if (!ca.stack != !ca.stack_size)        /* clone3_stack_valid */
 		return -EINVAL;
 	return clone_pidfd(t, ca.flags | ca.exit_signal,
 			   ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,

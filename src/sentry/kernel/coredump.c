@@ -8,15 +8,14 @@
  * working directory, an existing one unlinked first, created 0600 for
  * the process's fs ids through the sandbox's VFS (so the file is where
  * the application's view says, never a host path it named), cut at
- * RLIMIT_CORE.  Its wait status then carries WCOREDUMP, which it never
- * did before.  The file has: a PT_NOTE with the dying thread's
+ * RLIMIT_CORE (under a page: none).  Its wait status then carries
+ * WCOREDUMP, which it never did before, once the file was made.  The file has: a PT_NOTE with the dying thread's
  * NT_PRSTATUS (its registers), NT_PRPSINFO and NT_AUXV; one PT_LOAD per
- * VMA, with the contents of anonymous, heap, stack memory and of private
- * file mappings that are not code (Linux's default coredump_filter 0x33
- * dumps anonymous memory and what was written of private file mappings,
- * with their ELF headers: the sentry does not know which pages were
- * written, so all of a data or read-only one goes in), and none of code,
- * shared file mappings, PROT_NONE ones, the vDSO or vvar.
+ * VMA, with the contents of anonymous, heap and stack memory, and of
+ * private file mappings the pages written and the ELF header (Linux's
+ * default coredump_filter 0x33; which pages were written the host's
+ * pagemap of the stub process says), and none of shared file mappings,
+ * PROT_NONE ones, the vDSO or vvar.  RLIMIT_CORE counts what is written.
  * A range of zeros is left as a hole, as Linux's dump_skip does.
  *
  * Left out: other threads' NT_PRSTATUS (gdb shows the dying thread), the
@@ -29,6 +28,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/procfs.h>
 #undef PAGE_SIZE                 /* sys/user.h's; mm.h has the sandbox's */
@@ -36,6 +36,7 @@
 
 #include "kernel/kernel.h"
 #include "mm/mm.h"
+#include "platform/platform.h"
 #include "vfs/vfs.h"
 
 #define CORE_CHUNK 65536
@@ -60,17 +61,20 @@ struct core_out {
 	struct task *t;
 	struct file *f;
 	off_t pos;
-	uint64_t limit;
+	uint64_t written, limit;        /* bytes written (holes are not), RLIMIT_CORE */
+	bool hole_last;                 /* the file must still grow to pos */
+	int pagemap;                    /* the stub process's host pagemap, or -1 */
 	int err;
 };
 
-/* Append len bytes at pos; a write past RLIMIT_CORE stops the dump. */
+/* Append len bytes at pos; writing past RLIMIT_CORE stops the dump (the
+ * limit counts what is written, as Linux's dump_emit). */
 static void core_write(struct core_out *o, const void *buf, size_t len)
 {
 	while (!o->err && len) {
 		ssize_t n;
 
-		if ((uint64_t)o->pos + len > o->limit) {
+		if (o->written + len > o->limit) {
 			o->err = -EFBIG;
 			return;
 		}
@@ -79,7 +83,15 @@ static void core_write(struct core_out *o, const void *buf, size_t len)
 			o->err = n < 0 ? (int)n : -EIO;
 		buf = (const char *)buf + (n > 0 ? n : 0);
 		len -= n > 0 ? (size_t)n : len;
+		o->written += n > 0 ? (uint64_t)n : 0;
+		o->hole_last = false;
 	}
+}
+
+static void core_skip(struct core_out *o, size_t len)
+{
+	o->pos += (off_t)len;
+	o->hole_last = true;
 }
 
 static void core_note(struct core_out *o, int type, const void *desc, size_t len)
@@ -130,11 +142,10 @@ static bool vma_dumped(const struct vma *v)
 		return false;
 	if (v->kind != VMA_FILE || v->shm_id)
 		return true;                    /* anonymous, shared anonymous, heap, stack */
-	/* private file mappings that are not code: data, bss, and the RELRO
-	 * pages relocated then made read-only, which hold the dynamic
-	 * section gdb finds the shared libraries by (Linux dumps what was
-	 * written of them; the sentry does not know which pages were) */
-	return !vma_shared(v) && !(v->prot & PROT_EXEC);
+	/* private file mappings: the pages written (data, the RELRO pages
+	 * that hold the dynamic section gdb finds the libraries by) and ELF
+	 * headers, page by page in dump_vma() */
+	return !vma_shared(v);
 }
 
 static void prstatus(struct task *t, int sig, struct elf_prstatus *ps)
@@ -175,24 +186,49 @@ static void prpsinfo(struct task *t, struct elf_prpsinfo *pi)
 				pi->pr_psargs[i] = ' ';
 }
 
-/* One VMA's memory: chunks of zeros become a hole (skipped, not
- * written), as Linux's dump_skip; a VMA's last chunk is always written,
- * so that the file ends where the dump does. */
+/* Is the page at a of private file mapping v in the dump?  The pages
+ * written (a private copy on the host: present and not a file page, or
+ * swapped out, by the stub process's pagemap) and the ELF header of
+ * the file's first page, as Linux's default filter; all of it if the
+ * host does not say. */
+static bool file_page_wanted(struct core_out *o, const struct vma *v, uint64_t a,
+			     const char *page)
+{
+	uint64_t e;
+
+	if (a == v->start && v->off == 0 && !memcmp(page, ELFMAG, SELFMAG))
+		return true;
+	if (o->pagemap < 0 || pread(o->pagemap, &e, 8, (off_t)(a / PAGE_SIZE) * 8) != 8)
+		return true;
+	return ((e >> 63) & 1 && !((e >> 61) & 1)) || ((e >> 62) & 1);
+}
+
+/* One VMA's memory, a page at a time: pages of zeros and file pages not
+ * written are holes (skipped), as Linux's dump_skip; runs of pages
+ * wanted go out in one write. */
 static void dump_vma(struct core_out *o, struct mm *mm, const struct vma *v, char *buf)
 {
-	static const char zero[CORE_CHUNK];
+	static const char zero[PAGE_SIZE];
+	bool file = v->kind == VMA_FILE && !v->shm_id;
 
 	for (uint64_t a = v->start; !o->err && a < v->end; a += CORE_CHUNK) {
-		size_t len = v->end - a < CORE_CHUNK ? v->end - a : CORE_CHUNK;
+		size_t len = v->end - a < CORE_CHUNK ? v->end - a : CORE_CHUNK, run = 0;
 
 		if (copy_from_user(mm, buf, a, len))
 			memset(buf, 0, len);    /* unreadable after all: zeros, as Linux */
-		if (memcmp(buf, zero, len) || a + len == v->end)
-			core_write(o, buf, len);
-		else if ((uint64_t)o->pos + len > o->limit)
-			o->err = -EFBIG;
-		else
-			o->pos += (off_t)len;
+		for (size_t p = 0; p < len && !o->err; p += PAGE_SIZE) {
+			bool want = memcmp(buf + p, zero, PAGE_SIZE) &&
+				    (!file || file_page_wanted(o, v, a + p, buf + p));
+
+			if (want) {
+				run += PAGE_SIZE;
+				continue;
+			}
+			core_write(o, buf + p - run, run);
+			run = 0;
+			core_skip(o, PAGE_SIZE);
+		}
+		core_write(o, buf + len - run, run);
 	}
 }
 
@@ -245,6 +281,10 @@ static void write_core(struct core_out *o, struct task *t, int sig, struct core_
 		if (vma_dumped(&c->v[i]))
 			dump_vma(o, t->tg->mm, &c->v[i], buf);
 	free(buf);
+	if (o->hole_last && !o->err) {          /* the file ends where the dump does */
+		o->pos--;
+		core_write(o, "", 1);
+	}
 }
 
 /* "core" in t's working directory: an old one unlinked, a new one made
@@ -270,20 +310,28 @@ static int core_open(struct task *t, struct file **out)
 int do_coredump(struct task *t, int sig)
 {
 	struct thread_group *tg = t->tg;
-	struct core_out o = { .t = t, .limit = tg->rlim[RLIMIT_CORE].rlim_cur };
+	struct core_out o = { .t = t, .limit = tg->rlim[RLIMIT_CORE].rlim_cur, .pagemap = -1 };
+	char path[32];
 	struct core_vmas c = { 0 };
 	int err;
 
 	if (!sig_dumps_core(sig) || !core_wanted(tg))
 		return -EPERM;
+	if (o.limit < PAGE_SIZE)                /* binfmt_elf's min_coredump */
+		return -EFBIG;
 	err = mm_for_each_vma(tg->mm, collect_vma, &c);
 	if (!err)
 		err = core_open(t, &o.f);
 	if (!err) {
-		/* a dump cut at RLIMIT_CORE stays, but is no core (Linux) */
+		snprintf(path, sizeof(path), "%d/pagemap", stub_proc_host_pid(tg->mm->proc));
+		o.pagemap = openat(host_proc_fd, path, O_RDONLY | O_CLOEXEC);
+		/* once begun, it is a core, even cut short at RLIMIT_CORE or by
+		 * a failed write (binfmt_elf's has_dumped is set before the
+		 * first write) */
 		write_core(&o, t, sig, &c);
-		err = o.err;
 		file_put(o.f);
+		if (o.pagemap >= 0)
+			close(o.pagemap);
 	}
 	free(c.v);
 	return err;

@@ -27,8 +27,16 @@ static void jailed(const char *dir)
 	struct stat st;
 	pid_t pid;
 
+	char cwd[4096];
+
 	CHECK(chroot(dir) == 0, "chroot %s: %s", dir, strerror(errno));
+	/* the cwd is outside the new root until the chdir: getcwd says so
+	 * (CVE-2018-1000001: glibc's realpath must not take it for a path) */
+	CHECK(syscall(SYS_getcwd, cwd, sizeof(cwd)) > 0, "getcwd: %s", strerror(errno));
+	CHECK(!strncmp(cwd, "(unreachable)/", 14), "cwd outside the root reads %s", cwd);
+	CHECK(realpath(".", NULL) == NULL && errno == ENOENT, "realpath(\".\") outside the root");
 	CHECK_OK(chdir("/"));
+	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/"), "cwd after chdir: %s", cwd);
 	CHECK(stat("/marker", &st) == 0, "/marker in the new root: %s", strerror(errno));
 	CHECK(stat("/../../marker", &st) == 0, "\"..\" left the new root");
 	CHECK_ERRNO(stat("/tmp", &st), ENOENT);

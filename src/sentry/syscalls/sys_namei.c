@@ -549,12 +549,21 @@ long sys_chroot(struct task *t, const struct syscall_args *a)
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
 	char buf[PATH_MAX];
+	bool unreachable;
 	long n;
 
 	struct stat st;
 
 	pthread_mutex_lock(&t->fs->lock);
-	n = vfs_path(t->fs->root, t->fs->cwd, buf, sizeof(buf));
+	/* a cwd outside the root (chroot without chdir) reads
+	 * "(unreachable)/..." as Linux's getcwd: never a path that would
+	 * name something else under the new root (CVE-2018-1000001) */
+	unreachable = !vfs_under_root(t->fs->root, t->fs->cwd);
+	strcpy(buf, "(unreachable)");
+	n = vfs_path(t->fs->root, t->fs->cwd, buf + (unreachable ? 13 : 0),
+		     sizeof(buf) - (unreachable ? 13 : 0));
+	if (n >= 0 && unreachable)
+		n += 13;
 	if (!vfs_getattr(t->fs->cwd->inode, &st) && st.st_nlink == 0)
 		n = -ENOENT;    /* the cwd was removed */
 	pthread_mutex_unlock(&t->fs->lock);

@@ -83,6 +83,20 @@ int vfs_cross_mounts(struct dentry **d)
 	return 0;
 }
 
+static bool is_root(const struct dentry *root, const struct dentry *d)
+{
+	return d->mnt == root->mnt && d->inode->ino == root->inode->ino &&
+	       d->inode->dev == root->inode->dev;
+}
+
+bool vfs_under_root(struct dentry *root, struct dentry *d)
+{
+	for (; d; d = d->parent)
+		if (is_root(root, d))
+			return true;
+	return false;
+}
+
 long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len)
 {
 	char tmp[4096];
@@ -90,8 +104,7 @@ long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len)
 
 	tmp[at] = 0;
 	for (; d && d->parent; d = d->parent) {
-		if (d->mnt == root->mnt && d->inode->ino == root->inode->ino &&
-		    d->inode->dev == root->inode->dev)
+		if (is_root(root, d))
 			break;
 		size_t n = strlen(d->name);
 		if (n + 1 > at)

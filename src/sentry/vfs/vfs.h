@@ -220,6 +220,8 @@ int vfs_mount_path(struct fs_struct *fs, const char *path, struct inode *root,
 struct mount *vfs_mounts(void);
 /* "/a/b" of a dentry, as seen from root; returns length or -ENAMETOOLONG. */
 long vfs_path(struct dentry *root, struct dentry *d, char *buf, size_t len);
+/* Is d root or below it (else a path from it is "unreachable")? */
+bool vfs_under_root(struct dentry *root, struct dentry *d);
 
 /*
  * fstype.c: the file system types (register_filesystem).  A type makes

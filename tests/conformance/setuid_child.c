@@ -44,6 +44,10 @@ int main(void)
 		CHECK_ERRNO(setgroups(0, NULL), EPERM);
 		return 0;
 	}
+	/* the list is read before its length is judged: a bad pointer is
+	 * EFAULT for any count up to NGROUPS_MAX, past it EINVAL */
+	CHECK_ERRNO(setgroups(40, KERNEL_PTR), EFAULT);
+	CHECK_ERRNO(setgroups(65537, KERNEL_PTR), EINVAL);
 	pid_t c = fork();
 	CHECK(c >= 0, "fork");
 	if (c == 0)

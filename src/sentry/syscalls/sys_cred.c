@@ -196,8 +196,18 @@ long sys_setgroups(struct task *t, const struct syscall_args *a)
 
 	if (!capable(&c, CAP_SETGID))
 		return -EPERM;
-	if (n < 0 || n > 32)
-		return -EINVAL;         /* Linux allows 65536: 32 here */
+	if (n < 0 || n > 65536)                 /* NGROUPS_MAX */
+		return -EINVAL;
+	/* the whole list is read first, as Linux does (EFAULT before any
+	 * other answer); more than 32 groups are EINVAL here */
+	for (int i = 0; i < n; i += 32) {
+		int k = n - i < 32 ? n - i : 32;
+
+		if (copy_from_user(t->tg->mm, groups, a->a[1] + (uint64_t)i * 4, (size_t)k * 4))
+			return -EFAULT;
+	}
+	if (n > 32)
+		return -EINVAL;
 	if (copy_from_user(t->tg->mm, groups, a->a[1], (size_t)n * 4))
 		return -EFAULT;
 	for (int i = 0; i < n; i++)

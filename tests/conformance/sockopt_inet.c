@@ -126,6 +126,18 @@ static void tcp_options(void)
 	CHECK_ERRNO(setsockopt(s, IPPROTO_UDP, UDP_CORK, &(int){ 1 }, 4), ENOPROTOOPT);
 	len = 4;
 	CHECK_ERRNO(getsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, cc, &len), ENOPROTOOPT);
+	/* a level no layer of an IPv4 socket knows ends in ip_getsockopt:
+	 * EOPNOTSUPP (setsockopt's is ENOPROTOOPT); an IPv6 socket's
+	 * ipv6_getsockopt answers ENOPROTOOPT */
+	len = 4;
+	CHECK_ERRNO(getsockopt(s, 500, 1, cc, &len), EOPNOTSUPP);
+	len = 4;
+	CHECK_ERRNO(getsockopt(s, IPPROTO_UDP, UDP_CORK, cc, &len), EOPNOTSUPP);
+	CHECK_ERRNO(setsockopt(s, 500, 1, &(int){ 1 }, 4), ENOPROTOOPT);
+	close(s);
+	s = sock(AF_INET6, SOCK_STREAM, 0);
+	len = 4;
+	CHECK_ERRNO(getsockopt(s, 500, 1, cc, &len), ENOPROTOOPT);
 	close(s);
 }
 

@@ -108,6 +108,15 @@ static int opt_out(struct task *t, const struct sockopt *o, int fd, int room,
 	return 0;
 }
 
+/* A level no layer of an IPv4 socket knows: Linux's ip_getsockopt, where
+ * every protocol's getsockopt ends, answers it EOPNOTSUPP (an unknown
+ * name of a known level, and IPv6 sockets, ENOPROTOOPT). */
+static bool unknown_level(const struct socket *s, int level)
+{
+	return s->family == AF_INET && level != SOL_SOCKET && level != SOL_IP &&
+	       level != s->protocol;
+}
+
 int hostinet_getsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
 			uint64_t ulen)
 {
@@ -115,7 +124,7 @@ int hostinet_getsockopt(struct task *t, struct socket *s, int level, int name, u
 	int room;
 
 	if (!o)
-		return -ENOPROTOOPT;     /* neither length nor value is touched */
+		return unknown_level(s, level) ? -EOPNOTSUPP : -ENOPROTOOPT;
 	if (copy_from_user(t->tg->mm, &room, ulen, sizeof(room)))
 		return -EFAULT;
 	return room < 0 ? -EINVAL : opt_out(t, o, ((struct hsock *)s->priv)->fd, room, uval, ulen);

@@ -233,6 +233,12 @@ static int hostinet_connect(struct task *t, struct socket *s, const struct socka
 	/* blocking: wait for the handshake, also in a connect run again after a signal */
 	if ((err == -EINPROGRESS || err == -EALREADY) && !(s->file->flags & O_NONBLOCK))
 		err = (int)connect_wait(t, s, h);
+	/* the host socket is non-blocking: its connect finished in the
+	 * background, and only one more connect makes the host call it
+	 * connected (Linux's SS_CONNECTING -> SS_CONNECTED), so that the
+	 * application's next connect is EISCONN, as after a blocking one */
+	if (!err && connect(h->fd, (const struct sockaddr *)ss, len) && errno != EISCONN)
+		err = -errno;
 	return err;
 }
 

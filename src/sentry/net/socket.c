@@ -188,8 +188,8 @@ int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const struct sockadd
 {
 	uint32_t room;
 
-	if (!uaddr)
-		return 0;
+	/* no NULL address is skipped here: getsockname's is EFAULT (with
+	 * room), accept's and recvfrom's callers leave it out themselves */
 	if (copy_from_user(t->tg->mm, &room, ulen, sizeof(room)))
 		return -EFAULT;
 	if ((int32_t)room < 0)
@@ -404,6 +404,8 @@ static long msg_in(struct task *t, uint64_t umsg, struct umsg *u)
 	memset(u, 0, sizeof(*u));
 	if (copy_from_user(t->tg->mm, &u->h, umsg, sizeof(u->h)))
 		return -EFAULT;
+	if ((int)u->h.msg_namelen < 0)          /* the kernel's is an int */
+		return -EINVAL;
 	cnt = u->h.msg_iovlen;
 	if (cnt > IOV_MAX)
 		return -EMSGSIZE;

@@ -118,7 +118,7 @@ static long do_accept(struct task *t, struct file *f, const struct syscall_args 
 
 	if (ret)
 		return ret;
-	ret = addr_out(t, a->a[1], a->a[2], &ss, len);
+	ret = a->a[1] ? addr_out(t, a->a[1], a->a[2], &ss, len) : 0;
 	if (ret) {
 		file_put(nf);
 		return ret;
@@ -227,9 +227,9 @@ static long recvfrom_op(struct task *t, struct file *f, const struct syscall_arg
 	socklen_t len = 0;
 	long ret = sock_recvfrom(t, f, a->a[1], ARG_UINT(a, 2), ARG_INT(a, 3), &ss, &len);
 
-	if (ret >= 0 && a->a[4] && addr_out(t, a->a[4], a->a[5], &ss, len))
-		ret = -EFAULT;
-	return ret;
+	long err = ret >= 0 && a->a[4] ? addr_out(t, a->a[4], a->a[5], &ss, len) : 0;
+
+	return err ? err : ret;
 }
 
 long sys_recvfrom(struct task *t, const struct syscall_args *a)

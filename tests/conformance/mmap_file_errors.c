@@ -43,6 +43,11 @@ int main(void)
 	CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, rw, 100), EINVAL);
 	CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_SHARED, rw, 0), EINVAL);
 	CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, 0, rw, 0), EINVAL); /* no type */
+	/* ...before the fd's access mode: also for a write-only fd */
+	CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_SHARED, wo, 0), EINVAL);
+	CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, 0, wo, 0), EINVAL);
+	/* past the top of the address space: no room, ENOMEM */
+	CHECK_ERRNO(mmap((void *)-PAGE, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, rw, 0), ENOMEM);
 	/* MAP_SHARED_VALIDATE rejects flags it does not know. */
 	CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | 0x800000, rw, 0),
 		    EOPNOTSUPP);

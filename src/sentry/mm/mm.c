@@ -167,8 +167,10 @@ static long do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int fl
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
+		/* below mmap_min_addr the security check says EPERM; past the
+		 * top (or into the stub region, the sandbox's) no room: ENOMEM */
 		if (!range_ok(addr, len))
-			return (flags & MAP_FIXED) ? -EPERM : -ENOMEM;
+			return (flags & MAP_FIXED) && addr < MMAP_MIN_ADDR ? -EPERM : -ENOMEM;
 	}
 
 	pthread_mutex_lock(&mm->lock);

@@ -25,7 +25,11 @@ static long mmap_file(struct task *t, const struct syscall_args *a, int flags)
 		return -EBADF;
 	acc = f->flags & O_ACCMODE;
 	shared_write = type != MAP_PRIVATE && (prot & PROT_WRITE);
-	if (acc == O_WRONLY || (shared_write && acc != O_RDWR))
+	/* Linux's do_mmap: a length of 0 and a mapping of no type are
+	 * EINVAL before the file's access mode is looked at */
+	if (!a->a[1] || (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE))
+		ret = -EINVAL;
+	else if (acc == O_WRONLY || (shared_write && acc != O_RDWR))
 		ret = -EACCES;
 	else if (devfs_is_zero(f))      /* /dev/zero maps anonymous memory */
 		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot, flags | MAP_ANONYMOUS, -1,

@@ -46,6 +46,20 @@ int main(void)
 	/* ...before the fd's access mode: also for a write-only fd */
 	CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_SHARED, wo, 0), EINVAL);
 	CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, 0, wo, 0), EINVAL);
+	/* /dev/zero shared from a read-only fd: readable, never writable */
+	{
+		int z = open("/dev/zero", O_RDONLY);
+		char *zp;
+
+		CHECK(z >= 0, "/dev/zero: %s", strerror(errno));
+		CHECK_ERRNO(mmap(NULL, PAGE, RW, MAP_SHARED, z, 0), EACCES);
+		zp = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, z, 0);
+		CHECK(zp != MAP_FAILED, "shared read map of /dev/zero: %s", strerror(errno));
+		CHECK(zp[0] == 0, "/dev/zero's map reads %d", zp[0]);
+		CHECK_ERRNO(mprotect(zp, PAGE, RW), EACCES);
+		CHECK_OK(munmap(zp, PAGE));
+		close(z);
+	}
 	/* past the top of the address space: no room, ENOMEM */
 	CHECK_ERRNO(mmap((void *)-PAGE, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, rw, 0), ENOMEM);
 	/* MAP_SHARED_VALIDATE rejects flags it does not know. */

@@ -32,8 +32,9 @@ static long mmap_file(struct task *t, const struct syscall_args *a, int flags)
 	else if (acc == O_WRONLY || (shared_write && acc != O_RDWR))
 		ret = -EACCES;
 	else if (devfs_is_zero(f))      /* /dev/zero maps anonymous memory */
-		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot, flags | MAP_ANONYMOUS, -1,
-			      0, VMA_ANON);
+		ret = mm_mmap(t->tg->mm, a->a[0], a->a[1], prot,
+			      flags | MAP_ANONYMOUS | (acc == O_RDWR ? 0 : MM_NOWRITE), -1, 0,
+			      VMA_ANON);
 	else if (!f->ops->mmap_fd)
 		ret = -ENODEV;
 	else if ((ret = f->ops->mmap_fd(f, shared_write)) >= 0)

@@ -81,9 +81,10 @@ int main(void)
 	CHECK(kcmp(me, child, KCMP_SYSVSEM, 0, 0) == 0, "neither has undo lists");
 	CHECK(kcmp(me, child, KCMP_FILE, fd, fd) == 0, "fork shares the open files");
 
-	shared = clone(sharer, stack + sizeof(stack), CLONE_VM | CLONE_SIGHAND | CLONE_FS | SIGCHLD,
-		       NULL);
+	shared = clone(sharer, stack + sizeof(stack),
+		       CLONE_VM | CLONE_SIGHAND | CLONE_FS | CLONE_IO | SIGCHLD, NULL);
 	CHECK_OK(shared);
+	CHECK(kcmp(me, shared, KCMP_IO, 0, 0) == 0, "CLONE_IO");     /* LTP's kcmp03 */
 	CHECK(kcmp(me, shared, KCMP_VM, 0, 0) == 0, "CLONE_VM");
 	CHECK(kcmp(me, shared, KCMP_SIGHAND, 0, 0) == 0, "CLONE_SIGHAND");
 	CHECK(kcmp(me, shared, KCMP_FS, 0, 0) == 0, "CLONE_FS");

@@ -244,7 +244,11 @@ static long fork_process(struct task *t, uint64_t flags, uint64_t stack, uint64_
 /* The flag sets a process clone accepts. */
 #define PROCESS_OK (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_PARENT | \
 		    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
-		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | CLONE_SIGHAND | 0xff)
+		    CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_PIDFD | CLONE_SIGHAND | \
+		    CLONE_IO | 0xff)
+/* CLONE_IO shares an I/O context; the sandbox has none (the host
+ * schedules the stubs' I/O), so it is taken and changes nothing, as for
+ * Linux tasks that never did I/O: kcmp(KCMP_IO) says they are alike. */
 
 /* A new thread: a new host thread in the same stub process. */
 static long clone_thread(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,

@@ -5,6 +5,7 @@
  * SO_TYPE/SO_DOMAIN/SO_PROTOCOL report them.  The sandbox passes these to
  * the host only from its list of options, with values it copied: the
  * answers must be Linux's. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -138,6 +139,30 @@ static void tcp_options(void)
 	s = sock(AF_INET6, SOCK_STREAM, 0);
 	len = 4;
 	CHECK_ERRNO(getsockopt(s, 500, 1, cc, &len), ENOPROTOOPT);
+	close(s);
+}
+
+/* SO_SNDBUFFORCE: with CAP_NET_ADMIN a size, never a negative one
+ * (LTP's setsockopt04), without it EPERM */
+static void forced_sizes(void)
+{
+	int s = sock(AF_INET, SOCK_DGRAM, 0), st;
+	unsigned big = 0xffffff00, got = 0;
+	socklen_t len = sizeof(got);
+	pid_t pid;
+
+	CHECK_OK(setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)));
+	CHECK_OK(getsockopt(s, SOL_SOCKET, SO_SNDBUF, &got, &len));
+	CHECK((int)got >= 4608, "SO_SNDBUF after SO_SNDBUFFORCE %#x: %d", big, (int)got);
+	CHECK_OK(setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ 65536 }, sizeof(int)));
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(setresuid(65534, 65534, 65534) ? 2 :
+		      setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) == -1 &&
+		      errno == EPERM ? 0 : 3);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "SO_SNDBUFFORCE without CAP_NET_ADMIN: status %#x", st);
 	close(s);
 }
 
@@ -295,6 +320,8 @@ int main(void)
 	check_type(AF_INET, SOCK_DGRAM, IPPROTO_UDP, IPPROTO_UDP);
 	tcp_options();
 	udp_options();
+	if (geteuid() == 0)
+		forced_sizes();
 	ipv6_options();
 	bad_args();
 	state();

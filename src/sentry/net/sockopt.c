@@ -7,6 +7,7 @@
  * SO_RCVTIMEO / SO_SNDTIMEO are also kept here for the sentry's own waits.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
@@ -71,15 +72,38 @@ static int opt_in(struct task *t, const struct sockopt *o, uint64_t uval, char *
 	return n == -EFAULT ? -EFAULT : 0;
 }
 
+/*
+ * SO_SNDBUFFORCE and SO_RCVBUFFORCE: the sizes past net.core.*mem_max
+ * that CAP_NET_ADMIN may set.  The sandbox's capability is not the
+ * host's: the size is set as SO_SNDBUF/SO_RCVBUF, within the host's
+ * limits (Linux clamps the forced value too, to INT_MAX / 2).
+ */
+static int force_to_plain(struct task *t, int level, int *name)
+{
+	bool admin;
+
+	if (level != SOL_SOCKET || (*name != SO_SNDBUFFORCE && *name != SO_RCVBUFFORCE))
+		return 0;
+	pthread_mutex_lock(&t->tg->lock);
+	admin = capable(&t->tg->cred, CAP_NET_ADMIN);
+	pthread_mutex_unlock(&t->tg->lock);
+	if (!admin)
+		return -EPERM;
+	*name = *name == SO_SNDBUFFORCE ? SO_SNDBUF : SO_RCVBUF;
+	return 0;
+}
+
 int hostinet_setsockopt(struct task *t, struct socket *s, int level, int name, uint64_t uval,
 			int len)
 {
 	const struct sockopt *o = NULL;
 	char val[OPT_MAX] = { 0 };
 	struct hsock *h = s->priv;
-	int err;
+	int err = force_to_plain(t, level, &name);
 
-	if (!(o = sockopt_find(level, name, SET)))
+	if (err)
+		;
+	else if (!(o = sockopt_find(level, name, SET)))
 		err = -ENOPROTOOPT;     /* nothing of the value is read */
 	else
 		err = opt_in(t, o, uval, val, &len);

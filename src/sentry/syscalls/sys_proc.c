@@ -116,13 +116,36 @@ long sys_set_robust_list(struct task *t, const struct syscall_args *a)
 	return 0;
 }
 
+/* get_robust_list of any thread of the sandbox (0: the caller), with
+ * ptrace's read rule on the real ids, as Linux (else EPERM). */
 long sys_get_robust_list(struct task *t, const struct syscall_args *a)
 {
-	uint64_t len = 24;
+	pid_t tid = ARG_INT(a, 0);
+	uint64_t len = 24, head = t->robust_list;
 
-	if (ARG_INT(a, 0) != 0 && ARG_INT(a, 0) != t->tid)
-		return -ESRCH;          /* other threads: with the process model */
-	if (copy_to_user(t->tg->mm, a->a[1], &t->robust_list, 8) ||
+	if (tid != 0 && tid != t->tid) {
+		const struct fs_struct *fs;
+		struct thread_group *tg = tg_find_tid(tid, &fs);
+		bool found = false;
+
+		if (!tg)
+			return -ESRCH;
+		if (!ptrace_may_access_real(t, tg)) {
+			tg_put(tg);
+			return -EPERM;
+		}
+		pthread_mutex_lock(&tg->lock);
+		for (struct task *x = tg->tasks; x && !found; x = x->next)
+			if (x->tid == tid) {
+				head = x->robust_list;
+				found = true;
+			}
+		pthread_mutex_unlock(&tg->lock);
+		tg_put(tg);
+		if (!found)
+			return -ESRCH;
+	}
+	if (copy_to_user(t->tg->mm, a->a[1], &head, 8) ||
 	    copy_to_user(t->tg->mm, a->a[2], &len, 8))
 		return -EFAULT;
 	return 0;

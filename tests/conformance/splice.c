@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/personality.h>
+#include <sys/select.h>
 #include <sys/uio.h>
 #include "check.h"
 
@@ -83,5 +84,18 @@ int main(void)
 	CHECK(personality(PER_LINUX | ADDR_NO_RANDOMIZE) == PER_LINUX, "set");
 	CHECK(personality(0xffffffff) == (PER_LINUX | ADDR_NO_RANDOMIZE), "read back");
 	CHECK(personality(PER_LINUX) == (PER_LINUX | ADDR_NO_RANDOMIZE), "reset");
+	/* STICKY_TIMEOUTS: select leaves its timeout as it was (LTP's
+	 * personality02); without it, the time left is written back */
+	{
+		struct timeval tv = { 0, 10 };
+
+		CHECK(personality(PER_LINUX | STICKY_TIMEOUTS) == PER_LINUX, "sticky");
+		CHECK(select(0, NULL, NULL, NULL, &tv) == 0, "select: %s", strerror(errno));
+		CHECK(tv.tv_sec == 0 && tv.tv_usec == 10, "sticky timeout now %ld.%06ld",
+		      (long)tv.tv_sec, (long)tv.tv_usec);
+		CHECK_OK(personality(PER_LINUX));
+		CHECK(select(0, NULL, NULL, NULL, &tv) == 0, "select: %s", strerror(errno));
+		CHECK(tv.tv_usec == 0, "timeout left %ld us", (long)tv.tv_usec);
+	}
 	return 0;
 }

@@ -155,10 +155,15 @@ static void timeout_left(struct timespec *to, const struct timespec *deadline)
  * Write the timeout left back to the application, as Linux does for
  * select, pselect6 and ppoll.  One it cannot write is no error, but an
  * interrupted call cannot go on without it: EINTR instead of a restart.
+ * Not with STICKY_TIMEOUTS (personality(2)): then nothing is written.
  */
 static long timeout_back(struct task *t, uint64_t uaddr, const void *v, size_t len, long ret)
 {
-	if (copy_to_user(t->tg->mm, uaddr, v, len) && ret == -ERESTARTNOHAND)
+	/* personality STICKY_TIMEOUTS: the timeout is left as it was
+	 * (poll_select_finish), and so, too, no restart */
+	bool sticky = t->tg->personality & 0x4000000;
+
+	if ((sticky || copy_to_user(t->tg->mm, uaddr, v, len)) && ret == -ERESTARTNOHAND)
 		return -EINTR;
 	return ret;
 }

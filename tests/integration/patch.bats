@@ -67,6 +67,20 @@ slow() {
 		<<<"$stderr"
 }
 
+# patched PROG ARGS...: the number of sites patched in PROG's run
+patched() {
+	run --separate-stderr "$CVISOR" do $CVISOR_DO_FLAGS --stats -- "$@"
+	[ "$status" -eq 0 ]
+	sed -nE 's/^sentry: syscall patching on, ([0-9]+) syscall sites patched.*/\1/p' <<<"$stderr"
+}
+
+@test "a process patches nothing before it has trapped 64 times; after, its sites in use are patched" {
+	# bench/syscall N: its start-up (~15 calls), then N getppid()s from one site
+	[ "$(patched "$BUILD/bench/syscall" 10)" = 0 ]
+	[ "$(patched "$BUILD/bench/syscall" 40)" = 0 ]
+	[ "$(patched "$BUILD/bench/syscall" 100)" -ge 1 ]
+}
+
 @test "CVISOR_NOPATCH=1: nothing is patched, the same programs pass" {
 	slow syscall_patch_threads 0
 	slow syscall_patch_selfmod 0

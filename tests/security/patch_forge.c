@@ -94,7 +94,9 @@ static int find_fast_entry(void)
 	const uint8_t *b = (const uint8_t *)(uintptr_t)site_getpid + 1;
 	uint64_t cell, code;
 
-	for (int i = 0; i < 3; i++)
+	/* a site is patched on its second trap once the process has
+	 * trapped 64 times (platform/patch.c, PATCH_MIN_TRAPS) */
+	for (int i = 0; i < 70; i++)
 		if (site_getpid() != getpid())
 			return -1;
 	site = (uint64_t)b;

@@ -41,6 +41,7 @@ struct stub_proc {
 #define PATCH_NOPATCH 256
 	uint64_t nopatch[PATCH_NOPATCH];    /* rips found not patchable */
 	uint64_t once[PATCH_NOPATCH];       /* rips that trapped once */
+	uint32_t traps;             /* trapped calls, up to PATCH_MIN_TRAPS */
 };
 
 /* How a sentry thread and its stub thread wait for each other (handoff.c). */

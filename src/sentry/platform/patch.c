@@ -172,6 +172,7 @@ void patch_fork(struct stub_proc *child, struct stub_proc *parent)
 {
 	child->mem_fd = -1;
 	child->patch = parent ? parent->patch : NULL;
+	child->traps = parent ? parent->traps : 0;      /* a busy parent's child is */
 	if (child->patch)
 		__atomic_add_fetch(&child->patch->refs, 1, __ATOMIC_ACQ_REL);
 }
@@ -203,7 +204,18 @@ static int poke(struct stub_proc *p, uint64_t addr, const uint8_t *b, size_t len
  * Rips already looked at: found not patchable (nopatch), or trapped once so
  * far (once).  A site is patched on its second trap: one that runs once
  * (start-up code, most of a short process's) is not worth the writes.
+ *
+ * Nor is a short process: nothing is patched before the process has
+ * trapped PATCH_MIN_TRAPS times (a fork's child counts on from its
+ * parent's count).  A process's first patch costs the table mapped in it
+ * (a round trip to its syscall thread), /proc/PID/mem opened and four
+ * writes (the host's private copy of the code page): about 95 us of a
+ * fork+exec+wait of a static program that makes 15 calls and exits, which
+ * its one patched call (the fifth brk) never paid back
+ * (docs/performance.md, "Fork and exec").  A long-lived process traps at
+ * most PATCH_MIN_TRAPS more times, once.
  */
+#define PATCH_MIN_TRAPS 64
 static unsigned hash_rip(uint64_t rip)
 {
 	return (unsigned)((rip * 0x9e3779b97f4a7c15ULL) >> 56) % PATCH_NOPATCH;
@@ -212,12 +224,17 @@ static unsigned hash_rip(uint64_t rip)
 bool stub_proc_patch_skip(struct stub_proc *p, uint64_t rip)
 {
 	unsigned h = hash_rip(rip);
+	bool young;
 
 	if (__atomic_load_n(&p->nopatch[h], __ATOMIC_RELAXED) == rip)
 		return true;
+	young = !patch_first_trap &&
+		__atomic_load_n(&p->traps, __ATOMIC_RELAXED) < PATCH_MIN_TRAPS;
+	if (young)
+		__atomic_add_fetch(&p->traps, 1, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&p->once[h], rip, __ATOMIC_RELAXED) != rip)
 		return !patch_first_trap;
-	return false;
+	return young;
 }
 
 void stub_proc_patch_refuse(struct stub_proc *p, uint64_t rip)

@@ -233,9 +233,9 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 }
 
 /*
- * A class whose calls are cheaper with nobody spinning (mmap: no stub
- * thread spins in the address space that the host call changes) is
- * charged its own no-spin price for the crowded share.
+ * A crowded call of a class pays the crowded trivial price (the hand-off)
+ * plus the class's extra over a trivial call, as uncrowded; fork and exec
+ * are charged their own crowded loops.
  */
 static void test_crowded_price_is_per_class(void **state)
 {
@@ -245,18 +245,27 @@ static void test_crowded_price_is_per_class(void **state)
 
 	(void)state;
 	flat_calibration(&c);
-	c.sc[RT_CVISOR][SC_MMAP] = C(55100, 55100, 55100);      /* +55 us spinning */
-	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(16100, 16100, 16100);
-	c.crowd[RT_CVISOR][SC_MMAP] = C(20100, 20100, 20100);   /* +20 us not */
-	w.sc[SC_MMAP] = 1e5;
+	c.sc[RT_CVISOR][SC_RW] = C(8100, 8100, 8100);           /* +5 us over trivial */
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(6100, 6100, 6100);   /* +6 us crowded */
+	c.crowd[RT_CVISOR][SC_RW] = C(20100, 20100, 20100);     /* not used */
+	w.sc[SC_RW] = 1e5;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * 55000e-9, 1e-9);    /* 52 over trivial + 3 */
+	assert_float_equal(p.add_sc, 1e5 * 8000e-9, 1e-9);     /* 5 over trivial + 3 */
 	w.crowded = 1;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * 20000e-9, 1e-9);
+	assert_float_equal(p.add_sc, 1e5 * 11000e-9, 1e-9);    /* 6 + 5 */
 	w.crowded = 0.25;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * (0.75 * 55000 + 0.25 * 20000) * 1e-9, 1e-9);
+	assert_float_equal(p.add_sc, 1e5 * (0.75 * 8000 + 0.25 * 11000) * 1e-9, 1e-9);
+	/* fork: its own crowded loop */
+	w.sc[SC_RW] = 0;
+	w.sc[SC_FORK] = 1000;
+	c.sc[RT_NATIVE][SC_FORK] = C(100000, 100000, 100000);
+	c.sc[RT_CVISOR][SC_FORK] = C(600000, 600000, 600000);
+	c.crowd[RT_CVISOR][SC_FORK] = C(400000, 400000, 400000);
+	w.crowded = 1;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1000 * 300000e-9, 1e-9);
 }
 
 static void test_missing_runtime_or_empty_workload(void **state)

@@ -80,11 +80,17 @@ static json_t *classes_json(const struct cost *k)
 	return s;
 }
 
+/* An older file has no fstat class: its calls were priced as stats. */
 static int classes_of(json_t *s, struct cost *k)
 {
-	for (int i = 0; i < SC_CLASSES; i++)
-		if (cost_of(json_object_get(s, sc_class_name(i)), &k[i]))
+	for (int i = 0; i < SC_CLASSES; i++) {
+		json_t *j = json_object_get(s, sc_class_name(i));
+
+		if (!j && i == SC_FSTAT)
+			k[i] = k[SC_STAT];
+		else if (cost_of(j, &k[i]))
 			return -1;
+	}
 	return 0;
 }
 
@@ -103,13 +109,14 @@ int calib_save(const struct calibration *c, const char *path)
 		e = json_object();
 		for (int k = 0; k < EVT_KINDS; k++)
 			json_object_set_new(e, ev_kind_name(k), cost_json(&c->ev[rt][k]));
+		json_object_set_new(e, "stat_cached", cost_json(&c->stat_cached[rt]));
 		json_object_set_new(sc, rt_name(rt), classes_json(c->sc[rt]));
 		json_object_set_new(crowd, rt_name(rt), classes_json(c->crowd[rt]));
 		json_object_set_new(ev, rt_name(rt), e);
 	}
 	json_object_set_new(root, "trace_ns", cost_json(&c->trace));
 	json_object_set_new(root, "syscall_ns", sc);
-	json_object_set_new(root, "syscall_ns_nospin", crowd);
+	json_object_set_new(root, "syscall_ns_crowded", crowd);
 	json_object_set_new(root, "event_ns", ev);
 	json_object_set_new(root, "pace", table_json(c, "calls_per_s", c->pace_rate, c->npace,
 							c->pace_extra));
@@ -145,13 +152,17 @@ static int table_costs(json_t *root, const char *key, int rt, int n, struct cost
 }
 
 /*
- * The no-spin prices; an older file has the trivial one only ("nospin"
- * among the events) or none: the other classes then keep their extra
- * over a trivial call.
+ * The crowded prices; an older file has them measured with spinning off
+ * ("syscall_ns_nospin"), or the trivial one only ("nospin" among the
+ * events), or none: the other classes then keep their extra over a
+ * trivial call.
  */
 static int load_crowd(json_t *root, struct calibration *c, int rt)
 {
-	json_t *t = json_object_get(json_object_get(root, "syscall_ns_nospin"), rt_name(rt));
+	json_t *t = json_object_get(json_object_get(root, "syscall_ns_crowded"), rt_name(rt));
+
+	if (!t)
+		t = json_object_get(json_object_get(root, "syscall_ns_nospin"), rt_name(rt));
 	json_t *old = json_object_get(json_object_get(json_object_get(root, "event_ns"),
 						      rt_name(rt)), "nospin");
 	struct cost t0 = c->sc[rt][SC_TRIVIAL];
@@ -178,9 +189,14 @@ static int load_rt(json_t *root, struct calibration *c, int rt)
 		return 0;
 	if (classes_of(s, c->sc[rt]) || load_crowd(root, c, rt))
 		return -1;
+	/* an older file has no blocked call: left 0, the model then charges
+	 * a block as a switch (model.c's block_cost) */
 	for (int k = 0; k < EVT_KINDS; k++)
-		if (cost_of(json_object_get(e, ev_kind_name(k)), &c->ev[rt][k]))
+		if ((k != EVT_BLOCK || json_object_get(e, ev_kind_name(k))) &&
+		    cost_of(json_object_get(e, ev_kind_name(k)), &c->ev[rt][k]))
 			return -1;
+	if (json_object_get(e, "stat_cached"))
+		cost_of(json_object_get(e, "stat_cached"), &c->stat_cached[rt]);
 	if (table_costs(root, "pace", rt, c->npace, c->pace_extra[rt]) ||
 	    table_costs(root, "working_set", rt, c->nwss, c->wss_extra[rt]))
 		return -1;

@@ -8,8 +8,11 @@
  *
  *   cvisor-loadgen class NAME SECONDS REPS
  *       REPS measurements of ~SECONDS each of one operation class, printed
- *       as ns per system call (ns per event for ctxsw and fault, ns per
- *       operation for fork and forkexec); see the table below.
+ *       as ns per system call (ns per event for ctxsw, block and fault, ns
+ *       per operation for fork and forkexec); see the table below.
+ *   cvisor-loadgen crowded NAME SECONDS REPS
+ *       the same beside idle children, one per two CPUs: a sandbox then
+ *       holds more tasks than half its CPUs and nobody spins (DESIGN.md §3).
  *   cvisor-loadgen unit WSS_BYTES
  *       ns per work unit (16 random cache-line updates in a WSS_BYTES
  *       buffer), with no system calls: what `bench curve` spaces calls by.
@@ -22,8 +25,10 @@
  * Exits 2 on bad usage or a failed call.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -82,13 +87,65 @@ static long b_rw(long n)
 	return n;
 }
 
+/*
+ * Directories a lookup has not seen lately: the sentry's host file system
+ * keeps the last 64 directories it looked up (fs/hostfs.c), so a walk of
+ * many distinct ones, as tar's or a compiler's include search, misses it.
+ */
+#define NDIRS 1024
+static char *dirs[NDIRS];
+static int ndirs, next_dir;
+
+static void find_dirs(const char *path, int depth)
+{
+	DIR *d = depth < 6 && ndirs < NDIRS ? opendir(path) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && ndirs < NDIRS) {
+		char sub[512];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (!(dirs[ndirs++] = strdup(sub)))
+			die("strdup");
+		find_dirs(sub, depth + 1);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* stat of distinct paths, each directory of the list in turn */
 static long b_stat(long n)
+{
+	struct stat st;
+
+	for (long i = 0; i < n; i++, next_dir = (next_dir + 1) % ndirs)
+		if (stat(dirs[next_dir], &st))
+			die("stat");
+	return n;
+}
+
+/* stat of one path over and over: every directory on it cached */
+static long b_statc(long n)
 {
 	struct stat st;
 
 	for (long i = 0; i < n; i++)
 		if (stat(self, &st))
 			die("stat");
+	return n;
+}
+
+/* glibc's fstat: newfstatat(fd, "", AT_EMPTY_PATH), its "" in the
+ * binary's read-only data, not in memory the sandbox allocated */
+static long b_fstat(long n)
+{
+	struct stat st;
+
+	for (long i = 0; i < n; i++)
+		if (fstat(fd_file, &st))
+			die("fstat");
 	return n;
 }
 
@@ -186,6 +243,17 @@ static long b_ctxsw(long n)
 	return 2 * n;
 }
 
+/* A call that blocks (100 us): its caller's wait ends with a wake-up. */
+static long b_block(long n)
+{
+	const struct timespec ts = { 0, 100000 };
+
+	for (long i = 0; i < n; i++)
+		if (nanosleep(&ts, NULL))
+			die("nanosleep");
+	return n;
+}
+
 /* Fresh anonymous pages, each written once: one minor fault per page. */
 static long b_fault(long n)
 {
@@ -225,6 +293,32 @@ static void setup_ctxsw(void)
 	}
 }
 
+/* Children that wait on a pipe, held open until this process exits. */
+static void crowd(void)
+{
+	cpu_set_t set;
+	int p[2], n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) || pipe(p))
+		die("crowd");
+	n = CPU_COUNT(&set) / 2;
+	for (int i = 0; i < (n > 0 ? n : 1); i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			char c;
+
+			close(p[1]);
+			while (read(p[0], &c, 1) > 0)
+				;
+			_exit(0);
+		}
+	}
+	close(p[0]);
+}
+
 static void setup(void)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -247,9 +341,10 @@ static const struct {
 	{ "open", b_open, 500 }, { "pipe", b_pipe, 1000 }, { "futex", b_futex, 2000 },
 	{ "mmap", b_mmap, 500 }, { "poll", b_poll, 2000 }, { "fork", b_fork, 5 },
 	{ "forkexec", b_forkexec, 2 }, { "ctxsw", b_ctxsw, 200 }, { "fault", b_fault, 4 },
+	{ "statc", b_statc, 1000 }, { "fstat", b_fstat, 2000 }, { "block", b_block, 20 },
 };
 
-static int run_class(const char *name, double seconds, int reps)
+static int run_class(const char *name, double seconds, int reps, bool crowded)
 {
 	size_t k;
 
@@ -259,8 +354,16 @@ static int run_class(const char *name, double seconds, int reps)
 	if (k == sizeof(classes) / sizeof(classes[0]))
 		die(name);
 	setup();
+	if (crowded)
+		crowd();
 	if (!strcmp(name, "ctxsw"))
 		setup_ctxsw();
+	if (!strcmp(name, "stat")) {
+		find_dirs("/usr/lib", 0);
+		find_dirs("/usr/share", 0);
+		if (ndirs < 2 * 64)
+			die("too few directories under /usr/lib and /usr/share");
+	}
 	classes[k].batch(classes[k].n);                 /* warm up */
 	for (int r = 0; r < reps; r++) {
 		double t0 = now_ns(), t;
@@ -343,13 +446,14 @@ int main(int argc, char **argv)
 	errno = 0;
 	if (self[0] != '/')
 		die("run me by an absolute path");
-	if (argc == 5 && !strcmp(argv[1], "class"))
-		return run_class(argv[2], atof(argv[3]), atoi(argv[4]));
+	if (argc == 5 && (!strcmp(argv[1], "class") || !strcmp(argv[1], "crowded")))
+		return run_class(argv[2], atof(argv[3]), atoi(argv[4]),
+				 !strcmp(argv[1], "crowded"));
 	if (argc == 3 && !strcmp(argv[1], "unit") && atol(argv[2]) >= 4096)
 		return run_unit((size_t)atol(argv[2]));
 	if (argc == 5 && (!strcmp(argv[1], "curve") || !strcmp(argv[1], "pace")) &&
 	    atol(argv[2]) > 0 && atol(argv[3]) >= 4096)
 		return run_curve(atol(argv[2]), (size_t)atol(argv[3]), atol(argv[4]),
 				 !strcmp(argv[1], "pace"));
-	die("usage: cvisor-loadgen class NAME SECONDS REPS | unit WSS | curve EVERY WSS UNITS");
+	die("usage: cvisor-loadgen class|crowded NAME SECONDS REPS | unit WSS | curve EVERY WSS UNITS");
 }

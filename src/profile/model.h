@@ -23,11 +23,13 @@ enum sc_class {
 	SC_POLL,        /* poll/select/epoll_wait */
 	SC_FORK,        /* clone/fork/vfork: the whole fork+exit+wait */
 	SC_EXEC,        /* execve: what forkexec costs over fork */
+	SC_FSTAT,       /* newfstatat(fd, "", AT_EMPTY_PATH): glibc's fstat */
 	SC_CLASSES
 };
 
-/* Events that are not system calls. */
-enum ev_kind { EVT_CTXSW, EVT_FAULT, EVT_KINDS };
+/* Events that are not system calls: a switch between two tasks that wake
+ * each other, a minor fault, and a call that blocked (its caller woken). */
+enum ev_kind { EVT_CTXSW, EVT_FAULT, EVT_BLOCK, EVT_KINDS };
 
 enum rt_kind { RT_NATIVE, RT_CVISOR, RT_RUNSC, RT_KINDS };
 
@@ -53,12 +55,14 @@ struct calibration {
 	struct cost sc[RT_KINDS][SC_CLASSES];  /* ns per system call */
 	struct cost ev[RT_KINDS][EVT_KINDS];    /* ns per event beyond its calls */
 	/* ns per system call when nobody spins for it.  The sentry and the
-	 * stubs stop spinning while the sandbox holds more threads than half
-	 * the CPUs (DESIGN.md §3): every call then wakes the other side (a
-	 * trivial call ~16 us here against ~2.5 us), but a call that makes
-	 * host calls in the stub process (mmap) gets cheaper, since no stub
-	 * thread spins on another CPU in the same address space. */
+	 * stubs stop spinning while the sandbox holds more tasks than half
+	 * the CPUs (DESIGN.md §3): every call then wakes the other side, as
+	 * the hand-off chooses (sleep, or meet on the stub's CPU).  Measured
+	 * in such a sandbox: the loops beside idle tasks (bench.c). */
 	struct cost crowd[RT_KINDS][SC_CLASSES];
+	/* stat of one path over and over (every directory on it cached), for
+	 * the table: the stat class is timed on distinct paths */
+	struct cost stat_cached[RT_KINDS];
 	/* Extra ns per (trivial) system call when calls come at pace_rate[i]
 	 * per second, work between them (1 MB working set): slow paces pay
 	 * for waking the sentry, which has gone to sleep between calls. */

@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -258,7 +259,7 @@ static void pace_sample(struct perf_set *ps, uint32_t tid, uint64_t t)
 
 /* One ring: PERF_RECORD_SAMPLE carries {u32 pid, tid; u64 time; u32 size;
  * raw[]}, and raw is the tracepoint's record: 8 bytes of common fields,
- * then long id. */
+ * then long id, then unsigned long args[6]. */
 static void drain_ring(struct perf_set *ps, struct perf_event_mmap_page *m)
 {
 	uint64_t head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE), tail = m->data_tail;
@@ -287,6 +288,12 @@ static void drain_ring(struct perf_set *ps, struct perf_event_mmap_page *m)
 			if (id >= 0 && id < NR_SYSCALLS_MAX) {
 				ps->samples[id]++;
 				ps->samples_total++;
+			}
+			if (id == SYS_newfstatat && h.size >= sizeof(h) + 16 + 4 + 16 + 32) {
+				uint64_t flags;
+
+				memcpy(&flags, rec + sizeof(h) + 16 + 4 + 16 + 24, sizeof(flags));
+				ps->samples_fstat += !!(flags & AT_EMPTY_PATH);
 			}
 		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + 16) {
 			uint64_t lost;

@@ -36,6 +36,9 @@ struct perf_set {
 	void **ring;                    /* [target][cpu] */
 	bool system_wide;
 	uint64_t samples[NR_SYSCALLS_MAX], samples_total, lost;
+	/* of samples[SYS_newfstatat], those with AT_EMPTY_PATH: glibc's
+	 * fstat, no path to look up (model.h's SC_FSTAT) */
+	uint64_t samples_fstat;
 	/* The pace of each thread's calls: a sample's local rate is the
 	 * period over the time since that thread's previous sample. */
 	uint64_t pace_hist[PACE_BINS];

@@ -321,6 +321,14 @@ static bool counted_exactly(enum sc_class k)
 	return k == SC_FORK || k == SC_EXEC || k == SC_MMAP;
 }
 
+/* n of the stat class's calls were fstats (newfstatat with AT_EMPTY_PATH). */
+static void split_fstat(struct workload *w, double n)
+{
+	n = fmin(n, w->sc[SC_STAT]);
+	w->sc[SC_STAT] -= n;
+	w->sc[SC_FSTAT] += n;
+}
+
 static void workload_of(struct session *s, struct workload *w, double *cs_total)
 {
 	const struct perf_counts *c = &s->last;
@@ -350,6 +358,8 @@ static void workload_of(struct session *s, struct workload *w, double *cs_total)
 						  (double)s->ps.samples[nr] / sampled;
 	if (sampled == 0)
 		w->sc[SC_TRIVIAL] += fmax(0, total - exact);
+	else            /* the stat calls that were glibc's fstat: no lookup */
+		split_fstat(w, fmax(0, total - exact) * (double)s->ps.samples_fstat / sampled);
 	uint64_t paced = 0;
 	for (int b = 0; b < PACE_BINS; b++)
 		paced += s->ps.pace_hist[b];

@@ -173,10 +173,10 @@ static void test_pace_of_calls(void **state)
 	w.sc[SC_STAT] = 1e5;                    /* 1e5 x (3 us + 2 us) */
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.slowdown, 1.5, 1e-9);
-	/* a call that blocked pays a wake-up: slowest pace less fastest */
+	/* a call that blocked is not priced by the pace table any more */
 	w.ctxsw_vol = 1000;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_ctxsw, 1000 * 37000e-9, 1e-12);
+	assert_float_equal(p.add_ctxsw, 0, 1e-12);
 	w.ctxsw_vol = 0;
 	/* the same calls spread over two CPUs: half the pace each */
 	w.cpu_s = 2;
@@ -219,16 +219,12 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 	w.crowded = 1;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.slowdown, 1 + 16.0 / 10, 1e-9);
-	/* nor is a blocked call charged a second wake-up while crowded */
+	/* a blocked call, crowded, is a switch between tasks: +10 us */
 	c.ev[RT_NATIVE][EVT_CTXSW] = C(1000, 1000, 1000);
 	c.ev[RT_CVISOR][EVT_CTXSW] = C(11000, 11000, 11000);
 	w.ctxsw_vol = 1e5;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_ctxsw, 0, 1e-12);
-	w.crowded = 0;
-	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
 	assert_float_equal(p.add_ctxsw, 1.0, 1e-9);     /* 1e5 x 10 us */
-	w.crowded = 1;
 	w.ctxsw_vol = 0;
 	/* a no-spin price below the pace price does not make calls cheaper */
 	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(1100, 1100, 1100);
@@ -237,9 +233,9 @@ static void test_crowded_calls_cost_a_wake_up(void **state)
 }
 
 /*
- * A class whose calls are cheaper with nobody spinning (mmap: no stub
- * thread spins in the address space that the host call changes) is
- * charged its own no-spin price for the crowded share.
+ * A crowded call of a class pays the crowded trivial price (the hand-off)
+ * plus the class's extra over a trivial call, as uncrowded; fork and exec
+ * are charged their own crowded loops.
  */
 static void test_crowded_price_is_per_class(void **state)
 {
@@ -249,18 +245,27 @@ static void test_crowded_price_is_per_class(void **state)
 
 	(void)state;
 	flat_calibration(&c);
-	c.sc[RT_CVISOR][SC_MMAP] = C(55100, 55100, 55100);      /* +55 us spinning */
-	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(16100, 16100, 16100);
-	c.crowd[RT_CVISOR][SC_MMAP] = C(20100, 20100, 20100);   /* +20 us not */
-	w.sc[SC_MMAP] = 1e5;
+	c.sc[RT_CVISOR][SC_RW] = C(8100, 8100, 8100);           /* +5 us over trivial */
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(6100, 6100, 6100);   /* +6 us crowded */
+	c.crowd[RT_CVISOR][SC_RW] = C(20100, 20100, 20100);     /* not used */
+	w.sc[SC_RW] = 1e5;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * 55000e-9, 1e-9);    /* 52 over trivial + 3 */
+	assert_float_equal(p.add_sc, 1e5 * 8000e-9, 1e-9);     /* 5 over trivial + 3 */
 	w.crowded = 1;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * 20000e-9, 1e-9);
+	assert_float_equal(p.add_sc, 1e5 * 11000e-9, 1e-9);    /* 6 + 5 */
 	w.crowded = 0.25;
 	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
-	assert_float_equal(p.add_sc, 1e5 * (0.75 * 55000 + 0.25 * 20000) * 1e-9, 1e-9);
+	assert_float_equal(p.add_sc, 1e5 * (0.75 * 8000 + 0.25 * 11000) * 1e-9, 1e-9);
+	/* fork: its own crowded loop */
+	w.sc[SC_RW] = 0;
+	w.sc[SC_FORK] = 1000;
+	c.sc[RT_NATIVE][SC_FORK] = C(100000, 100000, 100000);
+	c.sc[RT_CVISOR][SC_FORK] = C(600000, 600000, 600000);
+	c.crowd[RT_CVISOR][SC_FORK] = C(400000, 400000, 400000);
+	w.crowded = 1;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1000 * 300000e-9, 1e-9);
 }
 
 static void test_missing_runtime_or_empty_workload(void **state)
@@ -374,7 +379,7 @@ static void test_older_calibration_file(void **state)
 	assert_int_equal(calib_save(&c, path), 0);
 	root = json_load_file(path, 0, NULL);
 	assert_non_null(root);
-	json_object_del(root, "syscall_ns_nospin");
+	json_object_del(root, "syscall_ns_crowded");
 	json_object_set_new(json_object_get(json_object_get(root, "event_ns"), "cvisor"),
 			    "nospin", json_pack("{s:f,s:f,s:f}", "med", 16100.0, "lo", 15100.0,
 						"hi", 17100.0));
@@ -384,6 +389,109 @@ static void test_older_calibration_file(void **state)
 	assert_float_equal(d.crowd[RT_CVISOR][SC_TRIVIAL].med, 16100, 1e-9);
 	assert_float_equal(d.crowd[RT_CVISOR][SC_MMAP].lo, 15100, 1e-9);
 	assert_float_equal(d.crowd[RT_NATIVE][SC_MMAP].med, 100, 1e-9);
+	unlink(path);
+}
+
+/*
+ * A call that blocked: alone, its caller is woken (the blocking loop's
+ * extra less a trivial call's); crowded, it is a switch between two tasks
+ * (the ping-pong's extra); a share of the run each.
+ */
+static void test_blocked_calls(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 10, .cpu_s = 10, .ctxsw_vol = 1e5 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);                   /* a trivial call +3 us (2-4) */
+	c.ev[RT_NATIVE][EVT_BLOCK] = C(150000, 150000, 150000);
+	c.ev[RT_CVISOR][EVT_BLOCK] = C(170000, 165000, 175000);
+	c.ev[RT_NATIVE][EVT_CTXSW] = C(5000, 5000, 5000);
+	c.ev[RT_CVISOR][EVT_CTXSW] = C(12000, 11000, 13000);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1e5 * 17000e-9, 1e-9);         /* 20 - 3 us */
+	assert_float_equal(p.lo, 1 + 1e5 * (15000 - 2000) * 1e-9 / 10, 1e-9);
+	assert_float_equal(p.hi, 1 + 1e5 * (25000 - 4000) * 1e-9 / 10, 1e-9);
+	w.crowded = 1;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1e5 * 7000e-9, 1e-9);
+	w.crowded = 0.25;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1e5 * (0.75 * 17000 + 0.25 * 7000) * 1e-9, 1e-9);
+	/* a block cheaper than a trivial call's extra adds nothing */
+	c.ev[RT_CVISOR][EVT_BLOCK] = C(151000, 151000, 151000);
+	w.crowded = 0;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 0, 1e-12);
+	/* a calibration without the blocking loop prices it as a switch */
+	c.ev[RT_NATIVE][EVT_BLOCK] = C(0, 0, 0);
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_ctxsw, 1e5 * 7000e-9, 1e-9);
+}
+
+/* glibc's fstat is a class of its own, priced by its own loop. */
+static void test_fstat_class(void **state)
+{
+	struct calibration c;
+	struct workload w = { .wall_s = 1, .cpu_s = 1 };
+	struct prediction p;
+
+	(void)state;
+	flat_calibration(&c);
+	c.sc[RT_CVISOR][SC_FSTAT] = C(7100, 7100, 7100);        /* +7 us */
+	w.sc[SC_FSTAT] = 1e5;
+	assert_int_equal(model_predict(&c, RT_CVISOR, &w, &p), 0);
+	assert_float_equal(p.add_sc, 1e5 * 7000e-9, 1e-9);
+	assert_int_equal(sc_class_by_name("fstat"), SC_FSTAT);
+	assert_string_equal(sc_class_name(SC_FSTAT), "fstat");
+}
+
+/*
+ * A file from before the crowded loops, the fstat class and the blocking
+ * loop: its no-spin table stands for the crowded one, fstat takes stat's
+ * price, and a block is priced as a switch.
+ */
+static void test_file_before_crowded_loops(void **state)
+{
+	struct calibration c, d;
+	char path[] = "/tmp/cvisor-calib-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	json_t *root, *crowd;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	flat_calibration(&c);
+	c.sc[RT_CVISOR][SC_STAT] = C(5100, 5000, 5200);
+	c.crowd[RT_CVISOR][SC_TRIVIAL] = C(16100, 15100, 17100);
+	c.ev[RT_NATIVE][EVT_BLOCK] = C(150000, 150000, 150000);
+	c.stat_cached[RT_CVISOR] = C(900, 800, 1000);
+	assert_int_equal(calib_save(&c, path), 0);
+	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
+	assert_float_equal(d.ev[RT_NATIVE][EVT_BLOCK].med, 150000, 1e-9);
+	assert_float_equal(d.stat_cached[RT_CVISOR].lo, 800, 1e-9);
+	root = json_load_file(path, 0, NULL);
+	assert_non_null(root);
+	crowd = json_object_get(root, "syscall_ns_crowded");
+	json_incref(crowd);
+	json_object_del(root, "syscall_ns_crowded");
+	json_object_set_new(root, "syscall_ns_nospin", crowd);
+	for (int rt = RT_NATIVE; rt <= RT_CVISOR; rt++) {
+		json_object_del(json_object_get(json_object_get(root, "syscall_ns"), rt_name(rt)),
+				"fstat");
+		json_object_del(json_object_get(json_object_get(root, "event_ns"), rt_name(rt)),
+				"block");
+	}
+	json_object_del(json_object_get(json_object_get(root, "syscall_ns_nospin"), "cvisor"),
+			"fstat");
+	assert_int_equal(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+	assert_int_equal(calib_load(&d, path, err, sizeof(err)), 0);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_TRIVIAL].lo, 15100, 1e-9);
+	assert_float_equal(d.sc[RT_CVISOR][SC_FSTAT].hi, 5200, 1e-9);
+	assert_float_equal(d.crowd[RT_CVISOR][SC_FSTAT].med, 3100, 1e-9);
+	assert_float_equal(d.ev[RT_NATIVE][EVT_BLOCK].med, 0, 1e-12);
 	unlink(path);
 }
 
@@ -398,6 +506,9 @@ int main(void)
 		cmocka_unit_test(test_pace_of_calls),
 		cmocka_unit_test(test_crowded_calls_cost_a_wake_up),
 		cmocka_unit_test(test_crowded_price_is_per_class),
+		cmocka_unit_test(test_blocked_calls),
+		cmocka_unit_test(test_fstat_class),
+		cmocka_unit_test(test_file_before_crowded_loops),
 		cmocka_unit_test(test_older_calibration_file),
 		cmocka_unit_test(test_missing_runtime_or_empty_workload),
 		cmocka_unit_test(test_derived_costs),

@@ -53,6 +53,9 @@ struct iattr {
 struct inode_ops {
 	/* Find name in dir: 0 and a new reference in *out, or -ENOENT. */
 	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+	/* The same, giving the attributes it read of the file (optional) */
+	int (*lookup_attr)(struct inode *dir, const char *name, struct inode **out,
+			   struct stat *attr);
 	int (*create)(struct inode *dir, const char *name, mode_t mode, uid_t uid,
 		      gid_t gid, struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, mode_t mode, uid_t uid, gid_t gid);

@@ -511,6 +511,11 @@ static int hf_mmap_fd(struct file *f, bool shared_write)
 	return hfd(f);
 }
 
+static int hf_host_read_fd(struct file *f)
+{
+	return S_ISREG(f->inode->mode) ? hfd(f) : -1;
+}
+
 static int hf_fsync(struct file *f, bool datasync)
 {
 	/* fdatasync skips metadata such as mtime: a journal that syncs
@@ -529,6 +534,7 @@ static const struct file_ops host_fops = {
 	.llseek = hf_llseek,
 	.getdents = hf_getdents,
 	.mmap_fd = hf_mmap_fd,
+	.host_read_fd = hf_host_read_fd,
 	.fsync = hf_fsync,
 	.release = hf_release,
 };

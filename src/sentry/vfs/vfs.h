@@ -130,6 +130,9 @@ struct file_ops {
 	long (*getdents)(struct file *f, void *buf, size_t len, off_t *pos);
 	/* The host fd and offset that mmap of this file maps, or -ENODEV. */
 	int (*mmap_fd)(struct file *f, bool shared_write);
+	/* A host fd whose bytes at every offset are this file's, for the host
+	 * to read from directly (sendfile's host path), or -1 */
+	int (*host_read_fd)(struct file *f);
 	/* datasync: fdatasync(2), only what reading the data back needs */
 	int (*fsync)(struct file *f, bool datasync);
 	/* Readiness now (POLLIN...); files without it are always ready.

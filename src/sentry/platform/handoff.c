@@ -15,11 +15,16 @@
  *   SLEEP  neither spins: futex at once, the host places the woken thread;
  *   MEET   neither spins, and the sentry thread moves to the CPU its stub
  *          thread last ran on, so that each wake-up is a same-CPU one;
- *   YIELD  placed as MEET (or one CPU for the whole sandbox), and each
- *          side yields the CPU a bounded number of times before it sleeps:
- *          the peer is runnable on that CPU, so a yield runs it with no
- *          futex call on either side (a round trip of two threads on one
- *          CPU here: 2.8-3.1 us by yield, 5.3 us by futex wait and wake).
+ *   YIELD  only in a sandbox confined to one CPU (taskset, a cpuset):
+ *          each side yields the CPU a bounded number of times before it
+ *          sleeps; the peer is runnable on that CPU, so a yield runs it
+ *          with no futex call on either side (a round trip of two threads
+ *          on one CPU here: 2.8-3.1 us by yield, 5.3 us by futex wait and
+ *          wake).  With two CPUs, placed as MEET, it measured cheaper per
+ *          round trip and yet made two computing threads 20-50 % slower
+ *          (docs/performance.md, "The hand-off on one CPU"): a yield there
+ *          may run the other pair's thread, not the peer, and the round
+ *          trip's stamps do not see that cost, so it is not a candidate.
  *
  * The cost of a round trip is measured on the TSC, both hand-offs but not
  * the sentry's own work: stub post -> sentry sees it, and sentry answer ->
@@ -51,13 +56,13 @@
  * Yields before a YIELD waiter sleeps.  With its peer runnable on the CPU
  * one yield is enough; the rest is for a peer that is busy a while.  When
  * nothing else can run there each yield returns at once (0.3-0.5 us here),
- * so 16 keep the CPU from an idle balance for at most ~8 us, less than
- * SPIN's 20 us budget; when other work can run there, a yield gives it the
- * CPU, not takes it.  CVISOR_YIELDS sets it, for measurements.
+ * so 16 burn at most ~8 us before the futex sleep, less than SPIN's 20 us
+ * budget; when other work can run there, a yield gives it the CPU, never
+ * takes it.  CVISOR_YIELDS sets it, for measurements.
  */
 static unsigned yields = 16;
 static int forced = -1;                 /* CVISOR_HANDOFF: one mode, to measure */
-static bool may_share;                  /* the pair can be put on one CPU */
+static bool one_cpu;                    /* the sandbox has one CPU: YIELD may be tried */
 static cpu_set_t sandbox_cpus;          /* the sentry's affinity at start */
 static __thread struct {
 	int mode, cpu;                  /* what this sentry thread's affinity is for */
@@ -99,15 +104,13 @@ uint32_t handoff_init(void)
 		insn = STUB_CPU_RDPID;
 	else if (__get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27))     /* RDTSCP */)
 		insn = STUB_CPU_RDTSCP;
-	/* YIELD needs the pair on one CPU: the sandbox has one, or the
-	 * sentry thread can follow its stub thread there */
-	may_share = CPU_COUNT(&sandbox_cpus) == 1 || insn != STUB_CPU_NONE;
+	one_cpu = CPU_COUNT(&sandbox_cpus) == 1;
 	return insn;
 }
 
 /*
  * Where the calling sentry thread may run, for a mode and its stub
- * thread's CPU: MEET and YIELD on that CPU, SPIN on any other (two spinners on one
+ * thread's CPU: MEET on that CPU, SPIN on any other (two spinners on one
  * CPU wait for each other's slice), SLEEP anywhere.  Only sentry threads
  * move, never the application's: its threads keep the host's placement,
  * and sched_getaffinity shows them the mask they set (kernel/sched
@@ -124,7 +127,7 @@ static void place(int mode, int cpu)
 		mode = HANDOFF_SLEEP, cpu = -1;
 	if (mode == placed.mode && cpu == placed.cpu)
 		return;
-	if (mode == HANDOFF_MEET || mode == HANDOFF_YIELD) {
+	if (mode == HANDOFF_MEET) {
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 	} else if (mode == HANDOFF_SPIN) {
@@ -163,7 +166,7 @@ void handoff_flush(struct handoff *h)
 static bool allowed(int mode)
 {
 	if (mode == HANDOFF_YIELD)
-		return may_share;
+		return one_cpu;
 	/* spinning pays only while every spinner has a CPU (kernel/task.c) */
 	return mode != HANDOFF_SPIN || __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED);
 }

@@ -16,22 +16,8 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include "caps.h"
-
-static char dir[PATH_MAX - 64];
-
-static const char *at(const char *rel)
-{
-	static char p[2][PATH_MAX];
-	static int i;
-
-	i ^= 1;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, rel);
-	return p[i];
-}
+#include "tree.h"
 
 static void mkd(const char *rel, gid_t g, mode_t m)
 {
@@ -133,16 +119,7 @@ static void changed(void)
 
 int main(void)
 {
-	const char *base = getenv("PERM_DIR");
-
-	if (base) {
-		snprintf(dir, sizeof(dir), "%s/dsp.%d", base, getpid());
-		CHECK(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
-	} else {
-		strcpy(dir, "/tmp/dsp.XXXXXX");
-		CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-	}
-	CHECK_OK(chmod(dir, 0755));
+	tree_make("PERM_DIR", "dsp");
 	mkd("x", 0, 0711);
 	mkd("x/sub", 0, 0755);
 	mkd("x/nox", 0, 0666);

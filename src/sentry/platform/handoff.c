@@ -55,8 +55,8 @@
 /*
  * Yields before a YIELD waiter sleeps.  With its peer runnable on the CPU
  * one yield is enough; the rest is for a peer that is busy a while.  When
- * nothing else can run there each yield returns at once (0.3-0.5 us here),
- * so 16 burn at most ~8 us before the futex sleep, less than SPIN's 20 us
+ * nothing else can run there each yield returns at once (0.6-0.7 us here),
+ * so 16 burn at most ~10 us before the futex sleep, half SPIN's 20 us
  * budget; when other work can run there, a yield gives it the CPU, never
  * takes it.  CVISOR_YIELDS sets it, for measurements.
  */

@@ -167,6 +167,9 @@ enum sysmsg_event {
 };
 
 /* One page per application thread, shared by the stub and the sentry. */
+/* sysmsg.spin: the stub and its sentry thread share a CPU (hand-off YIELD) */
+#define STUB_SPIN_YIELD 0x80000000u
+
 struct sysmsg {
 	uint32_t state;         /* futex word, enum sysmsg_state */
 	uint32_t sentry_waiting;
@@ -174,7 +177,8 @@ struct sysmsg {
 	uint32_t event;
 	uint32_t interrupt;     /* set by the sentry before the interrupt signal */
 	uint32_t signo;         /* EV_FAULT: the host signal */
-	uint32_t spin;          /* how long the stub may spin for DONE */
+	uint32_t spin;          /* how long the stub may spin for DONE: pauses,
+				 * or with STUB_SPIN_YIELD sched_yields */
 	uint32_t pad;
 	uint64_t fpstate;       /* the FPU state the kernel saved for this event */
 	struct stub_regs regs;

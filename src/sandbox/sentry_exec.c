@@ -335,18 +335,18 @@ static int keep_fds(const struct sentry_run *r, int run_fd)
 
 /*
  * The sentry's environment: only the tuning knobs it reads (CVISOR_SPIN_NS,
- * CVISOR_STUB_SPIN: docs/platform.md; CVISOR_HANDOFF: docs/performance.md;
+ * CVISOR_STUB_SPIN: docs/platform.md; CVISOR_HANDOFF, CVISOR_YIELDS: docs/performance.md;
  * CVISOR_SECCOMP: docs/security.md; CVISOR_NOPATCH, CVISOR_PATCH_FIRST:
  * docs/syscall-patching.md; CVISOR_MEMFILE: docs/memory.md), if the caller set them.  Nothing else of the
  * caller's environment is in the sentry's memory but what the sandbox is
  * given (r->envp).
  */
-static void knobs_env(char *envp[8])
+static void knobs_env(char *envp[9])
 {
 	static const char *const knobs[] = { "CVISOR_SPIN_NS", "CVISOR_STUB_SPIN",
 					     "CVISOR_HANDOFF", "CVISOR_SECCOMP",
 					     "CVISOR_NOPATCH", "CVISOR_PATCH_FIRST",
-					     "CVISOR_MEMFILE" };
+					     "CVISOR_MEMFILE", "CVISOR_YIELDS" };
 	int n = 0;
 
 	for (size_t k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
@@ -361,7 +361,7 @@ static void knobs_env(char *envp[8])
 int sentry_exec(const struct sentry_run *r)
 {
 	json_t *j = sentry_run_to_json(r);
-	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL, *envp[8];
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL, *envp[9];
 	char fdarg[16];
 	int fd, err;
 

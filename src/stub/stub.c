@@ -106,12 +106,14 @@ static inline uint32_t this_cpu(void)
 }
 
 /*
- * Hand an event to the sentry and wait for DONE: spin for as long as the
- * sentry allows (its hand-off policy, platform/handoff.c, sets m->spin),
- * then sleep on the futex.  sentry_waiting/stub_waiting avoid a futex call
- * on the fast path; the seq_cst accesses order each side's store before
- * its load of the other side's flag.  The CPU and the two time stamps are
- * what the policy learns from.
+ * Hand an event to the sentry and wait for DONE: spin (or yield the CPU,
+ * when the pair shares one) for as long as the sentry allows (its hand-off
+ * policy, platform/handoff.c, sets m->spin), then sleep on the futex.
+ * sentry_waiting/stub_waiting avoid a futex call on the fast path; the
+ * seq_cst accesses order each side's store before its load of the other
+ * side's flag (a yield is a spin with the flag clear: see wait_change() in
+ * platform/sync.c for why no wake-up is lost).  The CPU and the two time
+ * stamps are what the policy learns from.
  */
 static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 {
@@ -126,10 +128,15 @@ static void post_and_wait(volatile struct sysmsg *m, uint32_t event)
 		/* m->spin is read on every turn: the sentry sets it to 0 when
 		 * the answer will take long (stub_thread_nospin), and this CPU
 		 * is then better given to the work than to the wait */
-		for (uint32_t i = 0; i < m->spin; i++) {
+		for (uint32_t i = 0, s; i < ((s = m->spin) & ~STUB_SPIN_YIELD); i++) {
 			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != SYSMSG_EVENT)
 				goto done;
-			__builtin_ia32_pause();
+			/* YIELD: the sentry thread waits on this CPU, runnable;
+			 * a yield runs it with no futex call on either side */
+			if (s & STUB_SPIN_YIELD)
+				sc(NR_sched_yield, 0, 0, 0);
+			else
+				__builtin_ia32_pause();
 		}
 		__atomic_store_n(&m->stub_waiting, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) == SYSMSG_EVENT)

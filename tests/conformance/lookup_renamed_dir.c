@@ -15,20 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-
-static char dir[PATH_MAX - 64];
-
-/* dir/rel, in one of two buffers: rename(at(x), at(y)) needs both */
-static const char *at(const char *rel)
-{
-	static char p[2][PATH_MAX];
-	static int i;
-
-	i ^= 1;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, rel);
-	return p[i];
-}
+#include "tree.h"
 
 static void put(const char *rel, const char *text)
 {
@@ -70,15 +57,7 @@ static const char *get(const char *rel)
 
 int main(void)
 {
-	const char *env = getenv("LOOKUP_DIR");
-
-	if (env && *env) {
-		snprintf(dir, sizeof(dir), "%s/lookup.%d", env, (int)getpid());
-		CHECK_OK(mkdir(dir, 0755));
-	} else {
-		strcpy(dir, "/tmp/lookup.XXXXXX");
-		CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	}
+	tree_make("LOOKUP_DIR", "lookup");
 	CHECK_OK(mkdir(at("a"), 0755));
 	CHECK_OK(mkdir(at("a/b"), 0755));
 	put("a/b/f", "one");

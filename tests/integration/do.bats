@@ -254,6 +254,26 @@ wait_exit() {
 	run -0 "$CVISOR" do $CVISOR_DO_FLAGS -- "$PROGS/exit_status" 0
 }
 
+# --- the hand-off (platform/handoff.c) ---
+
+# YIELD (docs/performance.md, "The hand-off on one CPU"): with the sandbox
+# on one CPU, each pair of a stub thread and its sentry thread yields the
+# CPU to the other instead of a futex wake and wait.  Threads that wait
+# on each other and a fork, fixed in that mode: the programs' own checks
+# pass, and --stats counts the round trips made in it.
+@test "CVISOR_HANDOFF=yield on one CPU: threads and processes run, in that mode" {
+	local prog n
+	for prog in threads_join fork_wait futex_basic; do
+		[ -x "$BUILD/tests/conformance/$prog" ] ||
+			skip "$BUILD/tests/conformance/$prog not built"
+		run -0 --separate-stderr env CVISOR_HANDOFF=yield taskset -c 0 \
+			"$CVISOR" do $CVISOR_DO_FLAGS --stats -- "$BUILD/tests/conformance/$prog"
+		n=$(awk '$1 == "yield" { print $2 }' <<<"$stderr")
+		echo "$prog: $n round trips in yield"
+		[ "${n:-0}" -gt 0 ]
+	done
+}
+
 # --- --strace and --stats ---
 
 @test "--strace prints the program's syscalls to stderr" {

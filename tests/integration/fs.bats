@@ -83,6 +83,15 @@ teardown() {
 	[ -z "$(ls "$TMP")" ]
 }
 
+@test "--rw DIR: search permission on host directories for a user without DAC capabilities" {
+	# the walk checks a host directory's bits from the attributes its own
+	# lookup read (vfs/namei.c): the conformance program on a host tree
+	chmod 755 "$TMP"
+	run -0 --separate-stderr "$CVISOR" do --rw "$TMP" -- /usr/bin/env PERM_DIR="$TMP" \
+		"$BUILD/tests/conformance/dir_search_perm"
+	[ -z "$(ls "$TMP")" ]
+}
+
 @test "--rw DIR: a path whose directories the host replaced opens the host's new file" {
 	mkdir -p "$TMP/a/b"
 	echo one >"$TMP/a/b/f"

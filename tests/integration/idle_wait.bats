@@ -42,11 +42,19 @@ switches() {
 		awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'
 }
 
-# Run idle_wait MODE in the sandbox; once it waits, count the sentry's
-# switches over 2 s into $count; then end it (SIGTERM to cvisor do).
+# The voluntary and involuntary context switches of all its threads so
+# far (a sched_yield that runs another thread is an involuntary one).
+all_switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+		awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'
+}
+
+# Run idle_wait MODE in the sandbox (under $WRAP, if set); once it waits,
+# count the sentry's switches ($COUNT: switches) over 2 s into $count;
+# then end it (SIGTERM to cvisor do).
 idle_count() {
 	local i s a
-	"$CVISOR" do $CVISOR_DO_FLAGS -- "$PROG" "$1" >"$TMP/out" 2>"$TMP/err" &
+	$WRAP "$CVISOR" do $CVISOR_DO_FLAGS -- "$PROG" "$1" >"$TMP/out" 2>"$TMP/err" &
 	RUN_PID=$!
 	for i in $(seq 200); do
 		grep -q ready "$TMP/out" 2>/dev/null && break
@@ -56,15 +64,15 @@ idle_count() {
 	s=$(sentry_of "$RUN_PID")
 	[ -n "$s" ] || { echo "no sentry under $RUN_PID" >&2; return 1; }
 	sleep 0.5                       # from "ready" into the call
-	a=$(switches "$s")
+	a=$(${COUNT:-switches} "$s")
 	sleep 2
-	count=$(( $(switches "$s") - a ))
+	count=$(( $(${COUNT:-switches} "$s") - a ))
 	# still waiting: the count is of the wait, not of an exit
 	kill -0 "$RUN_PID"
 	kill -TERM "$RUN_PID"
 	wait "$RUN_PID" || true
 	RUN_PID=
-	echo "# $1: $count voluntary context switches of the sentry in 2 s" >&3
+	echo "# $1: $count context switches (${COUNT:-switches}) of the sentry in 2 s" >&3
 }
 
 @test "idle read() on an empty pipe: the sentry sleeps" {
@@ -92,4 +100,16 @@ idle_count() {
 	[ "$count" -le 10 ]
 	idle_count eventfd
 	[ "$count" -le 10 ]
+}
+
+# The hand-off's YIELD mode (docs/performance.md, "The hand-off on one
+# CPU"): a sentry thread yields to its stub thread a bounded number of
+# times, then sleeps.  Here the application computes and makes no call,
+# on the one CPU its sentry thread shares with it: unbounded, the sentry
+# thread would be picked and yield again at every scheduler slice (some
+# 500 switches in 2 s); bounded, it sleeps, and wakes only for the
+# sentry's lost-wake-up check (every 100 ms: ~20 in 2 s).
+@test "a computing thread on one CPU, hand-off YIELD: its sentry thread stops yielding" {
+	WRAP="env CVISOR_HANDOFF=yield taskset -c 1" COUNT=all_switches idle_count compute
+	[ "$count" -le 60 ]
 }

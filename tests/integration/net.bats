@@ -52,3 +52,25 @@ print(a.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) == socket.SOCK_STREAM)'
 	[ "${lines[0]}" = "unix ok" ]
 	[ "${lines[2]}" = ping ] && [ "${lines[3]}" = True ]
 }
+
+# sendfile from a host file to a host TCP socket is one host sendfile in
+# the sentry (net/sockmsg.c, issue 16: nginx's pread64 + sendmsg before);
+# the conformance programs check offsets, partial sends, the end of the
+# file, SO_SNDTIMEO and EPIPE with the input on a --rw host directory,
+# where it is a host file (in /tmp it would be the sandbox's own tmpfs).
+@test "sendfile from a --rw host file to a TCP socket: host sendfiles, offsets and partial sends as Linux" {
+	command -v strace >/dev/null || skip "no strace"
+	local d=$BATS_TEST_TMPDIR/d prog
+	mkdir "$d"
+	run -0 --separate-stderr strace -f -qq -Y -e trace=sendfile -e signal=none \
+		-o "$BATS_TEST_TMPDIR/trace" "$CVISOR" do --rw "$d" -- /usr/bin/env SENDFILE_DIR="$d" \
+		"$BUILD/tests/conformance/sendfile_sock_edges"
+	[ "$output" = ok ]
+	echo "host sendfiles of the sentry: $(grep -c '<cvisor-sentry> sendfile(' "$BATS_TEST_TMPDIR/trace")"
+	grep -q '<cvisor-sentry> sendfile(' "$BATS_TEST_TMPDIR/trace"
+	for prog in sendfile_sock sendfile_timeo; do
+		run -0 --separate-stderr "$CVISOR" do --rw "$d" -- /usr/bin/env SENDFILE_DIR="$d" \
+			"$BUILD/tests/conformance/$prog"
+	done
+	[ -z "$(ls "$d")" ]
+}

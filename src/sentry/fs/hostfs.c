@@ -124,14 +124,17 @@ static void dcache_add(struct hnode *h)
 		inode_put(&old->vfs);   /* may close its fd: not under the lock */
 }
 
-static int host_lookup(struct inode *dino, const char *name, struct inode **out)
+/* The attributes the lookup's fstatat read go to the walk's permission check. */
+static int host_lookup_attr(struct inode *dino, const char *name, struct inode **out,
+			    struct stat *attr)
 {
 	struct hnode *dir = HN(dino), *h;
 	struct stat st, st2;
 	int fd = -1;
 
-	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW))
+	if (fstatat(dir->fd, name, attr, AT_SYMLINK_NOFOLLOW))
 		return -errno;
+	st = *attr;
 	if (S_ISDIR(st.st_mode) && (h = dcache_find(dir, name, &st))) {
 		*out = &h->vfs;
 		return 0;
@@ -156,6 +159,13 @@ static int host_lookup(struct inode *dino, const char *name, struct inode **out)
 		dcache_add(h);
 	*out = &h->vfs;
 	return 0;
+}
+
+static int host_lookup(struct inode *dino, const char *name, struct inode **out)
+{
+	struct stat attr;
+
+	return host_lookup_attr(dino, name, out, &attr);
 }
 
 static int host_getattr(struct inode *ino, struct stat *st)
@@ -412,6 +422,7 @@ static int host_setattr(struct inode *ino, const struct iattr *ia)
 
 static const struct inode_ops host_iops = {
 	.lookup = host_lookup,
+	.lookup_attr = host_lookup_attr,
 	.create = host_create,
 	.mkdir = host_mkdir,
 	.mknod = host_mknod,
@@ -500,6 +511,11 @@ static int hf_mmap_fd(struct file *f, bool shared_write)
 	return hfd(f);
 }
 
+static int hf_host_read_fd(struct file *f)
+{
+	return S_ISREG(f->inode->mode) ? hfd(f) : -1;
+}
+
 static int hf_fsync(struct file *f, bool datasync)
 {
 	/* fdatasync skips metadata such as mtime: a journal that syncs
@@ -518,6 +534,7 @@ static const struct file_ops host_fops = {
 	.llseek = hf_llseek,
 	.getdents = hf_getdents,
 	.mmap_fd = hf_mmap_fd,
+	.host_read_fd = hf_host_read_fd,
 	.fsync = hf_fsync,
 	.release = hf_release,
 };

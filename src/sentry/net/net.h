@@ -65,6 +65,9 @@ long sock_sendto(struct task *t, struct file *f, uint64_t buf, size_t len, int f
 long sock_recvfrom(struct task *t, struct file *f, uint64_t buf, size_t len, int flags,
 		   struct sockaddr_storage *from, socklen_t *fromlen);
 long sock_sendmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
+/* sendfile(2) to f from the host fd in_fd at *pos, by the host, if f is a
+ * host inet stream socket (net/sockmsg.c); else -EOPNOTSUPP. */
+long sock_sendfile(struct task *t, struct file *f, int in_fd, off_t *pos, size_t len);
 long sock_recvmsg(struct task *t, struct file *f, uint64_t umsg, int flags);
 
 /* /proc/net/unix (net/unix/proc.c) */

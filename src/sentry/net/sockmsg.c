@@ -13,6 +13,7 @@
  * host credentials (never on an inet socket) is dropped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -179,6 +181,48 @@ long hostinet_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, int 
 	if (!err)
 		err = ctl_check(m);
 	return err ? err : send_iov(t, s, m, flags & SEND_FLAGS);
+}
+
+/*
+ * sendfile(2) from a host file to a host TCP socket as host sendfiles: the
+ * bytes go from the file to the socket inside the host kernel, not through
+ * a sentry buffer (issue 16: nginx's body was a pread64 and a sendmsg).
+ * It waits as sock_send does: a blocking socket takes all len (or up to
+ * the end of the file) unless a signal or SO_SNDTIMEO ends the wait, a
+ * non-blocking one what fits; what was sent counts, and *pos advances by
+ * it.  EPIPE raises SIGPIPE, as Linux's sendfile does.
+ */
+long sock_sendfile(struct task *t, struct file *f, int in_fd, off_t *pos, size_t len)
+{
+	struct socket *so = sock_of(f);
+	struct sock_wait w;
+	struct hsock *s;
+	size_t done = 0;
+
+	if (!so || so->ops->sendmsg != hostinet_sendmsg || so->type != SOCK_STREAM)
+		return -EOPNOTSUPP;
+	s = so->priv;
+	w = sock_wait_init(so, f->flags & O_NONBLOCK ? MSG_DONTWAIT : 0, SND);
+	while (done < len) {
+		ssize_t n = sendfile(s->fd, in_fd, pos, len - done);
+		int err;
+
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			break;          /* the end of the file */
+		err = errno == EAGAIN ? sock_wait(t, s, POLLOUT, &w) : -errno;
+		if (!err)
+			continue;
+		if (done)
+			break;
+		if (err == -EPIPE)
+			send_signal_tg(t->tg, SIGPIPE);
+		return err;
+	}
+	return (long)done;
 }
 
 long hostsock_send(struct task *t, struct socket *s, struct sock_msg *m, int flags)

@@ -9,12 +9,22 @@
  * a spinner holds a CPU its peer needs and a hand-off costs a scheduler
  * slice; when neither spins, a wake-up of a thread on an idle CPU costs
  * 12-40 us on this VM, one on the waker's own CPU a few.  So each pair
- * chooses, from what it measures, between three ways to wait:
+ * chooses, from what it measures, between four ways to wait:
  *
  *   SPIN   both spin for a bounded time, then sleep (the old policy);
  *   SLEEP  neither spins: futex at once, the host places the woken thread;
  *   MEET   neither spins, and the sentry thread moves to the CPU its stub
- *          thread last ran on, so that each wake-up is a same-CPU one.
+ *          thread last ran on, so that each wake-up is a same-CPU one;
+ *   YIELD  only in a sandbox confined to one CPU (taskset, a cpuset):
+ *          each side yields the CPU a bounded number of times before it
+ *          sleeps; the peer is runnable on that CPU, so a yield runs it
+ *          with no futex call on either side (a round trip of two threads
+ *          on one CPU here: 2.8-3.1 us by yield, 5.3 us by futex wait and
+ *          wake).  With two CPUs, placed as MEET, it measured cheaper per
+ *          round trip and yet made two computing threads 20-50 % slower
+ *          (docs/performance.md, "The hand-off on one CPU"): a yield there
+ *          may run the other pair's thread, not the peer, and the round
+ *          trip's stamps do not see that cost, so it is not a candidate.
  *
  * The cost of a round trip is measured on the TSC, both hand-offs but not
  * the sentry's own work: stub post -> sentry sees it, and sentry answer ->
@@ -42,13 +52,23 @@
 #define COST_JITTER   4096              /* TSC ticks, ~1.5 us: noise, not a change */
 #define COST_MAX      (1ULL << 32)      /* TSC ticks: a sample above is bogus */
 
+/*
+ * Yields before a YIELD waiter sleeps.  With its peer runnable on the CPU
+ * one yield is enough; the rest is for a peer that is busy a while.  When
+ * nothing else can run there each yield returns at once (0.6-0.7 us here),
+ * so 16 burn at most ~10 us before the futex sleep, half SPIN's 20 us
+ * budget; when other work can run there, a yield gives it the CPU, never
+ * takes it.  CVISOR_YIELDS sets it, for measurements.
+ */
+static unsigned yields = 16;
 static int forced = -1;                 /* CVISOR_HANDOFF: one mode, to measure */
+static bool one_cpu;                    /* the sandbox has one CPU: YIELD may be tried */
 static cpu_set_t sandbox_cpus;          /* the sentry's affinity at start */
 static __thread struct {
 	int mode, cpu;                  /* what this sentry thread's affinity is for */
 } placed = { -1, -1 };                  /* unknown: inherited from its creator */
 
-static const char *const mode_names[HANDOFF_MODES] = { "spin", "sleep", "meet" };
+static const char *const mode_names[HANDOFF_MODES] = { "spin", "sleep", "meet", "yield" };
 
 /* For --stats: what the policy chose, summed over every thread. */
 static struct {
@@ -69,19 +89,23 @@ static uint64_t mono_ns(void)
 /* At platform_init (before the sentry confines itself): how the stub finds its CPU. */
 uint32_t handoff_init(void)
 {
-	const char *e = getenv("CVISOR_HANDOFF");
+	const char *e = getenv("CVISOR_HANDOFF"), *y = getenv("CVISOR_YIELDS");
 	unsigned a, b, c, d;
+	uint32_t insn = STUB_CPU_NONE;
 
 	for (int m = 0; e && m < HANDOFF_MODES; m++)
 		if (!strcmp(e, mode_names[m]))
 			forced = m;
+	if (y)
+		yields = (unsigned)strtoul(y, NULL, 10) & ~STUB_SPIN_YIELD;
 	if (sched_getaffinity(0, sizeof(sandbox_cpus), &sandbox_cpus))
 		CPU_ZERO(&sandbox_cpus);
 	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & bit_RDPID))
-		return STUB_CPU_RDPID;
-	if (__get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27))     /* RDTSCP */)
-		return STUB_CPU_RDTSCP;
-	return STUB_CPU_NONE;
+		insn = STUB_CPU_RDPID;
+	else if (__get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27))     /* RDTSCP */)
+		insn = STUB_CPU_RDTSCP;
+	one_cpu = CPU_COUNT(&sandbox_cpus) == 1;
+	return insn;
 }
 
 /*
@@ -141,6 +165,8 @@ void handoff_flush(struct handoff *h)
 
 static bool allowed(int mode)
 {
+	if (mode == HANDOFF_YIELD)
+		return one_cpu;
 	/* spinning pays only while every spinner has a CPU (kernel/task.c) */
 	return mode != HANDOFF_SPIN || __atomic_load_n(&sentry_spin_ns, __ATOMIC_RELAXED);
 }
@@ -303,12 +329,27 @@ unsigned handoff_sentry_spin(const struct stub_thread *t)
 					       : 0;
 }
 
-/* How long the stub spins for the answer, in pauses; the answer is going out. */
+/* How often the sentry yields for the task's next event before it sleeps. */
+unsigned handoff_sentry_yields(const struct stub_thread *t)
+{
+	return t->handoff.mode == HANDOFF_YIELD ? yields : 0;
+}
+
+/*
+ * How long the stub waits for the answer before it sleeps (sysmsg.spin):
+ * pauses, or yields; the answer is going out.
+ */
 uint32_t handoff_resume(struct stub_thread *t)
 {
 	t->handoff.resumed = __builtin_ia32_rdtsc();
-	return t->handoff.mode == HANDOFF_SPIN ? __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED)
-					       : 0;
+	switch (t->handoff.mode) {
+	case HANDOFF_SPIN:
+		return __atomic_load_n(&stub_spin_iters, __ATOMIC_RELAXED);
+	case HANDOFF_YIELD:
+		return yields ? STUB_SPIN_YIELD | yields : 0;
+	default:
+		return 0;
+	}
 }
 
 void handoff_print_stats(int fd)

@@ -45,7 +45,7 @@ struct stub_proc {
 };
 
 /* How a sentry thread and its stub thread wait for each other (handoff.c). */
-enum { HANDOFF_SPIN, HANDOFF_SLEEP, HANDOFF_MEET, HANDOFF_MODES };
+enum { HANDOFF_SPIN, HANDOFF_SLEEP, HANDOFF_MEET, HANDOFF_YIELD, HANDOFF_MODES };
 
 struct handoff {
 	uint8_t mode;               /* how the pair waits now */
@@ -120,6 +120,7 @@ uint32_t handoff_init(void);
 void handoff_event(struct stub_thread *t);
 void handoff_flush(struct handoff *h);
 unsigned handoff_sentry_spin(const struct stub_thread *t);
+unsigned handoff_sentry_yields(const struct stub_thread *t);
 uint32_t handoff_resume(struct stub_thread *t);
 
 extern unsigned sentry_spin_ns;    /* how long a sentry thread spins */

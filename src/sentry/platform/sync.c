@@ -5,6 +5,7 @@
  * here: a spin hand-off across CPUs ~0.3 us, a futex wake-up ~20-40 us.
  */
 #include <errno.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -90,20 +91,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static bool changed(uint32_t *w, uint32_t val, bool *stop)
+{
+	return __atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
+	       __atomic_load_n(stop, __ATOMIC_ACQUIRE);
+}
+
 /*
  * Wait until *w != val, or *stop becomes true: true then, false if a
- * sleep ran out (the caller looks for a lost wake-up).  *waiting tells the
- * other side to wake us; the seq_cst store orders it before our re-check.
+ * sleep ran out (the caller looks for a lost wake-up).  Spin for spin ns
+ * or yield the CPU up to yields times (the hand-off's YIELD: the peer is
+ * runnable on this CPU), then sleep.
+ *
+ * No wake-up is lost, whichever way either side waited.  A waiter sleeps
+ * only after a seq_cst store of *waiting = 1 and a seq_cst re-load of *w;
+ * the waker stores *w with seq_cst, then loads *waiting.  In the single
+ * total order of seq_cst accesses one of the two stores comes first: if
+ * the waiter's flag, the waker sees it and calls FUTEX_WAKE, which either
+ * wakes the sleeper or finds it not yet asleep, and then FUTEX_WAIT's own
+ * check of *w (under the futex's lock) sees the new value and returns; if
+ * the waker's store, the waiter's re-load sees it and does not sleep.  A
+ * waiter that spins or yields keeps its flag clear, so the waker makes no
+ * futex call at all; it sees the change by looking, and the futex stays
+ * the fallback once the budget is spent.
  */
 static bool wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop,
-			unsigned spin)
+			unsigned spin, unsigned yields)
 {
 	uint64_t deadline = 0;
 	bool woken = true;
 
 	for (unsigned i = 0;; i++) {
-		if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != val ||
-		    __atomic_load_n(stop, __ATOMIC_ACQUIRE))
+		if (changed(w, val, stop))
 			return true;
 		if ((i & 63) == 0) {
 			uint64_t t = now_ns();
@@ -114,6 +133,11 @@ static bool wait_change(uint32_t *w, uint32_t val, uint32_t *waiting, bool *stop
 				break;
 		}
 		__builtin_ia32_pause();
+	}
+	for (unsigned i = 0; i < yields; i++) {
+		sched_yield();
+		if (changed(w, val, stop))
+			return true;
 	}
 	__atomic_store_n(waiting, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(w, __ATOMIC_SEQ_CST) == val &&
@@ -144,6 +168,7 @@ static int stub_broken(struct stub_thread *t)
 int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs)
 {
 	struct sysmsg *m = t->msg;
+	bool slept = false;             /* a sleep ran out: the wait is long */
 
 	for (;;) {
 		uint32_t s = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
@@ -174,9 +199,13 @@ int stub_thread_wait(struct stub_thread *t, struct stub_regs *regs)
 		}
 		if (s != t->posted)
 			return stub_broken(t);
+		/* a wait that outlived one sleep is not a hand-off: it looks
+		 * again without spinning or yielding first */
 		if (wait_change(&m->state, s, &m->sentry_waiting, &t->proc->dead,
-				handoff_sentry_spin(t)))
+				slept ? 0 : handoff_sentry_spin(t),
+				slept ? 0 : handoff_sentry_yields(t)))
 			continue;
+		slept = true;
 		futex_wake_word(&m->state);
 		if (__atomic_load_n(&t->interrupting, __ATOMIC_RELAXED))
 			stub_thread_interrupt(t);
@@ -251,7 +280,7 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 			stub_proc_kill_broken(p);
 			break;
 		}
-		if (!wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0))
+		if (!wait_change(&rs->seq, cur, &rs->sentry_waiting, &p->dead, 0, 0))
 			futex_wake_word(&rq->seq);      /* our wake-up may be lost */
 	}
 	/* an answer stands even if the stub died since: the pid of a clone

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mm/mm.h"
+#include "net/net.h"
 #include "syscalls/syscalls.h"
 #include "vfs/vfs.h"
 
@@ -455,6 +456,21 @@ static long copy_range(struct task *t, struct file *in, off_t *ipos, struct file
 	return (long)done;
 }
 
+/*
+ * sendfile's host path: a host file to a host socket in host sendfiles
+ * (net/sockmsg.c), with no copy through the sentry; -EOPNOTSUPP for any
+ * other pair, which copy_range serves.
+ */
+static long sendfile_host(struct task *t, struct file *out, struct file *in, off_t *pos,
+			  size_t len)
+{
+	int fd = in->ops->host_read_fd ? in->ops->host_read_fd(in) : -1;
+
+	if (fd < 0)
+		return -EOPNOTSUPP;
+	return sock_sendfile(t, out, fd, pos, len < (size_t)MAX_RW ? len : (size_t)MAX_RW);
+}
+
 long sys_sendfile(struct task *t, const struct syscall_args *a)
 {
 	struct file *out = fget(t, ARG_INT(a, 0));
@@ -472,7 +488,9 @@ long sys_sendfile(struct task *t, const struct syscall_args *a)
 		err = -EINVAL;
 	if (!err) {
 		pthread_mutex_lock(&out->pos_lock);
-		err = copy_range(t, in, a->a[2] ? &off : &in->pos, out, &out->pos, a->a[3]);
+		err = sendfile_host(t, out, in, a->a[2] ? &off : &in->pos, a->a[3]);
+		if (err == -EOPNOTSUPP)
+			err = copy_range(t, in, a->a[2] ? &off : &in->pos, out, &out->pos, a->a[3]);
 		pthread_mutex_unlock(&out->pos_lock);
 		if (a->a[2] && err >= 0 && copy_to_user(t->tg->mm, a->a[2], &off, sizeof(off)))
 			err = -EFAULT;

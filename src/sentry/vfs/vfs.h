@@ -54,6 +54,9 @@ struct iattr {
 struct inode_ops {
 	/* Find name in dir: 0 and a new reference in *out, or -ENOENT. */
 	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+	/* The same, giving the attributes it read of the file (optional) */
+	int (*lookup_attr)(struct inode *dir, const char *name, struct inode **out,
+			   struct stat *attr);
 	int (*create)(struct inode *dir, const char *name, mode_t mode, uid_t uid,
 		      gid_t gid, struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, mode_t mode, uid_t uid, gid_t gid);
@@ -128,6 +131,9 @@ struct file_ops {
 	long (*getdents)(struct file *f, void *buf, size_t len, off_t *pos);
 	/* The host fd and offset that mmap of this file maps, or -ENODEV. */
 	int (*mmap_fd)(struct file *f, bool shared_write);
+	/* A host fd whose bytes at every offset are this file's, for the host
+	 * to read from directly (sendfile's host path), or -1 */
+	int (*host_read_fd)(struct file *f);
 	/* datasync: fdatasync(2), only what reading the data back needs */
 	int (*fsync)(struct file *f, bool datasync);
 	/* Readiness now (POLLIN...); files without it are always ready.

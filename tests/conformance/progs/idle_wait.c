@@ -3,6 +3,8 @@
  * Block for ever in one wait, for tests/integration/idle_wait.bats to
  * count the sentry's context switches meanwhile: "ready" on stdout just
  * before the call.  usage: idle_wait pipe|epoll|sigsuspend|futex|poll|eventfd
+ * or compute: no call at all, a loop on the CPU after "ready" (the sentry
+ * thread waits for the next event, and must not yield to it for ever).
  */
 #include <linux/futex.h>
 #include <poll.h>
@@ -69,6 +71,11 @@ int main(int argc, char **argv)
 		ready();
 		return syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0) < 0;
 	}
-	fprintf(stderr, "usage: %s pipe|epoll|poll|eventfd|sigsuspend|futex\n", argv[0]);
+	if (!strcmp(m, "compute")) {
+		ready();
+		for (volatile unsigned long i = 0;; i++)
+			;
+	}
+	fprintf(stderr, "usage: %s pipe|epoll|poll|eventfd|sigsuspend|futex|compute\n", argv[0]);
 	return 2;
 }

@@ -247,8 +247,8 @@ void hostcall_print_rtt(int fd)
 	for (int w = 0; w < 2; w++) {
 		uint64_t n = __atomic_load_n(&rtt[w].n, __ATOMIC_RELAXED);
 
-		dprintf(fd, "sentry: %lu host calls to a %s syscall thread, mean %lu ns post to answer\n",
-			n, w ? "sleeping" : "awake",
+		dprintf(fd, "sentry: %lu host calls found the syscall thread %s, mean %lu ns post to answer\n",
+			n, w ? "asleep" : "awake",
 			n ? __atomic_load_n(&rtt[w].ns, __ATOMIC_RELAXED) / n : 0);
 	}
 }

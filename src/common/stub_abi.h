@@ -78,6 +78,7 @@
 #define REQ_NR       8
 #define REQ_ARGS     16
 #define REQ_CHILD_FD 64
+#define REQ_SPIN     4
 /*
  * A batch of host calls in one request (nr = STUB_NR_BATCH, args[0] = how
  * many): the syscall thread runs them in order and stops at the first
@@ -126,7 +127,7 @@
 /* A host call the sentry asks the syscall thread to make. */
 struct stub_req {
 	uint32_t seq;           /* futex word: bumped once per request */
-	uint32_t pad;
+	uint32_t spin;          /* pauses to spin for the next request, then sleep */
 	uint64_t nr;
 	uint64_t args[6];
 	uint64_t child_fd;      /* clone of a process: its control memfd */
@@ -257,6 +258,7 @@ _Static_assert(__builtin_offsetof(struct stub_global, app_prog) == GLOBAL_APP_PR
 _Static_assert(__builtin_offsetof(struct stub_req, child_fd) == REQ_CHILD_FD,
 	       "asm offset");
 _Static_assert(__builtin_offsetof(struct stub_resp, ret) == RESP_RET, "asm offset");
+_Static_assert(__builtin_offsetof(struct stub_req, spin) == REQ_SPIN, "asm offset");
 _Static_assert(__builtin_offsetof(struct stub_req, batch) == REQ_BATCH, "asm offset");
 _Static_assert(sizeof(struct stub_call) == STUB_CALL_SIZE, "asm size");
 _Static_assert(sizeof(struct stub_req) <= 0x1000, "the request page");

@@ -20,7 +20,6 @@
 #define NR_seccomp     317
 #define FUTEX_WAIT     0
 #define FUTEX_WAKE     1
-#define SPIN_ITERS     4000
 
 	.text
 
@@ -39,15 +38,18 @@ stub_syscall_loop:
 	movabs $STUB_CTL_RESP, %r13
 	mov RESP_SEQ(%r13), %r14d        /* last request served */
 .Lwait:
-	mov $SPIN_ITERS, %ecx
+	/* as many pauses as the sentry asked for with the last request */
+	mov REQ_SPIN(%r12), %ecx
 .Lspin:
 	mov REQ_SEQ(%r12), %eax
 	cmp %eax, %r14d
 	jne .Lgot
+	sub $1, %ecx
+	jc .Lsleep                       /* none left: look once, then sleep */
 	pause
-	dec %ecx
-	jnz .Lspin
+	jmp .Lspin
 	/* Sleep: announce it, then wait unless a request arrived meanwhile. */
+.Lsleep:
 	mov $1, %eax
 	xchg %eax, RESP_STUB_WAITING(%r13)
 	mov $NR_futex, %eax

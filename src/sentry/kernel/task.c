@@ -363,6 +363,7 @@ static void update_spin(int delta)
 	int n = __atomic_add_fetch(&nr_tasks_total, delta, __ATOMIC_RELAXED);
 
 	platform_set_spin(2 * n <= (sandbox.ncpus ? sandbox.ncpus : 1));
+	platform_set_syscall_spin(2 * n + 1 <= sandbox.ncpus);  /* platform/sync.c */
 }
 
 struct task *task_new(struct thread_group *tg, struct stub_thread *st)

@@ -130,5 +130,6 @@ extern uint32_t stub_spin_iters;   /* how long a stub spins, in pauses */
 void patch_print_stats(int fd);
 void handoff_print_stats(int fd);
 void batch_print_stats(int fd);
+void hostcall_print_rtt(int fd);
 
 #endif

@@ -50,6 +50,7 @@ void platform_spare_start(void);
 void platform_fini(void);
 /* Tell stubs and sentry threads whether spinning pays (runnable <= CPUs). */
 void platform_set_spin(bool spin);
+void platform_set_syscall_spin(bool spin);
 /* First call of a new sentry thread: not pinned where its creator was. */
 void platform_thread_init(void);
 /* --stats: syscall patching (sites patched, calls through them), the host

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,6 +43,22 @@ void platform_set_spin(bool spin)
 	}
 	__atomic_store_n(&sentry_spin_ns, spin ? spin_ns_default : 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&stub_spin_iters, spin ? stub_spin_default : 0u, __ATOMIC_RELAXED);
+}
+
+/*
+ * After an answer the syscall thread spins this many pauses (~25 ns each
+ * here: 100 us) for the next request before it sleeps, but only while a
+ * CPU is free for it: every running task already has two spinners (its
+ * stub thread and its sentry thread), and a third on their CPUs holds one
+ * that the sentry thread needs right after the answer.  The sentry sets
+ * it in each request (a read-only page for the stub).
+ */
+#define SYSCALL_SPIN_PAUSES 4000
+static uint32_t syscall_spin = SYSCALL_SPIN_PAUSES;
+
+void platform_set_syscall_spin(bool spin)
+{
+	__atomic_store_n(&syscall_spin, spin ? SYSCALL_SPIN_PAUSES : 0u, __ATOMIC_RELAXED);
 }
 
 /* Shared (not PRIVATE) futexes: the words live in memfds of two processes. */
@@ -247,12 +264,32 @@ void stub_thread_interrupt(struct stub_thread *t)
 	syscall(SYS_tgkill, t->proc->host_pid, t->host_tid, INTERRUPT_SIGNO);
 }
 
+/* --stats: how long a request to a syscall thread takes, post to answer,
+ * split by whether the thread was asleep (a wake-up) or awake (spinning,
+ * or still at work). */
+static struct {
+	uint64_t n, ns;
+} rtt[2];
+
+void hostcall_print_rtt(int fd)
+{
+	for (int w = 0; w < 2; w++) {
+		uint64_t n = __atomic_load_n(&rtt[w].n, __ATOMIC_RELAXED);
+
+		dprintf(fd, "sentry: %lu host calls found the syscall thread %s, mean %lu ns post to answer\n",
+			n, w ? "asleep" : "awake",
+			n ? __atomic_load_n(&rtt[w].ns, __ATOMIC_RELAXED) / n : 0);
+	}
+}
+
 long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 		    uint64_t child)
 {
 	struct stub_req *rq = p->req;
 	struct stub_resp *rs = p->resp;
 	uint32_t seq, cur;
+	uint64_t t0;
+	bool woke;
 	long ret;
 
 	pthread_mutex_lock(&p->lock);
@@ -266,8 +303,11 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	for (int i = 0; i < 6; i++)
 		rq->args[i] = args[i];
 	rq->child_fd = child;
+	rq->spin = __atomic_load_n(&syscall_spin, __ATOMIC_RELAXED);
+	t0 = now_ns();
 	__atomic_store_n(&rq->seq, seq, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&rs->stub_waiting, __ATOMIC_SEQ_CST))
+	woke = __atomic_load_n(&rs->stub_waiting, __ATOMIC_SEQ_CST);
+	if (woke)
 		futex_wake_word(&rq->seq);
 	/* wait for a change from the very value that was not the answer: a
 	 * second load could already see the answer and sleep on it forever.
@@ -287,6 +327,8 @@ long hostcall_child(struct stub_proc *p, long nr, const uint64_t args[6],
 	 * it made must not be lost, or that process outlives the sandbox */
 	ret = !p->broken && __atomic_load_n(&rs->seq, __ATOMIC_ACQUIRE) == seq ? rs->ret : -ESRCH;
 	pthread_mutex_unlock(&p->lock);
+	__atomic_add_fetch(&rtt[woke].n, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rtt[woke].ns, now_ns() - t0, __ATOMIC_RELAXED);
 	return ret;
 }
 

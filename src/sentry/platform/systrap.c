@@ -834,6 +834,7 @@ void platform_print_stats(int fd)
 {
 	patch_print_stats(fd);
 	batch_print_stats(fd);
+	hostcall_print_rtt(fd);
 	pthread_mutex_lock(&spare.lock);
 	dprintf(fd, "sentry: %lu empty address spaces (execve), %lu of them made on the exec's path (no spare ready)\n",
 		nr_empty, nr_no_spare);

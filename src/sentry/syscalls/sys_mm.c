@@ -67,8 +67,17 @@ long sys_mmap(struct task *t, const struct syscall_args *a)
 		       VMA_ANON);
 }
 
+/*
+ * The host munmap of a touched page must flush the TLB of every CPU that
+ * runs the address space, and the task's own stub thread, spinning there
+ * for the answer, is such a CPU: an IPI to a running vCPU cost 9-37 us a
+ * munmap here (the memory file's shared pages two flushes, anonymous ones
+ * one), against 2-3 us with the thread asleep (docs/memory.md).  So it
+ * sleeps for this call, and its CPU leaves the address space.
+ */
 long sys_munmap(struct task *t, const struct syscall_args *a)
 {
+	task_long_wait(t);
 	return mm_munmap(t->tg->mm, a->a[0], a->a[1]);
 }
 

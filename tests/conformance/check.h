@@ -5,6 +5,7 @@
 #define CVISOR_CONFORMANCE_CHECK_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,25 @@ static inline int run_in_child(int (*fn)(void))
 		_exit(fn());
 	CHECK(waitpid(pid, &st, 0) == pid, "wait: %s", strerror(errno));
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+
+/* A copy of this program at to (mode 0755, made with O_EXCL); its fd,
+ * still open for writing (close-on-exec), is returned. */
+static inline int copy_self_open(const char *to)
+{
+	char buf[65536];
+	int in = open("/proc/self/exe", O_RDONLY), out;
+	ssize_t n;
+
+	CHECK(in >= 0, "open /proc/self/exe: %s", strerror(errno));
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	CHECK(out >= 0, "create %s: %s", to, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		CHECK(write(out, buf, (size_t)n) == n, "write: %s", strerror(errno));
+	CHECK(n == 0, "read: %s", strerror(errno));
+	close(in);
+	return out;
 }
 
 #endif

@@ -10,23 +10,6 @@
 #include <sys/wait.h>
 #include "check.h"
 
-/* A copy of this program at to; its fd, still open for writing. */
-static int copy_self(const char *to)
-{
-	char buf[65536];
-	int in = open("/proc/self/exe", O_RDONLY), out;
-	ssize_t n;
-
-	CHECK(in >= 0, "open /proc/self/exe: %s", strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	CHECK(out >= 0, "create %s: %s", to, strerror(errno));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		CHECK(write(out, buf, (size_t)n) == n, "write: %s", strerror(errno));
-	CHECK(n == 0, "read: %s", strerror(errno));
-	close(in);
-	return out;
-}
-
 /* Run path in a child: its exit status, 100 + errno if execve failed. */
 static int run(const char *path)
 {
@@ -51,7 +34,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "ok"))
 		return 0;
 	snprintf(path, sizeof(path), "/tmp/openwriter.%d", getpid());
-	w = copy_self(path);
+	w = copy_self_open(path);
 	CHECK(run(path) == 100 + ETXTBSY, "exec with a writer in this process: %d", run(path));
 
 	/* a writer in another process only */

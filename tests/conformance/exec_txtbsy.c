@@ -11,22 +11,6 @@
 #include <sys/wait.h>
 #include "check.h"
 
-static void copy_self(const char *to)
-{
-	char buf[65536];
-	int in = open("/proc/self/exe", O_RDONLY), out;
-	ssize_t n;
-
-	CHECK(in >= 0, "open /proc/self/exe: %s", strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
-	CHECK(out >= 0, "create %s: %s", to, strerror(errno));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		CHECK(write(out, buf, (size_t)n) == n, "write: %s", strerror(errno));
-	CHECK(n == 0, "read: %s", strerror(errno));
-	close(in);
-	close(out);
-}
-
 int main(int argc, char **argv)
 {
 	char path[64], rfd[16], wfd[16], c;
@@ -39,7 +23,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/tmp/txtbsy.%d", getpid());
-	copy_self(path);
+	close(copy_self_open(path));
 	CHECK_OK(pipe(go));
 	CHECK_OK(pipe(ready));
 	snprintf(rfd, sizeof(rfd), "%d", go[0]);

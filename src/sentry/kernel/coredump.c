@@ -186,21 +186,25 @@ static void prpsinfo(struct task *t, struct elf_prpsinfo *pi)
 				pi->pr_psargs[i] = ' ';
 }
 
-/* Is the page at a of private file mapping v in the dump?  The pages
- * written (a private copy on the host: present and not a file page, or
- * swapped out, by the stub process's pagemap) and the ELF header of
- * the file's first page, as Linux's default filter; all of it if the
- * host does not say. */
-static bool file_page_wanted(struct core_out *o, const struct vma *v, uint64_t a,
-			     const char *page)
-{
-	uint64_t e;
+#define CHUNK_PAGES (CORE_CHUNK / PAGE_SIZE)
 
-	if (a == v->start && v->off == 0 && !memcmp(page, ELFMAG, SELFMAG))
-		return true;
-	if (o->pagemap < 0 || pread(o->pagemap, &e, 8, (off_t)(a / PAGE_SIZE) * 8) != 8)
-		return true;
-	return ((e >> 63) & 1 && !((e >> 61) & 1)) || ((e >> 62) & 1);
+/* Which pages of [a, a + len) of a private file mapping were written:
+ * a private copy on the host (present and not a file page, or swapped
+ * out), by the stub process's pagemap, read once for the chunk; all of
+ * them if the host does not say. */
+static void written_pages(struct core_out *o, uint64_t a, size_t len, bool *w)
+{
+	uint64_t e[CHUNK_PAGES];
+	size_t n = len / PAGE_SIZE;
+
+	if (o->pagemap < 0 ||
+	    pread(o->pagemap, e, n * 8, (off_t)(a / PAGE_SIZE) * 8) != (ssize_t)(n * 8)) {
+		for (size_t i = 0; i < n; i++)
+			w[i] = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		w[i] = ((e[i] >> 63) & 1 && !((e[i] >> 61) & 1)) || ((e[i] >> 62) & 1);
 }
 
 /* One VMA's memory, a page at a time: pages of zeros and file pages not
@@ -209,16 +213,23 @@ static bool file_page_wanted(struct core_out *o, const struct vma *v, uint64_t a
 static void dump_vma(struct core_out *o, struct mm *mm, const struct vma *v, char *buf)
 {
 	static const char zero[PAGE_SIZE];
-	bool file = v->kind == VMA_FILE && !v->shm_id;
+	bool file = v->kind == VMA_FILE && !v->shm_id, w[CHUNK_PAGES];
 
 	for (uint64_t a = v->start; !o->err && a < v->end; a += CORE_CHUNK) {
 		size_t len = v->end - a < CORE_CHUNK ? v->end - a : CORE_CHUNK, run = 0;
 
 		if (copy_from_user(mm, buf, a, len))
 			memset(buf, 0, len);    /* unreadable after all: zeros, as Linux */
+		if (file)
+			written_pages(o, a, len, w);
 		for (size_t p = 0; p < len && !o->err; p += PAGE_SIZE) {
+			/* of a file mapping: the pages written, and the ELF
+			 * header of the file's first page (Linux's default
+			 * filter) */
+			bool header = a + p == v->start && v->off == 0 &&
+				      !memcmp(buf, ELFMAG, SELFMAG);
 			bool want = memcmp(buf + p, zero, PAGE_SIZE) &&
-				    (!file || file_page_wanted(o, v, a + p, buf + p));
+				    (!file || header || w[p / PAGE_SIZE]);
 
 			if (want) {
 				run += PAGE_SIZE;

@@ -546,10 +546,12 @@ long sys_chroot(struct task *t, const struct syscall_args *a)
 	return 0;
 }
 
+#define UNREACHABLE "(unreachable)"
+
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
 	char buf[PATH_MAX];
-	bool unreachable;
+	size_t pre;
 	long n;
 
 	struct stat st;
@@ -558,12 +560,11 @@ long sys_getcwd(struct task *t, const struct syscall_args *a)
 	/* a cwd outside the root (chroot without chdir) reads
 	 * "(unreachable)/..." as Linux's getcwd: never a path that would
 	 * name something else under the new root (CVE-2018-1000001) */
-	unreachable = !vfs_under_root(t->fs->root, t->fs->cwd);
-	strcpy(buf, "(unreachable)");
-	n = vfs_path(t->fs->root, t->fs->cwd, buf + (unreachable ? 13 : 0),
-		     sizeof(buf) - (unreachable ? 13 : 0));
-	if (n >= 0 && unreachable)
-		n += 13;
+	pre = vfs_under_root(t->fs->root, t->fs->cwd) ? 0 : sizeof(UNREACHABLE) - 1;
+	memcpy(buf, UNREACHABLE, pre);
+	n = vfs_path(t->fs->root, t->fs->cwd, buf + pre, sizeof(buf) - pre);
+	if (n >= 0)
+		n += (long)pre;
 	if (!vfs_getattr(t->fs->cwd->inode, &st) && st.st_nlink == 0)
 		n = -ENOENT;    /* the cwd was removed */
 	pthread_mutex_unlock(&t->fs->lock);

@@ -5,13 +5,11 @@
  * a process's ids, state, signals and limits.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "fs/proc/internal.h"
 #include "mm/mm.h"
@@ -265,24 +263,22 @@ static uint64_t status_kb(const char *text, const char *key)
  */
 static void host_rss(struct mm *mm, struct rss *r)
 {
-	char path[32], text[4096];
+	struct sbuf host = { 0 };
+	char path[32];
+	const char *text;
 	struct stat st;
 	uint64_t mf = 0;
-	ssize_t n = -1;
 	int fd;
 
 	memset(r, 0, sizeof(*r));
 	if (!mm || !mm->proc)
 		return;
 	snprintf(path, sizeof(path), "%d/status", stub_proc_host_pid(mm->proc));
-	fd = openat(host_proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, text, sizeof(text) - 1);
-		close(fd);
-	}
-	if (n <= 0)
+	if (sb_host_file(&host, path) || !host.p) {
+		sb_free(&host);
 		return;
-	text[n] = 0;
+	}
+	text = host.p;
 	r->hwm = status_kb(text, "VmHWM:");
 	r->rss = status_kb(text, "VmRSS:");
 	r->anon = status_kb(text, "RssAnon:");
@@ -290,6 +286,7 @@ static void host_rss(struct mm *mm, struct rss *r)
 	r->shmem = status_kb(text, "RssShmem:");
 	r->pte = status_kb(text, "VmPTE:");
 	r->swap = status_kb(text, "VmSwap:");
+	sb_free(&host);
 	pthread_mutex_lock(&mm->lock);
 	if ((fd = memfile_fd(mm)) >= 0 && !fstat(fd, &st))
 		mf = (uint64_t)st.st_blocks / 2;

@@ -151,6 +151,8 @@ void proc_root_init(void);
 int proc_mounts(struct sbuf *b);
 int proc_mountinfo(struct sbuf *b);
 int proc_ncpus(void);
+/* The host's /proc/name, appended to b (root.c). */
+int sb_host_file(struct sbuf *b, const char *name);
 void proc_cpu_list(struct sbuf *b);
 void proc_cpu_mask(struct sbuf *b);
 

@@ -25,7 +25,7 @@
 static char boot_id[37];
 
 /* A file of the host's /proc (the sentry has no other way there). */
-static int sb_host_file(struct sbuf *b, const char *name)
+int sb_host_file(struct sbuf *b, const char *name)
 {
 	int fd = openat(host_proc_fd, name, O_RDONLY | O_CLOEXEC);
 	char buf[4096];
